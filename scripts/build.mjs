@@ -1,0 +1,64 @@
+// One esbuild build per target: the extension host (Node), the CLI (Node) and the webview UI (browser).
+import * as esbuild from 'esbuild';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+
+const watch = process.argv.includes('--watch');
+const production = process.argv.includes('--production');
+
+const { version } = JSON.parse(readFileSync('package.json', 'utf8'));
+const common = {
+  define: { __VERSION__: JSON.stringify(version) },
+  bundle: true,
+  sourcemap: !production,
+  minify: production,
+  logLevel: 'info',
+  metafile: true,
+};
+
+const targets = [
+  {
+    ...common,
+    entryPoints: ['src/extension.ts'],
+    outfile: 'dist/extension.js',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    external: ['vscode'],
+  },
+  {
+    ...common,
+    entryPoints: ['src/cli/main.ts'],
+    outfile: 'dist/cli.js',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    banner: { js: '#!/usr/bin/env node' },
+  },
+];
+if (existsSync('media/main.ts')) {
+  targets.push({
+    ...common,
+    entryPoints: ['media/main.ts'],
+    outfile: 'dist/media/main.js',
+    platform: 'browser',
+    format: 'iife',
+    target: 'es2022',
+  });
+}
+
+mkdirSync('dist', { recursive: true });
+if (watch) {
+  for (const options of targets) {
+    const ctx = await esbuild.context(options);
+    await ctx.watch();
+  }
+} else {
+  const results = await Promise.all(targets.map((options) => esbuild.build(options)));
+  const sizes = {};
+  for (const result of results) {
+    for (const [file, info] of Object.entries(result.metafile.outputs)) {
+      if (file.endsWith('.js')) sizes[file] = info.bytes;
+    }
+  }
+  writeFileSync('dist/bundle-sizes.json', JSON.stringify(sizes, null, 2) + '\n');
+}

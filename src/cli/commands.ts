@@ -1,0 +1,4 @@
+import { CliCommand } from './command';
+
+/** Every subcommand, in the order `--help` lists them. */
+export const commands: CliCommand[] = [];
