@@ -1,0 +1,148 @@
+/**
+ * Every message between the extension host and the webviews. Both sides import this module, so a renamed field breaks
+ * the build instead of silently breaking the UI; the host validates what it receives with the guards below.
+ */
+
+/** Which UI the shared webview bundle renders. */
+export type WebviewKind = 'inspector' | 'diff' | 'history' | 'cleanup';
+
+export interface SubtaskRow {
+  readonly index: number;
+  readonly finished: boolean;
+  readonly stateSize: number;
+  /** Flink simple class names of the subtask's top-level state handles. */
+  readonly handles: readonly string[];
+}
+
+export interface OperatorRow {
+  readonly operatorId: string;
+  readonly uid: string | null;
+  readonly name: string | null;
+  readonly parallelism: number;
+  readonly maxParallelism: number;
+  readonly finished: boolean;
+  readonly stateSize: number;
+  readonly inlineSize: number;
+  readonly exclusiveSize: number;
+  readonly sharedSize: number;
+  readonly coordinatorStateSize: number;
+  readonly subtaskStates: number;
+  readonly finishedSubtasks: number;
+  readonly handleTypes: Readonly<Record<string, number>>;
+  readonly subtasks: readonly SubtaskRow[];
+}
+
+export interface FileRow {
+  readonly uri: string;
+  /** Size the handles claim for this file (sum over handles pointing into it). */
+  readonly size: number;
+  /** True when the file is in a store this extension can open; false when it should exist but does not. */
+  readonly exists: boolean | null;
+  readonly shared: boolean;
+}
+
+export interface InspectorModel {
+  readonly source: string;
+  readonly kind: 'checkpoint' | 'savepoint' | null;
+  readonly savepointFormat: 'canonical' | 'native' | null;
+  readonly snapshotType: string | null;
+  readonly checkpointId: number;
+  readonly metadataVersion: number;
+  readonly flinkLines: string;
+  readonly stateSize: number;
+  readonly subtaskCount: number;
+  readonly masterStates: readonly { name: string; version: number; size: number }[];
+  readonly operators: readonly OperatorRow[];
+  readonly files: readonly FileRow[];
+  /** Files beyond those sent; the webview says how many were left out. */
+  readonly filesOmitted: number;
+  readonly fileCount: number;
+}
+
+export interface ParseErrorView {
+  readonly source: string;
+  readonly code: string;
+  readonly message: string;
+  readonly offset: number | null;
+}
+
+export interface DiffOperatorRow {
+  readonly operatorId: string;
+  readonly label: string;
+  readonly change: 'added' | 'removed' | 'changed' | 'same';
+  readonly parallelism: readonly [number | null, number | null];
+  readonly maxParallelism: readonly [number | null, number | null];
+  readonly stateSize: readonly [number | null, number | null];
+}
+
+export interface DiffModel {
+  readonly left: string;
+  readonly right: string;
+  readonly operators: readonly DiffOperatorRow[];
+  readonly filesOnlyLeft: readonly string[];
+  readonly filesOnlyRight: readonly string[];
+  readonly filesInBoth: number;
+}
+
+export interface HistoryPoint {
+  readonly label: string;
+  readonly checkpointId: number;
+  readonly time: number | null;
+  readonly stateSize: number;
+  readonly kind: 'checkpoint' | 'savepoint';
+}
+
+export interface HistoryModel {
+  readonly job: string;
+  readonly points: readonly HistoryPoint[];
+}
+
+export interface CleanupEntry {
+  readonly uri: string;
+  readonly size: number;
+  readonly reason: 'unreferenced' | 'in-progress' | 'broken';
+}
+
+export interface CleanupModel {
+  readonly job: string;
+  readonly retained: readonly string[];
+  readonly referencedFiles: number;
+  readonly candidates: readonly CleanupEntry[];
+  readonly totalBytes: number;
+}
+
+/** Host → webview. */
+export type ToWebview =
+  | { readonly type: 'inspector'; readonly model: InspectorModel }
+  | { readonly type: 'parseError'; readonly error: ParseErrorView }
+  | { readonly type: 'diff'; readonly model: DiffModel }
+  | { readonly type: 'history'; readonly model: HistoryModel }
+  | { readonly type: 'cleanup'; readonly model: CleanupModel }
+  | { readonly type: 'uidResult'; readonly uid: string; readonly operatorId: string };
+
+/** Webview → host. */
+export type FromWebview =
+  | { readonly type: 'ready' }
+  | { readonly type: 'openFile'; readonly uri: string }
+  | { readonly type: 'computeUid'; readonly uid: string }
+  | { readonly type: 'copy'; readonly text: string }
+  | { readonly type: 'confirmCleanup' };
+
+/** Validates an untrusted message from a webview; anything else is dropped by the host. */
+export function isFromWebview(value: unknown): value is FromWebview {
+  if (typeof value !== 'object' || value === null) return false;
+  const message = value as Record<string, unknown>;
+  switch (message.type) {
+    case 'ready':
+    case 'confirmCleanup':
+      return true;
+    case 'openFile':
+      return typeof message.uri === 'string';
+    case 'computeUid':
+      return typeof message.uid === 'string' && message.uid.length <= 4096;
+    case 'copy':
+      return typeof message.text === 'string';
+    default:
+      return false;
+  }
+}

@@ -1,0 +1,91 @@
+import type { CleanupModel, DiffModel, FromWebview, HistoryModel } from './protocol';
+import { h, svg } from './dom';
+import { formatBytes, formatSigned } from './format';
+
+type Post = (message: FromWebview) => void;
+
+function pair(values: readonly [number | null, number | null], format: (n: number) => string = String): string {
+  const [a, b] = values;
+  if (a === b) return a === null ? '' : format(a);
+  return `${a === null ? '—' : format(a)} → ${b === null ? '—' : format(b)}`;
+}
+
+export function renderDiff(root: HTMLElement, model: DiffModel): void {
+  const changed = model.operators.filter((o) => o.change !== 'same');
+  root.replaceChildren(
+    h('header', { class: 'summary' },
+      h('h1', {}, 'Snapshot comparison'),
+      h('p', { class: 'source' }, `${model.left}  ⟷  ${model.right}`),
+      h('div', { class: 'cards' },
+        ...(['added', 'removed', 'changed', 'same'] as const).map((change) => h('div', { class: 'card' }, h('div', { class: 'card-label' }, `Operators ${change}`), h('div', { class: 'card-value' }, String(model.operators.filter((o) => o.change === change).length)))),
+        h('div', { class: 'card' }, h('div', { class: 'card-label' }, 'Files in both'), h('div', { class: 'card-value' }, String(model.filesInBoth))),
+      ),
+    ),
+    h('section', {},
+      h('h2', {}, changed.length ? 'Operators that differ' : 'No operator differs in id, parallelism, max parallelism or state size'),
+      h('table', { class: 'plain' },
+        h('thead', {}, h('tr', {}, ...['Operator', 'Change', 'Parallelism', 'Max parallelism', 'State size', 'Delta'].map((t) => h('th', {}, t)))),
+        h('tbody', {}, ...model.operators.map((o) => h('tr', { class: `change-${o.change}` },
+          h('td', { title: o.operatorId }, o.label),
+          h('td', {}, o.change),
+          h('td', { class: 'num' }, pair(o.parallelism)),
+          h('td', { class: 'num' }, pair(o.maxParallelism)),
+          h('td', { class: 'num' }, pair(o.stateSize, formatBytes)),
+          h('td', { class: 'num' }, formatSigned((o.stateSize[1] ?? 0) - (o.stateSize[0] ?? 0))),
+        ))),
+      ),
+    ),
+    fileSection(`Files only in ${model.left}`, model.filesOnlyLeft),
+    fileSection(`Files only in ${model.right}`, model.filesOnlyRight),
+  );
+}
+
+function fileSection(title: string, files: readonly string[]): HTMLElement {
+  return h('section', {}, h('h2', {}, `${title} (${files.length})`),
+    files.length ? h('ul', { class: 'files' }, ...files.slice(0, 2000).map((file) => h('li', {}, file))) : h('p', {}, 'None.'),
+    files.length > 2000 ? h('p', { class: 'hint' }, `${files.length - 2000} more not listed.`) : null);
+}
+
+export function renderHistory(root: HTMLElement, model: HistoryModel): void {
+  const points = model.points;
+  const width = 760;
+  const height = 260;
+  const pad = { left: 70, right: 20, top: 16, bottom: 40 };
+  const max = Math.max(1, ...points.map((p) => p.stateSize));
+  const chart = svg('svg', { class: 'chart', viewBox: `0 0 ${width} ${height}`, role: 'img', 'aria-label': `State size of the retained snapshots of job ${model.job}` });
+  const x = (i: number) => pad.left + (points.length <= 1 ? 0 : (i * (width - pad.left - pad.right)) / (points.length - 1));
+  const y = (v: number) => height - pad.bottom - (v / max) * (height - pad.top - pad.bottom);
+  for (const fraction of [0, 0.5, 1]) {
+    chart.append(svg('line', { x1: pad.left, x2: width - pad.right, y1: y(max * fraction), y2: y(max * fraction), class: 'grid' }));
+    chart.append(svg('text', { x: 4, y: y(max * fraction) + 4, class: 'chart-label' }, formatBytes(Math.round(max * fraction))));
+  }
+  if (points.length > 1) chart.append(svg('polyline', { points: points.map((p, i) => `${x(i)},${y(p.stateSize)}`).join(' '), class: 'line' }));
+  points.forEach((p, i) => {
+    chart.append(svg('circle', { cx: x(i), cy: y(p.stateSize), r: 4, class: `dot ${p.kind}` }, svg('title', {}, `${p.label}: ${formatBytes(p.stateSize)}${p.time ? `, ${new Date(p.time).toLocaleString()}` : ''}`)));
+    if (points.length <= 20 || i % Math.ceil(points.length / 10) === 0) chart.append(svg('text', { x: x(i) - 16, y: height - pad.bottom + 18, class: 'chart-label' }, p.label));
+  });
+  root.replaceChildren(
+    h('header', { class: 'summary' }, h('h1', {}, `Retained snapshots of job ${model.job}`), h('p', { class: 'source' }, `${points.length} complete checkpoints and savepoints, oldest first.`)),
+    points.length ? chart : h('p', {}, 'This job has no complete checkpoint or savepoint.'),
+    h('table', { class: 'plain' },
+      h('thead', {}, h('tr', {}, ...['Snapshot', 'Kind', 'Checkpoint id', 'Time', 'State size'].map((t) => h('th', {}, t)))),
+      h('tbody', {}, ...points.map((p) => h('tr', {}, h('td', {}, p.label), h('td', {}, p.kind), h('td', { class: 'num' }, String(p.checkpointId)), h('td', {}, p.time ? new Date(p.time).toLocaleString() : ''), h('td', { class: 'num' }, formatBytes(p.stateSize))))),
+    ),
+  );
+}
+
+export function renderCleanup(root: HTMLElement, model: CleanupModel, post: Post): void {
+  const confirm = h('button', { class: 'danger', on: { click: () => post({ type: 'confirmCleanup' }) } }, `Delete ${model.candidates.length} entries (${formatBytes(model.totalBytes)})…`);
+  confirm.toggleAttribute('disabled', model.candidates.length === 0);
+  root.replaceChildren(
+    h('header', { class: 'summary' },
+      h('h1', {}, `Clean up job ${model.job} (dry run)`),
+      h('p', { class: 'source' }, `Nothing has been deleted. ${model.retained.length} retained snapshots reference ${model.referencedFiles} files; those are never deleted.`),
+    ),
+    h('table', { class: 'plain' },
+      h('thead', {}, h('tr', {}, ...['Path', 'Why', 'Size'].map((t) => h('th', {}, t)))),
+      h('tbody', {}, ...model.candidates.map((c) => h('tr', {}, h('td', {}, c.uri), h('td', {}, c.reason), h('td', { class: 'num' }, formatBytes(c.size))))),
+    ),
+    model.candidates.length ? confirm : h('p', {}, 'Nothing to clean up: every file is referenced by a retained snapshot.'),
+  );
+}
