@@ -1,0 +1,112 @@
+import { StoreError } from './errors';
+import { DEFAULT_TIMEOUT_MS, Deadline } from './deadline';
+import { joinStorePath, normalizeStorePath } from './paths';
+import type {
+  CallOptions, CheckpointStore, DeleteOptions, DiskUsage, ListOptions, ReadAllOptions, ReadOptions, RenameOptions,
+  StoreEntry, StoreOptions, WriteOptions,
+} from './types';
+import { StoreUri, storeLabel, withoutPassword } from './uri';
+
+/** Default cap of readAll, bytes. */
+export const DEFAULT_READ_ALL_MAX_BYTES = 256 * 1024 * 1024;
+/** Default entries per listing page. */
+export const DEFAULT_PAGE_SIZE = 1000;
+
+/** What every transport shares: labels, path checks, deadlines, readAll and a walking diskUsage. */
+export abstract class BaseStore implements CheckpointStore {
+  readonly label: string;
+  protected readonly timeoutMs: number;
+
+  constructor(
+    readonly uri: StoreUri,
+    protected readonly options: StoreOptions,
+  ) {
+    this.uri = withoutPassword(uri);
+    this.label = storeLabel(this.uri);
+    this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  }
+
+  abstract stat(path: string, options?: CallOptions): Promise<StoreEntry>;
+  abstract list(path: string, options?: ListOptions): AsyncIterable<StoreEntry[]>;
+  abstract read(path: string, options?: ReadOptions): AsyncIterable<Uint8Array>;
+  abstract write(path: string, data: Uint8Array, options?: WriteOptions): Promise<void>;
+  abstract delete(path: string, options?: DeleteOptions): Promise<void>;
+  abstract rename(from: string, to: string, options?: RenameOptions): Promise<void>;
+  abstract mkdir(path: string, options?: CallOptions): Promise<void>;
+  abstract close(): Promise<void>;
+
+  /** Validates and normalizes a store path, rejecting `..` with `invalid-path`. */
+  protected norm(path: string): string {
+    return normalizeStorePath(path, this.label);
+  }
+
+  protected deadline(options: CallOptions | undefined, path: string | undefined, what: string): Deadline {
+    return new Deadline(options, this.timeoutMs, this.label, path, what);
+  }
+
+  protected error(code: StoreError['code'], path: string | undefined, detail: string, advice?: string, cause?: unknown): StoreError {
+    return new StoreError(code, this.label, path, detail, advice, cause === undefined ? undefined : { cause });
+  }
+
+  async readAll(path: string, options: ReadAllOptions = {}): Promise<Uint8Array> {
+    const p = this.norm(path);
+    const max = options.maxBytes ?? DEFAULT_READ_ALL_MAX_BYTES;
+    const entry = await this.stat(p, options);
+    if (entry.kind === 'directory') throw this.error('is-a-directory', p, 'is a directory');
+    const offset = options.offset ?? 0;
+    const expected = Math.max(0, Math.min(entry.size - offset, options.length ?? Infinity));
+    if (expected > max) {
+      throw this.error('too-large', p, `${expected} bytes to read, more than the limit of ${max}`);
+    }
+    const chunks: Uint8Array[] = [];
+    let total = 0;
+    for await (const chunk of this.read(p, options)) {
+      total += chunk.byteLength;
+      // The file may grow between stat and read.
+      if (total > max) throw this.error('too-large', p, `more than the limit of ${max} bytes`);
+      chunks.push(chunk);
+    }
+    return concatChunks(chunks, total);
+  }
+
+  async diskUsage(path: string, options?: CallOptions): Promise<DiskUsage> {
+    const root = await this.stat(path, options);
+    if (root.kind !== 'directory') return { bytes: root.size, files: 1, directories: 0 };
+    let bytes = 0;
+    let files = 0;
+    let directories = 1;
+    const pending = [root.path];
+    while (pending.length > 0) {
+      const dir = pending.pop()!;
+      for await (const page of this.list(dir, options)) {
+        for (const entry of page) {
+          if (entry.kind === 'directory') {
+            directories++;
+            pending.push(joinStorePath(dir, entry.name));
+          } else {
+            files++;
+            bytes += entry.size;
+          }
+        }
+      }
+    }
+    return { bytes, files, directories };
+  }
+}
+
+/** Joins chunks into one buffer without copying when there is only one. */
+export function concatChunks(chunks: Uint8Array[], total?: number): Uint8Array {
+  if (chunks.length === 1) return chunks[0];
+  const out = new Uint8Array(total ?? chunks.reduce((n, c) => n + c.byteLength, 0));
+  let at = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, at);
+    at += chunk.byteLength;
+  }
+  return out;
+}
+
+/** A hidden sibling name for atomic writes: `.<name>.<random>.tmp`. */
+export function tempSibling(name: string): string {
+  return `.${name}.${Math.random().toString(36).slice(2, 10)}.tmp`;
+}

@@ -1,0 +1,82 @@
+import { StoreError } from './errors';
+import type { CallOptions } from './types';
+
+/** Default per-call timeout, ms. */
+export const DEFAULT_TIMEOUT_MS = 30_000;
+
+/**
+ * Cancellation and timeout of one store call as one AbortSignal. The timeout is an idle timeout: `touch()` restarts
+ * it, so a long listing or download that keeps making progress does not time out. The abort reason is the
+ * StoreError to reject with (`cancelled` or `timeout`).
+ */
+export class Deadline {
+  private readonly controller = new AbortController();
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private readonly onAbort = (): void => this.abort('cancelled', 'cancelled');
+  readonly timeoutMs: number;
+
+  constructor(
+    options: CallOptions | undefined,
+    defaultTimeoutMs: number,
+    private readonly store: string,
+    private readonly path: string | undefined,
+    private readonly what: string,
+  ) {
+    this.timeoutMs = options?.timeoutMs ?? defaultTimeoutMs;
+    const outer = options?.signal;
+    if (outer?.aborted) {
+      this.onAbort();
+    } else {
+      outer?.addEventListener('abort', this.onAbort, { once: true });
+      this.outer = outer;
+      this.touch();
+    }
+  }
+
+  private outer: AbortSignal | undefined;
+
+  get signal(): AbortSignal {
+    return this.controller.signal;
+  }
+
+  get aborted(): boolean {
+    return this.controller.signal.aborted;
+  }
+
+  /** The StoreError that aborted this call, if it was aborted. */
+  get reason(): StoreError | undefined {
+    return this.aborted ? (this.controller.signal.reason as StoreError) : undefined;
+  }
+
+  /** Restarts the idle timer (call on progress). */
+  touch(): void {
+    if (this.aborted) return;
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    if (this.timeoutMs > 0 && Number.isFinite(this.timeoutMs)) {
+      this.timer = setTimeout(() => this.abort('timeout', `no answer within ${this.timeoutMs} ms while ${this.what}`), this.timeoutMs);
+      this.timer.unref?.();
+    }
+  }
+
+  /** Throws the abort reason if the call was cancelled or timed out. */
+  check(): void {
+    if (this.aborted) throw this.reason!;
+  }
+
+  private abort(code: 'cancelled' | 'timeout', detail: string): void {
+    if (this.aborted) return;
+    this.clear();
+    this.controller.abort(new StoreError(code, this.store, this.path, detail));
+  }
+
+  private clear(): void {
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timer = undefined;
+    this.outer?.removeEventListener('abort', this.onAbort);
+  }
+
+  /** Stops the timer and detaches from the caller's signal; call when the operation ends. */
+  dispose(): void {
+    this.clear();
+  }
+}

@@ -1,0 +1,219 @@
+import * as fs from 'node:fs/promises';
+import type { Dirent, Stats } from 'node:fs';
+import * as nodePath from 'node:path';
+import { BaseStore, DEFAULT_PAGE_SIZE, tempSibling } from './base';
+import { StoreError, StoreErrorCode } from './errors';
+import { baseName, joinStorePath, parentStorePath } from './paths';
+import type {
+  CallOptions, DeleteOptions, EntryKind, ListOptions, ReadOptions, RenameOptions, StoreEntry, StoreOptions, WriteOptions,
+} from './types';
+import type { StoreUri } from './uri';
+
+const ERRNO_CODES: Record<string, StoreErrorCode> = {
+  ENOENT: 'not-found',
+  EACCES: 'permission-denied',
+  EPERM: 'permission-denied',
+  EROFS: 'permission-denied',
+  ENOTDIR: 'not-a-directory',
+  EISDIR: 'is-a-directory',
+  EEXIST: 'already-exists',
+  ENOTEMPTY: 'not-empty',
+  ETIMEDOUT: 'unavailable', // a hung NFS mount
+  EIO: 'unavailable',
+  ESTALE: 'unavailable',
+  EHOSTDOWN: 'unavailable',
+  ENAMETOOLONG: 'invalid-path',
+};
+
+const READ_CHUNK = 256 * 1024;
+
+function kindOf(stats: Stats | Dirent): EntryKind {
+  return stats.isDirectory() ? 'directory' : stats.isFile() ? 'file' : 'other';
+}
+
+/** A directory on a local disk, an NFS share or a mounted Kubernetes volume, through `fs/promises`. */
+export class LocalStore extends BaseStore {
+  constructor(uri: StoreUri, options: StoreOptions = {}) {
+    super(uri, options);
+  }
+
+  private local(storePath: string): string {
+    return storePath === '/' ? this.uri.path : nodePath.join(this.uri.path, ...storePath.split('/').filter(Boolean));
+  }
+
+  private map(error: unknown, path: string, what: string): StoreError {
+    if (error instanceof StoreError) return error;
+    const errno = (error as NodeJS.ErrnoException | undefined)?.code;
+    const code = (errno && ERRNO_CODES[errno]) || 'unavailable';
+    const detail = code === 'not-found' ? 'no such file or directory'
+      : `${what} failed (${errno ?? (error instanceof Error ? error.message : String(error))})`;
+    return this.error(code, path, detail, undefined, error);
+  }
+
+  private entry(storePath: string, stats: Stats): StoreEntry {
+    const kind = kindOf(stats);
+    return { path: storePath, name: baseName(storePath), kind, size: kind === 'directory' ? 0 : stats.size, mtime: stats.mtimeMs };
+  }
+
+  async stat(path: string, options?: CallOptions): Promise<StoreEntry> {
+    const p = this.norm(path);
+    const deadline = this.deadline(options, p, 'reading file information');
+    try {
+      deadline.check();
+      return this.entry(p, await fs.stat(this.local(p)));
+    } catch (error) {
+      throw deadline.reason ?? this.map(error, p, 'stat');
+    } finally {
+      deadline.dispose();
+    }
+  }
+
+  async *list(path: string, options: ListOptions = {}): AsyncIterable<StoreEntry[]> {
+    const p = this.norm(path);
+    const pageSize = options.pageSize ?? DEFAULT_PAGE_SIZE;
+    const deadline = this.deadline(options, p, 'listing');
+    let dir: Awaited<ReturnType<typeof fs.opendir>> | undefined;
+    try {
+      dir = await fs.opendir(this.local(p), { bufferSize: Math.min(pageSize, 1024) });
+      let batch: Dirent[] = [];
+      for await (const dirent of dir) {
+        batch.push(dirent);
+        if (batch.length >= pageSize) {
+          const page = await this.describe(p, batch);
+          deadline.check();
+          batch = [];
+          yield page;
+          deadline.touch();
+        }
+      }
+      dir = undefined; // the iterator closed it
+      if (batch.length > 0) {
+        const page = await this.describe(p, batch);
+        deadline.check();
+        yield page;
+      }
+    } catch (error) {
+      throw deadline.reason ?? this.map(error, p, 'listing');
+    } finally {
+      deadline.dispose();
+      await dir?.close().catch(() => undefined);
+    }
+  }
+
+  /** Sizes and times for a page of entries; entries deleted meanwhile are dropped, broken links kept as `other`. */
+  private async describe(dir: string, dirents: Dirent[]): Promise<StoreEntry[]> {
+    const entries = await Promise.all(dirents.map(async (dirent): Promise<StoreEntry | undefined> => {
+      const p = joinStorePath(dir, dirent.name);
+      try {
+        return this.entry(p, await fs.stat(this.local(p)));
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+        return dirent.isSymbolicLink() ? { path: p, name: dirent.name, kind: 'other', size: 0 } : undefined;
+      }
+    }));
+    return entries.filter((e): e is StoreEntry => e !== undefined);
+  }
+
+  async *read(path: string, options: ReadOptions = {}): AsyncIterable<Uint8Array> {
+    const p = this.norm(path);
+    const deadline = this.deadline(options, p, 'reading');
+    let handle: fs.FileHandle | undefined;
+    try {
+      handle = await fs.open(this.local(p), 'r');
+      const stats = await handle.stat();
+      if (stats.isDirectory()) throw this.error('is-a-directory', p, 'is a directory');
+      let position = options.offset ?? 0;
+      let remaining = options.length ?? Infinity;
+      while (remaining > 0) {
+        deadline.check();
+        const buffer = new Uint8Array(Math.min(READ_CHUNK, remaining));
+        const { bytesRead } = await handle.read(buffer, 0, buffer.byteLength, position);
+        if (bytesRead === 0) break;
+        position += bytesRead;
+        remaining -= bytesRead;
+        yield bytesRead === buffer.byteLength ? buffer : buffer.subarray(0, bytesRead);
+        deadline.touch();
+      }
+    } catch (error) {
+      throw deadline.reason ?? this.map(error, p, 'reading');
+    } finally {
+      deadline.dispose();
+      await handle?.close().catch(() => undefined);
+    }
+  }
+
+  async write(path: string, data: Uint8Array, options: WriteOptions = {}): Promise<void> {
+    const p = this.norm(path);
+    if (p === '/') throw this.error('is-a-directory', p, 'the store root is a directory');
+    const deadline = this.deadline(options, p, 'writing');
+    const target = this.local(p);
+    const temp = nodePath.join(nodePath.dirname(target), tempSibling(baseName(p)));
+    try {
+      deadline.check();
+      await fs.writeFile(temp, data, { flag: 'wx', signal: deadline.signal });
+      if (options.overwrite === false) {
+        // link() fails when the target exists, so "no overwrite" holds even against a concurrent writer.
+        await fs.link(temp, target);
+        await fs.unlink(temp);
+      } else {
+        const existing = await fs.stat(target).catch(() => undefined);
+        if (existing?.isDirectory()) throw this.error('is-a-directory', p, 'a directory has this name');
+        await fs.rename(temp, target);
+      }
+    } catch (error) {
+      await fs.unlink(temp).catch(() => undefined);
+      throw deadline.reason ?? this.map(error, p, 'writing');
+    } finally {
+      deadline.dispose();
+    }
+  }
+
+  async delete(path: string, options: DeleteOptions = {}): Promise<void> {
+    const p = this.norm(path);
+    if (p === '/') throw this.error('invalid-path', p, 'refusing to delete the store root');
+    const deadline = this.deadline(options, p, 'deleting');
+    try {
+      const stats = await fs.lstat(this.local(p));
+      if (!stats.isDirectory()) await fs.unlink(this.local(p));
+      else if (options.recursive) await fs.rm(this.local(p), { recursive: true });
+      else await fs.rmdir(this.local(p));
+    } catch (error) {
+      throw deadline.reason ?? this.map(error, p, 'deleting');
+    } finally {
+      deadline.dispose();
+    }
+  }
+
+  async rename(from: string, to: string, options: RenameOptions = {}): Promise<void> {
+    const source = this.norm(from);
+    const target = this.norm(to);
+    const deadline = this.deadline(options, source, 'renaming');
+    try {
+      await fs.lstat(this.local(source));
+      const existing = await fs.lstat(this.local(target)).catch(() => undefined);
+      if (existing && !options.overwrite) throw this.error('already-exists', target, `cannot rename ${source}: the target exists`);
+      await fs.stat(this.local(parentStorePath(target)));
+      await fs.rename(this.local(source), this.local(target));
+    } catch (error) {
+      throw deadline.reason ?? this.map(error, source, 'renaming');
+    } finally {
+      deadline.dispose();
+    }
+  }
+
+  async mkdir(path: string, options?: CallOptions): Promise<void> {
+    const p = this.norm(path);
+    const deadline = this.deadline(options, p, 'creating a directory');
+    try {
+      await fs.mkdir(this.local(p), { recursive: true });
+    } catch (error) {
+      throw deadline.reason ?? this.map(error, p, 'creating a directory');
+    } finally {
+      deadline.dispose();
+    }
+  }
+
+  async close(): Promise<void> {
+    // Nothing is held open between calls.
+  }
+}

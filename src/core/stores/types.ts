@@ -1,0 +1,128 @@
+import type { StoreUri } from './uri';
+
+/** What a directory entry is. Symbolic links are reported as what they point to when the transport can tell. */
+export type EntryKind = 'file' | 'directory' | 'other';
+
+/** One directory entry or the result of `stat`. */
+export interface StoreEntry {
+  /** Store path (see normalizeStorePath). */
+  readonly path: string;
+  /** Last path segment. */
+  readonly name: string;
+  readonly kind: EntryKind;
+  /** Bytes; 0 for directories. */
+  readonly size: number;
+  /** Last modification, ms since the epoch, when the server reports it. */
+  readonly mtime?: number;
+}
+
+/** Every call takes these: `signal` cancels (rejecting with `cancelled`), `timeoutMs` overrides the store timeout. */
+export interface CallOptions {
+  readonly signal?: AbortSignal;
+  readonly timeoutMs?: number;
+}
+
+export interface ListOptions extends CallOptions {
+  /** Entries per yielded page (default 1000). Servers that return a whole listing at once are cut into pages. */
+  readonly pageSize?: number;
+}
+
+export interface ReadOptions extends CallOptions {
+  /** First byte to read (default 0). */
+  readonly offset?: number;
+  /** Bytes to read from `offset` (default: to the end). */
+  readonly length?: number;
+}
+
+export interface ReadAllOptions extends ReadOptions {
+  /** Refuse (with `too-large`) files larger than this; default 256 MiB. */
+  readonly maxBytes?: number;
+}
+
+export interface WriteOptions extends CallOptions {
+  /** Replace an existing file (default true). When false, an existing file fails with `already-exists`. */
+  readonly overwrite?: boolean;
+}
+
+export interface DeleteOptions extends CallOptions {
+  /** Delete a directory with its contents; without it a non-empty directory fails with `not-empty`. */
+  readonly recursive?: boolean;
+}
+
+export interface RenameOptions extends CallOptions {
+  /** Replace an existing target file (default false: an existing target fails with `already-exists`). */
+  readonly overwrite?: boolean;
+}
+
+/** Totals below a path, as `du` would count them. */
+export interface DiskUsage {
+  readonly bytes: number;
+  readonly files: number;
+  readonly directories: number;
+}
+
+/**
+ * One place Flink writes checkpoints to: a local directory, an FTP/FTPS server or HDFS. Paths are store paths
+ * (`/` is the root the URI names). Every method rejects only with `StoreError`. Methods may run concurrently;
+ * transports that need it (FTP) pool connections behind this interface.
+ */
+export interface CheckpointStore {
+  /** The parsed store URI, without password. */
+  readonly uri: StoreUri;
+  /** A redacted label for messages and logs. */
+  readonly label: string;
+
+  /** Kind, size and mtime of one path. */
+  stat(path: string, options?: CallOptions): Promise<StoreEntry>;
+
+  /**
+   * The entries of a directory, page by page, in server order (not sorted). Stopping the iteration early (break)
+   * releases the connection. A path that is a file fails with `not-a-directory`.
+   */
+  list(path: string, options?: ListOptions): AsyncIterable<StoreEntry[]>;
+
+  /** A byte range of a file as a stream of chunks. */
+  read(path: string, options?: ReadOptions): AsyncIterable<Uint8Array>;
+
+  /** A byte range of a file in one buffer, refusing files larger than `maxBytes`. */
+  readAll(path: string, options?: ReadAllOptions): Promise<Uint8Array>;
+
+  /**
+   * Writes a whole file atomically: the bytes go to a hidden temporary file beside the target, which is then
+   * renamed over it, so readers never see a half-written file. The parent directory must exist.
+   */
+  write(path: string, data: Uint8Array, options?: WriteOptions): Promise<void>;
+
+  /** Deletes a file, or a directory (with `recursive` when it has contents). */
+  delete(path: string, options?: DeleteOptions): Promise<void>;
+
+  /** Renames or moves within the store. */
+  rename(from: string, to: string, options?: RenameOptions): Promise<void>;
+
+  /** Creates a directory and any missing parents; an existing directory is fine. */
+  mkdir(path: string, options?: CallOptions): Promise<void>;
+
+  /** Bytes, files and directories below a path (HDFS answers in one call; others walk). */
+  diskUsage(path: string, options?: CallOptions): Promise<DiskUsage>;
+
+  /** Closes idle and busy connections (busy calls fail with `cancelled`); a later call opens new ones. */
+  close(): Promise<void>;
+}
+
+/** Options for opening a store, beyond what its URI says. Secrets come from secret storage or the environment. */
+export interface StoreOptions {
+  /** Password (FTP, or HTTP Basic for a WebHDFS gateway); overrides one in the URI. */
+  readonly password?: string;
+  /** User name; overrides one in the URI (FTP login, or WebHDFS `user.name`). */
+  readonly user?: string;
+  /** Per-call timeout waiting for the server, ms (default 30000). */
+  readonly timeoutMs?: number;
+  /** FTP: connections in the pool (default 4). */
+  readonly poolSize?: number;
+  /** FTPS: accept self-signed or otherwise unverifiable server certificates (test and private servers). */
+  readonly allowUntrustedCertificate?: boolean;
+  /** hdfs://: the NameNode's WebHDFS address, `host:port` or `http(s)://host:port[/gateway-prefix]`. */
+  readonly webHdfsAddress?: string;
+  /** WebHDFS: a delegation token (sent as `delegation=`), instead of `user.name`. */
+  readonly delegationToken?: string;
+}
