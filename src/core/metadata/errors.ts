@@ -1,0 +1,18 @@
+/** What went wrong, in the words of the contract shared with the layout code and the CLI. */
+export type MetadataErrorCode = 'truncated' | 'not-metadata' | 'unsupported-version' | 'unknown-tag' | 'trailing-bytes' | 'invalid';
+
+/**
+ * The only error the metadata parser throws. `offset` is the byte position in the `_metadata` file where the
+ * problem was found; the message says what was expected there.
+ */
+export class MetadataError extends Error {
+  override readonly name = 'MetadataError';
+
+  constructor(
+    readonly code: MetadataErrorCode,
+    readonly offset: number,
+    message: string,
+  ) {
+    super(`${message} (at byte ${offset})`);
+  }
+}

@@ -1,0 +1,103 @@
+/**
+ * Just enough of Flink's `org.apache.flink.core.fs.Path` to print file names the way Flink does: `new Path(s)
+ * .toString()` for stored absolute paths and `new Path(new Path(pointer), relative).toString()` for relative file
+ * handles. Flink builds a `java.net.URI` from scheme, authority and a normalized path and prints the decoded parts,
+ * so `file:///tmp/x/` prints as `file:/tmp/x`, doubled slashes collapse and `.`/`..` segments are resolved.
+ */
+interface PathParts {
+  scheme: string | null;
+  authority: string | null;
+  path: string;
+}
+
+/** Prints `s` as Flink's `new Path(s).toString()` does. */
+export function flinkPathToString(s: string): string {
+  return format(parse(s));
+}
+
+/** Prints `new Path(new Path(parent), child).toString()`. */
+export function flinkResolvePath(parent: string, child: string): string {
+  const p = parse(parent);
+  const c = parse(child);
+  if (c.scheme !== null || c.authority !== null) return format(c);
+  const base = p.path === '' || p.path === '/' ? p.path : `${p.path}/`;
+  const childPath = c.path.startsWith('/') ? c.path.slice(1) : c.path;
+  return format({ scheme: p.scheme, authority: p.authority, path: normalize(`${base}${childPath}`) });
+}
+
+function hasWindowsDrive(path: string, slashed: boolean): boolean {
+  const start = slashed ? 1 : 0;
+  if (path.length < start + 2 || (slashed && path.charAt(0) !== '/') || path.charAt(start + 1) !== ':') return false;
+  const c = path.charAt(start);
+  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
+}
+
+function parse(input: string): PathParts {
+  let s = input.trim();
+  if (hasWindowsDrive(s, false)) s = `/${s}`;
+  let scheme: string | null = null;
+  let authority: string | null = null;
+  let start = 0;
+  const colon = s.indexOf(':');
+  const slash = s.indexOf('/');
+  if (colon !== -1 && (slash === -1 || colon < slash)) {
+    scheme = s.slice(0, colon);
+    start = colon + 1;
+  }
+  if (s.startsWith('//', start) && s.length - start > 2) {
+    const nextSlash = s.indexOf('/', start + 2);
+    const end = nextSlash > 0 ? nextSlash : s.length;
+    authority = s.slice(start + 2, end);
+    start = end;
+  }
+  // java.net.URI reads an empty authority ("file:///x") as none.
+  if (authority === '') authority = null;
+  return { scheme, authority: authority === null ? null : decode(authority), path: normalize(s.slice(start)) };
+}
+
+/** Flink's `normalizePath` followed by `URI.normalize()` and the decoding `URI.getPath()` does. */
+function normalize(raw: string): string {
+  let path = raw.replace(/\\/g, '/').replace(/\/+/g, '/');
+  if (path.endsWith('/') && path !== '/' && !/^\/?[a-zA-Z]:\/$/.test(path)) path = path.slice(0, -1);
+  return decode(removeDotSegments(path));
+}
+
+function removeDotSegments(path: string): string {
+  if (!path.includes('.')) return path;
+  const absolute = path.startsWith('/');
+  const segments = (absolute ? path.slice(1) : path).split('/');
+  const out: string[] = [];
+  let trailingSlash = false;
+  for (const seg of segments) {
+    trailingSlash = false;
+    if (seg === '.') {
+      trailingSlash = true;
+    } else if (seg === '..' && out.length > 0 && out[out.length - 1] !== '..') {
+      out.pop();
+      trailingSlash = true;
+    } else {
+      out.push(seg);
+    }
+  }
+  const joined = out.join('/');
+  return (absolute ? '/' : '') + joined + (trailingSlash && joined !== '' ? '/' : '');
+}
+
+/** `java.net.URI` keeps `%XX` escapes from its input and decodes them (as UTF-8) when printing. */
+function decode(s: string): string {
+  if (!s.includes('%')) return s;
+  return s.replace(/(%[0-9a-fA-F]{2})+/g, (run) => {
+    const bytes = new Uint8Array(run.length / 3);
+    for (let i = 0; i < bytes.length; i++) bytes[i] = parseInt(run.slice(i * 3 + 1, i * 3 + 3), 16);
+    return new TextDecoder('utf-8').decode(bytes);
+  });
+}
+
+function format(p: PathParts): string {
+  let out = '';
+  if (p.scheme !== null) out += `${p.scheme}:`;
+  if (p.authority !== null) out += `//${p.authority}`;
+  let path = p.path;
+  if (path.indexOf('/') === 0 && hasWindowsDrive(path, true) && p.scheme === null && p.authority === null) path = path.slice(1);
+  return out + path;
+}

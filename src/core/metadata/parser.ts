@@ -1,0 +1,573 @@
+import { ByteReader } from './byteReader';
+import { MetadataError } from './errors';
+import { readCheckpointProperties } from './checkpointProperties';
+import type {
+  AnyChannelHandle,
+  ChangelogBackendHandle,
+  CheckpointMetadata,
+  DistributionMode,
+  FinishedSubtask,
+  HandleAndLocalPath,
+  KeyedHandle,
+  KeyGroupRange,
+  MasterState,
+  OperatorHandle,
+  OperatorState,
+  OperatorStateInfo,
+  StreamHandle,
+  SubtaskState,
+} from './model';
+
+/** `Checkpoints.HEADER_MAGIC_NUMBER`. */
+export const METADATA_MAGIC = 0x4960672d;
+const MASTER_STATE_MAGIC = 0xc96b1696 | 0;
+/** Highest version this parser reads (V7: newest Flink sources, not yet released). */
+export const MAX_METADATA_VERSION = 7;
+/** Changelog handles nest keyed handles; real files go 2 deep. The limit keeps corrupt input off the call stack. */
+const MAX_KEYED_DEPTH = 16;
+
+const DISTRIBUTION_MODES: readonly DistributionMode[] = ['SPLIT_DISTRIBUTE', 'UNION', 'BROADCAST'];
+const NO_HANDLES: readonly never[] = [];
+
+export interface ParseOptions {
+  /** The checkpoint/savepoint directory relative file handles live in. */
+  pointer?: string;
+}
+
+/**
+ * Parses a complete `_metadata` file (format versions 2 to 7). Throws only {@link MetadataError}: for a truncated
+ * file, a file that is not checkpoint metadata, an unsupported version, an unknown state-handle tag, bytes after the
+ * end of the metadata, or values Flink itself would reject.
+ */
+export function parseMetadata(bytes: Uint8Array, options: ParseOptions = {}): CheckpointMetadata {
+  try {
+    return new MetadataParser(bytes).parse(options.pointer ?? null);
+  } catch (error) {
+    if (error instanceof MetadataError) throw error;
+    // Only reachable through a bug in this parser; the contract still promises callers a MetadataError.
+    throw new MetadataError('invalid', 0, `metadata could not be read: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+/** True when `bytes` is a `_metadata` file that parses to its last byte, i.e. the checkpoint was completed. */
+export function isMetadataComplete(bytes: Uint8Array): boolean {
+  try {
+    parseMetadata(bytes);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+class MetadataParser {
+  private readonly r: ByteReader;
+  private version = 0;
+
+  constructor(bytes: Uint8Array) {
+    this.r = new ByteReader(bytes);
+  }
+
+  parse(pointer: string | null): CheckpointMetadata {
+    const r = this.r;
+    if (r.length < 4) {
+      throw new MetadataError(
+        r.length === 0 ? 'truncated' : 'not-metadata',
+        0,
+        r.length === 0 ? 'the file is empty; a complete _metadata file starts with the magic number 0x4960672D' : `not checkpoint metadata: ${r.length} bytes, too short for the magic number 0x4960672D`,
+      );
+    }
+    const magic = r.i32('magic number') >>> 0;
+    if (magic !== METADATA_MAGIC) {
+      throw new MetadataError(
+        'not-metadata',
+        0,
+        `not checkpoint metadata: the file starts with 0x${magic.toString(16).padStart(8, '0').toUpperCase()}, expected the magic number 0x4960672D (a Flink 1.0 savepoint, another file, or a corrupted one)`,
+      );
+    }
+    const version = r.i32('metadata format version');
+    if (version === 0 || version === 1) {
+      throw new MetadataError(
+        'unsupported-version',
+        4,
+        `metadata format version ${version} was written by Flink 1.2 or older; no current Flink can restore it`,
+      );
+    }
+    if (version < 0 || version > MAX_METADATA_VERSION) {
+      throw new MetadataError(
+        'unsupported-version',
+        4,
+        `unknown metadata format version ${version}: this reader knows versions 2 to ${MAX_METADATA_VERSION} (Flink 1.3 to 2.x)`,
+      );
+    }
+    this.version = version;
+
+    const idAt = r.pos;
+    const checkpointId = r.i64Big('checkpoint id');
+    if (checkpointId < 0n) throw new MetadataError('invalid', idAt, `invalid checkpoint id ${checkpointId}`);
+
+    const masterStates = this.masterStates();
+
+    const countAt = r.pos;
+    const operatorCount = r.i32('number of operator states');
+    r.checkCount(operatorCount, version === 2 ? 32 : version >= 5 ? 33 : 29, 'operator states', countAt);
+    const operators: OperatorState[] = new Array(operatorCount);
+    for (let i = 0; i < operatorCount; i++) operators[i] = this.operator();
+
+    const properties = version >= 4 ? readCheckpointProperties(r) : { status: 'absent' as const };
+    if (r.pos !== r.length) {
+      throw new MetadataError(
+        'trailing-bytes',
+        r.pos,
+        `${r.length - r.pos} unexpected bytes after the end of the metadata${version >= 4 ? ' (after the checkpoint properties)' : ' (after the last operator)'}`,
+      );
+    }
+    return { metadataVersion: version, checkpointId, masterStates, operators, properties, pointer, fileSize: r.length };
+  }
+
+  private masterStates(): MasterState[] {
+    const r = this.r;
+    const countAt = r.pos;
+    const count = r.i32('number of master states');
+    r.checkCount(count, 9, 'master states', countAt);
+    const states: MasterState[] = new Array(count);
+    for (let i = 0; i < count; i++) {
+      const at = r.pos;
+      if (r.i32('master state magic number') !== MASTER_STATE_MAGIC) {
+        throw new MetadataError('invalid', at, 'expected the master state magic number 0xC96B1696');
+      }
+      const lenAt = r.pos;
+      const length = r.i32('master state length');
+      if (length <= 0) throw new MetadataError('invalid', lenAt, `master state length must be positive, found ${length}`);
+      r.need(length, 'master state');
+      const end = r.pos + length;
+      states[i] = readMasterStateBlob(new ByteReader(r.bytes.subarray(0, end), r.pos), end);
+      r.pos = end;
+    }
+    return states;
+  }
+
+  private operator(): OperatorState {
+    const r = this.r;
+    const v = this.version;
+    let name: string | null = null;
+    let uid: string | null = null;
+    if (v >= 5) {
+      name = r.utf('operator name') || null;
+      uid = r.utf('operator uid') || null;
+    }
+    r.need(16, 'operator id');
+    const operatorId = hex16(r.bytes, r.pos);
+    r.pos += 16;
+    const parallelism = r.i32('parallelism');
+    const maxParallelism = r.i32('max parallelism');
+    if (v === 2) {
+      r.i32('chain length');
+      const countAt = r.pos;
+      const count = r.i32('number of subtask states');
+      r.checkCount(count, 16, 'subtask states', countAt);
+      const subtasks: SubtaskState[] = new Array(count);
+      for (let i = 0; i < count; i++) {
+        const idxAt = r.pos;
+        const index = r.i32('subtask index');
+        this.checkSubtaskIndex(index, parallelism, idxAt);
+        subtasks[i] = this.subtaskV2(index);
+      }
+      return { operatorId, name, uid, parallelism, maxParallelism, coordinatorState: null, fullyFinished: false, subtasks };
+    }
+    const coordAt = r.pos;
+    const coordinatorState = this.stream();
+    if (coordinatorState !== null && coordinatorState.tag !== 1) {
+      throw new MetadataError('invalid', coordAt, `operator coordinator state must be inline (tag 1) or absent, found ${coordinatorState.type}`);
+    }
+    const countAt = r.pos;
+    const count = r.i32('number of subtask states');
+    if (count < 0) {
+      if (coordinatorState !== null) {
+        throw new MetadataError('invalid', countAt, 'a fully finished operator must not have coordinator state');
+      }
+      return { operatorId, name, uid, parallelism, maxParallelism, coordinatorState, fullyFinished: true, subtasks: NO_HANDLES };
+    }
+    r.checkCount(count, 4, 'subtask states', countAt);
+    const subtasks: (SubtaskState | FinishedSubtask)[] = new Array(count);
+    for (let i = 0; i < count; i++) {
+      const idxAt = r.pos;
+      const stored = r.i32('subtask index');
+      if (stored < 0) {
+        const index = -stored - 1;
+        this.checkSubtaskIndex(index, parallelism, idxAt);
+        subtasks[i] = { finished: true, subtaskIndex: index };
+      } else {
+        this.checkSubtaskIndex(stored, parallelism, idxAt);
+        subtasks[i] = this.subtaskV3(stored);
+      }
+    }
+    return { operatorId, name, uid, parallelism, maxParallelism, coordinatorState, fullyFinished: false, subtasks };
+  }
+
+  /** Flink's `OperatorState.putState` rejects indices outside the parallelism. */
+  private checkSubtaskIndex(index: number, parallelism: number, at: number): void {
+    if (index >= parallelism) {
+      throw new MetadataError('invalid', at, `subtask index ${index} is outside the operator's parallelism ${parallelism}`);
+    }
+  }
+
+  private subtaskV2(subtaskIndex: number): SubtaskState {
+    const r = this.r;
+    r.i64('subtask duration');
+    const countAt = r.pos;
+    const legacyCount = r.i32('number of legacy operator states');
+    r.checkCount(legacyCount, 1, 'legacy operator states', countAt);
+    let legacyOperatorState: (StreamHandle | null)[] = NO_HANDLES as never[];
+    if (legacyCount > 0) {
+      legacyOperatorState = new Array(legacyCount);
+      for (let i = 0; i < legacyCount; i++) legacyOperatorState[i] = this.stream();
+    }
+    const managedOperatorState = this.optionalOperatorHandle();
+    const rawOperatorState = this.optionalOperatorHandle();
+    const managedKeyedState = this.keyed(0);
+    const rawKeyedState = this.keyed(0);
+    return {
+      finished: false,
+      subtaskIndex,
+      legacyOperatorState,
+      managedOperatorState,
+      rawOperatorState,
+      managedKeyedState,
+      rawKeyedState,
+      inputChannelState: NO_HANDLES,
+      outputChannelState: NO_HANDLES,
+      referencedCheckpointId: null,
+    };
+  }
+
+  private subtaskV3(subtaskIndex: number): SubtaskState {
+    const r = this.r;
+    const managedOperatorState = this.optionalOperatorHandle();
+    const rawOperatorState = this.optionalOperatorHandle();
+    const managedKeyedState = this.keyed(0);
+    const rawKeyedState = this.keyed(0);
+    const inputChannelState = this.channelHandles(true);
+    const outputChannelState = this.channelHandles(false);
+    let referencedCheckpointId: number | null = null;
+    if (this.version >= 7) {
+      const at = r.pos;
+      const marker = r.u8('regional checkpoint marker');
+      if (marker === 1) referencedCheckpointId = r.i64('referenced checkpoint id');
+      else if (marker !== 0) throw new MetadataError('invalid', at, `regional checkpoint marker must be 0 or 1, found ${marker}`);
+    }
+    return {
+      finished: false,
+      subtaskIndex,
+      legacyOperatorState: NO_HANDLES,
+      managedOperatorState,
+      rawOperatorState,
+      managedKeyedState,
+      rawKeyedState,
+      inputChannelState,
+      outputChannelState,
+      referencedCheckpointId,
+    };
+  }
+
+  private optionalOperatorHandle(): OperatorHandle | null {
+    return this.r.i32('operator state presence flag') !== 0 ? this.operatorHandle() : null;
+  }
+
+  private keyGroups(): KeyGroupRange {
+    const start = this.r.i32('first key group');
+    const at = this.r.pos;
+    const count = this.r.i32('number of key groups');
+    if (count < 0) throw new MetadataError('invalid', at, `negative number of key groups: ${count}`);
+    return { start, count };
+  }
+
+  /** Skips `count` i64 offsets without materializing them. */
+  private skipOffsets(count: number, what: string, countAt: number): void {
+    this.r.checkCount(count, 8, what, countAt);
+    this.r.pos += count * 8;
+  }
+
+  stream(): StreamHandle | null {
+    const r = this.r;
+    const at = r.pos;
+    const tag = r.u8('state handle type');
+    switch (tag) {
+      case 0:
+        return null;
+      case 1: {
+        const handleName = r.utf('inline state handle name');
+        const sizeAt = r.pos;
+        const size = r.i32('inline state length');
+        if (size < 0) throw new MetadataError('invalid', sizeAt, `negative inline state length ${size}`);
+        const dataOffset = r.pos;
+        r.skip(size, 'inline state bytes');
+        return { type: 'ByteStreamStateHandle', tag: 1, handleName, size, dataOffset };
+      }
+      case 2: {
+        const size = r.i64('file state size');
+        const path = r.utf('file path');
+        return { type: 'FileStateHandle', tag: 2, path, size };
+      }
+      case 3: {
+        const keyGroups = this.keyGroups();
+        this.skipOffsets(keyGroups.count, 'key-group offsets', r.pos - 4);
+        const delegate = this.stream();
+        return { type: 'KeyGroupsStateHandle', tag: 3, keyGroups, offsetCount: keyGroups.count, delegate };
+      }
+      case 6: {
+        const relativePath = r.utf('relative file path');
+        const size = r.i64('file state size');
+        return { type: 'RelativeFileStateHandle', tag: 6, relativePath, size };
+      }
+      case 15: {
+        const startPos = r.i64('segment start position');
+        const size = r.i64('segment size');
+        const scopeAt = r.pos;
+        const scope = r.i32('segment scope');
+        if (scope !== 0 && scope !== 1) throw new MetadataError('invalid', scopeAt, `segment scope must be 0 (exclusive) or 1 (shared), found ${scope}`);
+        const physicalPath = r.utf('segment physical file path');
+        const logicalFileId = r.utf('segment logical file id');
+        return { type: 'SegmentFileStateHandle', tag: 15, startPos, size, scope: scope === 0 ? 'exclusive' : 'shared', physicalPath, logicalFileId };
+      }
+      case 16:
+        return { type: 'EmptySegmentFileStateHandle', tag: 16 };
+      default:
+        throw unknownTag(tag, at, 'stream state handle', '0, 1, 2, 3, 6, 15 or 16');
+    }
+  }
+
+  private handleList(what: string): HandleAndLocalPath[] {
+    const r = this.r;
+    const countAt = r.pos;
+    const count = r.i32(`number of ${what}`);
+    r.checkCount(count, 3, what, countAt);
+    const list: HandleAndLocalPath[] = new Array(count);
+    for (let i = 0; i < count; i++) {
+      const localPath = r.utf('local file name');
+      list[i] = { localPath, handle: this.stream() };
+    }
+    return list;
+  }
+
+  private keyed(depth: number): KeyedHandle | null {
+    const r = this.r;
+    const at = r.pos;
+    if (depth > MAX_KEYED_DEPTH) throw new MetadataError('invalid', at, `keyed state handles nested more than ${MAX_KEYED_DEPTH} deep`);
+    const tag = r.u8('keyed state handle type');
+    switch (tag) {
+      case 0:
+        return null;
+      case 3:
+      case 7:
+      case 12: {
+        const keyGroups = this.keyGroups();
+        this.skipOffsets(keyGroups.count, 'key-group offsets', r.pos - 4);
+        const delegate = this.stream();
+        const stateHandleId = tag === 12 ? r.utf('state handle id') : null;
+        return { type: tag === 7 ? 'KeyGroupsSavepointStateHandle' : 'KeyGroupsStateHandle', tag, keyGroups, offsetCount: keyGroups.count, delegate, stateHandleId };
+      }
+      case 5:
+      case 11: {
+        const checkpointId = r.i64('checkpoint id of the incremental handle');
+        const backendId = r.utf('backend id');
+        const keyGroups = this.keyGroups();
+        const checkpointedSize = tag === 11 ? r.i64('checkpointed size') : null;
+        const metaHandle = this.stream();
+        const sharedState = this.handleList('shared state files');
+        const privateState = this.handleList('private state files');
+        const stateHandleId = tag === 11 ? r.utf('state handle id') : null;
+        return { type: 'IncrementalRemoteKeyedStateHandle', tag, checkpointId, backendId, keyGroups, checkpointedSize, metaHandle, sharedState, privateState, stateHandleId };
+      }
+      case 8:
+      case 14:
+        return this.changelogBackend(tag, depth);
+      case 9: {
+        const keyGroups = this.keyGroups();
+        const fromSequence = r.i64('changelog start sequence number');
+        const toSequence = r.i64('changelog end sequence number');
+        const countAt = r.pos;
+        const changeCount = r.i32('number of state changes');
+        r.checkCount(changeCount, 8, 'state changes', countAt);
+        let size = 0;
+        for (let i = 0; i < changeCount; i++) {
+          r.i32('state change key group');
+          const lenAt = r.pos;
+          const length = r.i32('state change length');
+          if (length < 0) throw new MetadataError('invalid', lenAt, `negative state change length ${length}`);
+          r.skip(length, 'state change bytes');
+          size += length;
+        }
+        const stateHandleId = r.utf('state handle id');
+        return { type: 'InMemoryChangelogStateHandle', tag: 9, keyGroups, fromSequence, toSequence, changeCount, size, stateHandleId };
+      }
+      case 10:
+      case 13: {
+        const keyGroups = this.keyGroups();
+        const countAt = r.pos;
+        const count = r.i32('number of changelog files');
+        r.checkCount(count, 9, 'changelog files', countAt);
+        const handles: { offset: number; handle: StreamHandle | null }[] = new Array(count);
+        for (let i = 0; i < count; i++) {
+          const offset = r.i64('changelog file offset');
+          handles[i] = { offset, handle: this.stream() };
+        }
+        const size = r.i64('changelog state size');
+        const checkpointedSize = r.i64('checkpointed size');
+        const stateHandleId = r.utf('state handle id');
+        const storageIdentifier = tag === 13 ? r.utf('changelog storage identifier') : 'filesystem';
+        return { type: 'ChangelogStateHandleStreamImpl', tag, keyGroups, handles, size, checkpointedSize, stateHandleId, storageIdentifier };
+      }
+      default:
+        throw unknownTag(tag, at, 'keyed state handle', '0, 3, 5, 7, 8, 9, 10, 11, 12, 13 or 14');
+    }
+  }
+
+  private changelogBackend(tag: 8 | 14, depth: number): ChangelogBackendHandle {
+    const r = this.r;
+    const keyGroups = this.keyGroups();
+    const checkpointedSize = r.i64('checkpointed size');
+    const materialized = this.keyedList('materialized state handles', depth, false);
+    const nonMaterialized = this.keyedList('changelog state handles', depth, true);
+    const materializationId = r.i64('materialization id');
+    const checkpointId = tag === 14 ? r.i64('checkpoint id') : null;
+    const stateHandleId = r.utf('state handle id');
+    return { type: 'ChangelogStateBackendHandleImpl', tag, keyGroups, checkpointedSize, materialized, nonMaterialized, materializationId, checkpointId, stateHandleId };
+  }
+
+  private keyedList(what: string, depth: number, changelogOnly: boolean): (KeyedHandle | null)[] {
+    const r = this.r;
+    const countAt = r.pos;
+    const count = r.i32(`number of ${what}`);
+    r.checkCount(count, 1, what, countAt);
+    const list: (KeyedHandle | null)[] = new Array(count);
+    for (let i = 0; i < count; i++) {
+      const at = r.pos;
+      const handle = this.keyed(depth + 1);
+      // Flink casts the non-materialized part to ChangelogStateHandle.
+      if (changelogOnly && handle !== null && handle.tag !== 9 && handle.tag !== 10 && handle.tag !== 13) {
+        throw new MetadataError('invalid', at, `expected a changelog state handle (tag 9, 10 or 13), found ${handle.type}`);
+      }
+      list[i] = handle;
+    }
+    return list;
+  }
+
+  private operatorHandle(): OperatorHandle | null {
+    const r = this.r;
+    const at = r.pos;
+    const tag = r.u8('operator state handle type');
+    if (tag === 0) return null;
+    if (tag !== 4 && tag !== 17) throw unknownTag(tag, at, 'operator state handle', '0, 4 or 17');
+    const countAt = r.pos;
+    const count = r.i32('number of named operator states');
+    r.checkCount(count, 7, 'named operator states', countAt);
+    const states: OperatorStateInfo[] = new Array(count);
+    for (let i = 0; i < count; i++) {
+      const name = r.utf('operator state name');
+      const modeAt = r.pos;
+      const mode = r.u8('distribution mode');
+      if (mode > 2) throw new MetadataError('invalid', modeAt, `distribution mode must be 0, 1 or 2, found ${mode}`);
+      const offAt = r.pos;
+      const offsetCount = r.i32('number of partition offsets');
+      this.skipOffsets(offsetCount, 'partition offsets', offAt);
+      states[i] = { name, mode: DISTRIBUTION_MODES[mode], offsetCount };
+    }
+    if (tag === 4) {
+      return { type: 'OperatorStreamStateHandle', tag, states, taskOwnedDirectory: null, sharedDirectory: null, delegate: this.stream() };
+    }
+    const taskOwnedDirectory = r.utf('task-owned directory');
+    const sharedDirectory = r.utf('shared directory');
+    const isEmpty = r.u8('empty flag') !== 0;
+    const delegateAt = r.pos;
+    const delegate = this.stream();
+    if (delegate === null || (delegate.tag !== 15 && delegate.tag !== 16)) {
+      throw new MetadataError('invalid', delegateAt, 'a file-merging operator state handle must delegate to a segment file handle (tag 15 or 16)');
+    }
+    return {
+      type: isEmpty ? 'EmptyFileMergingOperatorStreamStateHandle' : 'FileMergingOperatorStreamStateHandle',
+      tag,
+      states,
+      taskOwnedDirectory,
+      sharedDirectory,
+      delegate,
+    };
+  }
+
+  private channelHandles(input: boolean): readonly AnyChannelHandle[] {
+    const r = this.r;
+    const what = input ? 'input channel state handles' : 'output channel state handles';
+    const countAt = r.pos;
+    const count = r.i32(`number of ${what}`);
+    if (count === 0) return NO_HANDLES;
+    r.checkCount(count, 17, what, countAt);
+    const list: AnyChannelHandle[] = new Array(count);
+    for (let i = 0; i < count; i++) {
+      if (this.version < 6) {
+        list[i] = this.channelHandleV1(input);
+        continue;
+      }
+      const at = r.pos;
+      const tag = r.u8('channel state handle type');
+      if (tag === (input ? 1 : 2)) {
+        list[i] = this.channelHandleV1(input);
+      } else if (tag === (input ? 3 : 4)) {
+        const subtaskIndex = r.i32('subtask index');
+        const size = r.i64('channel state size');
+        const delegate = this.stream();
+        const lenAt = r.pos;
+        const offsetsLength = r.i32('length of the channel offsets');
+        if (offsetsLength < 0) throw new MetadataError('invalid', lenAt, `negative length of the channel offsets: ${offsetsLength}`);
+        r.skip(offsetsLength, 'channel offsets');
+        list[i] = { type: input ? 'MergedInputChannelStateHandle' : 'MergedResultSubpartitionStateHandle', subtaskIndex, size, delegate, offsetsLength };
+      } else {
+        throw unknownTag(tag, at, input ? 'input channel state handle' : 'output channel state handle', input ? '1 or 3' : '2 or 4');
+      }
+    }
+    return list;
+  }
+
+  private channelHandleV1(input: boolean): AnyChannelHandle {
+    const r = this.r;
+    const subtaskIndex = r.i32('subtask index');
+    const index1 = r.i32(input ? 'gate index' : 'partition index');
+    const index2 = r.i32(input ? 'channel index' : 'subpartition index');
+    const offAt = r.pos;
+    const offsetCount = r.i32('number of channel offsets');
+    this.skipOffsets(offsetCount, 'channel offsets', offAt);
+    const size = r.i64('channel state size');
+    const delegate = this.stream();
+    return { type: input ? 'InputChannelStateHandle' : 'ResultSubpartitionStateHandle', subtaskIndex, index1, index2, offsetCount, size, delegate };
+  }
+}
+
+/** The blob of one master state: version, name, payload; it must fill its announced length exactly. */
+function readMasterStateBlob(inner: ByteReader, end: number): MasterState {
+  try {
+    const version = inner.i32('master state version');
+    const name = inner.utf('master state name');
+    const sizeAt = inner.pos;
+    const size = inner.i32('master state payload length');
+    if (size < 0) throw new MetadataError('invalid', sizeAt, `negative master state payload length ${size}`);
+    const dataOffset = inner.pos;
+    inner.skip(size, 'master state payload');
+    if (inner.pos !== end) throw new MetadataError('invalid', inner.pos, 'trailing bytes inside the master state');
+    return { name, version, size, dataOffset };
+  } catch (error) {
+    if (error instanceof MetadataError && error.code === 'truncated') {
+      throw new MetadataError('invalid', error.offset, `master state contents run past its announced length (ending at byte ${end})`);
+    }
+    throw error;
+  }
+}
+
+function unknownTag(tag: number, at: number, position: string, legal: string): MetadataError {
+  return new MetadataError('unknown-tag', at, `unknown ${position} type ${tag}; expected ${legal}`);
+}
+
+const HEX: string[] = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+
+function hex16(b: Uint8Array, at: number): string {
+  let s = '';
+  for (let i = at; i < at + 16; i++) s += HEX[b[i]];
+  return s;
+}
