@@ -1,4 +1,6 @@
 import { CliCommand } from './command';
+import { inspectCommand } from './inspect';
+import { diffCommand } from './diff';
 
 /** Every subcommand, in the order `--help` lists them. */
-export const commands: CliCommand[] = [];
+export const commands: CliCommand[] = [inspectCommand, diffCommand];

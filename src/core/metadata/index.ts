@@ -8,3 +8,5 @@ export type { MetadataSummary, OperatorSummary, StateSizeBreakdown } from './sum
 export { operatorIdFromUid, murmur3x64_128 } from './operatorId';
 export { flinkPathToString, flinkResolvePath } from './flinkPath';
 export type * from './model';
+export { diffSummaries } from './diff';
+export type { SnapshotDiff, OperatorDelta, OperatorRef, SnapshotRef, Change } from './diff';

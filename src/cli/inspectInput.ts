@@ -1,0 +1,56 @@
+import { promises as fs } from 'fs';
+import * as path from 'path';
+
+/** The bytes of one `_metadata` file and the pointer its relative file handles resolve against. */
+export interface MetadataInput {
+  /** The `_metadata` file that was read, as the user can find it again. */
+  file: string;
+  bytes: Uint8Array;
+  /** The checkpoint/savepoint directory (Flink's "external pointer"). */
+  pointer: string;
+}
+
+/** Reading an input failed before any metadata could be parsed (missing file, no `_metadata` in a directory). */
+export class InputError extends Error {
+  constructor(
+    readonly code: 'not-found' | 'unreadable',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const METADATA_FILE = '_metadata';
+
+/**
+ * Resolves a CLI argument to metadata bytes: a `_metadata` file, or a checkpoint/savepoint directory holding one.
+ * All reading goes through here so store URIs can be plugged in later without touching the commands.
+ */
+export async function readMetadataInput(input: string): Promise<MetadataInput> {
+  const absolute = path.resolve(input);
+  let stat;
+  try {
+    stat = await fs.stat(absolute);
+  } catch (error) {
+    throw ioError(error, `cannot find '${input}': give a _metadata file or a checkpoint/savepoint directory`);
+  }
+  const file = stat.isDirectory() ? path.join(absolute, METADATA_FILE) : absolute;
+  let bytes: Uint8Array;
+  try {
+    bytes = await fs.readFile(file);
+  } catch (error) {
+    throw ioError(
+      error,
+      stat.isDirectory()
+        ? `'${input}' has no ${METADATA_FILE} file: the checkpoint is still in progress, was aborted, or this is not a checkpoint/savepoint directory`
+        : `cannot read '${input}'`,
+    );
+  }
+  return { file, bytes, pointer: path.dirname(file) };
+}
+
+function ioError(error: unknown, message: string): InputError {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (code === 'ENOENT' || code === 'ENOTDIR') return new InputError('not-found', message);
+  return new InputError('unreadable', `${message}: ${error instanceof Error ? error.message : String(error)}`);
+}
