@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# Regenerates the real-Flink fixtures: runs the scenario jobs of test/flink on a local MiniCluster of each requested
+# Flink line, writes them under $FLINK_FIXTURES_TMP/<version>/ (a stable, machine-neutral directory, so the absolute
+# paths Flink stores in _metadata never name a workspace), writes the oracle JSON beside every _metadata, then moves
+# the trees to <out>/<version>/.
+#
+#   scripts/fixtures.sh --flink 1.20 [--flink 2.2 ...] [--scenario hashmap ...] [--out DIR]
+#   scripts/fixtures.sh --all
+#
+# Default out: test/fixtures/flink. Needs Java 17 and Maven; Maven's downloads are cached in ~/.m2.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/fixtures-lib.sh"
+
+versions=()
+scenarios=()
+out="$FIXTURES_REPO/test/fixtures/flink"
+tmp_root="${FLINK_FIXTURES_TMP:-/tmp/flink-fixtures}"
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --flink) versions+=("$(flink_version_of "$2")"); shift 2 ;;
+    --all) for line in "${FLINK_LINES[@]}"; do versions+=("$(flink_version_of "$line")"); done; shift ;;
+    --scenario) scenarios+=("$2"); shift 2 ;;
+    --out) out="$2"; shift 2 ;;
+    -h|--help) sed -n '2,11p' "$0"; exit 0 ;;
+    *) echo "fixtures: unknown argument '$1' (use --flink <line>, --all, --scenario <name>, --out <dir>)" >&2; exit 2 ;;
+  esac
+done
+if [ ${#versions[@]} -eq 0 ]; then
+  echo "fixtures: name a Flink line with --flink <line> (one of: ${FLINK_LINES[*]}) or use --all" >&2
+  exit 2
+fi
+mkdir -p "$out"
+out="$(cd "$out" && pwd)"
+
+for version in "${versions[@]}"; do
+  start=$(date +%s)
+  classpath="$(flink_build "$version")"
+  dstl=filesystem
+  flink_has_dstl "$version" || dstl=memory
+  rm -rf "${tmp_root:?}/$version"
+  mkdir -p "$tmp_root/$version"
+  java "${FLINK_JAVA_OPTS[@]}" -Dflink.version="$version" -cp "$classpath" flinkfixtures.Scenarios \
+    --flink-version "$version" --root "$tmp_root/$version" --dstl "$dstl" "${scenarios[@]}"
+  mkdir -p "$out/$version"
+  for dir in "$tmp_root/$version"/*/; do
+    name="$(basename "$dir")"
+    rm -rf "${out:?}/$version/$name"
+    mv "$dir" "$out/$version/$name"
+  done
+  if [ ${#scenarios[@]} -eq 0 ] || [ ! -f "$out/$version/scenarios.json" ]; then
+    mv "$tmp_root/$version/scenarios.json" "$out/$version/scenarios.json"
+  else
+    # a partial run: keep the other scenarios' entries
+    node -e '
+      const fs = require("fs");
+      const [oldFile, newFile] = process.argv.slice(1);
+      const merged = JSON.parse(fs.readFileSync(oldFile, "utf8"));
+      Object.assign(merged.scenarios, JSON.parse(fs.readFileSync(newFile, "utf8")).scenarios);
+      fs.writeFileSync(oldFile, JSON.stringify(merged, null, 2) + "\n");
+    ' "$out/$version/scenarios.json" "$tmp_root/$version/scenarios.json"
+  fi
+  rm -rf "${tmp_root:?}/$version"
+  echo "fixtures: Flink $version -> $out/$version in $(( $(date +%s) - start )) s"
+done
