@@ -70,10 +70,15 @@ class MetadataParser {
   parse(pointer: string | null): CheckpointMetadata {
     const r = this.r;
     if (r.length < 4) {
+      const magicPrefix = [0x49, 0x60, 0x67, 0x2d].slice(0, r.length).every((b, i) => r.bytes[i] === b);
       throw new MetadataError(
-        r.length === 0 ? 'truncated' : 'not-metadata',
+        magicPrefix ? 'truncated' : 'not-metadata',
         0,
-        r.length === 0 ? 'the file is empty; a complete _metadata file starts with the magic number 0x4960672D' : `not checkpoint metadata: ${r.length} bytes, too short for the magic number 0x4960672D`,
+        r.length === 0
+          ? 'the file is empty; a complete _metadata file starts with the magic number 0x4960672D'
+          : magicPrefix
+            ? `file ends early: ${r.length} bytes of the magic number 0x4960672D`
+            : `not checkpoint metadata: ${r.length} bytes, too short for the magic number 0x4960672D`,
       );
     }
     const magic = r.i32('magic number') >>> 0;

@@ -1,0 +1,108 @@
+import { MetadataError, parseMetadata, summarize } from '../../../src/core/metadata';
+import { prng } from './support';
+
+/** What one mutated input did: parsed (and summarized), or failed with a MetadataError of a code. */
+export type Outcome = { ok: true } | { ok: false; code: string };
+
+/**
+ * Parses and summarizes `bytes`; returns the outcome for a result or a MetadataError and rethrows anything else,
+ * which is exactly the failure the mutation tests look for.
+ */
+export function attempt(bytes: Uint8Array): Outcome {
+  try {
+    summarize(parseMetadata(bytes, { pointer: 'file:/checkpoints/chk-1' }));
+    return { ok: true };
+  } catch (error) {
+    if (error instanceof MetadataError) return { ok: false, code: error.code };
+    throw error;
+  }
+}
+
+export type MutationKind = 'flip' | 'byte' | 'splice' | 'truncate' | 'duplicate' | 'count';
+
+/** One seeded mutation of `base`: bit flips, random bytes, spliced sections of another file, cuts, huge counts. */
+export function mutate(base: Uint8Array, other: Uint8Array, rnd: () => number, kind: MutationKind): Uint8Array {
+  const pick = (n: number) => Math.floor(rnd() * n);
+  switch (kind) {
+    case 'flip': {
+      const out = base.slice();
+      const flips = 1 + pick(4);
+      for (let i = 0; i < flips; i++) out[pick(out.length)] ^= 1 << pick(8);
+      return out;
+    }
+    case 'byte': {
+      const out = base.slice();
+      out[8 + pick(out.length - 8)] = pick(256);
+      return out;
+    }
+    case 'splice': {
+      const at = pick(base.length);
+      const from = pick(other.length);
+      const len = 1 + pick(Math.min(512, other.length - from));
+      const cut = pick(64);
+      const out = new Uint8Array(at + len + Math.max(0, base.length - at - cut));
+      out.set(base.subarray(0, at));
+      out.set(other.subarray(from, from + len), at);
+      out.set(base.subarray(Math.min(base.length, at + cut)), at + len);
+      return out;
+    }
+    case 'truncate':
+      return base.slice(0, pick(base.length));
+    case 'duplicate': {
+      const at = pick(base.length);
+      const len = 1 + pick(Math.min(256, base.length - at));
+      const out = new Uint8Array(base.length + len);
+      out.set(base.subarray(0, at + len));
+      out.set(base.subarray(at), at + len);
+      return out;
+    }
+    case 'count': {
+      // A huge big-endian int where a count might sit: must fail fast, never allocate for it.
+      const out = base.slice();
+      const at = 8 + pick(out.length - 12);
+      const v = [0x7fffffff, 0x10000000, 0x00ffffff, 0x0000ffff, -1][pick(5)];
+      new DataView(out.buffer).setInt32(at, v);
+      return out;
+    }
+  }
+}
+
+export const MUTATION_KINDS: readonly MutationKind[] = ['flip', 'byte', 'splice', 'truncate', 'duplicate', 'count'];
+
+export interface FuzzFigures {
+  inputs: number;
+  parsed: number;
+  rejected: Record<string, number>;
+  crashes: { kind: MutationKind; seed: number; file: string; error: string }[];
+  hangs: { kind: MutationKind; seed: number; file: string; ms: number }[];
+  slowestMs: number;
+}
+
+/**
+ * Runs `count` seeded mutations over `files`, round-robin. A crash is anything but a result or a MetadataError;
+ * a hang is one input taking longer than `hangMs`.
+ */
+export function fuzz(files: [string, Uint8Array][], count: number, seed: number, hangMs: number): FuzzFigures {
+  const figures: FuzzFigures = { inputs: 0, parsed: 0, rejected: {}, crashes: [], hangs: [], slowestMs: 0 };
+  for (let i = 0; i < count; i++) {
+    const s = seed + i;
+    const rnd = prng(s);
+    const [name, base] = files[i % files.length];
+    const other = files[Math.floor(rnd() * files.length)][1];
+    const kind = MUTATION_KINDS[Math.floor(rnd() * MUTATION_KINDS.length)];
+    const input = mutate(base, other, rnd, kind);
+    const t0 = performance.now();
+    try {
+      const outcome = attempt(input);
+      if (outcome.ok) figures.parsed++;
+      else figures.rejected[outcome.code] = (figures.rejected[outcome.code] ?? 0) + 1;
+    } catch (error) {
+      figures.crashes.push({ kind, seed: s, file: name, error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) });
+    }
+    const ms = performance.now() - t0;
+    figures.slowestMs = Math.max(figures.slowestMs, ms);
+    if (ms > hangMs) figures.hangs.push({ kind, seed: s, file: name, ms });
+    figures.inputs++;
+  }
+  return figures;
+}
