@@ -1,27 +1,40 @@
 import * as vscode from 'vscode';
 import { createLog } from './views/log';
 import { StoresTreeProvider } from './views/storesTree';
+import { StoreRegistry, STORE_SCHEME } from './providers/storeRegistry';
+import { StoreFileSystemProvider } from './providers/storeFileSystem';
+import { INSPECTOR_VIEW_TYPE, MetadataEditorProvider } from './providers/metadataEditor';
 import { Services } from './services';
 import * as logCommands from './commands/log';
 import * as storeCommands from './commands/stores';
+import * as treeCommands from './commands/tree';
 
 /** Composition root: builds the services and wires every area; no work happens here. */
 export function activate(context: vscode.ExtensionContext): Services {
   const started = performance.now();
   const log = createLog();
-  const storesTree = new StoresTreeProvider();
-  const services: Services = { log, storesTree };
+  const stores = new StoreRegistry(context.secrets, log);
+  const storesTree = new StoresTreeProvider(stores, log);
+  const services: Services = { context, log, stores, storesTree };
 
   context.subscriptions.push(
     log,
+    stores,
     storesTree,
+    vscode.workspace.registerFileSystemProvider(STORE_SCHEME, new StoreFileSystemProvider(stores), { isCaseSensitive: true }),
     vscode.window.createTreeView('flinkCheckpoints.stores', { treeDataProvider: storesTree, showCollapseAll: true }),
-    vscode.workspace.onDidChangeConfiguration((event) => {
-      if (event.affectsConfiguration('flinkCheckpoints.stores')) storesTree.refresh();
+    vscode.window.registerCustomEditorProvider(INSPECTOR_VIEW_TYPE, new MetadataEditorProvider(services), {
+      webviewOptions: { retainContextWhenHidden: false },
+      supportsMultipleEditorsPerDocument: true,
     }),
+    vscode.workspace.onDidChangeConfiguration((event) => {
+      if (event.affectsConfiguration('flinkCheckpoints.stores')) void stores.reset();
+    }),
+    vscode.workspace.onDidGrantWorkspaceTrust(() => void stores.reset()),
   );
   logCommands.register(context, services);
   storeCommands.register(context, services);
+  treeCommands.register(context, services);
 
   log.info(`Activated in ${(performance.now() - started).toFixed(1)} ms`);
   return services;

@@ -1,8 +1,11 @@
 import type * as vscode from 'vscode';
+import type { StoreRegistry } from './providers/storeRegistry';
 import type { StoresTreeProvider } from './views/storesTree';
 
 /** What activate() builds once and hands to every register*() function. */
 export interface Services {
+  readonly context: vscode.ExtensionContext;
   readonly log: vscode.LogOutputChannel;
+  readonly stores: StoreRegistry;
   readonly storesTree: StoresTreeProvider;
 }

@@ -1,31 +1,220 @@
 import * as vscode from 'vscode';
-import { readStoreConfigs, writeStoreConfigs } from './storeSettings';
+import { parseStoreUri, splitPassword, redactSecrets } from '../core/stores/uri';
+import { StoreError } from '../core/stores/errors';
+import { StoreConfig, readStoreConfigs, storeIdFor, writeStoreConfigs } from './storeSettings';
 import { Services } from '../services';
+
+interface KindPick extends vscode.QuickPickItem {
+  readonly scheme: 'file' | 'ftp' | 'ftps' | 'hdfs';
+  readonly example: string;
+}
+
+const KINDS: readonly KindPick[] = [
+  { scheme: 'file', label: '$(folder) Local, NFS or Kubernetes volume', description: 'a directory on this machine', example: '/mnt/flink/checkpoints' },
+  { scheme: 'ftp', label: '$(globe) FTP', description: 'ftp://user@host[:port]/path', example: 'ftp://flink@ftp.example.com/checkpoints' },
+  { scheme: 'ftps', label: '$(lock) FTPS', description: 'explicit TLS, ftps://user@host[:port]/path', example: 'ftps://flink@ftp.example.com/checkpoints' },
+  { scheme: 'hdfs', label: '$(server) HDFS over WebHDFS', description: 'hdfs://namenode[:port]/path, webhdfs:// or swebhdfs://', example: 'hdfs://namenode:8020/flink/checkpoints' },
+];
 
 export function register(context: vscode.ExtensionContext, services: Services): void {
   context.subscriptions.push(
     vscode.commands.registerCommand('flinkCheckpoints.addStore', () => addStore(services)),
-    vscode.commands.registerCommand('flinkCheckpoints.refreshStores', () => services.storesTree.refresh()),
+    vscode.commands.registerCommand('flinkCheckpoints.editStore', (node?: { storeId?: string }) => editStore(services, node?.storeId)),
+    vscode.commands.registerCommand('flinkCheckpoints.removeStore', (node?: { storeId?: string }) => removeStore(services, node?.storeId)),
+    vscode.commands.registerCommand('flinkCheckpoints.testConnection', (node?: { storeId?: string }) => testConnection(services, node?.storeId)),
   );
 }
 
-async function addStore(services: Services): Promise<void> {
-  const uri = await vscode.window.showInputBox({
-    title: vscode.l10n.t('Add Store: location'),
-    prompt: vscode.l10n.t('A checkpoint directory: a local path or a file:// URI'),
-    placeHolder: '/data/flink/checkpoints',
+function uriProblem(text: string): string | undefined {
+  try {
+    parseStoreUri(text);
+    return undefined;
+  } catch (error) {
+    return error instanceof StoreError ? error.message : String(error);
+  }
+}
+
+async function pickStore(services: Services, id: string | undefined, title: string): Promise<StoreConfig | undefined> {
+  const stores = readStoreConfigs();
+  if (id) return stores.find((s) => s.id === id);
+  if (stores.length === 0) {
+    void vscode.window.showInformationMessage(vscode.l10n.t('No checkpoint stores are configured yet.'), vscode.l10n.t('Add Store…'))
+      .then((choice) => (choice ? addStore(services) : undefined));
+    return undefined;
+  }
+  const picked = await vscode.window.showQuickPick(stores.map((s) => ({ label: s.name, description: s.uri, store: s })), { title, placeHolder: vscode.l10n.t('Pick a store') });
+  return picked?.store;
+}
+
+/** Asks for the location (and password, user and WebHDFS address where the kind has them). Undefined on cancel. */
+async function askLocation(kind: KindPick, current?: StoreConfig): Promise<{ uri: string; password?: string; webHdfsAddress?: string } | undefined> {
+  const entered = await vscode.window.showInputBox({
+    title: vscode.l10n.t('{0}: location', kind.label.replace(/^\$\([^)]*\)\s*/, '')),
+    prompt: kind.scheme === 'file' ? vscode.l10n.t('The checkpoint directory (state.checkpoints.dir / execution.checkpointing.dir), a job directory or a savepoint directory') : vscode.l10n.t('A password typed here is moved to secret storage; the saved URI keeps none'),
+    placeHolder: kind.example,
+    value: current?.uri,
     ignoreFocusOut: true,
-    validateInput: (value) => (value.trim() ? undefined : vscode.l10n.t('Enter a path or URI')),
+    validateInput: (value) => (value.trim() ? uriProblem(value) : vscode.l10n.t('Enter a location')),
   });
-  if (!uri) return;
+  if (entered === undefined) return undefined;
+  const split = splitPassword(entered);
+  const parsed = parseStoreUri(split.uri);
+  let password = split.password;
+  if ((parsed.scheme === 'ftp' || parsed.scheme === 'ftps') && password === undefined && parsed.user && parsed.user !== 'anonymous') {
+    password = await vscode.window.showInputBox({
+      title: vscode.l10n.t('Password of {0}', parsed.user),
+      prompt: vscode.l10n.t('Kept in the editor\'s secret storage, never in settings. Leave empty to keep the current one.'),
+      password: true,
+      ignoreFocusOut: true,
+    });
+    if (password === undefined) return undefined;
+    if (password === '') password = undefined;
+  }
+  let webHdfsAddress = current?.webHdfsAddress;
+  if (parsed.scheme === 'hdfs') {
+    const address = await vscode.window.showInputBox({
+      title: vscode.l10n.t('WebHDFS address of the NameNode'),
+      prompt: vscode.l10n.t('host:port of the NameNode\'s HTTP server (dfs.namenode.http-address); the RPC port of the hdfs:// URI is not used'),
+      value: webHdfsAddress ?? `${parsed.host}:9870`,
+      ignoreFocusOut: true,
+      validateInput: (value) => (/^(https?:\/\/)?[^\s/:]+(:\d+)?(\/\S*)?$/.test(value.trim()) ? undefined : vscode.l10n.t('Enter host:port')),
+    });
+    if (address === undefined) return undefined;
+    webHdfsAddress = address.trim();
+  }
+  return { uri: split.uri, password, webHdfsAddress };
+}
+
+/** Opens the store, reads its root and one page of entries; reports what it found or why it failed. */
+async function probe(services: Services, config: StoreConfig, password: string | undefined): Promise<string | undefined> {
+  return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Connecting to {0}…', config.name), cancellable: true }, async (_progress, token) => {
+    const abort = new AbortController();
+    token.onCancellationRequested(() => abort.abort());
+    const store = await services.stores.openUnsaved(config, password);
+    try {
+      const root = await store.stat('/', { signal: abort.signal });
+      if (root.kind !== 'directory') return vscode.l10n.t('{0} is a file, not a directory', config.uri);
+      let entries = 0;
+      for await (const page of store.list('/', { signal: abort.signal, pageSize: 200 })) {
+        entries += page.length;
+        break;
+      }
+      services.log.info(`Test connection to "${config.name}": ok, ${entries} entries at the root`);
+      return undefined;
+    } catch (error) {
+      const message = redactSecrets(error instanceof Error ? error.message : String(error), [password]);
+      services.log.warn(`Test connection to "${config.name}" failed: ${message}`);
+      return message;
+    } finally {
+      await store.close();
+    }
+  });
+}
+
+async function addStore(services: Services): Promise<void> {
+  const kind = await vscode.window.showQuickPick(KINDS, { title: vscode.l10n.t('Add Store: kind'), placeHolder: vscode.l10n.t('Where does Flink write its checkpoints?') });
+  if (!kind) return;
+  const location = await askLocation(kind);
+  if (!location) return;
+  const stores = readStoreConfigs();
+  const parsed = parseStoreUri(location.uri);
+  const suggested = parsed.path.split(/[\\/]/).filter(Boolean).pop() ?? parsed.host;
   const name = await vscode.window.showInputBox({
     title: vscode.l10n.t('Add Store: name'),
-    value: uri.trim().split('/').filter(Boolean).pop() ?? uri.trim(),
+    value: parsed.scheme === 'file' ? suggested : `${parsed.host}: ${suggested}`,
     ignoreFocusOut: true,
-    validateInput: (value) => (value.trim() ? undefined : vscode.l10n.t('Enter a name')),
+    validateInput: (value) => (!value.trim() ? vscode.l10n.t('Enter a name') : stores.some((s) => s.name === value.trim()) ? vscode.l10n.t('A store with this name exists') : undefined),
   });
   if (!name) return;
-  await writeStoreConfigs([...readStoreConfigs(), { name: name.trim(), uri: uri.trim() }]);
-  services.log.info(`Added store "${name.trim()}"`);
-  services.storesTree.refresh();
+  const config: StoreConfig = { id: storeIdFor(name.trim(), new Set(stores.map((s) => s.id))), name: name.trim(), uri: location.uri };
+  if (location.webHdfsAddress) config.webHdfsAddress = location.webHdfsAddress;
+  const problem = await probe(services, config, location.password);
+  if (problem) {
+    const choice = await vscode.window.showWarningMessage(vscode.l10n.t('Could not read {0}: {1}', config.name, problem), { modal: true }, vscode.l10n.t('Save Anyway'));
+    if (!choice) return;
+  }
+  if (location.password) await services.stores.setPassword(config.id, location.password);
+  await writeStoreConfigs([...stores, config]);
+  services.log.info(`Added store "${config.name}" (${config.uri})`);
+}
+
+async function editStore(services: Services, id: string | undefined): Promise<void> {
+  const store = await pickStore(services, id, vscode.l10n.t('Edit Store'));
+  if (!store) return;
+  const fields = [
+    { label: vscode.l10n.t('Location'), description: store.uri, field: 'uri' as const },
+    { label: vscode.l10n.t('Name'), description: store.name, field: 'name' as const },
+    { label: vscode.l10n.t('Password'), description: vscode.l10n.t('kept in secret storage'), field: 'password' as const },
+    { label: vscode.l10n.t('Writable'), description: store.writable ? vscode.l10n.t('yes: files can be changed') : vscode.l10n.t('no: read-only'), field: 'writable' as const },
+    { label: vscode.l10n.t('Path as the cluster sees it'), description: store.clusterPath ?? vscode.l10n.t('same as the location'), field: 'clusterPath' as const },
+  ];
+  const picked = await vscode.window.showQuickPick(fields, { title: vscode.l10n.t('Edit Store "{0}"', store.name) });
+  if (!picked) return;
+  const updated: StoreConfig = { ...store };
+  switch (picked.field) {
+    case 'uri': {
+      const scheme = parseStoreUri(store.uri).scheme;
+      const kind = KINDS.find((k) => k.scheme === (scheme === 'webhdfs' || scheme === 'swebhdfs' ? 'hdfs' : scheme)) ?? KINDS[0];
+      const location = await askLocation(kind, store);
+      if (!location) return;
+      updated.uri = location.uri;
+      if (location.webHdfsAddress) updated.webHdfsAddress = location.webHdfsAddress;
+      if (location.password) await services.stores.setPassword(store.id, location.password);
+      break;
+    }
+    case 'name': {
+      const name = await vscode.window.showInputBox({ title: vscode.l10n.t('Store name'), value: store.name, validateInput: (v) => (v.trim() ? undefined : vscode.l10n.t('Enter a name')) });
+      if (!name) return;
+      updated.name = name.trim();
+      break;
+    }
+    case 'password': {
+      const password = await vscode.window.showInputBox({ title: vscode.l10n.t('Password for {0}', store.name), prompt: vscode.l10n.t('Leave empty to remove the saved password'), password: true, ignoreFocusOut: true });
+      if (password === undefined) return;
+      await services.stores.setPassword(store.id, password || undefined);
+      return;
+    }
+    case 'writable': {
+      const choice = await vscode.window.showQuickPick([
+        { label: vscode.l10n.t('Read-only'), writable: false, description: vscode.l10n.t('recommended for checkpoint stores') },
+        { label: vscode.l10n.t('Writable'), writable: true, description: vscode.l10n.t('files of this store can be edited, renamed and deleted') },
+      ], { title: vscode.l10n.t('Access to "{0}"', store.name) });
+      if (!choice) return;
+      updated.writable = choice.writable;
+      break;
+    }
+    case 'clusterPath': {
+      const value = await vscode.window.showInputBox({
+        title: vscode.l10n.t('Path as the cluster sees it'),
+        prompt: vscode.l10n.t('The URI or path of this store\'s root as the JobManager reaches it (for example the PV mount path in the pods, or s3://bucket/checkpoints). Empty: same as the location.'),
+        value: store.clusterPath ?? '',
+        ignoreFocusOut: true,
+      });
+      if (value === undefined) return;
+      if (value.trim()) updated.clusterPath = value.trim();
+      else delete updated.clusterPath;
+      break;
+    }
+  }
+  await writeStoreConfigs(readStoreConfigs().map((s) => (s.id === store.id ? updated : s)));
+  await services.stores.reset(store.id);
+}
+
+async function removeStore(services: Services, id: string | undefined): Promise<void> {
+  const store = await pickStore(services, id, vscode.l10n.t('Remove Store'));
+  if (!store) return;
+  const remove = vscode.l10n.t('Remove');
+  const choice = await vscode.window.showWarningMessage(vscode.l10n.t('Remove store "{0}"? Nothing in the store is deleted.', store.name), { modal: true }, remove);
+  if (choice !== remove) return;
+  await services.stores.setPassword(store.id, undefined);
+  await writeStoreConfigs(readStoreConfigs().filter((s) => s.id !== store.id));
+  services.log.info(`Removed store "${store.name}"`);
+}
+
+async function testConnection(services: Services, id: string | undefined): Promise<void> {
+  const store = await pickStore(services, id, vscode.l10n.t('Test Connection'));
+  if (!store) return;
+  const problem = await probe(services, store, await services.stores.password(store.id));
+  if (problem) void vscode.window.showErrorMessage(vscode.l10n.t('{0}: {1}', store.name, problem));
+  else void vscode.window.showInformationMessage(vscode.l10n.t('{0}: connected.', store.name));
 }

@@ -1,35 +1,265 @@
 import * as vscode from 'vscode';
-import { StoreConfig, readStoreConfigs } from '../commands/storeSettings';
+import { DirectoryLayout, SnapshotInfo, SnapshotRef, inspectSnapshots, scanDirectory } from '../core/layout';
+import { CheckpointStore, StoreEntry } from '../core/stores/types';
+import { joinStorePath } from '../core/stores/paths';
+import { StoreConfig } from '../commands/storeSettings';
+import { StoreRegistry } from '../providers/storeRegistry';
+import { formatAge, formatBytes } from './format';
 
-/** One configured checkpoint store, the root level of the tree. */
-export class StoreNode extends vscode.TreeItem {
-  constructor(readonly store: StoreConfig) {
-    super(store.name, vscode.TreeItemCollapsibleState.None);
-    this.description = store.uri;
-    this.tooltip = new vscode.MarkdownString(`**${store.name}**\n\n\`${store.uri}\``);
-    this.iconPath = new vscode.ThemeIcon('database');
+/** Every node knows its store and store path; commands act on these. */
+abstract class StoreTreeNode extends vscode.TreeItem {
+  constructor(readonly storeId: string, readonly path: string, label: string, collapsible: vscode.TreeItemCollapsibleState) {
+    super(label, collapsible);
+    this.id = `${storeId}:${path}:${new.target.name}`;
+  }
+}
+
+export class StoreNode extends StoreTreeNode {
+  constructor(readonly config: StoreConfig) {
+    super(config.id, '/', config.name, vscode.TreeItemCollapsibleState.Collapsed);
+    this.description = config.uri;
+    this.tooltip = new vscode.MarkdownString(`**${config.name}**\n\n\`${config.uri}\`${config.writable ? '' : `\n\n${vscode.l10n.t('read-only')}`}`);
+    this.iconPath = new vscode.ThemeIcon(config.uri.includes('://') && !config.uri.startsWith('file:') ? 'cloud' : 'database');
     this.contextValue = 'store';
   }
 }
 
-export class StoresTreeProvider implements vscode.TreeDataProvider<StoreNode>, vscode.Disposable {
-  private readonly changed = new vscode.EventEmitter<StoreNode | undefined>();
-  readonly onDidChangeTreeData = this.changed.event;
+export class JobNode extends StoreTreeNode {
+  constructor(storeId: string, path: string, readonly jobId: string, mtime: number | undefined) {
+    super(storeId, path, jobId, vscode.TreeItemCollapsibleState.Collapsed);
+    this.description = mtime ? formatAge(mtime) : undefined;
+    this.tooltip = vscode.l10n.t('Job {0}', jobId);
+    this.iconPath = new vscode.ThemeIcon('server-process');
+    this.contextValue = 'job';
+  }
+}
 
-  refresh(): void {
-    this.changed.fire(undefined);
+export class SnapshotNode extends StoreTreeNode {
+  constructor(storeId: string, readonly snapshot: SnapshotInfo, latest: boolean) {
+    super(storeId, snapshot.path, snapshot.name, vscode.TreeItemCollapsibleState.Collapsed);
+    const parts: string[] = [];
+    if (latest) parts.push(vscode.l10n.t('latest'));
+    if (snapshot.status === 'in-progress') parts.push(vscode.l10n.t('in progress'));
+    if (snapshot.status === 'broken') parts.push(vscode.l10n.t('broken'));
+    if (snapshot.stateSize !== undefined) parts.push(formatBytes(snapshot.stateSize));
+    if (snapshot.mtime) parts.push(formatAge(snapshot.mtime));
+    this.description = parts.join(' · ');
+    const kind = snapshot.kind === 'savepoint' ? vscode.l10n.t('Savepoint') : vscode.l10n.t('Checkpoint');
+    this.tooltip = new vscode.MarkdownString([
+      `**${kind} ${snapshot.metadataCheckpointId ?? snapshot.checkpointId ?? ''}** — ${snapshot.status}${latest ? `, ${vscode.l10n.t('latest complete checkpoint')}` : ''}`,
+      snapshot.reason ? `\n\n${snapshot.reason}` : '',
+      snapshot.stateSize !== undefined ? `\n\n${vscode.l10n.t('State size')}: ${formatBytes(snapshot.stateSize)}` : '',
+      snapshot.metadataVersion !== undefined ? `\n\n${vscode.l10n.t('Metadata version')}: ${snapshot.metadataVersion}` : '',
+      snapshot.mtime ? `\n\n${new Date(snapshot.mtime).toLocaleString()}` : '',
+    ].join(''));
+    this.iconPath = snapshot.status === 'broken'
+      ? new vscode.ThemeIcon('error', new vscode.ThemeColor('errorForeground'))
+      : snapshot.status === 'in-progress'
+        ? new vscode.ThemeIcon('loading~spin')
+        : latest
+          ? new vscode.ThemeIcon('star-full', new vscode.ThemeColor('charts.yellow'))
+          : new vscode.ThemeIcon(snapshot.kind === 'savepoint' ? 'bookmark' : 'pass', new vscode.ThemeColor(snapshot.kind === 'savepoint' ? 'charts.purple' : 'testing.iconPassed'));
+    this.contextValue = `snapshot.${snapshot.status === 'in-progress' ? 'inprogress' : snapshot.status}`;
+  }
+}
+
+export class DirNode extends StoreTreeNode {
+  constructor(storeId: string, path: string, name: string, uri: vscode.Uri, description?: string) {
+    super(storeId, path, name, vscode.TreeItemCollapsibleState.Collapsed);
+    this.resourceUri = uri;
+    this.description = description;
+    this.iconPath = vscode.ThemeIcon.Folder;
+    this.contextValue = 'dir';
+  }
+}
+
+export class FileNode extends StoreTreeNode {
+  constructor(storeId: string, readonly entry: StoreEntry, uri: vscode.Uri) {
+    super(storeId, entry.path, entry.name, vscode.TreeItemCollapsibleState.None);
+    this.resourceUri = uri;
+    this.description = formatBytes(entry.size);
+    this.iconPath = vscode.ThemeIcon.File;
+    this.contextValue = 'file';
+    this.command = { command: 'vscode.open', title: vscode.l10n.t('Open'), arguments: [uri] };
+  }
+}
+
+export class LoadMoreNode extends StoreTreeNode {
+  constructor(readonly parent: ParentNode, shown: number) {
+    super(parent.storeId, `${parent.path}#more`, vscode.l10n.t('Load more…'), vscode.TreeItemCollapsibleState.None);
+    this.description = vscode.l10n.t('{0} shown', shown);
+    this.iconPath = new vscode.ThemeIcon('ellipsis');
+    this.contextValue = 'loadMore';
+    this.command = { command: 'flinkCheckpoints.loadMore', title: vscode.l10n.t('Load More…'), arguments: [this] };
+  }
+}
+
+export class MessageNode extends StoreTreeNode {
+  constructor(readonly parent: ParentNode, message: string, error: boolean) {
+    super(parent.storeId, `${parent.path}#message`, message, vscode.TreeItemCollapsibleState.None);
+    this.tooltip = message;
+    this.iconPath = new vscode.ThemeIcon(error ? 'warning' : 'info', error ? new vscode.ThemeColor('problemsWarningIcon.foreground') : undefined);
+    if (error) {
+      this.description = vscode.l10n.t('Retry');
+      this.contextValue = 'error';
+      this.command = { command: 'flinkCheckpoints.refreshNode', title: vscode.l10n.t('Retry'), arguments: [parent] };
+    }
+  }
+}
+
+export type ParentNode = StoreNode | JobNode | SnapshotNode | DirNode;
+export type TreeNode = ParentNode | FileNode | LoadMoreNode | MessageNode;
+
+/** A directory listing being read page by page; "Load more…" pulls the next page. */
+interface Listing {
+  readonly iterator: AsyncIterator<StoreEntry[]>;
+  readonly entries: StoreEntry[];
+  done: boolean;
+}
+
+/** A job's snapshots: the newest `shown` are inspected (read `_metadata`), the rest wait for "Load more…". */
+interface SnapshotPage {
+  readonly layout: DirectoryLayout;
+  readonly refs: readonly SnapshotRef[];
+  readonly inspected: SnapshotInfo[];
+}
+
+export class StoresTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<TreeNode | undefined>();
+  readonly onDidChangeTreeData = this.changed.event;
+  private readonly listings = new Map<string, Listing>();
+  private readonly snapshotPages = new Map<string, SnapshotPage>();
+  private readonly subscription: vscode.Disposable;
+
+  constructor(private readonly registry: StoreRegistry, private readonly log: vscode.LogOutputChannel) {
+    this.subscription = registry.onDidChange(() => this.refresh());
   }
 
-  getTreeItem(element: StoreNode): vscode.TreeItem {
+  /** Forgets cached listings below a node (or everywhere) and re-reads them. */
+  refresh(node?: TreeNode): void {
+    if (!node) {
+      this.listings.clear();
+      this.snapshotPages.clear();
+    } else {
+      const prefix = `${node.storeId}:${node.path === '/' ? '' : node.path}`;
+      for (const cache of [this.listings, this.snapshotPages] as Map<string, unknown>[]) {
+        for (const key of [...cache.keys()]) if (key === `${node.storeId}:${node.path}` || key.startsWith(`${prefix}/`)) cache.delete(key);
+      }
+    }
+    this.changed.fire(node instanceof StoreNode || node === undefined ? undefined : node);
+  }
+
+  async loadMore(node: LoadMoreNode): Promise<void> {
+    const key = `${node.parent.storeId}:${node.parent.path}`;
+    const page = this.snapshotPages.get(key);
+    const listing = this.listings.get(key);
+    try {
+      const { store } = await this.registry.get(node.storeId);
+      if (page) {
+        const next = page.refs.slice(page.inspected.length, page.inspected.length + this.pageSize());
+        page.inspected.push(...(await this.withProgress(() => inspectSnapshots(store, next))));
+      } else if (listing) {
+        await this.withProgress(() => this.pull(listing));
+      }
+    } catch (error) {
+      this.report(error);
+    }
+    this.changed.fire(node.parent);
+  }
+
+  getTreeItem(element: TreeNode): vscode.TreeItem {
     return element;
   }
 
-  getChildren(element?: StoreNode): StoreNode[] {
-    if (element) return [];
-    return readStoreConfigs().map((store) => new StoreNode(store));
+  getParent(): undefined {
+    return undefined;
+  }
+
+  async getChildren(element?: TreeNode): Promise<TreeNode[]> {
+    if (!element) return this.registry.configs().map((config) => new StoreNode(config));
+    if (element instanceof FileNode || element instanceof LoadMoreNode || element instanceof MessageNode) return [];
+    try {
+      const { store } = await this.registry.get(element.storeId);
+      if (element instanceof StoreNode || element instanceof JobNode) return await this.withProgress(() => this.layoutChildren(store, element));
+      return await this.withProgress(() => this.directoryChildren(store, element));
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      this.log.warn(`Listing ${element.storeId}:${element.path} failed: ${message}`);
+      return [new MessageNode(element, message, true)];
+    }
+  }
+
+  private pageSize(): number {
+    return vscode.workspace.getConfiguration('flinkCheckpoints').get<number>('tree.pageSize', 500);
+  }
+
+  private withProgress<T>(task: () => Promise<T>): Promise<T> {
+    return Promise.resolve(vscode.window.withProgress({ location: { viewId: 'flinkCheckpoints.stores' } }, task));
+  }
+
+  private report(error: unknown): void {
+    void vscode.window.showErrorMessage(error instanceof Error ? error.message : String(error));
+  }
+
+  /** Children of a store root or job directory, arranged by what Flink keeps there. */
+  private async layoutChildren(store: CheckpointStore, node: StoreNode | JobNode): Promise<TreeNode[]> {
+    const key = `${node.storeId}:${node.path}`;
+    let page = this.snapshotPages.get(key);
+    if (!page) {
+      const layout = await scanDirectory(store, node.path);
+      const refs = [...layout.checkpoints, ...layout.savepoints];
+      page = { layout, refs, inspected: await inspectSnapshots(store, refs.slice(0, this.pageSize())) };
+      this.snapshotPages.set(key, page);
+    }
+    const { layout } = page;
+    if (layout.kind === 'snapshot') return this.directoryChildren(store, node);
+    const nodes: TreeNode[] = layout.jobs.map((job) => new JobNode(node.storeId, job.path, job.jobId, job.mtime));
+    const latest = page.inspected.find((s) => s.kind === 'checkpoint' && s.status === 'complete');
+    nodes.push(...page.inspected.map((snapshot) => new SnapshotNode(node.storeId, snapshot, snapshot === latest)));
+    if (page.inspected.length < page.refs.length) nodes.push(new LoadMoreNode(node, page.inspected.length));
+    if (layout.hasShared) nodes.push(this.dirNode(node.storeId, joinStorePath(node.path, 'shared'), 'shared', vscode.l10n.t('shared state')));
+    if (layout.hasTaskOwned) nodes.push(this.dirNode(node.storeId, joinStorePath(node.path, 'taskowned'), 'taskowned', vscode.l10n.t('task-owned state')));
+    for (const entry of layout.others) nodes.push(this.entryNode(node.storeId, entry));
+    if (nodes.length === 0) return [new MessageNode(node, layout.kind === 'empty' ? vscode.l10n.t('Empty: no checkpoints yet') : vscode.l10n.t('No checkpoints or savepoints here'), false)];
+    return nodes;
+  }
+
+  private async directoryChildren(store: CheckpointStore, node: ParentNode): Promise<TreeNode[]> {
+    const key = `${node.storeId}:${node.path}`;
+    let listing = this.listings.get(key);
+    if (!listing) {
+      listing = { iterator: store.list(node.path, { pageSize: this.pageSize() })[Symbol.asyncIterator](), entries: [], done: false };
+      this.listings.set(key, listing);
+      try {
+        await this.pull(listing);
+      } catch (error) {
+        this.listings.delete(key);
+        throw error;
+      }
+    }
+    const sorted = [...listing.entries].sort((a, b) => (a.kind === b.kind ? a.name.localeCompare(b.name) : a.kind === 'directory' ? -1 : 1));
+    const nodes: TreeNode[] = sorted.map((entry) => this.entryNode(node.storeId, entry));
+    if (!listing.done) nodes.push(new LoadMoreNode(node, listing.entries.length));
+    if (nodes.length === 0) nodes.push(new MessageNode(node, vscode.l10n.t('Empty directory'), false));
+    return nodes;
+  }
+
+  private async pull(listing: Listing): Promise<void> {
+    const next = await listing.iterator.next();
+    if (next.done) listing.done = true;
+    else listing.entries.push(...next.value);
+  }
+
+  private dirNode(storeId: string, path: string, name: string, description?: string): DirNode {
+    return new DirNode(storeId, path, name, this.registry.uriFor(storeId, path), description);
+  }
+
+  private entryNode(storeId: string, entry: StoreEntry): TreeNode {
+    return entry.kind === 'directory' ? this.dirNode(storeId, entry.path, entry.name) : new FileNode(storeId, entry, this.registry.uriFor(storeId, entry.path));
   }
 
   dispose(): void {
+    this.subscription.dispose();
     this.changed.dispose();
   }
 }

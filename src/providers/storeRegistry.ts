@@ -1,0 +1,102 @@
+import * as vscode from 'vscode';
+import { openStore } from '../core/stores';
+import { CheckpointStore } from '../core/stores/types';
+import { StoreConfig, readStoreConfigs } from '../commands/storeSettings';
+
+export const STORE_SCHEME = 'flink-store';
+
+/** A configured store and, once something needed it, its open transport. */
+export interface RegisteredStore {
+  readonly config: StoreConfig;
+  readonly store: CheckpointStore;
+}
+
+function secretKey(id: string): string {
+  return `flinkCheckpoints.store.${id}.password`;
+}
+
+/**
+ * The stores of the `flinkCheckpoints.stores` setting, opened lazily with their passwords from SecretStorage.
+ * Transports are kept open (FTP pools connections) until the setting changes or the extension is deactivated.
+ */
+export class StoreRegistry implements vscode.Disposable {
+  private readonly open = new Map<string, Promise<RegisteredStore>>();
+  private readonly changed = new vscode.EventEmitter<void>();
+  /** Fires when stores were added, removed or reconfigured. */
+  readonly onDidChange = this.changed.event;
+
+  constructor(private readonly secrets: vscode.SecretStorage, private readonly log: vscode.LogOutputChannel) {}
+
+  configs(): StoreConfig[] {
+    return readStoreConfigs();
+  }
+
+  config(id: string): StoreConfig | undefined {
+    return this.configs().find((c) => c.id === id);
+  }
+
+  /** The transport of a store; throws FileNotFound-like errors for ids no longer configured. */
+  get(id: string): Promise<RegisteredStore> {
+    let entry = this.open.get(id);
+    if (!entry) {
+      entry = this.connect(id);
+      this.open.set(id, entry);
+      entry.catch(() => this.open.delete(id));
+    }
+    return entry;
+  }
+
+  /** Opens a transport for a config that need not be saved yet (Test Connection). The caller closes it. */
+  async openUnsaved(config: StoreConfig, password: string | undefined): Promise<CheckpointStore> {
+    return openStore(config.uri, this.storeOptions(config, password));
+  }
+
+  async password(id: string): Promise<string | undefined> {
+    return this.secrets.get(secretKey(id));
+  }
+
+  async setPassword(id: string, password: string | undefined): Promise<void> {
+    if (password) await this.secrets.store(secretKey(id), password);
+    else await this.secrets.delete(secretKey(id));
+    await this.reset(id);
+  }
+
+  /** Closes a store's transport so the next call reconnects with the current settings and secrets. */
+  async reset(id?: string): Promise<void> {
+    const ids = id === undefined ? [...this.open.keys()] : [id];
+    await Promise.all(ids.map(async (key) => {
+      const entry = this.open.get(key);
+      this.open.delete(key);
+      if (entry) await entry.then((s) => s.store.close(), () => undefined);
+    }));
+    this.changed.fire();
+  }
+
+  uriFor(id: string, storePath: string): vscode.Uri {
+    return vscode.Uri.from({ scheme: STORE_SCHEME, authority: id, path: storePath.startsWith('/') ? storePath : `/${storePath}` });
+  }
+
+  private async connect(id: string): Promise<RegisteredStore> {
+    const config = this.config(id);
+    if (!config) throw vscode.FileSystemError.FileNotFound(vscode.l10n.t('No store with id "{0}" is configured', id));
+    const password = await this.password(id);
+    this.log.info(`Opening store "${config.name}"`);
+    return { config, store: openStore(config.uri, this.storeOptions(config, password)) };
+  }
+
+  private storeOptions(config: StoreConfig, password: string | undefined) {
+    const settings = vscode.workspace.getConfiguration('flinkCheckpoints');
+    return {
+      password,
+      timeoutMs: settings.get<number>('timeoutSeconds', 30) * 1000,
+      poolSize: config.poolSize ?? settings.get<number>('ftp.poolSize', 4),
+      allowUntrustedCertificate: config.allowUntrustedCertificate,
+      webHdfsAddress: config.webHdfsAddress,
+    };
+  }
+
+  dispose(): void {
+    void this.reset();
+    this.changed.dispose();
+  }
+}

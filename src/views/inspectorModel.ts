@@ -1,0 +1,86 @@
+import { CheckpointMetadata, MetadataSummary, OperatorState, summarize } from '../core/metadata';
+import type { FileRow, InspectorModel, OperatorRow, SubtaskRow } from '../../media/protocol';
+
+/** The Flink release lines that write each metadata version (reference §2). */
+const WRITERS: Readonly<Record<number, string>> = {
+  2: '1.3 – 1.10',
+  3: '1.11 – 1.15',
+  4: '1.16 – 1.20',
+  5: '2.0',
+  6: '2.1 and later',
+  7: 'newer than 2.3',
+};
+
+export function flinkLinesOf(metadataVersion: number): string {
+  return WRITERS[metadataVersion] ?? 'unknown';
+}
+
+/** How many referenced files the inspector lists; the rest are counted. */
+export const MAX_LISTED_FILES = 5000;
+
+/**
+ * The subtask rows of one operator. Sizes come from the summary of a one-subtask copy of the operator, so they follow
+ * exactly the rules of Flink's `getStateSize()` that the summary implements.
+ */
+function subtaskRows(metadata: CheckpointMetadata, operator: OperatorState): SubtaskRow[] {
+  return operator.subtasks.map((subtask) => {
+    if (subtask.finished) return { index: subtask.subtaskIndex, finished: true, stateSize: 0, handles: [] };
+    const single = summarize({ ...metadata, masterStates: [], operators: [{ ...operator, coordinatorState: null, subtasks: [subtask] }] });
+    const handles = Object.entries(single.operators[0].handleTypes).flatMap(([type, count]) => (count === 1 ? [type] : [`${type} ×${count}`]));
+    return { index: subtask.subtaskIndex, finished: false, stateSize: single.stateSize, handles };
+  });
+}
+
+/** What a store said about a referenced file: present with its size, missing, or not checkable (outside any store). */
+export interface FileStatus {
+  readonly exists: boolean | null;
+  readonly size: number;
+}
+
+/** Everything the inspector webview shows about one `_metadata`; `status` has an entry per listed referenced file. */
+export function buildInspectorModel(
+  source: string,
+  metadata: CheckpointMetadata,
+  summary: MetadataSummary,
+  status: ReadonlyMap<string, FileStatus>,
+): InspectorModel {
+  const operators: OperatorRow[] = summary.operators.map((operator, i) => ({
+    operatorId: operator.operatorId,
+    uid: operator.uid,
+    name: operator.name,
+    parallelism: operator.parallelism,
+    maxParallelism: operator.maxParallelism,
+    finished: operator.finished,
+    stateSize: operator.stateSize,
+    inlineSize: operator.stateSizeBreakdown.inline,
+    exclusiveSize: operator.stateSizeBreakdown.exclusiveFiles,
+    sharedSize: operator.stateSizeBreakdown.sharedFiles,
+    coordinatorStateSize: operator.coordinatorStateSize,
+    subtaskStates: operator.subtaskStates,
+    finishedSubtasks: operator.finishedSubtasks,
+    handleTypes: operator.handleTypes,
+    subtasks: subtaskRows(metadata, metadata.operators[i]),
+  }));
+  const files: FileRow[] = summary.referencedFiles.slice(0, MAX_LISTED_FILES).map((uri) => ({
+    uri,
+    size: status.get(uri)?.size ?? -1,
+    exists: status.get(uri)?.exists ?? null,
+    shared: /\/shared\//.test(uri),
+  }));
+  return {
+    source,
+    kind: summary.kind,
+    savepointFormat: summary.savepointFormat,
+    snapshotType: summary.checkpointType,
+    checkpointId: summary.checkpointId,
+    metadataVersion: summary.metadataVersion,
+    flinkLines: flinkLinesOf(summary.metadataVersion),
+    stateSize: summary.stateSize,
+    subtaskCount: operators.reduce((n, o) => n + o.subtaskStates, 0),
+    masterStates: summary.masterStates,
+    operators,
+    files,
+    filesOmitted: Math.max(0, summary.referencedFiles.length - MAX_LISTED_FILES),
+    fileCount: summary.referencedFiles.length,
+  };
+}
