@@ -1,4 +1,5 @@
 import { StoreError } from './errors';
+import { FtpStore } from './ftp';
 import { LocalStore } from './local';
 import type { CheckpointStore, StoreOptions } from './types';
 import { StoreUri, parseStoreUri } from './uri';
@@ -10,6 +11,7 @@ export * from './uri';
 export { Deadline, DEFAULT_TIMEOUT_MS } from './deadline';
 export { DEFAULT_PAGE_SIZE, DEFAULT_READ_ALL_MAX_BYTES } from './base';
 export { LocalStore } from './local';
+export { DEFAULT_FTP_POOL_SIZE, FtpStore } from './ftp';
 
 /**
  * Opens the store a URI names (see parseStoreUri). Nothing is contacted until the first call; the password comes
@@ -21,6 +23,9 @@ export function openStore(location: string | StoreUri, options: StoreOptions = {
   switch (uri.scheme) {
     case 'file':
       return new LocalStore(uri, options);
+    case 'ftp':
+    case 'ftps':
+      return new FtpStore(uri, options);
     default:
       throw new StoreError('invalid-uri', uri.scheme, undefined, `${uri.scheme} stores are not available yet`);
   }

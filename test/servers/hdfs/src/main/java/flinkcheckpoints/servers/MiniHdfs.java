@@ -7,17 +7,21 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.permission.FsPermission;
 import org.apache.hadoop.hdfs.MiniDFSCluster;
 
 /**
  * Starts a single-datanode MiniDFSCluster bound to 127.0.0.1 on free ports, with WebHDFS enabled, and writes
  * {"rpcPort":..,"httpPort":..} to the file given as the second argument once it is serving. Runs until killed.
- * Usage: MiniHdfs <base dir> <ports file>
+ * A seed directory, when given, is copied to /flink, and /flink/locked (mode 700) is created so that other users
+ * get "permission denied" there.
+ * Usage: MiniHdfs <base dir> <ports file> [<seed dir>]
  */
 public final class MiniHdfs {
   public static void main(String[] args) throws Exception {
-    if (args.length != 2) {
-      System.err.println("usage: MiniHdfs <base dir> <ports file>");
+    if (args.length < 2 || args.length > 3) {
+      System.err.println("usage: MiniHdfs <base dir> <ports file> [<seed dir>]");
       System.exit(2);
     }
     File base = new File(args[0]);
@@ -45,6 +49,13 @@ public final class MiniHdfs {
         .format(true)
         .build();
     cluster.waitActive();
+    if (args.length == 3) {
+      FileSystem fs = cluster.getFileSystem();
+      fs.copyFromLocalFile(false, true, new org.apache.hadoop.fs.Path(args[2]), new org.apache.hadoop.fs.Path("/flink"));
+      org.apache.hadoop.fs.Path locked = new org.apache.hadoop.fs.Path("/flink/locked");
+      fs.mkdirs(locked);
+      fs.setPermission(locked, new FsPermission((short) 0700));
+    }
     int rpcPort = cluster.getNameNodePort();
     int httpPort = cluster.getNameNode().getHttpAddress().getPort();
     String json = "{\"rpcPort\":" + rpcPort + ",\"httpPort\":" + httpPort

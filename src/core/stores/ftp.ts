@@ -1,0 +1,551 @@
+import { Client, FileInfo, FileType, FTPError } from 'basic-ftp';
+import { parseList } from 'basic-ftp/dist/parseList';
+import { parseLine as parseMlsxLine } from 'basic-ftp/dist/parseListMLSD';
+import * as nodePath from 'node:path';
+import { PassThrough, Readable } from 'node:stream';
+import { BaseStore, DEFAULT_PAGE_SIZE, tempSibling } from './base';
+import type { Deadline } from './deadline';
+import { StoreError, StoreErrorCode, isStoreError as isStoreErrorCode } from './errors';
+import { baseName, joinStorePath, parentStorePath } from './paths';
+import type {
+  CallOptions, DeleteOptions, EntryKind, ListOptions, ReadOptions, RenameOptions, StoreEntry, StoreOptions, WriteOptions,
+} from './types';
+import type { StoreUri } from './uri';
+
+/** Default number of control connections per FTP store. */
+export const DEFAULT_FTP_POOL_SIZE = 4;
+/** Idle pooled connections are closed after this long, before servers drop them (typically 300 s). */
+const IDLE_CLOSE_MS = 60_000;
+const NODE_CONNECTION_ERRORS = new Set([
+  'ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ETIMEDOUT', 'ECONNABORTED',
+]);
+
+interface Pooled {
+  readonly client: Client;
+  /** Opened for this call (a failure on it is not a stale connection). */
+  readonly fresh: boolean;
+}
+
+interface Waiter {
+  resolve(pooled: Pooled): void;
+  reject(error: StoreError): void;
+}
+
+/**
+ * Control connections for one FTP store. A basic-ftp Client runs one task at a time and is closed by any timeout
+ * or connection error, so calls borrow a client, and broken clients are dropped and replaced. Connecting is
+ * single-flight: while a connection is being opened no second one is started, and when it fails every caller waiting
+ * for a connection gets that same error (a dead server or a wrong password costs one attempt, not one per caller).
+ * A rejected login is remembered until close(), so no call retries it.
+ */
+class FtpPool {
+  private readonly idle: { client: Client; since: number }[] = [];
+  private readonly waiters: Waiter[] = [];
+  private live = 0;
+  private connecting = false;
+  private authFailure: StoreError | undefined;
+  private sweeper: ReturnType<typeof setInterval> | undefined;
+
+  constructor(
+    private readonly size: number,
+    private readonly connect: () => Promise<Client>,
+  ) {}
+
+  acquire(deadline: Deadline): Promise<Pooled> {
+    if (this.authFailure) return Promise.reject(this.authFailure);
+    deadline.check();
+    return new Promise<Pooled>((resolve, reject) => {
+      const waiter: Waiter = {
+        resolve: (pooled) => {
+          deadline.signal.removeEventListener('abort', onAbort);
+          resolve(pooled);
+        },
+        reject: (error) => {
+          deadline.signal.removeEventListener('abort', onAbort);
+          reject(error);
+        },
+      };
+      const onAbort = (): void => {
+        const i = this.waiters.indexOf(waiter);
+        if (i >= 0) this.waiters.splice(i, 1);
+        reject(deadline.reason);
+      };
+      deadline.signal.addEventListener('abort', onAbort, { once: true });
+      this.waiters.push(waiter);
+      this.pump();
+    });
+  }
+
+  /** Returns a client; `broken` (or a client basic-ftp closed) is dropped instead of reused. */
+  release(client: Client, broken: boolean): void {
+    if (broken || client.closed) {
+      client.close();
+      this.live--;
+    } else {
+      this.idle.push({ client, since: Date.now() });
+      this.startSweeper();
+    }
+    this.pump();
+  }
+
+  private pump(): void {
+    while (this.waiters.length > 0 && this.idle.length > 0) {
+      const { client } = this.idle.pop()!;
+      if (client.closed) {
+        this.live--;
+        continue;
+      }
+      this.waiters.shift()!.resolve({ client, fresh: false });
+    }
+    if (this.waiters.length === 0 || this.connecting || this.live >= this.size) return;
+    this.connecting = true;
+    this.live++;
+    this.connect().then(
+      (client) => {
+        this.connecting = false;
+        const waiter = this.waiters.shift();
+        if (waiter) waiter.resolve({ client, fresh: true });
+        else this.idle.push({ client, since: Date.now() });
+        this.pump();
+      },
+      (error: StoreError) => {
+        this.connecting = false;
+        this.live--;
+        if (error.code === 'auth-failed') this.authFailure = error;
+        for (const waiter of this.waiters.splice(0)) waiter.reject(error);
+      },
+    );
+  }
+
+  private startSweeper(): void {
+    if (this.sweeper) return;
+    this.sweeper = setInterval(() => {
+      const now = Date.now();
+      for (let i = this.idle.length - 1; i >= 0; i--) {
+        if (now - this.idle[i].since >= IDLE_CLOSE_MS) {
+          this.idle[i].client.close();
+          this.idle.splice(i, 1);
+          this.live--;
+        }
+      }
+      if (this.idle.length === 0) this.stopSweeper();
+    }, IDLE_CLOSE_MS / 4);
+    this.sweeper.unref?.();
+  }
+
+  private stopSweeper(): void {
+    if (this.sweeper) clearInterval(this.sweeper);
+    this.sweeper = undefined;
+  }
+
+  /** Closes idle clients and forgets a rejected login; clients in use are closed when returned. */
+  close(): void {
+    for (const { client } of this.idle.splice(0)) {
+      client.close();
+      this.live--;
+    }
+    this.authFailure = undefined;
+    this.stopSweeper();
+  }
+}
+
+function kindOf(info: FileInfo): EntryKind {
+  return info.type === FileType.Directory ? 'directory' : info.type === FileType.File ? 'file' : 'other';
+}
+
+/** Whether an error means the connection itself is gone (worth one retry on a new connection). */
+function isConnectionLoss(error: unknown): boolean {
+  if (error instanceof FTPError) return error.code === 421;
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  const message = error instanceof Error ? error.message : '';
+  return (code !== undefined && NODE_CONNECTION_ERRORS.has(code))
+    || /Client is closed|closed connection unexpectedly|FIN packet|Socket closed|not connected/i.test(message);
+}
+
+/**
+ * An FTP or FTPS (explicit TLS) server through basic-ftp, with a small connection pool, single-flight listings,
+ * reconnect on dropped connections, MLSD listings where the server offers them (LIST otherwise) and MLST stat.
+ */
+export class FtpStore extends BaseStore {
+  private readonly pool: FtpPool;
+  private readonly listings = new Map<string, Promise<string>>();
+  private readonly password: string | undefined;
+  private readonly user: string;
+  /** Learned from FEAT on the first connection. */
+  private supportsMlst: boolean | undefined;
+
+  constructor(uri: StoreUri, options: StoreOptions = {}) {
+    super(uri, options);
+    this.user = options.user ?? uri.user ?? 'anonymous';
+    this.password = options.password ?? uri.password ?? (this.user === 'anonymous' ? 'anonymous@' : undefined);
+    this.pool = new FtpPool(Math.max(1, options.poolSize ?? DEFAULT_FTP_POOL_SIZE), () => this.openConnection());
+  }
+
+  private server(storePath: string): string {
+    return nodePath.posix.join(this.uri.path, storePath);
+  }
+
+  protected override norm(path: string): string {
+    if (/[\r\n]/.test(path)) throw this.error('invalid-path', path.replace(/[\r\n]/g, ' '), 'FTP paths cannot contain line breaks');
+    return super.norm(path);
+  }
+
+  private async openConnection(): Promise<Client> {
+    const client = new Client(this.timeoutMs);
+    try {
+      await client.access({
+        host: this.uri.host,
+        port: this.uri.port ?? 21,
+        user: this.user,
+        ...(this.password === undefined ? {} : { password: this.password }),
+        secure: this.uri.scheme === 'ftps',
+        secureOptions: { rejectUnauthorized: !this.options.allowUntrustedCertificate },
+      });
+      if (this.supportsMlst === undefined) this.supportsMlst = (await client.features()).has('MLST');
+      // basic-ftp falls back from MLSD to LIST on any error, which would list a file path as if it were a
+      // directory; MLSD is decided once from FEAT instead, and LIST is used only by servers without it.
+      client.availableListCommands = this.supportsMlst ? ['MLSD'] : ['LIST -a', 'LIST'];
+      return client;
+    } catch (error) {
+      client.close();
+      throw this.mapError(error, undefined, 'connecting', true);
+    }
+  }
+
+  /** Maps basic-ftp and socket errors to StoreError. 5xx texts differ by server, so their wording is matched. */
+  private mapError(error: unknown, path: string | undefined, what: string, connecting = false): StoreError {
+    if (error instanceof StoreError) return error;
+    const where = `${this.uri.host}:${this.uri.port ?? 21}`;
+    if (error instanceof FTPError) {
+      const last = error.message.trim().split(/\r?\n/).pop() ?? '';
+      const text = last.startsWith(String(error.code)) ? last : `${error.code} ${last}`;
+      let code: StoreErrorCode;
+      if (error.code === 530 && connecting) {
+        return this.error('auth-failed', undefined, `the server refused the login of user "${this.user}" (${text})`);
+      }
+      if (error.code === 530) code = 'permission-denied';
+      else if (error.code === 421 || error.code === 425 || error.code === 426) code = 'unavailable';
+      else if (/no such|not found|does not exist|doesn't exist|cannot find|can't find|not exist/i.test(error.message)) code = 'not-found';
+      else if (/permission|privilege|denied|not allowed|forbidden|operation not permitted|access/i.test(error.message)) code = 'permission-denied';
+      else if (/not empty/i.test(error.message)) code = 'not-empty';
+      else if (/exists/i.test(error.message)) code = 'already-exists';
+      else if (/not a (regular |plain )?file|is a directory/i.test(error.message)) code = 'is-a-directory';
+      else if (/not a directory/i.test(error.message)) code = 'not-a-directory';
+      else if (error.code === 550 || error.code === 450) code = 'permission-denied';
+      else code = 'protocol';
+      return this.error(code, path, `${what}: the server answered ${text}`);
+    }
+    const errno = (error as NodeJS.ErrnoException | undefined)?.code ?? '';
+    const message = error instanceof Error ? error.message : String(error);
+    if (/^Timeout/.test(message)) return this.error('timeout', path, `${what}: no answer from ${where} within ${this.timeoutMs} ms`);
+    if (/CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS/.test(errno) || /certificate/i.test(message)) {
+      return this.error('unavailable', path, `${what}: the TLS certificate of ${where} is not trusted (${message})`,
+        'Install the server\'s CA certificate, or allow untrusted certificates for this store if you trust the server.');
+    }
+    if (errno === 'ECONNREFUSED') return this.error('unavailable', path, `${what}: nothing accepts connections at ${where}`);
+    if (errno === 'ENOTFOUND' || errno === 'EAI_AGAIN') return this.error('unavailable', path, `${what}: the host name ${this.uri.host} does not resolve`);
+    if (isConnectionLoss(error)) return this.error('unavailable', path, `${what}: the connection to ${where} was lost (${message})`);
+    return this.error('protocol', path, `${what}: ${message}`);
+  }
+
+  /**
+   * Runs one task on a pooled connection. A task that fails because a reused connection was dropped meanwhile
+   * (server restart, idle timeout) runs once more on a new connection; every other failure is final.
+   */
+  private async run<T>(deadline: Deadline, path: string | undefined, what: string, task: (client: Client) => Promise<T>): Promise<T> {
+    for (let attempt = 0; ; attempt++) {
+      const { client, fresh } = await this.pool.acquire(deadline);
+      const onAbort = (): void => client.close();
+      deadline.signal.addEventListener('abort', onAbort, { once: true });
+      try {
+        const result = await task(client);
+        this.pool.release(client, false);
+        return result;
+      } catch (error) {
+        this.pool.release(client, client.closed || isConnectionLoss(error));
+        if (deadline.aborted) throw deadline.reason!;
+        if (!fresh && attempt === 0 && isConnectionLoss(error)) continue;
+        throw this.mapError(error, path, what);
+      } finally {
+        deadline.signal.removeEventListener('abort', onAbort);
+      }
+    }
+  }
+
+  private async call<T>(options: CallOptions | undefined, path: string | undefined, what: string, task: (client: Client) => Promise<T>): Promise<T> {
+    const deadline = this.deadline(options, path, what);
+    try {
+      return await this.run(deadline, path, what, task);
+    } finally {
+      deadline.dispose();
+    }
+  }
+
+  async stat(path: string, options?: CallOptions): Promise<StoreEntry> {
+    const p = this.norm(path);
+    const deadline = this.deadline(options, p, 'reading file information');
+    try {
+      const entry = await this.run(deadline, p, 'reading file information', async (client) => {
+        if (!this.supportsMlst) return undefined;
+        try {
+          const response = await client.send(`MLST ${this.server(p)}`);
+          const factLine = response.message.split(/\r?\n/).find((line) => line.startsWith(' '));
+          const info = factLine ? parseMlsxLine(factLine.trim()) : undefined;
+          if (!info) throw this.error('protocol', p, `unreadable MLST answer "${response.message.trim()}"`);
+          return info;
+        } catch (error) {
+          // Some servers (ProFTPD: "cannot be listed") answer 550 for missing and forbidden paths alike; the
+          // parent's listing tells which.
+          if (error instanceof FTPError && error.code === 550 && !/no such|not found|does not exist/i.test(error.message)) return undefined;
+          throw error;
+        }
+      });
+      if (entry) return this.entryOf(p, entry);
+      return await this.statByListing(p, deadline);
+    } finally {
+      deadline.dispose();
+    }
+  }
+
+  /** stat for servers without MLST: find the name in the parent's listing (the root is always a directory). */
+  private async statByListing(p: string, deadline: Deadline): Promise<StoreEntry> {
+    if (p === '/') return { path: p, name: '', kind: 'directory', size: 0 };
+    const name = baseName(p);
+    let text: string;
+    try {
+      text = await this.rawListing(parentStorePath(p), deadline);
+    } catch (error) {
+      if (isStoreErrorCode(error, 'permission-denied')) {
+        throw this.error('permission-denied', p, `the server refuses to show it or its directory (${error.detail})`);
+      }
+      throw error;
+    }
+    const info = parseList(text).find((i) => i.name === name);
+    if (!info) throw this.error('not-found', p, 'no such file or directory');
+    return this.entryOf(p, info);
+  }
+
+  private entryOf(p: string, info: FileInfo): StoreEntry {
+    const kind = kindOf(info);
+    const mtime = info.modifiedAt?.getTime();
+    return {
+      path: p, name: baseName(p), kind, size: kind === 'directory' ? 0 : info.size,
+      ...(mtime === undefined || Number.isNaN(mtime) ? {} : { mtime }),
+    };
+  }
+
+  /**
+   * The raw listing text of a directory; concurrent listings of the same directory share one request. The shared
+   * request runs under the store timeout; each caller still stops waiting when its own signal fires.
+   */
+  private rawListing(p: string, deadline: Deadline): Promise<string> {
+    let shared = this.listings.get(p);
+    if (!shared) {
+      const own = this.deadline(undefined, p, 'listing');
+      shared = this.run(own, p, 'listing', async (client) => {
+        let raw = '';
+        client.parseList = (text: string) => {
+          raw = text;
+          return [];
+        };
+        try {
+          await client.list(this.server(p));
+        } finally {
+          client.parseList = parseList;
+        }
+        return raw;
+      }).finally(() => {
+        own.dispose();
+        this.listings.delete(p);
+      });
+      this.listings.set(p, shared);
+    }
+    return new Promise<string>((resolve, reject) => {
+      const onAbort = (): void => reject(deadline.reason);
+      if (deadline.aborted) return onAbort();
+      deadline.signal.addEventListener('abort', onAbort, { once: true });
+      shared.then(resolve, reject).finally(() => deadline.signal.removeEventListener('abort', onAbort));
+    });
+  }
+
+  async *list(path: string, options: ListOptions = {}): AsyncIterable<StoreEntry[]> {
+    const p = this.norm(path);
+    const pageSize = options.pageSize ?? DEFAULT_PAGE_SIZE;
+    const deadline = this.deadline(options, p, 'listing');
+    try {
+      let text: string;
+      try {
+        text = await this.rawListing(p, deadline);
+      } catch (error) {
+        throw await this.explainListingFailure(p, error, deadline);
+      }
+      const lines = text.split(/\r?\n/).filter((line) => line.trim() !== '');
+      // Parsing a 100,000-line listing at once would block the event loop; one page at a time yields between pages.
+      for (let i = 0; i < lines.length; i += pageSize) {
+        const page: StoreEntry[] = [];
+        for (const info of parseList(lines.slice(i, i + pageSize).join('\n'))) {
+          if (info.name === '.' || info.name === '..') continue;
+          page.push(this.entryOf(joinStorePath(p, info.name), info));
+        }
+        deadline.check();
+        if (page.length > 0) yield page;
+        deadline.touch();
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    } catch (error) {
+      throw deadline.reason ?? this.mapError(error, p, 'listing');
+    } finally {
+      deadline.dispose();
+    }
+  }
+
+  /** A failed listing of a file says "not found" on most servers; stat tells the truth. */
+  private async explainListingFailure(p: string, error: unknown, deadline: Deadline): Promise<unknown> {
+    if (!(error instanceof StoreError) || (error.code !== 'not-found' && error.code !== 'permission-denied' && error.code !== 'protocol')) return error;
+    try {
+      const entry = await this.stat(p, { signal: deadline.signal, timeoutMs: deadline.timeoutMs });
+      if (entry.kind !== 'directory') return this.error('not-a-directory', p, 'is a file, not a directory');
+    } catch (statError) {
+      if (statError instanceof StoreError && statError.code === 'not-found') return statError;
+    }
+    return error;
+  }
+
+  async *read(path: string, options: ReadOptions = {}): AsyncIterable<Uint8Array> {
+    const p = this.norm(path);
+    const offset = options.offset ?? 0;
+    let remaining = options.length ?? Infinity;
+    if (remaining <= 0) return;
+    const deadline = this.deadline(options, p, 'reading');
+    let pooled: Pooled | undefined;
+    let broken = false;
+    let finished = false;
+    const onAbort = (): void => pooled?.client.close();
+    try {
+      pooled = await this.pool.acquire(deadline);
+      deadline.signal.addEventListener('abort', onAbort, { once: true });
+      const sink = new PassThrough();
+      const download = pooled.client.downloadTo(sink, this.server(p), offset);
+      download.catch(() => undefined);
+      for await (const chunk of sink as AsyncIterable<Buffer>) {
+        deadline.touch();
+        const part = chunk.byteLength > remaining ? chunk.subarray(0, remaining) : chunk;
+        remaining -= part.byteLength;
+        yield new Uint8Array(part.buffer, part.byteOffset, part.byteLength);
+        if (remaining <= 0) break;
+      }
+      if (remaining > 0) await download;
+      finished = remaining > 0;
+    } catch (error) {
+      broken = true;
+      if (deadline.aborted) throw deadline.reason!;
+      throw this.mapError(error, p, 'reading');
+    } finally {
+      deadline.signal.removeEventListener('abort', onAbort);
+      // A transfer stopped early (range end, consumer break) leaves the data connection open: drop the client.
+      if (pooled) this.pool.release(pooled.client, broken || !finished);
+      deadline.dispose();
+    }
+  }
+
+  async write(path: string, data: Uint8Array, options: WriteOptions = {}): Promise<void> {
+    const p = this.norm(path);
+    if (p === '/') throw this.error('is-a-directory', p, 'the store root is a directory');
+    const target = this.server(p);
+    const temp = nodePath.posix.join(nodePath.posix.dirname(target), tempSibling(baseName(p)));
+    await this.call(options, p, 'writing', async (client) => {
+      const existing = await this.statOn(client, target);
+      if (existing?.kind === 'directory') throw this.error('is-a-directory', p, 'a directory has this name');
+      if (existing && options.overwrite === false) throw this.error('already-exists', p, 'the file exists');
+      await client.uploadFrom(Readable.from([Buffer.from(data.buffer, data.byteOffset, data.byteLength)]), temp);
+      try {
+        await this.renameOn(client, temp, target, existing !== undefined);
+      } catch (error) {
+        await client.remove(temp, true).catch(() => undefined);
+        throw error;
+      }
+    });
+  }
+
+  /** stat on a borrowed client (undefined when missing); MLST when offered, else the parent's listing. */
+  private async statOn(client: Client, serverPath: string): Promise<StoreEntry | undefined> {
+    try {
+      if (this.supportsMlst) {
+        const response = await client.send(`MLST ${serverPath}`);
+        const factLine = response.message.split(/\r?\n/).find((line) => line.startsWith(' '));
+        const info = factLine ? parseMlsxLine(factLine.trim()) : undefined;
+        return info ? this.entryOf(serverPath, info) : undefined;
+      }
+      const name = nodePath.posix.basename(serverPath);
+      const infos = await client.list(nodePath.posix.dirname(serverPath));
+      const info = infos.find((i) => i.name === name);
+      return info ? this.entryOf(serverPath, info) : undefined;
+    } catch (error) {
+      if (error instanceof FTPError && (error.code === 550 || error.code === 450 || error.code === 501)) return undefined;
+      throw error;
+    }
+  }
+
+  /** RNFR/RNTO; servers that refuse to rename over a file get the target deleted first (not atomic there). */
+  private async renameOn(client: Client, from: string, to: string, targetExists: boolean): Promise<void> {
+    try {
+      await client.rename(from, to);
+    } catch (error) {
+      if (!targetExists || !(error instanceof FTPError) || error.code !== 550) throw error;
+      await client.remove(to);
+      await client.rename(from, to);
+    }
+  }
+
+  async delete(path: string, options: DeleteOptions = {}): Promise<void> {
+    const p = this.norm(path);
+    if (p === '/') throw this.error('invalid-path', p, 'refusing to delete the store root');
+    const entry = await this.stat(p, options);
+    if (entry.kind !== 'directory') {
+      await this.call(options, p, 'deleting', (client) => client.remove(this.server(p)).then(() => undefined));
+      return;
+    }
+    if (options.recursive) {
+      const children: StoreEntry[] = [];
+      for await (const page of this.list(p, options)) children.push(...page);
+      for (const child of children) await this.delete(child.path, options);
+    }
+    await this.call(options, p, 'deleting', (client) => client.send(`RMD ${this.server(p)}`).then(() => undefined));
+  }
+
+  async rename(from: string, to: string, options: RenameOptions = {}): Promise<void> {
+    const source = this.norm(from);
+    const target = this.norm(to);
+    await this.call(options, source, 'renaming', async (client) => {
+      if (!(await this.statOn(client, this.server(source)))) throw this.error('not-found', source, 'no such file or directory');
+      const existing = await this.statOn(client, this.server(target));
+      if (existing && !options.overwrite) throw this.error('already-exists', target, `cannot rename ${source}: the target exists`);
+      await this.renameOn(client, this.server(source), this.server(target), existing !== undefined);
+    });
+  }
+
+  async mkdir(path: string, options?: CallOptions): Promise<void> {
+    const p = this.norm(path);
+    await this.call(options, p, 'creating a directory', async (client) => {
+      let lastError: unknown;
+      let prefix = '/';
+      for (const segment of p.split('/').filter(Boolean)) {
+        prefix = joinStorePath(prefix, segment);
+        try {
+          await client.send(`MKD ${this.server(prefix)}`);
+        } catch (error) {
+          if (!(error instanceof FTPError)) throw error;
+          lastError = error; // usually "exists"; checked below
+        }
+      }
+      const entry = await this.statOn(client, this.server(p));
+      if (entry?.kind === 'directory') return;
+      if (entry) throw this.error('already-exists', p, 'a file has this name');
+      throw lastError ?? this.error('protocol', p, 'the directory was not created');
+    });
+  }
+
+  async close(): Promise<void> {
+    this.pool.close();
+  }
+}
