@@ -1,6 +1,7 @@
 import { CliCommand } from './command';
 import { inspectCommand } from './inspect';
 import { diffCommand } from './diff';
+import { restoreCommand } from './restore';
 
 /** Every subcommand, in the order `--help` lists them. */
-export const commands: CliCommand[] = [inspectCommand, diffCommand];
+export const commands: CliCommand[] = [inspectCommand, diffCommand, restoreCommand];

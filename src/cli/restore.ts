@@ -1,0 +1,189 @@
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { METADATA_MAGIC } from '../core/metadata';
+import {
+  APPLICATION_TARGETS,
+  ApplicationTarget,
+  CLAIM_MODES,
+  ClaimMode,
+  PathMapping,
+  RESTORE_TARGETS,
+  RestoreError,
+  RestoreOptions,
+  RestoreTarget,
+  SnapshotProvenance,
+  UpgradeMode,
+  buildRestoreInvocation,
+  formatInvocation,
+  mapToClusterPath,
+  pathScheme,
+} from '../core/restore';
+import { CliCommand, CliIo, EXIT_FAILED, EXIT_OK, UsageError, parseArgs } from './command';
+
+const BOOLEANS = ['allow-non-restored-state', 'include-credentials', 'json', 'attached'];
+const VALUED = [
+  'target', 'flink', 'claim-mode', 'parallelism', 'entry-class', 'jar', 'application-target', 'cluster-id', 'image',
+  'yarn-app-name', 'deployment', 'namespace', 'upgrade-mode', 'redeploy-nonce', 'snapshot-name', 'sql', 'rest-url',
+  'jar-id', 'flink-command', 'snapshot-flink', 'snapshot-metadata-version',
+];
+/** Flags that may be given more than once; taken out before the one-value-per-flag parser sees the rest. */
+const REPEATABLE = ['conf', 'path-map'];
+
+const USAGE =
+  'restore <snapshot> --target cli|application|k8s|sql|rest --flink <version> [options] [-- <program args>]\n\n' +
+  'Prints the invocation that starts a job from a retained checkpoint or savepoint (warnings go to stderr).\n' +
+  '<snapshot> is the chk-N / savepoint directory or its _metadata file, as the cluster sees it (or use --path-map).\n\n' +
+  'Options:\n' +
+  '  --claim-mode claim|no_claim|legacy     default no_claim\n' +
+  '  --allow-non-restored-state             skip state of operators the job no longer has\n' +
+  '  --parallelism N, --entry-class C, --jar J, --attached (cli: no --detached)\n' +
+  '  --application-target kubernetes-application|yarn-application|standalone   (target application)\n' +
+  '  --cluster-id ID, --image IMAGE, --yarn-app-name NAME\n' +
+  '  --deployment NAME, --namespace NS, --upgrade-mode savepoint|last-state|stateless,\n' +
+  '  --redeploy-nonce N (the deployment\'s current savepointRedeployNonce), --snapshot-name NAME   (target k8s)\n' +
+  '  --sql "INSERT INTO ..."                (target sql)\n' +
+  '  --rest-url URL, --jar-id ID            (target rest)\n' +
+  '  --flink-command PATH                   how to call the Flink CLI (default ./bin/flink)\n' +
+  '  --conf key=value                       further configuration (repeatable)\n' +
+  '  --path-map STORE_PREFIX=CLUSTER_PREFIX map a store path to the cluster\'s path (repeatable)\n' +
+  '  --snapshot-flink V, --snapshot-metadata-version N   who wrote the snapshot (read from a local _metadata)\n' +
+  '  --include-credentials                  keep a password found in the snapshot URI\n' +
+  '  --json                                 print the invocation as JSON';
+
+function takeRepeatable(args: string[]): { rest: string[]; values: Map<string, string[]> } {
+  const values = new Map<string, string[]>(REPEATABLE.map((name) => [name, []]));
+  const rest: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    const name = REPEATABLE.find((n) => arg === `--${n}` || arg.startsWith(`--${n}=`));
+    if (name === undefined) {
+      rest.push(arg);
+      continue;
+    }
+    const value = arg.includes('=') && arg.startsWith(`--${name}=`) ? arg.slice(name.length + 3) : args[++i];
+    if (value === undefined) throw new UsageError(`--${name} needs a value`);
+    values.get(name)?.push(value);
+  }
+  return { rest, values };
+}
+
+function splitPair(text: string, flag: string): [string, string] {
+  const eq = text.indexOf('=');
+  if (eq <= 0) throw new UsageError(`--${flag} takes KEY=VALUE, got '${text}'`);
+  return [text.slice(0, eq), text.slice(eq + 1)];
+}
+
+function oneOf<T extends string>(value: string | undefined, allowed: readonly T[], flag: string): T | undefined {
+  if (value === undefined) return undefined;
+  if (!(allowed as readonly string[]).includes(value)) throw new UsageError(`--${flag} must be one of ${allowed.join(', ')}`);
+  return value as T;
+}
+
+function integer(value: string | undefined, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^-?\d+$/.test(value)) throw new UsageError(`--${flag} takes an integer, got '${value}'`);
+  return Number(value);
+}
+
+/**
+ * The `_metadata` format version of a local snapshot (directory or file), read from its 8-byte header; undefined when
+ * the path is not local or holds no readable `_metadata` (the path is then used as given).
+ */
+async function localMetadataVersion(snapshot: string): Promise<number | undefined> {
+  const scheme = pathScheme(snapshot);
+  if (scheme !== null && scheme !== 'file') return undefined;
+  const local = scheme === 'file' ? snapshot.replace(/^file:(\/\/)?/, '') : snapshot;
+  let file = local;
+  try {
+    if ((await fs.stat(local)).isDirectory()) file = path.join(local, '_metadata');
+    const handle = await fs.open(file, 'r');
+    try {
+      const header = Buffer.alloc(8);
+      const { bytesRead } = await handle.read(header, 0, 8, 0);
+      if (bytesRead < 8 || header.readInt32BE(0) !== METADATA_MAGIC) return undefined;
+      return header.readInt32BE(4);
+    } finally {
+      await handle.close();
+    }
+  } catch {
+    return undefined;
+  }
+}
+
+export const restoreCommand: CliCommand = {
+  name: 'restore',
+  summary: 'Print the invocation that restores a job from a checkpoint or savepoint (CLI, application mode, Kubernetes operator, SQL, REST).',
+  usage: USAGE,
+  async run(args: string[], io: CliIo): Promise<number> {
+    const dashDash = args.indexOf('--');
+    const programArgs = dashDash < 0 ? [] : args.slice(dashDash + 1);
+    const { rest, values } = takeRepeatable(dashDash < 0 ? args : args.slice(0, dashDash));
+    const { positional, flags } = parseArgs(rest, BOOLEANS, VALUED);
+    if (positional.length !== 1) throw new UsageError('give exactly one snapshot path (program arguments go after --)');
+    const text = (name: string): string | undefined => {
+      const value = flags.get(name);
+      return typeof value === 'string' ? value : undefined;
+    };
+    const target = oneOf<RestoreTarget>(text('target'), RESTORE_TARGETS, 'target');
+    if (target === undefined) throw new UsageError('--target is required');
+    const flink = text('flink');
+    if (flink === undefined) throw new UsageError('--flink is required (e.g. --flink 1.20)');
+
+    const mappings: PathMapping[] = (values.get('path-map') ?? []).map((pair) => {
+      const [storePrefix, clusterPrefix] = splitPair(pair, 'path-map');
+      return { storePrefix, clusterPrefix };
+    });
+    const storePath = positional[0];
+    const snapshotPath = mapToClusterPath(storePath, mappings).path;
+    const metadataVersion = integer(text('snapshot-metadata-version'), 'snapshot-metadata-version') ?? (await localMetadataVersion(storePath));
+    const writerVersion = text('snapshot-flink');
+    const snapshot: SnapshotProvenance | undefined =
+      writerVersion !== undefined || metadataVersion !== undefined
+        ? { ...(writerVersion !== undefined ? { writerVersion } : {}), ...(metadataVersion !== undefined ? { metadataVersion } : {}) }
+        : undefined;
+
+    const configuration = Object.fromEntries((values.get('conf') ?? []).map((pair) => splitPair(pair, 'conf')));
+    const options: RestoreOptions = {
+      claimMode: oneOf<ClaimMode>(text('claim-mode'), CLAIM_MODES, 'claim-mode'),
+      allowNonRestoredState: flags.get('allow-non-restored-state') === true,
+      parallelism: integer(text('parallelism'), 'parallelism'),
+      entryClass: text('entry-class'),
+      jar: text('jar'),
+      programArgs,
+      flinkConfiguration: configuration,
+      detached: flags.get('attached') !== true,
+      flinkCommand: text('flink-command'),
+      applicationTarget: oneOf<ApplicationTarget>(text('application-target'), APPLICATION_TARGETS, 'application-target'),
+      clusterId: text('cluster-id'),
+      image: text('image'),
+      yarnApplicationName: text('yarn-app-name'),
+      deploymentName: text('deployment'),
+      namespace: text('namespace'),
+      upgradeMode: oneOf<UpgradeMode>(text('upgrade-mode'), ['savepoint', 'last-state', 'stateless'], 'upgrade-mode'),
+      currentRedeployNonce: integer(text('redeploy-nonce'), 'redeploy-nonce'),
+      snapshotResourceName: text('snapshot-name'),
+      sqlStatement: text('sql'),
+      restUrl: text('rest-url'),
+      jarId: text('jar-id'),
+      snapshot,
+      includeCredentials: flags.get('include-credentials') === true,
+    };
+
+    let invocation;
+    try {
+      invocation = buildRestoreInvocation({ snapshotPath, target, flinkVersion: flink, options });
+    } catch (error) {
+      if (!(error instanceof RestoreError)) throw error;
+      if (error.code !== 'invalid-path') throw new UsageError(error.message);
+      io.err(`flink-checkpoints restore: ${error.message}\n`);
+      return EXIT_FAILED;
+    }
+    if (flags.get('json') === true) {
+      io.out(`${JSON.stringify(invocation, null, 2)}\n`);
+    } else {
+      io.out(formatInvocation(invocation));
+    }
+    for (const warning of invocation.warnings) io.err(`warning (${warning.code}): ${warning.message}\n`);
+    return EXIT_OK;
+  },
+};

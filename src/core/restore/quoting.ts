@@ -1,0 +1,32 @@
+const SHELL_SAFE = /^[A-Za-z0-9_@%+=:,./-]+$/;
+
+/**
+ * Quotes one argument for a POSIX shell (bash, zsh, sh): unchanged when it holds only characters no shell treats
+ * specially, otherwise in single quotes with each `'` written as `'\''`.
+ */
+export function shellQuote(argument: string): string {
+  if (SHELL_SAFE.test(argument)) return argument;
+  return `'${argument.replace(/'/g, `'\\''`)}'`;
+}
+
+/** Joins arguments into one shell command line, each quoted by {@link shellQuote}. */
+export function shellCommand(argv: readonly string[]): string {
+  return argv.map(shellQuote).join(' ');
+}
+
+const YAML_PLAIN = /^[A-Za-z0-9_./][A-Za-z0-9_./@%+=:-]*$/;
+const YAML_AMBIGUOUS = /^(?:[-+.]?[0-9].*|~|null|true|false|yes|no|on|off|y|n|\.inf|\.nan)$/i;
+
+/**
+ * A YAML scalar for `value`: plain when that cannot be read as anything but the same string (no number, boolean or
+ * null look-alike, no `: `/` #`), otherwise double-quoted with JSON escapes, which YAML 1.1 and 1.2 both read back.
+ */
+export function yamlString(value: string): string {
+  if (YAML_PLAIN.test(value) && !YAML_AMBIGUOUS.test(value) && !value.endsWith(':')) return value;
+  return JSON.stringify(value);
+}
+
+/** A SQL string literal (Flink SQL: single quotes, `'` doubled). */
+export function sqlString(value: string): string {
+  return `'${value.replace(/'/g, "''")}'`;
+}

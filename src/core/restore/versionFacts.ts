@@ -1,0 +1,77 @@
+import { FlinkVersion, isAtLeast } from './flinkVersion';
+
+/** Configuration keys that choose the snapshot to restore, for one Flink line. */
+export interface RestoreConfigKeys {
+  readonly path: string;
+  readonly ignoreUnclaimedState: string;
+  readonly claimMode: string;
+}
+
+/** Every key of either generation: they must never go through `-D` (the CLI overwrites them). */
+export const ALL_RESTORE_CONFIG_KEYS: readonly string[] = [
+  'execution.savepoint.path',
+  'execution.savepoint.ignore-unclaimed-state',
+  'execution.savepoint-restore-mode',
+  'execution.state-recovery.path',
+  'execution.state-recovery.ignore-unclaimed-state',
+  'execution.state-recovery.claim-mode',
+];
+
+/** The keys Flink documents for `version` (renamed in 1.20 by FLINK-34255; the old ones stay as deprecated aliases). */
+export function restoreConfigKeys(version: FlinkVersion): RestoreConfigKeys {
+  return isAtLeast(version, 1, 20)
+    ? {
+        path: 'execution.state-recovery.path',
+        ignoreUnclaimedState: 'execution.state-recovery.ignore-unclaimed-state',
+        claimMode: 'execution.state-recovery.claim-mode',
+      }
+    : {
+        path: 'execution.savepoint.path',
+        ignoreUnclaimedState: 'execution.savepoint.ignore-unclaimed-state',
+        claimMode: 'execution.savepoint-restore-mode',
+      };
+}
+
+/** `--claimMode` from 1.20 (`-rm/--restoreMode` is a deprecated alias there), `--restoreMode` in 1.15 .. 1.19. */
+export function claimModeFlag(version: FlinkVersion): '--claimMode' | '--restoreMode' {
+  return isAtLeast(version, 1, 20) ? '--claimMode' : '--restoreMode';
+}
+
+/** `run-application` in 1.x; 2.0 removed it in favour of `run --target <x>-application`. */
+export function applicationModeAction(version: FlinkVersion): 'run-application' | 'run' {
+  return version.major >= 2 ? 'run' : 'run-application';
+}
+
+/** The container image key of native Kubernetes deployments (`.ref` from 1.17). */
+export function kubernetesImageKey(version: FlinkVersion): string {
+  return isAtLeast(version, 1, 17) ? 'kubernetes.container.image.ref' : 'kubernetes.container.image';
+}
+
+/** The body field of `POST /jars/:jarid/run` that carries the claim mode. */
+export function restClaimModeField(version: FlinkVersion): 'claimMode' | 'restoreMode' {
+  return isAtLeast(version, 1, 20) ? 'claimMode' : 'restoreMode';
+}
+
+/** `flinkConfiguration` in the jar-run body came with 1.17. */
+export function restAcceptsFlinkConfiguration(version: FlinkVersion): boolean {
+  return isAtLeast(version, 1, 17);
+}
+
+/** The `spec.flinkVersion` value of the Kubernetes operator's CRDs ("v1_20"). */
+export function operatorFlinkVersion(version: FlinkVersion): string {
+  return `v${version.major}_${version.minor}`;
+}
+
+/** LEGACY claim mode is deprecated from 1.19 (still accepted, with a warning, up to 2.3). */
+export function isLegacyClaimModeDeprecated(version: FlinkVersion): boolean {
+  return isAtLeast(version, 1, 19);
+}
+
+/** Which Flink lines write a `_metadata` format version (reference: metadata format, "which Flink writes which"). */
+export const METADATA_VERSION_WRITERS: Readonly<Record<number, { readonly first: string; readonly last: string }>> = {
+  2: { first: '1.3', last: '1.10' },
+  3: { first: '1.11', last: '1.15' },
+  4: { first: '1.16', last: '1.20' },
+  5: { first: '2.0', last: '2.0' },
+  6: { first: '2.1', last: '2.3' },
+};
