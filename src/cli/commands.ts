@@ -2,6 +2,7 @@ import { CliCommand } from './command';
 import { inspectCommand } from './inspect';
 import { diffCommand } from './diff';
 import { restoreCommand } from './restore';
+import { orphansCommand } from './orphans';
 
 /** Every subcommand, in the order `--help` lists them. */
-export const commands: CliCommand[] = [inspectCommand, diffCommand, restoreCommand];
+export const commands: CliCommand[] = [inspectCommand, diffCommand, restoreCommand, orphansCommand];
