@@ -8,6 +8,8 @@ import { Services } from './services';
 import * as logCommands from './commands/log';
 import * as storeCommands from './commands/stores';
 import * as treeCommands from './commands/tree';
+import * as restoreCommands from './commands/restore';
+import * as snapshotCommands from './commands/snapshots';
 
 /** Composition root: builds the services and wires every area; no work happens here. */
 export function activate(context: vscode.ExtensionContext): Services {
@@ -35,6 +37,8 @@ export function activate(context: vscode.ExtensionContext): Services {
   logCommands.register(context, services);
   storeCommands.register(context, services);
   treeCommands.register(context, services);
+  restoreCommands.register(context, services);
+  snapshotCommands.register(context, services);
 
   log.info(`Activated in ${(performance.now() - started).toFixed(1)} ms`);
   return services;

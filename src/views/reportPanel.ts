@@ -1,0 +1,34 @@
+import * as vscode from 'vscode';
+import { FromWebview, ToWebview } from '../../media/protocol';
+import { WebviewChannel, webviewHtml, webviewOptions } from './webview';
+import { Services } from '../services';
+
+/**
+ * A webview panel showing one report (diff, history, cleanup). The current report is posted whenever the page
+ * (re)loads; `update` replaces it.
+ */
+export class ReportPanel implements vscode.Disposable {
+  private readonly panel: vscode.WebviewPanel;
+  private readonly channel: WebviewChannel;
+
+  constructor(services: Services, title: string, private view: ToWebview, onMessage: (message: FromWebview) => void | Promise<void> = () => undefined) {
+    const { extensionUri } = services.context;
+    this.panel = vscode.window.createWebviewPanel('flinkCheckpoints.report', title, vscode.ViewColumn.Active, webviewOptions(extensionUri));
+    this.panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'icons', 'flink-checkpoints.svg');
+    this.panel.webview.html = webviewHtml(this.panel.webview, extensionUri, title);
+    this.channel = new WebviewChannel(this.panel.webview, async (message) => {
+      if (message.type === 'ready') this.channel.post(this.view);
+      else await onMessage(message);
+    }, services.log);
+    this.panel.onDidDispose(() => this.channel.dispose());
+  }
+
+  update(view: ToWebview): void {
+    this.view = view;
+    this.channel.post(view);
+  }
+
+  dispose(): void {
+    this.panel.dispose();
+  }
+}
