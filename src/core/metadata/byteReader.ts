@@ -14,13 +14,21 @@ export class ByteReader {
   readonly bytes: Uint8Array;
   readonly length: number;
   pos: number;
+  /**
+   * When set, `utf` validates strings and returns '' without decoding them: the first pass over subtask state only
+   * checks the bytes, so parsing a large file allocates almost nothing (see OperatorState.subtasks).
+   */
+  skipStrings = false;
   private readonly view: DataView;
+
+  private readonly ascii: (start: number, end: number) => string;
 
   constructor(bytes: Uint8Array, start = 0) {
     this.bytes = bytes;
     this.length = bytes.length;
     this.pos = start;
     this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    this.ascii = asciiDecoder(bytes);
   }
 
   get remaining(): number {
@@ -136,8 +144,9 @@ export class ByteReader {
       }
     }
     this.pos = end;
-    if (ascii) return n === 0 ? '' : latin1(b, s, end);
-    return this.decodeModifiedUtf8(s, end, start, what);
+    if (ascii) return n === 0 || this.skipStrings ? '' : this.ascii(s, end);
+    const text = this.decodeModifiedUtf8(s, end, start, what);
+    return this.skipStrings ? '' : text;
   }
 
   private decodeModifiedUtf8(s: number, end: number, start: number, what: string): string {
@@ -184,11 +193,16 @@ function badUtf(at: number, what: string, start: number): MetadataError {
   return new MetadataError('invalid', at, `malformed modified UTF-8 in ${what} (string starts at byte ${start})`);
 }
 
-function latin1(b: Uint8Array, s: number, end: number): string {
-  if (end - s <= 8192) return String.fromCharCode.apply(null, b.subarray(s, end) as unknown as number[]);
-  let text = '';
-  for (let j = s; j < end; j += 8192) {
-    text += String.fromCharCode.apply(null, b.subarray(j, Math.min(end, j + 8192)) as unknown as number[]);
+/**
+ * Decodes pure-ASCII ranges of `bytes`. Node's Buffer does it natively without copying (the common case: the CLI and
+ * the extension host); elsewhere a UTF-8 TextDecoder gives the same result for ASCII.
+ */
+function asciiDecoder(bytes: Uint8Array): (start: number, end: number) => string {
+  const NodeBuffer = (globalThis as { Buffer?: { from(b: ArrayBufferLike, o: number, l: number): { toString(enc: string, s: number, e: number): string } } }).Buffer;
+  if (NodeBuffer !== undefined) {
+    const buf = NodeBuffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    return (start, end) => buf.toString('latin1', start, end);
   }
-  return text;
+  const decoder = new TextDecoder('utf-8');
+  return (start, end) => decoder.decode(bytes.subarray(start, end));
 }

@@ -57,9 +57,21 @@ function parse(input: string): PathParts {
 
 /** Flink's `normalizePath` followed by `URI.normalize()` and the decoding `URI.getPath()` does. */
 function normalize(raw: string): string {
+  if (isPlain(raw)) return raw;
   let path = raw.replace(/\\/g, '/').replace(/\/+/g, '/');
   if (path.endsWith('/') && path !== '/' && !/^\/?[a-zA-Z]:\/$/.test(path)) path = path.slice(0, -1);
   return decode(removeDotSegments(path));
+}
+
+/** True when normalizing cannot change `path`: no backslash, doubled or trailing slash, dot segment or escape. */
+function isPlain(path: string): boolean {
+  let prev = 0;
+  for (let i = 0; i < path.length; i++) {
+    const c = path.charCodeAt(i);
+    if (c === 92 || c === 37 || (c === 47 && prev === 47) || (c === 46 && (prev === 47 || i === 0))) return false;
+    prev = c;
+  }
+  return prev !== 47 || path.length === 1;
 }
 
 function removeDotSegments(path: string): string {

@@ -234,6 +234,12 @@ export interface OperatorState {
   readonly coordinatorState: StreamHandle | null;
   /** All subtasks finished (negative subtask count); no subtask entries follow. */
   readonly fullyFinished: boolean;
+  /** Number of subtask entries (states and finished markers), known without decoding them. */
+  readonly subtaskCount: number;
+  /**
+   * Subtask states and finished-subtask markers in file order. Decoded from the (already validated) file bytes on
+   * each access, so a parsed model stays small; keep the returned array when you need it more than once.
+   */
   readonly subtasks: readonly (SubtaskState | FinishedSubtask)[];
 }
 

@@ -170,14 +170,9 @@ class MetadataParser {
       const countAt = r.pos;
       const count = r.i32('number of subtask states');
       r.checkCount(count, 16, 'subtask states', countAt);
-      const subtasks: SubtaskState[] = new Array(count);
-      for (let i = 0; i < count; i++) {
-        const idxAt = r.pos;
-        const index = r.i32('subtask index');
-        this.checkSubtaskIndex(index, parallelism, idxAt);
-        subtasks[i] = this.subtaskV2(index);
-      }
-      return { operatorId, name, uid, parallelism, maxParallelism, coordinatorState: null, fullyFinished: false, subtasks };
+      const start = r.pos;
+      this.validateSubtasks(count, parallelism);
+      return new LazyOperatorState(operatorId, name, uid, parallelism, maxParallelism, null, false, r.bytes, v, start, count);
     }
     const coordAt = r.pos;
     const coordinatorState = this.stream();
@@ -190,14 +185,35 @@ class MetadataParser {
       if (coordinatorState !== null) {
         throw new MetadataError('invalid', countAt, 'a fully finished operator must not have coordinator state');
       }
-      return { operatorId, name, uid, parallelism, maxParallelism, coordinatorState, fullyFinished: true, subtasks: NO_HANDLES };
+      return new LazyOperatorState(operatorId, name, uid, parallelism, maxParallelism, coordinatorState, true, r.bytes, v, r.pos, 0);
     }
     r.checkCount(count, 4, 'subtask states', countAt);
+    const start = r.pos;
+    this.validateSubtasks(count, parallelism);
+    return new LazyOperatorState(operatorId, name, uid, parallelism, maxParallelism, coordinatorState, false, r.bytes, v, start, count);
+  }
+
+  /** Checks `count` subtask entries without keeping them or decoding their strings. */
+  private validateSubtasks(count: number, parallelism: number): void {
+    this.r.skipStrings = true;
+    try {
+      this.subtaskEntries(count, parallelism);
+    } finally {
+      this.r.skipStrings = false;
+    }
+  }
+
+  /** Reads `count` subtask entries from the cursor: index, then a body (or none for a finished-subtask marker). */
+  subtaskEntries(count: number, parallelism: number): (SubtaskState | FinishedSubtask)[] {
+    const r = this.r;
     const subtasks: (SubtaskState | FinishedSubtask)[] = new Array(count);
     for (let i = 0; i < count; i++) {
       const idxAt = r.pos;
       const stored = r.i32('subtask index');
-      if (stored < 0) {
+      if (this.version === 2) {
+        this.checkSubtaskIndex(stored, parallelism, idxAt);
+        subtasks[i] = this.subtaskV2(stored);
+      } else if (stored < 0) {
         const index = -stored - 1;
         this.checkSubtaskIndex(index, parallelism, idxAt);
         subtasks[i] = { finished: true, subtaskIndex: index };
@@ -206,12 +222,20 @@ class MetadataParser {
         subtasks[i] = this.subtaskV3(stored);
       }
     }
-    return { operatorId, name, uid, parallelism, maxParallelism, coordinatorState, fullyFinished: false, subtasks };
+    return subtasks;
+  }
+
+  /** Decodes subtask entries the first pass already validated. */
+  static decodeSubtasks(bytes: Uint8Array, version: number, start: number, count: number, parallelism: number): (SubtaskState | FinishedSubtask)[] {
+    const parser = new MetadataParser(bytes);
+    parser.version = version;
+    parser.r.pos = start;
+    return parser.subtaskEntries(count, parallelism);
   }
 
   /** Flink's `OperatorState.putState` rejects indices outside the parallelism. */
   private checkSubtaskIndex(index: number, parallelism: number, at: number): void {
-    if (index >= parallelism) {
+    if (index < 0 || index >= parallelism) {
       throw new MetadataError('invalid', at, `subtask index ${index} is outside the operator's parallelism ${parallelism}`);
     }
   }
@@ -562,6 +586,37 @@ function readMasterStateBlob(inner: ByteReader, end: number): MasterState {
       throw new MetadataError('invalid', error.offset, `master state contents run past its announced length (ending at byte ${end})`);
     }
     throw error;
+  }
+}
+
+/**
+ * An operator whose scalar fields are decoded and whose subtask states stay as validated bytes in the file buffer
+ * until asked for: a large file then costs little more than its own bytes, and `summarize` decodes one operator at a
+ * time. Each access to `subtasks` decodes afresh; keep the array if you need it twice.
+ */
+class LazyOperatorState implements OperatorState {
+  constructor(
+    readonly operatorId: string,
+    readonly name: string | null,
+    readonly uid: string | null,
+    readonly parallelism: number,
+    readonly maxParallelism: number,
+    readonly coordinatorState: StreamHandle | null,
+    readonly fullyFinished: boolean,
+    private readonly bytes: Uint8Array,
+    private readonly version: number,
+    private readonly start: number,
+    readonly subtaskCount: number,
+  ) {}
+
+  get subtasks(): readonly (SubtaskState | FinishedSubtask)[] {
+    if (this.subtaskCount === 0) return NO_HANDLES;
+    return MetadataParser.decodeSubtasks(this.bytes, this.version, this.start, this.subtaskCount, this.parallelism);
+  }
+
+  toJSON(): object {
+    const { operatorId, name, uid, parallelism, maxParallelism, coordinatorState, fullyFinished, subtasks } = this;
+    return { operatorId, name, uid, parallelism, maxParallelism, coordinatorState, fullyFinished, subtasks };
   }
 }
 

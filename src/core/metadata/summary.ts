@@ -58,18 +58,34 @@ class SizeWalker {
   readonly files = new Set<string>();
   breakdown: StateSizeBreakdown = { inline: 0, exclusiveFiles: 0, sharedFiles: 0 };
 
-  constructor(private readonly pointer: string | null) {}
+  constructor(pointer: string | null) {
+    this.base = pointer === null ? null : pointer.replace(/\/+$/, '');
+  }
 
   private add(category: Category, size: number): void {
     this.breakdown[category] += size;
   }
 
+  /** The last path printed: channel and segment handles repeat the same file many times in a row. */
+  private lastKey = '';
+  private lastPrinted = '';
+  private readonly base: string | null;
+
   /** Path of a file-backed stream handle, as Flink prints it. */
   private file(h: StreamHandle): void {
-    if (h.tag === 2) this.files.add(flinkPathToString(h.path));
-    else if (h.tag === 6) this.files.add(this.pointer === null ? h.relativePath : flinkResolvePath(this.pointer.replace(/\/+$/, ''), h.relativePath));
-    else if (h.tag === 15) this.files.add(flinkPathToString(h.physicalPath));
+    if (h.tag === 2) this.files.add(this.print(h.path, false));
+    else if (h.tag === 6) this.files.add(this.print(h.relativePath, true));
+    else if (h.tag === 15) this.files.add(this.print(h.physicalPath, false));
     else if (h.tag === 3 && h.delegate !== null) this.file(h.delegate);
+  }
+
+  private print(stored: string, relative: boolean): string {
+    const key = relative ? `\u0000${stored}` : stored;
+    if (key !== this.lastKey) {
+      this.lastKey = key;
+      this.lastPrinted = !relative ? flinkPathToString(stored) : this.base === null ? stored : flinkResolvePath(this.base, stored);
+    }
+    return this.lastPrinted;
   }
 
   /** Where a handle's bytes live; `inShared` marks the shared-file list of an incremental handle. */
@@ -190,11 +206,12 @@ export function summarize(metadata: CheckpointMetadata, options: { pointer?: str
     const coordinatorStateSize = walker.stream(op.coordinatorState);
     let stateSize = coordinatorStateSize;
     // Flink keeps subtask states in a map by index: a repeated index replaces the earlier entry.
+    const subtasks = op.subtasks;
     const last = new Map<number, number>();
-    op.subtasks.forEach((s, i) => last.set(s.subtaskIndex, i));
+    subtasks.forEach((s, i) => last.set(s.subtaskIndex, i));
     let subtaskStates = 0;
     let finishedSubtasks = 0;
-    op.subtasks.forEach((s, i) => {
+    subtasks.forEach((s, i) => {
       if (last.get(s.subtaskIndex) !== i) return;
       if (s.finished) {
         finishedSubtasks++;
