@@ -1,0 +1,58 @@
+package flinkcheckpoints.restoreproof;
+
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.configuration.WebOptions;
+import org.apache.flink.runtime.minicluster.MiniCluster;
+import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
+
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.nio.file.StandardCopyOption;
+
+/**
+ * A Flink session cluster in one JVM: a MiniCluster whose REST endpoint (bound to 127.0.0.1 on a free port) serves the
+ * full dispatcher API including jar upload and run, because flink-runtime-web is on the classpath. Writes the REST
+ * address to {@code <work>/rest-url} once it is up and runs until the process is stopped.
+ */
+public final class RestClusterMain {
+
+    private RestClusterMain() {}
+
+    public static void main(String[] args) throws Exception {
+        if (args.length != 1) {
+            throw new IllegalArgumentException("usage: RestClusterMain <work dir>");
+        }
+        Path work = Paths.get(args[0]).toAbsolutePath();
+        Files.createDirectories(work.resolve("uploads"));
+
+        Configuration conf = new Configuration();
+        conf.set(RestOptions.ADDRESS, "127.0.0.1");
+        conf.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
+        // A literal path, not toUri(): Flink does not decode %20, it would create a directory named "a%20b".
+        conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, "file://" + work.resolve("checkpoints"));
+        conf.set(WebOptions.UPLOAD_DIR, work.resolve("uploads").toString());
+
+        MiniCluster cluster =
+                new MiniCluster(
+                        new MiniClusterConfiguration.Builder()
+                                .setConfiguration(conf)
+                                .withRandomPorts()
+                                .setCommonBindAddress("127.0.0.1")
+                                .setNumTaskManagers(1)
+                                .setNumSlotsPerTaskManager(4)
+                                .build());
+        cluster.start();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> cluster.closeAsync().join()));
+
+        URI rest = cluster.getRestAddress().get();
+        Path tmp = work.resolve("rest-url.tmp");
+        Files.write(tmp, rest.toString().getBytes(StandardCharsets.UTF_8));
+        Files.move(tmp, work.resolve("rest-url"), StandardCopyOption.ATOMIC_MOVE);
+        Thread.currentThread().join();
+    }
+}
