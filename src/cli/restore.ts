@@ -1,5 +1,6 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
+import { findLatestCompleteCheckpoint, scanDirectory } from '../core/layout';
 import { METADATA_MAGIC } from '../core/metadata';
 import {
   APPLICATION_TARGETS,
@@ -18,6 +19,7 @@ import {
   mapToClusterPath,
   pathScheme,
 } from '../core/restore';
+import { LocalStore } from '../core/stores/local';
 import { CliCommand, CliIo, EXIT_FAILED, EXIT_OK, UsageError, parseArgs } from './command';
 
 const BOOLEANS = ['allow-non-restored-state', 'include-credentials', 'json', 'attached'];
@@ -32,7 +34,8 @@ const REPEATABLE = ['conf', 'path-map'];
 const USAGE =
   'restore <snapshot> --target cli|application|k8s|sql|rest --flink <version> [options] [-- <program args>]\n\n' +
   'Prints the invocation that starts a job from a retained checkpoint or savepoint (warnings go to stderr).\n' +
-  '<snapshot> is the chk-N / savepoint directory or its _metadata file, as the cluster sees it (or use --path-map).\n\n' +
+  '<snapshot> is the chk-N / savepoint directory or its _metadata file, as the cluster sees it (or use --path-map);\n' +
+  'a local job directory stands for its latest complete checkpoint.\n\n' +
   'Options:\n' +
   '  --claim-mode claim|no_claim|legacy     default no_claim\n' +
   '  --allow-non-restored-state             skip state of operators the job no longer has\n' +
@@ -85,17 +88,9 @@ function integer(value: string | undefined, flag: string): number | undefined {
   return Number(value);
 }
 
-/**
- * The `_metadata` format version of a local snapshot (directory or file), read from its 8-byte header; undefined when
- * the path is not local or holds no readable `_metadata` (the path is then used as given).
- */
-async function localMetadataVersion(snapshot: string): Promise<number | undefined> {
-  const scheme = pathScheme(snapshot);
-  if (scheme !== null && scheme !== 'file') return undefined;
-  const local = scheme === 'file' ? snapshot.replace(/^file:(\/\/)?/, '') : snapshot;
-  let file = local;
+/** The `_metadata` format version from a file's 8-byte header; undefined when it is not a readable `_metadata`. */
+async function metadataVersionOf(file: string): Promise<number | undefined> {
   try {
-    if ((await fs.stat(local)).isDirectory()) file = path.join(local, '_metadata');
     const handle = await fs.open(file, 'r');
     try {
       const header = Buffer.alloc(8);
@@ -108,6 +103,55 @@ async function localMetadataVersion(snapshot: string): Promise<number | undefine
   } catch {
     return undefined;
   }
+}
+
+/** The snapshot the invocation will name, after looking at a local path. */
+interface ResolvedSnapshot {
+  readonly path: string;
+  readonly metadataVersion?: number;
+  /** Said on stderr when the path was replaced (a job directory → its latest complete checkpoint). */
+  readonly note?: string;
+}
+
+class SnapshotNotFound extends Error {}
+
+/**
+ * A local snapshot directory or `_metadata` file is used as given, with its metadata version read from the header. A
+ * local job directory is replaced by its newest complete `chk-N` (Flink cannot restore from a job directory); with
+ * none complete this fails. Anything else (remote URIs, other directories) is used as given.
+ */
+async function resolveSnapshot(given: string): Promise<ResolvedSnapshot> {
+  const scheme = pathScheme(given);
+  if (scheme !== null && scheme !== 'file') return { path: given };
+  const local = scheme === 'file' ? given.replace(/^file:(\/\/(localhost)?)?/, '') : given;
+  let stat;
+  try {
+    stat = await fs.stat(local);
+  } catch {
+    return { path: given };
+  }
+  if (!stat.isDirectory()) {
+    const metadataVersion = path.basename(local) === '_metadata' ? await metadataVersionOf(local) : undefined;
+    return metadataVersion === undefined ? { path: given } : { path: given, metadataVersion };
+  }
+  const own = await metadataVersionOf(path.join(local, '_metadata'));
+  if (own !== undefined) return { path: given, metadataVersion: own };
+  const store = new LocalStore({ scheme: 'file', host: '', path: path.resolve(local) });
+  const layout = await scanDirectory(store, '/');
+  if (layout.kind !== 'job') return { path: given };
+  const { latest, skipped } = await findLatestCompleteCheckpoint(store, '/');
+  const skippedText = skipped.map((s) => `${s.name}: ${s.status}${s.reason ? ` (${s.reason})` : ''}`).join(', ');
+  if (!latest) {
+    throw new SnapshotNotFound(
+      `${given} is a job directory without a complete checkpoint${skippedText ? ` (${skippedText})` : ''}: give a chk-N or savepoint directory`,
+    );
+  }
+  const chosen = path.join(local, latest.name);
+  return {
+    path: scheme === 'file' ? `file://${chosen}` : chosen,
+    ...(latest.metadataVersion !== undefined ? { metadataVersion: latest.metadataVersion } : {}),
+    note: `${given} is a job directory: using its latest complete checkpoint ${latest.name}${skippedText ? `, skipping ${skippedText}` : ''}`,
+  };
 }
 
 export const restoreCommand: CliCommand = {
@@ -133,9 +177,16 @@ export const restoreCommand: CliCommand = {
       const [storePrefix, clusterPrefix] = splitPair(pair, 'path-map');
       return { storePrefix, clusterPrefix };
     });
-    const storePath = positional[0];
-    const snapshotPath = mapToClusterPath(storePath, mappings).path;
-    const metadataVersion = integer(text('snapshot-metadata-version'), 'snapshot-metadata-version') ?? (await localMetadataVersion(storePath));
+    let resolved: ResolvedSnapshot;
+    try {
+      resolved = await resolveSnapshot(positional[0]);
+    } catch (error) {
+      if (!(error instanceof SnapshotNotFound)) throw error;
+      io.err(`flink-checkpoints restore: ${error.message}\n`);
+      return EXIT_FAILED;
+    }
+    const snapshotPath = mapToClusterPath(resolved.path, mappings).path;
+    const metadataVersion = integer(text('snapshot-metadata-version'), 'snapshot-metadata-version') ?? resolved.metadataVersion;
     const writerVersion = text('snapshot-flink');
     const snapshot: SnapshotProvenance | undefined =
       writerVersion !== undefined || metadataVersion !== undefined
@@ -183,6 +234,7 @@ export const restoreCommand: CliCommand = {
     } else {
       io.out(formatInvocation(invocation));
     }
+    if (resolved.note) io.err(`note: ${resolved.note}\n`);
     for (const warning of invocation.warnings) io.err(`warning (${warning.code}): ${warning.message}\n`);
     return EXIT_OK;
   },

@@ -1,4 +1,7 @@
 import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { runCli } from '../../../src/cli/main';
 import { SKIP_NO_SHARED, sharedMetadataFile } from './support';
@@ -80,5 +83,26 @@ describe('flink-checkpoints restore', () => {
   it('a real Flink 2.1 snapshot restored with 2.0 cannot be read', { skip: v6 === undefined ? SKIP_NO_SHARED : false }, async () => {
     const result = await run('restore', v6 as string, '--target', 'sql', '--flink', '2.0');
     assert.match(result.err, /warning \(snapshot-too-new\)/);
+  });
+
+  it('a local job directory stands for its latest complete checkpoint', { skip: v4 === undefined ? SKIP_NO_SHARED : false }, async () => {
+    const jobDir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'restore-cli-')), 'ck dir', '0123456789abcdef0123456789abcdef');
+    try {
+      for (const name of ['chk-3', 'chk-4', 'chk-5', 'shared', 'taskowned']) fs.mkdirSync(path.join(jobDir, name), { recursive: true });
+      fs.copyFileSync(v4 as string, path.join(jobDir, 'chk-3', '_metadata'));
+      fs.writeFileSync(path.join(jobDir, 'chk-4', '_metadata'), fs.readFileSync(v4 as string).subarray(0, 100));
+      const result = await run('restore', jobDir, '--target', 'cli', '--flink', '2.0', '--jar', 'job.jar', '--path-map', `${path.dirname(jobDir)}=/flink`);
+      assert.equal(result.code, 0, result.err);
+      assert.ok(result.out.includes(' --fromSavepoint /flink/0123456789abcdef0123456789abcdef/chk-3 '), result.out);
+      assert.match(result.err, /note: .* is a job directory: using its latest complete checkpoint chk-3, skipping chk-5: in-progress \(no _metadata yet\), chk-4: broken/);
+      assert.match(result.err, /warning \(cross-major-restore\)/, 'the metadata version of the chosen checkpoint is read');
+
+      fs.rmSync(path.join(jobDir, 'chk-3'), { recursive: true });
+      const none = await run('restore', jobDir, '--target', 'cli', '--flink', '2.0', '--jar', 'job.jar');
+      assert.equal(none.code, 1);
+      assert.match(none.err, /is a job directory without a complete checkpoint \(chk-5: in-progress .*chk-4: broken/);
+    } finally {
+      fs.rmSync(path.dirname(path.dirname(jobDir)), { recursive: true, force: true });
+    }
   });
 });
