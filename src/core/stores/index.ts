@@ -1,5 +1,6 @@
 import { StoreError } from './errors';
 import { FtpStore } from './ftp';
+import { HdfsStore } from './hdfs';
 import { LocalStore } from './local';
 import type { CheckpointStore, StoreOptions } from './types';
 import { StoreUri, parseStoreUri } from './uri';
@@ -12,6 +13,7 @@ export { Deadline, DEFAULT_TIMEOUT_MS } from './deadline';
 export { DEFAULT_PAGE_SIZE, DEFAULT_READ_ALL_MAX_BYTES } from './base';
 export { LocalStore } from './local';
 export { DEFAULT_FTP_POOL_SIZE, FtpStore } from './ftp';
+export { HdfsStore } from './hdfs';
 
 /**
  * Opens the store a URI names (see parseStoreUri). Nothing is contacted until the first call; the password comes
@@ -26,6 +28,10 @@ export function openStore(location: string | StoreUri, options: StoreOptions = {
     case 'ftp':
     case 'ftps':
       return new FtpStore(uri, options);
+    case 'hdfs':
+    case 'webhdfs':
+    case 'swebhdfs':
+      return new HdfsStore(uri, options);
     default:
       throw new StoreError('invalid-uri', uri.scheme, undefined, `${uri.scheme} stores are not available yet`);
   }
