@@ -12,12 +12,46 @@ interface PathParts {
 
 /** Prints `s` as Flink's `new Path(s).toString()` does. */
 export function flinkPathToString(s: string): string {
+  if (isCanonical(s)) return s;
   return format(parse(s));
 }
 
+/**
+ * True for the shape almost every stored path has, which Flink prints unchanged: `scheme:/path` or
+ * `scheme://authority/path` with a plain path (see isPlain), and no whitespace to trim.
+ */
+function isCanonical(s: string): boolean {
+  const colon = s.indexOf(':');
+  if (colon < 2 || s.charCodeAt(colon + 1) !== 47) return false;
+  for (let i = 0; i < colon; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 47 || c === 37 || c <= 32) return false;
+  }
+  let pathStart = colon + 1;
+  if (s.charCodeAt(colon + 2) === 47) {
+    const slash = s.indexOf('/', colon + 3);
+    if (slash < 0 || slash === colon + 3 || s.lastIndexOf('%', slash) > colon) return false;
+    pathStart = slash;
+  }
+  return s.charCodeAt(s.length - 1) > 32 && isPlain(s.slice(pathStart));
+}
+
+let lastParent = '';
+let lastParentParts: PathParts = { scheme: null, authority: null, path: '' };
+let lastParentPrefix = '';
+
 /** Prints `new Path(new Path(parent), child).toString()`. */
 export function flinkResolvePath(parent: string, child: string): string {
-  const p = parse(parent);
+  // Every relative handle of a file resolves against the same parent.
+  if (parent !== lastParent) {
+    lastParentParts = parse(parent);
+    lastParent = parent;
+    const base = lastParentParts.path === '' || lastParentParts.path === '/' ? lastParentParts.path : `${lastParentParts.path}/`;
+    lastParentPrefix = format({ ...lastParentParts, path: base });
+  }
+  // A plain file name (a UUID, as Flink writes them) is simply appended.
+  if (isPlainName(child)) return lastParentPrefix + child;
+  const p = lastParentParts;
   const c = parse(child);
   if (c.scheme !== null || c.authority !== null) return format(c);
   const base = p.path === '' || p.path === '/' ? p.path : `${p.path}/`;
@@ -72,6 +106,16 @@ function isPlain(path: string): boolean {
     prev = c;
   }
   return prev !== 47 || path.length === 1;
+}
+
+/** A single path segment that needs no parsing: no separator, colon, escape, dot segment or surrounding space. */
+function isPlainName(name: string): boolean {
+  if (name.length === 0 || name === '.' || name === '..' || name.charCodeAt(0) <= 32 || name.charCodeAt(name.length - 1) <= 32) return false;
+  for (let i = 0; i < name.length; i++) {
+    const c = name.charCodeAt(i);
+    if (c === 47 || c === 92 || c === 58 || c === 37) return false;
+  }
+  return true;
 }
 
 function removeDotSegments(path: string): string {

@@ -245,14 +245,10 @@ export function summarize(metadata: CheckpointMetadata, options: { pointer?: str
     masterStates: metadata.masterStates.map((m) => ({ name: m.name, version: m.version, size: m.size })),
     operators,
     stateSize: total,
-    referencedFiles: [...walker.files].sort(compareJavaStrings),
+    // The default sort compares UTF-16 code units, exactly as Java's String.compareTo (the oracle's TreeSet) does.
+    referencedFiles: [...walker.files].sort(),
     externalPointer: pointer,
     checkpointType: p.status === 'parsed' ? p.typeName : null,
     properties: p.status,
   };
-}
-
-/** Sorts by UTF-16 code units, as Java's `String.compareTo` (and so a Java `TreeSet`) does. */
-function compareJavaStrings(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }

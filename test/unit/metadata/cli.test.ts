@@ -3,16 +3,25 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
-import { runCli } from '../../../src/cli/main';
+import { EXIT_USAGE, UsageError } from '../../../src/cli/command';
+import { diffCommand } from '../../../src/cli/diff';
+import { inspectCommand } from '../../../src/cli/inspect';
 import { SKIP_NO_SHARED, sharedFixturesDir } from './support';
 
 const skip = sharedFixturesDir() === undefined ? SKIP_NO_SHARED : false;
 
-async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
+/** Runs one command as the CLI entry does (a UsageError is exit 2), without loading the other commands. */
+async function run(name: 'inspect' | 'diff', ...argv: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = '';
   let err = '';
-  const code = await runCli(argv, { out: (t) => (out += t), err: (t) => (err += t) });
-  return { code, out, err };
+  const command = name === 'inspect' ? inspectCommand : diffCommand;
+  try {
+    const code = await command.run(argv, { out: (t) => (out += t), err: (t) => (err += t) });
+    return { code, out, err };
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    return { code: EXIT_USAGE, out, err: `${error.message}\nUsage: flink-checkpoints ${command.usage}\n` };
+  }
 }
 
 describe('flink-checkpoints inspect', () => {

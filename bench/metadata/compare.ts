@@ -1,0 +1,214 @@
+/**
+ * The metadata benchmark: this parser against Flink's own `Checkpoints.loadCheckpointMetadata`, side by side on the
+ * same files in one run. Not a test: figures depend on the machine.
+ *
+ *   node out/bench/metadata/compare.js [--large-dir DIR] [--no-java] [--out FILE]
+ *
+ * 1. Warm, in-process throughput on every real `_metadata` in reach and on large Flink-serialized synthetic files
+ *    (written by test/flink's Synthetic through bench/metadata/java.sh, ≥ 50 MB). Java: many iterations in one JVM
+ *    after as many warm-up loads. TypeScript: "read" = parse + decode every subtask's handles (what Flink's loader
+ *    materializes); "read+summary" adds the oracle summary (sizes, handle types, sorted distinct file list).
+ * 2. Peak memory of a fresh process reading each large file.
+ * 3. Whole process: `flink-checkpoints inspect --json` (dist/cli.js) against a JVM that loads the file once.
+ * Writes a Markdown report (default bench/metadata/RESULTS.md) and prints it.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { parseMetadata, summarize } from '../../src/core/metadata';
+import { realMetadataFiles, repoRoot } from './corpus';
+
+const root = repoRoot();
+const javaScript = path.join(root, 'bench', 'metadata', 'java.sh');
+const args = process.argv.slice(2);
+const flag = (name: string) => args.includes(`--${name}`);
+const value = (name: string, fallback: string) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? args[i + 1] : fallback;
+};
+const withJava = !flag('no-java');
+const largeDir = value('large-dir', path.join(os.tmpdir(), 'flink-checkpoints-bench'));
+const outFile = value('out', path.join(root, 'bench', 'metadata', 'RESULTS.md'));
+
+/** Large synthetic files: name, operators, subtasks, shared files per subtask. */
+const LARGE: [string, number, number, number][] = [
+  ['large-incremental', 24, 512, 40],
+  ['large-keyed', 64, 4096, 0],
+];
+
+interface Timing {
+  msPerOp: number;
+  iterations: number;
+}
+
+function timeLoop(fn: () => unknown, minMs: number, minIterations: number): Timing {
+  const warmEnd = performance.now() + minMs / 2;
+  let warm = 0;
+  while (warm < Math.min(3, minIterations) || performance.now() < warmEnd) {
+    fn();
+    warm++;
+  }
+  let iterations = 0;
+  const start = performance.now();
+  let now = start;
+  while (iterations < minIterations || now - start < minMs) {
+    fn();
+    iterations++;
+    now = performance.now();
+  }
+  return { msPerOp: (now - start) / iterations, iterations };
+}
+
+function tsTimings(file: string, large: boolean): { read: Timing; summary: Timing } {
+  const bytes: Uint8Array = fs.readFileSync(file);
+  const read = () => {
+    let n = 0;
+    for (const op of parseMetadata(bytes, { pointer: 'file:/bench/chk-1' }).operators) n += op.subtasks.length;
+    return n;
+  };
+  const full = () => summarize(parseMetadata(bytes, { pointer: 'file:/bench/chk-1' })).stateSize;
+  return { read: timeLoop(read, large ? 3000 : 700, large ? 5 : 20), summary: timeLoop(full, large ? 3000 : 700, large ? 5 : 20) };
+}
+
+function javaTiming(file: string, bytes: number): Timing | null {
+  if (!withJava) return null;
+  const n = Math.max(5, Math.min(4000, Math.floor(2e7 / bytes)));
+  const out = execFileSync(javaScript, ['time', String(n), String(n), file], { encoding: 'utf8', maxBuffer: 1 << 24 });
+  const r = JSON.parse(out) as { msPerOp: number; iterations: number };
+  return { msPerOp: r.msPerOp, iterations: r.iterations };
+}
+
+function ensureLarge(): string[] {
+  const files: string[] = [];
+  for (const [name, ops, subtasks, shared] of LARGE) {
+    const file = path.join(largeDir, name, '_metadata');
+    if (!fs.existsSync(file)) {
+      if (!withJava) continue;
+      fs.mkdirSync(largeDir, { recursive: true });
+      execFileSync(javaScript, ['synthetic', largeDir, name, String(ops), String(subtasks), String(shared)], { stdio: 'inherit' });
+    }
+    files.push(file);
+  }
+  return files;
+}
+
+function peakMemory(mode: 'parse' | 'summary', file: string): number {
+  const probe = path.join(root, 'out', 'bench', 'metadata', 'memoryProbe.js');
+  const out = execFileSync(process.execPath, ['--expose-gc', probe, mode, file], { encoding: 'utf8' });
+  return (JSON.parse(out) as { peakRssAboveBaseline: number }).peakRssAboveBaseline;
+}
+
+/** Wall time and peak RSS (KiB, from /usr/bin/time) of one process, median of `runs`. */
+function wholeProcess(command: string, argv: string[], runs: number): { ms: number; maxRssKiB: number | null } {
+  const times: number[] = [];
+  let rss: number | null = null;
+  const hasTime = fs.existsSync('/usr/bin/time');
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now();
+    const r = hasTime
+      ? spawnSync('/usr/bin/time', ['-f', '%M', command, ...argv], { encoding: 'utf8', maxBuffer: 1 << 30 })
+      : spawnSync(command, argv, { encoding: 'utf8', maxBuffer: 1 << 30 });
+    times.push(performance.now() - t0);
+    if (r.status !== 0) throw new Error(`${command} ${argv.join(' ')} failed: ${r.stderr}`);
+    if (hasTime) rss = Number(r.stderr.trim().split('\n').pop());
+  }
+  times.sort((a, b) => a - b);
+  return { ms: times[Math.floor(times.length / 2)], maxRssKiB: rss };
+}
+
+const mb = (bytes: number) => (bytes / 1e6).toFixed(1);
+const rate = (bytes: number, ms: number) => `${((bytes / 1e6) / (ms / 1000)).toFixed(0)} MB/s`;
+const ratio = (a: number, b: number) => `${(a / b).toFixed(1)}×`;
+
+function main(): void {
+  const lines: string[] = [];
+  const say = (s: string) => {
+    lines.push(s);
+    console.log(s);
+  };
+  say(`# Metadata parser benchmark`);
+  say('');
+  say(`Node ${process.version}, ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}; Java side: ${withJava ? `Flink ${process.env.BENCH_FLINK ?? '2.2'} line, Checkpoints.loadCheckpointMetadata (test/flink Oracle --time)` : 'skipped (--no-java)'}; load average at start ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}.`);
+  say('');
+
+  // 1. Real files: aggregate over the corpus.
+  const real = realMetadataFiles();
+  let bytesTotal = 0;
+  let tsRead = 0;
+  let tsSummary = 0;
+  let javaTotal = 0;
+  const perFile: number[] = [];
+  for (const { file } of real) {
+    const size = fs.statSync(file).size;
+    const ts = tsTimings(file, false);
+    const java = javaTiming(file, size);
+    bytesTotal += size;
+    tsRead += ts.read.msPerOp;
+    tsSummary += ts.summary.msPerOp;
+    if (java) {
+      javaTotal += java.msPerOp;
+      perFile.push(java.msPerOp / ts.read.msPerOp);
+    }
+  }
+  perFile.sort((a, b) => a - b);
+  say(`## Warm, in process`);
+  say('');
+  say('| input | bytes | Flink load (ms/op) | this parser: read (ms/op) | read+summary (ms/op) | read vs Flink | read+summary vs Flink |');
+  say('|---|---:|---:|---:|---:|---:|---:|');
+  say(
+    `| ${real.length} real files (one pass over all) | ${bytesTotal} | ${withJava ? javaTotal.toFixed(3) : '–'} | ${tsRead.toFixed(3)} | ${tsSummary.toFixed(3)} | ${withJava ? ratio(javaTotal, tsRead) : '–'} | ${withJava ? ratio(javaTotal, tsSummary) : '–'} |`,
+  );
+  const large = ensureLarge();
+  const largeRows: { file: string; size: number }[] = [];
+  for (const file of large) {
+    const size = fs.statSync(file).size;
+    const ts = tsTimings(file, true);
+    const java = javaTiming(file, size);
+    largeRows.push({ file, size });
+    say(
+      `| ${path.basename(path.dirname(file))} (${mb(size)} MB) | ${size} | ${java ? `${java.msPerOp.toFixed(0)} (${rate(size, java.msPerOp)})` : '–'} | ${ts.read.msPerOp.toFixed(0)} (${rate(size, ts.read.msPerOp)}) | ${ts.summary.msPerOp.toFixed(0)} (${rate(size, ts.summary.msPerOp)}) | ${java ? ratio(java.msPerOp, ts.read.msPerOp) : '–'} | ${java ? ratio(java.msPerOp, ts.summary.msPerOp) : '–'} |`,
+    );
+  }
+  if (perFile.length > 0) {
+    say('');
+    say(`Per real file, Flink time / this parser's read time: min ${perFile[0].toFixed(1)}×, median ${perFile[Math.floor(perFile.length / 2)].toFixed(1)}×, max ${perFile[perFile.length - 1].toFixed(1)}×.`);
+  }
+
+  // 2. Peak memory.
+  say('');
+  say('## Peak memory (fresh process, RSS above its idle baseline)');
+  say('');
+  say('| input | file | parse | parse+summary | JVM loading it (whole-process max RSS) |');
+  say('|---|---:|---:|---:|---:|');
+  const javaLoads = new Map<string, { ms: number; maxRssKiB: number | null }>();
+  for (const { file, size } of largeRows) {
+    const parse = peakMemory('parse', file);
+    const summary = peakMemory('summary', file);
+    const jvm = withJava ? wholeProcess(javaScript, ['load', file], 3) : null;
+    if (jvm) javaLoads.set(file, jvm);
+    say(
+      `| ${path.basename(path.dirname(file))} | ${mb(size)} MB | ${mb(parse)} MB (${(parse / size).toFixed(2)}×) | ${mb(summary)} MB (${(summary / size).toFixed(2)}×) | ${jvm?.maxRssKiB != null ? `${mb(jvm.maxRssKiB * 1024)} MB` : '–'} |`,
+    );
+  }
+
+  // 3. Whole process.
+  const cli = path.join(root, 'dist', 'cli.js');
+  say('');
+  say('## Whole process (median of 3 runs, wall time)');
+  say('');
+  say('| input | `flink-checkpoints inspect --json` | JVM: Checkpoints.loadCheckpointMetadata once | JVM / CLI |');
+  say('|---|---:|---:|---:|');
+  for (const { file } of largeRows) {
+    if (!fs.existsSync(cli)) {
+      say(`| ${path.basename(path.dirname(file))} | dist/cli.js missing: run npm run build | | |`);
+      continue;
+    }
+    const node = wholeProcess(process.execPath, [cli, 'inspect', '--json', file], 3);
+    const jvm = javaLoads.get(file);
+    say(`| ${path.basename(path.dirname(file))} | ${node.ms.toFixed(0)} ms | ${jvm ? `${jvm.ms.toFixed(0)} ms` : '–'} | ${jvm ? ratio(jvm.ms, node.ms) : '–'} |`);
+  }
+  fs.writeFileSync(outFile, `${lines.join('\n')}\n`);
+}
+
+main();
