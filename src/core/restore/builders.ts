@@ -302,6 +302,12 @@ function claimModeWarnings(ctx: BuildContext, target: string): void {
       message: 'CLAIM hands the snapshot to the new job: Flink deletes it once a newer checkpoint subsumes it. Do not start a second job from it.',
     });
   }
+  if (target === 'k8s' && ctx.claimMode !== 'no_claim') {
+    ctx.warnings.push({
+      code: 'claim-mode-native-only',
+      message: 'The claim mode in flinkConfiguration is honoured by native deployments only: for a FlinkDeployment with spec.mode: standalone the operator passes --fromSavepoint to the standalone entrypoint, whose command line resets it to NO_CLAIM.',
+    });
+  }
   if (standalone && ctx.claimMode !== 'no_claim') {
     ctx.warnings.push({
       code: 'claim-mode-not-settable',

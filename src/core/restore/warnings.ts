@@ -10,6 +10,7 @@ export type RestoreWarningCode =
   | 'legacy-claim-mode-deprecated'
   | 'claim-mode-ownership'
   | 'claim-mode-not-settable'
+  | 'claim-mode-native-only'
   | 'local-path-in-application-mode'
   | 'relative-path'
   | 'unrecognised-pointer'

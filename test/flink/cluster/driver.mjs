@@ -219,33 +219,39 @@ async function main() {
     return `${expectContinued(viaRest)}; Flink reports restored checkpoint ${restored.id}`;
   });
 
-  const viaCli = path.join(work, 'out', 'restored via flink run.txt');
-  await check('restore through the generated `flink run` line (bash → Flink CliFrontend) continues at hello 6', async () => {
-    const bin = path.join(work, 'flink dist', 'bin', 'flink');
-    const conf = path.join(work, 'flink dist', 'conf');
-    fs.mkdirSync(path.dirname(bin), { recursive: true });
-    fs.mkdirSync(conf, { recursive: true });
-    const port = new URL(restUrl).port;
-    fs.writeFileSync(path.join(conf, 'config.yaml'), `rest.address: 127.0.0.1\nrest.port: ${port}\n`);
-    fs.writeFileSync(
-      bin,
-      '#!/usr/bin/env bash\n# bin/flink from Maven jars: the same CliFrontend class the distribution\'s script starts.\n' +
-        `exec java -Xmx256m ${JAVA_OPENS.join(' ')} -Dorg.slf4j.simpleLogger.defaultLogLevel=warn ` +
-        `-cp ${JSON.stringify(classpath)} org.apache.flink.client.cli.CliFrontend "$@"\n`,
-      { mode: 0o755 },
-    );
-    const generated = generate([checkpointDir, '--target', 'cli', '--flink', FLINK_LINE, '--flink-command', bin,
-      '--jar', jobJar, '--entry-class', ENTRY_CLASS, '--', '--out', viaCli, '--total', '6']);
-    const commandLine = generated.stdout.split('\n').filter((l) => l !== '' && !l.startsWith('#'));
-    if (commandLine.length !== 1) throw new Error(`expected one command line, got ${JSON.stringify(generated.stdout)}`);
-    log(`     $ ${commandLine[0]}`);
-    const ran = spawnSync('bash', ['-c', commandLine[0]], {
-      encoding: 'utf8',
-      env: { ...process.env, FLINK_CONF_DIR: conf },
-      timeout: 120_000,
-    });
+  const bin = path.join(work, 'flink dist', 'bin', 'flink');
+  const conf = path.join(work, 'flink dist', 'conf');
+  /** Runs a `flink run` command line with bash, as a user would paste it; returns the submitted job id. */
+  async function runFlinkCli(commandLine) {
+    if (!fs.existsSync(bin)) {
+      fs.mkdirSync(path.dirname(bin), { recursive: true });
+      fs.mkdirSync(conf, { recursive: true });
+      fs.writeFileSync(path.join(conf, 'config.yaml'), `rest.address: 127.0.0.1\nrest.port: ${new URL(restUrl).port}\n`);
+      fs.writeFileSync(
+        bin,
+        '#!/usr/bin/env bash\n# bin/flink from Maven jars: the same CliFrontend class the distribution\'s script starts.\n' +
+          `exec java -Xmx256m ${JAVA_OPENS.join(' ')} -Dorg.slf4j.simpleLogger.defaultLogLevel=warn ` +
+          `-cp ${JSON.stringify(classpath)} org.apache.flink.client.cli.CliFrontend "$@"\n`,
+        { mode: 0o755 },
+      );
+    }
+    log(`     $ ${commandLine}`);
+    const ran = spawnSync('bash', ['-c', commandLine], { encoding: 'utf8', env: { ...process.env, FLINK_CONF_DIR: conf }, timeout: 120_000 });
     const jobid = /JobID ([0-9a-f]{32})/.exec(ran.stdout)?.[1];
     if (ran.status !== 0 || !jobid) throw new Error(`flink run exited ${ran.status}: ${ran.stdout}\n${ran.stderr}`.slice(0, 2000));
+    return jobid;
+  }
+  function generatedCommandLine(generated) {
+    const commandLine = generated.stdout.split('\n').filter((l) => l !== '' && !l.startsWith('#'));
+    if (commandLine.length !== 1) throw new Error(`expected one command line, got ${JSON.stringify(generated.stdout)}`);
+    return commandLine[0];
+  }
+
+  const viaCli = path.join(work, 'out', 'restored via flink run.txt');
+  await check('restore through the generated `flink run` line (bash → Flink CliFrontend) continues at hello 6', async () => {
+    const generated = generate([checkpointDir, '--target', 'cli', '--flink', FLINK_LINE, '--flink-command', bin,
+      '--jar', jobJar, '--entry-class', ENTRY_CLASS, '--', '--out', viaCli, '--total', '6']);
+    const jobid = await runFlinkCli(generatedCommandLine(generated));
     await waitForJob(jobid, 'FINISHED');
     return expectContinued(viaCli);
   });
@@ -261,6 +267,32 @@ async function main() {
     if (ran.status !== 0 || !jobid) throw new Error(`curl exited ${ran.status}: ${ran.stdout}${ran.stderr}`);
     await waitForJob(jobid, 'FINISHED');
     return expectContinued(viaCurl);
+  });
+
+  await check('NO_CLAIM restores left the checkpoint in place; CLAIM given as -D is overwritten by the CLI (reference §1.3)', async () => {
+    if (!fs.existsSync(path.join(checkpointDir, '_metadata'))) throw new Error(`${checkpointDir} vanished after NO_CLAIM restores`);
+    const out = path.join(work, 'out', 'restored with -D claim mode.txt');
+    const q = (a) => `'${a.replace(/'/g, `'\\''`)}'`;
+    const jobid = await runFlinkCli([q(bin), 'run', '--detached', '-Dexecution.state-recovery.claim-mode=CLAIM', '--fromSavepoint',
+      q(checkpointDir), '-c', ENTRY_CLASS, q(jobJar), '--out', q(out), '--total', '6'].join(' '));
+    await waitForJob(jobid, 'FINISHED');
+    expectContinued(out);
+    await sleep(3000); // a claimed checkpoint is deleted right after FINISHED (see the next check): give it time to show
+    if (!fs.existsSync(path.join(checkpointDir, '_metadata'))) throw new Error('the -D claim mode took effect: Flink claimed and deleted the checkpoint');
+    return 'the job restored, and the checkpoint was not claimed: the generator must use --claimMode, as it does';
+  });
+
+  const claimed = path.join(work, 'out', 'restored with claim.txt');
+  await check('restore with --claim-mode claim through the generated `flink run` line: Flink owns the checkpoint and deletes it', async () => {
+    const generated = generate([checkpointDir, '--target', 'cli', '--flink', FLINK_LINE, '--flink-command', bin, '--claim-mode', 'claim',
+      '--jar', jobJar, '--entry-class', ENTRY_CLASS, '--', '--out', claimed, '--total', '6']);
+    if (!generated.stderr.includes('warning (claim-mode-ownership)')) throw new Error(`no ownership warning: ${generated.stderr}`);
+    if (!fs.existsSync(path.join(checkpointDir, '_metadata'))) throw new Error(`${checkpointDir} is gone before the CLAIM restore`);
+    const jobid = await runFlinkCli(generatedCommandLine(generated));
+    await waitForJob(jobid, 'FINISHED');
+    const continued = expectContinued(claimed);
+    await waitFor(`Flink to delete the claimed ${checkpointDir}`, 20_000, () => !fs.existsSync(checkpointDir));
+    return `${continued}; ${path.basename(checkpointDir)} deleted by Flink once the job finished`;
   });
 }
 

@@ -127,6 +127,11 @@ describe('warnings', () => {
     assert.equal(codes(invocation).filter((c) => c === 'restore-key-dropped').length, 2);
   });
 
+  it('a claim mode for the operator holds for native deployments only', () => {
+    assert.ok(codes(build('s3://b/sp/savepoint-x', 'k8s', '1.20', { deploymentName: 'wc', claimMode: 'claim', now: () => 0 })).includes('claim-mode-native-only'));
+    assert.ok(!codes(build('s3://b/sp/savepoint-x', 'k8s', '1.20', { deploymentName: 'wc', now: () => 0 })).includes('claim-mode-native-only'));
+  });
+
   it('placeholders for values not given are listed', () => {
     const invocation = build('/ck/chk-1', 'application', '2.0', {});
     assert.deepEqual(codes(invocation).slice(-1), ['placeholder']);
