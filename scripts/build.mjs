@@ -6,6 +6,19 @@ const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
 
 const { version } = JSON.parse(readFileSync('package.json', 'utf8'));
+
+// webhdfs depends on buffer-stream-reader, whose `delete data;` is a syntax error once bundled into strict-mode
+// output; dropping the reference instead has the same effect.
+const sloppyModePatches = {
+  name: 'sloppy-mode-patches',
+  setup(build) {
+    build.onLoad({ filter: /buffer-stream-reader[\\/]reader\.js$/ }, (args) => ({
+      contents: readFileSync(args.path, 'utf8').replace(/delete data;/g, 'data = null;'),
+      loader: 'js',
+    }));
+  },
+};
+
 const common = {
   define: { __VERSION__: JSON.stringify(version) },
   bundle: true,
@@ -13,6 +26,7 @@ const common = {
   minify: production,
   logLevel: 'info',
   metafile: true,
+  plugins: [sloppyModePatches],
 };
 
 const targets = [

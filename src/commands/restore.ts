@@ -13,6 +13,8 @@ export interface RestorePreset {
   readonly storeId?: string;
   /** A job directory, or a snapshot directory, inside the store. */
   readonly path?: string;
+  /** `latest`: take the job's latest complete checkpoint without asking. */
+  readonly snapshot?: 'latest';
   readonly target?: RestoreTarget;
   readonly flinkVersion?: string;
   readonly options?: RestoreOptions;
@@ -38,7 +40,7 @@ async function pick<T extends vscode.QuickPickItem>(items: readonly T[], title: 
   return vscode.window.showQuickPick(items, { title, placeHolder, ignoreFocusOut: true });
 }
 
-async function chooseSnapshot(services: Services, storeId: string, startPath: string): Promise<SnapshotInfo | undefined> {
+async function chooseSnapshot(services: Services, storeId: string, startPath: string, takeLatest: boolean): Promise<SnapshotInfo | undefined> {
   const { store } = await services.stores.get(storeId);
   const snapshots = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Reading checkpoints…'), cancellable: true }, async (_p, token) => {
     const abort = new AbortController();
@@ -69,6 +71,7 @@ async function chooseSnapshot(services: Services, storeId: string, startPath: st
   }));
   const ordered = latest ? [items[complete.indexOf(latest)], ...items.filter((i) => i.snapshot !== latest)] : items;
   if (complete.length === 1) return complete[0];
+  if (takeLatest && latest) return latest;
   return (await pick(ordered, vscode.l10n.t('Restore: snapshot'), vscode.l10n.t('The latest complete checkpoint is first')))?.snapshot;
 }
 
@@ -129,7 +132,7 @@ async function restoreJob(services: Services, preset: RestorePreset): Promise<Re
   }
   const config = stores.find((s) => s.id === storeId);
   if (!config) throw new Error(vscode.l10n.t('No store with id "{0}" is configured', storeId));
-  const snapshot = await chooseSnapshot(services, storeId, preset.path ?? '/');
+  const snapshot = await chooseSnapshot(services, storeId, preset.path ?? '/', preset.snapshot === 'latest');
   if (!snapshot) return undefined;
 
   const target = preset.target ?? (await pick(TARGETS, vscode.l10n.t('Restore: target')))?.target;

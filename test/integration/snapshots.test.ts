@@ -1,0 +1,84 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { copyScenario, eventually, newestFixtureVersion, setStores } from './support/extension';
+import type { RestoreInvocation } from '../../src/core/restore';
+import type { DiffModel, HistoryModel } from '../../media/protocol';
+import type { OrphanReport } from '../../src/core/references/orphans';
+
+describe('snapshots: inspect, restore, compare, history and cleanup on real Flink checkpoints', function () {
+  this.timeout(60_000);
+  let root: string;
+  let jobId: string;
+  let checkpoints: string[];
+
+  before(async () => {
+    ({ root, jobId } = copyScenario(newestFixtureVersion(), 'rocksdb-incremental'));
+    checkpoints = fs.readdirSync(path.join(root, jobId)).filter((n) => n.startsWith('chk-')).sort((a, b) => Number(b.slice(4)) - Number(a.slice(4)));
+    await setStores([{ id: 'demo', name: 'Demo', uri: root, clusterPath: 's3://bucket/checkpoints' }]);
+  });
+
+  after(async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await setStores([]);
+  });
+
+  it('opens _metadata in the snapshot inspector', async () => {
+    await vscode.commands.executeCommand('flinkCheckpoints.inspectSnapshot', { storeId: 'demo', path: `/${jobId}/${checkpoints[0]}` });
+    const tab = await eventually('the inspector tab', () => {
+      const input = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
+      return input instanceof vscode.TabInputCustom ? input : undefined;
+    });
+    assert.equal(tab.viewType, 'flinkCheckpoints.metadataInspector');
+    assert.equal(tab.uri.scheme, 'flink-store');
+    assert.equal(tab.uri.path, `/${jobId}/${checkpoints[0]}/_metadata`);
+  });
+
+  const targets: { target: string; version: string; expect: RegExp[] }[] = [
+    { target: 'cli', version: '1.19', expect: [/--fromSavepoint/, /--restoreMode/] },
+    { target: 'cli', version: '2.2', expect: [/--fromSavepoint/, /--claimMode/] },
+    { target: 'application', version: '1.20', expect: [/run-application/] },
+    { target: 'application', version: '2.0', expect: [/\brun\b/, /kubernetes-application/] },
+    { target: 'k8s', version: '1.20', expect: [/initialSavepointPath/, /savepointRedeployNonce/] },
+    { target: 'sql', version: '1.18', expect: [/SET 'execution\.savepoint\.path'/, /RESET/] },
+    { target: 'sql', version: '2.1', expect: [/SET 'execution\.state-recovery\.path'/] },
+    { target: 'rest', version: '1.20', expect: [/"claimMode"/, /curl/] },
+  ];
+  for (const { target, version, expect } of targets) {
+    it(`restores the latest complete checkpoint through ${target} for Flink ${version}`, async () => {
+      const invocation = await vscode.commands.executeCommand<RestoreInvocation>('flinkCheckpoints.restoreJob', {
+        storeId: 'demo', path: `/${jobId}`, snapshot: 'latest', target, flinkVersion: version, output: 'editor',
+        options: { claimMode: 'claim', allowNonRestoredState: true, jar: './job.jar', deploymentName: 'wordcount', clusterId: 'wordcount' },
+      });
+      assert.ok(invocation, 'an invocation');
+      assert.equal(invocation.snapshotPath, `s3://bucket/checkpoints/${jobId}/${checkpoints[0]}`);
+      const text = await eventually('the invocation editor', () => vscode.window.activeTextEditor?.document.getText());
+      assert.ok(text.includes(invocation.snapshotPath), 'the editor shows the mapped path');
+      for (const pattern of expect) assert.match(text, pattern);
+    });
+  }
+
+  it('compares two checkpoints of the job', async () => {
+    const model = await vscode.commands.executeCommand<DiffModel>('flinkCheckpoints.compareWith', { storeId: 'demo', path: `/${jobId}/${checkpoints[1]}` }, { storeId: 'demo', path: `/${jobId}/${checkpoints[0]}` });
+    assert.ok(model.operators.length > 0);
+    assert.ok(model.operators.every((o) => o.change === 'same' || o.change === 'changed'), 'the same job keeps its operators');
+    assert.ok(model.filesInBoth > 0, 'incremental checkpoints share files');
+  });
+
+  it('charts the sizes of the retained checkpoints', async () => {
+    const model = await vscode.commands.executeCommand<HistoryModel>('flinkCheckpoints.showHistory', { storeId: 'demo', path: `/${jobId}` });
+    assert.equal(model.points.length, checkpoints.length);
+    assert.ok(model.points.every((p) => p.stateSize > 0));
+  });
+
+  it('runs a cleanup dry run that deletes nothing', async () => {
+    const leftover = path.join(root, jobId, 'shared', 'leftover');
+    fs.writeFileSync(leftover, 'x');
+    const old = new Date(Date.now() - 86_400_000);
+    fs.utimesSync(leftover, old, old);
+    const report = await vscode.commands.executeCommand<OrphanReport>('flinkCheckpoints.cleanUp', { storeId: 'demo', path: `/${jobId}` });
+    assert.ok(report.candidates.some((c) => c.path === `/${jobId}/shared/leftover`));
+    assert.ok(fs.existsSync(leftover), 'a dry run deletes nothing');
+  });
+});
