@@ -3,6 +3,7 @@ import { inspectCommand } from './inspect';
 import { diffCommand } from './diff';
 import { restoreCommand } from './restore';
 import { orphansCommand } from './orphans';
+import { confCommand } from './conf';
 
 /** Every subcommand, in the order `--help` lists them. */
-export const commands: CliCommand[] = [inspectCommand, diffCommand, restoreCommand, orphansCommand];
+export const commands: CliCommand[] = [inspectCommand, diffCommand, restoreCommand, orphansCommand, confCommand];

@@ -1,0 +1,148 @@
+import { compareLines, FlinkLine } from './versions';
+
+/** Duration unit labels of Flink's `TimeUtils` (matched after trimming and lower-casing), with their length in ms. */
+const DURATION_UNITS: Array<[string[], number]> = [
+  [['d', 'day', 'days'], 86_400_000],
+  [['h', 'hour', 'hours'], 3_600_000],
+  [['min', 'm', 'minute', 'minutes'], 60_000],
+  [['s', 'sec', 'secs', 'second', 'seconds'], 1_000],
+  [['ms', 'milli', 'millis', 'millisecond', 'milliseconds'], 1],
+  [['µs', 'micro', 'micros', 'microsecond', 'microseconds'], 1e-3],
+  [['ns', 'nano', 'nanos', 'nanosecond', 'nanoseconds'], 1e-6],
+];
+
+/** Memory size unit labels of Flink's `MemorySize` (case-insensitive), with their multiple of a byte. */
+const MEMORY_UNITS: Array<[string[], number]> = [
+  [['b', 'bytes'], 1],
+  [['k', 'kb', 'kibibytes'], 1024],
+  [['m', 'mb', 'mebibytes'], 1024 ** 2],
+  [['g', 'gb', 'gibibytes'], 1024 ** 3],
+  [['t', 'tb', 'tebibytes'], 1024 ** 4],
+];
+
+/** Every duration unit label, for completion. */
+export const DURATION_LABELS: readonly string[] = DURATION_UNITS.flatMap(([l]) => l);
+/** Every memory unit label, for completion. */
+export const MEMORY_LABELS: readonly string[] = MEMORY_UNITS.flatMap(([l]) => l);
+
+/** A parsed value, or why Flink would reject it. */
+export type ValueCheck = { ok: true; millis?: number; bytes?: number; bareNumber?: boolean } | { ok: false; message: string };
+
+/** Java's `String.trim()`. */
+function javaTrim(s: string): string {
+  let a = 0;
+  let b = s.length;
+  while (a < b && s.charCodeAt(a) <= 0x20) a++;
+  while (b > a && s.charCodeAt(b - 1) <= 0x20) b--;
+  return s.slice(a, b);
+}
+
+/** `<digits><optional space><unit>` split as Flink's parsers split it. */
+function splitNumber(text: string): { number: string; unit: string } {
+  const t = javaTrim(text);
+  let i = 0;
+  while (i < t.length && t.charCodeAt(i) >= 48 && t.charCodeAt(i) <= 57) i++;
+  return { number: t.slice(0, i), unit: javaTrim(t.slice(i)).toLowerCase() };
+}
+
+const ISO_DURATION = /^[-+]?P(?:[-+]?\d+(?:[.,]\d+)?D)?(?:T(?:[-+]?\d+(?:[.,]\d+)?H)?(?:[-+]?\d+(?:[.,]\d+)?M)?(?:[-+]?\d+(?:[.,]\d{0,9})?S)?)?$/i;
+
+/**
+ * Checks a duration as `TimeUtils.parseDuration` reads it in `line`: a whole number, an optional space, an optional
+ * unit (none = milliseconds). No fractions, no signs, no compound values; ISO-8601 (`PT1M`) only from 2.1.
+ */
+export function checkDuration(text: string, line: FlinkLine): ValueCheck {
+  const { number, unit } = splitNumber(text);
+  const all = DURATION_UNITS.flatMap(([l]) => l).join(', ');
+  if (number === '') {
+    const t = javaTrim(text);
+    if (t === '') return { ok: false, message: 'a duration cannot be empty' };
+    if (compareLines(line, '2.1') >= 0 && ISO_DURATION.test(t) && !/^-|T$|^[-+]?P$/i.test(t)) return { ok: true };
+    return { ok: false, message: `"${t}" is not a duration: write a whole number and a unit, e.g. "30 s" or "10 min"` };
+  }
+  if (unit === '') return { ok: true, millis: Number(number), bareNumber: true };
+  const found = DURATION_UNITS.find(([labels]) => labels.includes(unit));
+  if (!found) {
+    const hint = /^[.,]\d/.test(unit) ? ' (fractions are not allowed: use a smaller unit)' : /\d/.test(unit) ? ' (compound durations such as "1h30m" are not allowed)' : '';
+    return { ok: false, message: `"${javaTrim(text)}": unknown duration unit "${unit}"${hint}; use one of ${all}` };
+  }
+  return { ok: true, millis: Number(number) * found[1] };
+}
+
+/** Checks a memory size as `MemorySize.parseBytes` reads it: a whole number and an optional unit (none = bytes). */
+export function checkMemorySize(text: string): ValueCheck {
+  const { number, unit } = splitNumber(text);
+  if (number === '') {
+    return { ok: false, message: `"${javaTrim(text)}" is not a memory size: write a whole number and a unit, e.g. "64 mb" or "1 gb"` };
+  }
+  if (unit === '') return { ok: true, bytes: Number(number), bareNumber: true };
+  const found = MEMORY_UNITS.find(([labels]) => labels.includes(unit));
+  if (!found) {
+    const hint = /^[.,]\d/.test(unit) ? ' (fractions are not allowed: use a smaller unit)' : '';
+    return { ok: false, message: `"${javaTrim(text)}": unknown memory unit "${unit}"${hint}; use one of ${MEMORY_LABELS.join(', ')}` };
+  }
+  return { ok: true, bytes: Number(number) * found[1] };
+}
+
+/** Flink accepts only true or false, in any case (`yes`, `on`, `1` are rejected). */
+export function checkBoolean(text: string): ValueCheck {
+  const u = text.toUpperCase();
+  if (u === 'TRUE' || u === 'FALSE') return { ok: true };
+  return { ok: false, message: `"${text}" is not a boolean: Flink accepts only true or false (any case)` };
+}
+
+/** Enum values are matched case-insensitively against the constant names. */
+export function checkEnum(text: string, values: readonly string[]): ValueCheck {
+  if (values.some((v) => v.toUpperCase() === text.toUpperCase())) return { ok: true };
+  return { ok: false, message: `"${text}" is not one of ${values.join(', ')} (case does not matter)` };
+}
+
+const INT_RANGE: Record<string, [bigint, bigint]> = {
+  Integer: [-(2n ** 31n), 2n ** 31n - 1n],
+  Long: [-(2n ** 63n), 2n ** 63n - 1n],
+};
+
+/** `Integer.parseInt` / `Long.parseLong`: an optional sign and digits, nothing else. */
+export function checkInteger(text: string, type: 'Integer' | 'Long'): ValueCheck {
+  if (!/^[-+]?\d+$/.test(text)) return { ok: false, message: `"${text}" is not a whole number (${type})` };
+  const v = BigInt(text);
+  const [lo, hi] = INT_RANGE[type];
+  if (v < lo || v > hi) return { ok: false, message: `${text} does not fit a Java ${type === 'Integer' ? 'int' : 'long'}` };
+  return { ok: true };
+}
+
+/** `Double.parseDouble`: decimal or scientific notation, NaN, Infinity (Java also allows a trailing d/f). */
+export function checkDouble(text: string): ValueCheck {
+  const t = javaTrim(text);
+  if (/^[-+]?(NaN|Infinity|((\d+\.?\d*|\.\d+)([eE][-+]?\d+)?)[fFdD]?)$/.test(t)) return { ok: true };
+  return { ok: false, message: `"${text}" is not a number` };
+}
+
+/**
+ * Checks a value against an option type as the catalog names it (`Duration`, `MemorySize`, `Boolean`, `Integer`,
+ * `Long`, `Double`, `Float`, `Enum`, `String`, `Map`, `List<...>`). Lists are checked element by element when
+ * written in the legacy `a;b;c` form.
+ */
+export function checkValue(text: string, type: string, line: FlinkLine, enumValues?: readonly string[] | null): ValueCheck {
+  const list = /^List<(.+)>$/.exec(type);
+  if (list) {
+    const items = /^\[.*\]$/s.test(text.trim()) ? null : text.split(';');
+    if (!items) return { ok: true };
+    for (const item of items) {
+      const r = checkValue(item, list[1], line, enumValues);
+      if (!r.ok) return r;
+    }
+    return { ok: true };
+  }
+  switch (type) {
+    case 'Duration': return checkDuration(text, line);
+    case 'MemorySize': return checkMemorySize(text);
+    case 'Boolean': return checkBoolean(text);
+    case 'Integer':
+    case 'Long': return checkInteger(text, type);
+    case 'Double':
+    case 'Float': return checkDouble(text);
+    case 'Enum': return enumValues && enumValues.length ? checkEnum(text, enumValues) : { ok: true };
+    default: return { ok: true };
+  }
+}

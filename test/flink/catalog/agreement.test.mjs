@@ -1,0 +1,114 @@
+// Agreement with real Flink (npm run test:conf-agreement): every corpus file is loaded by each release line's own
+// GlobalConfiguration.loadConfiguration and by the extension's parser; the key -> value maps must be equal (or both
+// must refuse the file). Then the extension's deprecated/unknown verdicts are compared with each line's own option
+// lookup (CatalogTool lookup) for every catalog key, the corpus keys and some typos.
+// Needs Java 17 and Maven; Flink jars are resolved into ~/.m2 once (first run downloads them).
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, describe, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { LINES, runTool } from './run.mjs';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const repoRoot = path.resolve(here, '../../..');
+const require = createRequire(import.meta.url);
+const config = require(path.join(repoRoot, 'out/src/core/config/index.js'));
+const corpusDir = path.join(repoRoot, 'test/unit/config/corpus');
+const corpus = readdirSync(corpusDir).filter((f) => f.endsWith('.yaml')).sort();
+
+const LEGACY_LINES = ['1.15', '1.18', '1.19', '1.20'];
+const YAML_LINES = ['1.19', '1.20', '2.0', '2.2'];
+
+const work = mkdtempSync(path.join(tmpdir(), 'flink-conf-agreement-'));
+after(() => rmSync(work, { recursive: true, force: true }));
+
+/** One conf dir per corpus file, holding it under the name Flink looks for. */
+const dirs = new Map();
+for (const file of corpus) {
+  const legacy = file.endsWith('.flink-conf.yaml');
+  const dir = path.join(work, file.replace(/\.yaml$/, ''));
+  mkdirSync(dir);
+  writeFileSync(path.join(dir, legacy ? 'flink-conf.yaml' : 'config.yaml'), readFileSync(path.join(corpusDir, file)));
+  dirs.set(file, { dir, legacy });
+}
+
+function flinkMaps(line, files) {
+  const out = runTool(line, ['load', ...files.map((f) => dirs.get(f).dir)]);
+  const results = out.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l));
+  return new Map(files.map((f, i) => [f, results[i]]));
+}
+
+function ourMap(file) {
+  const { legacy } = dirs.get(file);
+  const doc = config.parseConfig(readFileSync(path.join(corpusDir, file), 'utf8'), legacy ? 'legacy' : 'yaml');
+  const map = config.effectiveMap(doc);
+  return map === null ? null : Object.fromEntries([...map].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+const summary = { files: 0, agreeingMaps: 0, keysCompared: 0, verdicts: 0, verdictMismatches: 0 };
+after(() => {
+  process.stdout.write(`agreement: ${summary.agreeingMaps}/${summary.files} file loads equal, ${summary.keysCompared} keys compared; `
+    + `${summary.verdicts} verdicts, ${summary.verdictMismatches} mismatches\n`);
+});
+
+describe('configuration maps agree with Flink GlobalConfiguration', () => {
+  for (const [lines, legacy] of [[LEGACY_LINES, true], [YAML_LINES, false]]) {
+    const files = corpus.filter((f) => dirs.get(f).legacy === legacy);
+    for (const line of lines) {
+      describe(`Flink ${line} (${legacy ? 'flink-conf.yaml' : 'config.yaml'})`, () => {
+        const flink = flinkMaps(line, files);
+        for (const file of files) {
+          test(file, () => {
+            summary.files++;
+            const theirs = flink.get(file);
+            const ours = ourMap(file);
+            if (theirs.error !== undefined) {
+              assert.equal(ours, null, `Flink refuses ${file} (${theirs.error}) but the parser accepted it`);
+            } else {
+              assert.notEqual(ours, null, `Flink loads ${file} but the parser refused it`);
+              assert.deepEqual(ours, theirs.map);
+              summary.keysCompared += Object.keys(theirs.map).length;
+            }
+            summary.agreeingMaps++;
+          });
+        }
+      });
+    }
+  }
+});
+
+describe('deprecated/unknown verdicts agree with each line\'s option lookup', () => {
+  const keys = new Set(config.allCatalogKeys());
+  for (const file of corpus) {
+    const { legacy } = dirs.get(file);
+    const doc = config.parseConfig(readFileSync(path.join(corpusDir, file), 'utf8'), legacy ? 'legacy' : 'yaml');
+    for (const e of doc.entries) keys.add(e.key);
+  }
+  for (const typo of ['state.checkpoint.dir', 'execution.checkpointing.intervall', 'high-availability.storagedir', 'no.such.key']) keys.add(typo);
+  const keysFile = path.join(work, 'keys.txt');
+  writeFileSync(keysFile, `${[...keys].filter((k) => !/[\r\n]/.test(k)).join('\n')}\n`);
+  for (const [line] of LINES) {
+    test(`Flink ${line}`, () => {
+      const out = runTool(line, ['lookup', keysFile]);
+      const mismatches = [];
+      for (const row of out.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l))) {
+        const module = config.optionModule(row.key);
+        // A key of a module the registry did not have for this line cannot be asked of Flink.
+        if (module && !(module in config.CATALOG_MODULES[line])) continue;
+        summary.verdicts++;
+        const ours = config.optionVerdict(row.key, line);
+        if (ours !== row.verdict) mismatches.push(`${row.key}: Flink ${row.verdict}, extension ${ours}`);
+        if (row.verdict === 'deprecated' || row.verdict === 'fallback') {
+          assert.ok(row.containsSeesIt, `Flink ${line}: setting ${row.key} does not set ${row.option}`);
+          const info = config.lookupOption(row.key, line);
+          if (info.replacement !== row.option) mismatches.push(`${row.key}: Flink reads it for ${row.option}, extension says ${info.replacement}`);
+        }
+      }
+      summary.verdictMismatches += mismatches.length;
+      assert.deepEqual(mismatches, []);
+    });
+  }
+});
