@@ -41,6 +41,8 @@ const PLACEHOLDER = {
 } as const;
 
 const UPGRADE_MODES: readonly UpgradeMode[] = ['savepoint', 'last-state', 'stateless'];
+/** RFC 1123 subdomain: what Kubernetes accepts as an object name or namespace. */
+const KUBERNETES_NAME = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;
 
 /** The state every target builder reads: the validated request plus the warnings collected so far. */
 interface BuildContext {
@@ -142,6 +144,15 @@ function validateOptions(options: RestoreOptions): void {
   }
   if (options.currentRedeployNonce !== undefined && !Number.isSafeInteger(options.currentRedeployNonce)) {
     throw new RestoreError('invalid-option', `the current savepointRedeployNonce must be an integer, not ${options.currentRedeployNonce}`);
+  }
+  for (const [label, name] of [['deployment name', options.deploymentName], ['namespace', options.namespace],
+    ['FlinkStateSnapshot name', options.snapshotResourceName]] as const) {
+    if (name !== undefined && name !== '' && !KUBERNETES_NAME.test(name)) {
+      throw new RestoreError(
+        'invalid-option',
+        `${JSON.stringify(name)} is not a Kubernetes ${label}: use lower-case letters, digits, '-' and '.', starting and ending with a letter or digit`,
+      );
+    }
   }
   for (const key of Object.keys(options.flinkConfiguration ?? {})) {
     if (key.trim() === '' || /\s/.test(key)) {
@@ -458,7 +469,7 @@ function operatorSteps(ctx: BuildContext): InvocationStep[] {
   const metadata = [`  name: ${yamlString(name)}`];
   if (namespace) metadata.push(`  namespace: ${yamlString(namespace)}`);
   const yaml = [
-    `# A merge patch: kubectl patch flinkdeployment ${name}${namespace ? ` --namespace ${namespace}` : ''} --type merge --patch-file <this file>`,
+    `# A merge patch: ${shellCommand(['kubectl', 'patch', 'flinkdeployment', name, ...(namespace ? ['--namespace', namespace] : []), '--type', 'merge'])} --patch-file <this file>`,
     'apiVersion: flink.apache.org/v1beta1',
     'kind: FlinkDeployment',
     'metadata:',
