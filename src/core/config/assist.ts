@@ -1,7 +1,7 @@
 import { CATALOG_LINES, keysFor, lookupOption, OptionInfo } from './catalog';
 import { ConfigFormat, LineIndex, Position, Range } from './document';
 import { parseConfig } from './parse';
-import { FlinkLine, parseFlinkLine } from './versions';
+import { FlinkLine, isAtLeast, parseFlinkLine } from './versions';
 
 /** Target version and file format for completion and hover. */
 export interface AssistOptions {
@@ -121,6 +121,21 @@ const DURATION_EXAMPLES = ['30 s', '1 min', '3 min', '10 min', '1 h'];
 const MEMORY_EXAMPLES = ['64 mb', '256 mb', '1 gb', '4 gb'];
 
 /**
+ * Values Flink accepts for String options that take a name (the options are Strings because a factory class name is
+ * accepted too), by the first line that reads each value.
+ */
+const KNOWN_NAMES: Readonly<Record<string, readonly (readonly [string, FlinkLine])[]>> = {
+  'state.backend.type': [['hashmap', '1.15'], ['rocksdb', '1.15'], ['forst', '2.0']],
+  'state.backend': [['hashmap', '1.15'], ['rocksdb', '1.15']],
+  'execution.checkpointing.storage': [['jobmanager', '1.15'], ['filesystem', '1.15']],
+  'state.checkpoint-storage': [['jobmanager', '1.15'], ['filesystem', '1.15']],
+  'high-availability.type': [['NONE', '1.15'], ['ZOOKEEPER', '1.15'], ['KUBERNETES', '1.15']],
+  'high-availability': [['NONE', '1.15'], ['ZOOKEEPER', '1.15'], ['KUBERNETES', '1.15']],
+  'restart-strategy.type': [['none', '1.15'], ['fixed-delay', '1.15'], ['failure-rate', '1.15'], ['exponential-delay', '1.15']],
+  'restart-strategy': [['none', '1.15'], ['fixed-delay', '1.15'], ['failure-rate', '1.15'], ['exponential-delay', '1.15']],
+};
+
+/**
  * Completion proposals at a position: option keys (flat, or the rest of the key under nested YAML parents) and
  * values (enum constants, booleans, duration and memory examples, the default). Deprecated keys come last and are
  * marked; keys unknown to the target version are not offered.
@@ -154,6 +169,7 @@ export function completeAt(text: string, position: Position, options: AssistOpti
   else if (info.type === 'Boolean') values.push(['true', ''], ['false', '']);
   else if (info.type === 'Duration') for (const v of DURATION_EXAMPLES) values.push([v, 'duration']);
   else if (info.type === 'MemorySize') for (const v of MEMORY_EXAMPLES) values.push([v, 'memory size']);
+  else for (const [v, since] of KNOWN_NAMES[info.key] ?? []) if (isAtLeast(line, since)) values.push([v, '']);
   if (info.defaultValue !== null && !values.some(([v]) => v.toUpperCase() === info.defaultValue!.toUpperCase())) values.unshift([info.defaultValue, 'default']);
   return values.map(([v, note], i) => ({
     label: v, kind: 'value' as const, insertText: yamlValue(v, options.format), range: ctx.range,

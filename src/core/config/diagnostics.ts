@@ -1,4 +1,4 @@
-import { catalogLine, keysFor, lookupOption, OptionInfo } from './catalog';
+import { CATALOG_LINES, catalogLine, keysFor, lookupOption, OptionInfo } from './catalog';
 import { ConfigDocument, ConfigEntry, ConfigFormat, formatOfFileName, Range, TextEdit } from './document';
 import { appendEdits, closest, deleteEntryEdits, renameKeyEdits, replaceValueEdits } from './edits';
 import { parseConfig } from './parse';
@@ -216,7 +216,7 @@ function checkKey(doc: ConfigDocument, entry: ConfigEntry, line: FlinkLine, pres
         range, severity: 'warning', code: both ? 'deprecated-and-replacement' : 'deprecated-key', key, tags: ['deprecated'],
         message: both
           ? `"${key}" is deprecated and "${repl}" is also set: Flink uses "${repl}" and ignores this one`
-          : `"${key}" is deprecated${info.deprecatedIn ? ` since Flink ${info.deprecatedIn}` : ''}${repl ? `; use "${repl}"` : ''}`,
+          : `"${key}" is deprecated${info.deprecatedIn ? ` since Flink ${info.deprecatedIn}${info.deprecatedIn === CATALOG_LINES[0] ? ' or earlier' : ''}` : ''}${repl ? `; use "${repl}"` : ''}`,
         fixes: repl ? renameOrDrop(doc, entry, repl, present) : [],
       });
       break;
@@ -395,6 +395,12 @@ function checkPitfalls(doc: ConfigDocument, line: FlinkLine, out: ConfigDiagnost
         range, severity: 'error', code: 'file-uri-authority', key: entry.key,
         message: `"${uri}" reads "${uri.slice(7).split('/')[0]}" as a host; Flink rejects it. Did you mean "${fixed}"?`,
         fixes: [{ title: `Change to "${fixed}"`, edits: replaceValueEdits(doc, entry, fixed), preferred: true }],
+      });
+    }
+    if (scheme === 's3' || scheme === 's3a' || scheme === 's3p') {
+      out.push({
+        range, severity: 'info', code: 's3-plugin', key: entry.key, fixes: [],
+        message: `${scheme}:// needs an S3 file system plugin in plugins/ (flink-s3-fs-presto for s3p://, flink-s3-fs-hadoop for s3a://, either for s3://); Presto is the one recommended for checkpoints.`,
       });
     }
     const local = scheme === 'file' || (scheme === null && uri.startsWith('/') && (defaultScheme === null || /^file:/i.test(defaultScheme)));

@@ -71,10 +71,10 @@ export function effectiveMap(doc: ConfigDocument): Map<string, string> | null {
   return map;
 }
 
-/** Guesses the format from a file name: `flink-conf.yaml` is legacy, anything else YAML. */
+/** Guesses the format from a file name: `flink-conf.yaml` (and names like `prod.flink-conf.yaml`) is legacy, anything else YAML. */
 export function formatOfFileName(fileName: string): ConfigFormat {
   const base = fileName.replace(/^.*[\\/]/, '');
-  return base === 'flink-conf.yaml' ? 'legacy' : 'yaml';
+  return /(^|[.-])flink-conf([.-][^.]*)?\.ya?ml$/.test(base) ? 'legacy' : 'yaml';
 }
 
 /** Maps offsets in a text to line/character positions. */

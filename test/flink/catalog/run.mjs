@@ -53,8 +53,19 @@ function compileTool() {
   compiled = true;
 }
 
-/** Resolves the class path of a line (cached in target/cp-<line>.json) and which module versions it holds. */
-export function classPath(line) {
+/** The module versions the committed catalog was generated from, so checks resolve them without probing. */
+function pinnedModules(line) {
+  const file = path.join(repoRoot, 'src/core/config/catalog.json');
+  if (!existsSync(file)) return null;
+  return JSON.parse(readFileSync(file, 'utf8')).modules?.[line] ?? null;
+}
+
+/**
+ * Resolves the class path of a line (cached in target/cp-<line>.json) and which module versions it holds. With
+ * `probe`, optional modules are looked for on the registry (newest patch of the line first); otherwise the versions
+ * recorded in the committed catalog are used, which keeps a CI run to one Maven call per line.
+ */
+export function classPath(line, { probe = false } = {}) {
   mkdirSync(target, { recursive: true });
   const cacheFile = path.join(target, `cp-${line}.json`);
   if (existsSync(cacheFile)) return JSON.parse(readFileSync(cacheFile, 'utf8'));
@@ -62,8 +73,9 @@ export function classPath(line) {
   if (!patch) throw new Error(`unknown Flink line ${line}`);
   const props = [`-Dflink.version=${patch}`];
   const modules = Object.fromEntries(REQUIRED.map((a) => [a, patch]));
+  const pinned = probe ? null : pinnedModules(line);
   for (const [profile, artifact] of Object.entries(OPTIONAL)) {
-    const version = resolvePatch(profile, patch);
+    const version = pinned ? pinned[artifact] ?? null : resolvePatch(profile, patch);
     if (version) {
       props.push(`-D${profile}.version=${version}`);
       modules[artifact] = version;
@@ -127,7 +139,7 @@ function lineView(records) {
 function generateCatalog() {
   const perLine = [];
   for (const [line] of LINES) {
-    const cp = classPath(line);
+    const cp = classPath(line, { probe: true });
     const out = runTool(line, ['options']);
     const records = out.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l));
     const modules = Object.keys(cp.modules);

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { applyEdits, checkConfig, ConfigDiagnostic, ConfigFormat } from '../../../src/core/config';
+import { applyEdits, checkConfig, ConfigDiagnostic, ConfigFormat, formatOfFileName } from '../../../src/core/config';
 
 function check(text: string, version: string, format: ConfigFormat = 'legacy', fileName?: string): ConfigDiagnostic[] {
   return checkConfig(text, { version, format, fileName: fileName ?? (format === 'legacy' ? 'flink-conf.yaml' : 'config.yaml') });
@@ -166,5 +166,16 @@ describe('files and pitfalls', () => {
   test('a fatal YAML error is reported once, as an error', () => {
     const diags = check('a:\nb: 1\n', '2.0', 'yaml');
     assert.equal(only(diags, 'yaml-null-value').severity, 'error');
+  });
+
+  test('s3:// directories note the plugin they need', () => {
+    assert.match(only(check('execution.checkpointing.dir: s3://bucket/cp\n', '1.20'), 's3-plugin').message, /flink-s3-fs-presto/);
+  });
+
+  test('the format follows the file name', () => {
+    assert.equal(formatOfFileName('/opt/flink/conf/flink-conf.yaml'), 'legacy');
+    assert.equal(formatOfFileName('prod.flink-conf.yaml'), 'legacy');
+    assert.equal(formatOfFileName('conf/config.yaml'), 'yaml');
+    assert.equal(formatOfFileName('values.yaml'), 'yaml');
   });
 });
