@@ -10,6 +10,8 @@ import * as storeCommands from './commands/stores';
 import * as treeCommands from './commands/tree';
 import * as restoreCommands from './commands/restore';
 import * as snapshotCommands from './commands/snapshots';
+import * as configCommands from './commands/config';
+import * as flinkConfig from './providers/flinkConfig';
 
 /** Composition root: builds the services and wires every area; no work happens here. */
 export function activate(context: vscode.ExtensionContext): Services {
@@ -39,6 +41,8 @@ export function activate(context: vscode.ExtensionContext): Services {
   treeCommands.register(context, services);
   restoreCommands.register(context, services);
   snapshotCommands.register(context, services);
+  configCommands.register(context, services);
+  flinkConfig.register(context, services);
 
   log.info(`Activated in ${(performance.now() - started).toFixed(1)} ms`);
   return services;
