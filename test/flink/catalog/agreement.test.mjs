@@ -1,7 +1,8 @@
 // Agreement with real Flink (npm run test:conf-agreement): every corpus file is loaded by each release line's own
 // GlobalConfiguration.loadConfiguration and by the extension's parser; the key -> value maps must be equal (or both
 // must refuse the file). Then the extension's deprecated/unknown verdicts are compared with each line's own option
-// lookup (CatalogTool lookup) for every catalog key, the corpus keys and some typos.
+// lookup (CatalogTool lookup) for every catalog key, the corpus keys and some typos. Each corpus flink-conf.yaml
+// migrated by the extension must load in Flink 1.20 and 2.2 to the map Flink read from the original.
 // Needs Java 17 and Maven; Flink jars are resolved into ~/.m2 once (first run downloads them).
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -48,10 +49,11 @@ function ourMap(file) {
   return map === null ? null : Object.fromEntries([...map].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
-const summary = { files: 0, agreeingMaps: 0, keysCompared: 0, verdicts: 0, verdictMismatches: 0 };
+const summary = { files: 0, agreeingMaps: 0, keysCompared: 0, verdicts: 0, verdictMismatches: 0, migrations: 0, migrationsEqual: 0, flinkScriptEqual: '' };
 after(() => {
   process.stdout.write(`agreement: ${summary.agreeingMaps}/${summary.files} file loads equal, ${summary.keysCompared} keys compared; `
-    + `${summary.verdicts} verdicts, ${summary.verdictMismatches} mismatches\n`);
+    + `${summary.verdicts} verdicts, ${summary.verdictMismatches} mismatches; migrations ${summary.migrationsEqual}/${summary.migrations} equal `
+    + `(Flink's own script: ${summary.flinkScriptEqual} equal)\n`);
 });
 
 describe('configuration maps agree with Flink GlobalConfiguration', () => {
@@ -78,6 +80,40 @@ describe('configuration maps agree with Flink GlobalConfiguration', () => {
       });
     }
   }
+});
+
+describe('migration to config.yaml keeps the configuration Flink loaded', () => {
+  const legacyFiles = corpus.filter((f) => dirs.get(f).legacy);
+  const oursDirs = legacyFiles.map((f) => {
+    const dir = path.join(work, `migrated-${f.replace(/\.yaml$/, '')}`);
+    mkdirSync(dir);
+    const result = config.migrateToConfigYaml(readFileSync(path.join(corpusDir, f), 'utf8'));
+    writeFileSync(path.join(dir, 'config.yaml'), result.text);
+    return dir;
+  });
+  const legacyMaps = flinkMaps('1.20', legacyFiles);
+  for (const line of ['1.20', '2.2']) {
+    test(`our config.yaml, loaded by Flink ${line}, equals Flink 1.20's map of the flink-conf.yaml`, () => {
+      const loaded = runTool(line, ['load', ...oursDirs]).split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l));
+      legacyFiles.forEach((f, i) => {
+        summary.migrations++;
+        assert.equal(loaded[i].error, undefined, `${f}: ${loaded[i].error}`);
+        assert.deepEqual(loaded[i].map, legacyMaps.get(f).map, f);
+        summary.migrationsEqual++;
+      });
+    });
+  }
+  test("Flink 1.20's own migration (migrate-config-file.sh) loses the prefix-key file", () => {
+    let equal = 0;
+    for (const f of legacyFiles) {
+      const out = path.join(work, `flink-migrated-${f.replace(/\.yaml$/, '')}`);
+      const result = JSON.parse(runTool('1.20', ['flinkmigrate', dirs.get(f).dir, out]).split('\n').find((l) => l.startsWith('{')));
+      const same = result.error === undefined && JSON.stringify(result.map) === JSON.stringify(legacyMaps.get(f).map);
+      if (same) equal++;
+      if (f === 'duplicates-and-prefix.flink-conf.yaml') assert.equal(same, false, 'Flink migrated the prefix keys intact');
+    }
+    summary.flinkScriptEqual = `${equal}/${legacyFiles.length}`;
+  });
 });
 
 describe('deprecated/unknown verdicts agree with each line\'s option lookup', () => {

@@ -26,6 +26,8 @@ import java.util.jar.JarFile;
  *   <li>{@code options}: every public static {@code ConfigOption} field of the *Options classes in the flink-* jars
  *       on the class path, as JSON lines.
  *   <li>{@code load <dir>...}: {@code GlobalConfiguration.loadConfiguration(dir).toMap()} for each conf dir, as JSON.
+ *   <li>{@code flinkmigrate <legacyDir> <outDir>}: Flink's own flink-conf.yaml → config.yaml migration (1.19/1.20),
+ *       then the reloaded map.
  *   <li>{@code lookup <keys-file>}: for each key (one a line), which option of this line answers to it and how
  *       (its own key, a deprecated key, a fallback key), using the options' own {@code key()} and
  *       {@code fallbackKeys()} and {@code Configuration.contains}.
@@ -51,6 +53,9 @@ public final class CatalogTool {
                 for (int i = 1; i < args.length; i++) {
                     out.println(load(args[i]));
                 }
+                break;
+            case "flinkmigrate":
+                out.println(flinkMigrate(args[1], args[2]));
                 break;
             case "lookup":
                 lookup(Path.of(args[1]), out);
@@ -322,6 +327,38 @@ public final class CatalogTool {
             Json.field(sb, "error", e.toString());
         }
         return sb.append('}').toString();
+    }
+
+    /**
+     * What bin/migrate-config-file.sh (1.19/1.20) does: load the legacy flink-conf.yaml, copy it into a standard-YAML
+     * configuration and dump it nested with {@code ConfigurationUtils.convertConfigToWritableLines}; then load the
+     * written config.yaml again. Prints the reloaded map, or the error the dump or the reload ran into.
+     */
+    static String flinkMigrate(String legacyDir, String outDir) {
+        try {
+            Class<?> global = Class.forName("org.apache.flink.configuration.GlobalConfiguration");
+            Class<?> confClass = Class.forName("org.apache.flink.configuration.Configuration");
+            Class<?> utils = Class.forName("org.apache.flink.configuration.ConfigurationUtils");
+            Object legacy = global.getMethod("loadConfiguration", String.class).invoke(null, legacyDir);
+            Object standard = confClass.getConstructor(boolean.class).newInstance(true);
+            confClass.getMethod("addAll", confClass).invoke(standard, legacy);
+            @SuppressWarnings("unchecked")
+            List<String> lines = (List<String>) utils.getMethod("convertConfigToWritableLines", confClass, boolean.class)
+                    .invoke(null, standard, false);
+            Files.createDirectories(Path.of(outDir));
+            Files.write(Path.of(outDir, "config.yaml"), lines, StandardCharsets.UTF_8);
+        } catch (java.lang.reflect.InvocationTargetException e) {
+            StringBuilder sb = new StringBuilder("{");
+            Json.field(sb, "dir", new File(outDir).getName()).append(',');
+            Json.field(sb, "error", "migration failed: " + e.getCause());
+            return sb.append('}').toString();
+        } catch (Exception e) {
+            StringBuilder sb = new StringBuilder("{");
+            Json.field(sb, "dir", new File(outDir).getName()).append(',');
+            Json.field(sb, "error", "migration failed: " + e);
+            return sb.append('}').toString();
+        }
+        return load(outDir);
     }
 
     // ---------------------------------------------------------------------------------------------------------------
