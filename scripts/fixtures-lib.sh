@@ -22,9 +22,11 @@ flink_version_of() {
   esac
 }
 
-# flink-dstl-dfs (file-based changelog storage) is missing on Maven Central for these patch releases.
-flink_has_dstl() {
-  case "$1" in 1.15.4|1.16.3|1.17.2) return 1 ;; *) return 0 ;; esac
+# flink-dstl-dfs (file-based changelog storage) is missing on Maven Central for three patch releases: 1.15.4 uses
+# 1.15.2's (the _metadata writer is flink-runtime, always the line's own); 1.16.3 and 1.17.2 have no usable one (the
+# 1.16.0/1.17.0 jars' parent POMs are not published), so they get only the in-memory changelog scenario.
+flink_dstl_version() {
+  case "$1" in 1.15.4) echo 1.15.2 ;; 1.16.3|1.17.2) echo none ;; *) echo "$1" ;; esac
 }
 
 # Extra sources compiled for a version: the synthetic-metadata writers exist for one V4 line and the newest line.
@@ -35,11 +37,16 @@ flink_line_src() {
 # Builds test/flink for one Flink version (Maven's downloads are cached in ~/.m2) and prints the classpath.
 flink_build() {
   local version="$1" extra=()
-  flink_has_dstl "$version" || extra+=(-Dflink.nodstl)
+  local dstl
+  dstl="$(flink_dstl_version "$version")"
+  if [ "$dstl" = none ]; then extra+=(-Dflink.nodstl); else extra+=(-Ddstl.version="$dstl"); fi
   local log
   log="$(mktemp)"
+  local line_src
+  line_src="$(flink_line_src "$version")"
+  [ "$line_src" = none ] || extra+=(-Dflink.synthetic.src=synthetic)
   if ! (cd "$FLINK_BENCH" && mvn -B -q -Dstyle.color=never -Dflink.version="$version" \
-          -Dflink.line.src="$(flink_line_src "$version")" "${extra[@]}" compile) >"$log" 2>&1; then
+          -Dflink.line.src="$line_src" "${extra[@]}" compile) >"$log" 2>&1; then
     cat "$log" >&2
     rm -f "$log"
     echo "fixtures: building test/flink for Flink $version failed (output above)" >&2

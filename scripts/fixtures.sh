@@ -5,7 +5,8 @@
 # the trees to <out>/<version>/.
 #
 #   scripts/fixtures.sh --flink 1.20 [--flink 2.2 ...] [--scenario hashmap ...] [--out DIR]
-#   scripts/fixtures.sh --all
+#   scripts/fixtures.sh --synthetic      the small Flink-serialized synthetic set (written by 1.20 and 2.2)
+#   scripts/fixtures.sh --all            every line, then the synthetic set
 #
 # Default out: test/fixtures/flink. Needs Java 17 and Maven; Maven's downloads are cached in ~/.m2.
 set -euo pipefail
@@ -13,34 +14,35 @@ source "$(dirname "${BASH_SOURCE[0]}")/fixtures-lib.sh"
 
 versions=()
 scenarios=()
+synthetic=false
 out="$FIXTURES_REPO/test/fixtures/flink"
 tmp_root="${FLINK_FIXTURES_TMP:-/tmp/flink-fixtures}"
 while [ $# -gt 0 ]; do
   case "$1" in
     --flink) versions+=("$(flink_version_of "$2")"); shift 2 ;;
-    --all) for line in "${FLINK_LINES[@]}"; do versions+=("$(flink_version_of "$line")"); done; shift ;;
+    --all) for line in "${FLINK_LINES[@]}"; do versions+=("$(flink_version_of "$line")"); done; synthetic=true; shift ;;
+    --synthetic) synthetic=true; shift ;;
     --scenario) scenarios+=("$2"); shift 2 ;;
     --out) out="$2"; shift 2 ;;
-    -h|--help) sed -n '2,11p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
     *) echo "fixtures: unknown argument '$1' (use --flink <line>, --all, --scenario <name>, --out <dir>)" >&2; exit 2 ;;
   esac
 done
-if [ ${#versions[@]} -eq 0 ]; then
-  echo "fixtures: name a Flink line with --flink <line> (one of: ${FLINK_LINES[*]}) or use --all" >&2
+if [ ${#versions[@]} -eq 0 ] && [ "$synthetic" = false ]; then
+  echo "fixtures: name a Flink line with --flink <line> (one of: ${FLINK_LINES[*]}), --synthetic or --all" >&2
   exit 2
 fi
 mkdir -p "$out"
 out="$(cd "$out" && pwd)"
 
-for version in "${versions[@]}"; do
+for version in ${versions[@]+"${versions[@]}"}; do
   start=$(date +%s)
   classpath="$(flink_build "$version")"
-  dstl=filesystem
-  flink_has_dstl "$version" || dstl=memory
   rm -rf "${tmp_root:?}/$version"
   mkdir -p "$tmp_root/$version"
   java "${FLINK_JAVA_OPTS[@]}" -Dflink.version="$version" -cp "$classpath" flinkfixtures.Scenarios \
-    --flink-version "$version" --root "$tmp_root/$version" --dstl "$dstl" "${scenarios[@]}"
+    --flink-version "$version" --root "$tmp_root/$version" --dstl-version "$(flink_dstl_version "$version")" \
+    ${scenarios[@]+"${scenarios[@]}"}
   mkdir -p "$out/$version"
   for dir in "$tmp_root/$version"/*/; do
     name="$(basename "$dir")"
@@ -62,3 +64,15 @@ for version in "${versions[@]}"; do
   rm -rf "${tmp_root:?}/$version"
   echo "fixtures: Flink $version -> $out/$version in $(( $(date +%s) - start )) s"
 done
+
+if [ "$synthetic" = true ]; then
+  for version in 1.20.5 2.2.1; do
+    classpath="$(flink_build "$version")"
+    rm -rf "${tmp_root:?}/synthetic/$version"
+    java "${FLINK_JAVA_OPTS[@]}" -cp "$classpath" flinkfixtures.Synthetic --root "$tmp_root/synthetic/$version" small
+    rm -rf "${out:?}/synthetic/$version"
+    mkdir -p "$out/synthetic"
+    mv "$tmp_root/synthetic/$version" "$out/synthetic/$version"
+    echo "fixtures: synthetic metadata written by Flink $version -> $out/synthetic/$version"
+  done
+fi

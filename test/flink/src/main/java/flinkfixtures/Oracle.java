@@ -228,8 +228,8 @@ public final class Oracle {
             // Map<StateHandleID, StreamStateHandle> up to 1.17, List<HandleAndLocalPath> from 1.18
             Object shared = incremental.getSharedState();
             Object owned = incremental.getPrivateState();
-            for (Object files2 : List.of(shared, owned)) {
-                Collection<?> entries = files2 instanceof Map ? ((Map<?, ?>) files2).values() : (Collection<?>) files2;
+            for (Object handles : List.of(shared, owned)) {
+                Collection<?> entries = handles instanceof Map ? ((Map<?, ?>) handles).values() : (Collection<?>) handles;
                 for (Object entry : entries) {
                     collectFiles(entry instanceof StateObject ? entry : invoke(entry, "getHandle"), pointer, files);
                 }

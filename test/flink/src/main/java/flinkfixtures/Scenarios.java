@@ -24,7 +24,7 @@ import java.util.stream.Stream;
  * trees under {@code <root>/<scenario>/}, each {@code _metadata} with its {@code _metadata.oracle.json}, plus
  * {@code <root>/scenarios.json} describing what each scenario holds.
  *
- * <pre>Scenarios --flink-version 1.20.5 --root /tmp/flink-fixtures/1.20.5 [--dstl filesystem|memory] [scenario...]</pre>
+ * <pre>Scenarios --flink-version 1.20.5 --root /tmp/flink-fixtures/1.20.5 [--dstl-version V] [scenario...]</pre>
  */
 public final class Scenarios {
     private static final String CP = "org.apache.flink.configuration.CheckpointingOptions#";
@@ -33,50 +33,51 @@ public final class Scenarios {
 
     private final String flinkVersion;
     private final File root;
-    private final String dstl;
 
-    private Scenarios(String flinkVersion, File root, String dstl) {
+    private Scenarios(String flinkVersion, File root) {
         this.flinkVersion = flinkVersion;
         this.root = root;
-        this.dstl = dstl;
     }
 
     static final List<String> ALL = List.of(
-            "hashmap", "rocksdb-incremental", "rocksdb-full", "savepoints", "unaligned", "changelog", "file-merging");
+            "hashmap", "rocksdb-incremental", "rocksdb-full", "savepoints", "unaligned", "changelog", "changelog-memory", "file-merging");
 
     public static void main(String[] args) throws Exception {
         String version = null;
         String rootDir = null;
-        String dstl = "filesystem";
+        String dstlVersion = null;
         List<String> names = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--flink-version": version = args[++i]; break;
                 case "--root": rootDir = args[++i]; break;
-                case "--dstl": dstl = args[++i]; break;
+                case "--dstl-version": dstlVersion = args[++i]; break;
                 default: names.add(args[i]);
             }
         }
         if (version == null || rootDir == null) {
-            System.err.println("usage: Scenarios --flink-version <v> --root <dir> [--dstl filesystem|memory] [scenario...]");
+            System.err.println("usage: Scenarios --flink-version <v> --root <dir> [--dstl-version <v>] [scenario...]");
             System.exit(2);
         }
         if (names.isEmpty()) {
             names.addAll(ALL);
         }
-        Scenarios scenarios = new Scenarios(version, new File(rootDir).getAbsoluteFile(), dstl);
+        Scenarios scenarios = new Scenarios(version, new File(rootDir).getAbsoluteFile());
         Map<String, Object> index = new LinkedHashMap<>();
         index.put("flinkVersion", version);
+        index.put("dstlVersion", dstlVersion == null ? version : dstlVersion.equals("none") ? null : dstlVersion);
         Map<String, Object> results = new LinkedHashMap<>();
         for (String name : names) {
             long start = System.nanoTime();
             Map<String, Object> result = scenarios.run(name);
             if (result == null) {
+                deleteTree(new File(scenarios.root, name).toPath());
                 System.out.printf("%s %s: not available in this line%n", version, name);
                 continue;
             }
             int oracles = writeOracles(new File(scenarios.root, name));
             result.put("metadataFiles", oracles);
+            result.put("emptyDirectories", emptyDirectories(new File(scenarios.root, name)));
             results.put(name, result);
             System.out.printf("%s %s: %d _metadata files in %.1f s%n", version, name, oracles, (System.nanoTime() - start) / 1e9);
         }
@@ -113,22 +114,28 @@ public final class Scenarios {
                 options.set("hashmap", "org.apache.flink.configuration.StateBackendOptions#STATE_BACKEND");
                 options.set("true", CP + "ENABLE_UNALIGNED", ECP + "ENABLE_UNALIGNED");
                 options.set("0 ms", CP + "ALIGNED_CHECKPOINT_TIMEOUT", ECP + "ALIGNED_CHECKPOINT_TIMEOUT");
-                // small network buffers keep the in-flight data (and the fixture) small
+                // small network buffers keep the in-flight data (and the fixture) small; 2.x dropped the per-channel knobs
                 options.set("4 kb", "org.apache.flink.configuration.TaskManagerOptions#MEMORY_SEGMENT_SIZE");
-                options.set("1", "org.apache.flink.configuration.NettyShuffleEnvironmentOptions#NETWORK_BUFFERS_PER_CHANNEL");
-                options.set("2", "org.apache.flink.configuration.NettyShuffleEnvironmentOptions#NETWORK_EXTRA_BUFFERS_PER_GATE");
+                options.setIfPresent("1", "org.apache.flink.configuration.NettyShuffleEnvironmentOptions#NETWORK_BUFFERS_PER_CHANNEL");
+                options.setIfPresent("2", "org.apache.flink.configuration.NettyShuffleEnvironmentOptions#NETWORK_EXTRA_BUFFERS_PER_GATE");
                 return checkpoints(dir, options, 3, 1, 20, result);
             case "changelog":
+            case "changelog-memory":
                 if (!Options.exists("org.apache.flink.configuration.StateChangelogOptions#ENABLE_STATE_CHANGE_LOG")) {
                     return null;
                 }
-                result.put("description", "word count on the changelog state backend over RocksDB incremental (" + dstl + " changelog storage)");
+                boolean memory = name.equals("changelog-memory");
+                if (!memory && !Options.exists("org.apache.flink.changelog.fs.FsStateChangelogOptions#BASE_PATH")) {
+                    return null;
+                }
+                result.put("description", "word count on the changelog state backend over RocksDB incremental, "
+                        + (memory ? "in-memory changelog storage (changes inline in _metadata)" : "file-based changelog storage (DSTL files under dstl/)"));
                 options.set("rocksdb", "org.apache.flink.configuration.StateBackendOptions#STATE_BACKEND");
                 options.set("true", CP + "INCREMENTAL_CHECKPOINTS");
                 options.set("true", "org.apache.flink.configuration.StateChangelogOptions#ENABLE_STATE_CHANGE_LOG");
-                options.set(dstl, "org.apache.flink.configuration.StateChangelogOptions#STATE_CHANGE_LOG_STORAGE");
+                options.set(memory ? "memory" : "filesystem", "org.apache.flink.configuration.StateChangelogOptions#STATE_CHANGE_LOG_STORAGE");
                 options.set("2 s", "org.apache.flink.configuration.StateChangelogOptions#PERIODIC_MATERIALIZATION_INTERVAL");
-                if (dstl.equals("filesystem")) {
+                if (!memory) {
                     options.set(uri + "/dstl", "org.apache.flink.changelog.fs.FsStateChangelogOptions#BASE_PATH");
                 }
                 return checkpoints(dir, options, 5, 2, 0, result);
@@ -294,6 +301,25 @@ public final class Scenarios {
             Files.writeString(file.resolveSibling("_metadata.oracle.json"), Json.write(Oracle.summarize(file.toFile(), pointer)));
         }
         return metadata.size();
+    }
+
+    /**
+     * Directories Flink left empty (unused {@code shared/} and {@code taskowned/}, a {@code chk-N} aborted by the
+     * cancellation), relative to the scenario: git does not keep them, so they are recorded here.
+     */
+    static List<String> emptyDirectories(File dir) throws IOException {
+        try (Stream<Path> walk = Files.walk(dir.toPath())) {
+            return walk.filter(p -> Files.isDirectory(p) && isEmptyDirectory(p))
+                    .map(p -> dir.toPath().relativize(p).toString()).sorted().toList();
+        }
+    }
+
+    private static boolean isEmptyDirectory(Path p) {
+        try (Stream<Path> entries = Files.list(p)) {
+            return entries.findAny().isEmpty();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     static void deleteTree(Path dir) throws IOException {
