@@ -1,5 +1,7 @@
 import { promises as fs } from 'fs';
 import * as path from 'path';
+import { StoreError } from '../core/stores';
+import { describeFailure, isStoreUri, readSnapshotFile } from './lsStore';
 
 /** The bytes of one `_metadata` file and the pointer its relative file handles resolve against. */
 export interface MetadataInput {
@@ -27,6 +29,14 @@ const METADATA_FILE = '_metadata';
  * All reading goes through here so store URIs can be plugged in later without touching the commands.
  */
 export async function readMetadataInput(input: string): Promise<MetadataInput> {
+  if (isStoreUri(input)) {
+    try {
+      return await readSnapshotFile(input);
+    } catch (error) {
+      if (!(error instanceof StoreError)) throw error;
+      throw new InputError(error.code === 'not-found' ? 'not-found' : 'unreadable', describeFailure(error));
+    }
+  }
   const absolute = path.resolve(input);
   let stat;
   try {

@@ -226,9 +226,10 @@ function portAccepts(port: number): boolean {
 
 /**
  * Starts a MiniDFSCluster with WebHDFS (one NameNode, one DataNode, all on 127.0.0.1). `listLimit` is the
- * NameNode's `dfs.ls.limit`, the LISTSTATUS_BATCH page size. `seed` (a local directory) is copied to `/flink`.
+ * NameNode's `dfs.ls.limit`, the LISTSTATUS_BATCH page size. `seed` (a local directory) is copied to `/flink`;
+ * `populate` maps HDFS directories to a number of empty subdirectories to create in them (big listings).
  */
-export async function startMiniHdfs(options: { listLimit?: number; seed?: string } = {}): Promise<HdfsServer> {
+export async function startMiniHdfs(options: { listLimit?: number; seed?: string; populate?: Record<string, number> } = {}): Promise<HdfsServer> {
   const dir = workDir('hdfs');
   const portsFile = path.join(dir, 'ports.json');
   const target = path.join(HERE, 'hdfs', 'target');
@@ -237,12 +238,13 @@ export async function startMiniHdfs(options: { listLimit?: number; seed?: string
     'java.util.concurrent', 'java.util.zip', 'sun.nio.ch', 'sun.security.util', 'sun.security.x509']
     .map((p) => `--add-opens=java.base/${p}=ALL-UNNAMED`);
   const args = [
-    ...opens, '-Xmx768m', '-XX:+UseSerialGC', `-DlistLimit=${options.listLimit ?? 1000}`,
+    ...opens, '-Xmx1g', '-XX:+UseSerialGC', `-DlistLimit=${options.listLimit ?? 1000}`,
+    `-Dpopulate=${Object.entries(options.populate ?? {}).map(([dir, count]) => `${dir}:${count}`).join(',')}`,
     '-Dlog4j.configuration=', '-cp', classpath, 'flinkcheckpoints.servers.MiniHdfs', path.join(dir, 'data'), portsFile,
     ...(options.seed ? [options.seed] : []),
   ];
   const { child, server } = launch('java', args, path.join(dir, 'server.log'));
-  const ports = await waitFor('MiniDFSCluster', server, child, 180_000, () => {
+  const ports = await waitFor('MiniDFSCluster', server, child, 600_000, () => {
     const text = readIfExists(portsFile);
     return text ? (JSON.parse(text) as { rpcPort: number; httpPort: number; superUser: string }) : undefined;
   });

@@ -54,8 +54,14 @@ export class StoreError extends Error {
     advice?: string,
     options?: { cause?: unknown },
   ) {
-    super(`${store}${path === undefined ? '' : ` ${path}`}: ${detail}. ${advice ?? ADVICE[code]}`, options);
+    super(`${where(store, path)}: ${detail}. ${advice ?? ADVICE[code]}`, options);
   }
+}
+
+/** The store label with the store path appended, as one location (`ftp://host/base` + `/chk-1` = `ftp://host/base/chk-1`). */
+function where(store: string, path: string | undefined): string {
+  if (path === undefined || path === '/') return store;
+  return `${store.replace(/\/+$/, '')}${path}`;
 }
 
 /** True when `error` is a StoreError with one of the given codes. */

@@ -26,6 +26,7 @@ const ERRNO_CODES: Record<string, StoreErrorCode> = {
 };
 
 const READ_CHUNK = 256 * 1024;
+const STAT_BATCH = 64;
 
 function kindOf(stats: Stats | Dirent): EntryKind {
   return stats.isDirectory() ? 'directory' : stats.isFile() ? 'file' : 'other';
@@ -102,16 +103,22 @@ export class LocalStore extends BaseStore {
 
   /** Sizes and times for a page of entries; entries deleted meanwhile are dropped, broken links kept as `other`. */
   private async describe(dir: string, dirents: Dirent[]): Promise<StoreEntry[]> {
-    const entries = await Promise.all(dirents.map(async (dirent): Promise<StoreEntry | undefined> => {
-      const p = joinStorePath(dir, dirent.name);
-      try {
-        return this.entry(p, await fs.stat(this.local(p)));
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-        return dirent.isSymbolicLink() ? { path: p, name: dirent.name, kind: 'other', size: 0 } : undefined;
-      }
-    }));
+    const entries: (StoreEntry | undefined)[] = [];
+    // A few dozen stats in flight keep libuv's threads busy; a thousand at once only piles up callbacks.
+    for (let i = 0; i < dirents.length; i += STAT_BATCH) {
+      entries.push(...await Promise.all(dirents.slice(i, i + STAT_BATCH).map((dirent) => this.describeOne(dir, dirent))));
+    }
     return entries.filter((e): e is StoreEntry => e !== undefined);
+  }
+
+  private async describeOne(dir: string, dirent: Dirent): Promise<StoreEntry | undefined> {
+    const p = joinStorePath(dir, dirent.name);
+    try {
+      return this.entry(p, await fs.stat(this.local(p)));
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+      return dirent.isSymbolicLink() ? { path: p, name: dirent.name, kind: 'other', size: 0 } : undefined;
+    }
   }
 
   async *read(path: string, options: ReadOptions = {}): AsyncIterable<Uint8Array> {

@@ -19,6 +19,36 @@ import org.apache.hadoop.hdfs.MiniDFSCluster;
  * Usage: MiniHdfs <base dir> <ports file> [<seed dir>]
  */
 public final class MiniHdfs {
+  /**
+   * Creates big directories for listing tests: "-Dpopulate=/bench/d10k:10000,/bench/d100k:100000" makes that many
+   * empty subdirectories (one RPC each, in parallel) under each path.
+   */
+  private static void populate(FileSystem fs, String spec) throws Exception {
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+    try {
+      for (String item : spec.split(",")) {
+        int colon = item.lastIndexOf(':');
+        String dir = item.substring(0, colon);
+        int count = Integer.parseInt(item.substring(colon + 1));
+        java.util.List<java.util.concurrent.Future<?>> futures = new java.util.ArrayList<>();
+        int slice = (count + 7) / 8;
+        for (int t = 0; t < 8; t++) {
+          int from = t * slice;
+          int to = Math.min(count, from + slice);
+          futures.add(pool.submit(() -> {
+            for (int i = from; i < to; i++) {
+              fs.mkdirs(new org.apache.hadoop.fs.Path(dir, String.format("entry-%06d", i)));
+            }
+            return null;
+          }));
+        }
+        for (java.util.concurrent.Future<?> f : futures) f.get();
+      }
+    } finally {
+      pool.shutdown();
+    }
+  }
+
   public static void main(String[] args) throws Exception {
     if (args.length < 2 || args.length > 3) {
       System.err.println("usage: MiniHdfs <base dir> <ports file> [<seed dir>]");
@@ -55,6 +85,10 @@ public final class MiniHdfs {
       org.apache.hadoop.fs.Path locked = new org.apache.hadoop.fs.Path("/flink/locked");
       fs.mkdirs(locked);
       fs.setPermission(locked, new FsPermission((short) 0700));
+    }
+    String populate = System.getProperty("populate", "");
+    if (!populate.isEmpty()) {
+      populate(cluster.getFileSystem(), populate);
     }
     int rpcPort = cluster.getNameNodePort();
     int httpPort = cluster.getNameNode().getHttpAddress().getPort();

@@ -1,0 +1,68 @@
+import { CliCommand, CliIo, EXIT_FAILED, EXIT_OK, UsageError, parseArgs } from './command';
+import { SnapshotInfo, findLatestCompleteCheckpoint, scanDirectory } from '../core/layout';
+import { CheckpointStore, StoreError, externalLocation } from '../core/stores';
+import { snapshotJson } from './lsFormat';
+import { STORE_ENV_HELP, describeFailure, openCliStore } from './lsStore';
+
+interface JobLatest {
+  jobId: string | null;
+  latest?: SnapshotInfo;
+  skipped: SnapshotInfo[];
+}
+
+export const latestCommand: CliCommand = {
+  name: 'latest',
+  summary: 'Print the latest complete checkpoint of a job (exit 1 when there is none)',
+  usage: `latest <job directory or checkpoints directory, path or store URI> [--json]\n\n` +
+    `Prints the checkpoint's location, ready for 'flink run -s'. A checkpoints directory gives one line per job.\n${STORE_ENV_HELP}`,
+  async run(args: string[], io: CliIo): Promise<number> {
+    const { positional, flags } = parseArgs(args, ['json']);
+    if (positional.length !== 1) throw new UsageError('give one job directory (or checkpoints directory), as a path or store URI');
+    const json = flags.has('json');
+    let store: CheckpointStore;
+    try {
+      store = openCliStore(positional[0]);
+    } catch (error) {
+      if (!(error instanceof StoreError)) throw error;
+      io.err(`flink-checkpoints latest: ${describeFailure(error)}\n`);
+      return EXIT_FAILED;
+    }
+    try {
+      const layout = await scanDirectory(store, '/');
+      const results: JobLatest[] = [];
+      if (layout.kind === 'job') {
+        results.push({ jobId: null, ...(await findLatestCompleteCheckpoint(store, '/')) });
+      } else if (layout.kind === 'checkpoints-base') {
+        for (const job of layout.jobs) results.push({ jobId: job.jobId, ...(await findLatestCompleteCheckpoint(store, job.path)) });
+      } else {
+        io.err(`flink-checkpoints latest: ${store.label} is not a job directory (no chk-N, shared/ or taskowned/ inside) ` +
+          'nor a checkpoints directory (no job-id folders). Give the directory Flink writes chk-N into.\n');
+        return EXIT_FAILED;
+      }
+      const location = (p: string): string => externalLocation(store.uri, p);
+      if (json) {
+        for (const r of results) {
+          io.out(`${JSON.stringify({
+            store: store.label,
+            jobId: r.jobId,
+            latest: r.latest ? snapshotJson(r.latest, location(r.latest.path)) : null,
+            skipped: r.skipped.map((s) => snapshotJson(s, location(s.path))),
+          })}\n`);
+        }
+      } else {
+        for (const r of results) {
+          const prefix = r.jobId ? `${r.jobId}  ` : '';
+          if (r.latest) io.out(`${prefix}${location(r.latest.path)}\n`);
+          else io.err(`${prefix}no complete checkpoint in ${store.label}${r.jobId ? `/${r.jobId}` : ''}${r.skipped.length ? ` (${r.skipped.length} in progress or broken)` : ''}\n`);
+        }
+      }
+      return results.some((r) => r.latest) ? EXIT_OK : EXIT_FAILED;
+    } catch (error) {
+      if (!(error instanceof StoreError)) throw error;
+      io.err(`flink-checkpoints latest: ${describeFailure(error)}\n`);
+      return EXIT_FAILED;
+    } finally {
+      await store.close();
+    }
+  },
+};
