@@ -22,6 +22,7 @@ def main():
     parser.add_argument('--port-file', required=True)
     parser.add_argument('--user', action='append', default=[], help='name:password:perm (name must not contain ":")')
     parser.add_argument('--user-hex', action='append', default=[], help='hex(name):hex(password):perm')
+    parser.add_argument('--no-mlsd', action='store_true', help='offer only LIST, like servers without RFC 3659')
     parser.add_argument('--verbose', action='store_true', help='log every command')
     parser.add_argument('--throttle', type=int, default=0, help='bytes per second on data connections (0 = unlimited)')
     args = parser.parse_args()
@@ -40,6 +41,8 @@ def main():
     handler.authorizer = authorizer
     handler.auth_failed_timeout = 0.1
     handler.permit_foreign_addresses = False
+    if args.no_mlsd:
+        handler.proto_cmds = {k: v for k, v in handler.proto_cmds.items() if k not in ('MLSD', 'MLST')}
     if args.throttle:
         dtp = ThrottledDTPHandler
         dtp.read_limit = args.throttle

@@ -119,9 +119,9 @@ export interface FtpUser {
 /**
  * Starts pyftpdlib serving `root` on 127.0.0.1. `port` reuses a port (to restart a stopped server in place);
  * `throttle` limits data connections to that many bytes per second (to stop a server in the middle of a listing);
- * `verbose` logs every command.
+ * `verbose` logs every command; `noMlsd` hides MLSD/MLST so clients fall back to LIST.
  */
-export async function startPyFtpd(root: string, users: readonly FtpUser[], options: { port?: number; throttle?: number; verbose?: boolean } = {}): Promise<FtpServer> {
+export async function startPyFtpd(root: string, users: readonly FtpUser[], options: { port?: number; throttle?: number; verbose?: boolean; noMlsd?: boolean } = {}): Promise<FtpServer> {
   const dir = workDir('pyftpd');
   const portFile = path.join(dir, 'port');
   const args = [path.join(HERE, 'pyftpd.py'), '--root', root, '--port', String(options.port ?? 0), '--port-file', portFile];
@@ -131,6 +131,7 @@ export async function startPyFtpd(root: string, users: readonly FtpUser[], optio
   }
   if (options.throttle) args.push('--throttle', String(options.throttle));
   if (options.verbose) args.push('--verbose');
+  if (options.noMlsd) args.push('--no-mlsd');
   const { child, server } = launch(PYTHON, args, path.join(dir, 'server.log'));
   const port = await waitFor('pyftpdlib', server, child, 15_000, () => {
     const text = readIfExists(portFile);

@@ -379,7 +379,15 @@ export class FtpStore extends BaseStore {
       } catch (error) {
         throw await this.explainListingFailure(p, error, deadline);
       }
-      const lines = text.split(/\r?\n/).filter((line) => line.trim() !== '');
+      const lines = text.split(/\r?\n/).filter((line) => line.trim() !== '' && !line.startsWith('total '));
+      if (!this.supportsMlst && lines.length === 1 && p !== '/') {
+        // LIST of a file lists that file; a one-file listing under the path's own name needs a stat to tell.
+        const only = parseList(lines[0])[0];
+        if (only && only.type !== FileType.Directory && (only.name === baseName(p) || only.name === this.server(p))) {
+          const entry = await this.stat(p, { signal: deadline.signal, timeoutMs: deadline.timeoutMs });
+          if (entry.kind !== 'directory') throw this.error('not-a-directory', p, 'is a file, not a directory');
+        }
+      }
       // Parsing a 100,000-line listing at once would block the event loop; one page at a time yields between pages.
       for (let i = 0; i < lines.length; i += pageSize) {
         const page: StoreEntry[] = [];

@@ -26,7 +26,7 @@ const ERRNO_CODES: Record<string, StoreErrorCode> = {
 };
 
 const READ_CHUNK = 256 * 1024;
-const STAT_BATCH = 64;
+const STATS_IN_FLIGHT = 64;
 
 function kindOf(stats: Stats | Dirent): EntryKind {
   return stats.isDirectory() ? 'directory' : stats.isFile() ? 'file' : 'other';
@@ -103,18 +103,24 @@ export class LocalStore extends BaseStore {
 
   /** Sizes and times for a page of entries; entries deleted meanwhile are dropped, broken links kept as `other`. */
   private async describe(dir: string, dirents: Dirent[]): Promise<StoreEntry[]> {
-    const entries: (StoreEntry | undefined)[] = [];
-    // A few dozen stats in flight keep libuv's threads busy; a thousand at once only piles up callbacks.
-    for (let i = 0; i < dirents.length; i += STAT_BATCH) {
-      entries.push(...await Promise.all(dirents.slice(i, i + STAT_BATCH).map((dirent) => this.describeOne(dir, dirent))));
-    }
+    const entries = new Array<StoreEntry | undefined>(dirents.length);
+    // A bounded number of stats in flight keeps libuv's threads busy without piling up a thousand callbacks at once.
+    const localDir = this.local(dir);
+    let next = 0;
+    const worker = async (): Promise<void> => {
+      while (next < dirents.length) {
+        const i = next++;
+        entries[i] = await this.describeOne(dir, localDir, dirents[i]);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(STATS_IN_FLIGHT, dirents.length) }, worker));
     return entries.filter((e): e is StoreEntry => e !== undefined);
   }
 
-  private async describeOne(dir: string, dirent: Dirent): Promise<StoreEntry | undefined> {
+  private async describeOne(dir: string, localDir: string, dirent: Dirent): Promise<StoreEntry | undefined> {
     const p = joinStorePath(dir, dirent.name);
     try {
-      return this.entry(p, await fs.stat(this.local(p)));
+      return this.entry(p, await fs.stat(`${localDir}${nodePath.sep}${dirent.name}`));
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
       return dirent.isSymbolicLink() ? { path: p, name: dirent.name, kind: 'other', size: 0 } : undefined;

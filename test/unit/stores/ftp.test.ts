@@ -122,6 +122,29 @@ describe('FtpStore against pyftpdlib', { skip: pyftpdSkip }, () => {
   });
 });
 
+describe('FtpStore against a server without MLSD (LIST fallback)', { skip: pyftpdSkip }, () => {
+  let tree = '';
+  let server: FtpServer;
+  let store: CheckpointStore;
+  before(async () => {
+    tree = buildCheckpointTree(fixtures!);
+    server = await startPyFtpd(tree, [{ name: 'flink', password: 'secret' }], { noMlsd: true, verbose: true });
+    store = openStore(`ftp://flink:secret@127.0.0.1:${server.port}/`);
+  });
+  after(async () => {
+    await store?.close();
+    await server?.stop();
+    fs.rmSync(tree, { recursive: true, force: true });
+  });
+
+  storeContract(() => store, () => tree, 'scratch-list');
+
+  it('used LIST, never MLSD', () => {
+    assert.match(server.log(), /<- LIST/);
+    assert.doesNotMatch(server.log(), /<- ML(SD|ST)/);
+  });
+});
+
 describe('FtpStore: a server stopped mid-listing', { skip: pyftpdSkip }, () => {
   let tree = '';
   let server: FtpServer | undefined;
