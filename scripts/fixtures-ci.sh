@@ -20,7 +20,10 @@ work="$(mktemp -d "${TMPDIR:-/tmp}/flink-fixtures-ci.XXXXXX")"
 trap 'rm -rf "$work"' EXIT
 t0=$(date +%s)
 
-node scripts/build.mjs >/dev/null
+if ! build_log="$(node scripts/build.mjs 2>&1)"; then
+  echo "$build_log" >&2
+  exit 1
+fi
 if ! node dist/cli.js inspect --help >/dev/null 2>&1; then
   echo "fixtures-ci: dist/cli.js has no inspect command yet" >&2
   exit 1

@@ -71,10 +71,21 @@ for (const file of metadataFiles(root)) {
 }
 
 const byTag = (a, b) => (parseInt(a, 10) || 99) - (parseInt(b, 10) || 99) || a.localeCompare(b);
-console.log('| fixture | Flink | V | files | state-handle types (tag class, every position) |');
-console.log('|---|---|---|---|---|');
-for (const row of [...rows.values()].sort((a, b) => a.scenario.localeCompare(b.scenario) || a.line.localeCompare(b.line, undefined, { numeric: true }))) {
-  console.log(`| ${row.scenario} | ${row.line} | ${row.version} | ${row.files} | ${[...row.kinds].sort(byTag).join(', ')} |`);
+const byLine = (a, b) => a.localeCompare(b, undefined, { numeric: true });
+// one table row per scenario and set of handle kinds: lines whose files hold the same kinds share a row
+const groups = new Map();
+for (const row of rows.values()) {
+  const kinds = [...row.kinds].sort(byTag).join(', ');
+  const key = `${row.scenario}\u0000${kinds}`;
+  const group = groups.get(key) ?? { scenario: row.scenario, kinds, lines: [], files: 0 };
+  group.lines.push(`${row.line} (V${row.version})`);
+  group.files += row.files;
+  groups.set(key, group);
+}
+console.log('| fixture | Flink line (metadata version) | _metadata files | state-handle types: tag class, every position |');
+console.log('|---|---|---|---|');
+for (const group of [...groups.values()].sort((a, b) => a.scenario.localeCompare(b.scenario) || byLine(a.lines[0], b.lines[0]))) {
+  console.log(`| ${group.scenario} | ${group.lines.sort(byLine).join(', ')} | ${group.files} | ${group.kinds || '(none)'} |`);
 }
 const all = new Set([...rows.values()].flatMap((r) => [...r.kinds]));
 console.log(`\nAll handle kinds covered: ${[...all].sort(byTag).join(', ')}`);

@@ -80,7 +80,10 @@ export function shape(lineDir) {
     walk(dir, dir, found);
     out[scenario] = {
       directories: [...found.dirs].sort(),
-      snapshots: found.metadata.map((m) => ({ at: m.at, ...summaryShape(m.summary) })),
+      // savepoint directory names are random: order snapshots by checkpoint id (the trigger order)
+      snapshots: found.metadata
+        .sort((a, b) => a.at.localeCompare(b.at) || a.summary.checkpointId - b.summary.checkpointId)
+        .map((m) => ({ at: m.at, ...summaryShape(m.summary) })),
     };
   }
   return out;

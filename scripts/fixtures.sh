@@ -43,6 +43,8 @@ for version in ${versions[@]+"${versions[@]}"}; do
   java "${FLINK_JAVA_OPTS[@]}" -Dflink.version="$version" -cp "$classpath" flinkfixtures.Scenarios \
     --flink-version "$version" --root "$tmp_root/$version" --dstl-version "$(flink_dstl_version "$version")" \
     ${scenarios[@]+"${scenarios[@]}"}
+  # a full run replaces the line's tree (a scenario this line no longer has must not survive); --scenario replaces only those
+  [ ${#scenarios[@]} -ne 0 ] || rm -rf "${out:?}/$version"
   mkdir -p "$out/$version"
   for dir in "$tmp_root/$version"/*/; do
     name="$(basename "$dir")"
