@@ -50,6 +50,10 @@ export function readStoreConfigs(): StoreConfig[] {
   return stores;
 }
 
+/** Writes the stores where they are defined now: the workspace's settings when it has them (they shadow the user's), else the user's. */
 export async function writeStoreConfigs(stores: StoreConfig[]): Promise<void> {
-  await vscode.workspace.getConfiguration(SECTION).update('stores', stores, vscode.ConfigurationTarget.Global);
+  const configuration = vscode.workspace.getConfiguration(SECTION);
+  const inspected = configuration.inspect<unknown[]>('stores');
+  const target = vscode.workspace.isTrusted && inspected?.workspaceValue !== undefined ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
+  await configuration.update('stores', stores, target);
 }

@@ -136,9 +136,13 @@ export function register(context: vscode.ExtensionContext, services: Services): 
           if (c.deprecated) item.tags = [vscode.CompletionItemTag.Deprecated];
           return item;
         });
-        if (position.character === document.lineAt(position.line).firstNonWhitespaceCharacterIndex || document.lineAt(position.line).isEmptyOrWhitespace) {
+        // Snippets write top-level flat keys: offer them where a top-level key is being typed.
+        const typed = /^[\w.-]*$/.exec(document.lineAt(position.line).text.slice(0, position.character));
+        if (typed) {
+          const range = new vscode.Range(position.line, 0, position.line, position.character);
           for (const snippet of snippetsFor(version, format)) {
             const item = new vscode.CompletionItem(snippet.prefix, vscode.CompletionItemKind.Snippet);
+            item.range = range;
             item.insertText = new vscode.SnippetString(snippet.body.join('\n'));
             item.detail = vscode.l10n.t('Flink {0} snippet', version);
             item.documentation = new vscode.MarkdownString(`${snippet.description}\n\n\`\`\`yaml\n${snippet.body.join('\n').replace(/\$\{\d+:([^}]*)\}/g, '$1')}\n\`\`\``);

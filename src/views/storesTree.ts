@@ -244,10 +244,14 @@ export class StoresTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
     return nodes;
   }
 
+  /** Reads transport pages until one tree page is filled: transports may page in smaller batches than the tree. */
   private async pull(listing: Listing): Promise<void> {
-    const next = await listing.iterator.next();
-    if (next.done) listing.done = true;
-    else listing.entries.push(...next.value);
+    const target = listing.entries.length + this.pageSize();
+    while (!listing.done && listing.entries.length < target) {
+      const next = await listing.iterator.next();
+      if (next.done) listing.done = true;
+      else listing.entries.push(...next.value);
+    }
   }
 
   private dirNode(storeId: string, path: string, name: string, description?: string): DirNode {

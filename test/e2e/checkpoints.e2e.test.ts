@@ -1,0 +1,177 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { FrameLocator, Locator } from 'playwright-core';
+import { Workbench, repoRoot } from './support/workbench';
+import { FtpServer, serverPrerequisites, startPyFtpd } from '../servers/servers';
+
+const FIXTURES = path.join(repoRoot, 'test/fixtures/flink');
+
+/** The newest Flink line's incremental RocksDB job, copied so flows may change it. */
+function copyJob(): { root: string; jobId: string } {
+  const versions = fs.readdirSync(FIXTURES).filter((v) => /^\d/.test(v)).sort((a, b) => a.localeCompare(b, undefined, { numeric: true }));
+  const source = path.join(FIXTURES, versions[versions.length - 1], 'rocksdb-incremental');
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'e2e-store-'));
+  fs.cpSync(source, root, { recursive: true });
+  const jobId = fs.readdirSync(root).find((n) => /^[0-9a-f]{32}$/.test(n))!;
+  return { root, jobId };
+}
+
+describe('UI: checkpoint stores, inspector, restore, compare, cleanup and configuration in the real workbench', function () {
+  this.timeout(300_000);
+  let bench: Workbench;
+  let job: { root: string; jobId: string };
+  let ftp: FtpServer | undefined;
+
+  const row = (text: string | RegExp): Locator => bench.page.locator('.part.sidebar .monaco-list-row[role="treeitem"]').filter({ hasText: text }).first();
+  const quickInput = () => bench.page.locator('.quick-input-widget');
+  const webview = (): FrameLocator => bench.page.frameLocator('iframe.webview.ready').last().frameLocator('#active-frame');
+
+  /** Answers the open quick input: types `text` (if any) and accepts the selected item. */
+  async function answer(title: RegExp, text?: string): Promise<void> {
+    await quickInput().locator('.quick-input-title, .quick-input-header').filter({ hasText: title }).first().waitFor({ timeout: 30_000 });
+    const input = quickInput().locator('.quick-input-box input');
+    if (text !== undefined) await input.fill(text);
+    await input.press('Enter');
+  }
+
+  async function expand(text: string | RegExp): Promise<void> {
+    const target = row(text);
+    await target.waitFor({ timeout: 30_000 });
+    if ((await target.getAttribute('aria-expanded')) !== 'true') await target.click();
+    await bench.page.locator('.part.sidebar .monaco-list-row[aria-expanded="true"]').filter({ hasText: text }).first().waitFor();
+  }
+
+  async function contextMenu(on: string | RegExp, item: string): Promise<void> {
+    await row(on).click({ button: 'right' });
+    const entry = bench.page.locator('.context-view .monaco-menu .action-item').filter({ hasText: item }).first();
+    await entry.waitFor();
+    await entry.click();
+  }
+
+  before(async () => {
+    job = copyJob();
+    bench = await Workbench.open({
+      workspaceFiles: { 'conf/flink-conf.yaml': 'state.backend.typ: rocksdb\n' },
+      workspaceSettings: {
+        'flinkCheckpoints.stores': [{ id: 'demo', name: 'Demo checkpoints', uri: job.root }],
+        'flinkCheckpoints.flinkVersion': '1.20',
+      },
+    });
+    await bench.openContainer('Flink Checkpoints');
+    // The container holds one view, so the workbench shows its tree without a pane header.
+    await row('Demo checkpoints').waitFor({ timeout: 60_000 });
+  });
+
+  after(async () => {
+    await ftp?.stop();
+    await bench?.close();
+  });
+
+  it('expands store → job → checkpoints and marks the latest complete one', async () => {
+    await expand('Demo checkpoints');
+    await expand(job.jobId);
+    const latest = row(/latest/);
+    await latest.waitFor();
+    const newest = fs.readdirSync(path.join(job.root, job.jobId)).filter((n) => n.startsWith('chk-')).sort((a, b) => Number(b.slice(4)) - Number(a.slice(4)))[0];
+    assert.match(await latest.innerText(), new RegExp(newest));
+    await bench.screenshot('stores-tree');
+  });
+
+  it('opens _metadata in the inspector with its operators, chart and files', async () => {
+    await expand(/latest/);
+    await row('_metadata').click();
+    const frame = webview();
+    await frame.locator('h1').filter({ hasText: /Checkpoint \d+/ }).waitFor({ timeout: 60_000 });
+    const operators = frame.locator('.row.operator');
+    await operators.first().waitFor();
+    assert.ok((await operators.count()) >= 3, 'the word count has source, tokenizer, counter and sink');
+    await frame.locator('.chart').first().waitFor();
+    await operators.first().click();
+    await frame.locator('.vlist').first().press('Enter');
+    await frame.locator('.row.subtask').first().waitFor();
+    await bench.screenshot('inspector');
+  });
+
+  it('restores the latest checkpoint through the REST API from the command palette', async () => {
+    await bench.runCommand('Flink Checkpoints: Restore Job from Snapshot…');
+    await answer(/snapshot/i);
+    await answer(/target/i, 'REST');
+    await answer(/Flink version/i);
+    await answer(/claim mode/i);
+    await answer(/non-restored/i);
+    await answer(/entry class/i);
+    await answer(/parallelism/i);
+    await answer(/where/i);
+    const editor = bench.page.locator('.editor-instance .view-lines').last();
+    await editor.filter({ hasText: 'savepointPath' }).waitFor({ timeout: 30_000 });
+    assert.match(await editor.innerText(), /claimMode/);
+    await bench.screenshot('restore-rest');
+  });
+
+  it('compares two checkpoints from the tree\'s context menu', async () => {
+    await contextMenu(/latest/, 'Compare With…');
+    await answer(/Compare/);
+    await webview().locator('h1').filter({ hasText: 'Snapshot comparison' }).waitFor({ timeout: 30_000 });
+    await bench.screenshot('compare');
+  });
+
+  it('shows a cleanup dry run for the job without deleting anything', async () => {
+    const leftover = path.join(job.root, job.jobId, 'shared', 'leftover-from-a-failed-checkpoint');
+    fs.writeFileSync(leftover, Buffer.alloc(4096));
+    const longAgo = new Date(Date.now() - 86_400_000);
+    fs.utimesSync(leftover, longAgo, longAgo);
+    const before = fs.readdirSync(path.join(job.root, job.jobId, 'shared')).length;
+    await contextMenu(job.jobId, 'Clean Up…');
+    const frame = webview();
+    await frame.locator('h1').filter({ hasText: /dry run/ }).waitFor({ timeout: 30_000 });
+    await frame.locator('td').filter({ hasText: 'leftover-from-a-failed-checkpoint' }).waitFor();
+    assert.equal(fs.readdirSync(path.join(job.root, job.jobId, 'shared')).length, before);
+    assert.ok(fs.existsSync(leftover), 'a dry run deletes nothing');
+    await bench.screenshot('cleanup');
+  });
+
+  it('inserts a configuration snippet and shows a diagnostic with a quick fix', async () => {
+    await bench.page.keyboard.press('Control+P');
+    await bench.page.locator('.quick-input-widget .quick-input-box input').fill('flink-conf.yaml');
+    await bench.page.locator('.quick-input-widget .monaco-list-row').filter({ hasText: 'flink-conf.yaml' }).first().waitFor();
+    await bench.page.keyboard.press('Enter');
+    const editor = bench.page.locator('.editor-instance .monaco-editor').last();
+    await editor.locator('.view-lines').filter({ hasText: 'state.backend.typ' }).waitFor();
+    await editor.locator('.squiggly-warning, .squiggly-error').first().waitFor({ timeout: 30_000 });
+    await editor.click();
+    await bench.page.keyboard.press('Control+End');
+    await bench.page.keyboard.type('flink-checkpoints-hdfs');
+    await bench.page.keyboard.press('Control+Space');
+    await bench.page.locator('.suggest-widget .monaco-list-row').filter({ hasText: 'flink-checkpoints-hdfs' }).first().waitFor();
+    await bench.page.keyboard.press('Enter');
+    await editor.locator('.view-lines').filter({ hasText: 'execution.checkpointing.dir' }).waitFor();
+    await bench.screenshot('config-snippet');
+    await bench.page.keyboard.press('Control+Home');
+    await bench.page.keyboard.press('End');
+    await bench.page.keyboard.press('Control+.');
+    await bench.page.locator('.action-widget .monaco-list-row').filter({ hasText: 'state.backend.type' }).first().waitFor({ timeout: 30_000 });
+    await bench.screenshot('config-quick-fix');
+    // The list animates in; the keyboard applies the focused (preferred) fix without waiting for it to settle.
+    await bench.page.keyboard.press('Enter');
+    await editor.locator('.view-lines').filter({ hasText: 'state.backend.type: rocksdb' }).waitFor();
+  });
+
+  it('adds an FTP store with a password through Add Store… and browses it', async function () {
+    if (serverPrerequisites('pyftpdlib')) this.skip();
+    ftp = await startPyFtpd(job.root, [{ name: 'flink', password: 'se:cr@t' }]);
+    await bench.runCommand('Flink Checkpoints: Add Store…');
+    await answer(/kind/i, 'FTP');
+    await answer(/location/i, `ftp://flink:se%3Acr%40t@127.0.0.1:${ftp.port}/`);
+    await answer(/name/i, 'Demo FTP');
+    await expand('Demo FTP');
+    await expand(job.jobId);
+    await row(/latest/).waitFor();
+    const settings = [path.join(bench.server.workspace, '.vscode/settings.json'), path.join(bench.server.userDataDir, 'User/settings.json')]
+      .filter((file) => fs.existsSync(file)).map((file) => fs.readFileSync(file, 'utf8')).join('\n');
+    assert.match(settings, /Demo FTP/, 'the store was saved');
+    assert.ok(!settings.includes('se:cr@t') && !settings.includes('se%3Acr%40t'), 'the password is in no settings file');
+    await bench.screenshot('ftp-store');
+  });
+});
