@@ -61,7 +61,7 @@ function flowString(s: string): string {
     if (isBreak) lineBreaks = true;
     if (!(c === '\n' || (cp >= 0x20 && cp <= 0x7e))) {
       const printable = cp === 0x85 || (cp >= 0xa0 && cp <= 0xd7ff) || (cp >= 0xe000 && cp <= 0xfffd) || (cp >= 0x10000 && cp <= 0x10ffff);
-      if (!printable || cp === 0xfeff) special = true;
+      if (!printable) special = true;
     }
     if (c === ' ') {
       if (i === 0) leadingSpace = true;
@@ -85,7 +85,34 @@ function flowString(s: string): string {
   if (s === '' || CORE_NON_STRING.test(s)) flowPlain = false;
   if (flowPlain) return s;
   if (singleQuoted && !lineBreaks) return `'${s.replace(/'/g, "''")}'`;
-  return JSON.stringify(s);
+  return doubleQuoted(s);
+}
+
+const ESCAPES: Record<string, string> = {
+  '\0': '0', '\u0007': 'a', '\b': 'b', '\t': 't', '\n': 'n', '\u000b': 'v', '\f': 'f', '\r': 'r', '\u001b': 'e',
+  '"': '"', '\\': '\\', '\u0085': 'N', '\u00a0': '_',
+};
+
+/** snakeyaml-engine's double-quoted style: its named escapes, then \xXX / \uXXXX / \UXXXXXXXX for unprintables. */
+function doubleQuoted(s: string): string {
+  let out = '"';
+  for (const c of s) {
+    const cp = c.codePointAt(0)!;
+    if (!('"\\\u0085\u2028\u2029\ufeff'.includes(c) || cp < 0x20 || cp > 0x7e)) {
+      out += c;
+    } else if (ESCAPES[c] !== undefined) {
+      out += `\\${ESCAPES[c]}`;
+    } else if (cp === 0x85 || (cp >= 0xa0 && cp <= 0xd7ff) || (cp >= 0xe000 && cp <= 0xfffd) || (cp >= 0x10000 && cp <= 0x10ffff)) {
+      out += c;
+    } else if (cp <= 0xff) {
+      out += `\\x${cp.toString(16).padStart(2, '0')}`;
+    } else if (cp > 0xffff) {
+      out += `\\U${cp.toString(16).padStart(8, '0')}`;
+    } else {
+      out += `\\u${cp.toString(16).padStart(4, '0')}`;
+    }
+  }
+  return `${out}"`;
 }
 
 /** `YamlParserUtils.toYAMLString` for the Java value a YAML node loads as (flow style, core schema). */
