@@ -60,7 +60,7 @@ function timeLoop(fn: () => unknown, minMs: number, minIterations: number): Timi
   return { msPerOp: (now - start) / iterations, iterations };
 }
 
-function tsTimings(file: string, large: boolean): { read: Timing; summary: Timing } {
+function tsTimings(file: string, large: boolean, scale = 1): { read: Timing; summary: Timing } {
   const bytes: Uint8Array = fs.readFileSync(file);
   const read = () => {
     let n = 0;
@@ -68,22 +68,54 @@ function tsTimings(file: string, large: boolean): { read: Timing; summary: Timin
     return n;
   };
   const full = () => summarize(parseMetadata(bytes, { pointer: 'file:/bench/chk-1' })).stateSize;
-  return { read: timeLoop(read, large ? 3000 : 700, large ? 5 : 20), summary: timeLoop(full, large ? 3000 : 700, large ? 5 : 20) };
+  const minMs = (large ? 3000 : 500) * scale;
+  return { read: timeLoop(read, minMs, large ? 5 : 20), summary: timeLoop(full, minMs, large ? 5 : 20) };
 }
 
-/** Files Flink's own reader refused, with its first error line (e.g. pre-1.2 legacy state in a 1.3 savepoint). */
+/** Files Flink's own reader refused, with its error (e.g. pre-1.2 legacy state in a 1.3 savepoint). */
 const refusedByFlink: string[] = [];
 
-function javaTiming(file: string, bytes: number): Timing | null {
-  if (!withJava) return null;
-  const n = Math.max(5, Math.min(4000, Math.floor(2e7 / bytes)));
-  const r = spawnSync(javaScript, ['time', String(n), String(n), file], { encoding: 'utf8', maxBuffer: 1 << 24 });
-  if (r.status !== 0) {
-    refusedByFlink.push(`${path.relative(path.resolve(root, '..'), file)}: ${r.stderr.split('\n')[0]}`);
-    return null;
+/** Warm timing of many files in one JVM (java/TimeAll.java): a warm-up pass over all, then a timed pass. */
+function javaTimings(files: string[], warmupMs: number, minMs: number, minIterations: number): Map<string, Timing | null> {
+  const result = new Map<string, Timing | null>();
+  if (!withJava) return result;
+  const out = execFileSync(javaScript, ['time-all', String(warmupMs), String(minMs), String(minIterations), ...files], { encoding: 'utf8', maxBuffer: 1 << 26 });
+  for (const line of out.trim().split('\n')) {
+    const r = JSON.parse(line) as { file: string; msPerOp?: number; iterations?: number; error?: string };
+    if (r.error !== undefined || r.msPerOp === undefined || r.iterations === undefined) {
+      refusedByFlink.push(`${path.basename(path.dirname(r.file))}: ${r.error ?? 'no timing'}`);
+      result.set(r.file, null);
+    } else {
+      result.set(r.file, { msPerOp: r.msPerOp, iterations: r.iterations });
+    }
   }
-  const parsed = JSON.parse(r.stdout) as { msPerOp: number; iterations: number };
-  return { msPerOp: parsed.msPerOp, iterations: parsed.iterations };
+  return result;
+}
+
+/**
+ * A stable copy of the real corpus: every shared fixture and the first `_metadata` of each Flink version × scenario
+ * under test/fixtures/flink, copied so fixtures regenerated during the run cannot pull files away mid-way.
+ */
+function snapshotCorpus(): string[] {
+  const dir = path.join(largeDir, 'corpus');
+  fs.rmSync(dir, { recursive: true, force: true });
+  const seen = new Set<string>();
+  const files: string[] = [];
+  for (const { name, file } of realMetadataFiles()) {
+    const parts = name.split('/');
+    const group = parts[0] === 'fixtures' ? parts.slice(0, 3).join('/') : name;
+    if (seen.has(group)) continue;
+    seen.add(group);
+    const target = path.join(dir, name.replace(/[^A-Za-z0-9._-]+/g, '_'), '_metadata');
+    try {
+      fs.mkdirSync(path.dirname(target), { recursive: true });
+      fs.copyFileSync(file, target);
+      files.push(target);
+    } catch {
+      seen.delete(group);
+    }
+  }
+  return files;
 }
 
 function ensureLarge(): string[] {
@@ -139,26 +171,27 @@ function main(): void {
   say(`Node ${process.version}, ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}; Java side: ${withJava ? `Flink ${process.env.BENCH_FLINK ?? '2.2'} line, Checkpoints.loadCheckpointMetadata (test/flink Oracle --time)` : 'skipped (--no-java)'}; load average at start ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}.`);
   say('');
 
-  // 1. Real files: aggregate over the corpus.
-  const real = realMetadataFiles();
+  // 1. Real files: aggregate over the corpus, both sides warmed over every file before timing any.
+  const real = snapshotCorpus();
+  const java = javaTimings(real, 700, 500, 5);
+  const both = withJava ? real.filter((f) => java.get(f)) : real;
+  for (const file of both) tsTimings(file, false, 0.3);
   let bytesTotal = 0;
   let tsRead = 0;
   let tsSummary = 0;
   let javaTotal = 0;
-  let compared = 0;
+  const compared = both.length;
   const perFile: number[] = [];
-  for (const { file } of real) {
+  for (const file of both) {
     const size = fs.statSync(file).size;
-    const java = javaTiming(file, size);
-    if (withJava && java === null) continue;
-    const ts = tsTimings(file, false);
-    compared++;
+    const ts = tsTimings(file, false, 1);
     bytesTotal += size;
     tsRead += ts.read.msPerOp;
     tsSummary += ts.summary.msPerOp;
-    if (java) {
-      javaTotal += java.msPerOp;
-      perFile.push(java.msPerOp / ts.read.msPerOp);
+    const j = java.get(file);
+    if (j) {
+      javaTotal += j.msPerOp;
+      perFile.push(j.msPerOp / ts.read.msPerOp);
     }
   }
   perFile.sort((a, b) => a - b);
@@ -174,13 +207,14 @@ function main(): void {
   for (const file of large) {
     const size = fs.statSync(file).size;
     const ts = tsTimings(file, true);
-    const java = javaTiming(file, size);
+    const java = javaTimings([file], 15000, 10000, 5).get(file) ?? null;
     largeRows.push({ file, size });
     say(
       `| ${path.basename(path.dirname(file))} (${mb(size)} MB) | ${size} | ${java ? `${java.msPerOp.toFixed(0)} (${rate(size, java.msPerOp)})` : '–'} | ${ts.read.msPerOp.toFixed(0)} (${rate(size, ts.read.msPerOp)}) | ${ts.summary.msPerOp.toFixed(0)} (${rate(size, ts.summary.msPerOp)}) | ${java ? ratio(java.msPerOp, ts.read.msPerOp) : '–'} | ${java ? ratio(java.msPerOp, ts.summary.msPerOp) : '–'} |`,
     );
   }
-  for (const refused of refusedByFlink) say(`\nNot compared, Flink's reader refuses it: ${refused}`);
+  say('');
+  for (const refused of refusedByFlink) say(`Not compared, Flink's reader refuses it: ${refused}`);
   if (perFile.length > 0) {
     say('');
     say(`Per real file, Flink time / this parser's read time: min ${perFile[0].toFixed(1)}×, median ${perFile[Math.floor(perFile.length / 2)].toFixed(1)}×, max ${perFile[perFile.length - 1].toFixed(1)}×.`);

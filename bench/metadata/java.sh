@@ -7,6 +7,8 @@
 #                                                             JVM per file: one JSON line per file (ms/op, bytes/s)
 #   bench/metadata/java.sh load FILE                          one cold JVM process that loads FILE once (whole-process
 #                                                             timing and peak RSS)
+#   bench/metadata/java.sh time-all WARMUP_MS MIN_MS MIN_ITER FILE...   warm timing of many files in one JVM
+#                                                             (bench/metadata/java/TimeAll.java): one JSON line per file
 #
 # BENCH_FLINK picks the release line (default 2.2).
 set -euo pipefail
@@ -27,5 +29,14 @@ case "$1" in
     n="$2" warmup="$3"; shift 3
     for f in "$@"; do java_run flinkfixtures.Oracle --time "$n" --warmup "$warmup" "$f"; echo; done ;;
   load) java_run flinkfixtures.Oracle --time 1 --warmup 0 "$2" ;;
-  *) sed -n '2,12p' "$0"; exit 2 ;;
+  time-all)
+    classes="$FLINK_BENCH/target/$version/bench-metadata-classes"
+    src="$(dirname "${BASH_SOURCE[0]}")/java/TimeAll.java"
+    if [ ! -f "$classes/TimeAll.class" ] || [ "$src" -nt "$classes/TimeAll.class" ]; then
+      mkdir -p "$classes"
+      javac -cp "$classpath" -d "$classes" "$src"
+    fi
+    shift
+    java "${FLINK_JAVA_OPTS[@]}" -cp "$classes:$classpath" TimeAll "$@" ;;
+  *) sed -n '2,14p' "$0"; exit 2 ;;
 esac
