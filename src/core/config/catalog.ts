@@ -41,7 +41,7 @@ export interface OptionInfo {
   documented: boolean;
   /** Our own short description, for checkpoint, state, restore, file-system and HA options. */
   description: string | null;
-  /** Flink's configuration page for the line, at the option's anchor. */
+  /** Flink's configuration page for the line, at the option's anchor (the replacement's for an old key). */
   docsUrl: string;
 }
 
@@ -94,7 +94,7 @@ export function lookupOption(key: string, line: FlinkLine): OptionInfo | undefin
   const statusOf: Record<string, OptionStatus> = { c: 'current', d: 'deprecated', o: 'deprecated-option', f: 'fallback' };
   const status: OptionStatus = seg === undefined || (seg[1] === 'x' && compareLines(target, since) < 0) ? 'not-yet' : seg[1] === 'x' ? 'removed' : statusOf[seg[1]];
   // A key only known as an alias has its docs under the option it is an alias of.
-  const docKey = facts[7] ? key : facts[6] ?? key;
+  const docKey = facts[7] ? key : facts[6] ?? null;
   const docLine = present ? target : removedIn && seg ? lastLineBefore(removedIn) : since;
   return {
     key, status, line: target,
@@ -106,7 +106,8 @@ export function lookupOption(key: string, line: FlinkLine): OptionInfo | undefin
     since, deprecatedIn, latestReplacement, removedIn,
     documented: Boolean(facts[7]),
     description: describeOption(key) ?? (facts[6] ? describeOption(facts[6]) ?? null : null),
-    docsUrl: docsUrl(docKey, docLine),
+    // Options Flink leaves out of its docs get the configuration page without an anchor.
+    docsUrl: docKey ? docsUrl(docKey, docLine) : docsUrl('', docLine).replace(/#$/, ''),
   };
 }
 

@@ -97,6 +97,7 @@ function syntaxFixes(doc: ConfigDocument, code: string, range: Range): ConfigFix
     const entry = doc.entries.find((e) => e.valueRange.start.line === range.start.line);
     if (entry) return [{ title: 'Remove the quotes', edits: [{ range: entry.valueRange, newText: entry.value.slice(1, -1) }], preferred: true }];
   }
+  if (code === 'legacy-bom') return [{ title: 'Remove the byte-order mark', edits: [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 1 } }, newText: '' }], preferred: true }];
   if (code === 'duplicate-key') {
     const entry = doc.entries.find((e) => !e.effective && e.keyRange.start.line === range.start.line);
     if (entry) return [{ title: `Remove this overridden "${entry.key}"`, edits: deleteEntryEdits(doc, entry), preferred: true }];

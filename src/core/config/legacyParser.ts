@@ -72,6 +72,12 @@ export function parseLegacyConfig(text: string): ConfigDocument {
       });
     }
   }
+  if (text.charCodeAt(0) === 0xfeff && entries.length && entries[0].keyRange.start.line === 0) {
+    problems.push({
+      range: entries[0].keyRange, severity: 'warning', code: 'legacy-bom',
+      message: `The file starts with a byte-order mark: Flink reads it as part of the first key ("${entries[0].key.slice(1)}" is not set). Save the file as UTF-8 without BOM.`,
+    });
+  }
   markOverridden(entries, problems);
   return { format: 'legacy', text, entries, problems, fatal: false };
 }

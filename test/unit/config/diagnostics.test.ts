@@ -163,6 +163,12 @@ describe('files and pitfalls', () => {
     assert.equal(applyPreferred(text, only(diags, 'legacy-quoted-value')), 'web.submit.enable:false\npipeline.name: job\n');
   });
 
+  test('a byte-order mark in flink-conf.yaml becomes part of the first key', () => {
+    const text = '\uFEFFjobmanager.rpc.address: host\n';
+    const diags = check(text, '1.18');
+    assert.equal(applyPreferred(text, only(diags, 'legacy-bom')), 'jobmanager.rpc.address: host\n');
+  });
+
   test('a fatal YAML error is reported once, as an error', () => {
     const diags = check('a:\nb: 1\n', '2.0', 'yaml');
     assert.equal(only(diags, 'yaml-null-value').severity, 'error');
