@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import * as webhdfs from 'webhdfs';
 import { after, before, describe, it } from 'node:test';
 import { findLatestCompleteCheckpoint } from '../../src/core/layout';
@@ -7,6 +8,7 @@ import { CheckpointStore, StoreError, isStoreError, openStore } from '../../src/
 import { JOB_A, SKIP_NO_FIXTURES, buildCheckpointTree, sharedFixturesDir } from '../unit/stores/support/checkpointTree';
 import { storeContract } from '../unit/stores/support/contract';
 import { HdfsServer, freePort, serverPrerequisites, startMiniHdfs } from './servers';
+import { FIXTURES, checkScenario, readScenarios, versions } from '../unit/layout/support/scenarios';
 
 const fixtures = sharedFixturesDir();
 const skip = fixtures ? serverPrerequisites('hdfs') ?? false : SKIP_NO_FIXTURES;
@@ -115,6 +117,23 @@ describe('HdfsStore against MiniDFSCluster (WebHDFS)', { skip }, () => {
     assert.equal(deleting.code, 'permission-denied', deleting.message);
     const writing = await rejection(alice.write('/flink-conf.yaml', new Uint8Array([1])));
     assert.equal(writing.code, 'permission-denied');
+  });
+
+  it('gives the same layout answers as the disk for a real Flink tree', { skip: versions.length ? false : 'no test/fixtures/flink trees' }, async () => {
+    const version = versions[versions.length - 1];
+    const { scenarios } = readScenarios(version);
+    const name = 'rocksdb-incremental';
+    const local = path.join(FIXTURES, version, name);
+    const upload = async (dir: string, target: string): Promise<void> => {
+      await store.mkdir(target);
+      for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+        if (entry.isDirectory()) await upload(path.join(dir, entry.name), `${target}/${entry.name}`);
+        else await store.write(`${target}/${entry.name}`, fs.readFileSync(path.join(dir, entry.name)));
+      }
+    };
+    await upload(local, `/real/${name}`);
+    const hdfs = openStore(`webhdfs://${server.superUser}@127.0.0.1:${server.httpPort}/flink/real/${name}`);
+    assert.deepEqual(await checkScenario(hdfs, local, scenarios[name]), await checkScenario(openStore(local), local, scenarios[name]));
   });
 
   it('says when nothing listens at the WebHDFS address', async () => {
