@@ -149,7 +149,7 @@ export function completeAt(text: string, position: Position, options: AssistOpti
     const present = new Set(doc.entries.map((e) => e.key));
     const out: ConfigCompletion[] = [];
     for (const key of keysFor(line, true)) {
-      if (!key.startsWith(ctx.parentPrefix) || present.has(key)) continue;
+      if (!key.startsWith(ctx.parentPrefix) || present.has(key) || key.startsWith('$internal.')) continue;
       const info = lookupOption(key, line)!;
       const deprecated = info.status !== 'current';
       const rest = key.slice(ctx.parentPrefix.length);

@@ -224,6 +224,8 @@ public final class CatalogTool {
             String n = a.annotationType().getName();
             if (n.endsWith("Documentation$ExcludeFromDocumentation")) r.excludedFromDocs = true;
         }
+        // Internal option classes and $internal keys never appear in Flink's generated option tables.
+        if (clazz.getSimpleName().endsWith("Internal") || r.key.startsWith("$internal.")) r.excludedFromDocs = true;
         Class<?> valueClass = (Class<?>) call(option, "getClazz");
         boolean isList = (Boolean) call(option, "isList");
         String base = typeName(valueClass);
