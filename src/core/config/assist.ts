@@ -103,6 +103,9 @@ export function optionMarkdown(info: OptionInfo, line: FlinkLine): string {
   if (info.enumValues) {
     parts.push(`Values: ${info.enumValues.map((v) => (info.deprecatedEnumValues?.includes(v) ? `~~\`${v}\`~~` : `\`${v}\``)).join(', ')}`);
   }
+  if (info.history.length > 1) {
+    parts.push(`Changed across versions: ${info.history.map((h) => `${h.since}: \`${h.type}\` = ${h.defaultValue === null ? '*(none)*' : `\`${h.defaultValue}\``}`).join(' → ')}`);
+  }
   const life: string[] = [];
   life.push(info.since === CATALOG_LINES[0] ? `Since Flink ${info.since} or earlier.` : `Since Flink ${info.since}.`);
   if (info.status === 'deprecated' || info.status === 'deprecated-option' || (info.deprecatedIn && info.status !== 'current')) {

@@ -39,6 +39,8 @@ export interface OptionInfo {
   removedIn: FlinkLine | null;
   /** False when Flink excludes the option from its generated docs. */
   documented: boolean;
+  /** Type and default per line where either changed (one element when they never did). */
+  history: Array<{ since: FlinkLine; type: string | null; defaultValue: string | null }>;
   /** Our own short description, for checkpoint, state, restore, file-system and HA options. */
   description: string | null;
   /** Flink's configuration page for the line, at the option's anchor (the replacement's for an old key). */
@@ -107,8 +109,21 @@ export function lookupOption(key: string, line: FlinkLine): OptionInfo | undefin
     documented: Boolean(facts[7]),
     description: describeOption(key) ?? (facts[6] ? describeOption(facts[6]) ?? null : null),
     // Options Flink leaves out of its docs get the configuration page without an anchor.
+    history: typeHistory(segments),
     docsUrl: docKey ? docsUrl(docKey, docLine) : docsUrl('', docLine).replace(/#$/, ''),
   };
+}
+
+function typeHistory(segments: Segment[]): OptionInfo['history'] {
+  const out: OptionInfo['history'] = [];
+  for (const s of segments) {
+    if (s[1] === 'x') continue;
+    const type = s[2] ?? null;
+    const defaultValue = s[3] ?? null;
+    const last = out[out.length - 1];
+    if (!last || last.type !== type || last.defaultValue !== defaultValue) out.push({ since: s[0], type, defaultValue });
+  }
+  return out;
 }
 
 function lastLineBefore(line: FlinkLine): FlinkLine {

@@ -49,6 +49,11 @@ describe('hover', () => {
     assert.match(h.markdown, /flink-docs-release-2\.0\/docs\/deployment\/config\/#execution-checkpointing-num-retained/);
   });
 
+  test('shows where the type or default changed', () => {
+    const h = hoverAt('high-availability.zookeeper.client.session-timeout: 60000\n', { line: 0, character: 3 }, { version: '1.20', format: 'legacy' })!;
+    assert.match(h.markdown, /1\.15: `Integer` = `60000` → 1\.20: `Duration` = `1 min`/);
+  });
+
   test('works on nested keys and gives our description', () => {
     const h = hoverAt('execution:\n  checkpointing:\n    interval: 1 min\n', { line: 2, character: 6 }, { version: '1.20', format: 'yaml' })!;
     assert.equal(h.key, 'execution.checkpointing.interval');
