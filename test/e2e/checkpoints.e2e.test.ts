@@ -26,7 +26,8 @@ describe('UI: checkpoint stores, inspector, restore, compare, cleanup and config
 
   const row = (text: string | RegExp): Locator => bench.page.locator('.part.sidebar .monaco-list-row[role="treeitem"]').filter({ hasText: text }).first();
   const quickInput = () => bench.page.locator('.quick-input-widget');
-  const webview = (): FrameLocator => bench.page.frameLocator('iframe.webview.ready').last().frameLocator('#active-frame');
+  /** The webview of the active editor: hidden editors keep their iframes in the DOM. */
+  const webview = (): FrameLocator => bench.page.frameLocator('iframe.webview.ready >> visible=true').frameLocator('#active-frame');
 
   /** Answers the open quick input: types `text` (if any) and accepts the selected item. */
   async function answer(title: RegExp, text?: string): Promise<void> {
@@ -92,6 +93,23 @@ describe('UI: checkpoint stores, inspector, restore, compare, cleanup and config
     await frame.locator('.vlist').first().press('Enter');
     await frame.locator('.row.subtask').first().waitFor();
     await bench.screenshot('inspector');
+  });
+
+  it('shows the parser\'s error and byte offset for a truncated _metadata instead of a blank page', async () => {
+    const chk = fs.readdirSync(path.join(job.root, job.jobId)).find((n) => n.startsWith('chk-'))!;
+    const bytes = fs.readFileSync(path.join(job.root, job.jobId, chk, '_metadata'));
+    fs.mkdirSync(path.join(bench.server.workspace, 'corrupt'), { recursive: true });
+    fs.writeFileSync(path.join(bench.server.workspace, 'corrupt', '_metadata'), bytes.subarray(0, Math.floor(bytes.length / 2)));
+    // Keys pressed while the inspector's webview has focus stay in the webview.
+    await bench.page.locator('.part.sidebar .composite.title').click();
+    await bench.page.keyboard.press('Control+P');
+    await bench.page.locator('.quick-input-widget .quick-input-box input').fill('corrupt/_metadata');
+    await bench.page.locator('.quick-input-widget .monaco-list-row').filter({ hasText: 'corrupt' }).first().click();
+    const error = webview().locator('.error-view');
+    await error.waitFor({ timeout: 30_000 });
+    assert.match(await error.innerText(), /Byte offset/);
+    assert.match(await error.innerText(), /truncated|ends|end of/i);
+    await bench.screenshot('inspector-corrupt');
   });
 
   it('restores the latest checkpoint through the REST API from the command palette', async () => {
