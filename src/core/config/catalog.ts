@@ -107,7 +107,7 @@ export function lookupOption(key: string, line: FlinkLine): OptionInfo | undefin
     replacement: present ? seg![6] ?? null : null,
     since, deprecatedIn, latestReplacement, removedIn,
     documented: Boolean(facts[7]),
-    description: describeOption(key) ?? (facts[6] ? describeOption(facts[6]) ?? null : null),
+    description: describeOption(key) ?? [facts[6], latestReplacement].map((k) => (k ? describeOption(k) : undefined)).find((d) => d) ?? null,
     // Options Flink leaves out of its docs get the configuration page without an anchor.
     history: typeHistory(segments),
     docsUrl: docKey ? docsUrl(docKey, docLine) : docsUrl('', docLine).replace(/#$/, ''),

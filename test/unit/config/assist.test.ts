@@ -3,7 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
 import {
-  applyEdits, completeAt, effectiveMap, hoverAt, lookupOption, migrateToConfigYaml, parseLegacyConfig, parseYamlConfig,
+  allCatalogKeys, applyEdits, completeAt, describedKeys, effectiveMap, hoverAt, lookupOption, migrateToConfigYaml, parseLegacyConfig, parseYamlConfig,
   snippetsFor, toVsCodeSnippets,
 } from '../../../src/core/config';
 
@@ -62,6 +62,15 @@ describe('hover', () => {
 });
 
 describe('catalog', () => {
+  test('every description belongs to a key the catalog knows', () => {
+    const known = new Set(allCatalogKeys());
+    assert.deepEqual(describedKeys().filter((k) => !known.has(k)), []);
+  });
+
+  test('an old key shares the description of the key that replaced it, also in lines where it is current', () => {
+    assert.equal(lookupOption('state.checkpoints.dir', '1.19')!.description, lookupOption('execution.checkpointing.dir', '1.20')!.description);
+  });
+
   test('records renames, removals and types across lines', () => {
     const old = lookupOption('state.checkpoints.dir', '2.2')!;
     assert.equal(old.status, 'deprecated');
