@@ -234,10 +234,11 @@ public final class CatalogTool {
             r.enumValues = new ArrayList<>();
             r.deprecatedEnumValues = new ArrayList<>();
             for (Object constant : valueClass.getEnumConstants()) {
+                // Flink matches a configured value against toString() (ConfigurationUtils.convertToEnum).
                 String name = ((Enum<?>) constant).name();
-                r.enumValues.add(name);
+                r.enumValues.add(constant.toString());
                 if (valueClass.getField(name).isAnnotationPresent(Deprecated.class)) {
-                    r.deprecatedEnumValues.add(name);
+                    r.deprecatedEnumValues.add(constant.toString());
                 }
             }
         }
