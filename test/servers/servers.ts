@@ -31,6 +31,8 @@ export interface HdfsServer extends RunningServer {
   readonly httpPort: number;
   /** The user the cluster runs as (its HDFS superuser). */
   readonly superUser: string;
+  /** Where the cluster keeps its data; pass it back with `restart` to start the same cluster again. */
+  readonly dataDir: string;
 }
 
 /** Why a server kind cannot run here, or undefined when it can. */
@@ -230,8 +232,14 @@ function portAccepts(port: number): boolean {
  * NameNode's `dfs.ls.limit`, the LISTSTATUS_BATCH page size. `seed` (a local directory) is copied to `/flink`;
  * `populate` maps HDFS directories to a number of empty subdirectories to create in them (big listings).
  */
-export async function startMiniHdfs(options: { listLimit?: number; seed?: string; populate?: Record<string, number> } = {}): Promise<HdfsServer> {
-  const dir = workDir('hdfs');
+export async function startMiniHdfs(options: {
+  listLimit?: number;
+  seed?: string;
+  populate?: Record<string, number>;
+  /** Start a stopped cluster again on its ports, with its data. */
+  restart?: HdfsServer;
+} = {}): Promise<HdfsServer> {
+  const dir = options.restart ? path.dirname(options.restart.dataDir) : workDir('hdfs');
   const portsFile = path.join(dir, 'ports.json');
   const target = path.join(HERE, 'hdfs', 'target');
   const classpath = `${path.join(target, 'classes')}:${fs.readFileSync(path.join(target, 'classpath.txt'), 'utf8').trim()}`;
@@ -241,13 +249,15 @@ export async function startMiniHdfs(options: { listLimit?: number; seed?: string
   const args = [
     ...opens, '-Xmx1g', '-XX:+UseSerialGC', `-DlistLimit=${options.listLimit ?? 1000}`,
     `-Dpopulate=${Object.entries(options.populate ?? {}).map(([dir, count]) => `${dir}:${count}`).join(',')}`,
+    ...(options.restart ? ['-Dformat=false', `-DrpcPort=${options.restart.rpcPort}`, `-DhttpPort=${options.restart.httpPort}`] : []),
     '-Dlog4j.configuration=', '-cp', classpath, 'flinkcheckpoints.servers.MiniHdfs', path.join(dir, 'data'), portsFile,
     ...(options.seed ? [options.seed] : []),
   ];
+  fs.rmSync(portsFile, { force: true });
   const { child, server } = launch('java', args, path.join(dir, 'server.log'));
   const ports = await waitFor('MiniDFSCluster', server, child, 600_000, () => {
     const text = readIfExists(portsFile);
     return text ? (JSON.parse(text) as { rpcPort: number; httpPort: number; superUser: string }) : undefined;
   });
-  return { ...server, ...ports };
+  return { ...server, ...ports, dataDir: path.join(dir, 'data') };
 }

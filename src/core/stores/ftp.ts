@@ -388,7 +388,8 @@ export class FtpStore extends BaseStore {
           if (entry.kind !== 'directory') throw this.error('not-a-directory', p, 'is a file, not a directory');
         }
       }
-      // Parsing a 100,000-line listing at once would block the event loop; one page at a time yields between pages.
+      // One page is parsed at a time with a yield to the event loop between pages, so other work interleaves with a
+      // huge listing and a consumer that stops early does not pay for parsing the rest.
       for (let i = 0; i < lines.length; i += pageSize) {
         const page: StoreEntry[] = [];
         for (const info of parseList(lines.slice(i, i + pageSize).join('\n'))) {

@@ -72,14 +72,17 @@ public final class MiniHdfs {
     conf.set("hadoop.proxyuser." + System.getProperty("user.name") + ".hosts", "*");
     conf.set("hadoop.proxyuser." + System.getProperty("user.name") + ".groups", "*");
 
+    // -DrpcPort/-DhttpPort with -Dformat=false restart a stopped cluster in place (same base dir, same ports).
+    boolean format = Boolean.parseBoolean(System.getProperty("format", "true"));
     MiniDFSCluster cluster = new MiniDFSCluster.Builder(conf)
         .numDataNodes(1)
-        .nameNodePort(0)
-        .nameNodeHttpPort(0)
-        .format(true)
+        .nameNodePort(Integer.getInteger("rpcPort", 0))
+        .nameNodeHttpPort(Integer.getInteger("httpPort", 0))
+        .format(format)
+        .manageNameDfsDirs(true)
         .build();
     cluster.waitActive();
-    if (args.length == 3) {
+    if (args.length == 3 && format) {
       FileSystem fs = cluster.getFileSystem();
       fs.copyFromLocalFile(false, true, new org.apache.hadoop.fs.Path(args[2]), new org.apache.hadoop.fs.Path("/flink"));
       org.apache.hadoop.fs.Path locked = new org.apache.hadoop.fs.Path("/flink/locked");
