@@ -160,21 +160,18 @@ export function snapshotRefOf(path: string, mtime?: number): SnapshotRef {
  */
 export async function inspectSnapshot(store: CheckpointStore, ref: SnapshotRef, options: LayoutOptions = {}): Promise<SnapshotInfo> {
   const metadataPath = joinStorePath(ref.path, METADATA_FILE);
-  let metadataEntry: StoreEntry;
-  try {
-    metadataEntry = await store.stat(metadataPath, options);
-  } catch (error) {
-    if (!isStoreError(error, 'not-found')) throw error;
-    const inProgress = await hasInProgressMetadata(store, ref.path, options);
-    return { ...ref, status: 'in-progress', reason: inProgress ? 'metadata is being written' : 'no _metadata yet' };
-  }
-  if (metadataEntry.kind !== 'file') return { ...ref, status: 'broken', reason: '_metadata is not a file' };
   let bytes: Uint8Array;
   try {
+    // readAll checks existence and size itself: one round trip fewer per snapshot than a stat first.
     bytes = await store.readAll(metadataPath, { ...options, maxBytes: options.maxMetadataBytes ?? 256 * 1024 * 1024 });
   } catch (error) {
-    if (!isStoreError(error, 'permission-denied', 'too-large', 'not-found')) throw error;
-    return { ...ref, status: 'broken', metadataSize: metadataEntry.size, reason: `_metadata cannot be read: ${error.detail}` };
+    if (isStoreError(error, 'not-found')) {
+      const inProgress = await hasInProgressMetadata(store, ref.path, options);
+      return { ...ref, status: 'in-progress', reason: inProgress ? 'metadata is being written' : 'no _metadata yet' };
+    }
+    if (isStoreError(error, 'is-a-directory')) return { ...ref, status: 'broken', reason: '_metadata is not a file' };
+    if (!isStoreError(error, 'permission-denied', 'too-large')) throw error;
+    return { ...ref, status: 'broken', reason: `_metadata cannot be read: ${error.detail}` };
   }
   const pointer = externalLocation(store.uri, ref.path);
   try {
@@ -228,7 +225,8 @@ export async function findLatestCompleteCheckpoint(
 }
 
 /**
- * Inspects many snapshots with bounded concurrency (default 4), keeping the input order. Failures of the store
+ * Inspects many snapshots with bounded concurrency (default 8; an FTP store's pool bounds it further), keeping the
+ * input order. Failures of the store
  * reject the whole call, per-snapshot problems come back as `broken`.
  */
 export async function inspectSnapshots(
@@ -244,7 +242,7 @@ export async function inspectSnapshots(
       out[i] = await inspectSnapshot(store, refs[i], options);
     }
   };
-  await Promise.all(Array.from({ length: Math.min(options.concurrency ?? 4, refs.length) }, worker));
+  await Promise.all(Array.from({ length: Math.min(options.concurrency ?? 8, refs.length) }, worker));
   return out;
 }
 
