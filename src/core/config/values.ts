@@ -20,6 +20,8 @@ const MEMORY_UNITS: Array<[string[], number]> = [
   [['t', 'tb', 'tebibytes'], 1024 ** 4],
 ];
 
+const LONG_MAX = 2n ** 63n - 1n;
+
 /** Every duration unit label, for completion. */
 export const DURATION_LABELS: readonly string[] = DURATION_UNITS.flatMap(([l]) => l);
 /** Every memory unit label, for completion. */
@@ -60,13 +62,16 @@ export function checkDuration(text: string, line: FlinkLine): ValueCheck {
     if (compareLines(line, '2.1') >= 0 && ISO_DURATION.test(t) && !/^-|T$|^[-+]?P$/i.test(t)) return { ok: true };
     return { ok: false, message: `"${t}" is not a duration: write a whole number and a unit, e.g. "30 s" or "10 min"` };
   }
-  if (unit === '') return { ok: true, millis: Number(number), bareNumber: true };
-  const found = DURATION_UNITS.find(([labels]) => labels.includes(unit));
+  const found = unit === '' ? DURATION_UNITS[4] : DURATION_UNITS.find(([labels]) => labels.includes(unit));
   if (!found) {
     const hint = /^[.,]\d/.test(unit) ? ' (fractions are not allowed: use a smaller unit)' : /\d/.test(unit) ? ' (compound durations such as "1h30m" are not allowed)' : '';
     return { ok: false, message: `"${javaTrim(text)}": unknown duration unit "${unit}"${hint}; use one of ${all}` };
   }
-  return { ok: true, millis: Number(number) * found[1] };
+  // java.time.Duration holds at most 2^63-1 seconds.
+  if ((BigInt(number) * BigInt(Math.round(found[1] * 1e6))) / 1_000_000_000n > LONG_MAX) {
+    return { ok: false, message: `"${javaTrim(text)}" is too long for a duration` };
+  }
+  return { ok: true, millis: Number(number) * found[1], ...(unit === '' ? { bareNumber: true } : {}) };
 }
 
 /** Checks a memory size as `MemorySize.parseBytes` reads it: a whole number and an optional unit (none = bytes). */
@@ -75,13 +80,14 @@ export function checkMemorySize(text: string): ValueCheck {
   if (number === '') {
     return { ok: false, message: `"${javaTrim(text)}" is not a memory size: write a whole number and a unit, e.g. "64 mb" or "1 gb"` };
   }
-  if (unit === '') return { ok: true, bytes: Number(number), bareNumber: true };
-  const found = MEMORY_UNITS.find(([labels]) => labels.includes(unit));
+  const found = unit === '' ? MEMORY_UNITS[0] : MEMORY_UNITS.find(([labels]) => labels.includes(unit));
   if (!found) {
     const hint = /^[.,]\d/.test(unit) ? ' (fractions are not allowed: use a smaller unit)' : '';
     return { ok: false, message: `"${javaTrim(text)}": unknown memory unit "${unit}"${hint}; use one of ${MEMORY_LABELS.join(', ')}` };
   }
-  return { ok: true, bytes: Number(number) * found[1] };
+  // MemorySize counts bytes in a Java long.
+  if (BigInt(number) * BigInt(found[1]) > LONG_MAX) return { ok: false, message: `"${javaTrim(text)}" is too large for a memory size (more than 2^63-1 bytes)` };
+  return { ok: true, bytes: Number(number) * found[1], ...(unit === '' ? { bareNumber: true } : {}) };
 }
 
 /** Flink accepts only true or false, in any case (`yes`, `on`, `1` are rejected). */
@@ -111,10 +117,11 @@ export function checkInteger(text: string, type: 'Integer' | 'Long'): ValueCheck
   return { ok: true };
 }
 
-/** `Double.parseDouble`: decimal or scientific notation, NaN, Infinity (Java also allows a trailing d/f). */
+/** `Double.parseDouble`: decimal, scientific or hexadecimal notation, NaN, Infinity, an optional d/f suffix. */
 export function checkDouble(text: string): ValueCheck {
   const t = javaTrim(text);
   if (/^[-+]?(NaN|Infinity|((\d+\.?\d*|\.\d+)([eE][-+]?\d+)?)[fFdD]?)$/.test(t)) return { ok: true };
+  if (/^[-+]?0[xX]([0-9a-fA-F]+\.?[0-9a-fA-F]*|\.[0-9a-fA-F]+)[pP][-+]?\d+[fFdD]?$/.test(t)) return { ok: true };
   return { ok: false, message: `"${text}" is not a number` };
 }
 

@@ -49,11 +49,11 @@ function ourMap(file) {
   return map === null ? null : Object.fromEntries([...map].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
-const summary = { files: 0, agreeingMaps: 0, keysCompared: 0, verdicts: 0, verdictMismatches: 0, migrations: 0, migrationsEqual: 0, flinkScriptEqual: '' };
+const summary = { files: 0, agreeingMaps: 0, keysCompared: 0, verdicts: 0, verdictMismatches: 0, migrations: 0, migrationsEqual: 0, flinkScriptEqual: '', values: 0, valueMismatches: 0 };
 after(() => {
   process.stdout.write(`agreement: ${summary.agreeingMaps}/${summary.files} file loads equal, ${summary.keysCompared} keys compared; `
     + `${summary.verdicts} verdicts, ${summary.verdictMismatches} mismatches; migrations ${summary.migrationsEqual}/${summary.migrations} equal `
-    + `(Flink's own script: ${summary.flinkScriptEqual} equal)\n`);
+    + `(Flink's own script: ${summary.flinkScriptEqual} equal); ${summary.values} values, ${summary.valueMismatches} mismatches\n`);
 });
 
 describe('configuration maps agree with Flink GlobalConfiguration', () => {
@@ -114,6 +114,56 @@ describe('migration to config.yaml keeps the configuration Flink loaded', () => 
     }
     summary.flinkScriptEqual = `${equal}/${legacyFiles.length}`;
   });
+});
+
+/** Values per option type, from reference §3.5 and the usual mistakes. */
+const VALUE_CASES = {
+  Duration: ['10', '10 s', '10s', '10 S', '1 min', '1min', '1m', '1 h', '2 d', '3 days', '1 secs', '5 mins', '7 ms', '7 millis',
+    '3 µs', '3 ns', '1h30m', '1.5 s', 'PT1M', 'PT1.5S', 'P1D', '-1 s', '+1 s', ' 10 s ', '10 sec', '1 week', 'ten seconds', '', '99999999999999999999 d', '106751991167300 d', '106751991167301 d', '9223372036854775807 ns'],
+  MemorySize: ['64', '64 mb', '64mb', '64 MB', '64m', '1 g', '1 gb', '1 gib', '1.5 gb', '10 kibibytes', '2 tebibytes', '1 t', '-1 mb', 'mb', '64 bytes', '64 b', '1 pb', '8388607 tb', '8388608 tb', '99999999999999999999', ''],
+  Boolean: ['true', 'TRUE', 'True', 'false', 'yes', 'no', 'on', '1', '0', 'false ', ''],
+  Integer: ['1', '+1', '-1', '1.0', '2147483647', '2147483648', ' 1', '0x10', '1_000', ''],
+  Long: ['1', '-1', '9223372036854775807', '9223372036854775808', '1.5', '1L', ''],
+  Double: ['0.1', '1', '1e3', 'NaN', 'Infinity', '-Infinity', '1f', '1d', '.5', '5.', ' 0.5 ', '0x1p3', 'one', ''],
+  Float: ['0.1', '1', '1e3', '.5', '1f', 'half', ''],
+  Enum: null,
+};
+const VALUE_KEYS = {
+  Duration: ['execution.checkpointing.timeout', 'heartbeat.timeout'],
+  MemorySize: ['taskmanager.memory.process.size'],
+  Boolean: ['classloader.check-leaked-classloader'],
+  Integer: ['parallelism.default'],
+  Long: ['jobstore.cache-size'],
+  Double: ['kubernetes.jobmanager.cpu.limit-factor'],
+  Float: ['taskmanager.memory.managed.fraction'],
+  Enum: ['execution.checkpointing.externalized-checkpoint-retention', 'execution.batch-shuffle-mode'],
+};
+
+describe('value syntax agrees with Flink\'s own conversion', () => {
+  for (const [line] of LINES) {
+    test(`Flink ${line}`, () => {
+      const rows = [];
+      for (const [type, keys] of Object.entries(VALUE_KEYS)) {
+        for (const key of keys) {
+          const info = config.lookupOption(key, line);
+          const values = VALUE_CASES[type] ?? [...info.enumValues, ...info.enumValues.map((v) => v.toLowerCase()), 'retain-on-cancellation', 'none', ''];
+          for (const value of values) rows.push(`${key}\t${value}`);
+        }
+      }
+      const file = path.join(work, `values-${line}.txt`);
+      writeFileSync(file, `${rows.join('\n')}\n`);
+      const mismatches = [];
+      for (const row of runTool(line, ['values', file]).split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l))) {
+        const info = config.lookupOption(row.key, line);
+        if (row.ok === null || !info || !info.type) continue;
+        summary.values++;
+        const ours = config.checkValue(row.value, info.type, line, info.enumValues).ok;
+        if (ours !== row.ok) mismatches.push(`${row.key} = ${JSON.stringify(row.value)} (${info.type}): Flink ${row.ok ? 'accepts' : `rejects (${row.error})`}, extension ${ours ? 'accepts' : 'rejects'}`);
+      }
+      summary.valueMismatches += mismatches.length;
+      assert.deepEqual(mismatches, []);
+    });
+  }
 });
 
 describe('deprecated/unknown verdicts agree with each line\'s option lookup', () => {

@@ -28,6 +28,7 @@ import java.util.jar.JarFile;
  *   <li>{@code load <dir>...}: {@code GlobalConfiguration.loadConfiguration(dir).toMap()} for each conf dir, as JSON.
  *   <li>{@code flinkmigrate <legacyDir> <outDir>}: Flink's own flink-conf.yaml → config.yaml migration (1.19/1.20),
  *       then the reloaded map.
+ *   <li>{@code values <file>}: for each {@code key<TAB>value} line, whether Flink's own conversion accepts the value.
  *   <li>{@code lookup <keys-file>}: for each key (one a line), which option of this line answers to it and how
  *       (its own key, a deprecated key, a fallback key), using the options' own {@code key()} and
  *       {@code fallbackKeys()} and {@code Configuration.contains}.
@@ -56,6 +57,9 @@ public final class CatalogTool {
                 break;
             case "flinkmigrate":
                 out.println(flinkMigrate(args[1], args[2]));
+                break;
+            case "values":
+                values(Path.of(args[1]), out);
                 break;
             case "lookup":
                 lookup(Path.of(args[1]), out);
@@ -362,6 +366,46 @@ public final class CatalogTool {
             return sb.append('}').toString();
         }
         return load(outDir);
+    }
+
+    /**
+     * For each {@code key<TAB>value} line: set the value as a string and read the key's live option back with
+     * {@code Configuration.get}, which runs Flink's own conversion (durations, memory sizes, booleans, enums,
+     * numbers, lists). Prints whether Flink accepted it.
+     */
+    static void values(Path file, PrintStream out) throws Exception {
+        List<OptionRecord> records = discover();
+        Class<?> confClass = Class.forName("org.apache.flink.configuration.Configuration");
+        Class<?> optionClass = Class.forName("org.apache.flink.configuration.ConfigOption");
+        Method setString = confClass.getMethod("setString", String.class, String.class);
+        Method get = confClass.getMethod("get", optionClass);
+        for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+            int tab = line.indexOf('\t');
+            if (tab < 0) continue;
+            String key = line.substring(0, tab);
+            String value = line.substring(tab + 1);
+            OptionRecord option = null;
+            for (OptionRecord r : records) {
+                if (r.key.equals(key) && r.option != null && (option == null || (!r.fieldDeprecated && !r.classDeprecated))) option = r;
+            }
+            StringBuilder sb = new StringBuilder("{");
+            Json.field(sb, "key", key).append(',');
+            Json.field(sb, "value", value).append(',');
+            if (option == null) {
+                sb.append("\"ok\":null");
+            } else {
+                Object conf = confClass.getConstructor().newInstance();
+                setString.invoke(conf, key, value);
+                try {
+                    get.invoke(conf, option.option);
+                    sb.append("\"ok\":true");
+                } catch (java.lang.reflect.InvocationTargetException e) {
+                    sb.append("\"ok\":false,");
+                    Json.field(sb, "error", String.valueOf(e.getCause()));
+                }
+            }
+            out.println(sb.append('}'));
+        }
     }
 
     // ---------------------------------------------------------------------------------------------------------------
