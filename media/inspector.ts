@@ -1,11 +1,11 @@
-import type { FromWebview, InspectorModel, OperatorRow, ParseErrorView, SubtaskRow } from './protocol';
+import type { FromWebview, InspectorModel, OperatorRow, ParseErrorView, SubtaskRow, ToWebview } from './protocol';
 import { h, svg } from './dom';
 import { formatBytes } from './format';
 import { VirtualList } from './virtualList';
 
 type Post = (message: FromWebview) => void;
 type SortKey = 'operator' | 'parallelism' | 'maxParallelism' | 'stateSize' | 'inlineSize' | 'exclusiveSize' | 'sharedSize' | 'subtaskStates';
-type Row = { kind: 'operator'; operator: OperatorRow } | { kind: 'subtask'; operator: OperatorRow; subtask: SubtaskRow };
+type Row = { kind: 'operator'; operator: OperatorRow } | { kind: 'subtask'; operator: OperatorRow; subtask: SubtaskRow } | { kind: 'loading'; operator: OperatorRow };
 
 const COLUMNS: readonly { key: SortKey; label: string; numeric: boolean }[] = [
   { key: 'operator', label: 'Operator', numeric: false },
@@ -44,6 +44,8 @@ export function renderParseError(root: HTMLElement, error: ParseErrorView): void
 
 export function renderInspector(root: HTMLElement, model: InspectorModel, post: Post): void {
   const expanded = new Set<string>();
+  // Subtask rows are asked for when an operator is first expanded: a large snapshot has hundreds of thousands.
+  const subtasks = new Map<string, readonly SubtaskRow[] | 'loading'>();
   let sortKey: SortKey = 'stateSize';
   let descending = true;
   let filter = '';
@@ -99,12 +101,22 @@ export function renderInspector(root: HTMLElement, model: InspectorModel, post: 
   }
 
   function toggle(operator: OperatorRow): void {
-    if (expanded.has(operator.operatorId)) expanded.delete(operator.operatorId);
-    else expanded.add(operator.operatorId);
+    if (expanded.has(operator.operatorId)) {
+      expanded.delete(operator.operatorId);
+    } else {
+      expanded.add(operator.operatorId);
+      if (!subtasks.has(operator.operatorId)) {
+        subtasks.set(operator.operatorId, 'loading');
+        post({ type: 'loadSubtasks', operatorId: operator.operatorId });
+      }
+    }
     refresh(true);
   }
 
   function renderRow(row: Row, selected: boolean): HTMLElement {
+    if (row.kind === 'loading') {
+      return h('div', { class: `row loading ${selected ? 'selected' : ''}`, attrs: { role: 'row' } }, h('span', { class: 'cell' }, 'Loading subtasks…'));
+    }
     if (row.kind === 'subtask') {
       const { subtask } = row;
       return h('div', { class: `row subtask ${selected ? 'selected' : ''}`, attrs: { role: 'row' } },
@@ -151,10 +163,16 @@ export function renderInspector(root: HTMLElement, model: InspectorModel, post: 
     const rows: Row[] = [];
     for (const operator of visibleOperators()) {
       rows.push({ kind: 'operator', operator });
-      if (expanded.has(operator.operatorId)) for (const subtask of operator.subtasks) rows.push({ kind: 'subtask', operator, subtask });
+      if (!expanded.has(operator.operatorId)) continue;
+      const loaded = subtasks.get(operator.operatorId);
+      if (loaded === 'loading' || loaded === undefined) rows.push({ kind: 'loading', operator });
+      else for (const subtask of loaded) rows.push({ kind: 'subtask', operator, subtask });
     }
     list.setItems(rows, keepSelection);
+    noMatch.hidden = rows.length > 0;
   }
+
+  const noMatch = h('p', { class: 'hint', attrs: { role: 'status' } }, 'No operator matches the filter.');
 
   const uidInput = h('input', { attrs: { type: 'text', placeholder: 'my-operator-uid', 'aria-label': 'Operator uid' } });
   const uidResult = h('output', { class: 'uid-result', attrs: { 'aria-live': 'polite' } });
@@ -164,9 +182,14 @@ export function renderInspector(root: HTMLElement, model: InspectorModel, post: 
     uidResult,
   );
 
-  window.addEventListener('message', (event: MessageEvent) => {
-    const message = event.data as { type?: string; uid?: string; operatorId?: string };
-    if (message.type !== 'uidResult' || !message.operatorId) return;
+  window.addEventListener('message', (event: MessageEvent<ToWebview>) => {
+    const message = event.data;
+    if (message.type === 'subtasks') {
+      subtasks.set(message.operatorId, message.rows);
+      refresh(true);
+      return;
+    }
+    if (message.type !== 'uidResult') return;
     const match = model.operators.find((operator) => operator.operatorId === message.operatorId);
     uidResult.textContent = `${message.uid} → ${message.operatorId}: ${match ? `present (${formatBytes(match.stateSize)})` : 'not in this snapshot'}`;
     if (match) {
@@ -186,6 +209,7 @@ export function renderInspector(root: HTMLElement, model: InspectorModel, post: 
       h('h2', {}, 'Operators'),
       filterBox,
       h('div', { class: 'table' }, headerRow, list.element),
+      noMatch,
       h('p', { class: 'hint' }, 'Arrow keys move, Enter expands an operator into its subtasks, headers sort.'),
     ),
     h('section', {}, h('h2', {}, 'Operator id from uid'), uidForm),

@@ -30,7 +30,8 @@ window.addEventListener('message', (event: MessageEvent<ToWebview>) => {
       renderCleanup(root, message.model, post);
       break;
     case 'uidResult':
-      // The inspector listens for its own uid answers.
+    case 'subtasks':
+      // Answers to the inspector's own requests: it listens for them itself.
       return;
   }
   document.body.dataset.state = message.type;

@@ -29,7 +29,6 @@ export interface OperatorRow {
   readonly subtaskStates: number;
   readonly finishedSubtasks: number;
   readonly handleTypes: Readonly<Record<string, number>>;
-  readonly subtasks: readonly SubtaskRow[];
 }
 
 export interface FileRow {
@@ -118,13 +117,15 @@ export type ToWebview =
   | { readonly type: 'diff'; readonly model: DiffModel }
   | { readonly type: 'history'; readonly model: HistoryModel }
   | { readonly type: 'cleanup'; readonly model: CleanupModel }
-  | { readonly type: 'uidResult'; readonly uid: string; readonly operatorId: string };
+  | { readonly type: 'uidResult'; readonly uid: string; readonly operatorId: string }
+  | { readonly type: 'subtasks'; readonly operatorId: string; readonly rows: readonly SubtaskRow[] };
 
 /** Webview → host. */
 export type FromWebview =
   | { readonly type: 'ready' }
   | { readonly type: 'openFile'; readonly uri: string }
   | { readonly type: 'computeUid'; readonly uid: string }
+  | { readonly type: 'loadSubtasks'; readonly operatorId: string }
   | { readonly type: 'copy'; readonly text: string }
   | { readonly type: 'confirmCleanup' };
 
@@ -140,6 +141,8 @@ export function isFromWebview(value: unknown): value is FromWebview {
       return typeof message.uri === 'string';
     case 'computeUid':
       return typeof message.uid === 'string' && message.uid.length <= 4096;
+    case 'loadSubtasks':
+      return typeof message.operatorId === 'string' && /^[0-9a-f]{32}$/.test(message.operatorId);
     case 'copy':
       return typeof message.text === 'string';
     default:

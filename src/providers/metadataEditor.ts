@@ -1,12 +1,19 @@
 import * as vscode from 'vscode';
-import { MetadataError, operatorIdFromUid, parseMetadata, summarize } from '../core/metadata';
+import { CheckpointMetadata, MetadataError, operatorIdFromUid, parseMetadata, summarize } from '../core/metadata';
 import { FromWebview, ToWebview } from '../../media/protocol';
-import { buildInspectorModel } from '../views/inspectorModel';
+import { buildInspectorModel, subtaskRows } from '../views/inspectorModel';
 import { WebviewChannel, webviewHtml, webviewOptions } from '../views/webview';
 import { Services } from '../services';
 import { checkFiles, locateSnapshot } from './snapshotLocation';
 
 export const INSPECTOR_VIEW_TYPE = 'flinkCheckpoints.metadataInspector';
+
+/** What one open inspector keeps: the view to (re)post, how to open referenced files, and the parsed metadata. */
+interface LoadedSnapshot {
+  readonly view: ToWebview;
+  resolve(file: string): vscode.Uri | undefined;
+  readonly metadata?: CheckpointMetadata;
+}
 
 /**
  * The read-only editor for every file named `_metadata`: parses it once per open and shows the inspector webview.
@@ -28,7 +35,7 @@ export class MetadataEditorProvider implements vscode.CustomReadonlyEditorProvid
     panel.onDidDispose(() => channel.dispose());
   }
 
-  private async load(uri: vscode.Uri): Promise<{ view: ToWebview; resolve: (file: string) => vscode.Uri | undefined }> {
+  private async load(uri: vscode.Uri): Promise<LoadedSnapshot> {
     const source = uri.scheme === 'file' ? uri.fsPath : uri.toString();
     const location = await locateSnapshot(this.services.stores, uri);
     return vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: vscode.l10n.t('Reading {0}', source) }, async () => {
@@ -37,9 +44,9 @@ export class MetadataEditorProvider implements vscode.CustomReadonlyEditorProvid
         const metadata = parseMetadata(bytes, { pointer: location.pointer });
         const summary = summarize(metadata, { pointer: location.pointer });
         const status = await checkFiles(location, summary.referencedFiles);
-        const model = buildInspectorModel(source, metadata, summary, status);
+        const model = buildInspectorModel(source, summary, status);
         this.services.log.info(`Inspected ${source}: ${summary.operators.length} operators, ${summary.referencedFiles.length} files`);
-        return { view: { type: 'inspector', model }, resolve: location.resolve };
+        return { view: { type: 'inspector', model }, resolve: location.resolve, metadata };
       } catch (error) {
         if (!(error instanceof MetadataError)) throw error;
         this.services.log.warn(`${source}: ${error.message}`);
@@ -48,7 +55,7 @@ export class MetadataEditorProvider implements vscode.CustomReadonlyEditorProvid
     });
   }
 
-  private async onMessage(message: FromWebview, state: ReturnType<MetadataEditorProvider['load']>, channel: WebviewChannel): Promise<void> {
+  private async onMessage(message: FromWebview, state: Promise<LoadedSnapshot>, channel: WebviewChannel): Promise<void> {
     switch (message.type) {
       case 'ready':
         channel.post((await state).view);
@@ -60,6 +67,12 @@ export class MetadataEditorProvider implements vscode.CustomReadonlyEditorProvid
           return;
         }
         await vscode.commands.executeCommand('vscode.open', target);
+        return;
+      }
+      case 'loadSubtasks': {
+        const { metadata } = await state;
+        const operator = metadata?.operators.find((o) => o.operatorId === message.operatorId);
+        if (metadata && operator) channel.post({ type: 'subtasks', operatorId: operator.operatorId, rows: subtaskRows(metadata, operator) });
         return;
       }
       case 'computeUid':

@@ -19,10 +19,11 @@ export function flinkLinesOf(metadataVersion: number): string {
 export const MAX_LISTED_FILES = 5000;
 
 /**
- * The subtask rows of one operator. Sizes come from the summary of a one-subtask copy of the operator, so they follow
- * exactly the rules of Flink's `getStateSize()` that the summary implements.
+ * The subtask rows of one operator, computed when the inspector expands it (a large snapshot has hundreds of thousands).
+ * Sizes come from the summary of a one-subtask copy of the operator, so they follow exactly the rules of Flink's
+ * `getStateSize()` that the summary implements.
  */
-function subtaskRows(metadata: CheckpointMetadata, operator: OperatorState): SubtaskRow[] {
+export function subtaskRows(metadata: CheckpointMetadata, operator: OperatorState): SubtaskRow[] {
   return operator.subtasks.map((subtask) => {
     if (subtask.finished) return { index: subtask.subtaskIndex, finished: true, stateSize: 0, handles: [] };
     const single = summarize({ ...metadata, masterStates: [], operators: [{ ...operator, coordinatorState: null, subtasks: [subtask] }] });
@@ -40,11 +41,10 @@ export interface FileStatus {
 /** Everything the inspector webview shows about one `_metadata`; `status` has an entry per listed referenced file. */
 export function buildInspectorModel(
   source: string,
-  metadata: CheckpointMetadata,
   summary: MetadataSummary,
   status: ReadonlyMap<string, FileStatus>,
 ): InspectorModel {
-  const operators: OperatorRow[] = summary.operators.map((operator, i) => ({
+  const operators: OperatorRow[] = summary.operators.map((operator) => ({
     operatorId: operator.operatorId,
     uid: operator.uid,
     name: operator.name,
@@ -59,7 +59,6 @@ export function buildInspectorModel(
     subtaskStates: operator.subtaskStates,
     finishedSubtasks: operator.finishedSubtasks,
     handleTypes: operator.handleTypes,
-    subtasks: subtaskRows(metadata, metadata.operators[i]),
   }));
   const files: FileRow[] = summary.referencedFiles.slice(0, MAX_LISTED_FILES).map((uri) => ({
     uri,
