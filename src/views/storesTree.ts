@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { DirectoryLayout, SnapshotInfo, SnapshotRef, inspectSnapshots, scanDirectory } from '../core/layout';
+import { DirectoryLayout, SNAPSHOT_PAGE_SIZE, SnapshotInfo, SnapshotRef, inspectSnapshots, scanDirectory } from '../core/layout';
 import { CheckpointStore, StoreEntry } from '../core/stores/types';
 import { joinStorePath } from '../core/stores/paths';
 import { StoreConfig } from '../commands/storeSettings';
@@ -156,7 +156,7 @@ export class StoresTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
     try {
       const { store } = await this.registry.get(node.storeId);
       if (page) {
-        const next = page.refs.slice(page.inspected.length, page.inspected.length + this.pageSize());
+        const next = page.refs.slice(page.inspected.length, page.inspected.length + this.snapshotPageSize());
         page.inspected.push(...(await this.withProgress(() => inspectSnapshots(store, next))));
       } else if (listing) {
         await this.withProgress(() => this.pull(listing));
@@ -193,6 +193,11 @@ export class StoresTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
     return vscode.workspace.getConfiguration('flinkCheckpoints').get<number>('tree.pageSize', 500);
   }
 
+  /** Snapshots shown per page: each one costs a `_metadata` read, which on a remote store is a round trip. */
+  private snapshotPageSize(): number {
+    return Math.min(this.pageSize(), SNAPSHOT_PAGE_SIZE);
+  }
+
   private withProgress<T>(task: () => Promise<T>): Promise<T> {
     return Promise.resolve(vscode.window.withProgress({ location: { viewId: 'flinkCheckpoints.stores' } }, task));
   }
@@ -208,7 +213,7 @@ export class StoresTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
     if (!page) {
       const layout = await scanDirectory(store, node.path);
       const refs = [...layout.checkpoints, ...layout.savepoints];
-      page = { layout, refs, inspected: await inspectSnapshots(store, refs.slice(0, this.pageSize())) };
+      page = { layout, refs, inspected: await inspectSnapshots(store, refs.slice(0, this.snapshotPageSize())) };
       this.snapshotPages.set(key, page);
     }
     const { layout } = page;

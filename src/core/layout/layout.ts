@@ -225,6 +225,11 @@ export async function findLatestCompleteCheckpoint(
 }
 
 /**
+ * How many snapshots a browsing UI inspects per page: each costs one `_metadata` read, a round trip on remote stores.
+ */
+export const SNAPSHOT_PAGE_SIZE = 100;
+
+/**
  * Inspects many snapshots with bounded concurrency (default 8; an FTP store's pool bounds it further), keeping the
  * input order. Failures of the store
  * reject the whole call, per-snapshot problems come back as `broken`.
