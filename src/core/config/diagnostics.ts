@@ -239,7 +239,7 @@ function checkEntryValue(doc: ConfigDocument, entry: ConfigEntry, info: OptionIn
   if (!info.type) return;
   const value = entry.value;
   const range = entry.valueRange;
-  const result = entry.kind === 'list' && info.type.startsWith('List<') ? { ok: true as const } : checkValue(value, info.type, line, info.enumValues);
+  const result = checkValue(value, info.type, line, info.enumValues, doc.format);
   if (!result.ok) {
     out.push({
       range, severity: 'error', code: 'invalid-value', key: entry.key,

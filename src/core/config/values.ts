@@ -1,3 +1,4 @@
+import { parseDocument } from 'yaml';
 import { compareLines, FlinkLine } from './versions';
 
 /** Duration unit labels of Flink's `TimeUtils` (matched after trimming and lower-casing), with their length in ms. */
@@ -126,20 +127,114 @@ export function checkDouble(text: string): ValueCheck {
 }
 
 /**
- * Checks a value against an option type as the catalog names it (`Duration`, `MemorySize`, `Boolean`, `Integer`,
- * `Long`, `Double`, `Float`, `Enum`, `String`, `Map`, `List<...>`). Lists are checked element by element when
- * written in the legacy `a;b;c` form.
+ * Flink's `StructuredOptionsSplitter.splitEscaped`: splits at `delimiter` outside '...' and "..." (a doubled quote
+ * escapes itself), trims unquoted parts; null where Flink throws (unclosed quote, text after a closing quote).
  */
-export function checkValue(text: string, type: string, line: FlinkLine, enumValues?: readonly string[] | null): ValueCheck {
+export function splitEscaped(text: string, delimiter: string): string[] | null {
+  type Token = { kind: 'quoted' | 'plain' | 'delimiter'; text: string };
+  const tokens: Token[] = [];
+  let i = 0;
+  while (i < text.length) {
+    const c = text[i];
+    if (c === "'" || c === '"') {
+      let out = '';
+      let j = i + 1;
+      let closed = false;
+      for (; j < text.length; j++) {
+        if (text[j] === c) {
+          if (text[j + 1] === c) {
+            out += c;
+            j++;
+          } else {
+            closed = true;
+            break;
+          }
+        } else out += text[j];
+      }
+      if (!closed) return null;
+      tokens.push({ kind: 'quoted', text: out });
+      i = j + 1;
+    } else if (c === delimiter) {
+      tokens.push({ kind: 'delimiter', text: c });
+      i++;
+    } else if (/\s/.test(c)) {
+      i++;
+    } else {
+      let j = i;
+      while (j < text.length && text[j] !== delimiter) j++;
+      tokens.push({ kind: 'plain', text: javaTrim(text.slice(i, j)) });
+      i = j;
+    }
+  }
+  const out: string[] = [];
+  for (let t = 0; t < tokens.length; t++) {
+    const token = tokens[t];
+    if (token.kind === 'quoted') {
+      if (t + 1 < tokens.length && tokens[t + 1].kind !== 'delimiter') return null;
+      out.push(token.text);
+    } else if (token.kind === 'plain') out.push(token.text);
+    else if (t + 1 < tokens.length && tokens[t + 1].kind === 'delimiter') out.push('');
+  }
+  return out;
+}
+
+/** The Java string of a YAML scalar loaded with the core schema. */
+function yamlScalarText(v: unknown): string {
+  return v === null ? 'null' : typeof v === 'number' ? String(v) : String(v);
+}
+
+function parseFlowYaml(text: string): unknown {
+  const doc = parseDocument(text, { version: '1.2', schema: 'core', intAsBigInt: true, uniqueKeys: true });
+  if (doc.errors.length) return undefined;
+  return doc.toJS();
+}
+
+function legacyMap(text: string): ValueCheck {
+  const items = splitEscaped(text, ',');
+  if (!items) return { ok: false, message: `"${text}" is not a map: check the quoting` };
+  for (const item of items) {
+    const pair = splitEscaped(item, ':');
+    if (!pair || pair.length !== 2) return { ok: false, message: `"${item}" is not a key:value pair (write k1:v1,k2:v2; quote keys or values containing ':' or ',')` };
+  }
+  return { ok: true };
+}
+
+/**
+ * Checks a value against an option type as the catalog names it (`Duration`, `MemorySize`, `Boolean`, `Integer`,
+ * `Long`, `Double`, `Float`, `Enum`, `String`, `Map`, `List<...>`). Lists and maps follow Flink's rules: in a
+ * standard-YAML configuration (config.yaml, and every configuration from 2.0 on) a flow-YAML list or map is tried
+ * first; otherwise, or when that fails, the legacy `a;b;c` and `k1:v1,k2:v2` forms with '…' quoting.
+ */
+export function checkValue(text: string, type: string, line: FlinkLine, enumValues?: readonly string[] | null, format: 'legacy' | 'yaml' = 'yaml'): ValueCheck {
+  const standard = format === 'yaml' || compareLines(line, '2.0') >= 0;
   const list = /^List<(.+)>$/.exec(type);
   if (list) {
-    const items = /^\[.*\]$/s.test(text.trim()) ? null : text.split(';');
-    if (!items) return { ok: true };
+    if (standard) {
+      const parsed = parseFlowYaml(text);
+      if (Array.isArray(parsed) && (list[1] !== 'Map' || parsed.every((e) => e !== null && typeof e === 'object' && !Array.isArray(e)))) {
+        if (list[1] === 'Map') return { ok: true };
+        for (const item of parsed) {
+          if (item === null) return { ok: false, message: 'a list element is null' };
+          const r = typeof item === 'object' ? { ok: list[1] === 'String' } as ValueCheck : checkValue(yamlScalarText(item), list[1], line, enumValues, format);
+          if (!r.ok) return r.ok === false && 'message' in r ? r : { ok: false, message: `"${text}" has an element that is not a ${list[1]}` };
+        }
+        return { ok: true };
+      }
+    }
+    const items = splitEscaped(text, ';');
+    if (!items) return { ok: false, message: `"${text}" is not a list: check the quoting (a;b;c, quote elements containing ';')` };
     for (const item of items) {
-      const r = checkValue(item, list[1], line, enumValues);
+      const r = list[1] === 'Map' ? legacyMap(item) : checkValue(item, list[1], line, enumValues, format);
       if (!r.ok) return r;
     }
     return { ok: true };
+  }
+  if (type === 'Map') {
+    if (standard) {
+      const parsed = parseFlowYaml(text);
+      if (parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)) return { ok: true };
+    }
+    return legacyMap(text);
   }
   switch (type) {
     case 'Duration': return checkDuration(text, line);

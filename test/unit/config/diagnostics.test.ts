@@ -91,6 +91,13 @@ describe('values', () => {
     });
   }
 
+  test('lists and maps: Flink\'s quoting rules, YAML lists checked element by element', () => {
+    only(check("pipeline.jars: 'a.jar;b.jar\n", '1.18'), 'invalid-value');
+    only(check('metrics.job.status.enable: [STATE, BOGUS]\n', '2.0', 'yaml'), 'invalid-value');
+    only(check('kubernetes.jobmanager.annotations: a:b:c\n', '1.18'), 'invalid-value');
+    assert.deepEqual(check('metrics.job.status.enable:\n  - state\n  - total_time\nkubernetes.jobmanager.annotations: {a: b}\n', '2.0', 'yaml').filter((d) => d.code === 'invalid-value'), []);
+  });
+
   test('ISO-8601 durations are accepted from 2.1', () => {
     assert.deepEqual(check('execution.checkpointing.interval: PT1M\n', '2.1', 'yaml').filter((d) => d.code === 'invalid-value'), []);
   });
