@@ -10,7 +10,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { openStore } from '../../src/core/stores';
+import { inspectSnapshots, scanDirectory } from '../../src/core/layout';
+import { CheckpointStore, openStore } from '../../src/core/stores';
 import { measureListing } from '../../test/servers/measure';
 import { serverPrerequisites, startMiniHdfs, startPyFtpd } from '../../test/servers/servers';
 
@@ -92,6 +93,56 @@ async function compare(transport: string, entries: number, bare: () => Promise<n
   return row;
 }
 
+interface ExpandRow {
+  transport: string;
+  scanMs: number;
+  inspectFirst100Ms: number;
+}
+
+/** Expanding a job with 1,000 checkpoints as the tree does: list and sort the job, then classify the first page. */
+async function expandJob(transport: string, open: () => CheckpointStore): Promise<ExpandRow> {
+  const scans: number[] = [];
+  const inspections: number[] = [];
+  for (let i = 0; i < RUNS + 1; i++) {
+    const store = open();
+    try {
+      const start = performance.now();
+      const layout = await scanDirectory(store, '/job');
+      const scanned = performance.now();
+      const infos = await inspectSnapshots(store, layout.checkpoints.slice(0, 100));
+      if (layout.checkpoints.length !== 1000 || infos.some((info) => info.status !== 'complete')) {
+        throw new Error(`${transport}: expected 1000 complete checkpoints`);
+      }
+      if (i > 0) {
+        scans.push(scanned - start);
+        inspections.push(performance.now() - scanned);
+      }
+    } finally {
+      await store.close();
+    }
+  }
+  const row = { transport, scanMs: median(scans), inspectFirst100Ms: median(inspections) };
+  console.error(JSON.stringify(row));
+  return row;
+}
+
+/** A job directory with 1,000 chk-N holding a real `_metadata` (from test/fixtures/flink), or undefined without one. */
+function makeJob(root: string): boolean {
+  const fixtures = path.resolve(__dirname, '..', '..', '..', 'test', 'fixtures', 'flink');
+  const version = fs.existsSync(fixtures) ? fs.readdirSync(fixtures).filter((v) => /^\d/.test(v)).sort().pop() : undefined;
+  if (!version) return false;
+  const scenario = path.join(fixtures, version, 'hashmap');
+  const job = fs.readdirSync(scenario).find((name) => /^[0-9a-f]{32}$/.test(name));
+  const chk = job && fs.readdirSync(path.join(scenario, job)).find((name) => name.startsWith('chk-'));
+  if (!chk) return false;
+  const metadata = fs.readFileSync(path.join(scenario, job, chk, '_metadata'));
+  for (let i = 1; i <= 1000; i++) {
+    fs.mkdirSync(path.join(root, 'job', `chk-${i}`), { recursive: true });
+    fs.writeFileSync(path.join(root, 'job', `chk-${i}`, '_metadata'), metadata);
+  }
+  return true;
+}
+
 function makeDir(root: string, name: string, entries: number): string {
   const dir = path.join(root, name);
   fs.mkdirSync(dir);
@@ -102,8 +153,11 @@ function makeDir(root: string, name: string, entries: number): string {
 async function main(): Promise<void> {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'fc-bench-listing-'));
   const rows: Row[] = [];
+  const expandRows: ExpandRow[] = [];
   try {
     for (const n of SIZES) makeDir(root, `d${n}`, n);
+    const haveJob = makeJob(root);
+    if (haveJob) expandRows.push(await expandJob('local', () => openStore(root)));
 
     for (const n of SIZES) {
       const dir = path.join(root, `d${n}`);
@@ -120,6 +174,7 @@ async function main(): Promise<void> {
     if (!serverPrerequisites('pyftpdlib')) {
       const server = await startPyFtpd(root, [{ name: 'flink', password: 'secret' }]);
       try {
+        if (haveJob) expandRows.push(await expandJob('ftp (pyftpdlib)', () => openStore(`ftp://flink:secret@127.0.0.1:${server.port}/`)));
         for (const n of SIZES) {
           rows.push(await compare('ftp (pyftpdlib)', n,
             async () => {
@@ -179,8 +234,12 @@ async function main(): Promise<void> {
   ].join('\n');
   const results = path.resolve(__dirname, '..', '..', '..', 'bench', 'results');
   fs.mkdirSync(results, { recursive: true });
-  fs.writeFileSync(path.join(results, 'listing.json'), `${JSON.stringify({ runs: RUNS, cpus: os.cpus().length, loadavg: os.loadavg(), rows }, null, 2)}\n`);
+  fs.writeFileSync(path.join(results, 'listing.json'), `${JSON.stringify({ runs: RUNS, cpus: os.cpus().length, loadavg: os.loadavg(), rows, expandRows }, null, 2)}\n`);
   console.log(table);
+  if (expandRows.length > 0) {
+    console.log(['', '| expanding a job with 1,000 checkpoints | list + sort (ms) | classify first 100 (ms) |', '|---|---:|---:|',
+      ...expandRows.map((r) => `| ${r.transport} | ${r.scanMs.toFixed(0)} | ${r.inspectFirst100Ms.toFixed(0)} |`)].join('\n'));
+  }
 }
 
 main().catch((error: unknown) => {

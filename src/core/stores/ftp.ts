@@ -3,12 +3,13 @@ import { parseList } from 'basic-ftp/dist/parseList';
 import { parseLine as parseMlsxLine } from 'basic-ftp/dist/parseListMLSD';
 import * as nodePath from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
-import { BaseStore, DEFAULT_PAGE_SIZE, tempSibling } from './base';
+import { BaseStore, DEFAULT_PAGE_SIZE, DEFAULT_READ_ALL_MAX_BYTES, concatChunks, tempSibling } from './base';
 import type { Deadline } from './deadline';
 import { StoreError, StoreErrorCode, isStoreError as isStoreErrorCode } from './errors';
 import { baseName, joinStorePath, parentStorePath } from './paths';
 import type {
-  CallOptions, DeleteOptions, EntryKind, ListOptions, ReadOptions, RenameOptions, StoreEntry, StoreOptions, WriteOptions,
+  CallOptions, DeleteOptions, EntryKind, ListOptions, ReadAllOptions, ReadOptions, RenameOptions, StoreEntry, StoreOptions,
+  WriteOptions,
 } from './types';
 import type { StoreUri } from './uri';
 
@@ -427,34 +428,72 @@ export class FtpStore extends BaseStore {
     if (remaining <= 0) return;
     const deadline = this.deadline(options, p, 'reading');
     let pooled: Pooled | undefined;
-    let broken = false;
-    let finished = false;
+    let delivered = 0;
     const onAbort = (): void => pooled?.client.close();
+    deadline.signal.addEventListener('abort', onAbort, { once: true });
     try {
-      pooled = await this.pool.acquire(deadline);
-      deadline.signal.addEventListener('abort', onAbort, { once: true });
-      const sink = new PassThrough();
-      const download = pooled.client.downloadTo(sink, this.server(p), offset);
-      download.catch(() => undefined);
-      for await (const chunk of sink as AsyncIterable<Buffer>) {
-        deadline.touch();
-        const part = chunk.byteLength > remaining ? chunk.subarray(0, remaining) : chunk;
-        remaining -= part.byteLength;
-        yield new Uint8Array(part.buffer, part.byteOffset, part.byteLength);
-        if (remaining <= 0) break;
+      for (let attempt = 0; ; attempt++) {
+        pooled = await this.pool.acquire(deadline);
+        let finished = false;
+        try {
+          const sink = new PassThrough();
+          const download = pooled.client.downloadTo(sink, this.server(p), offset);
+          download.catch(() => undefined);
+          for await (const chunk of sink as AsyncIterable<Buffer>) {
+            deadline.touch();
+            delivered += chunk.byteLength;
+            const part = chunk.byteLength > remaining ? chunk.subarray(0, remaining) : chunk;
+            remaining -= part.byteLength;
+            yield new Uint8Array(part.buffer, part.byteOffset, part.byteLength);
+            if (remaining <= 0) break;
+          }
+          if (remaining > 0) await download;
+          finished = remaining > 0;
+          return;
+        } catch (error) {
+          if (deadline.aborted) throw deadline.reason!;
+          // A reused connection the server dropped while idle: once more on a new one, if nothing was delivered.
+          if (!pooled.fresh && attempt === 0 && delivered === 0 && isConnectionLoss(error)) continue;
+          if (delivered === 0 && isConnectionLoss(error)) throw await this.explainReadFailure(p, error, deadline);
+          throw this.mapError(error, p, 'reading');
+        } finally {
+          // A transfer stopped early (range end, consumer break, error) leaves the data connection open: drop it.
+          this.pool.release(pooled.client, !finished);
+        }
       }
-      if (remaining > 0) await download;
-      finished = remaining > 0;
-    } catch (error) {
-      broken = true;
-      if (deadline.aborted) throw deadline.reason!;
-      throw this.mapError(error, p, 'reading');
     } finally {
       deadline.signal.removeEventListener('abort', onAbort);
-      // A transfer stopped early (range end, consumer break) leaves the data connection open: drop the client.
-      if (pooled) this.pool.release(pooled.client, broken || !finished);
       deadline.dispose();
     }
+  }
+
+
+  /**
+   * Over TLS some servers (ProFTPD) reset the data connection of a refused RETR before the 550 arrives, which looks
+   * like a lost connection; stat names the real problem (missing, forbidden, a directory).
+   */
+  private async explainReadFailure(p: string, error: unknown, deadline: Deadline): Promise<StoreError> {
+    try {
+      const entry = await this.stat(p, { signal: deadline.signal, timeoutMs: deadline.timeoutMs });
+      if (entry.kind === 'directory') return this.error('is-a-directory', p, 'is a directory');
+    } catch (statError) {
+      if (statError instanceof StoreError && (statError.code === 'not-found' || statError.code === 'permission-denied')) return statError;
+    }
+    return this.mapError(error, p, 'reading');
+  }
+
+  /** RETR without an MLST first (one round trip per file, which matters when a tree classifies 100 checkpoints). */
+  override async readAll(path: string, options: ReadAllOptions = {}): Promise<Uint8Array> {
+    const p = this.norm(path);
+    const max = options.maxBytes ?? DEFAULT_READ_ALL_MAX_BYTES;
+    const chunks: Uint8Array[] = [];
+    let total = 0;
+    for await (const chunk of this.read(p, options)) {
+      total += chunk.byteLength;
+      if (total > max) throw this.error('too-large', p, `more than the limit of ${max} bytes`);
+      chunks.push(chunk);
+    }
+    return concatChunks(chunks, total);
   }
 
   async write(path: string, data: Uint8Array, options: WriteOptions = {}): Promise<void> {

@@ -180,6 +180,13 @@ describe('FtpStore: a server stopped mid-listing', { skip: pyftpdSkip }, () => {
       let n = 0;
       for await (const page of store.list('/shared')) n += page.length;
       assert.equal(n, 5000);
+
+      // The pool now holds an idle connection; a restart drops it under the store's feet.
+      await server.stop();
+      server = await startPyFtpd(tree, [{ name: 'flink', password: 'secret' }], { port });
+      fs.writeFileSync(path.join(tree, 'flink-conf.yaml'), 'state.backend.type: rocksdb\n');
+      assert.equal(new TextDecoder().decode(await store.readAll('/flink-conf.yaml')), 'state.backend.type: rocksdb\n');
+      assert.equal((await store.stat('/shared')).kind, 'directory');
     } finally {
       await store.close();
     }
