@@ -133,16 +133,22 @@ function lastLineBefore(line: FlinkLine): FlinkLine {
 
 /** Every key a line reads: current keys, and (with `includeAliases`) deprecated and fallback keys too. */
 export function keysFor(line: FlinkLine, includeAliases = false): string[] {
-  const out: string[] = [];
   const target = catalogLine(line);
+  const cacheKey = `${target}|${includeAliases}`;
+  const cached = keysCache.get(cacheKey);
+  if (cached) return [...cached];
+  const out: string[] = [];
   for (const [key, , , , , segments] of data.options) {
     let seg: Segment | undefined;
     for (const s of segments) if (compareLines(s[0], target) <= 0) seg = s;
     if (!seg || seg[1] === 'x') continue;
     if (seg[1] === 'c' || (includeAliases && seg[1] !== 'x')) out.push(key);
   }
-  return out;
+  keysCache.set(cacheKey, out);
+  return [...out];
 }
+
+const keysCache = new Map<string, string[]>();
 
 /** The Flink artifact that defines the option (`flink-core`, `flink-kubernetes`, ...), or undefined. */
 export function optionModule(key: string): string | undefined {
