@@ -84,6 +84,8 @@ const DESCRIPTIONS: Record<string, string> = {
   'job-result-store.delete-on-commit': 'Delete a job\'s result entry once its clean-up has finished.',
   'kubernetes.cluster-id': 'Name of the Flink cluster on Kubernetes; also names its HA ConfigMaps.',
   'kubernetes.jobmanager.replicas': 'JobManager pods; more than 1 needs Kubernetes HA (standby JobManagers).',
+  'pipeline.max-parallelism': 'Upper bound for rescaling: the number of key groups keyed state is split into. A restore fails when it differs from the snapshot\'s, and when unset it follows the first run\'s parallelism, so set it before the first production run.',
+  'pipeline.auto-generate-uids': 'When false, every operator needs an explicit uid, so its state still maps to it after the job graph changes.',
   // Restarts
   'restart-strategy.type': 'How failed jobs restart: none, fixed-delay, failure-rate or exponential-delay.',
 };
