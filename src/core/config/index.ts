@@ -1,6 +1,6 @@
 /**
  * Flink configuration files without VS Code: parsing (flink-conf.yaml with Flink's legacy line rules, config.yaml as
- * Flink's standard YAML), the option catalog of Flink 1.15–2.2, diagnostics with fixes, completion and hover data,
+ * Flink's standard YAML), the option catalog of Flink 1.15–2.3, diagnostics with fixes, completion and hover data,
  * migration to config.yaml and version-correct snippets. Positions are 0-based lines and UTF-16 characters; fixes are
  * text edits, so the editor providers only translate types.
  */

@@ -2,7 +2,7 @@
 // GlobalConfiguration.loadConfiguration and by the extension's parser; the key -> value maps must be equal (or both
 // must refuse the file). Then the extension's deprecated/unknown verdicts are compared with each line's own option
 // lookup (CatalogTool lookup) for every catalog key, the corpus keys and some typos. Each corpus flink-conf.yaml
-// migrated by the extension must load in Flink 1.20 and 2.2 to the map Flink read from the original.
+// migrated by the extension must load in Flink 1.20, 2.2 and 2.3 to the map Flink read from the original.
 // Needs Java 17 and Maven; Flink jars are resolved into ~/.m2 once (first run downloads them).
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -21,7 +21,7 @@ const corpusDir = path.join(repoRoot, 'test/unit/config/corpus');
 const corpus = readdirSync(corpusDir).filter((f) => f.endsWith('.yaml')).sort();
 
 const LEGACY_LINES = ['1.15', '1.18', '1.19', '1.20'];
-const YAML_LINES = ['1.19', '1.20', '2.0', '2.2'];
+const YAML_LINES = ['1.19', '1.20', '2.0', '2.2', '2.3'];
 
 const work = mkdtempSync(path.join(tmpdir(), 'flink-conf-agreement-'));
 after(() => rmSync(work, { recursive: true, force: true }));
@@ -92,7 +92,7 @@ describe('migration to config.yaml keeps the configuration Flink loaded', () => 
     return dir;
   });
   const legacyMaps = flinkMaps('1.20', legacyFiles);
-  for (const line of ['1.20', '2.2']) {
+  for (const line of ['1.20', '2.2', '2.3']) {
     test(`our config.yaml, loaded by Flink ${line}, equals Flink 1.20's map of the flink-conf.yaml`, () => {
       const loaded = runTool(line, ['load', ...oursDirs]).split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l));
       legacyFiles.forEach((f, i) => {

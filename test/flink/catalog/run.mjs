@@ -16,7 +16,7 @@ const target = path.join(here, 'target');
 /** The release lines and their newest patch on the registry. */
 export const LINES = [
   ['1.15', '1.15.4'], ['1.16', '1.16.3'], ['1.17', '1.17.2'], ['1.18', '1.18.1'], ['1.19', '1.19.3'],
-  ['1.20', '1.20.5'], ['2.0', '2.0.2'], ['2.1', '2.1.3'], ['2.2', '2.2.1'],
+  ['1.20', '1.20.5'], ['2.0', '2.0.2'], ['2.1', '2.1.3'], ['2.2', '2.2.1'], ['2.3', '2.3.0'],
 ];
 
 /** Optional modules: profile id -> artifact. Not every patch of every module is on the registry. */

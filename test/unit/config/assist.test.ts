@@ -125,7 +125,7 @@ describe('snippets', () => {
     assert.ok(old.keys.includes('state.checkpoints.dir'));
     assert.ok(now.keys.includes('execution.checkpointing.dir'));
     assert.ok(snippetsFor('1.16').find((s) => s.id === 'rocksdb-incremental')!.keys.includes('state.backend'));
-    for (const version of ['1.15', '1.16', '1.17', '1.18', '1.19', '1.20', '2.0', '2.1', '2.2']) {
+    for (const version of ['1.15', '1.16', '1.17', '1.18', '1.19', '1.20', '2.0', '2.1', '2.2', '2.3']) {
       for (const s of snippetsFor(version)) {
         for (const key of s.keys) {
           if (key.startsWith('flink.hadoop.')) continue;
