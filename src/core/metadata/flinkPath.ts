@@ -33,7 +33,7 @@ function isCanonical(s: string): boolean {
     if (slash < 0 || slash === colon + 3 || s.lastIndexOf('%', slash) > colon) return false;
     pathStart = slash;
   }
-  return s.charCodeAt(s.length - 1) > 32 && isPlain(s.slice(pathStart));
+  return s.charCodeAt(s.length - 1) > 32 && isPlain(s, pathStart);
 }
 
 let lastParent = '';
@@ -98,14 +98,14 @@ function normalize(raw: string): string {
 }
 
 /** True when normalizing cannot change `path`: no backslash, doubled or trailing slash, dot segment or escape. */
-function isPlain(path: string): boolean {
+function isPlain(path: string, start = 0): boolean {
   let prev = 0;
-  for (let i = 0; i < path.length; i++) {
+  for (let i = start; i < path.length; i++) {
     const c = path.charCodeAt(i);
-    if (c === 92 || c === 37 || (c === 47 && prev === 47) || (c === 46 && (prev === 47 || i === 0))) return false;
+    if (c === 92 || c === 37 || (c === 47 && prev === 47) || (c === 46 && (prev === 47 || i === start))) return false;
     prev = c;
   }
-  return prev !== 47 || path.length === 1;
+  return prev !== 47 || path.length - start === 1;
 }
 
 /** A single path segment that needs no parsing: no separator, colon, escape, dot segment or surrounding space. */

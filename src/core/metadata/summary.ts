@@ -55,7 +55,12 @@ type Category = keyof StateSizeBreakdown;
 
 /** Walks handles the way Flink's `getStateSize()` does, splitting sizes by category and collecting file paths. */
 class SizeWalker {
-  readonly files = new Set<string>();
+  /** Stored absolute paths (tags 2, 15) and relative names (tag 6), with runs of the same file collapsed. */
+  private readonly absolutePaths: string[] = [];
+  private readonly relativePaths: string[] = [];
+  private lastKey = '';
+  private lastRelative = false;
+  private readonly base: string | null;
   breakdown: StateSizeBreakdown = { inline: 0, exclusiveFiles: 0, sharedFiles: 0 };
 
   constructor(pointer: string | null) {
@@ -66,26 +71,32 @@ class SizeWalker {
     this.breakdown[category] += size;
   }
 
-  /** The last path printed: channel and segment handles repeat the same file many times in a row. */
-  private lastKey = '';
-  private lastPrinted = '';
-  private readonly base: string | null;
-
   /** Path of a file-backed stream handle, as Flink prints it. */
   private file(h: StreamHandle): void {
-    if (h.tag === 2) this.files.add(this.print(h.path, false));
-    else if (h.tag === 6) this.files.add(this.print(h.relativePath, true));
-    else if (h.tag === 15) this.files.add(this.print(h.physicalPath, false));
+    if (h.tag === 2) this.addFile(h.path, false);
+    else if (h.tag === 6) this.addFile(h.relativePath, true);
+    else if (h.tag === 15) this.addFile(h.physicalPath, false);
     else if (h.tag === 3 && h.delegate !== null) this.file(h.delegate);
   }
 
-  private print(stored: string, relative: boolean): string {
-    const key = relative ? `\u0000${stored}` : stored;
-    if (key !== this.lastKey) {
-      this.lastKey = key;
-      this.lastPrinted = !relative ? flinkPathToString(stored) : this.base === null ? stored : flinkResolvePath(this.base, stored);
-    }
-    return this.lastPrinted;
+  private addFile(stored: string, relative: boolean): void {
+    // Channel and segment handles repeat the same file many times in a row.
+    if (stored === this.lastKey && relative === this.lastRelative) return;
+    this.lastKey = stored;
+    this.lastRelative = relative;
+    (relative ? this.relativePaths : this.absolutePaths).push(stored);
+  }
+
+  /**
+   * Distinct printed paths, sorted by UTF-16 code units as Java's String.compareTo (the oracle's TreeSet) does.
+   * Stored strings are sorted and deduplicated before printing (cheaper than hashing every printed path); printing
+   * keeps that order in practice, which one linear check confirms, else the printed list is sorted again.
+   */
+  sortedFiles(): string[] {
+    const absolute = printSorted(uniqueSorted(this.absolutePaths.sort()), flinkPathToString);
+    const base = this.base;
+    const relative = printSorted(uniqueSorted(this.relativePaths.sort()), (name) => (base === null ? name : flinkResolvePath(base, name)));
+    return mergeUnique(absolute, relative);
   }
 
   /** Where a handle's bytes live; `inShared` marks the shared-file list of an incremental handle. */
@@ -187,6 +198,36 @@ class SizeWalker {
   }
 }
 
+/** Drops adjacent duplicates of a sorted array, in place. */
+function uniqueSorted(files: string[]): string[] {
+  let n = 0;
+  for (let i = 0; i < files.length; i++) if (n === 0 || files[i] !== files[n - 1]) files[n++] = files[i];
+  files.length = n;
+  return files;
+}
+
+function printSorted(stored: string[], print: (s: string) => string): string[] {
+  const printed = stored.map(print);
+  for (let i = 1; i < printed.length; i++) {
+    if (!(printed[i - 1] < printed[i])) return uniqueSorted(printed.sort());
+  }
+  return printed;
+}
+
+/** Merges two sorted, duplicate-free lists into one. */
+function mergeUnique(a: string[], b: string[]): string[] {
+  if (b.length === 0) return a;
+  if (a.length === 0) return b;
+  const out: string[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length || j < b.length) {
+    const next = j >= b.length || (i < a.length && a[i] < b[j]) ? a[i++] : b[j++];
+    if (out.length === 0 || out[out.length - 1] !== next) out.push(next);
+  }
+  return out;
+}
+
 function count(handleTypes: Record<string, number>, h: { type: string } | null): void {
   if (h !== null) handleTypes[h.type] = (handleTypes[h.type] ?? 0) + 1;
 }
@@ -245,8 +286,7 @@ export function summarize(metadata: CheckpointMetadata, options: { pointer?: str
     masterStates: metadata.masterStates.map((m) => ({ name: m.name, version: m.version, size: m.size })),
     operators,
     stateSize: total,
-    // The default sort compares UTF-16 code units, exactly as Java's String.compareTo (the oracle's TreeSet) does.
-    referencedFiles: [...walker.files].sort(),
+    referencedFiles: walker.sortedFiles(),
     externalPointer: pointer,
     checkpointType: p.status === 'parsed' ? p.typeName : null,
     properties: p.status,
