@@ -43,6 +43,7 @@ const DESCRIPTIONS: Record<string, string> = {
   // State backends
   'state.backend.type': 'State backend for keyed state: hashmap (on the heap), rocksdb (on local disk), forst (2.x, disaggregated), or a factory class.',
   'state.backend.rocksdb.localdir': 'Local directories where RocksDB keeps its working files; fast local disks, not the checkpoint directory.',
+  'state.backend.rocksdb.checkpointdir': 'Despite its name, the old key for RocksDB\'s local working directory, not a checkpoint location (set execution.checkpointing.dir for that). Removed in 2.0.',
   'state.backend.rocksdb.memory.managed': 'Let RocksDB use the TaskManager\'s managed memory budget.',
   'state.backend.rocksdb.timer-service.factory': 'Where timers live with RocksDB: ROCKSDB or HEAP.',
   'state.backend.rocksdb.predefined-options': 'A predefined RocksDB tuning profile.',
