@@ -80,12 +80,10 @@ export async function scanDirectory(store: CheckpointStore, path: string, option
   let hasTaskOwned = false;
   let hasMetadata = false;
   let hasInProgressMetadata = false;
-  let dirPath = path;
   let entries = 0;
   for await (const page of store.list(path, options)) {
     for (const entry of page) {
       entries++;
-      dirPath = entry.path.slice(0, entry.path.length - entry.name.length - 1) || '/';
       switch (classifyName(entry.name, entry.kind === 'directory')) {
         case 'job':
           jobs.push({ jobId: entry.name, path: entry.path, ...(entry.mtime === undefined ? {} : { mtime: entry.mtime }) });
@@ -123,7 +121,7 @@ export async function scanDirectory(store: CheckpointStore, path: string, option
         : savepoints.length > 0 ? 'savepoints'
           : entries === 0 ? 'empty' : 'unknown';
   return {
-    kind, path: dirPath === path ? path : dirPath, jobs, checkpoints, savepoints, hasShared, hasTaskOwned, hasMetadata,
+    kind, path, jobs, checkpoints, savepoints, hasShared, hasTaskOwned, hasMetadata,
     hasInProgressMetadata, others,
   };
 }

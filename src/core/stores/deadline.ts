@@ -13,6 +13,7 @@ export class Deadline {
   private readonly controller = new AbortController();
   private timer: ReturnType<typeof setTimeout> | undefined;
   private readonly onAbort = (): void => this.abort('cancelled', 'cancelled');
+  private outer: AbortSignal | undefined;
   readonly timeoutMs: number;
 
   constructor(
@@ -32,8 +33,6 @@ export class Deadline {
       this.touch();
     }
   }
-
-  private outer: AbortSignal | undefined;
 
   get signal(): AbortSignal {
     return this.controller.signal;

@@ -69,6 +69,7 @@ export class HdfsStore extends BaseStore {
   private readonly user: string | undefined;
   private readonly headers: Record<string, string>;
   private readonly client: webhdfs.WebHdfsClient;
+  private authCookie: string | undefined;
 
   constructor(uri: StoreUri, options: StoreOptions = {}) {
     super(uri, options);
@@ -91,7 +92,6 @@ export class HdfsStore extends BaseStore {
         timeout: this.timeoutMs,
         headers: this.headers,
         qs: query,
-        ...(options.allowUntrustedCertificate ? { rejectUnauthorized: false } : {}),
       },
     );
   }
@@ -133,24 +133,34 @@ export class HdfsStore extends BaseStore {
   }
 
   /** One HTTP exchange; non-2xx answers become StoreErrors from the RemoteException JSON. Redirects are returned. */
-  private async http(method: string, url: string, path: string, what: string, deadline: Deadline, body?: Uint8Array): Promise<Response> {
+  private async http(method: string, url: string, path: string, what: string, deadline: Deadline): Promise<Response> {
+    const toNameNode = new URL(url).host === this.base.host;
     let response: Response;
     try {
       response = await fetch(url, {
         method,
         redirect: 'manual',
         signal: deadline.signal,
-        headers: new URL(url).host === this.base.host ? this.headers : {},
-        ...(body === undefined ? {} : {
-          body: new Uint8Array(body.buffer as ArrayBuffer, body.byteOffset, body.byteLength),
-          headers: { 'content-type': 'application/octet-stream' },
-        }),
+        // Credentials go to the NameNode only; a datanode URL carries what the NameNode signed into it.
+        headers: toNameNode ? { ...this.headers, ...(this.authCookie ? { cookie: this.authCookie } : {}) } : {},
       });
     } catch (error) {
       throw deadline.reason ?? this.connectionError(error, path, what);
     }
+    if (toNameNode) this.keepAuthCookie(response);
     if (response.status < 400) return response;
     throw await this.remoteError(response, path, what);
+  }
+
+  /**
+   * Hadoop's AuthenticationFilter answers with a signed `hadoop.auth` cookie; sending it back (as Hadoop's own
+   * WebHdfsFileSystem does) spares the NameNode authenticating every page of a long listing again.
+   */
+  private keepAuthCookie(response: Response): void {
+    const cookie = response.headers.get('set-cookie')?.split(/,(?=\s*[\w.]+=)/).map((c) => c.trim().split(';')[0])
+      .find((c) => c.startsWith('hadoop.auth='));
+    if (cookie === undefined) return;
+    this.authCookie = /^hadoop\.auth=("")?$/.test(cookie) ? undefined : cookie;
   }
 
   private connectionError(error: unknown, path: string | undefined, what: string): StoreError {
@@ -369,7 +379,6 @@ export class HdfsStore extends BaseStore {
         method: 'PUT',
         signal: deadline.signal,
         headers: { 'content-type': 'application/octet-stream', 'content-length': data.byteLength },
-        ...(this.options.allowUntrustedCertificate ? { rejectUnauthorized: false } : {}),
       }, (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (chunk: Buffer) => chunks.push(chunk));

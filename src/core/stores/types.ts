@@ -119,7 +119,10 @@ export interface StoreOptions {
   readonly timeoutMs?: number;
   /** FTP: connections in the pool (default 4). */
   readonly poolSize?: number;
-  /** FTPS: accept self-signed or otherwise unverifiable server certificates (test and private servers). */
+  /**
+   * FTPS: accept self-signed or otherwise unverifiable server certificates (test and private servers). swebhdfs://
+   * always verifies (Node's fetch); trust a private CA with NODE_EXTRA_CA_CERTS instead.
+   */
   readonly allowUntrustedCertificate?: boolean;
   /** hdfs://: the NameNode's WebHDFS address, `host:port` or `http(s)://host:port[/gateway-prefix]`. */
   readonly webHdfsAddress?: string;
