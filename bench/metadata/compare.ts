@@ -31,10 +31,14 @@ const withJava = !flag('no-java');
 const largeDir = value('large-dir', path.join(os.tmpdir(), 'flink-checkpoints-bench'));
 const outFile = value('out', path.join(root, 'bench', 'metadata', 'RESULTS.md'));
 
-/** Large synthetic files: name, operators, subtasks, shared files per subtask. */
-const LARGE: [string, number, number, number][] = [
-  ['large-incremental', 24, 512, 40],
-  ['large-keyed', 64, 4096, 0],
+/**
+ * Large Flink-serialized files: generator, name, operators, subtasks, and shared files per subtask (test/flink's
+ * Synthetic: file-backed incremental or key-group state) or inline keyed bytes per subtask (java/LargeInline.java).
+ */
+const LARGE: ['synthetic' | 'inline', string, number, number, number][] = [
+  ['synthetic', 'large-incremental', 24, 512, 40],
+  ['synthetic', 'large-keyed', 64, 4096, 0],
+  ['inline', 'large-inline', 16, 256, 16384],
 ];
 
 interface Timing {
@@ -120,12 +124,12 @@ function snapshotCorpus(): string[] {
 
 function ensureLarge(): string[] {
   const files: string[] = [];
-  for (const [name, ops, subtasks, shared] of LARGE) {
+  for (const [generator, name, ops, subtasks, amount] of LARGE) {
     const file = path.join(largeDir, name, '_metadata');
     if (!fs.existsSync(file)) {
       if (!withJava) continue;
       fs.mkdirSync(largeDir, { recursive: true });
-      execFileSync(javaScript, ['synthetic', largeDir, name, String(ops), String(subtasks), String(shared)], { stdio: 'inherit' });
+      execFileSync(javaScript, [generator, largeDir, name, String(ops), String(subtasks), String(amount)], { stdio: 'inherit' });
     }
     files.push(file);
   }
@@ -168,7 +172,7 @@ function main(): void {
   };
   say(`# Metadata parser benchmark`);
   say('');
-  say(`Node ${process.version}, ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}; Java side: ${withJava ? `Flink ${process.env.BENCH_FLINK ?? '2.2'} line, Checkpoints.loadCheckpointMetadata (test/flink Oracle --time)` : 'skipped (--no-java)'}; load average at start ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}.`);
+  say(`Node ${process.version}, ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}; Java side: ${withJava ? `Flink ${process.env.BENCH_FLINK ?? '2.2'} line, Checkpoints.loadCheckpointMetadata (bench/metadata/java/TimeAll.java on test/flink's classpath)` : 'skipped (--no-java)'}; load average at start ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}.`);
   say('');
 
   // 1. Real files: aggregate over the corpus, both sides warmed over every file before timing any.
@@ -182,6 +186,7 @@ function main(): void {
   let javaTotal = 0;
   const compared = both.length;
   const perFile: number[] = [];
+  const slowest: { name: string; ratio: number; ts: number; java: number }[] = [];
   for (const file of both) {
     const size = fs.statSync(file).size;
     const ts = tsTimings(file, false, 1);
@@ -192,6 +197,7 @@ function main(): void {
     if (j) {
       javaTotal += j.msPerOp;
       perFile.push(j.msPerOp / ts.read.msPerOp);
+      slowest.push({ name: path.basename(path.dirname(file)), ratio: j.msPerOp / ts.read.msPerOp, ts: ts.read.msPerOp, java: j.msPerOp });
     }
   }
   perFile.sort((a, b) => a - b);
@@ -218,6 +224,8 @@ function main(): void {
   if (perFile.length > 0) {
     say('');
     say(`Per real file, Flink time / this parser's read time: min ${perFile[0].toFixed(1)}×, median ${perFile[Math.floor(perFile.length / 2)].toFixed(1)}×, max ${perFile[perFile.length - 1].toFixed(1)}×.`);
+    slowest.sort((a, b) => a.ratio - b.ratio);
+    say(`Lowest ratios: ${slowest.slice(0, 3).map((f) => `${f.name} ${f.ratio.toFixed(1)}× (${(f.ts * 1000).toFixed(0)} µs vs ${(f.java * 1000).toFixed(0)} µs)`).join('; ')}.`);
   }
 
   // 2. Peak memory.

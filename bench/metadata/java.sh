@@ -9,6 +9,8 @@
 #                                                             timing and peak RSS)
 #   bench/metadata/java.sh time-all WARMUP_MS MIN_MS MIN_ITER FILE...   warm timing of many files in one JVM
 #                                                             (bench/metadata/java/TimeAll.java): one JSON line per file
+#   bench/metadata/java.sh inline DIR NAME OPS SUBTASKS BYTES   a large _metadata with inline state
+#                                                             (bench/metadata/java/LargeInline.java)
 #
 # BENCH_FLINK picks the release line (default 2.2).
 set -euo pipefail
@@ -29,14 +31,15 @@ case "$1" in
     n="$2" warmup="$3"; shift 3
     for f in "$@"; do java_run flinkfixtures.Oracle --time "$n" --warmup "$warmup" "$f"; echo; done ;;
   load) java_run flinkfixtures.Oracle --time 1 --warmup 0 "$2" ;;
-  time-all)
+  time-all|inline)
+    main="$([ "$1" = inline ] && echo LargeInline || echo TimeAll)"
     classes="$FLINK_BENCH/target/$version/bench-metadata-classes"
-    src="$(dirname "${BASH_SOURCE[0]}")/java/TimeAll.java"
-    if [ ! -f "$classes/TimeAll.class" ] || [ "$src" -nt "$classes/TimeAll.class" ]; then
+    src="$(dirname "${BASH_SOURCE[0]}")/java/$main.java"
+    if [ ! -f "$classes/$main.class" ] || [ "$src" -nt "$classes/$main.class" ]; then
       mkdir -p "$classes"
       javac -cp "$classpath" -d "$classes" "$src"
     fi
     shift
-    java "${FLINK_JAVA_OPTS[@]}" -cp "$classes:$classpath" TimeAll "$@" ;;
-  *) sed -n '2,14p' "$0"; exit 2 ;;
+    java "${FLINK_JAVA_OPTS[@]/-Xmx2g/-Xmx3g}" -cp "$classes:$classpath" "$main" "$@" ;;
+  *) sed -n '2,16p' "$0"; exit 2 ;;
 esac
