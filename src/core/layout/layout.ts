@@ -229,8 +229,7 @@ export const SNAPSHOT_PAGE_SIZE = 100;
 
 /**
  * Inspects many snapshots with bounded concurrency (default 8; an FTP store's pool bounds it further), keeping the
- * input order. Failures of the store
- * reject the whole call, per-snapshot problems come back as `broken`.
+ * input order. Failures of the store reject the whole call; per-snapshot problems come back as `broken`.
  */
 export async function inspectSnapshots(
   store: CheckpointStore,

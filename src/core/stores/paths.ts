@@ -1,4 +1,3 @@
-import * as path from 'node:path';
 import { StoreError } from './errors';
 
 /**
@@ -30,9 +29,4 @@ export function parentStorePath(p: string): string {
 /** Last segment of a store path (empty for `/`). */
 export function baseName(p: string): string {
   return p.slice(p.lastIndexOf('/') + 1);
-}
-
-/** The absolute server (or local) path of a store path under a root. */
-export function resolveUnderRoot(root: string, storePath: string, posix = true): string {
-  return posix ? path.posix.join(root, storePath) : path.join(root, ...storePath.split('/'));
 }
