@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import {
-  StoreError, externalLocation, formatStoreUri, parseStoreUri, redactSecrets, redactUri, splitPassword,
+  HdfsStore, StoreError, externalLocation, formatStoreUri, parseStoreUri, redactSecrets, redactUri, splitPassword,
 } from '../../../src/core/stores';
 
 function invalid(text: string, pattern: RegExp): void {
@@ -80,5 +80,17 @@ describe('redaction', () => {
     assert.equal(formatStoreUri(uri), 'ftp://flink@host/a%20b');
     assert.equal(externalLocation(parseStoreUri('hdfs://nn:8020/flink'), '/job/chk-1'), 'hdfs://nn:8020/flink/job/chk-1');
     assert.equal(externalLocation(parseStoreUri('/data/cp'), '/job/chk-1'), path.join('/data/cp', 'job', 'chk-1'));
+  });
+});
+
+describe('WebHDFS endpoint', () => {
+  it('uses the HTTP port for hdfs:// (the URI port is the RPC port) unless an address is given', () => {
+    assert.equal(HdfsStore.endpoint(parseStoreUri('hdfs://nn:8020/flink')).href, 'http://nn:9870/webhdfs/v1');
+    assert.equal(HdfsStore.endpoint(parseStoreUri('webhdfs://nn:50070/flink')).href, 'http://nn:50070/webhdfs/v1');
+    assert.equal(HdfsStore.endpoint(parseStoreUri('swebhdfs://nn/flink')).href, 'https://nn:9871/webhdfs/v1');
+    assert.equal(HdfsStore.endpoint(parseStoreUri('hdfs://nn/flink'), 'nn-http:14000').href, 'http://nn-http:14000/webhdfs/v1');
+    assert.equal(HdfsStore.endpoint(parseStoreUri('hdfs://nn/flink'), 'https://knox:8443/gateway/default/').href,
+      'https://knox:8443/gateway/default/webhdfs/v1');
+    assert.throws(() => HdfsStore.endpoint(parseStoreUri('hdfs://nn/flink'), 'http://[bad'), (error: unknown) => error instanceof StoreError && error.code === 'invalid-uri');
   });
 });
