@@ -20,5 +20,6 @@ if [ ! -f hdfs/target/classpath.txt ] || [ hdfs/pom.xml -nt hdfs/target/classpat
   || [ -n "$(find hdfs/src -newer hdfs/target/classpath.txt -print -quit)" ]; then
   command -v mvn >/dev/null || { echo "Maven is needed for the HDFS test server (apt-get install maven openjdk-17-jdk-headless)" >&2; exit 1; }
   (cd hdfs && mvn -B -q package -DskipTests)
+  touch hdfs/target/classpath.txt # the dependency plugin leaves an unchanged file untouched
 fi
 echo "test servers ready"
