@@ -57,6 +57,11 @@ export class Deadline {
     }
   }
 
+  /** Cancels the call now (as its caller's signal would). */
+  cancel(): void {
+    this.abort('cancelled', 'cancelled');
+  }
+
   /** Throws the abort reason if the call was cancelled or timed out. */
   check(): void {
     if (this.aborted) throw this.reason!;

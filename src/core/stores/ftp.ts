@@ -150,6 +150,14 @@ class FtpPool {
   }
 }
 
+/** One listing request shared by every caller that asked for the same directory while it ran. */
+interface SharedListing {
+  readonly promise: Promise<string>;
+  /** The request's own deadline (store timeout; cancelled when no caller waits any more). */
+  readonly own: Deadline;
+  waiters: number;
+}
+
 function kindOf(info: FileInfo): EntryKind {
   return info.type === FileType.Directory ? 'directory' : info.type === FileType.File ? 'file' : 'other';
 }
@@ -169,7 +177,7 @@ function isConnectionLoss(error: unknown): boolean {
  */
 export class FtpStore extends BaseStore {
   private readonly pool: FtpPool;
-  private readonly listings = new Map<string, Promise<string>>();
+  private readonly listings = new Map<string, SharedListing>();
   private readonly password: string | undefined;
   private readonly user: string;
   /** Learned from FEAT on the first connection. */
@@ -337,35 +345,58 @@ export class FtpStore extends BaseStore {
 
   /**
    * The raw listing text of a directory; concurrent listings of the same directory share one request. The shared
-   * request runs under the store timeout; each caller still stops waiting when its own signal fires.
+   * request runs under the store timeout; each caller stops waiting when its own signal fires, and when the last
+   * caller has gone the request itself is cancelled (its connection is closed rather than left downloading).
    */
   private rawListing(p: string, deadline: Deadline): Promise<string> {
     let shared = this.listings.get(p);
     if (!shared) {
       const own = this.deadline(undefined, p, 'listing');
-      shared = this.run(own, p, 'listing', async (client) => {
-        let raw = '';
-        client.parseList = (text: string) => {
-          raw = text;
-          return [];
-        };
-        try {
-          await client.list(this.server(p));
-        } finally {
-          client.parseList = parseList;
-        }
-        return raw;
-      }).finally(() => {
-        own.dispose();
-        this.listings.delete(p);
-      });
+      const created: SharedListing = {
+        own,
+        waiters: 0,
+        promise: this.run(own, p, 'listing', async (client) => {
+          let raw = '';
+          client.parseList = (text: string) => {
+            raw = text;
+            return [];
+          };
+          try {
+            await client.list(this.server(p));
+          } finally {
+            client.parseList = parseList;
+          }
+          return raw;
+        }).finally(() => {
+          own.dispose();
+          if (this.listings.get(p) === created) this.listings.delete(p);
+        }),
+      };
+      shared = created;
       this.listings.set(p, shared);
     }
+    const listing = shared;
+    listing.waiters++;
     return new Promise<string>((resolve, reject) => {
-      const onAbort = (): void => reject(deadline.reason);
+      let waiting = true;
+      const leave = (): void => {
+        if (!waiting) return;
+        waiting = false;
+        deadline.signal.removeEventListener('abort', onAbort);
+        if (--listing.waiters === 0) listing.own.cancel();
+      };
+      const onAbort = (): void => {
+        reject(deadline.reason);
+        leave();
+      };
       if (deadline.aborted) return onAbort();
       deadline.signal.addEventListener('abort', onAbort, { once: true });
-      shared.then(resolve, reject).finally(() => deadline.signal.removeEventListener('abort', onAbort));
+      listing.promise.then(resolve, reject).finally(() => {
+        if (!waiting) return;
+        waiting = false;
+        listing.waiters--;
+        deadline.signal.removeEventListener('abort', onAbort);
+      });
     });
   }
 
