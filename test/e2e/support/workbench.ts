@@ -1,0 +1,115 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Browser, Locator, Page } from 'playwright-core';
+import { CodeServer, CodeServerOptions, launchChromium, repoRoot, startCodeServer } from '../../integration/driver/codeServer';
+
+export { repoRoot };
+
+/** Screenshots of every flow land here (git-ignored). */
+export const resultsDir = path.join(repoRoot, 'test-results');
+
+export interface WorkbenchOptions extends Omit<CodeServerOptions, 'workspace'> {
+  /**
+   * The extension folder loaded as extensionDevelopmentPath; the repository by default. `false` loads only what the
+   * extensions dir holds (e.g. a vsix installed with code-server --install-extension).
+   */
+  extensionDevelopmentPath?: string | false;
+  /** Folder to open as the workspace; a fresh temp folder by default. */
+  workspace?: string;
+  /** Files to create in the workspace before it opens, by relative path. */
+  workspaceFiles?: Record<string, string>;
+  /** Workspace settings (.vscode/settings.json of the opened folder). */
+  workspaceSettings?: Record<string, unknown>;
+}
+
+/** A real workbench in Chromium, with the helpers UI flows share. Always `close()` it (in `after`/`finally`). */
+export class Workbench {
+  private constructor(
+    readonly server: CodeServer,
+    private readonly browser: Browser,
+    readonly page: Page,
+  ) {}
+
+  static async open(options: WorkbenchOptions = {}): Promise<Workbench> {
+    const server = await startCodeServer(options);
+    let browser: Browser | undefined;
+    try {
+      for (const [relative, content] of Object.entries(options.workspaceFiles ?? {})) {
+        const file = path.join(server.workspace, relative);
+        fs.mkdirSync(path.dirname(file), { recursive: true });
+        fs.writeFileSync(file, content);
+      }
+      if (options.workspaceSettings) {
+        fs.mkdirSync(path.join(server.workspace, '.vscode'), { recursive: true });
+        fs.writeFileSync(path.join(server.workspace, '.vscode/settings.json'), JSON.stringify(options.workspaceSettings, null, 2));
+      }
+      browser = await launchChromium();
+      const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+      const developmentPath = options.extensionDevelopmentPath ?? repoRoot;
+      const payload: Array<[string, string]> =
+        developmentPath === false ? [] : [['extensionDevelopmentPath', server.remoteUri(developmentPath)]];
+      await page.goto(server.workbenchUrl(payload));
+      await page.locator('.monaco-workbench .part.activitybar').waitFor({ timeout: 60_000 });
+      return new Workbench(server, browser, page);
+    } catch (error) {
+      await browser?.close().catch(() => undefined);
+      await server.stop();
+      throw error;
+    }
+  }
+
+  /** The activity bar entry of a view container, by its title. */
+  activityBarItem(title: string): Locator {
+    return this.page.locator(`.part.activitybar .action-label[aria-label="${title}"]`);
+  }
+
+  /** Opens a view container from the activity bar (a no-op when it is already open). */
+  async openContainer(title: string): Promise<void> {
+    const item = this.activityBarItem(title);
+    await item.waitFor({ timeout: 30_000 });
+    const label = this.page.locator(`.action-label[aria-label="${title}"]`);
+    const entry = this.page.locator('.part.activitybar .action-item').filter({ has: label });
+    if (!/\bchecked\b/.test((await entry.getAttribute('class')) ?? '')) await item.click();
+    await this.page.locator('.part.activitybar .action-item.checked').filter({ has: label }).waitFor();
+    await this.page.locator('.part.sidebar').waitFor();
+  }
+
+  /** A view in the side bar, by its name: its header and body. */
+  view(name: string): Locator {
+    return this.page.locator('.part.sidebar .pane').filter({ has: this.page.locator(`.pane-header[aria-label="${name} Section"]`) });
+  }
+
+  /** Expands a view's pane when it is collapsed (contributed views may start collapsed). */
+  async expandView(name: string): Promise<Locator> {
+    const header = this.page.locator(`.part.sidebar .pane-header[aria-label="${name} Section"]`);
+    await header.waitFor({ timeout: 30_000 });
+    if ((await header.getAttribute('aria-expanded')) !== 'true') await header.click();
+    await this.page.locator(`.part.sidebar .pane-header[aria-label="${name} Section"][aria-expanded="true"]`).waitFor();
+    return this.view(name);
+  }
+
+  /** Runs a command from the palette by its full title, e.g. "Flink Checkpoints: Show Log". */
+  async runCommand(title: string): Promise<void> {
+    await this.page.keyboard.press('Control+Shift+P');
+    const input = this.page.locator('.quick-input-widget .quick-input-box input');
+    await input.waitFor();
+    await input.fill(`>${title}`);
+    const row = this.page.locator('.quick-input-widget .monaco-list-row').filter({ hasText: title }).first();
+    await row.waitFor();
+    await input.press('Enter');
+    await this.page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
+  }
+
+  /** Saves a full-page screenshot as test-results/<name>.png and returns its path. */
+  async screenshot(name: string): Promise<string> {
+    fs.mkdirSync(resultsDir, { recursive: true });
+    const file = path.join(resultsDir, `${name}.png`);
+    await this.page.screenshot({ path: file });
+    return file;
+  }
+
+  async close(): Promise<void> {
+    await this.browser.close().catch(() => undefined);
+    await this.server.stop();
+  }
+}

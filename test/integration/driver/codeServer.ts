@@ -1,0 +1,209 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { Browser, chromium } from 'playwright-core';
+
+/** The repository root, from out/test/integration/driver/ (compiled) or test/integration/driver/ (sources). */
+export const repoRoot = path.resolve(__dirname, __dirname.includes(`${path.sep}out${path.sep}`) ? '../../../..' : '../../..');
+
+const codeServerBin = path.join(repoRoot, '.vscode-test/code-server/node_modules/.bin/code-server');
+const chromiumBin = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+export interface CodeServerOptions {
+  /** Folder the workbench opens; a fresh empty temp folder when absent. */
+  workspace?: string;
+  /** User settings written to the fresh user-data-dir's settings.json. */
+  settings?: Record<string, unknown>;
+  /** Extensions directory; a fresh empty temp folder when absent (so nothing but what a test loads is there). */
+  extensionsDir?: string;
+  /** Extra environment for code-server and so for its extension host. */
+  env?: NodeJS.ProcessEnv;
+  /** Receives code-server's own log lines; dropped when absent. */
+  onLog?: (line: string) => void;
+  /** Seconds to wait for code-server to listen. */
+  startTimeout?: number;
+}
+
+/** A running code-server bound to 127.0.0.1 on a free port, owned by this process and stopped by PID. */
+export interface CodeServer {
+  readonly pid: number;
+  readonly origin: string;
+  readonly workspace: string;
+  readonly userDataDir: string;
+  readonly extensionsDir: string;
+  /** The temp folder holding everything this server created; removed by stop(). */
+  readonly scratch: string;
+  /** The workbench URL for the workspace, with `payload` entries (e.g. extensionDevelopmentPath) as remote URIs. */
+  workbenchUrl(payload?: Array<[string, string]>): string;
+  /** A local path as the vscode-remote URI the workbench resolves on this server. */
+  remoteUri(localPath: string): string;
+  stop(): Promise<void>;
+}
+
+function assertInstalled(): void {
+  if (!fs.existsSync(codeServerBin)) {
+    throw new Error(`code-server is not installed at ${codeServerBin}: run bash scripts/install-vscode-host.sh`);
+  }
+  if (!fs.existsSync(chromiumBin)) {
+    throw new Error(`Chromium is not installed at ${chromiumBin}: run bash scripts/install-vscode-host.sh`);
+  }
+}
+
+/** Settings that keep a test workbench from reaching for the network or opening editors of its own. */
+const quietSettings = {
+  'workbench.startupEditor': 'none',
+  'workbench.tips.enabled': false,
+  'telemetry.telemetryLevel': 'off',
+  'extensions.autoCheckUpdates': false,
+  'extensions.autoUpdate': false,
+  'extensions.ignoreRecommendations': true,
+  'update.mode': 'none',
+};
+
+const live = new Set<ChildProcess>();
+
+// Last resort when the driver dies without running its cleanup: code-server must not outlive it.
+process.on('exit', () => {
+  for (const child of live) killGroup(child, 'SIGKILL');
+});
+
+function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+  if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
+  try {
+    // code-server was spawned as the leader of its own process group: this reaches its extension host too.
+    process.kill(-child.pid, signal);
+  } catch {
+    // Already gone.
+  }
+}
+
+/** Runs `code-server --install-extension <vsix>` into an extensions dir and returns its output. */
+export function installExtension(vsix: string, extensionsDir: string, userDataDir: string): Promise<string> {
+  assertInstalled();
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      codeServerBin,
+      ['--user-data-dir', userDataDir, '--extensions-dir', extensionsDir, '--install-extension', vsix],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      if (code === 0) resolve(output);
+      else reject(new Error(`code-server --install-extension ${vsix} exited with ${code}:\n${output}`));
+    });
+  });
+}
+
+/** Starts code-server on 127.0.0.1 (port 0, the port it reports) with fresh user data and extensions dirs. */
+export async function startCodeServer(options: CodeServerOptions = {}): Promise<CodeServer> {
+  assertInstalled();
+  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'flink-checkpoints-host-'));
+  const userDataDir = path.join(scratch, 'user-data');
+  const extensionsDir = options.extensionsDir ?? path.join(scratch, 'extensions');
+  const workspace = options.workspace ?? path.join(scratch, 'workspace');
+  const config = path.join(scratch, 'config.yaml');
+  fs.mkdirSync(path.join(userDataDir, 'User'), { recursive: true });
+  fs.mkdirSync(extensionsDir, { recursive: true });
+  fs.mkdirSync(workspace, { recursive: true });
+  // Keeps code-server from writing a password config into the home directory.
+  fs.writeFileSync(config, 'auth: none\n');
+  fs.writeFileSync(
+    path.join(userDataDir, 'User', 'settings.json'),
+    JSON.stringify({ ...quietSettings, ...options.settings }, null, 2),
+  );
+
+  const child = spawn(
+    codeServerBin,
+    [
+      '--config', config,
+      '--auth', 'none',
+      '--bind-addr', '127.0.0.1:0',
+      '--disable-telemetry',
+      '--disable-update-check',
+      '--disable-workspace-trust',
+      '--disable-getting-started-override',
+      '--user-data-dir', userDataDir,
+      '--extensions-dir', extensionsDir,
+      workspace,
+    ],
+    { detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...options.env } },
+  );
+  live.add(child);
+  const pid = child.pid;
+  if (pid === undefined) throw new Error(`could not start ${codeServerBin}`);
+
+  const stop = async (): Promise<void> => {
+    if (child.exitCode === null && child.signalCode === null) {
+      const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+      killGroup(child, 'SIGTERM');
+      const timer = setTimeout(() => killGroup(child, 'SIGKILL'), 5_000);
+      await exited;
+      clearTimeout(timer);
+    }
+    live.delete(child);
+    fs.rmSync(scratch, { recursive: true, force: true, maxRetries: 3 });
+  };
+
+  try {
+    const origin = await new Promise<string>((resolve, reject) => {
+      let pending = '';
+      const timer = setTimeout(
+        () => reject(new Error(`code-server did not listen within ${options.startTimeout ?? 60} s`)),
+        (options.startTimeout ?? 60) * 1000,
+      );
+      const onData = (chunk: Buffer): void => {
+        pending += chunk.toString();
+        const lines = pending.split('\n');
+        pending = lines.pop() ?? '';
+        for (const line of lines) {
+          options.onLog?.(line);
+          const match = /HTTP server listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(line);
+          if (match) {
+            clearTimeout(timer);
+            resolve(match[1]);
+          }
+        }
+      };
+      child.stdout?.on('data', onData);
+      child.stderr?.on('data', onData);
+      child.once('exit', (code, signal) => {
+        clearTimeout(timer);
+        reject(new Error(`code-server exited before listening (code ${code}, signal ${signal})`));
+      });
+    });
+    const remoteUri = (localPath: string): string =>
+      `vscode-remote://${new URL(origin).host}${path.resolve(localPath).split(path.sep).map(encodeURIComponent).join('/')}`;
+    return {
+      pid,
+      origin,
+      workspace,
+      userDataDir,
+      extensionsDir,
+      scratch,
+      remoteUri,
+      workbenchUrl(payload = []) {
+        const url = new URL('/', origin);
+        url.searchParams.set('folder', workspace);
+        if (payload.length > 0) url.searchParams.set('payload', JSON.stringify(payload));
+        return url.toString();
+      },
+      stop,
+    };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+/** Debian's Chromium driven by playwright-core (a Playwright browser download does not work on these machines). */
+export function launchChromium(): Promise<Browser> {
+  assertInstalled();
+  return chromium.launch({
+    executablePath: chromiumBin,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+}
