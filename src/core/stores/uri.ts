@@ -183,13 +183,16 @@ export function redactSecrets(text: string, secrets: readonly (string | undefine
 
 /**
  * How Flink would name a store path: the local absolute path for `file` stores, otherwise the URI of the path
- * (without password). Used as the pointer relative state handles resolve against.
+ * without password (and, for HDFS, without user: Hadoop's URIs carry none). Used as the pointer relative state
+ * handles resolve against and as the location `latest` prints for `flink run -s`.
  */
 export function externalLocation(root: StoreUri, storePath: string): string {
   if (root.scheme === 'file') {
     return storePath === '/' ? root.path : path.join(root.path, ...storePath.split('/').filter(Boolean));
   }
-  return formatStoreUri({ ...withoutPassword(root), path: path.posix.join(root.path, storePath) });
+  const location: { -readonly [K in keyof StoreUri]: StoreUri[K] } = { ...withoutPassword(root), path: path.posix.join(root.path, storePath) };
+  if (root.scheme !== 'ftp' && root.scheme !== 'ftps') delete location.user;
+  return formatStoreUri(location);
 }
 
 /** The same URI without its password. */

@@ -79,6 +79,8 @@ describe('redaction', () => {
     const uri = parseStoreUri('ftp://flink:secret@host/a b');
     assert.equal(formatStoreUri(uri), 'ftp://flink@host/a%20b');
     assert.equal(externalLocation(parseStoreUri('hdfs://nn:8020/flink'), '/job/chk-1'), 'hdfs://nn:8020/flink/job/chk-1');
+    assert.equal(externalLocation(parseStoreUri('webhdfs://hdfs@nn:9870/flink'), '/job'), 'webhdfs://nn:9870/flink/job');
+    assert.equal(externalLocation(parseStoreUri('ftp://flink:pw@host/cp'), '/job'), 'ftp://flink@host/cp/job');
     assert.equal(externalLocation(parseStoreUri('/data/cp'), '/job/chk-1'), path.join('/data/cp', 'job', 'chk-1'));
   });
 });
