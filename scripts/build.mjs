@@ -19,6 +19,14 @@ const sloppyModePatches = {
   },
 };
 
+// webhdfs pulls in an HTTP client stack of ~550 KB: it becomes its own file, required when an HDFS store opens.
+const vendorWebHdfs = {
+  name: 'vendor-webhdfs',
+  setup(build) {
+    build.onResolve({ filter: /^webhdfs$/ }, () => ({ path: './vendor/webhdfs.js', external: true }));
+  },
+};
+
 const common = {
   define: { __VERSION__: JSON.stringify(version) },
   bundle: true,
@@ -38,6 +46,7 @@ const targets = [
     format: 'cjs',
     target: 'node20',
     external: ['vscode'],
+    plugins: [sloppyModePatches, vendorWebHdfs],
   },
   {
     ...common,
@@ -47,6 +56,15 @@ const targets = [
     format: 'cjs',
     target: 'node20',
     banner: { js: '#!/usr/bin/env node' },
+    plugins: [sloppyModePatches, vendorWebHdfs],
+  },
+  {
+    ...common,
+    entryPoints: ['webhdfs'],
+    outfile: 'dist/vendor/webhdfs.js',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
   },
 ];
 if (existsSync('media/main.ts')) {

@@ -1,4 +1,4 @@
-import * as webhdfs from 'webhdfs';
+import type * as webhdfs from 'webhdfs';
 import * as http from 'node:http';
 import * as https from 'node:https';
 import * as nodePath from 'node:path';
@@ -53,6 +53,15 @@ function encodePath(p: string): string {
 }
 
 /**
+ * The webhdfs package and its HTTP stack are about half of the extension's bundle: they are loaded when the first HDFS
+ * store opens, not when the extension activates (the build also ships them as a separate file).
+ */
+function loadWebHdfs(): typeof webhdfs {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('webhdfs') as typeof webhdfs;
+}
+
+/**
  * HDFS through the NameNode's WebHDFS REST API (`hdfs://`, `webhdfs://`, `swebhdfs://`).
  *
  * Reads, listings, uploads and sizes use Node's fetch: the `webhdfs` package has no LISTSTATUS_BATCH (huge
@@ -80,7 +89,7 @@ export class HdfsStore extends BaseStore {
       ? { authorization: `Basic ${Buffer.from(`${this.user}:${password}`).toString('base64')}` }
       : {};
     const query: Record<string, string> = options.delegationToken ? { delegation: options.delegationToken } : {};
-    this.client = webhdfs.createClient(
+    this.client = loadWebHdfs().createClient(
       {
         host: this.base.hostname.replace(/^\[|\]$/g, ''),
         port: this.base.port || (this.base.protocol === 'https:' ? 443 : 80),

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { describe, test } from 'node:test';
 import {
   allCatalogKeys, applyEdits, completeAt, describedKeys, effectiveMap, hoverAt, lookupOption, migrateToConfigYaml, parseLegacyConfig, parseYamlConfig,
-  snippetsFor, toVsCodeSnippets,
+  snippetsFor,
 } from '../../../src/core/config';
 
 const repoRoot = path.resolve(__dirname, '../../../..');
@@ -140,13 +140,6 @@ describe('snippets', () => {
     const dir = ftp.body.find((l) => l.startsWith('execution.checkpointing.dir'))!;
     assert.ok(!/@/.test(dir));
     assert.ok(ftp.body.some((l) => l.startsWith('flink.hadoop.fs.ftp.password.')));
-  });
-
-  test('the committed snippet files are the generated ones', () => {
-    for (const [file, version] of [['flink-conf-1.19.json', '1.19'], ['flink-conf-1.20.json', '1.20']]) {
-      const committed = JSON.parse(readFileSync(path.join(repoRoot, 'snippets', file), 'utf8'));
-      assert.deepEqual(committed, toVsCodeSnippets(snippetsFor(version)), `${file}: run npm run snippets`);
-    }
   });
 
   test('a snippet body with placeholders removed is a clean configuration', () => {
