@@ -25,8 +25,8 @@ export class InputError extends Error {
 const METADATA_FILE = '_metadata';
 
 /**
- * Resolves a CLI argument to metadata bytes: a `_metadata` file, or a checkpoint/savepoint directory holding one.
- * All reading goes through here so store URIs can be plugged in later without touching the commands.
+ * Resolves a CLI argument to metadata bytes: a store URI (through the stores), a `_metadata` file, or a
+ * checkpoint/savepoint directory holding one. All reading of inspect and diff goes through here.
  */
 export async function readMetadataInput(input: string): Promise<MetadataInput> {
   if (isStoreUri(input)) {
