@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import * as path from 'node:path';
-import { MigrationError, migrateToConfigYaml } from '../core/config';
+import { configCore } from '../providers/flinkConfig';
 import { Services } from '../services';
 
 export function register(context: vscode.ExtensionContext, services: Services): void {
@@ -26,6 +26,7 @@ async function migrate(services: Services, given: vscode.Uri | undefined): Promi
   ], { title: vscode.l10n.t('Migrate to config.yaml') });
   if (!rename) return undefined;
   const source = await vscode.workspace.openTextDocument(uri);
+  const { MigrationError, migrateToConfigYaml } = configCore();
   let result;
   try {
     result = migrateToConfigYaml(source.getText(), { renameDeprecated: rename.rename, version: vscode.workspace.getConfiguration('flinkCheckpoints').get<string>('flinkVersion', '2.2') });

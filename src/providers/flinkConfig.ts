@@ -1,8 +1,15 @@
 import * as vscode from 'vscode';
 import * as path from 'node:path';
-import {
-  ConfigDiagnostic, ConfigFormat, Range as CoreRange, TextEdit as CoreEdit, checkConfig, completeAt, formatOfFileName, hoverAt, snippetsFor,
-} from '../core/config';
+import type { ConfigDiagnostic, ConfigFormat, Range as CoreRange, TextEdit as CoreEdit } from '../core/config';
+
+/**
+ * The configuration core (the option catalog of every Flink line and a YAML parser) is loaded when the first Flink
+ * configuration file is looked at, not when the extension activates.
+ */
+export function configCore(): typeof import('../core/config') {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('../core/config') as typeof import('../core/config');
+}
 import { Services } from '../services';
 
 const DEFAULT_NAMES = ['flink-conf.yaml'];
@@ -16,7 +23,7 @@ export function isFlinkConfig(document: vscode.TextDocument): boolean {
 }
 
 function formatOf(document: vscode.TextDocument): ConfigFormat {
-  return formatOfFileName(path.posix.basename(document.uri.path));
+  return configCore().formatOfFileName(path.posix.basename(document.uri.path));
 }
 
 function targetVersion(): string {
@@ -48,7 +55,7 @@ class ConfigDiagnostics implements vscode.Disposable {
   async check(document: vscode.TextDocument): Promise<ConfigDiagnostic[]> {
     if (!isFlinkConfig(document)) return [];
     const fileName = path.posix.basename(document.uri.path);
-    const found = checkConfig(document.getText(), { version: targetVersion(), fileName, siblingFileNames: await this.siblingNames(document.uri) });
+    const found = configCore().checkConfig(document.getText(), { version: targetVersion(), fileName, siblingFileNames: await this.siblingNames(document.uri) });
     this.collection.set(document.uri, found.map((d) => {
       const diagnostic = new vscode.Diagnostic(toRange(d.range), d.message, SEVERITY[d.severity]);
       diagnostic.source = 'Flink';
@@ -111,7 +118,7 @@ export function register(context: vscode.ExtensionContext, services: Services): 
     vscode.languages.registerCodeActionsProvider(selector, {
       provideCodeActions(document, range) {
         if (!isFlinkConfig(document)) return [];
-        const found = checkConfig(document.getText(), { version: targetVersion(), fileName: path.posix.basename(document.uri.path) });
+        const found = configCore().checkConfig(document.getText(), { version: targetVersion(), fileName: path.posix.basename(document.uri.path) });
         return found.filter((d) => toRange(d.range).intersection(range)).flatMap((d) => d.fixes.map((fix) => {
           const action = new vscode.CodeAction(fix.title, vscode.CodeActionKind.QuickFix);
           action.edit = toWorkspaceEdit(document.uri, fix.edits);
@@ -126,7 +133,7 @@ export function register(context: vscode.ExtensionContext, services: Services): 
         if (!isFlinkConfig(document)) return undefined;
         const version = targetVersion();
         const format = formatOf(document);
-        const items = completeAt(document.getText(), position, { version, format }).map((c) => {
+        const items = configCore().completeAt(document.getText(), position, { version, format }).map((c) => {
           const item = new vscode.CompletionItem(c.label, c.kind === 'key' ? vscode.CompletionItemKind.Property : vscode.CompletionItemKind.Value);
           item.insertText = c.insertText;
           item.range = toRange(c.range);
@@ -140,7 +147,7 @@ export function register(context: vscode.ExtensionContext, services: Services): 
         const typed = /^[\w.-]*$/.exec(document.lineAt(position.line).text.slice(0, position.character));
         if (typed) {
           const range = new vscode.Range(position.line, 0, position.line, position.character);
-          for (const snippet of snippetsFor(version, format)) {
+          for (const snippet of configCore().snippetsFor(version, format)) {
             const item = new vscode.CompletionItem(snippet.prefix, vscode.CompletionItemKind.Snippet);
             item.range = range;
             item.insertText = new vscode.SnippetString(snippet.body.join('\n'));
@@ -156,7 +163,7 @@ export function register(context: vscode.ExtensionContext, services: Services): 
     vscode.languages.registerHoverProvider(selector, {
       provideHover(document, position) {
         if (!isFlinkConfig(document)) return undefined;
-        const hover = hoverAt(document.getText(), position, { version: targetVersion(), format: formatOf(document) });
+        const hover = configCore().hoverAt(document.getText(), position, { version: targetVersion(), format: formatOf(document) });
         return hover ? new vscode.Hover(new vscode.MarkdownString(hover.markdown), toRange(hover.range)) : undefined;
       },
     }),

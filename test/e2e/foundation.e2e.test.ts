@@ -1,0 +1,66 @@
+import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { Workbench, repoRoot } from './support/workbench';
+import { installExtension } from '../integration/driver/codeServer';
+
+/** The welcome content of the Checkpoint Stores view (shown while no store is configured). */
+async function expectWelcome(bench: Workbench): Promise<void> {
+  await bench.openContainer('Flink Checkpoints');
+  const welcome = bench.page.locator('.part.sidebar .welcome-view-content');
+  await welcome.filter({ hasText: 'No checkpoint stores yet' }).waitFor({ timeout: 60_000 });
+  await welcome.locator('.monaco-button').filter({ hasText: 'Add Store…' }).waitFor();
+}
+
+describe('UI: the extension in the workbench', function () {
+  this.timeout(300_000);
+
+  describe('loaded for development', () => {
+    let bench: Workbench;
+    before(async () => {
+      bench = await Workbench.open();
+    });
+    after(async () => bench?.close());
+
+    it('opens the Flink Checkpoints container with the welcome view and its Add Store… button', async () => {
+      await expectWelcome(bench);
+      await bench.screenshot('welcome');
+    });
+
+    it('runs Show Log from the command palette and shows the output channel', async () => {
+      await bench.runCommand('Flink Checkpoints: Show Log');
+      const output = bench.page.locator('.part.panel .monaco-editor .view-lines');
+      await output.filter({ hasText: 'Activated in' }).waitFor({ timeout: 30_000 });
+      await bench.screenshot('show-log');
+    });
+
+    it('starts Add Store… from the welcome button with a choice of store kinds', async () => {
+      await bench.page.locator('.part.sidebar .welcome-view-content .monaco-button').filter({ hasText: 'Add Store…' }).click();
+      const kinds = bench.page.locator('.quick-input-widget .monaco-list-row');
+      for (const kind of ['Local, NFS or Kubernetes volume', 'FTP', 'FTPS', 'HDFS over WebHDFS']) await kinds.filter({ hasText: kind }).first().waitFor();
+      await bench.page.keyboard.press('Escape');
+    });
+  });
+
+  describe('installed from the .vsix', () => {
+    let bench: Workbench;
+    before(async () => {
+      execFileSync('npm', ['run', '--silent', 'package'], { cwd: repoRoot, stdio: 'ignore' });
+      const vsix = path.join(repoRoot, 'dist', 'flink-checkpoints.vsix');
+      assert.ok(fs.existsSync(vsix), 'npm run package made the .vsix');
+      const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'vsix-install-'));
+      const extensionsDir = path.join(scratch, 'extensions');
+      const output = await installExtension(vsix, extensionsDir, path.join(scratch, 'user-data'));
+      assert.match(output, /successfully installed/i);
+      bench = await Workbench.open({ extensionDevelopmentPath: false, extensionsDir });
+    });
+    after(async () => bench?.close());
+
+    it('shows the Checkpoint Stores view', async () => {
+      await expectWelcome(bench);
+      await bench.screenshot('installed-from-vsix');
+    });
+  });
+});
