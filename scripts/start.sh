@@ -1,0 +1,95 @@
+#!/usr/bin/env bash
+# npm start: a real VS Code (code-server) in the browser with the extension installed from a freshly packaged .vsix,
+# a demo workspace, and stores of real Flink checkpoints (the trees Flink 1.15 .. 2.2 wrote for test/fixtures/flink).
+# Stays in the foreground; Ctrl+C stops code-server (by PID).
+#
+#   npm start [-- --port 8080]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+port=8080
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --port) port="$2"; shift 2 ;;
+    *) echo "usage: npm start [-- --port <port>]" >&2; exit 2 ;;
+  esac
+done
+
+bash scripts/install-vscode-host.sh
+[ -d node_modules ] || npm ci --no-audit --no-fund
+npm run --silent package >/dev/null
+
+demo="$PWD/.vscode-test/demo"
+rm -rf "$demo"
+mkdir -p "$demo/workspace/conf" "$demo/checkpoints" "$demo/user-data/User" "$demo/extensions"
+
+# The demo stores are copies, so that trying Clean Up… or a writable store never touches the committed fixtures.
+stores=()
+add_store() {
+  local id="$1" name="$2" source="test/fixtures/flink/$3"
+  if [ ! -d "$source" ]; then
+    echo "npm start: $source is missing (regenerate with npm run fixtures); the demo goes on without it" >&2
+    return
+  fi
+  cp -r "$source" "$demo/checkpoints/$id"
+  find "$demo/checkpoints/$id" -name '_metadata.oracle.json' -delete
+  stores+=("{\"id\": \"$id\", \"name\": \"$name\", \"uri\": \"$demo/checkpoints/$id\"}")
+}
+add_store rocksdb-incremental "Flink 2.2 · RocksDB incremental" 2.2.1/rocksdb-incremental
+add_store savepoints "Flink 2.2 · savepoints" 2.2.1/savepoints
+add_store unaligned "Flink 1.20 · unaligned checkpoints" 1.20.5/unaligned
+add_store file-merging "Flink 1.20 · file merging" 1.20.5/file-merging
+add_store hashmap-115 "Flink 1.15 · HashMap backend" 1.15.4/hashmap
+
+cat >"$demo/user-data/User/settings.json" <<EOF
+{
+  "flinkCheckpoints.stores": [$(IFS=,; echo "${stores[*]}")],
+  "flinkCheckpoints.flinkVersion": "1.20",
+  "workbench.startupEditor": "none",
+  "git.openRepositoryInParentFolders": "never",
+  "telemetry.telemetryLevel": "off",
+  "update.mode": "none",
+  "extensions.autoCheckUpdates": false
+}
+EOF
+cat >"$demo/workspace/conf/flink-conf.yaml" <<'EOF'
+# A flink-conf.yaml to try the editor support on: hover a key, type to complete, open the Problems view.
+state.backend.typ: rocksdb
+state.checkpoints.dir: ftp://flink:secret@ftp.example.com/checkpoints
+execution.checkpointing.interval: 10
+state.backend.incremental: true
+high-availability: zookeeper
+high-availability.storageDir: hdfs:///flink/ha
+EOF
+
+codeserver=.vscode-test/code-server/node_modules/.bin/code-server
+"$codeserver" --user-data-dir "$demo/user-data" --extensions-dir "$demo/extensions" \
+  --install-extension dist/flink-checkpoints.vsix >/dev/null
+
+printf 'auth: none\n' >"$demo/config.yaml"
+"$codeserver" --config "$demo/config.yaml" --auth none --bind-addr "127.0.0.1:$port" --disable-telemetry \
+  --disable-update-check --disable-workspace-trust --user-data-dir "$demo/user-data" --extensions-dir "$demo/extensions" \
+  "$demo/workspace" >"$demo/code-server.log" 2>&1 &
+pid=$!
+stop() {
+  kill "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+  echo "npm start: code-server (pid $pid) stopped"
+}
+trap stop EXIT
+trap 'exit 130' INT TERM
+
+for _ in $(seq 1 120); do
+  if grep -q 'HTTP server listening' "$demo/code-server.log"; then break; fi
+  if ! kill -0 "$pid" 2>/dev/null; then cat "$demo/code-server.log" >&2; exit 1; fi
+  sleep 0.5
+done
+grep -q 'HTTP server listening' "$demo/code-server.log" || { echo "npm start: code-server did not start; see $demo/code-server.log" >&2; exit 1; }
+
+echo
+echo "Flink Checkpoints is running in VS Code at:"
+echo
+echo "    http://127.0.0.1:$port/?folder=$demo/workspace"
+echo
+echo "Open the Flink Checkpoints view in the activity bar. Ctrl+C stops it."
+wait "$pid"
