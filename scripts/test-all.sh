@@ -22,14 +22,14 @@ logs="$(mktemp -d "${TMPDIR:-/tmp}/flink-checkpoints-tests.XXXXXX")"
 total_passed=0 total_failed=0 total_skipped=0
 failed_tiers=() summary=()
 
-# Counts from the closing lines the runners print: node:test (# pass/# fail/# skipped), mocha (N passing/failing/
-# pending) and our own drivers (N passed, N failed[, N skipped]).
+# Counts from the closing lines the runners print: node:test (ℹ pass/ℹ fail/ℹ skipped with the spec reporter, # pass/
+# # fail/# skipped with TAP), mocha (N passing/failing/pending) and our own drivers (N passed, N failed[, N skipped]).
 count() {
   local log="$1" p=0 f=0 s=0 line
   while IFS= read -r line; do
-    if [[ "$line" =~ ^#\ pass\ ([0-9]+) ]]; then p=$((p + BASH_REMATCH[1]))
-    elif [[ "$line" =~ ^#\ fail\ ([0-9]+) ]]; then f=$((f + BASH_REMATCH[1]))
-    elif [[ "$line" =~ ^#\ skipped\ ([0-9]+) ]]; then s=$((s + BASH_REMATCH[1]))
+    if [[ "$line" =~ ^(#|ℹ)\ pass\ ([0-9]+)$ ]]; then p=$((p + BASH_REMATCH[2]))
+    elif [[ "$line" =~ ^(#|ℹ)\ fail\ ([0-9]+)$ ]]; then f=$((f + BASH_REMATCH[2]))
+    elif [[ "$line" =~ ^(#|ℹ)\ skipped\ ([0-9]+)$ ]]; then s=$((s + BASH_REMATCH[2]))
     elif [[ "$line" =~ ^\ *([0-9]+)\ passing ]]; then p=$((p + BASH_REMATCH[1]))
     elif [[ "$line" =~ ^\ *([0-9]+)\ failing ]]; then f=$((f + BASH_REMATCH[1]))
     elif [[ "$line" =~ ^\ *([0-9]+)\ pending ]]; then s=$((s + BASH_REMATCH[1]))
