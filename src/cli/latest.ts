@@ -1,8 +1,8 @@
 import { CliCommand, CliIo, EXIT_FAILED, EXIT_OK, UsageError, parseArgs } from './command';
 import { SnapshotInfo, findLatestCompleteCheckpoint, scanDirectory } from '../core/layout';
-import { CheckpointStore, StoreError, externalLocation } from '../core/stores';
+import { externalLocation } from '../core/stores';
 import { snapshotJson } from './lsFormat';
-import { STORE_ENV_HELP, describeFailure, openCliStore } from './lsStore';
+import { STORE_ENV_HELP, openCliStore, withCliStore } from './lsStore';
 
 interface JobLatest {
   jobId: string | null;
@@ -19,15 +19,7 @@ export const latestCommand: CliCommand = {
     const { positional, flags } = parseArgs(args, ['json']);
     if (positional.length !== 1) throw new UsageError('give one job directory (or checkpoints directory), as a path or store URI');
     const json = flags.has('json');
-    let store: CheckpointStore;
-    try {
-      store = openCliStore(positional[0]);
-    } catch (error) {
-      if (!(error instanceof StoreError)) throw error;
-      io.err(`flink-checkpoints latest: ${describeFailure(error)}\n`);
-      return EXIT_FAILED;
-    }
-    try {
+    return withCliStore('latest', io, () => openCliStore(positional[0]), async (store) => {
       const layout = await scanDirectory(store, '/');
       const results: JobLatest[] = [];
       if (layout.kind === 'job') {
@@ -57,12 +49,6 @@ export const latestCommand: CliCommand = {
         }
       }
       return results.some((r) => r.latest) ? EXIT_OK : EXIT_FAILED;
-    } catch (error) {
-      if (!(error instanceof StoreError)) throw error;
-      io.err(`flink-checkpoints latest: ${describeFailure(error)}\n`);
-      return EXIT_FAILED;
-    } finally {
-      await store.close();
-    }
+    });
   },
 };

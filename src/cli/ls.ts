@@ -1,10 +1,10 @@
-import { CliCommand, CliIo, EXIT_FAILED, EXIT_OK, UsageError, parseArgs } from './command';
+import { CliCommand, CliIo, EXIT_OK, UsageError, parseArgs } from './command';
 import {
   DirectoryLayout, SnapshotInfo, findLatestCompleteCheckpoint, inspectSnapshot, inspectSnapshots, scanDirectory, snapshotRefOf,
 } from '../core/layout';
-import { CheckpointStore, StoreEntry, StoreError, externalLocation } from '../core/stores';
+import { CheckpointStore, StoreEntry, externalLocation } from '../core/stores';
 import { SNAPSHOT_HEADER, formatBytes, formatTime, snapshotJson, snapshotRow, table } from './lsFormat';
-import { STORE_ENV_HELP, describeFailure, openCliStore } from './lsStore';
+import { STORE_ENV_HELP, openCliStore, withCliStore } from './lsStore';
 
 interface JobSummary {
   jobId: string;
@@ -35,15 +35,7 @@ export const lsCommand: CliCommand = {
     const { positional, flags } = parseArgs(args, ['json']);
     if (positional.length !== 1) throw new UsageError('give one path or store URI');
     const json = flags.has('json');
-    let store: CheckpointStore;
-    try {
-      store = openCliStore(positional[0]);
-    } catch (error) {
-      if (!(error instanceof StoreError)) throw error;
-      io.err(`flink-checkpoints ls: ${describeFailure(error)}\n`);
-      return EXIT_FAILED;
-    }
-    try {
+    return withCliStore('ls', io, () => openCliStore(positional[0]), async (store) => {
       const layout = await scanDirectory(store, '/');
       const location = (p: string): string => externalLocation(store.uri, p);
       const savepoints = await inspectSnapshots(store, layout.savepoints);
@@ -95,13 +87,7 @@ export const lsCommand: CliCommand = {
       }
       io.out(`${parts.join('\n\n')}\n`);
       return EXIT_OK;
-    } catch (error) {
-      if (!(error instanceof StoreError)) throw error;
-      io.err(`flink-checkpoints ls: ${describeFailure(error)}\n`);
-      return EXIT_FAILED;
-    } finally {
-      await store.close();
-    }
+    });
   },
 };
 

@@ -1,4 +1,5 @@
 import * as path from 'node:path';
+import { CliIo, EXIT_FAILED } from './command';
 import {
   CheckpointStore, StoreError, StoreOptions, StoreUri, externalLocation, openStore, parseStoreUri, redactSecrets,
 } from '../core/stores';
@@ -79,5 +80,29 @@ export async function readSnapshotFile(location: string, env: NodeJS.ProcessEnv 
     }
   } finally {
     await store.close();
+  }
+}
+
+/**
+ * Runs a command's work on the store `open` returns: a store failure (opening it or any call) prints one redacted
+ * line on stderr and exits 1, and the store is closed in every case.
+ */
+export async function withCliStore(
+  command: string,
+  io: CliIo,
+  open: () => CheckpointStore,
+  work: (store: CheckpointStore) => Promise<number>,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<number> {
+  let store: CheckpointStore | undefined;
+  try {
+    store = open();
+    return await work(store);
+  } catch (error) {
+    if (!(error instanceof StoreError)) throw error;
+    io.err(`flink-checkpoints ${command}: ${describeFailure(error, env)}\n`);
+    return EXIT_FAILED;
+  } finally {
+    await store?.close();
   }
 }

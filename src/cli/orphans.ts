@@ -1,17 +1,9 @@
 import * as path from 'node:path';
-import { CliCommand, CliIo, EXIT_FAILED, EXIT_OK, UsageError, parseArgs } from './command';
-import { openStore, parseStoreUri, isStoreError } from '../core/stores';
+import { CliCommand, CliIo, EXIT_OK, UsageError, parseArgs } from './command';
+import { openStore, parseStoreUri } from '../core/stores';
+import { parentUri, storeOptionsFromEnv, withCliStore } from './lsStore';
 import { deleteOrphans, findOrphans } from '../core/references/orphans';
 import { formatBytes } from '../../media/format';
-
-/** Opens the directory above a job directory as a store, so the job's path inside it is `/<job id>`. */
-function openJobDirectory(location: string) {
-  const uri = parseStoreUri(location);
-  const paths = uri.scheme === 'file' ? path : path.posix;
-  const jobDirectory = uri.path.length > 1 ? uri.path.replace(/[\\/]+$/, '') : uri.path;
-  const store = openStore({ ...uri, path: paths.dirname(jobDirectory) }, { password: process.env.FLINK_CHECKPOINTS_PASSWORD });
-  return { store, jobPath: `/${paths.basename(jobDirectory)}` };
-}
 
 export const orphansCommand: CliCommand = {
   name: 'orphans',
@@ -21,8 +13,11 @@ export const orphansCommand: CliCommand = {
     const { positional, flags } = parseArgs(args, ['json', 'delete', 'yes']);
     if (positional.length !== 1) throw new UsageError('give exactly one job directory (<checkpoint dir>/<job id>)');
     if (flags.has('delete') && !flags.has('yes')) throw new UsageError('--delete deletes files: add --yes to confirm (run without --delete first to see what it would delete)');
-    const { store, jobPath } = openJobDirectory(positional[0]);
-    try {
+    const location = parseStoreUri(positional[0]);
+    const paths = location.scheme === 'file' ? path : path.posix;
+    const jobPath = `/${paths.basename(location.path)}`;
+    // The store is the directory above the job, so that the job's own path inside it is `/<job id>`.
+    return withCliStore('orphans', io, () => openStore(parentUri(location), storeOptionsFromEnv()), async (store) => {
       const report = await findOrphans(store, jobPath);
       let deleted: string[] | undefined;
       if (flags.has('delete')) {
@@ -43,12 +38,6 @@ export const orphansCommand: CliCommand = {
         io.out(`${report.candidates.length} entries, ${formatBytes(report.totalBytes)} ${deleted ? 'deleted' : 'could be deleted (dry run; --delete --yes deletes them)'}\n`);
       }
       return EXIT_OK;
-    } catch (error) {
-      if (!isStoreError(error)) throw error;
-      io.err(`${error.message}\n`);
-      return EXIT_FAILED;
-    } finally {
-      await store.close();
-    }
+    });
   },
 };
