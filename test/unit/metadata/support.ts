@@ -1,24 +1,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { SKIP_NO_SHARED, sharedFixturesDir } from '../../support/repo';
 
-/** The repository root, found from the compiled test's location (out/test/unit/metadata) or the source tree. */
-export function repoRoot(): string {
-  let dir = __dirname;
-  while (!fs.existsSync(path.join(dir, 'package.json'))) {
-    const parent = path.dirname(dir);
-    if (parent === dir) throw new Error(`no package.json above ${__dirname}`);
-    dir = parent;
-  }
-  return dir;
-}
-
-/** `../shared/flink-metadata-fixtures` beside the repository, or undefined when this checkout has none. */
-export function sharedFixturesDir(): string | undefined {
-  const dir = path.resolve(repoRoot(), '..', 'shared', 'flink-metadata-fixtures');
-  return fs.existsSync(dir) ? dir : undefined;
-}
-
-export const SKIP_NO_SHARED = 'needs ../shared/flink-metadata-fixtures beside the repository (40 real Flink _metadata files)';
+export { SKIP_NO_SHARED, repoRoot, sharedFixturesDir } from '../../support/repo';
 
 /** Every shared fixture as [name, bytes], in name order; empty when ../shared is absent. */
 export function sharedFixtures(): [string, Uint8Array][] {

@@ -2,24 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
-/** The repository root, found from the compiled test's location (out/test/...) or the source tree. */
-export function repoRoot(): string {
-  let dir = __dirname;
-  while (!fs.existsSync(path.join(dir, 'package.json'))) {
-    const parent = path.dirname(dir);
-    if (parent === dir) throw new Error(`no package.json above ${__dirname}`);
-    dir = parent;
-  }
-  return dir;
-}
-
-/** `../shared/flink-metadata-fixtures` beside the repository, or undefined when this checkout has none. */
-export function sharedFixturesDir(): string | undefined {
-  const dir = path.resolve(repoRoot(), '..', 'shared', 'flink-metadata-fixtures');
-  return fs.existsSync(dir) ? dir : undefined;
-}
-
-export const SKIP_NO_FIXTURES = 'needs ../shared/flink-metadata-fixtures beside the repository (real Flink _metadata files)';
+export { SKIP_NO_SHARED as SKIP_NO_FIXTURES, repoRoot, sharedFixturesDir } from '../../../support/repo';
 
 export const JOB_A = '0123456789abcdef0123456789abcdef';
 export const JOB_B = 'fedcba9876543210fedcba9876543210';
