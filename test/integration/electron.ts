@@ -1,0 +1,39 @@
+/*
+ * The in-host suites under desktop VS Code with @vscode/test-electron, for machines that can download VS Code (or
+ * point VSCODE_EXECUTABLE_PATH at an installed one). The suites and their run() entry are the same ones
+ * runInHost.js drives under code-server.
+ *
+ *   npm run test:electron
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { runTests } from '@vscode/test-electron';
+import { TEST_ENV, TestCounts } from './index';
+
+async function main(): Promise<number> {
+  const root = path.resolve(__dirname, '../../..');
+  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'flink-checkpoints-electron-'));
+  const results = path.join(scratch, 'results.json');
+  const workspace = path.join(scratch, 'workspace');
+  fs.mkdirSync(workspace);
+  try {
+    await runTests({
+      extensionDevelopmentPath: root,
+      extensionTestsPath: path.join(root, 'out/test/integration/index.js'),
+      ...(process.env.VSCODE_EXECUTABLE_PATH ? { vscodeExecutablePath: process.env.VSCODE_EXECUTABLE_PATH } : { version: '1.100.3' }),
+      launchArgs: [workspace, '--disable-extensions', '--disable-workspace-trust', `--user-data-dir=${path.join(scratch, 'user-data')}`],
+      extensionTestsEnv: { [TEST_ENV.results]: results },
+    });
+  } catch (error) {
+    console.error(`test:electron: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  const counts: TestCounts = fs.existsSync(results) ? JSON.parse(fs.readFileSync(results, 'utf8')) : { passed: 0, failed: 1, skipped: 0 };
+  fs.rmSync(scratch, { recursive: true, force: true });
+  console.log(`${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped`);
+  return counts.failed > 0 ? 1 : 0;
+}
+
+main().then((code) => {
+  process.exitCode = code;
+});
