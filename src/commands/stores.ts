@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { parseStoreUri, splitPassword, redactSecrets } from '../core/stores/uri';
+import { formatStoreUri, parseStoreUri, splitPassword, redactSecrets } from '../core/stores/uri';
 import { StoreError } from '../core/stores/errors';
 import { StoreConfig, readStoreConfigs, storeIdFor, writeStoreConfigs } from './storeSettings';
 import { Services } from '../services';
@@ -57,8 +57,20 @@ async function askLocation(kind: KindPick, current?: StoreConfig): Promise<{ uri
     validateInput: (value) => (value.trim() ? uriProblem(value) : vscode.l10n.t('Enter a location')),
   });
   if (entered === undefined) return undefined;
-  const split = splitPassword(entered);
-  const parsed = parseStoreUri(split.uri);
+  let split = splitPassword(entered);
+  let parsed = parseStoreUri(split.uri);
+  if ((parsed.scheme === 'ftp' || parsed.scheme === 'ftps') && !parsed.user) {
+    const user = await vscode.window.showInputBox({
+      title: vscode.l10n.t('User on {0}', parsed.host),
+      prompt: vscode.l10n.t('Leave empty to log in as anonymous'),
+      ignoreFocusOut: true,
+    });
+    if (user === undefined) return undefined;
+    if (user.trim()) {
+      split = { ...split, uri: formatStoreUri({ ...parsed, user: user.trim() }) };
+      parsed = parseStoreUri(split.uri);
+    }
+  }
   let password = split.password;
   if ((parsed.scheme === 'ftp' || parsed.scheme === 'ftps') && password === undefined && parsed.user && parsed.user !== 'anonymous') {
     password = await vscode.window.showInputBox({

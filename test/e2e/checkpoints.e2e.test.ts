@@ -215,7 +215,9 @@ describe('UI: checkpoint stores, inspector, restore, compare, cleanup and config
     ftp = await startPyFtpd(job.root, [{ name: 'flink', password: 'se:cr@t' }]);
     await bench.runCommand('Flink Checkpoints: Add Store…');
     await answer(/kind/i, 'FTP');
-    await answer(/location/i, `ftp://flink:se%3Acr%40t@127.0.0.1:${ftp.port}/`);
+    await answer(/location/i, `ftp://127.0.0.1:${ftp.port}/`);
+    await answer(/User on/i, 'flink');
+    await answer(/Password of/i, 'se:cr@t');
     await answer(/name/i, 'Demo FTP');
     await expand('Demo FTP');
     await expand(job.jobId);
