@@ -60,6 +60,14 @@ const targets = [
   },
   {
     ...common,
+    entryPoints: ['src/providers/metadataWorker.ts'],
+    outfile: 'dist/metadataWorker.js',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+  },
+  {
+    ...common,
     entryPoints: ['webhdfs'],
     outfile: 'dist/vendor/webhdfs.js',
     platform: 'node',

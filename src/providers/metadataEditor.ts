@@ -1,18 +1,18 @@
 import * as vscode from 'vscode';
-import { CheckpointMetadata, MetadataError, operatorIdFromUid, parseMetadata, summarize } from '../core/metadata';
+import { operatorIdFromUid } from '../core/metadata';
 import { FromWebview, ToWebview } from '../../media/protocol';
-import { buildInspectorModel, subtaskRows } from '../views/inspectorModel';
+import { buildInspectorModel } from '../views/inspectorModel';
+import { MetadataWorkerClient } from './metadataWorkerClient';
 import { WebviewChannel, webviewHtml, webviewOptions } from '../views/webview';
 import { Services } from '../services';
 import { checkFiles, locateSnapshot } from './snapshotLocation';
 
 export const INSPECTOR_VIEW_TYPE = 'flinkCheckpoints.metadataInspector';
 
-/** What one open inspector keeps: the view to (re)post, how to open referenced files, and the parsed metadata. */
+/** What one open inspector keeps: the view to (re)post, how to open referenced files, the worker holding the metadata. */
 interface LoadedSnapshot {
   readonly view: ToWebview;
   resolve(file: string): vscode.Uri | undefined;
-  readonly metadata?: CheckpointMetadata;
 }
 
 /**
@@ -30,32 +30,36 @@ export class MetadataEditorProvider implements vscode.CustomReadonlyEditorProvid
     const { extensionUri } = this.services.context;
     panel.webview.options = webviewOptions(extensionUri);
     panel.webview.html = webviewHtml(panel.webview, extensionUri, vscode.l10n.t('Flink Snapshot Inspector'));
-    const state = this.load(document.uri);
-    const channel: WebviewChannel = new WebviewChannel(panel.webview, (message): Promise<void> => this.onMessage(message, state, channel), this.services.log);
-    panel.onDidDispose(() => channel.dispose());
-  }
-
-  private async load(uri: vscode.Uri): Promise<LoadedSnapshot> {
-    const source = uri.scheme === 'file' ? uri.fsPath : uri.toString();
-    const location = await locateSnapshot(this.services.stores, uri);
-    return vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: vscode.l10n.t('Reading {0}', source) }, async () => {
-      const bytes = await vscode.workspace.fs.readFile(uri);
-      try {
-        const metadata = parseMetadata(bytes, { pointer: location.pointer });
-        const summary = summarize(metadata, { pointer: location.pointer });
-        const status = await checkFiles(location, summary.referencedFiles);
-        const model = buildInspectorModel(source, summary, status);
-        this.services.log.info(`Inspected ${source}: ${summary.operators.length} operators, ${summary.referencedFiles.length} files`);
-        return { view: { type: 'inspector', model }, resolve: location.resolve, metadata };
-      } catch (error) {
-        if (!(error instanceof MetadataError)) throw error;
-        this.services.log.warn(`${source}: ${error.message}`);
-        return { view: { type: 'parseError', error: { source, code: error.code, message: error.message, offset: error.offset } }, resolve: location.resolve };
-      }
+    const worker = new MetadataWorkerClient(vscode.Uri.joinPath(extensionUri, 'dist', 'metadataWorker.js').fsPath);
+    const state = this.load(document.uri, worker);
+    const channel: WebviewChannel = new WebviewChannel(panel.webview, (message): Promise<void> => this.onMessage(message, state, channel, worker), this.services.log);
+    panel.onDidDispose(() => {
+      channel.dispose();
+      worker.dispose();
     });
   }
 
-  private async onMessage(message: FromWebview, state: Promise<LoadedSnapshot>, channel: WebviewChannel): Promise<void> {
+  private async load(uri: vscode.Uri, worker: MetadataWorkerClient): Promise<LoadedSnapshot> {
+    const source = uri.scheme === 'file' ? uri.fsPath : uri.toString();
+    const location = await locateSnapshot(this.services.stores, uri);
+    return vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: vscode.l10n.t('Reading {0}', source) }, async () => {
+      const read = await vscode.workspace.fs.readFile(uri);
+      // The bytes move to the worker: copy them out of a larger or shared buffer first.
+      const bytes = read.byteOffset === 0 && read.byteLength === read.buffer.byteLength && read.buffer instanceof ArrayBuffer ? read.buffer : read.slice().buffer;
+      const reply = await worker.request({ type: 'parse', bytes, pointer: location.pointer }, [bytes]);
+      if (reply.type === 'error') {
+        this.services.log.warn(`${source}: ${reply.message}`);
+        return { view: { type: 'parseError', error: { source, code: reply.code, message: reply.message, offset: reply.offset } }, resolve: location.resolve };
+      }
+      if (reply.type !== 'summary') throw new Error(`unexpected metadata worker reply ${reply.type}`);
+      const { summary } = reply;
+      const status = await checkFiles(location, summary.referencedFiles);
+      this.services.log.info(`Inspected ${source}: ${summary.operators.length} operators, ${summary.referencedFiles.length} files`);
+      return { view: { type: 'inspector', model: buildInspectorModel(source, summary, status) }, resolve: location.resolve };
+    });
+  }
+
+  private async onMessage(message: FromWebview, state: Promise<LoadedSnapshot>, channel: WebviewChannel, worker: MetadataWorkerClient): Promise<void> {
     switch (message.type) {
       case 'ready':
         channel.post((await state).view);
@@ -70,9 +74,9 @@ export class MetadataEditorProvider implements vscode.CustomReadonlyEditorProvid
         return;
       }
       case 'loadSubtasks': {
-        const { metadata } = await state;
-        const operator = metadata?.operators.find((o) => o.operatorId === message.operatorId);
-        if (metadata && operator) channel.post({ type: 'subtasks', operatorId: operator.operatorId, rows: subtaskRows(metadata, operator) });
+        await state;
+        const reply = await worker.request({ type: 'subtasks', operatorId: message.operatorId });
+        if (reply.type === 'subtasks') channel.post(reply);
         return;
       }
       case 'computeUid':
