@@ -161,21 +161,35 @@ describe('UI: checkpoint stores, inspector, restore, compare, cleanup and config
     await bench.screenshot('inspector-large');
   });
 
-  it('restores the latest checkpoint through the REST API from the command palette', async () => {
-    await startCommand('Flink Checkpoints: Restore Job from Snapshot…');
-    await answer(/snapshot/i);
-    await answer(/target/i, 'REST');
-    await answer(/Flink version/i);
-    await answer(/claim mode/i);
-    await answer(/non-restored/i);
-    await answer(/entry class/i);
-    await answer(/parallelism/i);
-    await answer(/where/i);
-    const editor = bench.page.locator('.editor-instance .view-lines').last();
-    await editor.filter({ hasText: 'savepointPath' }).waitFor({ timeout: 30_000 });
-    assert.match(await editor.innerText(), /claimMode/);
-    await bench.screenshot('restore-rest');
-  });
+  /** Each target from the palette, every later question answered with its default; what the editor must then show. */
+  const restoreTargets: { pick: string; expect: RegExp[] }[] = [
+    { pick: 'Flink CLI', expect: [/--fromSavepoint/, /--claimMode/] },
+    { pick: 'Application mode', expect: [/run-application/, /kubernetes-application/] },
+    { pick: 'Kubernetes operator', expect: [/initialSavepointPath/, /FlinkStateSnapshot/] },
+    { pick: 'SQL client', expect: [/SET\s'execution\.state-recovery\.path'/, /RESET/] },
+    { pick: 'REST API', expect: [/"savepointPath"/, /"claimMode"/, /curl/] },
+  ];
+  for (const { pick, expect } of restoreTargets) {
+    it(`restores the latest checkpoint through the ${pick} from the command palette`, async () => {
+      await bench.page.keyboard.press('Escape');
+      await startCommand('Flink Checkpoints: Restore Job from Snapshot…');
+      await answer(/snapshot/i);
+      await answer(/target/i, pick);
+      const editor = bench.page.locator('.part.editor .editor-group-container.active .monaco-editor .view-lines');
+      // Version, claim mode, allow non-restored state and the target's own options keep their defaults.
+      const shown = editor.filter({ hasText: expect[0] });
+      for (let step = 0; step < 40 && (await shown.count()) === 0; step++) {
+        // Between two questions the quick input is hidden for a moment: look again rather than stop.
+        if (await quickInput().isVisible()) await quickInput().locator('.quick-input-box input').press('Enter');
+        await bench.page.waitForTimeout(250);
+      }
+      await shown.waitFor({ timeout: 30_000 });
+      const text = await editor.innerText();
+      for (const pattern of expect) assert.match(text, pattern);
+      assert.match(text, new RegExp(job.jobId), 'the invocation names the latest checkpoint of the job');
+      await bench.screenshot(`restore-${pick.toLowerCase().replace(/\W+/g, '-')}`);
+    });
+  }
 
   it('compares two checkpoints from the tree\'s context menu', async () => {
     await contextMenu(/latest/, 'Compare With…');
