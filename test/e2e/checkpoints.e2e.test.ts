@@ -4,7 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { FrameLocator, Locator } from 'playwright-core';
 import { Workbench, repoRoot } from './support/workbench';
-import { FtpServer, serverPrerequisites, startPyFtpd } from '../servers/servers';
+import { FtpServer, HdfsServer, serverPrerequisites, startMiniHdfs, startPyFtpd } from '../servers/servers';
 
 const FIXTURES = path.join(repoRoot, 'test/fixtures/flink');
 
@@ -23,6 +23,7 @@ describe('UI: checkpoint stores, inspector, restore, compare, cleanup and config
   let bench: Workbench;
   let job: { root: string; jobId: string };
   let ftp: FtpServer | undefined;
+  let hdfs: HdfsServer | undefined;
 
   const row = (text: string | RegExp): Locator => bench.page.locator('.part.sidebar .monaco-list-row[role="treeitem"]').filter({ hasText: text }).first();
   const quickInput = () => bench.page.locator('.quick-input-widget');
@@ -75,6 +76,7 @@ describe('UI: checkpoint stores, inspector, restore, compare, cleanup and config
 
   after(async () => {
     await ftp?.stop();
+    await hdfs?.stop();
     await bench?.close();
   });
 
@@ -254,7 +256,41 @@ describe('UI: checkpoint stores, inspector, restore, compare, cleanup and config
     const settings = [path.join(bench.server.workspace, '.vscode/settings.json'), path.join(bench.server.userDataDir, 'User/settings.json')]
       .filter((file) => fs.existsSync(file)).map((file) => fs.readFileSync(file, 'utf8')).join('\n');
     assert.match(settings, /Demo FTP/, 'the store was saved');
+    const logs = path.join(bench.server.userDataDir, 'logs');
+    const leaks = (dir: string): string[] => !fs.existsSync(dir) ? [] : fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+      const full = path.join(dir, e.name);
+      return e.isDirectory() ? leaks(full) : fs.readFileSync(full, 'latin1').includes('se:cr@t') ? [full] : [];
+    });
+    assert.deepEqual(leaks(logs), [], 'no log of the workbench or the extension holds the password');
     assert.ok(!settings.includes('se:cr@t') && !settings.includes('se%3Acr%40t'), 'the password is in no settings file');
     await bench.screenshot('ftp-store');
+  });
+
+  it('adds a local store through Add Store… and browses it', async () => {
+    await startCommand('Flink Checkpoints: Add Store…');
+    await answer(/kind/i, 'Local');
+    await answer(/location/i, job.root);
+    await answer(/name/i, 'Demo local');
+    await expand('Demo local');
+    await row(/latest/).waitFor();
+  });
+
+  it('adds an HDFS store through Add Store… and browses what it holds over WebHDFS', async function () {
+    if (serverPrerequisites('hdfs')) this.skip();
+    this.timeout(600_000);
+    hdfs = await startMiniHdfs({ seed: job.root });
+    await startCommand('Flink Checkpoints: Add Store…');
+    await answer(/kind/i, 'HDFS');
+    await answer(/location/i, `hdfs://127.0.0.1:${hdfs.rpcPort}/flink`);
+    await answer(/WebHDFS address/i, `127.0.0.1:${hdfs.httpPort}`);
+    await answer(/name/i, 'Demo HDFS');
+    // Only the HDFS store open, so the rows below belong to it.
+    await bench.page.locator('.part.sidebar .title-actions .action-label[aria-label="Collapse All"]').click();
+    await expand('Demo HDFS');
+    const levels = (level: number) => bench.page.locator(`.part.sidebar .monaco-list-row[role="treeitem"][aria-level="${level}"]`);
+    await levels(2).filter({ hasText: job.jobId }).first().click();
+    await levels(3).filter({ hasText: /latest/ }).first().waitFor({ timeout: 60_000 });
+    assert.equal(await bench.page.locator('.part.sidebar .monaco-list-row[aria-expanded="true"]').count(), 2, 'only the HDFS store and its job are expanded');
+    await bench.screenshot('hdfs-store');
   });
 });
