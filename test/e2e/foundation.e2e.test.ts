@@ -46,17 +46,21 @@ describe('UI: the extension in the workbench', function () {
 
   describe('installed from the .vsix', () => {
     let bench: Workbench;
+    let scratch: string | undefined;
     before(async () => {
       execFileSync('npm', ['run', '--silent', 'package'], { cwd: repoRoot, stdio: 'ignore' });
       const vsix = path.join(repoRoot, 'dist', 'flink-checkpoints.vsix');
       assert.ok(fs.existsSync(vsix), 'npm run package made the .vsix');
-      const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'vsix-install-'));
+      scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'vsix-install-'));
       const extensionsDir = path.join(scratch, 'extensions');
       const output = await installExtension(vsix, extensionsDir, path.join(scratch, 'user-data'));
       assert.match(output, /successfully installed/i);
       bench = await Workbench.open({ extensionDevelopmentPath: false, extensionsDir });
     });
-    after(async () => bench?.close());
+    after(async () => {
+      await bench?.close();
+      if (scratch) fs.rmSync(scratch, { recursive: true, force: true });
+    });
 
     it('shows the Checkpoint Stores view', async () => {
       await expectWelcome(bench);
