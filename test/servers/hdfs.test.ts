@@ -4,24 +4,15 @@ import * as path from 'node:path';
 import * as webhdfs from 'webhdfs';
 import { after, before, describe, it } from 'node:test';
 import { findLatestCompleteCheckpoint } from '../../src/core/layout';
-import { CheckpointStore, StoreError, isStoreError, openStore } from '../../src/core/stores';
+import { CheckpointStore, openStore } from '../../src/core/stores';
 import { JOB_A, SKIP_NO_FIXTURES, buildCheckpointTree, sharedFixturesDir } from '../unit/stores/support/checkpointTree';
 import { storeContract } from '../unit/stores/support/contract';
 import { HdfsServer, freePort, serverPrerequisites, startMiniHdfs } from './servers';
 import { FIXTURES, checkScenario, readScenarios, versions } from '../unit/layout/support/scenarios';
+import { storeRejection as rejection } from '../support/stores';
 
 const fixtures = sharedFixturesDir();
 const skip = fixtures ? serverPrerequisites('hdfs') ?? false : SKIP_NO_FIXTURES;
-
-async function rejection(promise: Promise<unknown>): Promise<StoreError> {
-  try {
-    await promise;
-  } catch (error) {
-    assert.ok(isStoreError(error), `expected a StoreError, got ${String(error)}`);
-    return error;
-  }
-  assert.fail('expected a rejection');
-}
 
 /** Counts the WebHDFS operations fetch sends while `body` runs. */
 async function countOps<T>(op: string, body: () => Promise<T>): Promise<{ result: T; count: number }> {

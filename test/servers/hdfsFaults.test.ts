@@ -1,17 +1,8 @@
 import * as assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { StoreError, isStoreError, openStore } from '../../src/core/stores';
+import { openStore } from '../../src/core/stores';
 import { serverPrerequisites, startMiniHdfs } from './servers';
-
-async function rejection(promise: Promise<unknown>): Promise<StoreError> {
-  try {
-    await promise;
-  } catch (error) {
-    assert.ok(isStoreError(error), `expected a StoreError, got ${String(error)}`);
-    return error;
-  }
-  assert.fail('expected a rejection');
-}
+import { storeRejection as rejection } from '../support/stores';
 
 describe('HdfsStore: the NameNode stopped mid-listing', { skip: serverPrerequisites('hdfs') ?? false }, () => {
   it('gives a clear error, and the next call recovers once it is back', async () => {

@@ -58,11 +58,15 @@ export abstract class BaseStore implements CheckpointStore {
     if (expected > max) {
       throw this.error('too-large', p, `${expected} bytes to read, more than the limit of ${max}`);
     }
+    return this.readAtMost(p, options, max);
+  }
+
+  /** Reads a range into one buffer, failing with `too-large` past `max` bytes (a file may grow while it is read). */
+  protected async readAtMost(p: string, options: ReadOptions, max: number): Promise<Uint8Array> {
     const chunks: Uint8Array[] = [];
     let total = 0;
     for await (const chunk of this.read(p, options)) {
       total += chunk.byteLength;
-      // The file may grow between stat and read.
       if (total > max) throw this.error('too-large', p, `more than the limit of ${max} bytes`);
       chunks.push(chunk);
     }

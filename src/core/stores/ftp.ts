@@ -3,7 +3,7 @@ import { parseList } from 'basic-ftp/dist/parseList';
 import { parseLine as parseMlsxLine } from 'basic-ftp/dist/parseListMLSD';
 import * as nodePath from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
-import { BaseStore, DEFAULT_PAGE_SIZE, DEFAULT_READ_ALL_MAX_BYTES, concatChunks, tempSibling } from './base';
+import { BaseStore, DEFAULT_PAGE_SIZE, DEFAULT_READ_ALL_MAX_BYTES, tempSibling } from './base';
 import type { Deadline } from './deadline';
 import { StoreError, StoreErrorCode, isStoreError as isStoreErrorCode } from './errors';
 import { baseName, joinStorePath, parentStorePath } from './paths';
@@ -515,16 +515,7 @@ export class FtpStore extends BaseStore {
 
   /** RETR without an MLST first (one round trip per file, which matters when a tree classifies 100 checkpoints). */
   override async readAll(path: string, options: ReadAllOptions = {}): Promise<Uint8Array> {
-    const p = this.norm(path);
-    const max = options.maxBytes ?? DEFAULT_READ_ALL_MAX_BYTES;
-    const chunks: Uint8Array[] = [];
-    let total = 0;
-    for await (const chunk of this.read(p, options)) {
-      total += chunk.byteLength;
-      if (total > max) throw this.error('too-large', p, `more than the limit of ${max} bytes`);
-      chunks.push(chunk);
-    }
-    return concatChunks(chunks, total);
+    return this.readAtMost(this.norm(path), options, options.maxBytes ?? DEFAULT_READ_ALL_MAX_BYTES);
   }
 
   async write(path: string, data: Uint8Array, options: WriteOptions = {}): Promise<void> {

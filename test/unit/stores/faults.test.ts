@@ -4,18 +4,9 @@ import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { StoreError, isStoreError, openStore } from '../../../src/core/stores';
+import { openStore } from '../../../src/core/stores';
 import { FtpServer, serverPrerequisites, startPyFtpd } from '../../servers/servers';
-
-async function rejection(promise: Promise<unknown>): Promise<StoreError> {
-  try {
-    await promise;
-  } catch (error) {
-    assert.ok(isStoreError(error), `expected a StoreError, got ${String(error)}`);
-    return error;
-  }
-  assert.fail('expected a rejection');
-}
+import { storeRejection as rejection } from '../../support/stores';
 
 describe('a server that accepts connections and never answers', () => {
   let silent: net.Server;

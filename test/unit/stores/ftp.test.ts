@@ -3,10 +3,11 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { CheckpointStore, StoreError, isStoreError, openStore } from '../../../src/core/stores';
+import { CheckpointStore, openStore } from '../../../src/core/stores';
 import { FtpServer, serverPrerequisites, startProftpd, startPyFtpd } from '../../servers/servers';
 import { JOB_A, SKIP_NO_FIXTURES, buildCheckpointTree, sharedFixturesDir } from './support/checkpointTree';
 import { storeContract } from './support/contract';
+import { storeRejection as rejection } from '../../support/stores';
 
 const fixtures = sharedFixturesDir();
 const pyftpdSkip = fixtures ? serverPrerequisites('pyftpdlib') ?? false : SKIP_NO_FIXTURES;
@@ -16,16 +17,6 @@ const proftpdSkip = fixtures ? serverPrerequisites('proftpd') ?? false : SKIP_NO
 const AWKWARD_USER = 'fl@nk:ops';
 const AWKWARD_PASSWORD = 'p@ss:w/o%rd#1';
 const enc = encodeURIComponent;
-
-async function rejection(promise: Promise<unknown>): Promise<StoreError> {
-  try {
-    await promise;
-  } catch (error) {
-    assert.ok(isStoreError(error), `expected a StoreError, got ${String(error)}`);
-    return error;
-  }
-  assert.fail('expected a rejection');
-}
 
 describe('FtpStore against pyftpdlib', { skip: pyftpdSkip }, () => {
   let tree = '';
