@@ -7,7 +7,7 @@ cd "$(dirname "$0")/../../.."
 
 if ! command -v java >/dev/null || ! command -v mvn >/dev/null; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -q openjdk-17-jdk-headless maven >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q openjdk-17-jdk-headless maven >/dev/null
   else
     echo "restore-cluster: needs Java 17 and Maven 3 (apt-get install openjdk-17-jdk-headless maven)" >&2
     exit 1
