@@ -33,7 +33,7 @@ export interface OperatorRow {
 
 export interface FileRow {
   readonly uri: string;
-  /** Size the handles claim for this file (sum over handles pointing into it). */
+  /** Size of the file as its store reports it; -1 when it was not checked or is missing. */
   readonly size: number;
   /** True when the file is in a store this extension can open; false when it should exist but does not. */
   readonly exists: boolean | null;

@@ -34,10 +34,10 @@ export function storeIdFor(name: string, taken: ReadonlySet<string>): string {
  * a workspace could otherwise point the extension at arbitrary servers.
  */
 export function readStoreConfigs(): StoreConfig[] {
-  const inspected = vscode.workspace.getConfiguration(SECTION).inspect<unknown[]>('stores');
+  const configuration = vscode.workspace.getConfiguration(SECTION);
   const raw = vscode.workspace.isTrusted
-    ? vscode.workspace.getConfiguration(SECTION).get<unknown[]>('stores', [])
-    : inspected?.globalValue ?? [];
+    ? configuration.get<unknown[]>('stores', [])
+    : configuration.inspect<unknown[]>('stores')?.globalValue ?? [];
   const taken = new Set<string>();
   const stores: StoreConfig[] = [];
   for (const entry of Array.isArray(raw) ? raw : []) {

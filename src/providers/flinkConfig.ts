@@ -51,11 +51,14 @@ class ConfigDiagnostics implements vscode.Disposable {
   private readonly collection = vscode.languages.createDiagnosticCollection('flink-config');
   private readonly pending = new Map<string, NodeJS.Timeout>();
   private readonly siblings = new Map<string, string[]>();
+  /** The findings of the last check per document, with the version they were computed for. */
+  private readonly findings = new Map<string, { version: number; found: ConfigDiagnostic[] }>();
 
   async check(document: vscode.TextDocument): Promise<ConfigDiagnostic[]> {
     if (!isFlinkConfig(document)) return [];
     const fileName = path.posix.basename(document.uri.path);
     const found = configCore().checkConfig(document.getText(), { version: targetVersion(), fileName, siblingFileNames: await this.siblingNames(document.uri) });
+    this.findings.set(document.uri.toString(), { version: document.version, found });
     this.collection.set(document.uri, found.map((d) => {
       const diagnostic = new vscode.Diagnostic(toRange(d.range), d.message, SEVERITY[d.severity]);
       diagnostic.source = 'Flink';
@@ -75,12 +78,23 @@ class ConfigDiagnostics implements vscode.Disposable {
     }, 200));
   }
 
+  /**
+   * The findings for the document as it is now: those the last check computed, when the text has not changed since
+   * (code actions are asked for on every cursor move), or a fresh check.
+   */
+  async current(document: vscode.TextDocument): Promise<ConfigDiagnostic[]> {
+    const last = this.findings.get(document.uri.toString());
+    return last && last.version === document.version ? last.found : this.check(document);
+  }
+
   forget(document: vscode.TextDocument): void {
+    this.findings.delete(document.uri.toString());
     this.collection.delete(document.uri);
     this.siblings.delete(path.posix.dirname(document.uri.toString()));
   }
 
   recheckAll(): void {
+    this.findings.clear();
     this.collection.clear();
     for (const document of vscode.workspace.textDocuments) void this.check(document);
   }
@@ -116,9 +130,9 @@ export function register(context: vscode.ExtensionContext, services: Services): 
       if (e.affectsConfiguration('flinkCheckpoints.flinkVersion') || e.affectsConfiguration('flinkCheckpoints.config.fileNames')) diagnostics.recheckAll();
     }),
     vscode.languages.registerCodeActionsProvider(selector, {
-      provideCodeActions(document, range) {
+      async provideCodeActions(document, range) {
         if (!isFlinkConfig(document)) return [];
-        const found = configCore().checkConfig(document.getText(), { version: targetVersion(), fileName: path.posix.basename(document.uri.path) });
+        const found = await diagnostics.current(document);
         return found.filter((d) => toRange(d.range).intersection(range)).flatMap((d) => d.fixes.map((fix) => {
           const action = new vscode.CodeAction(fix.title, vscode.CodeActionKind.QuickFix);
           action.edit = toWorkspaceEdit(document.uri, fix.edits);

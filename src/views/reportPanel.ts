@@ -7,7 +7,7 @@ import { Services } from '../services';
  * A webview panel showing one report (diff, history, cleanup). The current report is posted whenever the page
  * (re)loads; `update` replaces it.
  */
-export class ReportPanel implements vscode.Disposable {
+export class ReportPanel {
   private readonly panel: vscode.WebviewPanel;
   private readonly channel: WebviewChannel;
 
@@ -28,7 +28,4 @@ export class ReportPanel implements vscode.Disposable {
     this.channel.post(view);
   }
 
-  dispose(): void {
-    this.panel.dispose();
-  }
 }

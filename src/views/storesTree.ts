@@ -171,10 +171,6 @@ export class StoresTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
     return element;
   }
 
-  getParent(): undefined {
-    return undefined;
-  }
-
   async getChildren(element?: TreeNode): Promise<TreeNode[]> {
     if (!element) return this.registry.configs().map((config) => new StoreNode(config));
     if (element instanceof FileNode || element instanceof LoadMoreNode || element instanceof MessageNode) return [];
