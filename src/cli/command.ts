@@ -2,6 +2,14 @@
 export interface CliIo {
   out(text: string): void;
   err(text: string): void;
+  /** Output already encoded as UTF-8, for large outputs; without it such output goes through `out`. */
+  outBytes?(chunk: Uint8Array): void;
+}
+
+/** Writes UTF-8 output through `io.outBytes`, or decoded through `io.out`. */
+export function writeBytes(io: CliIo, chunk: Uint8Array): void {
+  if (io.outBytes) io.outBytes(chunk);
+  else io.out(new TextDecoder().decode(chunk));
 }
 
 /** Exit codes shared by every subcommand. */

@@ -1,6 +1,6 @@
 import { CliCommand, CliIo, EXIT_FAILED, EXIT_OK, UsageError, parseArgs } from './command';
-import { MetadataError, MetadataSummary, SnapshotDiff, diffSummaries, parseMetadata, summarize } from '../core/metadata';
-import { InputError, readMetadataInput } from './inspectInput';
+import { MetadataError, MetadataSummary, SnapshotDiff, diffSummaries, summarizeMetadata } from '../core/metadata';
+import { InputError, openMetadataInput } from './inspectInput';
 import { describeKind, formatBytes, table } from './inspectFormat';
 
 function signed(n: number): string {
@@ -39,8 +39,12 @@ export const diffCommand: CliCommand = {
     const summaries: MetadataSummary[] = [];
     for (const input of positional) {
       try {
-        const read = await readMetadataInput(input);
-        summaries.push(summarize(parseMetadata(read.bytes, { pointer: read.pointer })));
+        const read = await openMetadataInput(input);
+        try {
+          summaries.push(summarizeMetadata(read.data, { pointer: read.pointer }));
+        } finally {
+          read.close();
+        }
       } catch (error) {
         if (!(error instanceof MetadataError) && !(error instanceof InputError)) throw error;
         const offset = error instanceof MetadataError ? error.offset : null;

@@ -1,6 +1,6 @@
-import { CliCommand, CliIo, EXIT_FAILED, EXIT_OK, UsageError, parseArgs } from './command';
-import { MetadataError, parseMetadata, summarize } from '../core/metadata';
-import { InputError, readMetadataInput } from './inspectInput';
+import { CliCommand, CliIo, EXIT_FAILED, EXIT_OK, UsageError, parseArgs, writeBytes } from './command';
+import { MetadataError, SummaryParts, scanSummary } from '../core/metadata';
+import { InputError, openMetadataInput } from './inspectInput';
 import { formatSummary } from './inspectFormat';
 
 /** The JSON printed for an input that could not be read. */
@@ -15,6 +15,21 @@ function failure(input: string, error: unknown): InspectFailure {
   throw error;
 }
 
+const FILES_KEY = '"referencedFiles":[]';
+
+/**
+ * One input's JSON line, as `JSON.stringify({ file, ...summary })` prints it, with the referenced files written
+ * straight from their compact set: a snapshot can reference hundreds of thousands.
+ */
+function writeJsonLine(io: CliIo, input: string, { summary, files }: SummaryParts): void {
+  const text = JSON.stringify({ file: input, ...summary, referencedFiles: [] });
+  // Inside a JSON string every quote is escaped, so the key can only match where the summary has it.
+  const at = text.indexOf(FILES_KEY) + FILES_KEY.length - 2;
+  io.out(text.slice(0, at));
+  files.writeJson((chunk) => writeBytes(io, chunk));
+  io.out(`${text.slice(at + 2)}\n`);
+}
+
 export const inspectCommand: CliCommand = {
   name: 'inspect',
   summary: 'Show what a checkpoint or savepoint holds: operators, state sizes, handle types, files',
@@ -27,10 +42,15 @@ export const inspectCommand: CliCommand = {
     let failed = false;
     for (const input of positional) {
       try {
-        const read = await readMetadataInput(input);
-        const pointer = typeof pointerOverride === 'string' ? pointerOverride : read.pointer;
-        const summary = summarize(parseMetadata(read.bytes, { pointer }));
-        io.out(json ? `${JSON.stringify({ file: input, ...summary })}\n` : `${formatSummary(read.file, summary)}\n`);
+        const read = await openMetadataInput(input);
+        let parts: SummaryParts;
+        try {
+          parts = scanSummary(read.data, { pointer: typeof pointerOverride === 'string' ? pointerOverride : read.pointer });
+        } finally {
+          read.close();
+        }
+        if (json) writeJsonLine(io, input, parts);
+        else io.out(`${formatSummary(read.file, parts.summary, parts.files.count)}\n`);
       } catch (error) {
         const f = failure(input, error);
         failed = true;

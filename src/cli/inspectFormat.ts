@@ -28,7 +28,7 @@ export function describeKind(s: MetadataSummary): string {
 }
 
 /** The human-readable report of one snapshot. */
-export function formatSummary(file: string, s: MetadataSummary): string {
+export function formatSummary(file: string, s: MetadataSummary, fileCount = s.referencedFiles.length): string {
   const b = s.operators.reduce(
     (acc, o) => ({
       inline: acc.inline + o.stateSizeBreakdown.inline,
@@ -44,7 +44,7 @@ export function formatSummary(file: string, s: MetadataSummary): string {
     `  kind             ${describeKind(s)}`,
     `  state size       ${formatBytes(s.stateSize)} (inline ${formatBytes(b.inline)}, exclusive files ${formatBytes(b.exclusive)}, shared files ${formatBytes(b.shared)})`,
     `  operators        ${s.operators.length}`,
-    `  referenced files ${s.referencedFiles.length}`,
+    `  referenced files ${fileCount}`,
   ];
   for (const m of s.masterStates) head.push(`  master state     ${m.name} (version ${m.version}, ${formatBytes(m.size)})`);
   const rows = s.operators.map((o) => [

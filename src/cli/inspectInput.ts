@@ -1,15 +1,20 @@
 import { promises as fs } from 'fs';
 import * as path from 'path';
+import type { ByteSource } from '../core/metadata';
+import { openFileSource } from '../core/metadata/fileSource';
 import { StoreError } from '../core/stores';
 import { describeFailure, isStoreUri, readSnapshotFile } from './lsStore';
 
-/** The bytes of one `_metadata` file and the pointer its relative file handles resolve against. */
+/** One `_metadata` file ready to read, and the pointer its relative file handles resolve against. */
 export interface MetadataInput {
-  /** The `_metadata` file that was read, as the user can find it again. */
+  /** The `_metadata` file, as the user can find it again. */
   file: string;
-  bytes: Uint8Array;
+  /** A local file is streamed, never held whole; a store's file arrives as bytes. */
+  data: Uint8Array | ByteSource;
   /** The checkpoint/savepoint directory (Flink's "external pointer"). */
   pointer: string;
+  /** Releases the open file, if any. */
+  close(): void;
 }
 
 /** Reading an input failed before any metadata could be parsed (missing file, no `_metadata` in a directory). */
@@ -25,13 +30,14 @@ export class InputError extends Error {
 const METADATA_FILE = '_metadata';
 
 /**
- * Resolves a CLI argument to metadata bytes: a store URI (through the stores), a `_metadata` file, or a
- * checkpoint/savepoint directory holding one. All reading of inspect and diff goes through here.
+ * Resolves a CLI argument to a `_metadata` file: a store URI (through the stores), a local `_metadata` file, or a
+ * checkpoint/savepoint directory holding one. All reading of inspect and diff goes through here; close what it returns.
  */
-export async function readMetadataInput(input: string): Promise<MetadataInput> {
+export async function openMetadataInput(input: string): Promise<MetadataInput> {
   if (isStoreUri(input)) {
     try {
-      return await readSnapshotFile(input);
+      const { file, bytes, pointer } = await readSnapshotFile(input);
+      return { file, data: bytes, pointer, close: () => undefined };
     } catch (error) {
       if (!(error instanceof StoreError)) throw error;
       throw new InputError(error.code === 'not-found' ? 'not-found' : 'unreadable', describeFailure(error));
@@ -45,9 +51,19 @@ export async function readMetadataInput(input: string): Promise<MetadataInput> {
     throw ioError(error, `cannot find '${input}': give a _metadata file or a checkpoint/savepoint directory`);
   }
   const file = stat.isDirectory() ? path.join(absolute, METADATA_FILE) : absolute;
-  let bytes: Uint8Array;
   try {
-    bytes = await fs.readFile(file);
+    const source = openFileSource(file);
+    const data: ByteSource = {
+      size: source.size,
+      read: (target, offset, length, position) => {
+        try {
+          return source.read(target, offset, length, position);
+        } catch (error) {
+          throw ioError(error, `cannot read '${input}'`);
+        }
+      },
+    };
+    return { file, data, pointer: path.dirname(file), close: () => source.close() };
   } catch (error) {
     throw ioError(
       error,
@@ -56,7 +72,6 @@ export async function readMetadataInput(input: string): Promise<MetadataInput> {
         : `cannot read '${input}'`,
     );
   }
-  return { file, bytes, pointer: path.dirname(file) };
 }
 
 function ioError(error: unknown, message: string): InputError {

@@ -52,7 +52,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
 }
 
 if (require.main === module) {
-  const io: CliIo = { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) };
+  const io: CliIo = { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t), outBytes: (b) => process.stdout.write(b) };
   runCli(process.argv.slice(2), io).then(
     (code) => {
       process.exitCode = code;

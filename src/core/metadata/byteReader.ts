@@ -7,42 +7,136 @@ const SAFE_HIGH_WORD = 0x200000;
 const UTF16 = new Uint16Array(65535);
 
 /**
- * A bounds-checked big-endian cursor over one byte array, reading the way `java.io.DataInputStream` writes.
- * Every read that would run past the end throws a `truncated` MetadataError naming what was being read.
+ * Random-access bytes of one file, for reading a file larger than one wants to hold whole (see ByteReader).
+ * `read` fills `target[offset..offset+length)` from absolute `position` and returns how many bytes it read; fewer
+ * than asked only at the end of the file.
+ */
+export interface ByteSource {
+  readonly size: number;
+  read(target: Uint8Array, offset: number, length: number, position: number): number;
+}
+
+/** A ByteSource failed to read (an I/O error, not a fault of the metadata); `cause` is what it threw. */
+export class SourceError extends Error {
+  constructor(override readonly cause: unknown) {
+    super(cause instanceof Error ? cause.message : String(cause));
+  }
+}
+
+/** Bytes a streaming reader holds at once, unless one string or value needs more. */
+export const DEFAULT_WINDOW = 1 << 20;
+
+/**
+ * A bounds-checked big-endian cursor over one file, reading the way `java.io.DataInputStream` writes. It reads
+ * either a byte array held whole or a {@link ByteSource} through a window: positions (`pos`, error offsets) are
+ * always absolute in the file, and skipped ranges (inline state, offset arrays) are never read at all.
+ * Every read that would run past the end (or past a limit set with {@link withLimit}) throws a `truncated`
+ * MetadataError naming what was being read.
  */
 export class ByteReader {
-  readonly bytes: Uint8Array;
-  readonly length: number;
+  /** The bytes in reach: the whole file, or the current window of a streamed one (starting at file offset `base`). */
+  bytes: Uint8Array;
+  base = 0;
+  /** Where reading must stop: the file's size, or a temporary limit. */
+  length: number;
   pos: number;
   /**
    * When set, `utf` validates strings and returns '' without decoding them: the first pass over subtask state only
    * checks the bytes, so parsing a large file allocates almost nothing (see OperatorState.subtasks).
    */
   skipStrings = false;
-  private readonly view: DataView;
+  /** Whether the last string read was pure ASCII, and its length in bytes (it ends at `pos`, still in the window). */
+  lastAscii = true;
+  lastLength = 0;
+  /** Absolute offset up to which reads need no check: the end of the window or the limit, whichever is first. */
+  private stop: number;
+  private view: DataView;
+  private readonly source: ByteSource | null;
+  private readonly window: number;
+  /** The streamed window's storage, reused from one fill to the next. */
+  private buffer: Uint8Array | null = null;
 
-  private readonly ascii: (start: number, end: number) => string;
-
-  constructor(bytes: Uint8Array, start = 0) {
-    this.bytes = bytes;
-    this.length = bytes.length;
+  constructor(input: Uint8Array | ByteSource, start = 0, window = DEFAULT_WINDOW) {
+    if (input instanceof Uint8Array) {
+      this.bytes = input;
+      this.length = input.length;
+      this.source = null;
+    } else {
+      this.bytes = new Uint8Array(0);
+      this.length = input.size;
+      this.source = input;
+    }
+    this.window = Math.max(1, window);
     this.pos = start;
-    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    this.ascii = asciiDecoder(bytes);
+    this.view = new DataView(this.bytes.buffer, this.bytes.byteOffset, this.bytes.byteLength);
+    this.stop = Math.min(this.length, this.base + this.bytes.length);
   }
 
   get remaining(): number {
     return this.length - this.pos;
   }
 
-  /** Fails unless `n` more bytes are there; `what` names the thing being read for the error message. */
+  /** Runs `read` with reading limited to `end`, the way a length-prefixed block is read; restores the limit after. */
+  withLimit<T>(end: number, read: () => T): T {
+    const outer = this.length;
+    this.setLimit(end);
+    try {
+      return read();
+    } finally {
+      this.setLimit(outer);
+    }
+  }
+
+  private setLimit(end: number): void {
+    this.length = end;
+    this.stop = Math.min(end, this.base + this.bytes.length);
+  }
+
+  /** Fails unless `n` more bytes are there and in reach; `what` names the thing being read for the error message. */
   need(n: number, what: string): void {
+    if (n > this.stop - this.pos) this.fill(n, what);
+  }
+
+  /** Fails unless `n` more bytes are there, without reading them. */
+  checkRemaining(n: number, what: string): void {
     if (n > this.length - this.pos) {
       throw new MetadataError(
         'truncated',
         this.pos,
         `file ends early: expected ${what} (${n} byte${n === 1 ? '' : 's'}) but only ${this.length - this.pos} remain`,
       );
+    }
+  }
+
+  /** Brings `[pos, pos + n)` into the window, reading from the source; throws when the file has fewer bytes. */
+  private fill(n: number, what: string): void {
+    this.checkRemaining(n, what);
+    const source = this.source;
+    if (source === null) throw new MetadataError('truncated', this.pos, `file ends early: expected ${what}`);
+    const want = Math.min(Math.max(this.window, n), source.size - this.pos);
+    let bytes = this.buffer;
+    // A window grown for one long value shrinks back on the next fill.
+    if (bytes === null || bytes.length < want || bytes.length > Math.max(want, this.window)) {
+      bytes = new Uint8Array(Math.max(want, Math.min(this.window, source.size)));
+      this.buffer = bytes;
+    }
+    let got = 0;
+    while (got < want) {
+      let k: number;
+      try {
+        k = source.read(bytes, got, want - got, this.pos + got);
+      } catch (error) {
+        throw new SourceError(error);
+      }
+      if (k <= 0) break;
+      got += k;
+    }
+    this.bytes = got === bytes.length ? bytes : bytes.subarray(0, got);
+    this.base = this.pos;
+    this.view = new DataView(this.bytes.buffer, this.bytes.byteOffset, this.bytes.byteLength);
+    this.stop = Math.min(this.length, this.base + got);
+    if (got < n) {
+      throw new MetadataError('truncated', this.pos, `file ends early: expected ${what} (${n} bytes), but the file shrank to ${this.pos + got} bytes while being read`);
     }
   }
 
@@ -63,21 +157,30 @@ export class ByteReader {
     }
   }
 
+  /** The next byte without consuming it, or -1 at the end. */
+  peek(): number {
+    if (this.pos >= this.stop) {
+      if (this.pos >= this.length) return -1;
+      this.fill(1, 'next byte');
+    }
+    return this.bytes[this.pos - this.base];
+  }
+
   u8(what: string): number {
-    if (this.pos >= this.length) this.need(1, what);
-    return this.bytes[this.pos++];
+    if (this.pos >= this.stop) this.fill(1, what);
+    return this.bytes[this.pos++ - this.base];
   }
 
   i32(what: string): number {
-    if (this.pos + 4 > this.length) this.need(4, what);
-    const v = this.view.getInt32(this.pos);
+    if (this.pos + 4 > this.stop) this.fill(4, what);
+    const v = this.view.getInt32(this.pos - this.base);
     this.pos += 4;
     return v;
   }
 
   u16(what: string): number {
-    if (this.pos + 2 > this.length) this.need(2, what);
-    const v = this.view.getUint16(this.pos);
+    if (this.pos + 2 > this.stop) this.fill(2, what);
+    const v = this.view.getUint16(this.pos - this.base);
     this.pos += 2;
     return v;
   }
@@ -87,10 +190,10 @@ export class ByteReader {
    * larger values are read through BigInt and rounded, never wrapped.
    */
   i64(what: string): number {
-    if (this.pos + 8 > this.length) this.need(8, what);
-    const hi = this.view.getInt32(this.pos);
-    const lo = this.view.getUint32(this.pos + 4);
-    const at = this.pos;
+    if (this.pos + 8 > this.stop) this.fill(8, what);
+    const at = this.pos - this.base;
+    const hi = this.view.getInt32(at);
+    const lo = this.view.getUint32(at + 4);
     this.pos += 8;
     if (hi > -SAFE_HIGH_WORD && hi < SAFE_HIGH_WORD) return hi * TWO_POW_32 + lo;
     return Number(this.view.getBigInt64(at));
@@ -99,26 +202,27 @@ export class ByteReader {
   /** A Java `long` kept exact, for checkpoint ids. */
   i64Big(what: string): bigint {
     this.need(8, what);
-    const v = this.view.getBigInt64(this.pos);
+    const v = this.view.getBigInt64(this.pos - this.base);
     this.pos += 8;
     return v;
   }
 
+  /** Moves past `n` bytes without reading them. */
   skip(n: number, what: string): void {
-    this.need(n, what);
+    this.checkRemaining(n, what);
     this.pos += n;
   }
 
   f32(what: string): number {
     this.need(4, what);
-    const v = this.view.getFloat32(this.pos);
+    const v = this.view.getFloat32(this.pos - this.base);
     this.pos += 4;
     return v;
   }
 
   f64(what: string): number {
     this.need(8, what);
-    const v = this.view.getFloat64(this.pos);
+    const v = this.view.getFloat64(this.pos - this.base);
     this.pos += 8;
     return v;
   }
@@ -133,7 +237,7 @@ export class ByteReader {
   /** `n` bytes of Java modified UTF-8; `start` is where the string's length field began, for messages. */
   modifiedUtf8(n: number, what: string, start: number): string {
     this.need(n, what);
-    const s = this.pos;
+    const s = this.pos - this.base;
     const end = s + n;
     const b = this.bytes;
     let ascii = true;
@@ -143,10 +247,17 @@ export class ByteReader {
         break;
       }
     }
-    this.pos = end;
-    if (ascii) return n === 0 || this.skipStrings ? '' : this.ascii(s, end);
+    this.pos += n;
+    this.lastAscii = ascii;
+    this.lastLength = n;
+    if (ascii) return n === 0 || this.skipStrings ? '' : asciiSlice(b, s, end);
     const text = this.decodeModifiedUtf8(s, end, start, what);
     return this.skipStrings ? '' : text;
+  }
+
+  /** Decodes `bytes[start..end)` of the window, a string `utf` has already validated. */
+  decodeInWindow(start: number, end: number): string {
+    return this.decodeModifiedUtf8(start, end, this.base + start - 2, 'string');
   }
 
   private decodeModifiedUtf8(s: number, end: number, start: number, what: string): string {
@@ -166,15 +277,15 @@ export class ByteReader {
         out[k++] = c;
         i++;
       } else if ((c & 0xe0) === 0xc0) {
-        if (i + 1 >= end || (b[i + 1] & 0xc0) !== 0x80) throw badUtf(i, what, start);
+        if (i + 1 >= end || (b[i + 1] & 0xc0) !== 0x80) throw badUtf(i + this.base, what, start);
         out[k++] = ((c & 0x1f) << 6) | (b[i + 1] & 0x3f);
         i += 2;
       } else if ((c & 0xf0) === 0xe0) {
-        if (i + 2 >= end || (b[i + 1] & 0xc0) !== 0x80 || (b[i + 2] & 0xc0) !== 0x80) throw badUtf(i, what, start);
+        if (i + 2 >= end || (b[i + 1] & 0xc0) !== 0x80 || (b[i + 2] & 0xc0) !== 0x80) throw badUtf(i + this.base, what, start);
         out[k++] = ((c & 0x0f) << 12) | ((b[i + 1] & 0x3f) << 6) | (b[i + 2] & 0x3f);
         i += 3;
       } else {
-        throw badUtf(i, what, start);
+        throw badUtf(i + this.base, what, start);
       }
     }
     return text + fromUnits(out, k);
@@ -193,16 +304,10 @@ function badUtf(at: number, what: string, start: number): MetadataError {
   return new MetadataError('invalid', at, `malformed modified UTF-8 in ${what} (string starts at byte ${start})`);
 }
 
-/**
- * Decodes pure-ASCII ranges of `bytes`. Node's Buffer does it natively without copying (the common case: the CLI and
- * the extension host); elsewhere a UTF-8 TextDecoder gives the same result for ASCII.
- */
-function asciiDecoder(bytes: Uint8Array): (start: number, end: number) => string {
-  const NodeBuffer = (globalThis as { Buffer?: { from(b: ArrayBufferLike, o: number, l: number): { toString(enc: string, s: number, e: number): string } } }).Buffer;
-  if (NodeBuffer !== undefined) {
-    const buf = NodeBuffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    return (start, end) => buf.toString('latin1', start, end);
-  }
-  const decoder = new TextDecoder('utf-8');
-  return (start, end) => decoder.decode(bytes.subarray(start, end));
+const latin1Slice = (globalThis as { Buffer?: { prototype: { latin1Slice?: (this: Uint8Array, start: number, end: number) => string } } }).Buffer?.prototype.latin1Slice;
+const asciiText = new TextDecoder('utf-8');
+
+/** `bytes[start..end)`, all below 0x80, as a string: natively under Node, through a TextDecoder elsewhere. */
+export function asciiSlice(bytes: Uint8Array, start: number, end: number): string {
+  return latin1Slice !== undefined ? latin1Slice.call(bytes, start, end) : asciiText.decode(bytes.subarray(start, end));
 }

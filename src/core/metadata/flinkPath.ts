@@ -20,7 +20,7 @@ export function flinkPathToString(s: string): string {
  * True for the shape almost every stored path has, which Flink prints unchanged: `scheme:/path` or
  * `scheme://authority/path` with a plain path (see isPlain), and no whitespace to trim.
  */
-function isCanonical(s: string): boolean {
+export function isCanonical(s: string): boolean {
   const colon = s.indexOf(':');
   if (colon < 2 || s.charCodeAt(colon + 1) !== 47) return false;
   for (let i = 0; i < colon; i++) {

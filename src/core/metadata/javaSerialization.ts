@@ -226,7 +226,7 @@ class JavaStreamReader {
   private annotation(): void {
     const r = this.r;
     for (;;) {
-      if (r.remaining > 0 && r.bytes[r.pos] === TC_ENDBLOCKDATA) {
+      if (r.peek() === TC_ENDBLOCKDATA) {
         r.pos++;
         return;
       }

@@ -1,4 +1,4 @@
-import { ByteReader } from './byteReader';
+import { ByteReader, ByteSource, SourceError } from './byteReader';
 import { MetadataError } from './errors';
 import { readCheckpointProperties } from './checkpointProperties';
 import type {
@@ -34,6 +34,54 @@ export interface ParseOptions {
   pointer?: string;
 }
 
+/** An operator as read before its subtask entries. */
+export type OperatorHeader = Omit<OperatorState, 'subtasks'>;
+
+/** The metadata `scanMetadata` returns: everything but the subtask states it handed to its visitor. */
+export interface ScannedMetadata extends Omit<CheckpointMetadata, 'operators'> {
+  readonly operators: readonly OperatorHeader[];
+}
+
+/**
+ * What `scanMetadata` hands over while it reads. Subtask states arrive without strings: their stored file paths
+ * (tags 2, 6 and 15, in reading order) come separately, as bytes while they are still in reach.
+ */
+export interface MetadataVisitor {
+  operator(op: OperatorHeader): void;
+  subtask(s: SubtaskState | FinishedSubtask): void;
+  /** A stored path that is pure ASCII: `bytes[start..end)`, valid only during the call. */
+  path(bytes: Uint8Array, start: number, end: number, relative: boolean): void;
+  /** A stored path with other characters, decoded. */
+  pathText(text: string, relative: boolean): void;
+}
+
+/**
+ * Reads a `_metadata` once, front to back, handing every operator and subtask state to `visitor` instead of keeping
+ * them, so memory stays flat however large the file; from a {@link ByteSource} the file is never held whole.
+ * Throws what `parseMetadata` throws, or what the source throws when it cannot read. Returns `null` when an operator repeats a subtask index: Flink keeps the last
+ * entry, which one pass cannot know in time, so such (hand-made) files need `parseMetadata`.
+ */
+export function scanMetadata(input: Uint8Array | ByteSource, visitor: MetadataVisitor, options: ParseOptions & { window?: number } = {}): ScannedMetadata | null {
+  try {
+    const parser = new MetadataParser(input, options.window);
+    parser.visitor = visitor;
+    return parser.parse(options.pointer ?? null);
+  } catch (error) {
+    if (error === REPEATED_SUBTASK) return null;
+    if (error instanceof SourceError) throw error.cause;
+    throw asMetadataError(error);
+  }
+}
+
+/** Thrown inside a scan that met a repeated subtask index (see scanMetadata). */
+const REPEATED_SUBTASK = new Error('repeated subtask index');
+
+function asMetadataError(error: unknown): MetadataError {
+  if (error instanceof MetadataError) return error;
+  // Only reachable through a bug in this parser; the contract still promises callers a MetadataError.
+  return new MetadataError('invalid', 0, `metadata could not be read: ${error instanceof Error ? error.message : String(error)}`);
+}
+
 /**
  * Parses a complete `_metadata` file (format versions 2 to 7). Throws only {@link MetadataError}: for a truncated
  * file, a file that is not checkpoint metadata, an unsupported version, an unknown state-handle tag, bytes after the
@@ -41,11 +89,9 @@ export interface ParseOptions {
  */
 export function parseMetadata(bytes: Uint8Array, options: ParseOptions = {}): CheckpointMetadata {
   try {
-    return new MetadataParser(bytes).parse(options.pointer ?? null);
+    return new MetadataParser(bytes).parse(options.pointer ?? null) as CheckpointMetadata;
   } catch (error) {
-    if (error instanceof MetadataError) throw error;
-    // Only reachable through a bug in this parser; the contract still promises callers a MetadataError.
-    throw new MetadataError('invalid', 0, `metadata could not be read: ${error instanceof Error ? error.message : String(error)}`);
+    throw asMetadataError(error);
   }
 }
 
@@ -62,15 +108,19 @@ export function isMetadataComplete(bytes: Uint8Array): boolean {
 class MetadataParser {
   private readonly r: ByteReader;
   private version = 0;
+  /** Set for a scan: subtasks go to it as they are read (see scanMetadata). */
+  visitor: MetadataVisitor | null = null;
 
-  constructor(bytes: Uint8Array) {
-    this.r = new ByteReader(bytes);
+  constructor(input: Uint8Array | ByteSource, window?: number) {
+    this.r = new ByteReader(input, 0, window);
   }
 
-  parse(pointer: string | null): CheckpointMetadata {
+  parse(pointer: string | null): CheckpointMetadata | ScannedMetadata {
     const r = this.r;
     if (r.length < 4) {
-      const magicPrefix = [0x49, 0x60, 0x67, 0x2d].slice(0, r.length).every((b, i) => r.bytes[i] === b);
+      const head = r.length === 0 ? [] : Array.from({ length: r.length }, () => r.u8('magic number'));
+    r.pos = 0;
+    const magicPrefix = [0x49, 0x60, 0x67, 0x2d].slice(0, r.length).every((b, i) => head[i] === b);
       throw new MetadataError(
         magicPrefix ? 'truncated' : 'not-metadata',
         0,
@@ -115,7 +165,7 @@ class MetadataParser {
     const countAt = r.pos;
     const operatorCount = r.i32('number of operator states');
     r.checkCount(operatorCount, version === 2 ? 32 : version >= 5 ? 33 : 29, 'operator states', countAt);
-    const operators: OperatorState[] = new Array(operatorCount);
+    const operators: (OperatorState | OperatorHeader)[] = new Array(operatorCount);
     for (let i = 0; i < operatorCount; i++) operators[i] = this.operator();
 
     const properties = version >= 4 ? readCheckpointProperties(r) : { status: 'absent' as const };
@@ -126,7 +176,7 @@ class MetadataParser {
         `${r.length - r.pos} unexpected bytes after the end of the metadata${version >= 4 ? ' (after the checkpoint properties)' : ' (after the last operator)'}`,
       );
     }
-    return { metadataVersion: version, checkpointId, masterStates, operators, properties, pointer, fileSize: r.length };
+    return { metadataVersion: version, checkpointId, masterStates, operators, properties, pointer, fileSize: r.length } as CheckpointMetadata | ScannedMetadata;
   }
 
   private masterStates(): MasterState[] {
@@ -143,15 +193,14 @@ class MetadataParser {
       const lenAt = r.pos;
       const length = r.i32('master state length');
       if (length <= 0) throw new MetadataError('invalid', lenAt, `master state length must be positive, found ${length}`);
-      r.need(length, 'master state');
+      r.checkRemaining(length, 'master state');
       const end = r.pos + length;
-      states[i] = readMasterStateBlob(new ByteReader(r.bytes.subarray(0, end), r.pos), end);
-      r.pos = end;
+      states[i] = r.withLimit(end, () => readMasterStateBlob(r, end));
     }
     return states;
   }
 
-  private operator(): OperatorState {
+  private operator(): OperatorState | OperatorHeader {
     const r = this.r;
     const v = this.version;
     let name: string | null = null;
@@ -161,7 +210,7 @@ class MetadataParser {
       uid = r.utf('operator uid') || null;
     }
     r.need(16, 'operator id');
-    const operatorId = hex16(r.bytes, r.pos);
+    const operatorId = hex16(r.bytes, r.pos - r.base);
     r.pos += 16;
     const parallelism = r.i32('parallelism');
     const maxParallelism = r.i32('max parallelism');
@@ -170,9 +219,7 @@ class MetadataParser {
       const countAt = r.pos;
       const count = r.i32('number of subtask states');
       r.checkCount(count, 16, 'subtask states', countAt);
-      const start = r.pos;
-      this.validateSubtasks(count, parallelism);
-      return new LazyOperatorState(operatorId, name, uid, parallelism, maxParallelism, null, false, r.bytes, v, start, count);
+      return this.subtasksOf({ operatorId, name, uid, parallelism, maxParallelism, coordinatorState: null, fullyFinished: false, subtaskCount: count });
     }
     const coordAt = r.pos;
     const coordinatorState = this.stream();
@@ -185,12 +232,46 @@ class MetadataParser {
       if (coordinatorState !== null) {
         throw new MetadataError('invalid', countAt, 'a fully finished operator must not have coordinator state');
       }
-      return new LazyOperatorState(operatorId, name, uid, parallelism, maxParallelism, coordinatorState, true, r.bytes, v, r.pos, 0);
+      return this.subtasksOf({ operatorId, name, uid, parallelism, maxParallelism, coordinatorState, fullyFinished: true, subtaskCount: 0 });
     }
     r.checkCount(count, 4, 'subtask states', countAt);
-    const start = r.pos;
-    this.validateSubtasks(count, parallelism);
-    return new LazyOperatorState(operatorId, name, uid, parallelism, maxParallelism, coordinatorState, false, r.bytes, v, start, count);
+    return this.subtasksOf({ operatorId, name, uid, parallelism, maxParallelism, coordinatorState, fullyFinished: false, subtaskCount: count });
+  }
+
+  /**
+   * Reads the operator's subtask entries: validated and kept as bytes for lazy decoding when parsing, handed to the
+   * visitor when scanning.
+   */
+  private subtasksOf(op: OperatorHeader): OperatorState | OperatorHeader {
+    const r = this.r;
+    const visitor = this.visitor;
+    if (visitor === null) {
+      const start = r.pos;
+      this.validateSubtasks(op.subtaskCount, op.parallelism);
+      const { operatorId, name, uid, parallelism, maxParallelism, coordinatorState, fullyFinished, subtaskCount } = op;
+      return new LazyOperatorState(operatorId, name, uid, parallelism, maxParallelism, coordinatorState, fullyFinished, r.bytes, this.version, start, subtaskCount);
+    }
+    visitor.operator(op);
+    // Sized by what the file holds, never by a (possibly corrupt) parallelism alone.
+    const seen = op.subtaskCount > 1 && op.parallelism > 0 && op.parallelism <= 8 * op.subtaskCount ? new Uint8Array(op.parallelism) : null;
+    const seenSparse = op.subtaskCount > 1 && seen === null ? new Set<number>() : null;
+    r.skipStrings = true;
+    try {
+      for (let i = 0; i < op.subtaskCount; i++) {
+        const s = this.subtaskEntry(op.parallelism);
+        if (seen !== null) {
+          if (seen[s.subtaskIndex] === 1) throw REPEATED_SUBTASK;
+          seen[s.subtaskIndex] = 1;
+        } else if (seenSparse !== null) {
+          if (seenSparse.has(s.subtaskIndex)) throw REPEATED_SUBTASK;
+          seenSparse.add(s.subtaskIndex);
+        }
+        visitor.subtask(s);
+      }
+    } finally {
+      r.skipStrings = false;
+    }
+    return op;
   }
 
   /** Checks `count` subtask entries without keeping them or decoding their strings. */
@@ -205,24 +286,39 @@ class MetadataParser {
 
   /** Reads `count` subtask entries from the cursor: index, then a body (or none for a finished-subtask marker). */
   subtaskEntries(count: number, parallelism: number): (SubtaskState | FinishedSubtask)[] {
-    const r = this.r;
     const subtasks: (SubtaskState | FinishedSubtask)[] = new Array(count);
-    for (let i = 0; i < count; i++) {
-      const idxAt = r.pos;
-      const stored = r.i32('subtask index');
-      if (this.version === 2) {
-        this.checkSubtaskIndex(stored, parallelism, idxAt);
-        subtasks[i] = this.subtaskV2(stored);
-      } else if (stored < 0) {
-        const index = -stored - 1;
-        this.checkSubtaskIndex(index, parallelism, idxAt);
-        subtasks[i] = { finished: true, subtaskIndex: index };
-      } else {
-        this.checkSubtaskIndex(stored, parallelism, idxAt);
-        subtasks[i] = this.subtaskV3(stored);
-      }
-    }
+    for (let i = 0; i < count; i++) subtasks[i] = this.subtaskEntry(parallelism);
     return subtasks;
+  }
+
+  private subtaskEntry(parallelism: number): SubtaskState | FinishedSubtask {
+    const r = this.r;
+    const idxAt = r.pos;
+    const stored = r.i32('subtask index');
+    if (this.version === 2) {
+      this.checkSubtaskIndex(stored, parallelism, idxAt);
+      return this.subtaskV2(stored);
+    }
+    if (stored < 0) {
+      const index = -stored - 1;
+      this.checkSubtaskIndex(index, parallelism, idxAt);
+      return { finished: true, subtaskIndex: index };
+    }
+    this.checkSubtaskIndex(stored, parallelism, idxAt);
+    return this.subtaskV3(stored);
+  }
+
+  /** A stored file path: decoded when parsing; handed to the visitor, and not decoded, when scanning. */
+  private path(what: string, relative: boolean): string {
+    const r = this.r;
+    const visitor = this.visitor;
+    if (visitor === null) return r.utf(what);
+    r.utf(what);
+    const n = r.lastLength;
+    const end = r.pos - r.base;
+    if (r.lastAscii) visitor.path(r.bytes, end - n, end, relative);
+    else visitor.pathText(r.decodeInWindow(end - n, end), relative);
+    return '';
   }
 
   /** Decodes subtask entries the first pass already validated. */
@@ -334,7 +430,7 @@ class MetadataParser {
       }
       case 2: {
         const size = r.i64('file state size');
-        const path = r.utf('file path');
+        const path = this.path('file path', false);
         return { type: 'FileStateHandle', tag: 2, path, size };
       }
       case 3: {
@@ -344,7 +440,7 @@ class MetadataParser {
         return { type: 'KeyGroupsStateHandle', tag: 3, keyGroups, offsetCount: keyGroups.count, delegate };
       }
       case 6: {
-        const relativePath = r.utf('relative file path');
+        const relativePath = this.path('relative file path', true);
         const size = r.i64('file state size');
         return { type: 'RelativeFileStateHandle', tag: 6, relativePath, size };
       }
@@ -354,7 +450,7 @@ class MetadataParser {
         const scopeAt = r.pos;
         const scope = r.i32('segment scope');
         if (scope !== 0 && scope !== 1) throw new MetadataError('invalid', scopeAt, `segment scope must be 0 (exclusive) or 1 (shared), found ${scope}`);
-        const physicalPath = r.utf('segment physical file path');
+        const physicalPath = this.path('segment physical file path', false);
         const logicalFileId = r.utf('segment logical file id');
         return { type: 'SegmentFileStateHandle', tag: 15, startPos, size, scope: scope === 0 ? 'exclusive' : 'shared', physicalPath, logicalFileId };
       }
@@ -569,7 +665,7 @@ class MetadataParser {
   }
 }
 
-/** The blob of one master state: version, name, payload; it must fill its announced length exactly. */
+/** The blob of one master state (the reader limited to it): version, name, payload; it must fill its announced length exactly. */
 function readMasterStateBlob(inner: ByteReader, end: number): MasterState {
   try {
     const version = inner.i32('master state version');

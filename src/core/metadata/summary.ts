@@ -1,7 +1,10 @@
-import { flinkPathToString, flinkResolvePath } from './flinkPath';
+import type { ByteSource } from './byteReader';
+import { OperatorHeader, ScannedMetadata, parseMetadata, scanMetadata } from './parser';
+import { ReferencedFiles } from './referencedFiles';
 import type {
   AnyChannelHandle,
   CheckpointMetadata,
+  FinishedSubtask,
   KeyedHandle,
   OperatorHandle,
   StreamHandle,
@@ -53,19 +56,16 @@ export interface MetadataSummary {
 
 type Category = keyof StateSizeBreakdown;
 
-/** Walks handles the way Flink's `getStateSize()` does, splitting sizes by category and collecting file paths. */
+/**
+ * Walks handles the way Flink's `getStateSize()` does, splitting sizes by category. Given a file set, it also
+ * collects the paths of file-backed handles (when summarizing a model; a scan hands paths over itself).
+ */
 class SizeWalker {
-  /** Stored absolute paths (tags 2, 15) and relative names (tag 6), with runs of the same file collapsed. */
-  private readonly absolutePaths: string[] = [];
-  private readonly relativePaths: string[] = [];
   private lastKey = '';
   private lastRelative = false;
-  private readonly base: string | null;
   breakdown: StateSizeBreakdown = { inline: 0, exclusiveFiles: 0, sharedFiles: 0 };
 
-  constructor(pointer: string | null) {
-    this.base = pointer === null ? null : pointer.replace(/\/+$/, '');
-  }
+  constructor(private readonly files: ReferencedFiles | null) {}
 
   private add(category: Category, size: number): void {
     this.breakdown[category] += size;
@@ -73,6 +73,7 @@ class SizeWalker {
 
   /** Path of a file-backed stream handle, as Flink prints it. */
   private file(h: StreamHandle): void {
+    if (this.files === null) return;
     if (h.tag === 2) this.addFile(h.path, false);
     else if (h.tag === 6) this.addFile(h.relativePath, true);
     else if (h.tag === 15) this.addFile(h.physicalPath, false);
@@ -84,22 +85,10 @@ class SizeWalker {
     if (stored === this.lastKey && relative === this.lastRelative) return;
     this.lastKey = stored;
     this.lastRelative = relative;
-    (relative ? this.relativePaths : this.absolutePaths).push(stored);
+    this.files?.addText(stored, relative);
   }
 
-  /**
-   * Distinct printed paths, sorted by UTF-16 code units as Java's String.compareTo (the oracle's TreeSet) does.
-   * Stored strings are sorted and deduplicated before printing (cheaper than hashing every printed path); printing
-   * keeps that order in practice, which one linear check confirms, else the printed list is sorted again.
-   */
-  sortedFiles(): string[] {
-    const absolute = printSorted(uniqueSorted(this.absolutePaths.sort()), flinkPathToString);
-    const base = this.base;
-    const relative = printSorted(uniqueSorted(this.relativePaths.sort()), (name) => (base === null ? name : flinkResolvePath(base, name)));
-    return mergeUnique(absolute, relative);
-  }
-
-  /** Where a handle's bytes live; `inShared` marks the shared-file list of an incremental handle. */
+/** Where a handle's bytes live; `inShared` marks the shared-file list of an incremental handle. */
   private category(h: StreamHandle | null, inShared: boolean): Category {
     if (h === null) return 'exclusiveFiles';
     switch (h.tag) {
@@ -198,70 +187,38 @@ class SizeWalker {
   }
 }
 
-/** Drops adjacent duplicates of a sorted array, in place. */
-function uniqueSorted(files: string[]): string[] {
-  let n = 0;
-  for (let i = 0; i < files.length; i++) if (n === 0 || files[i] !== files[n - 1]) files[n++] = files[i];
-  files.length = n;
-  return files;
-}
-
-function printSorted(stored: string[], print: (s: string) => string): string[] {
-  const printed = stored.map(print);
-  for (let i = 1; i < printed.length; i++) {
-    if (!(printed[i - 1] < printed[i])) return uniqueSorted(printed.sort());
-  }
-  return printed;
-}
-
-/** Merges two sorted, duplicate-free lists into one. */
-function mergeUnique(a: string[], b: string[]): string[] {
-  if (b.length === 0) return a;
-  if (a.length === 0) return b;
-  const out: string[] = [];
-  let i = 0;
-  let j = 0;
-  while (i < a.length || j < b.length) {
-    const next = j >= b.length || (i < a.length && a[i] < b[j]) ? a[i++] : b[j++];
-    if (out.length === 0 || out[out.length - 1] !== next) out.push(next);
-  }
-  return out;
-}
-
 function count(handleTypes: Record<string, number>, h: { type: string } | null): void {
   if (h !== null) handleTypes[h.type] = (handleTypes[h.type] ?? 0) + 1;
 }
 
-/**
- * Summarizes parsed metadata into the JSON Flink's own reader (the oracle) produces for the same file: operators in
- * file order, Flink's state sizes, handle class names and every distinct referenced file. Relative file handles are
- * resolved against `options.pointer` (default: the pointer given to the parser); without one they stay relative.
- */
-export function summarize(metadata: CheckpointMetadata, options: { pointer?: string } = {}): MetadataSummary {
-  const pointer = options.pointer ?? metadata.pointer;
-  const walker = new SizeWalker(pointer);
-  let total = 0;
-  const operators: OperatorSummary[] = metadata.operators.map((op) => {
+/** Accumulates one operator's summary from its subtask states, in file order. */
+class OperatorTally {
+  private readonly handleTypes: Record<string, number> = {};
+  private readonly coordinatorStateSize: number;
+  private stateSize: number;
+  private subtaskStates = 0;
+  private finishedSubtasks = 0;
+
+  constructor(
+    private readonly op: OperatorHeader,
+    private readonly walker: SizeWalker,
+  ) {
     walker.breakdown = { inline: 0, exclusiveFiles: 0, sharedFiles: 0 };
-    const handleTypes: Record<string, number> = {};
-    const coordinatorStateSize = walker.stream(op.coordinatorState);
-    let stateSize = coordinatorStateSize;
-    // Flink keeps subtask states in a map by index: a repeated index replaces the earlier entry.
-    const subtasks = op.subtasks;
-    const last = new Map<number, number>();
-    subtasks.forEach((s, i) => last.set(s.subtaskIndex, i));
-    let subtaskStates = 0;
-    let finishedSubtasks = 0;
-    subtasks.forEach((s, i) => {
-      if (last.get(s.subtaskIndex) !== i) return;
-      if (s.finished) {
-        finishedSubtasks++;
-      } else {
-        subtaskStates++;
-        stateSize += walker.subtask(s, handleTypes);
-      }
-    });
-    total += stateSize;
+    this.coordinatorStateSize = walker.stream(op.coordinatorState);
+    this.stateSize = this.coordinatorStateSize;
+  }
+
+  subtask(s: SubtaskState | FinishedSubtask): void {
+    if (s.finished) {
+      this.finishedSubtasks++;
+    } else {
+      this.subtaskStates++;
+      this.stateSize += this.walker.subtask(s, this.handleTypes);
+    }
+  }
+
+  result(): OperatorSummary {
+    const op = this.op;
     return {
       operatorId: op.operatorId,
       name: op.name,
@@ -269,26 +226,118 @@ export function summarize(metadata: CheckpointMetadata, options: { pointer?: str
       parallelism: op.parallelism,
       maxParallelism: op.maxParallelism,
       finished: op.fullyFinished,
-      coordinatorStateSize,
-      subtaskStates,
-      finishedSubtasks,
-      stateSize,
-      handleTypes,
-      stateSizeBreakdown: walker.breakdown,
+      coordinatorStateSize: this.coordinatorStateSize,
+      subtaskStates: this.subtaskStates,
+      finishedSubtasks: this.finishedSubtasks,
+      stateSize: this.stateSize,
+      handleTypes: this.handleTypes,
+      stateSizeBreakdown: this.walker.breakdown,
     };
-  });
+  }
+}
+
+/** A summary whose referenced files are still the compact set: print them with `files.writeJson`, count them with `files.count`. */
+export interface SummaryParts {
+  readonly summary: MetadataSummary;
+  readonly files: ReferencedFiles;
+}
+
+/** The summary with `referencedFiles` left empty (filled from `files` by the callers). */
+function summaryOf(metadata: ScannedMetadata, operators: OperatorSummary[], files: ReferencedFiles, pointer: string | null): SummaryParts {
   const p = metadata.properties;
-  return {
+  const summary: MetadataSummary = {
     metadataVersion: metadata.metadataVersion,
     checkpointId: Number(metadata.checkpointId),
     kind: p.status === 'parsed' ? p.kind : null,
     savepointFormat: p.status === 'parsed' && p.kind === 'savepoint' ? p.formatType : null,
     masterStates: metadata.masterStates.map((m) => ({ name: m.name, version: m.version, size: m.size })),
     operators,
-    stateSize: total,
-    referencedFiles: walker.sortedFiles(),
+    stateSize: operators.reduce((total, op) => total + op.stateSize, 0),
+    referencedFiles: [],
     externalPointer: pointer,
     checkpointType: p.status === 'parsed' ? p.typeName : null,
     properties: p.status,
   };
+  return { summary, files };
+}
+
+function withFiles({ summary, files }: SummaryParts): MetadataSummary {
+  return { ...summary, referencedFiles: files.sorted() };
+}
+
+/**
+ * Summarizes a parsed (or hand-built) model into the JSON Flink's own reader (the oracle) produces for the same file:
+ * operators in file order, Flink's state sizes, handle class names and every distinct referenced file. Relative file
+ * handles are resolved against `options.pointer` (default: the pointer given to the parser); without one they stay
+ * relative. For a file's bytes, {@link summarizeMetadata} gives the same result in one pass.
+ */
+export function summarize(metadata: CheckpointMetadata, options: { pointer?: string } = {}): MetadataSummary {
+  return withFiles(summarizeModel(metadata, options.pointer ?? metadata.pointer));
+}
+
+function summarizeModel(metadata: CheckpointMetadata, pointer: string | null): SummaryParts {
+  const files = new ReferencedFiles(pointer);
+  const walker = new SizeWalker(files);
+  const operators = metadata.operators.map((op) => {
+    const tally = new OperatorTally(op, walker);
+    // Flink keeps subtask states in a map by index: a repeated index replaces the earlier entry.
+    const subtasks = op.subtasks;
+    const last = new Map<number, number>();
+    subtasks.forEach((s, i) => last.set(s.subtaskIndex, i));
+    subtasks.forEach((s, i) => {
+      if (last.get(s.subtaskIndex) === i) tally.subtask(s);
+    });
+    return tally.result();
+  });
+  return summaryOf(metadata, operators, files, pointer);
+}
+
+/**
+ * The summary of a `_metadata` file read once, front to back, without building the model: what `summarize
+ * (parseMetadata(bytes))` returns, faster and in less memory. From a {@link ByteSource} the file is streamed, never held
+ * whole. Throws only MetadataError, or what the source throws when it cannot read.
+ */
+export function summarizeMetadata(input: Uint8Array | ByteSource, options: { pointer?: string; window?: number } = {}): MetadataSummary {
+  return withFiles(scanSummary(input, options));
+}
+
+/** {@link summarizeMetadata}, with the referenced files left compact (for printing hundreds of thousands of them). */
+export function scanSummary(input: Uint8Array | ByteSource, options: { pointer?: string; window?: number } = {}): SummaryParts {
+  const pointer = options.pointer ?? null;
+  const files = new ReferencedFiles(pointer);
+  const walker = new SizeWalker(null);
+  const operators: OperatorSummary[] = [];
+  let tally: OperatorTally | null = null;
+  const scanned = scanMetadata(
+    input,
+    {
+      operator(op) {
+        if (tally !== null) operators.push(tally.result());
+        tally = new OperatorTally(op, walker);
+      },
+      subtask(s) {
+        tally?.subtask(s);
+      },
+      path: (bytes, start, end, relative) => files.addBytes(bytes, start, end, relative),
+      pathText: (text, relative) => files.addText(text, relative),
+    },
+    { pointer: options.pointer, window: options.window },
+  );
+  if (scanned === null) {
+    // A repeated subtask index (see scanMetadata): the model knows which entry Flink keeps.
+    return summarizeModel(parseMetadata(input instanceof Uint8Array ? input : readWhole(input), { pointer: options.pointer }), pointer);
+  }
+  if (tally !== null) operators.push((tally as OperatorTally).result());
+  return summaryOf(scanned, operators, files, pointer);
+}
+
+function readWhole(source: ByteSource): Uint8Array {
+  const bytes = new Uint8Array(source.size);
+  let got = 0;
+  while (got < bytes.length) {
+    const k = source.read(bytes, got, bytes.length - got, got);
+    if (k <= 0) break;
+    got += k;
+  }
+  return got === bytes.length ? bytes : bytes.subarray(0, got);
 }

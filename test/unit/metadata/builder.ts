@@ -25,6 +25,12 @@ export class Bytes {
     return this;
   }
 
+  /** `n` zero bytes, e.g. an inline state payload. */
+  zeros(n: number): this {
+    for (let i = 0; i < n; i++) this.out.push(0);
+    return this;
+  }
+
   id(fill: number): this {
     for (let i = 0; i < 16; i++) this.out.push(fill);
     return this;

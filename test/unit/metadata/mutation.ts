@@ -1,21 +1,60 @@
-import { MetadataError, parseMetadata, summarize } from '../../../src/core/metadata';
+import { isDeepStrictEqual } from 'node:util';
+import { ByteSource, MetadataError, MetadataSummary, parseMetadata, summarize, summarizeMetadata } from '../../../src/core/metadata';
 import { prng } from './support';
 
 /** What one mutated input did: parsed (and summarized), or failed with a MetadataError of a code. */
 export type Outcome = { ok: true } | { ok: false; code: string };
 
 /**
- * Parses and summarizes `bytes`; returns the outcome for a result or a MetadataError and rethrows anything else,
- * which is exactly the failure the mutation tests look for.
+ * `bytes` as a streamed source whose reads return at most `chunk` bytes each, so windows refill at every odd
+ * boundary and short reads happen.
  */
-export function attempt(bytes: Uint8Array): Outcome {
+export function memorySource(bytes: Uint8Array, chunk = Number.MAX_SAFE_INTEGER): ByteSource {
+  return {
+    size: bytes.length,
+    read: (target, offset, length, position) => {
+      const n = Math.max(0, Math.min(length, chunk, bytes.length - position));
+      target.set(bytes.subarray(position, position + n), offset);
+      return n;
+    },
+  };
+}
+
+type Route = { summary: MetadataSummary } | { error: MetadataError };
+
+function route(read: () => MetadataSummary): Route {
   try {
-    summarize(parseMetadata(bytes, { pointer: 'file:/checkpoints/chk-1' }));
-    return { ok: true };
+    return { summary: read() };
   } catch (error) {
-    if (error instanceof MetadataError) return { ok: false, code: error.code };
+    if (error instanceof MetadataError) return { error };
     throw error;
   }
+}
+
+/**
+ * Summarizes `bytes` by the model (parse, then summarize) and by the one-pass scan, over the bytes and streamed
+ * through a 13-byte window with reads of at most 5 bytes. Returns the outcome when all three agree (the same summary,
+ * or a MetadataError with the same code and offset); throws anything else, which is exactly the failure the mutation
+ * tests look for.
+ */
+export function attempt(bytes: Uint8Array): Outcome {
+  const pointer = 'file:/checkpoints/chk-1';
+  const model = route(() => summarize(parseMetadata(bytes, { pointer })));
+  const scans = [
+    route(() => summarizeMetadata(bytes, { pointer })),
+    route(() => summarizeMetadata(memorySource(bytes, 5), { pointer, window: 13 })),
+  ];
+  for (const scan of scans) {
+    const agree =
+      'summary' in model
+        ? 'summary' in scan && isDeepStrictEqual(scan.summary, model.summary)
+        : 'error' in scan && scan.error.code === model.error.code && scan.error.offset === model.error.offset;
+    if (!agree) {
+      const describe = (r: Route) => ('summary' in r ? 'a summary' : `${r.error.code} at ${r.error.offset}: ${r.error.message}`);
+      throw new Error(`the scan disagrees with the model: ${describe(scan)} vs ${describe(model)}`);
+    }
+  }
+  return 'summary' in model ? { ok: true } : { ok: false, code: model.error.code };
 }
 
 export type MutationKind = 'flip' | 'byte' | 'splice' | 'truncate' | 'duplicate' | 'count';

@@ -2,7 +2,8 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
-import { parseMetadata, summarize } from '../../../src/core/metadata';
+import { parseMetadata, summarize, summarizeMetadata } from '../../../src/core/metadata';
+import { memorySource } from './mutation';
 import { repoRoot } from './support';
 
 /** Keys of the summary contract; the parser may add more, the oracle may too. */
@@ -44,8 +45,12 @@ describe('agreement with Flink’s own reader (the oracle) on every committed re
     it(path.relative(fixturesDir, file), () => {
       const oracle = JSON.parse(fs.readFileSync(`${file}.oracle.json`, 'utf8')) as Record<string, unknown>;
       const pointer = oracle.externalPointer as string;
-      const summary = summarize(parseMetadata(new Uint8Array(fs.readFileSync(file)), { pointer }));
+      const bytes = new Uint8Array(fs.readFileSync(file));
+      const summary = summarize(parseMetadata(bytes, { pointer }));
       assert.deepEqual(contractView(summary as unknown as Record<string, unknown>), contractView(oracle));
+      // The one-pass scan, over the bytes and streamed through a small window, gives the very same summary.
+      assert.deepEqual(summarizeMetadata(bytes, { pointer }), summary);
+      assert.deepEqual(summarizeMetadata(memorySource(bytes, 97), { pointer, window: 61 }), summary);
     });
   }
 });

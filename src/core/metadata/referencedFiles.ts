@@ -1,0 +1,373 @@
+import { asciiSlice } from './byteReader';
+import { flinkPathToString, flinkResolvePath, isCanonical } from './flinkPath';
+
+const INITIAL_ENTRIES = 1024;
+const INITIAL_ARENA = 64 * 1024;
+const QUOTE = 34;
+const BACKSLASH = 92;
+const COMMA = 44;
+
+/**
+ * The distinct files a snapshot references, printed as Flink prints them and sorted as Java's `String.compareTo`
+ * (the oracle's TreeSet) orders them. Built for hundreds of thousands of paths: a stored path arrives as bytes while
+ * the parser still has them in reach and is kept as (directory, file name bytes, 8-character sort key), so sorting
+ * is a radix sort over numbers that never reads the long prefix the files of one directory share, duplicates end up
+ * side by side, and no string exists until one is asked for. Paths outside that shape (escapes, dot segments,
+ * non-ASCII, nested directories) take the exact general route through strings.
+ */
+export class ReferencedFiles {
+  /** File-name bytes of the byte-backed entries. */
+  private names = new Uint8Array(INITIAL_ARENA);
+  private used = 0;
+  private entries = 0;
+  private dirIds: Uint32Array = new Uint32Array(INITIAL_ENTRIES);
+  private nameAt: Uint32Array = new Uint32Array(INITIAL_ENTRIES);
+  private nameLength: Uint32Array = new Uint32Array(INITIAL_ENTRIES);
+  private key1: Uint32Array = new Uint32Array(INITIAL_ENTRIES);
+  private key2: Uint32Array = new Uint32Array(INITIAL_ENTRIES);
+  /** Entries added as text (the general route), by entry: the whole printed path. */
+  private readonly texts = new Map<number, string>();
+  /** Directory prefixes (ending in '/', or '' for a bare name) by id, and whether Flink prints paths under them unchanged. */
+  private readonly dirs: string[] = [];
+  private readonly dirIndex = new Map<string, number>();
+  private readonly dirCanonical: boolean[] = [];
+  /** A key character above U+00FF: the packed keys cannot order it, so sorting takes the general route. */
+  private wide = false;
+  private lastDir: Uint8Array = new Uint8Array(0);
+  private lastDirId = -1;
+  /** Printed prefix of a plain relative name, as `flinkResolvePath(pointer, name)` prints it. */
+  private readonly relativePrefix: string;
+  /** Its directory id, or -1 when the prefix does not end a directory (relative names then take the general route). */
+  private readonly relativeDir: number;
+  /** Distinct entries in sorted order, once asked for; or, on the general route, the sorted strings. */
+  private order: Uint32Array | null = null;
+  private generalSorted: string[] | null = null;
+
+  constructor(private readonly pointer: string | null) {
+    this.relativePrefix = pointer === null ? '' : flinkResolvePath(pointer, 'x').slice(0, -1);
+    this.relativeDir = this.relativePrefix === '' || this.relativePrefix.endsWith('/') ? this.dirId(this.relativePrefix) : -1;
+  }
+
+  /** A stored path that is pure ASCII, `bytes[start..end)`; `relative` for a RelativeFileStateHandle's name. */
+  addBytes(bytes: Uint8Array, start: number, end: number, relative: boolean): void {
+    if (relative) {
+      if (this.relativeDir < 0 || !this.addName(this.relativeDir, bytes, start, end, true)) this.addText(asciiSlice(bytes, start, end), true);
+      return;
+    }
+    let slash = end - 1;
+    while (slash >= start && bytes[slash] !== 47) slash--;
+    if (slash < start) {
+      this.addText(asciiSlice(bytes, start, end), false);
+      return;
+    }
+    const dir = this.dirIdOfBytes(bytes, start, slash + 1);
+    if (!this.dirCanonical[dir] || !this.addName(dir, bytes, slash + 1, end, false)) this.addText(asciiSlice(bytes, start, end), false);
+  }
+
+  /** A stored path as text: printed the way Flink prints it, then added. */
+  addText(stored: string, relative: boolean): void {
+    const printed = relative ? (this.pointer === null ? stored : flinkResolvePath(this.pointer, stored)) : flinkPathToString(stored);
+    const slash = printed.lastIndexOf('/');
+    const dir = this.dirId(printed.slice(0, slash + 1));
+    let k1 = 0;
+    let k2 = 0;
+    for (let i = 0; i < 8; i++) {
+      const at = slash + 1 + i;
+      const c = at < printed.length ? printed.charCodeAt(at) : 0;
+      if (c > 0xff) this.wide = true;
+      if (i < 4) k1 = k1 * 256 + (c & 0xff);
+      else k2 = k2 * 256 + (c & 0xff);
+    }
+    const e = this.newEntry(dir, 0, 0, k1, k2);
+    this.texts.set(e, printed);
+  }
+
+  /** How many distinct files. */
+  get count(): number {
+    this.sort();
+    return this.generalSorted !== null ? this.generalSorted.length : (this.order as Uint32Array).length;
+  }
+
+  /** The distinct printed paths, sorted by UTF-16 code units. */
+  sorted(): string[] {
+    this.sort();
+    if (this.generalSorted !== null) return this.generalSorted.slice();
+    const order = this.order as Uint32Array;
+    const out: string[] = new Array(order.length);
+    for (let i = 0; i < order.length; i++) out[i] = this.printed(order[i]);
+    return out;
+  }
+
+  /**
+   * Writes the sorted paths as a JSON array, in chunks of about `chunkSize` bytes of UTF-8, without making a string
+   * per path (what `JSON.stringify(sorted())` would print).
+   */
+  writeJson(write: (chunk: Uint8Array) => void, chunkSize = 1 << 20): void {
+    this.sort();
+    let out = new Uint8Array(chunkSize);
+    let at = 0;
+    const flush = (need: number) => {
+      if (at + need <= out.length) return;
+      if (at > 0) write(out.subarray(0, at));
+      out = new Uint8Array(Math.max(chunkSize, need));
+      at = 0;
+    };
+    const putText = (text: string) => {
+      const json = new TextEncoder().encode(JSON.stringify(text));
+      flush(json.length + 1);
+      out.set(json, at);
+      at += json.length;
+    };
+    flush(1);
+    out[at++] = 91;
+    const general = this.generalSorted;
+    const order = this.order;
+    const total = general !== null ? general.length : (order as Uint32Array).length;
+    const dirBytes = this.dirs.map((d) => (isPlainJsonAscii(d) ? Uint8Array.from(d, (c) => c.charCodeAt(0)) : null));
+    const hasTexts = this.texts.size > 0;
+    for (let i = 0; i < total; i++) {
+      if (i > 0) {
+        flush(1);
+        out[at++] = COMMA;
+      }
+      if (general !== null) {
+        putText(general[i]);
+        continue;
+      }
+      const e = (order as Uint32Array)[i];
+      const prefix = dirBytes[this.dirIds[e]];
+      if (prefix === null || (hasTexts && this.texts.has(e))) {
+        putText(this.printed(e));
+        continue;
+      }
+      const n = this.nameLength[e];
+      const from = this.nameAt[e];
+      flush(prefix.length + n + 2);
+      out[at++] = QUOTE;
+      out.set(prefix, at);
+      at += prefix.length;
+      const names = this.names;
+      for (let k = 0; k < n; k++) out[at + k] = names[from + k];
+      at += n;
+      out[at++] = QUOTE;
+    }
+    flush(1);
+    out[at++] = 93;
+    write(out.subarray(0, at));
+  }
+
+  private printed(e: number): string {
+    const text = this.texts.get(e);
+    if (text !== undefined) return text;
+    const from = this.nameAt[e];
+    return this.dirs[this.dirIds[e]] + asciiSlice(this.names, from, from + this.nameLength[e]);
+  }
+
+  /**
+   * Adds file name `bytes[start..end)` under directory `dir` when it prints unchanged there (see isPlainFile /
+   * isPlainName); false when it needs the general route.
+   */
+  private addName(dir: number, bytes: Uint8Array, start: number, end: number, relative: boolean): boolean {
+    const n = end - start;
+    if (n === 0 || bytes[end - 1] <= 32) return false;
+    const first = bytes[start];
+    if (relative ? first <= 32 || (first === 46 && (n === 1 || (n === 2 && bytes[start + 1] === 46))) : first === 46) return false;
+    // Channel and segment handles repeat one file many times in a row.
+    const last = this.entries - 1;
+    if (last >= 0 && this.dirIds[last] === dir && this.nameLength[last] === n && !this.texts.has(last)) {
+      const from = this.nameAt[last];
+      let same = true;
+      for (let i = 0; i < n && same; i++) same = this.names[from + i] === bytes[start + i];
+      if (same) return true;
+    }
+    if (this.used + n > this.names.length) {
+      const grown = new Uint8Array(Math.max(this.names.length * 2, this.used + n));
+      grown.set(this.names.subarray(0, this.used));
+      this.names = grown;
+    }
+    const names = this.names;
+    const at = this.used;
+    let k1 = 0;
+    let k2 = 0;
+    for (let i = 0; i < n; i++) {
+      const c = bytes[start + i];
+      // Escapes, backslashes and what JSON would escape go the general route (and keep writeJson a plain copy).
+      if (c === 37 || c === 92 || c === QUOTE || c < 32 || c > 126 || (relative && (c === 47 || c === 58))) return false;
+      names[at + i] = c;
+      if (i < 4) k1 = k1 * 256 + c;
+      else if (i < 8) k2 = k2 * 256 + c;
+    }
+    for (let i = n; i < 8; i++) {
+      if (i < 4) k1 *= 256;
+      else k2 *= 256;
+    }
+    this.used += n;
+    this.newEntry(dir, at, n, k1, k2);
+    return true;
+  }
+
+  private newEntry(dir: number, at: number, n: number, k1: number, k2: number): number {
+    const e = this.entries;
+    if (e === this.dirIds.length) this.grow();
+    this.dirIds[e] = dir;
+    this.nameAt[e] = at;
+    this.nameLength[e] = n;
+    this.key1[e] = k1;
+    this.key2[e] = k2;
+    this.entries = e + 1;
+    this.order = null;
+    this.generalSorted = null;
+    return e;
+  }
+
+  private grow(): void {
+    const size = this.dirIds.length * 2;
+    const widen = (a: Uint32Array): Uint32Array => {
+      const b = new Uint32Array(size);
+      b.set(a);
+      return b;
+    };
+    this.dirIds = widen(this.dirIds);
+    this.nameAt = widen(this.nameAt);
+    this.nameLength = widen(this.nameLength);
+    this.key1 = widen(this.key1);
+    this.key2 = widen(this.key2);
+  }
+
+  /** The id of a directory given as bytes; consecutive paths mostly share theirs, which one comparison catches. */
+  private dirIdOfBytes(bytes: Uint8Array, start: number, end: number): number {
+    const last = this.lastDir;
+    const n = end - start;
+    if (n === last.length) {
+      let i = n - 1;
+      // From the end, where directories of one checkpoint differ.
+      while (i >= 0 && bytes[start + i] === last[i]) i--;
+      if (i < 0) return this.lastDirId;
+    }
+    this.lastDir = bytes.slice(start, end);
+    this.lastDirId = this.dirId(asciiSlice(bytes, start, end));
+    return this.lastDirId;
+  }
+
+  private dirId(prefix: string): number {
+    let id = this.dirIndex.get(prefix);
+    if (id === undefined) {
+      id = this.dirs.length;
+      this.dirs.push(prefix);
+      this.dirIndex.set(prefix, id);
+      // A file 'a' under the prefix stands for every plain file name (see addName).
+      this.dirCanonical.push(prefix !== '' && isCanonical(`${prefix}a`));
+    }
+    return id;
+  }
+
+  /**
+   * Orders the entries and drops duplicates. Directories are ordered once; entries by (directory rank, first 8
+   * characters of the name) with a least-significant-digit radix sort; where those tie, by the whole name.
+   */
+  private sort(): void {
+    if (this.order !== null || this.generalSorted !== null) return;
+    const n = this.entries;
+    const dirs = this.dirs;
+    const inUse = new Uint8Array(dirs.length);
+    for (let e = 0; e < n; e++) inUse[this.dirIds[e]] = 1;
+    const dirOrder = dirs.map((_, i) => i).filter((i) => inUse[i] === 1);
+    dirOrder.sort((a, b) => (dirs[a] < dirs[b] ? -1 : dirs[a] > dirs[b] ? 1 : 0));
+    // A directory prefixing another ('a/' and 'a/b/') interleaves their files: the per-directory order no longer holds.
+    let nested = false;
+    for (let i = 1; i < dirOrder.length && !nested; i++) nested = dirs[dirOrder[i]].startsWith(dirs[dirOrder[i - 1]]);
+    if (this.wide || nested) {
+      const all: string[] = new Array(n);
+      for (let e = 0; e < n; e++) all[e] = this.printed(e);
+      all.sort();
+      let k = 0;
+      for (let i = 0; i < n; i++) if (k === 0 || all[i] !== all[k - 1]) all[k++] = all[i];
+      all.length = k;
+      this.generalSorted = all;
+      return;
+    }
+    const rank = new Uint32Array(dirs.length);
+    dirOrder.forEach((dir, r) => (rank[dir] = r));
+    const dirRank = new Uint32Array(n);
+    for (let e = 0; e < n; e++) dirRank[e] = rank[this.dirIds[e]];
+    let order = new Uint32Array(n);
+    for (let e = 0; e < n; e++) order[e] = e;
+    let spare = new Uint32Array(n);
+    const counts = new Uint32Array(1 << 16);
+    const pass = (key: Uint32Array, shift: number): void => {
+      counts.fill(0);
+      for (let i = 0; i < n; i++) counts[(key[order[i]] >>> shift) & 0xffff]++;
+      let sum = 0;
+      for (let d = 0; d < counts.length; d++) {
+        const c = counts[d];
+        counts[d] = sum;
+        sum += c;
+      }
+      for (let i = 0; i < n; i++) {
+        const e = order[i];
+        spare[counts[(key[e] >>> shift) & 0xffff]++] = e;
+      }
+      [order, spare] = [spare, order];
+    };
+    pass(this.key2, 0);
+    pass(this.key2, 16);
+    pass(this.key1, 0);
+    pass(this.key1, 16);
+    if (dirOrder.length > 1) pass(dirRank, 0);
+    if (dirOrder.length > 1 << 16) pass(dirRank, 16);
+    // Within runs that tie on directory and 8 characters: by the whole name, dropping duplicates.
+    const key1 = this.key1;
+    const key2 = this.key2;
+    let kept = 0;
+    let runStart = 0;
+    for (let i = 1; i <= n; i++) {
+      const a = order[runStart];
+      if (i < n) {
+        const b = order[i];
+        if (key1[a] === key1[b] && key2[a] === key2[b] && dirRank[a] === dirRank[b]) continue;
+      }
+      if (i - runStart === 1) {
+        order[kept++] = a;
+      } else {
+        const run = Array.from(order.subarray(runStart, i)).sort((x, y) => this.compareNames(x, y));
+        for (let j = 0; j < run.length; j++) if (j === 0 || this.compareNames(run[j - 1], run[j]) !== 0) order[kept++] = run[j];
+      }
+      runStart = i;
+    }
+    this.order = order.slice(0, kept);
+  }
+
+  /** Compares two entries of one directory by their names' UTF-16 code units. */
+  private compareNames(a: number, b: number): number {
+    const na = this.nameOf(a);
+    const nb = this.nameOf(b);
+    if (typeof na === 'number' && typeof nb === 'number') {
+      const la = this.nameLength[a];
+      const lb = this.nameLength[b];
+      const names = this.names;
+      for (let i = 0; i < la && i < lb; i++) {
+        const d = names[na + i] - names[nb + i];
+        if (d !== 0) return d;
+      }
+      return la - lb;
+    }
+    const sa = typeof na === 'number' ? asciiSlice(this.names, na, na + this.nameLength[a]) : na;
+    const sb = typeof nb === 'number' ? asciiSlice(this.names, nb, nb + this.nameLength[b]) : nb;
+    return sa < sb ? -1 : sa > sb ? 1 : 0;
+  }
+
+  /** An entry's name: its offset among the name bytes, or the text after its directory prefix. */
+  private nameOf(e: number): number | string {
+    const text = this.texts.get(e);
+    return text === undefined ? this.nameAt[e] : text.slice(this.dirs[this.dirIds[e]].length);
+  }
+}
+
+/** Whether `s` is ASCII that JSON prints as is (no quote, backslash or control character). */
+function isPlainJsonAscii(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 32 || c > 126 || c === QUOTE || c === BACKSLASH) return false;
+  }
+  return true;
+}
