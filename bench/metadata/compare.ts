@@ -7,16 +7,17 @@
  * 1. Warm, in-process throughput on every real `_metadata` in reach and on large Flink-serialized synthetic files
  *    (written by test/flink's Synthetic through bench/metadata/java.sh, ≥ 50 MB). Java: many iterations in one JVM
  *    after as many warm-up loads. TypeScript: "read" = parse + decode every subtask's handles (what Flink's loader
- *    materializes); "read+summary" adds the oracle summary (sizes, handle types, sorted distinct file list).
+ *    materializes); "summary" = the oracle summary in one pass (sizes, handle types, sorted distinct file list).
  * 2. Peak memory of a fresh process reading each large file.
- * 3. Whole process: `flink-checkpoints inspect --json` (dist/cli.js) against a JVM that loads the file once.
+ * 3. Whole process: `flink-checkpoints inspect` and `inspect --json` (dist/cli.js as shipped: built with --production)
+ *    against a JVM that loads the file once; wall time and peak RSS.
  * Writes a Markdown report (default bench/metadata/RESULTS.md) and prints it.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { parseMetadata, summarize } from '../../src/core/metadata';
+import { parseMetadata, summarizeMetadata } from '../../src/core/metadata';
 import { realMetadataFiles, repoRoot } from './corpus';
 
 const root = repoRoot();
@@ -71,7 +72,7 @@ function tsTimings(file: string, large: boolean, scale = 1): { read: Timing; sum
     for (const op of parseMetadata(bytes, { pointer: 'file:/bench/chk-1' }).operators) n += op.subtasks.length;
     return n;
   };
-  const full = () => summarize(parseMetadata(bytes, { pointer: 'file:/bench/chk-1' })).stateSize;
+  const full = () => summarizeMetadata(bytes, { pointer: 'file:/bench/chk-1' }).stateSize;
   const minMs = (large ? 3000 : 500) * scale;
   return { read: timeLoop(read, minMs, large ? 5 : 20), summary: timeLoop(full, minMs, large ? 5 : 20) };
 }
@@ -136,7 +137,7 @@ function ensureLarge(): string[] {
   return files;
 }
 
-function peakMemory(mode: 'parse' | 'summary', file: string): number {
+function peakMemory(mode: 'parse' | 'summary' | 'stream', file: string): number {
   const probe = path.join(root, 'out', 'bench', 'metadata', 'memoryProbe.js');
   const out = execFileSync(process.execPath, ['--expose-gc', probe, mode, file], { encoding: 'utf8' });
   return (JSON.parse(out) as { peakRssAboveBaseline: number }).peakRssAboveBaseline;
@@ -203,7 +204,7 @@ function main(): void {
   perFile.sort((a, b) => a - b);
   say(`## Warm, in process`);
   say('');
-  say('| input | bytes | Flink load (ms/op) | this parser: read (ms/op) | read+summary (ms/op) | read vs Flink | read+summary vs Flink |');
+  say('| input | bytes | Flink load (ms/op) | this parser: read (ms/op) | summary (ms/op) | read vs Flink | summary vs Flink |');
   say('|---|---:|---:|---:|---:|---:|---:|');
   say(
     `| ${compared} real files (one pass over all) | ${bytesTotal} | ${withJava ? javaTotal.toFixed(3) : '–'} | ${tsRead.toFixed(3)} | ${tsSummary.toFixed(3)} | ${withJava ? ratio(javaTotal, tsRead) : '–'} | ${withJava ? ratio(javaTotal, tsSummary) : '–'} |`,
@@ -232,34 +233,41 @@ function main(): void {
   say('');
   say('## Peak memory (fresh process, RSS above its idle baseline)');
   say('');
-  say('| input | file | parse | parse+summary | JVM loading it (whole-process max RSS) |');
-  say('|---|---:|---:|---:|---:|');
+  say('The summaries include the referenced files as strings. "held whole": the file read into memory first (what the extension does with a store\'s bytes); "streamed": read from disk through a window (what the CLI does).');
+  say('');
+  say('| input | file | parse (held whole) | summary (held whole) | summary (streamed) | JVM loading it (whole-process max RSS) |');
+  say('|---|---:|---:|---:|---:|---:|');
   const javaLoads = new Map<string, { ms: number; maxRssKiB: number | null }>();
+  const cell = (bytes: number, size: number) => `${mb(bytes)} MB (${(bytes / size).toFixed(2)}×)`;
   for (const { file, size } of largeRows) {
-    const parse = peakMemory('parse', file);
-    const summary = peakMemory('summary', file);
     const jvm = withJava ? wholeProcess(javaScript, ['load', file], 3) : null;
     if (jvm) javaLoads.set(file, jvm);
     say(
-      `| ${path.basename(path.dirname(file))} | ${mb(size)} MB | ${mb(parse)} MB (${(parse / size).toFixed(2)}×) | ${mb(summary)} MB (${(summary / size).toFixed(2)}×) | ${jvm?.maxRssKiB != null ? `${mb(jvm.maxRssKiB * 1024)} MB` : '–'} |`,
+      `| ${path.basename(path.dirname(file))} | ${mb(size)} MB | ${cell(peakMemory('parse', file), size)} | ${cell(peakMemory('summary', file), size)} | ${cell(peakMemory('stream', file), size)} | ${jvm?.maxRssKiB != null ? `${mb(jvm.maxRssKiB * 1024)} MB` : '–'} |`,
     );
   }
 
   // 3. Whole process.
   const cli = path.join(root, 'dist', 'cli.js');
+  const idle = wholeProcess(process.execPath, ['-e', '0'], 5);
   say('');
-  say('## Whole process (median of 3 runs, wall time)');
+  say(`## Whole process (median of 5 runs, wall time; peak RSS above a bare \`node -e 0\`, which takes ${idle.ms.toFixed(0)} ms and ${idle.maxRssKiB != null ? mb(idle.maxRssKiB * 1024) : '?'} MB)`);
   say('');
-  say('| input | `flink-checkpoints inspect --json` | JVM: Checkpoints.loadCheckpointMetadata once | JVM / CLI |');
-  say('|---|---:|---:|---:|');
-  for (const { file } of largeRows) {
+  say('| input | `flink-checkpoints inspect` | `inspect --json` | JVM: Checkpoints.loadCheckpointMetadata once | JVM / `inspect` | JVM / `inspect --json` |');
+  say('|---|---:|---:|---:|---:|---:|');
+  const rss = (r: { maxRssKiB: number | null }, size: number) =>
+    r.maxRssKiB != null && idle.maxRssKiB != null ? `, ${mb((r.maxRssKiB - idle.maxRssKiB) * 1024)} MB (${(((r.maxRssKiB - idle.maxRssKiB) * 1024) / size).toFixed(2)}×)` : '';
+  for (const { file, size } of largeRows) {
     if (!fs.existsSync(cli)) {
-      say(`| ${path.basename(path.dirname(file))} | dist/cli.js missing: run npm run build | | |`);
+      say(`| ${path.basename(path.dirname(file))} | dist/cli.js missing: run npm run build | | | | |`);
       continue;
     }
-    const node = wholeProcess(process.execPath, [cli, 'inspect', '--json', file], 3);
+    const table = wholeProcess(process.execPath, [cli, 'inspect', file], 5);
+    const json = wholeProcess(process.execPath, [cli, 'inspect', '--json', file], 5);
     const jvm = javaLoads.get(file);
-    say(`| ${path.basename(path.dirname(file))} | ${node.ms.toFixed(0)} ms | ${jvm ? `${jvm.ms.toFixed(0)} ms` : '–'} | ${jvm ? ratio(jvm.ms, node.ms) : '–'} |`);
+    say(
+      `| ${path.basename(path.dirname(file))} | ${table.ms.toFixed(0)} ms${rss(table, size)} | ${json.ms.toFixed(0)} ms${rss(json, size)} | ${jvm ? `${jvm.ms.toFixed(0)} ms` : '–'} | ${jvm ? ratio(jvm.ms, table.ms) : '–'} | ${jvm ? ratio(jvm.ms, json.ms) : '–'} |`,
+    );
   }
   fs.writeFileSync(outFile, `${lines.join('\n')}\n`);
 }

@@ -1,12 +1,12 @@
 /**
- * Warm, in-process throughput of this parser (parse + summarize) on `_metadata` files, many iterations each.
+ * Warm, in-process throughput of the one-pass summary (`summarizeMetadata`) on `_metadata` files, many iterations each.
  *
  *   node out/bench/metadata/parseBench.js [--min-ms 1500] [--json] <_metadata>...
  *
  * Prints one JSON line per file: bytes, iterations, ms/op, bytes/s. With no files, times every real file in reach.
  */
 import * as fs from 'node:fs';
-import { parseMetadata, summarize } from '../../src/core/metadata';
+import { summarizeMetadata } from '../../src/core/metadata';
 import { realMetadataFiles } from './corpus';
 
 export interface ParseTiming {
@@ -19,10 +19,10 @@ export interface ParseTiming {
   bytesPerSecond: number;
 }
 
-/** Times parse+summarize of one file: warms up for a third of `minMs`, then runs at least `minMs` and 5 iterations. */
+/** Times the summary of one file: warms up for a third of `minMs`, then runs at least `minMs` and 5 iterations. */
 export function timeParse(file: string, minMs: number): ParseTiming {
   const bytes = new Uint8Array(fs.readFileSync(file));
-  const once = () => summarize(parseMetadata(bytes, { pointer: 'file:/bench/chk-1' })).operators.length;
+  const once = () => summarizeMetadata(bytes, { pointer: 'file:/bench/chk-1' }).operators.length;
   let operators = 0;
   let warmup = 0;
   const warmEnd = performance.now() + minMs / 3;

@@ -1,10 +1,11 @@
 import { CliCommand, CliIo, EXIT_OK, EXIT_USAGE, UsageError } from './command';
-import { commands } from './commands';
+import { allCommands, loadCommand } from './commands';
 
 const PROGRAM = 'flink-checkpoints';
 declare const __VERSION__: string | undefined;
 
 function help(): string {
+  const commands = allCommands();
   const width = Math.max(0, ...commands.map((c) => c.name.length));
   return [
     `Usage: ${PROGRAM} <command> [options]`,
@@ -31,7 +32,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     io.out(`${typeof __VERSION__ === 'string' ? __VERSION__ : 'dev'}\n`);
     return EXIT_OK;
   }
-  const command: CliCommand | undefined = commands.find((c) => c.name === name);
+  const command: CliCommand | undefined = loadCommand(name);
   if (!command) {
     io.err(`${PROGRAM}: unknown command '${name}'\n\n${help()}`);
     return EXIT_USAGE;

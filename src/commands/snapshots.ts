@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { diffSummaries, MetadataSummary, parseMetadata, summarize, operatorIdFromUid } from '../core/metadata';
+import { diffSummaries, MetadataSummary, summarizeMetadata, operatorIdFromUid } from '../core/metadata';
 import { inspectSnapshots, scanDirectory, METADATA_FILE } from '../core/layout';
 import { joinStorePath } from '../core/stores/paths';
 import { externalLocation } from '../core/stores/uri';
@@ -40,7 +40,7 @@ async function readSummary(services: Services, node: NodeRef): Promise<MetadataS
   const { store } = await services.stores.get(node.storeId);
   const pointer = externalLocation(store.uri, node.path);
   const bytes = await store.readAll(joinStorePath(node.path, METADATA_FILE));
-  return summarize(parseMetadata(bytes, { pointer }), { pointer });
+  return summarizeMetadata(bytes, { pointer });
 }
 
 function diffModel(a: NodeRef, b: NodeRef, left: MetadataSummary, right: MetadataSummary): DiffModel {

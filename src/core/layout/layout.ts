@@ -1,4 +1,4 @@
-import { MetadataError, parseMetadata, summarize } from '../metadata';
+import { MetadataError, scanSummary } from '../metadata';
 import { isStoreError } from '../stores/errors';
 import { joinStorePath } from '../stores/paths';
 import type { CallOptions, CheckpointStore, DiskUsage, StoreEntry } from '../stores/types';
@@ -173,16 +173,16 @@ export async function inspectSnapshot(store: CheckpointStore, ref: SnapshotRef, 
   }
   const pointer = externalLocation(store.uri, ref.path);
   try {
-    const metadata = parseMetadata(bytes, { pointer });
-    const summary = summarize(metadata, { pointer });
+    // Only the sizes and the header are needed here: the referenced files stay compact.
+    const { summary } = scanSummary(bytes, { pointer });
     return {
       ...ref,
       status: 'complete',
       metadataSize: bytes.byteLength,
-      metadataCheckpointId: Number(metadata.checkpointId),
+      metadataCheckpointId: summary.checkpointId,
       stateSize: summary.stateSize,
       snapshotKind: summary.kind,
-      metadataVersion: metadata.metadataVersion,
+      metadataVersion: summary.metadataVersion,
     };
   } catch (error) {
     if (!(error instanceof MetadataError)) throw error;

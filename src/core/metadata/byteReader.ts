@@ -25,6 +25,10 @@ export class SourceError extends Error {
 
 /** Bytes a streaming reader holds at once, unless one string or value needs more. */
 export const DEFAULT_WINDOW = 1 << 20;
+/** The first read after a skip past the window: inline state is often followed by a few hundred bytes of handles. */
+const AFTER_SKIP = 1024;
+/** Skips shorter than this (offset arrays) are no sign of more to skip: reading on in full windows is cheaper. */
+const LARGE_SKIP = 4096;
 
 /**
  * A bounds-checked big-endian cursor over one file, reading the way `java.io.DataInputStream` writes. It reads
@@ -55,6 +59,8 @@ export class ByteReader {
   private readonly window: number;
   /** The streamed window's storage, reused from one fill to the next. */
   private buffer: Uint8Array | null = null;
+  /** How much the next fill reads: small after a skip past the window, growing back to `window` while reading on. */
+  private nextRead: number;
 
   constructor(input: Uint8Array | ByteSource, start = 0, window = DEFAULT_WINDOW) {
     if (input instanceof Uint8Array) {
@@ -67,6 +73,7 @@ export class ByteReader {
       this.source = input;
     }
     this.window = Math.max(1, window);
+    this.nextRead = this.window;
     this.pos = start;
     this.view = new DataView(this.bytes.buffer, this.bytes.byteOffset, this.bytes.byteLength);
     this.stop = Math.min(this.length, this.base + this.bytes.length);
@@ -113,7 +120,8 @@ export class ByteReader {
     this.checkRemaining(n, what);
     const source = this.source;
     if (source === null) throw new MetadataError('truncated', this.pos, `file ends early: expected ${what}`);
-    const want = Math.min(Math.max(this.window, n), source.size - this.pos);
+    const want = Math.min(Math.max(this.nextRead, n), source.size - this.pos);
+    this.nextRead = Math.min(this.window, this.nextRead * 8);
     let bytes = this.buffer;
     // A window grown for one long value shrinks back on the next fill.
     if (bytes === null || bytes.length < want || bytes.length > Math.max(want, this.window)) {
@@ -207,10 +215,11 @@ export class ByteReader {
     return v;
   }
 
-  /** Moves past `n` bytes without reading them. */
+  /** Moves past `n` bytes without reading them (a streamed file is not read there at all). */
   skip(n: number, what: string): void {
     this.checkRemaining(n, what);
     this.pos += n;
+    if (n >= LARGE_SKIP && this.pos > this.base + this.bytes.length) this.nextRead = Math.min(this.window, AFTER_SKIP);
   }
 
   f32(what: string): number {

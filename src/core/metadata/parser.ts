@@ -409,7 +409,7 @@ class MetadataParser {
   /** Skips `count` i64 offsets without materializing them. */
   private skipOffsets(count: number, what: string, countAt: number): void {
     this.r.checkCount(count, 8, what, countAt);
-    this.r.pos += count * 8;
+    this.r.skip(count * 8, what);
   }
 
   stream(): StreamHandle | null {

@@ -1,11 +1,15 @@
 import { asciiSlice } from './byteReader';
 import { flinkPathToString, flinkResolvePath, isCanonical } from './flinkPath';
 
-const INITIAL_ENTRIES = 1024;
-const INITIAL_ARENA = 64 * 1024;
+const INITIAL_ENTRIES = 64;
+const INITIAL_ARENA = 4096;
+/** Below this many entries a comparison sort beats the radix passes (each clears 65,536 counters). */
+const RADIX_FROM = 4096;
 const QUOTE = 34;
 const BACKSLASH = 92;
 const COMMA = 44;
+/** Entries whose names `writeJson` reads ahead at once. */
+const BLOCK = 64;
 
 /**
  * The distinct files a snapshot references, printed as Flink prints them and sorted as Java's `String.compareTo`
@@ -17,14 +21,14 @@ const COMMA = 44;
  */
 export class ReferencedFiles {
   /** File-name bytes of the byte-backed entries. */
-  private names = new Uint8Array(INITIAL_ARENA);
+  private names: Uint8Array;
   private used = 0;
   private entries = 0;
-  private dirIds: Uint32Array = new Uint32Array(INITIAL_ENTRIES);
-  private nameAt: Uint32Array = new Uint32Array(INITIAL_ENTRIES);
-  private nameLength: Uint32Array = new Uint32Array(INITIAL_ENTRIES);
-  private key1: Uint32Array = new Uint32Array(INITIAL_ENTRIES);
-  private key2: Uint32Array = new Uint32Array(INITIAL_ENTRIES);
+  private dirIds: Uint32Array;
+  private nameAt: Uint32Array;
+  private nameLength: Uint32Array;
+  private key1: Uint32Array;
+  private key2: Uint32Array;
   /** Entries added as text (the general route), by entry: the whole printed path. */
   private readonly texts = new Map<number, string>();
   /** Directory prefixes (ending in '/', or '' for a bare name) by id, and whether Flink prints paths under them unchanged. */
@@ -43,7 +47,21 @@ export class ReferencedFiles {
   private order: Uint32Array | null = null;
   private generalSorted: string[] | null = null;
 
-  constructor(private readonly pointer: string | null) {
+  /**
+   * `sizeHint`: the size of the `_metadata` the paths come from. Storage starts at what such a file typically needs
+   * (a referenced file takes some 120 bytes of metadata, 40 of them its name), so large files do not grow it step by step.
+   */
+  constructor(
+    private readonly pointer: string | null,
+    sizeHint = 0,
+  ) {
+    const entries = Math.max(INITIAL_ENTRIES, Math.min(1 << 24, Math.ceil(sizeHint / 96)));
+    this.dirIds = new Uint32Array(entries);
+    this.nameAt = new Uint32Array(entries);
+    this.nameLength = new Uint32Array(entries);
+    this.key1 = new Uint32Array(entries);
+    this.key2 = new Uint32Array(entries);
+    this.names = new Uint8Array(Math.max(INITIAL_ARENA, Math.min(1 << 30, Math.ceil(sizeHint / 3))));
     this.relativePrefix = pointer === null ? '' : flinkResolvePath(pointer, 'x').slice(0, -1);
     this.relativeDir = this.relativePrefix === '' || this.relativePrefix.endsWith('/') ? this.dirId(this.relativePrefix) : -1;
   }
@@ -125,7 +143,25 @@ export class ReferencedFiles {
     const total = general !== null ? general.length : (order as Uint32Array).length;
     const dirBytes = this.dirs.map((d) => (isPlainJsonAscii(d) ? Uint8Array.from(d, (c) => c.charCodeAt(0)) : null));
     const hasTexts = this.texts.size > 0;
+    const names = this.names;
+    const nameAt = this.nameAt;
+    const nameLength = this.nameLength;
+    const dirIds = this.dirIds;
+    /** Per entry of the block: name offset, name length, directory, first name byte. */
+    const ahead = new Uint32Array(BLOCK * 4);
     for (let i = 0; i < total; i++) {
+      if (general === null && i % BLOCK === 0) {
+        // What the next entries need, read ahead: these loads do not depend on each other, so the processor overlaps
+        // their cache misses instead of waiting for one per entry in the copy below.
+        for (let j = i; j < i + BLOCK && j < total; j++) {
+          const e = (order as Uint32Array)[j];
+          const from = nameAt[e];
+          ahead[(j - i) * 4] = from;
+          ahead[(j - i) * 4 + 1] = nameLength[e];
+          ahead[(j - i) * 4 + 2] = dirIds[e];
+          ahead[(j - i) * 4 + 3] = names[from];
+        }
+      }
       if (i > 0) {
         flush(1);
         out[at++] = COMMA;
@@ -135,19 +171,20 @@ export class ReferencedFiles {
         continue;
       }
       const e = (order as Uint32Array)[i];
-      const prefix = dirBytes[this.dirIds[e]];
+      const slot = (i % BLOCK) * 4;
+      const prefix = dirBytes[ahead[slot + 2]];
       if (prefix === null || (hasTexts && this.texts.has(e))) {
         putText(this.printed(e));
         continue;
       }
-      const n = this.nameLength[e];
-      const from = this.nameAt[e];
+      const from = ahead[slot];
+      const n = ahead[slot + 1];
       flush(prefix.length + n + 2);
       out[at++] = QUOTE;
       out.set(prefix, at);
       at += prefix.length;
-      const names = this.names;
-      for (let k = 0; k < n; k++) out[at + k] = names[from + k];
+      out[at] = ahead[slot + 3];
+      for (let k = 1; k < n; k++) out[at + k] = names[from + k];
       at += n;
       out[at++] = QUOTE;
     }
@@ -290,8 +327,39 @@ export class ReferencedFiles {
     dirOrder.forEach((dir, r) => (rank[dir] = r));
     const dirRank = new Uint32Array(n);
     for (let e = 0; e < n; e++) dirRank[e] = rank[this.dirIds[e]];
-    let order = new Uint32Array(n);
+    const order = new Uint32Array(n);
     for (let e = 0; e < n; e++) order[e] = e;
+    const key1 = this.key1;
+    const key2 = this.key2;
+    if (n < RADIX_FROM) {
+      order.sort((a, b) => dirRank[a] - dirRank[b] || key1[a] - key1[b] || key2[a] - key2[b]);
+    } else {
+      this.radixSort(order, dirRank, dirOrder.length);
+    }
+    // Within runs that tie on directory and 8 characters: by the whole name, dropping duplicates.
+    let kept = 0;
+    let runStart = 0;
+    for (let i = 1; i <= n; i++) {
+      const a = order[runStart];
+      if (i < n) {
+        const b = order[i];
+        if (key1[a] === key1[b] && key2[a] === key2[b] && dirRank[a] === dirRank[b]) continue;
+      }
+      if (i - runStart === 1) {
+        order[kept++] = a;
+      } else {
+        const run = Array.from(order.subarray(runStart, i)).sort((x, y) => this.compareNames(x, y));
+        for (let j = 0; j < run.length; j++) if (j === 0 || this.compareNames(run[j - 1], run[j]) !== 0) order[kept++] = run[j];
+      }
+      runStart = i;
+    }
+    this.order = order.slice(0, kept);
+  }
+
+  /** Orders `input` by (directory rank, key1, key2): least significant 16 bits first, each pass stable. */
+  private radixSort(input: Uint32Array, dirRank: Uint32Array, dirCount: number): void {
+    const n = input.length;
+    let order = input.slice();
     let spare = new Uint32Array(n);
     const counts = new Uint32Array(1 << 16);
     const pass = (key: Uint32Array, shift: number): void => {
@@ -313,28 +381,9 @@ export class ReferencedFiles {
     pass(this.key2, 16);
     pass(this.key1, 0);
     pass(this.key1, 16);
-    if (dirOrder.length > 1) pass(dirRank, 0);
-    if (dirOrder.length > 1 << 16) pass(dirRank, 16);
-    // Within runs that tie on directory and 8 characters: by the whole name, dropping duplicates.
-    const key1 = this.key1;
-    const key2 = this.key2;
-    let kept = 0;
-    let runStart = 0;
-    for (let i = 1; i <= n; i++) {
-      const a = order[runStart];
-      if (i < n) {
-        const b = order[i];
-        if (key1[a] === key1[b] && key2[a] === key2[b] && dirRank[a] === dirRank[b]) continue;
-      }
-      if (i - runStart === 1) {
-        order[kept++] = a;
-      } else {
-        const run = Array.from(order.subarray(runStart, i)).sort((x, y) => this.compareNames(x, y));
-        for (let j = 0; j < run.length; j++) if (j === 0 || this.compareNames(run[j - 1], run[j]) !== 0) order[kept++] = run[j];
-      }
-      runStart = i;
-    }
-    this.order = order.slice(0, kept);
+    if (dirCount > 1) pass(dirRank, 0);
+    if (dirCount > 1 << 16) pass(dirRank, 16);
+    input.set(order);
   }
 
   /** Compares two entries of one directory by their names' UTF-16 code units. */

@@ -304,7 +304,7 @@ export function summarizeMetadata(input: Uint8Array | ByteSource, options: { poi
 /** {@link summarizeMetadata}, with the referenced files left compact (for printing hundreds of thousands of them). */
 export function scanSummary(input: Uint8Array | ByteSource, options: { pointer?: string; window?: number } = {}): SummaryParts {
   const pointer = options.pointer ?? null;
-  const files = new ReferencedFiles(pointer);
+  const files = new ReferencedFiles(pointer, input instanceof Uint8Array ? input.length : input.size);
   const walker = new SizeWalker(null);
   const operators: OperatorSummary[] = [];
   let tally: OperatorTally | null = null;

@@ -1,4 +1,4 @@
-import { MetadataError, parseMetadata, summarize } from '../metadata';
+import { MetadataError, summarizeMetadata } from '../metadata';
 import { METADATA_FILE, SHARED_DIR, TASK_OWNED_DIR, scanDirectory } from '../layout';
 import { CallOptions, CheckpointStore, StoreEntry } from '../stores/types';
 import { isStoreError } from '../stores/errors';
@@ -99,7 +99,7 @@ export async function findOrphans(store: CheckpointStore, jobPath: string, optio
     }
     const pointer = externalLocation(store.uri, ref.path);
     try {
-      const summary = summarize(parseMetadata(bytes, { pointer }), { pointer });
+      const summary = summarizeMetadata(bytes, { pointer });
       const files: string[] = [];
       for (const file of summary.referencedFiles) {
         const inStore = storePathOf(store.uri, file) ?? relocated(jobPath, jobId, file);
