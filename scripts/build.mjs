@@ -27,6 +27,18 @@ const vendorWebHdfs = {
   },
 };
 
+// The CLI starts with what `inspect` and `diff` need; every other command, and the store clients, are files of their
+// own that src/cli/commands.ts and src/cli/inspectInput.ts require when used (the require names stay as written).
+const CLI_LAZY = ['restore', 'orphans', 'conf', 'ls', 'latest', 'lsStore'];
+const cliLazyModules = {
+  name: 'cli-lazy-modules',
+  setup(build) {
+    build.onResolve({ filter: new RegExp(`^\\./(${CLI_LAZY.join('|')})$`) }, (args) =>
+      /src[\\/]cli[\\/](commands|inspectInput)\.ts$/.test(args.importer) ? { path: `./cli-${args.path.slice(2)}.js`, external: true } : undefined,
+    );
+  },
+};
+
 const common = {
   define: { __VERSION__: JSON.stringify(version) },
   bundle: true,
@@ -56,8 +68,17 @@ const targets = [
     format: 'cjs',
     target: 'node20',
     banner: { js: '#!/usr/bin/env node' },
-    plugins: [sloppyModePatches, vendorWebHdfs],
+    plugins: [sloppyModePatches, vendorWebHdfs, cliLazyModules],
   },
+  ...CLI_LAZY.map((name) => ({
+    ...common,
+    entryPoints: [`src/cli/${name}.ts`],
+    outfile: `dist/cli-${name}.js`,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    plugins: [sloppyModePatches, vendorWebHdfs],
+  })),
   {
     ...common,
     entryPoints: ['src/providers/metadataWorker.ts'],

@@ -2,8 +2,7 @@ import { promises as fs } from 'fs';
 import * as path from 'path';
 import type { ByteSource } from '../core/metadata';
 import { openFileSource } from '../core/metadata/fileSource';
-import { StoreError } from '../core/stores';
-import { describeFailure, isStoreUri, readSnapshotFile } from './lsStore';
+import { isStoreUri } from './storeUri';
 
 /** One `_metadata` file ready to read, and the pointer its relative file handles resolve against. */
 export interface MetadataInput {
@@ -35,12 +34,15 @@ const METADATA_FILE = '_metadata';
  */
 export async function openMetadataInput(input: string): Promise<MetadataInput> {
   if (isStoreUri(input)) {
+    // The store clients load only for a store URI: a local file is inspected without them.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const stores = require('./lsStore') as typeof import('./lsStore');
     try {
-      const { file, bytes, pointer } = await readSnapshotFile(input);
+      const { file, bytes, pointer } = await stores.readSnapshotFile(input);
       return { file, data: bytes, pointer, close: () => undefined };
     } catch (error) {
-      if (!(error instanceof StoreError)) throw error;
-      throw new InputError(error.code === 'not-found' ? 'not-found' : 'unreadable', describeFailure(error));
+      if (!stores.isStoreFailure(error)) throw error;
+      throw new InputError(error.code === 'not-found' ? 'not-found' : 'unreadable', stores.describeFailure(error));
     }
   }
   const absolute = path.resolve(input);

@@ -1,8 +1,16 @@
 import * as path from 'node:path';
 import { CliIo, EXIT_FAILED } from './command';
+import { isStoreUri } from './storeUri';
 import {
   CheckpointStore, StoreError, StoreOptions, StoreUri, externalLocation, openStore, parseStoreUri, redactSecrets,
 } from '../core/stores';
+
+export { isStoreUri };
+
+/** A failure of a store (not found, refused, unreachable), as opposed to a bug. */
+export function isStoreFailure(error: unknown): error is StoreError {
+  return error instanceof StoreError;
+}
 
 /** Environment variables the CLI reads store secrets and options from (never from the command line). */
 export const STORE_ENV = {
@@ -18,11 +26,6 @@ export const STORE_ENV = {
 
 /** Help text naming the environment variables, for command usage lines. */
 export const STORE_ENV_HELP = `Passwords come from ${STORE_ENV.password} (or the URI); hdfs:// takes its WebHDFS address from ${STORE_ENV.webHdfsAddress} (default port 9870).`;
-
-/** Whether a CLI argument is a store URI (`file://`, `ftp://`, `hdfs://`, ...) rather than a plain path. */
-export function isStoreUri(text: string): boolean {
-  return /^(file|ftps?|hdfs|webhdfs|swebhdfs):\/\//i.test(text.trim());
-}
 
 /** Store options from the environment, with the URI's own password as the fallback. */
 export function storeOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): StoreOptions {

@@ -49,9 +49,8 @@ export class ByteReader {
    * checks the bytes, so parsing a large file allocates almost nothing (see OperatorState.subtasks).
    */
   skipStrings = false;
-  /** Whether the last string read was pure ASCII, and its length in bytes (it ends at `pos`, still in the window). */
+  /** Whether the last string read was pure ASCII. */
   lastAscii = true;
-  lastLength = 0;
   /** Absolute offset up to which reads need no check: the end of the window or the limit, whichever is first. */
   private stop: number;
   private view: DataView;
@@ -258,7 +257,6 @@ export class ByteReader {
     }
     this.pos += n;
     this.lastAscii = ascii;
-    this.lastLength = n;
     if (ascii) return n === 0 || this.skipStrings ? '' : asciiSlice(b, s, end);
     const text = this.decodeModifiedUtf8(s, end, start, what);
     return this.skipStrings ? '' : text;

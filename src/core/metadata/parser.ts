@@ -49,6 +49,12 @@ export interface ScannedMetadata extends Omit<CheckpointMetadata, 'operators'> {
 export interface MetadataVisitor {
   operator(op: OperatorHeader): void;
   subtask(s: SubtaskState | FinishedSubtask): void;
+  /**
+   * A stored path's bytes, `bytes[start..end)` (valid only during the call), offered before they are validated: take
+   * them (true) only if every byte is below 0x80, ASCII being valid modified UTF-8 as it stands. What is not taken is
+   * validated and comes to `path` or `pathText`.
+   */
+  plainPath?(bytes: Uint8Array, start: number, end: number, relative: boolean): boolean;
   /** A stored path that is pure ASCII: `bytes[start..end)`, valid only during the call. */
   path(bytes: Uint8Array, start: number, end: number, relative: boolean): void;
   /** A stored path with other characters, decoded. */
@@ -313,11 +319,18 @@ class MetadataParser {
     const r = this.r;
     const visitor = this.visitor;
     if (visitor === null) return r.utf(what);
-    r.utf(what);
-    const n = r.lastLength;
-    const end = r.pos - r.base;
-    if (r.lastAscii) visitor.path(r.bytes, end - n, end, relative);
-    else visitor.pathText(r.decodeInWindow(end - n, end), relative);
+    const at = r.pos;
+    const n = r.u16(`length of ${what}`);
+    r.need(n, what);
+    // The string is in the window from here on: `start` stays valid while it is validated below.
+    const start = r.pos - r.base;
+    if (visitor.plainPath?.(r.bytes, start, start + n, relative)) {
+      r.pos += n;
+      return '';
+    }
+    r.modifiedUtf8(n, what, at);
+    if (r.lastAscii) visitor.path(r.bytes, start, start + n, relative);
+    else visitor.pathText(r.decodeInWindow(start, start + n), relative);
     return '';
   }
 

@@ -8,6 +8,14 @@ const RADIX_FROM = 4096;
 const QUOTE = 34;
 const BACKSLASH = 92;
 const COMMA = 44;
+/**
+ * Bytes a file name may hold on the fast route: printable ASCII without an escape (%), a backslash or a quote, so
+ * Flink prints it as stored and JSON as is; no separator, being a name. A relative name also holds no colon (see
+ * flinkResolvePath).
+ */
+const PLAIN_IN_NAME = Uint8Array.from({ length: 256 }, (_, c) => (c >= 32 && c <= 126 && c !== 37 && c !== 92 && c !== QUOTE && c !== 47 ? 1 : 0));
+const PLAIN_IN_RELATIVE = PLAIN_IN_NAME.map((ok, c) => (c === 58 ? 0 : ok));
+
 /** Entries whose names `writeJson` reads ahead at once. */
 const BLOCK = 64;
 
@@ -68,8 +76,9 @@ export class ReferencedFiles {
 
   /** A stored path that is pure ASCII, `bytes[start..end)`; `relative` for a RelativeFileStateHandle's name. */
   addBytes(bytes: Uint8Array, start: number, end: number, relative: boolean): void {
+    if (this.addPlain(bytes, start, end, relative)) return;
     if (relative) {
-      if (this.relativeDir < 0 || !this.addName(this.relativeDir, bytes, start, end, true)) this.addText(asciiSlice(bytes, start, end), true);
+      this.addText(asciiSlice(bytes, start, end), true);
       return;
     }
     let slash = end - 1;
@@ -80,6 +89,20 @@ export class ReferencedFiles {
     }
     const dir = this.dirIdOfBytes(bytes, start, slash + 1);
     if (!this.dirCanonical[dir] || !this.addName(dir, bytes, slash + 1, end, false)) this.addText(asciiSlice(bytes, start, end), false);
+  }
+
+  /**
+   * Adds the path only if it takes the fast route: a relative plain name, or a plain name in the directory of the
+   * path before (most paths sit next to the one before). Every byte it accepts is ASCII (that directory came through
+   * `addBytes`, the name is printable), so the parser may skip validating them; false leaves the path to `addBytes`
+   * or `addText`.
+   */
+  addPlain(bytes: Uint8Array, start: number, end: number, relative: boolean): boolean {
+    if (relative) return this.relativeDir >= 0 && this.addName(this.relativeDir, bytes, start, end, true);
+    // The name must then hold no '/' (addName checks), so a wrong guess is refused, not misfiled.
+    const dirLength = this.lastDir.length;
+    const guess = start + dirLength;
+    return dirLength > 0 && guess < end && this.dirCanonical[this.lastDirId] && this.isLastDir(bytes, start, dirLength) && this.addName(this.lastDirId, bytes, guess, end, false);
   }
 
   /** A stored path as text: printed the way Flink prints it, then added. */
@@ -211,7 +234,8 @@ export class ReferencedFiles {
     if (relative ? first <= 32 || (first === 46 && (n === 1 || (n === 2 && bytes[start + 1] === 46))) : first === 46) return false;
     // Channel and segment handles repeat one file many times in a row.
     const last = this.entries - 1;
-    if (last >= 0 && this.dirIds[last] === dir && this.nameLength[last] === n && !this.texts.has(last)) {
+    // (Text entries have no name bytes: length 0 never matches.)
+    if (last >= 0 && this.dirIds[last] === dir && this.nameLength[last] === n) {
       const from = this.nameAt[last];
       let same = true;
       for (let i = 0; i < n && same; i++) same = this.names[from + i] === bytes[start + i];
@@ -224,19 +248,23 @@ export class ReferencedFiles {
     }
     const names = this.names;
     const at = this.used;
-    let k1 = 0;
-    let k2 = 0;
+    const plain = relative ? PLAIN_IN_RELATIVE : PLAIN_IN_NAME;
     for (let i = 0; i < n; i++) {
       const c = bytes[start + i];
-      // Escapes, backslashes and what JSON would escape go the general route (and keep writeJson a plain copy).
-      if (c === 37 || c === 92 || c === QUOTE || c < 32 || c > 126 || (relative && (c === 47 || c === 58))) return false;
+      if (plain[c] === 0) return false;
       names[at + i] = c;
-      if (i < 4) k1 = k1 * 256 + c;
-      else if (i < 8) k2 = k2 * 256 + c;
     }
-    for (let i = n; i < 8; i++) {
-      if (i < 4) k1 *= 256;
-      else k2 *= 256;
+    let k1 = 0;
+    let k2 = 0;
+    if (n >= 8) {
+      k1 = ((names[at] << 24) | (names[at + 1] << 16) | (names[at + 2] << 8) | names[at + 3]) >>> 0;
+      k2 = ((names[at + 4] << 24) | (names[at + 5] << 16) | (names[at + 6] << 8) | names[at + 7]) >>> 0;
+    } else {
+      for (let i = 0; i < 8; i++) {
+        const c = i < n ? names[at + i] : 0;
+        if (i < 4) k1 = k1 * 256 + c;
+        else k2 = k2 * 256 + c;
+      }
     }
     this.used += n;
     this.newEntry(dir, at, n, k1, k2);
@@ -273,17 +301,18 @@ export class ReferencedFiles {
 
   /** The id of a directory given as bytes; consecutive paths mostly share theirs, which one comparison catches. */
   private dirIdOfBytes(bytes: Uint8Array, start: number, end: number): number {
-    const last = this.lastDir;
-    const n = end - start;
-    if (n === last.length) {
-      let i = n - 1;
-      // From the end, where directories of one checkpoint differ.
-      while (i >= 0 && bytes[start + i] === last[i]) i--;
-      if (i < 0) return this.lastDirId;
-    }
+    if (end - start === this.lastDir.length && this.isLastDir(bytes, start, end - start)) return this.lastDirId;
     this.lastDir = bytes.slice(start, end);
     this.lastDirId = this.dirId(asciiSlice(bytes, start, end));
     return this.lastDirId;
+  }
+
+  /** Whether `bytes[start..start+n)` is the last directory seen (compared from the end, where directories differ). */
+  private isLastDir(bytes: Uint8Array, start: number, n: number): boolean {
+    const last = this.lastDir;
+    let i = n - 1;
+    while (i >= 0 && bytes[start + i] === last[i]) i--;
+    return i < 0;
   }
 
   private dirId(prefix: string): number {
@@ -336,14 +365,14 @@ export class ReferencedFiles {
     } else {
       this.radixSort(order, dirRank, dirOrder.length);
     }
-    // Within runs that tie on directory and 8 characters: by the whole name, dropping duplicates.
+    // Within runs that tie on directory and 6 characters: by the whole name, dropping duplicates.
     let kept = 0;
     let runStart = 0;
     for (let i = 1; i <= n; i++) {
       const a = order[runStart];
       if (i < n) {
         const b = order[i];
-        if (key1[a] === key1[b] && key2[a] === key2[b] && dirRank[a] === dirRank[b]) continue;
+        if (key1[a] === key1[b] && key2[a] >>> 16 === key2[b] >>> 16 && dirRank[a] === dirRank[b]) continue;
       }
       if (i - runStart === 1) {
         order[kept++] = a;
@@ -356,7 +385,7 @@ export class ReferencedFiles {
     this.order = order.slice(0, kept);
   }
 
-  /** Orders `input` by (directory rank, key1, key2): least significant 16 bits first, each pass stable. */
+  /** Orders `input` by (directory rank, key1, upper half of key2): least significant 16 bits first, each pass stable. */
   private radixSort(input: Uint32Array, dirRank: Uint32Array, dirCount: number): void {
     const n = input.length;
     let order = input.slice();
@@ -377,7 +406,7 @@ export class ReferencedFiles {
       }
       [order, spare] = [spare, order];
     };
-    pass(this.key2, 0);
+    // Six characters tell random names apart well enough: ties past them are rare and sorted by whole names.
     pass(this.key2, 16);
     pass(this.key1, 0);
     pass(this.key1, 16);

@@ -63,12 +63,26 @@ type Category = keyof StateSizeBreakdown;
 class SizeWalker {
   private lastKey = '';
   private lastRelative = false;
-  breakdown: StateSizeBreakdown = { inline: 0, exclusiveFiles: 0, sharedFiles: 0 };
+  /** The current operator's sizes by category (plain fields: this is the hot path of a large file). */
+  private inline = 0;
+  private exclusiveFiles = 0;
+  private sharedFiles = 0;
 
   constructor(private readonly files: ReferencedFiles | null) {}
 
   private add(category: Category, size: number): void {
-    this.breakdown[category] += size;
+    if (category === 'inline') this.inline += size;
+    else if (category === 'sharedFiles') this.sharedFiles += size;
+    else this.exclusiveFiles += size;
+  }
+
+  /** The sizes since the last call, by category; starts the next operator at zero. */
+  takeBreakdown(): StateSizeBreakdown {
+    const breakdown = { inline: this.inline, exclusiveFiles: this.exclusiveFiles, sharedFiles: this.sharedFiles };
+    this.inline = 0;
+    this.exclusiveFiles = 0;
+    this.sharedFiles = 0;
+    return breakdown;
   }
 
   /** Path of a file-backed stream handle, as Flink prints it. */
@@ -203,7 +217,7 @@ class OperatorTally {
     private readonly op: OperatorHeader,
     private readonly walker: SizeWalker,
   ) {
-    walker.breakdown = { inline: 0, exclusiveFiles: 0, sharedFiles: 0 };
+    walker.takeBreakdown();
     this.coordinatorStateSize = walker.stream(op.coordinatorState);
     this.stateSize = this.coordinatorStateSize;
   }
@@ -231,7 +245,7 @@ class OperatorTally {
       finishedSubtasks: this.finishedSubtasks,
       stateSize: this.stateSize,
       handleTypes: this.handleTypes,
-      stateSizeBreakdown: this.walker.breakdown,
+      stateSizeBreakdown: this.walker.takeBreakdown(),
     };
   }
 }
@@ -318,6 +332,7 @@ export function scanSummary(input: Uint8Array | ByteSource, options: { pointer?:
       subtask(s) {
         tally?.subtask(s);
       },
+      plainPath: (bytes, start, end, relative) => files.addPlain(bytes, start, end, relative),
       path: (bytes, start, end, relative) => files.addBytes(bytes, start, end, relative),
       pathText: (text, relative) => files.addText(text, relative),
     },
