@@ -22,9 +22,9 @@ const BLOCK = 64;
 /**
  * The distinct files a snapshot references, printed as Flink prints them and sorted as Java's `String.compareTo`
  * (the oracle's TreeSet) orders them. Built for hundreds of thousands of paths: a stored path arrives as bytes while
- * the parser still has them in reach and is kept as (directory, file name bytes, 8-character sort key), so sorting
- * is a radix sort over numbers that never reads the long prefix the files of one directory share, duplicates end up
- * side by side, and no string exists until one is asked for. Paths outside that shape (escapes, dot segments,
+ * the parser still has them in reach and is kept as (directory, file name bytes, key of the name's first characters),
+ * so sorting is a radix sort over numbers that never reads the long prefix the files of one directory share,
+ * duplicates end up side by side, and no string exists until one is asked for. Paths outside that shape (escapes, dot segments,
  * non-ASCII, nested directories) take the exact general route through strings.
  */
 export class ReferencedFiles {
