@@ -64,8 +64,9 @@ export interface MetadataVisitor {
 /**
  * Reads a `_metadata` once, front to back, handing every operator and subtask state to `visitor` instead of keeping
  * them, so memory stays flat however large the file; from a {@link ByteSource} the file is never held whole.
- * Throws what `parseMetadata` throws, or what the source throws when it cannot read. Returns `null` when an operator repeats a subtask index: Flink keeps the last
- * entry, which one pass cannot know in time, so such (hand-made) files need `parseMetadata`.
+ * Throws what `parseMetadata` throws, or what the source throws when it cannot read. Returns `null` when an operator
+ * repeats a subtask index: Flink keeps the last entry, which one pass cannot know in time, so such (hand-made) files
+ * need `parseMetadata`.
  */
 export function scanMetadata(input: Uint8Array | ByteSource, visitor: MetadataVisitor, options: ParseOptions & { window?: number } = {}): ScannedMetadata | null {
   try {

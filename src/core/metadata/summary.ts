@@ -102,7 +102,7 @@ class SizeWalker {
     this.files?.addText(stored, relative);
   }
 
-/** Where a handle's bytes live; `inShared` marks the shared-file list of an incremental handle. */
+  /** Where a handle's bytes live; `inShared` marks the shared-file list of an incremental handle. */
   private category(h: StreamHandle | null, inShared: boolean): Category {
     if (h === null) return 'exclusiveFiles';
     switch (h.tag) {
