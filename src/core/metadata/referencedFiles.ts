@@ -28,8 +28,9 @@ const BLOCK = 64;
  * non-ASCII, nested directories) take the exact general route through strings.
  */
 export class ReferencedFiles {
-  /** File-name bytes of the byte-backed entries. */
+  /** File-name bytes of the byte-backed entries: copied here, or (given `backing`) the file's own bytes. */
   private names: Uint8Array;
+  private readonly backing: Uint8Array | null;
   private used = 0;
   private entries = 0;
   private dirIds: Uint32Array;
@@ -58,18 +59,22 @@ export class ReferencedFiles {
   /**
    * `sizeHint`: the size of the `_metadata` the paths come from. Storage starts at what such a file typically needs
    * (a referenced file takes some 120 bytes of metadata, 40 of them its name), so large files do not grow it step by step.
+   * `backing`: the whole file, when every path will be handed over as a range of it: names are then kept as offsets
+   * into it instead of copies.
    */
   constructor(
     private readonly pointer: string | null,
     sizeHint = 0,
+    backing: Uint8Array | null = null,
   ) {
+    this.backing = backing;
     const entries = Math.max(INITIAL_ENTRIES, Math.min(1 << 24, Math.ceil(sizeHint / 96)));
     this.dirIds = new Uint32Array(entries);
     this.nameAt = new Uint32Array(entries);
     this.nameLength = new Uint32Array(entries);
     this.key1 = new Uint32Array(entries);
     this.key2 = new Uint32Array(entries);
-    this.names = new Uint8Array(Math.max(INITIAL_ARENA, Math.min(1 << 30, Math.ceil(sizeHint / 3))));
+    this.names = backing ?? new Uint8Array(Math.max(INITIAL_ARENA, Math.min(1 << 30, Math.ceil(sizeHint / 3))));
     this.relativePrefix = pointer === null ? '' : flinkResolvePath(pointer, 'x').slice(0, -1);
     this.relativeDir = this.relativePrefix === '' || this.relativePrefix.endsWith('/') ? this.dirId(this.relativePrefix) : -1;
   }
@@ -241,18 +246,28 @@ export class ReferencedFiles {
       for (let i = 0; i < n && same; i++) same = this.names[from + i] === bytes[start + i];
       if (same) return true;
     }
-    if (this.used + n > this.names.length) {
-      const grown = new Uint8Array(Math.max(this.names.length * 2, this.used + n));
-      grown.set(this.names.subarray(0, this.used));
-      this.names = grown;
-    }
-    const names = this.names;
-    const at = this.used;
     const plain = relative ? PLAIN_IN_RELATIVE : PLAIN_IN_NAME;
-    for (let i = 0; i < n; i++) {
-      const c = bytes[start + i];
-      if (plain[c] === 0) return false;
-      names[at + i] = c;
+    const names = this.names;
+    let at: number;
+    if (this.backing !== null) {
+      // Names stay where they are; a range of other bytes (never handed over in practice) takes the general route.
+      if (bytes !== this.backing) return false;
+      for (let i = start; i < end; i++) if (plain[bytes[i]] === 0) return false;
+      at = start;
+    } else {
+      if (this.used + n > names.length) {
+        const grown = new Uint8Array(Math.max(names.length * 2, this.used + n));
+        grown.set(names.subarray(0, this.used));
+        this.names = grown;
+        return this.addName(dir, bytes, start, end, relative);
+      }
+      at = this.used;
+      for (let i = 0; i < n; i++) {
+        const c = bytes[start + i];
+        if (plain[c] === 0) return false;
+        names[at + i] = c;
+      }
+      this.used += n;
     }
     let k1 = 0;
     let k2 = 0;
@@ -266,7 +281,6 @@ export class ReferencedFiles {
         else k2 = k2 * 256 + c;
       }
     }
-    this.used += n;
     this.newEntry(dir, at, n, k1, k2);
     return true;
   }

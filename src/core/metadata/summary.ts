@@ -318,7 +318,8 @@ export function summarizeMetadata(input: Uint8Array | ByteSource, options: { poi
 /** {@link summarizeMetadata}, with the referenced files left compact (for printing hundreds of thousands of them). */
 export function scanSummary(input: Uint8Array | ByteSource, options: { pointer?: string; window?: number } = {}): SummaryParts {
   const pointer = options.pointer ?? null;
-  const files = new ReferencedFiles(pointer, input instanceof Uint8Array ? input.length : input.size);
+  const whole = input instanceof Uint8Array ? input : null;
+  const files = new ReferencedFiles(pointer, whole !== null ? whole.length : (input as ByteSource).size, whole);
   const walker = new SizeWalker(null);
   const operators: OperatorSummary[] = [];
   let tally: OperatorTally | null = null;
