@@ -16,6 +16,17 @@ export interface ByteSource {
   read(target: Uint8Array, offset: number, length: number, position: number): number;
 }
 
+/** Reads `length` bytes at `position` into the start of `target`, in as many reads as it takes; fewer only at the end. */
+export function readFully(source: ByteSource, target: Uint8Array, length: number, position: number): number {
+  let got = 0;
+  while (got < length) {
+    const k = source.read(target, got, length - got, position + got);
+    if (k <= 0) break;
+    got += k;
+  }
+  return got;
+}
+
 /** A ByteSource failed to read (an I/O error, not a fault of the metadata); `cause` is what it threw. */
 export class SourceError extends Error {
   constructor(override readonly cause: unknown) {
@@ -127,16 +138,11 @@ export class ByteReader {
       bytes = new Uint8Array(Math.max(want, Math.min(this.window, source.size)));
       this.buffer = bytes;
     }
-    let got = 0;
-    while (got < want) {
-      let k: number;
-      try {
-        k = source.read(bytes, got, want - got, this.pos + got);
-      } catch (error) {
-        throw new SourceError(error);
-      }
-      if (k <= 0) break;
-      got += k;
+    let got: number;
+    try {
+      got = readFully(source, bytes, want, this.pos);
+    } catch (error) {
+      throw new SourceError(error);
     }
     this.bytes = got === bytes.length ? bytes : bytes.subarray(0, got);
     this.base = this.pos;

@@ -115,15 +115,11 @@ export class ReferencedFiles {
     const printed = relative ? (this.pointer === null ? stored : flinkResolvePath(this.pointer, stored)) : flinkPathToString(stored);
     const slash = printed.lastIndexOf('/');
     const dir = this.dirId(printed.slice(0, slash + 1));
-    let k1 = 0;
-    let k2 = 0;
-    for (let i = 0; i < 8; i++) {
-      const at = slash + 1 + i;
-      const c = at < printed.length ? printed.charCodeAt(at) : 0;
+    const [k1, k2] = sortKeys((i) => {
+      const c = printed.charCodeAt(slash + 1 + i);
       if (c > 0xff) this.wide = true;
-      if (i < 4) k1 = k1 * 256 + (c & 0xff);
-      else k2 = k2 * 256 + (c & 0xff);
-    }
+      return c & 0xff;
+    }, printed.length - slash - 1);
     const e = this.newEntry(dir, 0, 0, k1, k2);
     this.texts.set(e, printed);
   }
@@ -159,7 +155,7 @@ export class ReferencedFiles {
       at = 0;
     };
     const putText = (text: string) => {
-      const json = new TextEncoder().encode(JSON.stringify(text));
+      const json = UTF8.encode(JSON.stringify(text));
       flush(json.length + 1);
       out.set(json, at);
       at += json.length;
@@ -269,19 +265,15 @@ export class ReferencedFiles {
       }
       this.used += n;
     }
-    let k1 = 0;
-    let k2 = 0;
     if (n >= 8) {
-      k1 = ((names[at] << 24) | (names[at + 1] << 16) | (names[at + 2] << 8) | names[at + 3]) >>> 0;
-      k2 = ((names[at + 4] << 24) | (names[at + 5] << 16) | (names[at + 6] << 8) | names[at + 7]) >>> 0;
+      // The common case, without a closure per name.
+      const k1 = ((names[at] << 24) | (names[at + 1] << 16) | (names[at + 2] << 8) | names[at + 3]) >>> 0;
+      const k2 = ((names[at + 4] << 24) | (names[at + 5] << 16) | (names[at + 6] << 8) | names[at + 7]) >>> 0;
+      this.newEntry(dir, at, n, k1, k2);
     } else {
-      for (let i = 0; i < 8; i++) {
-        const c = i < n ? names[at + i] : 0;
-        if (i < 4) k1 = k1 * 256 + c;
-        else k2 = k2 * 256 + c;
-      }
+      const [k1, k2] = sortKeys((i) => names[at + i], n);
+      this.newEntry(dir, at, n, k1, k2);
     }
-    this.newEntry(dir, at, n, k1, k2);
     return true;
   }
 
@@ -454,6 +446,20 @@ export class ReferencedFiles {
     return text === undefined ? this.nameAt[e] : text.slice(this.dirs[this.dirIds[e]].length);
   }
 }
+
+/** The sort keys of a name: its first 8 characters (0 past its end, `charAt` gives the others), 4 to a key. */
+function sortKeys(charAt: (i: number) => number, length: number): [number, number] {
+  let k1 = 0;
+  let k2 = 0;
+  for (let i = 0; i < 8; i++) {
+    const c = i < length ? charAt(i) : 0;
+    if (i < 4) k1 = k1 * 256 + c;
+    else k2 = k2 * 256 + c;
+  }
+  return [k1, k2];
+}
+
+const UTF8 = new TextEncoder();
 
 /** Whether `s` is ASCII that JSON prints as is (no quote, backslash or control character). */
 function isPlainJsonAscii(s: string): boolean {

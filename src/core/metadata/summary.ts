@@ -1,4 +1,4 @@
-import type { ByteSource } from './byteReader';
+import { ByteSource, readFully } from './byteReader';
 import { OperatorHeader, ScannedMetadata, parseMetadata, scanMetadata } from './parser';
 import { ReferencedFiles } from './referencedFiles';
 import type {
@@ -349,11 +349,5 @@ export function scanSummary(input: Uint8Array | ByteSource, options: { pointer?:
 
 function readWhole(source: ByteSource): Uint8Array {
   const bytes = new Uint8Array(source.size);
-  let got = 0;
-  while (got < bytes.length) {
-    const k = source.read(bytes, got, bytes.length - got, got);
-    if (k <= 0) break;
-    got += k;
-  }
-  return got === bytes.length ? bytes : bytes.subarray(0, got);
+  return bytes.subarray(0, readFully(source, bytes, bytes.length, 0));
 }
