@@ -49,7 +49,10 @@ const LARGE_SKIP = 4096;
  * MetadataError naming what was being read.
  */
 export class ByteReader {
-  /** The bytes in reach: the whole file, or the current window of a streamed one (starting at file offset `base`). */
+  /**
+   * The bytes in reach: the whole file, or the storage of a streamed file's window (file offset `base` at index 0;
+   * only what `need` brought into reach is valid).
+   */
   bytes: Uint8Array;
   base = 0;
   /** Where reading must stop: the file's size, or a temporary limit. */
@@ -64,11 +67,14 @@ export class ByteReader {
   lastAscii = true;
   /** Absolute offset up to which reads need no check: the end of the window or the limit, whichever is first. */
   private stop: number;
+  /** Absolute offset where the bytes read into the window end (the window's storage may be longer). */
+  private windowEnd: number;
   private view: DataView;
   private readonly source: ByteSource | null;
   private readonly window: number;
-  /** The streamed window's storage, reused from one fill to the next. */
+  /** The streamed window's storage, reused from one fill to the next, and a view of it. */
   private buffer: Uint8Array | null = null;
+  private bufferView: DataView | null = null;
   /** How much the next fill reads: small after a skip past the window, growing back to `window` while reading on. */
   private nextRead: number;
 
@@ -86,7 +92,8 @@ export class ByteReader {
     this.nextRead = this.window;
     this.pos = start;
     this.view = new DataView(this.bytes.buffer, this.bytes.byteOffset, this.bytes.byteLength);
-    this.stop = Math.min(this.length, this.base + this.bytes.length);
+    this.windowEnd = this.bytes.length;
+    this.stop = Math.min(this.length, this.windowEnd);
   }
 
   get remaining(): number {
@@ -106,7 +113,7 @@ export class ByteReader {
 
   private setLimit(end: number): void {
     this.length = end;
-    this.stop = Math.min(end, this.base + this.bytes.length);
+    this.stop = Math.min(end, this.windowEnd);
   }
 
   /** Fails unless `n` more bytes are there and in reach; `what` names the thing being read for the error message. */
@@ -133,10 +140,13 @@ export class ByteReader {
     const want = Math.min(Math.max(this.nextRead, n), source.size - this.pos);
     this.nextRead = Math.min(this.window, this.nextRead * 8);
     let bytes = this.buffer;
+    let view = this.bufferView;
     // A window grown for one long value shrinks back on the next fill.
-    if (bytes === null || bytes.length < want || bytes.length > Math.max(want, this.window)) {
+    if (bytes === null || view === null || bytes.length < want || bytes.length > Math.max(want, this.window)) {
       bytes = new Uint8Array(Math.max(want, Math.min(this.window, source.size)));
+      view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
       this.buffer = bytes;
+      this.bufferView = view;
     }
     let got: number;
     try {
@@ -144,10 +154,12 @@ export class ByteReader {
     } catch (error) {
       throw new SourceError(error);
     }
-    this.bytes = got === bytes.length ? bytes : bytes.subarray(0, got);
+    // The storage is used as it is: reads stop at `stop`, never at its length.
+    this.bytes = bytes;
+    this.view = view;
     this.base = this.pos;
-    this.view = new DataView(this.bytes.buffer, this.bytes.byteOffset, this.bytes.byteLength);
-    this.stop = Math.min(this.length, this.base + got);
+    this.windowEnd = this.pos + got;
+    this.stop = Math.min(this.length, this.windowEnd);
     if (got < n) {
       throw new MetadataError('truncated', this.pos, `file ends early: expected ${what} (${n} bytes), but the file shrank to ${this.pos + got} bytes while being read`);
     }
@@ -224,7 +236,7 @@ export class ByteReader {
   skip(n: number, what: string): void {
     this.checkRemaining(n, what);
     this.pos += n;
-    if (n >= LARGE_SKIP && this.pos > this.base + this.bytes.length) this.nextRead = Math.min(this.window, AFTER_SKIP);
+    if (n >= LARGE_SKIP && this.pos > this.windowEnd) this.nextRead = Math.min(this.window, AFTER_SKIP);
   }
 
   f32(what: string): number {
@@ -244,8 +256,23 @@ export class ByteReader {
   /** `DataInputStream.readUTF`: unsigned 16-bit byte length, then Java modified UTF-8. */
   utf(what: string): string {
     const start = this.pos;
-    const n = this.u16(`length of ${what}`);
-    return this.modifiedUtf8(n, what, start);
+    return this.modifiedUtf8(this.stringLength(what), what, start);
+  }
+
+  /** A Java `int` counting `what` (the message is only built when it is missing). */
+  count(what: string): number {
+    if (this.pos + 4 > this.stop) this.fill(4, `number of ${what}`);
+    const v = this.view.getInt32(this.pos - this.base);
+    this.pos += 4;
+    return v;
+  }
+
+  /** The unsigned 16-bit byte length in front of a string (the message is only built when it is missing). */
+  stringLength(what: string): number {
+    if (this.pos + 2 > this.stop) this.fill(2, `length of ${what}`);
+    const v = this.view.getUint16(this.pos - this.base);
+    this.pos += 2;
+    return v;
   }
 
   /** `n` bytes of Java modified UTF-8; `start` is where the string's length field began, for messages. */
