@@ -52,9 +52,10 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   }
 }
 
-if (require.main === module) {
+/** Runs the command line of this process (the entry point of dist/cli.js, see launcher.ts). */
+export function main(): Promise<void> {
   const io: CliIo = { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t), outBytes: (b) => process.stdout.write(b) };
-  runCli(process.argv.slice(2), io).then(
+  return runCli(process.argv.slice(2), io).then(
     (code) => {
       process.exitCode = code;
     },
