@@ -22,7 +22,8 @@ const loaded = requireWithCompileCache(path.join(__dirname, 'cli-main.js'), {
   tag: /^[a-z]{1,16}$/.test(command) ? command : 'cli',
   directory: __CLI_MAIN_HASH__ === null ? null : compileCacheDirectory(),
 });
-process.on('exit', (code) => {
-  if (code === 0) loaded.save();
+void (loaded.exports as typeof import('./main')).main().then(() => {
+  // Before the collection: --expose-gc changes V8's flags, and a cache made under other flags is refused.
+  if (!process.exitCode) loaded.save();
+  collectGarbage();
 });
-void (loaded.exports as typeof import('./main')).main().then(collectGarbage);
