@@ -1,14 +1,15 @@
 /**
  * How the `flink-checkpoints` launcher (dist/cli.js) changes a short CLI process, side by side in one run:
  *
- *   node out/bench/cli/startup.js [--runs N] [--timeout-ms MS] FILE [COMMAND...]
+ *   node out/bench/cli/startup.js [--runs N] [--timeout-ms MS] [--out FILE] FILE [COMMAND...]
  *
  * Each run is `<mode> inspect FILE` (or the given command) in a fresh process, the modes interleaved:
  * - bare: dist/cli-main.js run directly, with neither the code cache nor the collection before exit;
  * - launcher, no cache: dist/cli.js with NODE_DISABLE_COMPILE_CACHE=1;
  * - launcher: dist/cli.js as shipped (its code cache written by a first run before timing).
  * Reports the median wall time and how many runs hung at exit (killed by PID after --timeout-ms, default 20000):
- * Node can deadlock there (nodejs/node#54918), which the launcher's final collection is for.
+ * Node can deadlock there (nodejs/node#54918), which the launcher's final collection is for. Writes a Markdown table
+ * (default bench/cli/RESULTS.md) and prints it.
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -17,14 +18,15 @@ import * as path from 'node:path';
 import { repoRoot } from '../metadata/corpus';
 
 const args = process.argv.slice(2);
-const option = (name: string, fallback: number): number => {
+const option = (name: string, fallback: string): string => {
   const i = args.indexOf(`--${name}`);
   if (i < 0) return fallback;
   const [, v] = args.splice(i, 2);
-  return Number(v);
+  return v;
 };
-const runs = option('runs', 300);
-const timeoutMs = option('timeout-ms', 20000);
+const runs = Number(option('runs', '300'));
+const timeoutMs = Number(option('timeout-ms', '20000'));
+const outFile = option('out', path.join(repoRoot(), 'bench', 'cli', 'RESULTS.md'));
 if (args.length === 0) {
   console.error('usage: node out/bench/cli/startup.js [--runs N] [--timeout-ms MS] FILE [COMMAND...]');
   process.exit(2);
@@ -63,13 +65,20 @@ try {
       else results[m].times.push(ms);
     });
   }
-  console.log(`${runs} runs of each, interleaved: ${cliArgs.join(' ')} (Node ${process.version}${process.env.NODE_EXTRA_CA_CERTS ? ', NODE_EXTRA_CA_CERTS set' : ''})`);
-  console.log('| mode | median | hung at exit |');
-  console.log('|---|---:|---:|');
-  modes.forEach((mode, m) => {
-    const t = results[m].times.sort((a, b) => a - b);
-    console.log(`| ${mode.name} | ${t.length > 0 ? `${t[t.length >> 1].toFixed(1)} ms` : '–'} | ${results[m].hangs} |`);
-  });
+  const lines = [
+    '# CLI start and exit',
+    '',
+    `${runs} runs of each, interleaved: \`flink-checkpoints ${cliArgs.map((a) => (a === file ? `${path.basename(path.dirname(a))}/${path.basename(a)}` : a)).join(' ')}\` (Node ${process.version}, ${os.cpus().length} cores${process.env.NODE_EXTRA_CA_CERTS ? ', NODE_EXTRA_CA_CERTS set' : ''})`,
+    '',
+    '| mode | median | hung at exit |',
+    '|---|---:|---:|',
+    ...modes.map((mode, m) => {
+      const t = results[m].times.sort((a, b) => a - b);
+      return `| ${mode.name} | ${t.length > 0 ? `${t[t.length >> 1].toFixed(1)} ms` : '–'} | ${results[m].hangs} |`;
+    }),
+  ];
+  fs.writeFileSync(outFile, `${lines.join('\n')}\n`);
+  console.log(lines.join('\n'));
 } finally {
   fs.rmSync(scratch, { recursive: true, force: true });
 }
