@@ -179,11 +179,15 @@ describe('referenced files: distinct, printed as Flink prints them, in Java Stri
     assert.equal(Buffer.concat(empty).toString('utf8'), '[]');
   });
 
-  it('sorts a large random set like a string sort (radix keys, ties past 8 characters)', () => {
+  it('sorts a large random set like a string sort (radix keys, ties past 8 characters, repeats)', () => {
     let seed = 42;
     const rnd = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32);
     const stored: [string, boolean][] = [];
     for (let i = 0; i < 20000; i++) {
+      if (i > 0 && rnd() < 0.1) {
+        stored.push(stored[Math.floor(rnd() * i)]);
+        continue;
+      }
       const dir = ['file:/cp/shared/', 'file:/cp/chk-7/', 's3://b/cp/shared/'][Math.floor(rnd() * 3)];
       const prefix = rnd() < 0.3 ? 'sameprefix-' : '';
       stored.push([`${dir}${prefix}${Math.floor(rnd() * 1e9).toString(16)}`, false]);
