@@ -196,15 +196,16 @@ export class ByteReader {
     return this.bytes[this.pos++ - this.base];
   }
 
-  i32(what: string): number {
-    if (this.pos + 4 > this.stop) this.fill(4, what);
+  /** `prefix` joins `what` in the message only when the bytes are missing (no string is built per read). */
+  i32(what: string, prefix = ''): number {
+    if (this.pos + 4 > this.stop) this.fill(4, prefix + what);
     const v = this.view.getInt32(this.pos - this.base);
     this.pos += 4;
     return v;
   }
 
-  u16(what: string): number {
-    if (this.pos + 2 > this.stop) this.fill(2, what);
+  u16(what: string, prefix = ''): number {
+    if (this.pos + 2 > this.stop) this.fill(2, prefix + what);
     const v = this.view.getUint16(this.pos - this.base);
     this.pos += 2;
     return v;
@@ -256,23 +257,7 @@ export class ByteReader {
   /** `DataInputStream.readUTF`: unsigned 16-bit byte length, then Java modified UTF-8. */
   utf(what: string): string {
     const start = this.pos;
-    return this.modifiedUtf8(this.stringLength(what), what, start);
-  }
-
-  /** A Java `int` counting `what` (the message is only built when it is missing). */
-  count(what: string): number {
-    if (this.pos + 4 > this.stop) this.fill(4, `number of ${what}`);
-    const v = this.view.getInt32(this.pos - this.base);
-    this.pos += 4;
-    return v;
-  }
-
-  /** The unsigned 16-bit byte length in front of a string (the message is only built when it is missing). */
-  stringLength(what: string): number {
-    if (this.pos + 2 > this.stop) this.fill(2, `length of ${what}`);
-    const v = this.view.getUint16(this.pos - this.base);
-    this.pos += 2;
-    return v;
+    return this.modifiedUtf8(this.u16(what, 'length of '), what, start);
   }
 
   /** `n` bytes of Java modified UTF-8; `start` is where the string's length field began, for messages. */

@@ -321,7 +321,7 @@ class MetadataParser {
     const visitor = this.visitor;
     if (visitor === null) return r.utf(what);
     const at = r.pos;
-    const n = r.stringLength(what);
+    const n = r.u16(what, 'length of ');
     r.need(n, what);
     // The string is in the window from here on: `start` stays valid while it is validated below.
     const start = r.pos - r.base;
@@ -478,7 +478,7 @@ class MetadataParser {
   private handleList(what: string): HandleAndLocalPath[] {
     const r = this.r;
     const countAt = r.pos;
-    const count = r.count(what);
+    const count = r.i32(what, 'number of ');
     r.checkCount(count, 3, what, countAt);
     const list: HandleAndLocalPath[] = new Array(count);
     for (let i = 0; i < count; i++) {
@@ -576,7 +576,7 @@ class MetadataParser {
   private keyedList(what: string, depth: number, changelogOnly: boolean): (KeyedHandle | null)[] {
     const r = this.r;
     const countAt = r.pos;
-    const count = r.count(what);
+    const count = r.i32(what, 'number of ');
     r.checkCount(count, 1, what, countAt);
     const list: (KeyedHandle | null)[] = new Array(count);
     for (let i = 0; i < count; i++) {
@@ -636,7 +636,7 @@ class MetadataParser {
     const r = this.r;
     const what = input ? 'input channel state handles' : 'output channel state handles';
     const countAt = r.pos;
-    const count = r.count(what);
+    const count = r.i32(what, 'number of ');
     if (count === 0) return NO_HANDLES;
     r.checkCount(count, 17, what, countAt);
     const list: AnyChannelHandle[] = new Array(count);
