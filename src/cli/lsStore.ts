@@ -1,13 +1,13 @@
 import * as path from 'node:path';
 import { CliIo, EXIT_FAILED } from './command';
-import { isStoreUri } from './storeUri';
 import {
   CheckpointStore, StoreError, StoreOptions, StoreUri, externalLocation, openStore, parseStoreUri, redactSecrets,
 } from '../core/stores';
 
-export { isStoreUri };
-
-/** A failure of a store (not found, refused, unreachable), as opposed to a bug. */
+/**
+ * A failure of a store (not found, refused, unreachable), as opposed to a bug. Asked here because this module is a
+ * bundle of its own (dist/cli-lsStore.js) with its own StoreError class: another bundle's `instanceof` would miss it.
+ */
 export function isStoreFailure(error: unknown): error is StoreError {
   return error instanceof StoreError;
 }
