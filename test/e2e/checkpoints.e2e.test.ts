@@ -81,6 +81,16 @@ describe('UI: checkpoint stores, inspector, restore, compare, cleanup and config
     await row('Demo checkpoints').waitFor({ timeout: 60_000 });
   });
 
+  // A failed flow leaves what is needed to tell why: the workbench as it was, and the extension's log.
+  afterEach(async function () {
+    if (this.currentTest?.state !== 'failed' || !bench) return;
+    await bench.screenshot(`failed-${this.currentTest.title.toLowerCase().replace(/\W+/g, '-').slice(0, 60)}`);
+    const logs = path.join(bench.server.userDataDir, 'logs');
+    const ours = (dir: string): string[] => !fs.existsSync(dir) ? [] : fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+      e.isDirectory() ? ours(path.join(dir, e.name)) : e.name.includes('Flink Checkpoints') ? [path.join(dir, e.name)] : []);
+    for (const file of ours(logs)) console.error(`--- ${path.basename(file)}, last lines:\n${fs.readFileSync(file, 'utf8').split('\n').slice(-40).join('\n')}`);
+  });
+
   after(async () => {
     await ftp?.stop();
     await hdfs?.stop();
