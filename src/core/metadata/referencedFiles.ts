@@ -38,6 +38,9 @@ export class ReferencedFiles {
   private nameLength: Uint32Array;
   private key1: Uint32Array;
   private key2: Uint32Array;
+  /** Entries and name bytes a `_metadata` of the hinted size typically needs: the first growth's target. */
+  private readonly typicalEntries: number;
+  private readonly typicalArena: number;
   /** Entries added as text (the general route), by entry: the whole printed path. */
   private readonly texts = new Map<number, string>();
   /** Directory prefixes (ending in '/', or '' for a bare name) by id, and whether Flink prints paths under them unchanged. */
@@ -57,8 +60,9 @@ export class ReferencedFiles {
   private generalSorted: string[] | null = null;
 
   /**
-   * `sizeHint`: the size of the `_metadata` the paths come from. Storage starts at what such a file typically needs
-   * (a referenced file takes some 120 bytes of metadata, 40 of them its name), so large files do not grow it step by step.
+   * `sizeHint`: the size of the `_metadata` the paths come from. Storage starts small, and its first growth jumps to
+   * what such a file typically needs (a referenced file takes some 120 bytes of metadata, 40 of them its name): a large
+   * file of paths does not grow it step by step, and one of inline state (no paths) never allocates for them.
    * `backing`: the whole file, when every path will be handed over as a range of it: names are then kept as offsets
    * into it instead of copies.
    */
@@ -68,13 +72,14 @@ export class ReferencedFiles {
     backing: Uint8Array | null = null,
   ) {
     this.backing = backing;
-    const entries = Math.max(INITIAL_ENTRIES, Math.min(1 << 24, Math.ceil(sizeHint / 96)));
-    this.dirIds = new Uint32Array(entries);
-    this.nameAt = new Uint32Array(entries);
-    this.nameLength = new Uint32Array(entries);
-    this.key1 = new Uint32Array(entries);
-    this.key2 = new Uint32Array(entries);
-    this.names = backing ?? new Uint8Array(Math.max(INITIAL_ARENA, Math.min(1 << 30, Math.ceil(sizeHint / 3))));
+    this.typicalEntries = Math.min(1 << 24, Math.ceil(sizeHint / 96));
+    this.typicalArena = Math.min(1 << 30, Math.ceil(sizeHint / 3));
+    this.dirIds = new Uint32Array(INITIAL_ENTRIES);
+    this.nameAt = new Uint32Array(INITIAL_ENTRIES);
+    this.nameLength = new Uint32Array(INITIAL_ENTRIES);
+    this.key1 = new Uint32Array(INITIAL_ENTRIES);
+    this.key2 = new Uint32Array(INITIAL_ENTRIES);
+    this.names = backing ?? new Uint8Array(INITIAL_ARENA);
     this.relativePrefix = pointer === null ? '' : flinkResolvePath(pointer, 'x').slice(0, -1);
     this.relativeDir = this.relativePrefix === '' || this.relativePrefix.endsWith('/') ? this.dirId(this.relativePrefix) : -1;
   }
@@ -252,7 +257,7 @@ export class ReferencedFiles {
       at = start;
     } else {
       if (this.used + n > names.length) {
-        const grown = new Uint8Array(Math.max(names.length * 2, this.used + n));
+        const grown = new Uint8Array(Math.max(names.length * 2, this.used + n, this.typicalArena));
         grown.set(names.subarray(0, this.used));
         this.names = grown;
         return this.addName(dir, bytes, start, end, relative);
@@ -292,7 +297,7 @@ export class ReferencedFiles {
   }
 
   private grow(): void {
-    const size = this.dirIds.length * 2;
+    const size = Math.max(this.dirIds.length * 2, this.typicalEntries);
     const widen = (a: Uint32Array): Uint32Array => {
       const b = new Uint32Array(size);
       b.set(a);

@@ -2,8 +2,11 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import * as v8 from 'node:v8';
+import * as vm from 'node:vm';
 import { describe, it } from 'node:test';
 import { MetadataError, parseMetadata, scanSummary, summarize, summarizeMetadata } from '../../../src/core/metadata';
+import type { ByteSource } from '../../../src/core/metadata/byteReader';
 import { openFileSource } from '../../../src/core/metadata/fileSource';
 import { ReferencedFiles } from '../../../src/core/metadata/referencedFiles';
 import { Bytes, MAGIC, NULL_PROPERTIES } from './builder';
@@ -75,6 +78,33 @@ describe('the one-pass scan gives what parse + summarize give', () => {
       source.close();
       fs.rmSync(path.dirname(file), { recursive: true });
     }
+  });
+
+  it('sets nothing aside for file names while a file holds only inline state (storage for them grows once they come)', () => {
+    const payload = 48 << 20;
+    const head = new Bytes().i32(MAGIC, 4).i64(4).i32(0, 1).id(0x22).i32(1, 128).i8(0).i32(1);
+    head.i32(0).i32(1).i8(4).i32(1).utf('list').i8(0).i32(0).i8(1).utf('inline').i32(payload);
+    const tail = new Bytes().i32(0).i8(0, 0).i32(0, 0).i8(...NULL_PROPERTIES);
+    const [before, after] = [head.bytes, tail.bytes];
+    // The payload is zeros that exist only as a size: the scan skips it.
+    const source: ByteSource = {
+      size: before.length + payload + after.length,
+      read(target, offset, length, position) {
+        const n = Math.max(0, Math.min(length, this.size - position));
+        for (let i = 0; i < n; i++) {
+          const p = position + i;
+          target[offset + i] = p < before.length ? before[p] : p >= before.length + payload ? after[p - before.length - payload] : 0;
+        }
+        return n;
+      },
+    };
+    v8.setFlagsFromString('--expose-gc');
+    (vm.runInNewContext('gc') as () => void)();
+    const idle = process.memoryUsage().arrayBuffers;
+    const parts = scanSummary(source, { window: 4096 });
+    const held = process.memoryUsage().arrayBuffers - idle;
+    assert.equal(parts.summary.stateSize, payload);
+    assert.ok(held < 64 * 1024, `${held} bytes of array buffers held after scanning ${source.size} bytes of inline state`);
   });
 
   it('falls back to the model when an operator repeats a subtask index (the last entry wins, as in Flink)', () => {
