@@ -2,7 +2,7 @@
  * The metadata benchmark: this parser against Flink's own `Checkpoints.loadCheckpointMetadata`, side by side on the
  * same files in one run. Not a test: figures depend on the machine.
  *
- *   node out/bench/metadata/compare.js [--large-dir DIR] [--no-java] [--out FILE]
+ *   node out/bench/metadata/compare.js [--large-dir DIR] [--no-java] [--node 22,24|PATH,...] [--out FILE]
  *
  * 1. Warm, in-process throughput on every real `_metadata` in reach and on large Flink-serialized synthetic files
  *    (written by test/flink's Synthetic through bench/metadata/java.sh, ≥ 50 MB). Java: many iterations in one JVM
@@ -12,6 +12,8 @@
  * 3. Whole process: `flink-checkpoints inspect` and `inspect --json` (dist/cli.js as shipped: built with --production,
  *    its code cache written by an untimed first run) against a JVM that loads the file once; wall time and peak RSS.
  *    Where NODE_EXTRA_CA_CERTS is set, the CLI is timed with and without it (Node loads those certificates at start).
+ *    `--node` times it under more Node binaries as well: a path, or a major version fetched once from the npm
+ *    registry (the `node-<platform>-<arch>` package) into the large-file directory.
  * Writes a Markdown report (default bench/metadata/RESULTS.md) and prints it.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -32,6 +34,24 @@ const value = (name: string, fallback: string) => {
 const withJava = !flag('no-java');
 const largeDir = value('large-dir', path.join(os.tmpdir(), 'flink-checkpoints-bench'));
 const outFile = value('out', path.join(root, 'bench', 'metadata', 'RESULTS.md'));
+/** Runs of each process in the whole-process table. */
+const WHOLE_RUNS = 9;
+const moreNodes = value('node', '').split(',').filter((spec) => spec !== '');
+
+/** A Node binary: `spec` itself, or for a major version the official build published on npm, fetched once. */
+function nodeBinary(spec: string): string {
+  if (!/^\d+$/.test(spec)) return path.resolve(spec);
+  const dir = path.join(largeDir, 'node', spec);
+  const binary = path.join(dir, 'package', 'bin', 'node');
+  if (!fs.existsSync(binary)) {
+    fs.rmSync(dir, { recursive: true, force: true });
+    fs.mkdirSync(dir, { recursive: true });
+    const packed = execFileSync('npm', ['pack', '--silent', `node-${process.platform}-${process.arch}@${spec}`], { cwd: dir, encoding: 'utf8' }).trim().split('\n').pop() ?? '';
+    execFileSync('tar', ['xzf', packed], { cwd: dir });
+    fs.rmSync(path.join(dir, packed));
+  }
+  return binary;
+}
 
 /**
  * Large Flink-serialized files: generator, name, operators, subtasks, and shared files per subtask (test/flink's
@@ -144,28 +164,40 @@ function peakMemory(mode: 'parse' | 'summary' | 'stream', file: string): number 
   return (JSON.parse(out) as { peakRssAboveBaseline: number }).peakRssAboveBaseline;
 }
 
+interface ProcessRun {
+  command: string;
+  argv: string[];
+  env?: NodeJS.ProcessEnv;
+}
+
 /**
- * Wall time and peak RSS (KiB, from /usr/bin/time) of one process, median of `runs` after one untimed run (for the
- * CLI, the run that writes its code cache). A run that has not ended after two minutes is killed and fails the bench.
+ * Wall time and peak RSS (KiB, from /usr/bin/time) of each process, the median of `runs` after one untimed round (for
+ * the CLI, the run that writes its code cache). The processes take turns, round by round, so a slow spell of a shared
+ * machine falls on all of them alike. A run that has not ended after two minutes is killed and fails the bench.
  */
-function wholeProcess(command: string, argv: string[], runs: number, env: NodeJS.ProcessEnv = process.env): { ms: number; maxRssKiB: number | null } {
-  const times: number[] = [];
-  let rss: number | null = null;
+function wholeProcesses(cases: ProcessRun[], runs: number): { ms: number; maxRssKiB: number | null }[] {
+  const times: number[][] = cases.map(() => []);
+  const rss: (number | null)[][] = cases.map(() => []);
   const hasTime = fs.existsSync('/usr/bin/time');
   for (let i = 0; i <= runs; i++) {
-    const t0 = performance.now();
-    const r = hasTime
-      ? spawnSync('/usr/bin/time', ['-f', '%M', command, ...argv], { encoding: 'utf8', maxBuffer: 1 << 30, env, timeout: 120_000, killSignal: 'SIGKILL' })
-      : spawnSync(command, argv, { encoding: 'utf8', maxBuffer: 1 << 30, env, timeout: 120_000, killSignal: 'SIGKILL' });
-    const ms = performance.now() - t0;
-    if (r.error) throw new Error(`${command} ${argv.join(' ')}: ${r.error.message}`);
-    if (r.status !== 0) throw new Error(`${command} ${argv.join(' ')} failed: ${r.stderr}`);
-    if (i === 0) continue;
-    times.push(ms);
-    if (hasTime) rss = Number(r.stderr.trim().split('\n').pop());
+    cases.forEach(({ command, argv, env = process.env }, c) => {
+      const options = { encoding: 'utf8' as const, maxBuffer: 1 << 30, env, timeout: 120_000, killSignal: 'SIGKILL' as const };
+      const t0 = performance.now();
+      const r = hasTime ? spawnSync('/usr/bin/time', ['-f', '%M', command, ...argv], options) : spawnSync(command, argv, options);
+      const ms = performance.now() - t0;
+      if (r.error) throw new Error(`${command} ${argv.join(' ')}: ${r.error.message}`);
+      if (r.status !== 0) throw new Error(`${command} ${argv.join(' ')} failed: ${r.stderr}`);
+      if (i === 0) return;
+      times[c].push(ms);
+      rss[c].push(hasTime ? Number(r.stderr.trim().split('\n').pop()) : null);
+    });
   }
-  times.sort((a, b) => a - b);
-  return { ms: times[Math.floor(times.length / 2)], maxRssKiB: rss };
+  const median = <T>(values: T[], order: (a: T, b: T) => number): T => [...values].sort(order)[Math.floor(values.length / 2)];
+  return cases.map((_, c) => ({ ms: median(times[c], (a, b) => a - b), maxRssKiB: median(rss[c], (a, b) => (a ?? 0) - (b ?? 0)) }));
+}
+
+function wholeProcess(command: string, argv: string[], runs: number): { ms: number; maxRssKiB: number | null } {
+  return wholeProcesses([{ command, argv }], runs)[0];
 }
 
 const mb = (bytes: number) => (bytes / 1e6).toFixed(1);
@@ -244,11 +276,9 @@ function main(): void {
   say('');
   say('| input | file | parse (held whole) | summary (held whole) | summary (streamed) | JVM loading it (whole-process max RSS) |');
   say('|---|---:|---:|---:|---:|---:|');
-  const javaLoads = new Map<string, { ms: number; maxRssKiB: number | null }>();
   const cell = (bytes: number, size: number) => `${mb(bytes)} MB (${(bytes / size).toFixed(2)}×)`;
   for (const { file, size } of largeRows) {
     const jvm = withJava ? wholeProcess(javaScript, ['load', file], 3) : null;
-    if (jvm) javaLoads.set(file, jvm);
     say(
       `| ${path.basename(path.dirname(file))} | ${mb(size)} MB | ${cell(peakMemory('parse', file), size)} | ${cell(peakMemory('summary', file), size)} | ${cell(peakMemory('stream', file), size)} | ${jvm?.maxRssKiB != null ? `${mb(jvm.maxRssKiB * 1024)} MB` : '–'} |`,
     );
@@ -256,17 +286,22 @@ function main(): void {
 
   // 3. Whole process.
   const cli = path.join(root, 'dist', 'cli.js');
-  // Node reads and parses every certificate named by NODE_EXTRA_CA_CERTS when it starts, before any of the CLI runs:
-  // where it is set, the CLI is also timed without it.
-  const environments: { label: string; env: NodeJS.ProcessEnv }[] = [{ label: process.env.NODE_EXTRA_CA_CERTS ? 'NODE_EXTRA_CA_CERTS set' : 'as is', env: process.env }];
-  if (process.env.NODE_EXTRA_CA_CERTS) {
-    const env = { ...process.env };
-    delete env.NODE_EXTRA_CA_CERTS;
-    environments.push({ label: 'without NODE_EXTRA_CA_CERTS', env });
-  }
-  const idle = environments.map(({ env }) => wholeProcess(process.execPath, ['-e', '0'], 5, env));
+  // Node 20 reads and parses every certificate named by NODE_EXTRA_CA_CERTS when it starts, before any of the CLI runs
+  // (Node 22 and 24 wait until TLS is used): where it is set, the CLI is also timed without it.
+  const withoutCerts = { ...process.env };
+  delete withoutCerts.NODE_EXTRA_CA_CERTS;
+  const environments = [process.execPath, ...moreNodes.map(nodeBinary)].flatMap((node) => {
+    const version = execFileSync(node, ['--version'], { encoding: 'utf8' }).trim();
+    return process.env.NODE_EXTRA_CA_CERTS
+      ? [
+          { node, label: `Node ${version}, NODE_EXTRA_CA_CERTS set`, env: process.env },
+          { node, label: `Node ${version}, without NODE_EXTRA_CA_CERTS`, env: withoutCerts },
+        ]
+      : [{ node, label: `Node ${version}`, env: process.env }];
+  });
+  const idle = wholeProcesses(environments.map(({ node, env }) => ({ command: node, argv: ['-e', '0'], env })), WHOLE_RUNS);
   say('');
-  say('## Whole process (median of 5 runs after one untimed run, wall time; peak RSS above a bare `node -e 0`)');
+  say(`## Whole process (median of ${WHOLE_RUNS} runs after one untimed round, the processes of one input taking turns; wall time; peak RSS above a bare \`node -e 0\`)`);
   say('');
   say(`A bare \`node -e 0\` takes ${environments.map((e, i) => `${idle[i].ms.toFixed(0)} ms (${e.label})`).join(', ')}; ${idle[0].maxRssKiB != null ? `${mb(idle[0].maxRssKiB * 1024)} MB` : '?'}.`);
   say('');
@@ -277,12 +312,17 @@ function main(): void {
       say(`| ${path.basename(path.dirname(file))} | | dist/cli.js missing: run npm run build | | | | |`);
       continue;
     }
-    environments.forEach(({ label, env }, e) => {
+    const cases: ProcessRun[] = environments.flatMap(({ node, env }) => [
+      { command: node, argv: [cli, 'inspect', file], env },
+      { command: node, argv: [cli, 'inspect', '--json', file], env },
+    ]);
+    if (withJava) cases.push({ command: javaScript, argv: ['load', file] });
+    const results = wholeProcesses(cases, WHOLE_RUNS);
+    const jvm = withJava ? results[results.length - 1] : null;
+    environments.forEach(({ label }, e) => {
       const rss = (r: { maxRssKiB: number | null }) =>
         r.maxRssKiB != null && idle[e].maxRssKiB != null ? `, ${mb((r.maxRssKiB - idle[e].maxRssKiB!) * 1024)} MB (${(((r.maxRssKiB - idle[e].maxRssKiB!) * 1024) / size).toFixed(2)}×)` : '';
-      const table = wholeProcess(process.execPath, [cli, 'inspect', file], 5, env);
-      const json = wholeProcess(process.execPath, [cli, 'inspect', '--json', file], 5, env);
-      const jvm = javaLoads.get(file);
+      const [table, json] = [results[2 * e], results[2 * e + 1]];
       say(
         `| ${path.basename(path.dirname(file))} | ${label} | ${table.ms.toFixed(0)} ms${rss(table)} | ${json.ms.toFixed(0)} ms${rss(json)} | ${jvm ? `${jvm.ms.toFixed(0)} ms` : '–'} | ${jvm ? ratio(jvm.ms, table.ms) : '–'} | ${jvm ? ratio(jvm.ms, json.ms) : '–'} |`,
       );
