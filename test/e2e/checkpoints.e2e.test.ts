@@ -38,8 +38,10 @@ describe('UI: checkpoint stores, inspector, restore, compare, cleanup and config
     await input.press('Enter');
   }
 
-  /** Runs a command that goes on in a quick input of its own (so the palette never closes in between). */
-  /** Runs a command from the palette; returns when Enter was pressed on it (Date.now()). */
+  /**
+   * Runs a command that goes on in a quick input of its own (so the palette never closes in between); returns when
+   * Enter was pressed on it (Date.now()).
+   */
   async function startCommand(title: string): Promise<number> {
     const input = quickInput().locator('.quick-input-box input');
     // Keys pressed while a webview has focus stay in the webview, and an editor still opening can take the focus
