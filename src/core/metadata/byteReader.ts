@@ -72,9 +72,6 @@ export class ByteReader {
   private view: DataView;
   private readonly source: ByteSource | null;
   private readonly window: number;
-  /** The streamed window's storage, reused from one fill to the next, and a view of it. */
-  private buffer: Uint8Array | null = null;
-  private bufferView: DataView | null = null;
   /** How much the next fill reads: small after a skip past the window, growing back to `window` while reading on. */
   private nextRead: number;
 
@@ -139,24 +136,18 @@ export class ByteReader {
     if (source === null) throw new MetadataError('truncated', this.pos, `file ends early: expected ${what}`);
     const want = Math.min(Math.max(this.nextRead, n), source.size - this.pos);
     this.nextRead = Math.min(this.window, this.nextRead * 8);
-    let bytes = this.buffer;
-    let view = this.bufferView;
-    // A window grown for one long value shrinks back on the next fill.
-    if (bytes === null || view === null || bytes.length < want || bytes.length > Math.max(want, this.window)) {
-      bytes = new Uint8Array(Math.max(want, Math.min(this.window, source.size)));
-      view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-      this.buffer = bytes;
-      this.bufferView = view;
+    // The window's storage is reused from one fill to the next; one grown for a long value shrinks back.
+    if (this.bytes.length < want || this.bytes.length > Math.max(want, this.window)) {
+      this.bytes = new Uint8Array(Math.max(want, Math.min(this.window, source.size)));
+      this.view = new DataView(this.bytes.buffer, this.bytes.byteOffset, this.bytes.byteLength);
     }
     let got: number;
     try {
-      got = readFully(source, bytes, want, this.pos);
+      got = readFully(source, this.bytes, want, this.pos);
     } catch (error) {
       throw new SourceError(error);
     }
     // The storage is used as it is: reads stop at `stop`, never at its length.
-    this.bytes = bytes;
-    this.view = view;
     this.base = this.pos;
     this.windowEnd = this.pos + got;
     this.stop = Math.min(this.length, this.windowEnd);
