@@ -346,8 +346,7 @@ export class ReferencedFiles {
     if (this.order !== null || this.generalSorted !== null) return;
     const n = this.entries;
     const dirs = this.dirs;
-    const inUse = new Uint8Array(dirs.length);
-    for (let e = 0; e < n; e++) inUse[this.dirIds[e]] = 1;
+    const inUse = markUsed(this.dirIds, n, dirs.length);
     const dirOrder = dirs.map((_, i) => i).filter((i) => inUse[i] === 1);
     dirOrder.sort((a, b) => (dirs[a] < dirs[b] ? -1 : dirs[a] > dirs[b] ? 1 : 0));
     // A directory prefixing another ('a/' and 'a/b/') interleaves their files: the per-directory order no longer holds.
@@ -365,18 +364,27 @@ export class ReferencedFiles {
     }
     const rank = new Uint32Array(dirs.length);
     dirOrder.forEach((dir, r) => (rank[dir] = r));
-    const dirRank = new Uint32Array(n);
-    for (let e = 0; e < n; e++) dirRank[e] = rank[this.dirIds[e]];
-    const order = new Uint32Array(n);
-    for (let e = 0; e < n; e++) order[e] = e;
+    const dirRank = mapThrough(this.dirIds, n, rank);
     const key1 = this.key1;
     const key2 = this.key2;
+    let order: Uint32Array;
     if (n < RADIX_FROM) {
+      order = identity(n);
       order.sort((a, b) => dirRank[a] - dirRank[b] || key1[a] - key1[b] || key2[a] - key2[b]);
     } else {
-      this.radixSort(order, dirRank, dirOrder.length);
+      order = radixSort(n, dirRank, dirOrder.length, key1, key2);
     }
-    // Within runs that tie on directory and 6 characters: by the whole name, dropping duplicates.
+    this.order = order.slice(0, this.dropDuplicates(order, dirRank));
+  }
+
+  /**
+   * Within the runs of `order` that tie on directory and 6 characters: orders by the whole name and drops duplicates.
+   * Returns how many entries remain, at the front of `order`.
+   */
+  private dropDuplicates(order: Uint32Array, dirRank: Uint32Array): number {
+    const n = order.length;
+    const key1 = this.key1;
+    const key2 = this.key2;
     let kept = 0;
     let runStart = 0;
     for (let i = 1; i <= n; i++) {
@@ -393,37 +401,7 @@ export class ReferencedFiles {
       }
       runStart = i;
     }
-    this.order = order.slice(0, kept);
-  }
-
-  /** Orders `input` by (directory rank, key1, upper half of key2): least significant 16 bits first, each pass stable. */
-  private radixSort(input: Uint32Array, dirRank: Uint32Array, dirCount: number): void {
-    const n = input.length;
-    let order = input.slice();
-    let spare = new Uint32Array(n);
-    const counts = new Uint32Array(1 << 16);
-    const pass = (key: Uint32Array, shift: number): void => {
-      counts.fill(0);
-      for (let i = 0; i < n; i++) counts[(key[order[i]] >>> shift) & 0xffff]++;
-      let sum = 0;
-      for (let d = 0; d < counts.length; d++) {
-        const c = counts[d];
-        counts[d] = sum;
-        sum += c;
-      }
-      for (let i = 0; i < n; i++) {
-        const e = order[i];
-        spare[counts[(key[e] >>> shift) & 0xffff]++] = e;
-      }
-      [order, spare] = [spare, order];
-    };
-    // Six characters tell random names apart well enough: ties past them are rare and sorted by whole names.
-    pass(this.key2, 16);
-    pass(this.key1, 0);
-    pass(this.key1, 16);
-    if (dirCount > 1) pass(dirRank, 0);
-    if (dirCount > 1 << 16) pass(dirRank, 16);
-    input.set(order);
+    return kept;
   }
 
   /** Compares two entries of one directory by their names' UTF-16 code units. */
@@ -449,6 +427,73 @@ export class ReferencedFiles {
   private nameOf(e: number): number | string {
     const text = this.texts.get(e);
     return text === undefined ? this.nameAt[e] : text.slice(this.dirs[this.dirIds[e]].length);
+  }
+}
+
+/*
+ * The sort's passes over all entries, each loop in a function of its own: a short-lived process runs each of them
+ * once, and V8 optimizes a loop while it runs. Long loops in one function are optimized one after another, and each
+ * time the code falls back to the interpreter at the next loop, which it has not seen run yet.
+ */
+
+/** Which of `dirCount` directories the first `n` entries use. */
+function markUsed(dirIds: Uint32Array, n: number, dirCount: number): Uint8Array {
+  const inUse = new Uint8Array(dirCount);
+  for (let e = 0; e < n; e++) inUse[dirIds[e]] = 1;
+  return inUse;
+}
+
+/** `table[ids[e]]` for the first `n` entries. */
+function mapThrough(ids: Uint32Array, n: number, table: Uint32Array): Uint32Array {
+  const out = new Uint32Array(n);
+  for (let e = 0; e < n; e++) out[e] = table[ids[e]];
+  return out;
+}
+
+function identity(n: number): Uint32Array {
+  const order = new Uint32Array(n);
+  for (let e = 0; e < n; e++) order[e] = e;
+  return order;
+}
+
+/** Entries `0..n` ordered by (directory rank, key1, upper half of key2): least significant 16 bits first, each pass stable. */
+function radixSort(n: number, dirRank: Uint32Array, dirCount: number, key1: Uint32Array, key2: Uint32Array): Uint32Array {
+  let order = identity(n);
+  let spare: Uint32Array = new Uint32Array(n);
+  const counts = new Uint32Array(1 << 16);
+  const pass = (key: Uint32Array, shift: number): void => {
+    countDigits(key, order, shift, counts);
+    startOffsets(counts);
+    scatter(key, order, shift, counts, spare);
+    [order, spare] = [spare, order];
+  };
+  // Six characters tell random names apart well enough: ties past them are rare and sorted by whole names.
+  pass(key2, 16);
+  pass(key1, 0);
+  pass(key1, 16);
+  if (dirCount > 1) pass(dirRank, 0);
+  if (dirCount > 1 << 16) pass(dirRank, 16);
+  return order;
+}
+
+function countDigits(key: Uint32Array, order: Uint32Array, shift: number, counts: Uint32Array): void {
+  counts.fill(0);
+  for (let i = 0; i < order.length; i++) counts[(key[order[i]] >>> shift) & 0xffff]++;
+}
+
+function startOffsets(counts: Uint32Array): void {
+  let sum = 0;
+  for (let d = 0; d < counts.length; d++) {
+    const c = counts[d];
+    counts[d] = sum;
+    sum += c;
+  }
+}
+
+function scatter(key: Uint32Array, order: Uint32Array, shift: number, counts: Uint32Array, into: Uint32Array): void {
+  for (let i = 0; i < order.length; i++) {
+    const e = order[i];
+    into[counts[(key[e] >>> shift) & 0xffff]++] = e;
   }
 }
 
