@@ -2,7 +2,7 @@ export { RestoreError } from './errors';
 export type { RestoreErrorCode } from './errors';
 export { SUPPORTED_FLINK_LINES, isAtLeast, parseFlinkVersion } from './flinkVersion';
 export type { FlinkLine, FlinkVersion } from './flinkVersion';
-export { shellCommand, shellQuote, sqlString, yamlString } from './quoting';
+export { shellCommand, shellCommandLines, shellQuote, sqlString, yamlString } from './quoting';
 export * from './request';
 export type { ClusterPath, PathMapping, RemovedCredentials, SanitizedSnapshotPath, SnapshotPointerKind } from './snapshotPath';
 export {
@@ -25,5 +25,6 @@ export {
 } from './versionFacts';
 export type { RestoreConfigKeys } from './versionFacts';
 export type { RestoreWarning, RestoreWarningCode } from './warnings';
-export { buildRestoreInvocation } from './builders';
-export { formatInvocation } from './format';
+export { buildRestoreInvocation } from './build';
+export { formatInvocation, formatSteps, stepText } from './format';
+export type { FormatOptions } from './format';

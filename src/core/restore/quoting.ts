@@ -30,3 +30,28 @@ export function yamlString(value: string): string {
 export function sqlString(value: string): string {
   return `'${value.replace(/'/g, "''")}'`;
 }
+
+/** Options of the commands the builders emit (flink, kubectl, curl) that take the next argument as their value. */
+const OPTIONS_WITH_VALUE = new Set([
+  '-c', '-p', '-s', '-t', '-m', '-cm', '-rm', '--class', '--parallelism', '--fromSavepoint', '--claimMode', '--restoreMode',
+  '--target', '--job-classname', '--namespace', '--type', '--patch', '--patch-file', '--filename', '-X', '-H', '-F', '-d',
+]);
+
+/**
+ * The command of {@link shellCommand}, continued over several lines with `\` when it is longer than `width`: the
+ * command and its action on the first line, then one option (with its value) or argument per line, so every flag stays
+ * in view; bash, zsh and sh read it as the same command.
+ */
+export function shellCommandLines(argv: readonly string[], width = 100): string {
+  const oneLine = shellCommand(argv);
+  if (oneLine.length <= width) return oneLine;
+  const first = argv.findIndex((arg) => arg.startsWith('-'));
+  const units: string[][] = [argv.slice(0, first < 0 ? argv.length : first)];
+  let takesValue = false;
+  for (const arg of first < 0 ? [] : argv.slice(first)) {
+    if (takesValue) units[units.length - 1].push(arg);
+    else units.push([arg]);
+    takesValue = !takesValue && OPTIONS_WITH_VALUE.has(arg);
+  }
+  return units.filter((unit) => unit.length > 0).map((unit) => shellCommand(unit)).join(' \\\n  ');
+}

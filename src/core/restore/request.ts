@@ -22,6 +22,9 @@ export const APPLICATION_TARGETS: readonly ApplicationTarget[] = ['kubernetes-ap
 /** `spec.job.upgradeMode` of the Kubernetes operator. */
 export type UpgradeMode = 'savepoint' | 'last-state' | 'stateless';
 
+/** Every {@link UpgradeMode}. */
+export const UPGRADE_MODES: readonly UpgradeMode[] = ['savepoint', 'last-state', 'stateless'];
+
 /** What is known about the snapshot's writer; drives the version warnings. */
 export interface SnapshotProvenance {
   /** The `_metadata` format version (the i32 after the magic number). */
@@ -97,6 +100,8 @@ export interface InvocationStep {
   readonly text: string;
   /** Shell steps: the exact arguments (`text` is them quoted for a POSIX shell), for running without a shell. */
   readonly argv?: readonly string[];
+  /** The file name other steps' commands read this step's text from (manifests); the text must be saved under it. */
+  readonly fileName?: string;
 }
 
 /** The body of `POST /jars/:jarid/run`, fields in the order Flink's REST docs list them. */

@@ -163,22 +163,23 @@ describe('restore matrix: every target for Flink 1.15 .. 2.3', () => {
         assert.ok(codes(invocation).includes('claim-mode-not-settable'));
       });
 
-      it('k8s: FlinkDeployment patch with the line\'s claim-mode key, bumped nonce; FlinkStateSnapshot', () => {
+      it('k8s: a merge-patch file with the line\'s claim-mode key and a bumped nonce, the kubectl patch that reads it; a FlinkStateSnapshot and its kubectl apply', () => {
         const invocation = buildRestoreInvocation({
           snapshotPath: SAVEPOINT,
           target: 'k8s',
           flinkVersion: line,
           options: { deploymentName: 'word-count', namespace: 'flink', currentRedeployNonce: 4, claimMode: 'claim' },
         });
+        assert.deepEqual(invocation.steps.map((s) => [s.language, s.fileName]), [
+          ['yaml', 'word-count-restore-patch.yaml'],
+          ['shellscript', undefined],
+          ['yaml', 'word-count-savepoint-abc123-0123456789ab.yaml'],
+          ['shellscript', undefined],
+        ]);
         assert.equal(
           invocation.steps[0].text,
           [
-            '# A merge patch: kubectl patch flinkdeployment word-count --namespace flink --type merge --patch-file <this file>',
-            'apiVersion: flink.apache.org/v1beta1',
-            'kind: FlinkDeployment',
-            'metadata:',
-            '  name: word-count',
-            '  namespace: flink',
+            '# A merge patch of FlinkDeployment word-count in namespace flink: it re-deploys the job from the snapshot.',
             'spec:',
             `  # The operator never sets a claim mode itself; ${facts.keys.mode} is the Flink ${line} key (spec.flinkVersion v${line.replace('.', '_')})`,
             '  flinkConfiguration:',
@@ -187,18 +188,13 @@ describe('restore matrix: every target for Flink 1.15 .. 2.3', () => {
             `    initialSavepointPath: ${SAVEPOINT}`,
             '    upgradeMode: savepoint',
             '    allowNonRestoredState: false',
-            '    savepointRedeployNonce: 5  # changed: re-deploy from initialSavepointPath (operator 1.8+)',
+            '    savepointRedeployNonce: 5 # changed: re-deploy from initialSavepointPath (operator 1.8+)',
             '',
           ].join('\n'),
         );
-        const kubectl = invocation.steps[1].argv ?? [];
-        assert.deepEqual(kubectl.slice(0, 8), ['kubectl', 'patch', 'flinkdeployment', 'word-count', '--namespace', 'flink', '--type', 'merge']);
-        assert.deepEqual(JSON.parse(kubectl[9]), {
-          spec: {
-            flinkConfiguration: { [facts.keys.mode]: 'CLAIM' },
-            job: { initialSavepointPath: SAVEPOINT, upgradeMode: 'savepoint', allowNonRestoredState: false, savepointRedeployNonce: 5 },
-          },
-        });
+        assert.deepEqual(invocation.steps[1].argv, [
+          'kubectl', 'patch', 'flinkdeployment', 'word-count', '--namespace', 'flink', '--type', 'merge', '--patch-file', 'word-count-restore-patch.yaml',
+        ]);
         assert.equal(
           invocation.steps[2].text,
           [
@@ -219,6 +215,7 @@ describe('restore matrix: every target for Flink 1.15 .. 2.3', () => {
             '',
           ].join('\n'),
         );
+        assert.deepEqual(invocation.steps[3].argv, ['kubectl', 'apply', '--filename', 'word-count-savepoint-abc123-0123456789ab.yaml']);
       });
 
       it('sql: SET with the line\'s keys, the DML, then RESET of each key', () => {

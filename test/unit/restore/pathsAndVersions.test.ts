@@ -28,6 +28,7 @@ describe('parseFlinkVersion', () => {
       [{ snapshotPath: '/ck/chk-1', target: 'cli', flinkVersion: '1.20', options: { parallelism: 0 } }, 'invalid-option'],
       [{ snapshotPath: '/ck/chk-1', target: 'cli', flinkVersion: '1.20', options: { claimMode: 'CLAIM' as never } }, 'invalid-option'],
       [{ snapshotPath: '/ck/chk-1', target: 'nowhere' as never, flinkVersion: '1.20' }, 'invalid-option'],
+      [{ snapshotPath: '/ck/chk-1', target: 'toString' as never, flinkVersion: '1.20' }, 'invalid-option'],
       [{ snapshotPath: '/ck/chk-1', target: 'k8s', flinkVersion: '1.20', options: { deploymentName: 'Word Count' } }, 'invalid-option'],
       [{ snapshotPath: '/ck/chk-1', target: 'k8s', flinkVersion: '1.20', options: { namespace: 'a\nb' } }, 'invalid-option'],
       [{ snapshotPath: '/ck/chk-1', target: 'k8s', flinkVersion: '1.20', options: { snapshotResourceName: '-x' } }, 'invalid-option'],

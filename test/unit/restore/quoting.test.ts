@@ -94,7 +94,7 @@ describe('YAML and SQL literals', () => {
     assert.ok(invocation.steps[0].text.startsWith("SET 'execution.savepoint.path' = '/ck/o''neil/chk-9';\n"));
   });
 
-  it('k8s manifests quote what YAML would misread, and the kubectl patch is valid JSON', () => {
+  it('k8s manifests quote what YAML would misread, and kubectl reads the patch from the file it is saved as', () => {
     const snapshotPath = '/mnt/a: b #c/chk-1';
     const invocation = buildRestoreInvocation({
       snapshotPath,
@@ -105,9 +105,9 @@ describe('YAML and SQL literals', () => {
     const patch = invocation.steps[0].text;
     assert.ok(patch.includes(`    initialSavepointPath: ${JSON.stringify(snapshotPath)}\n`));
     assert.ok(patch.includes('    args:\n      - "true"\n      - "--flag"\n'));
-    assert.ok(patch.includes('    savepointRedeployNonce: 1700000000  #'));
-    const argv = invocation.steps[1].argv ?? [];
-    assert.equal(JSON.parse(argv[argv.length - 1]).spec.job.initialSavepointPath, snapshotPath);
+    assert.ok(patch.includes('    savepointRedeployNonce: 1700000000 #'));
+    assert.deepEqual(invocation.steps[1].argv?.slice(-2), ['--patch-file', 'wc-restore-patch.yaml']);
+    assert.equal(invocation.steps[0].fileName, 'wc-restore-patch.yaml');
     assert.ok(invocation.steps[2].text.includes(`    path: ${JSON.stringify(snapshotPath)}\n`));
   });
 });

@@ -47,7 +47,7 @@ describe('YAML manifests read back exactly', () => {
           },
         });
         const patch = parse(invocation.steps[0].text, { version });
-        assert.deepEqual(patch.metadata, { name: 'word-count', namespace: 'flink-jobs' });
+        assert.deepEqual(Object.keys(patch), ['spec'], 'a merge patch: kubectl names the resource');
         assert.deepEqual(patch.spec.job, {
           entryClass: value,
           args: [value, '--flag'],
