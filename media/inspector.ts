@@ -1,4 +1,4 @@
-import type { FromWebview, InspectorModel, OperatorRow, ParseErrorView, SubtaskRow, ToWebview } from './protocol';
+import type { FromWebview, InspectorModel, LoadErrorView, OperatorRow, ParseErrorView, SubtaskRow, ToWebview } from './protocol';
 import { h, svg } from './dom';
 import { formatBytes } from './format';
 import { VirtualList } from './virtualList';
@@ -38,6 +38,17 @@ export function renderParseError(root: HTMLElement, error: ParseErrorView): void
         error.offset !== null ? h('dd', {}, `${error.offset} (0x${error.offset.toString(16)})`) : null,
       ),
       h('p', {}, 'A checkpoint whose _metadata does not read to the end is not complete: Flink cannot restore from it. Pick an older complete checkpoint, or open the file with a hex editor to look at the bytes around the offset.'),
+    ),
+  );
+}
+
+export function renderLoadError(root: HTMLElement, error: LoadErrorView): void {
+  root.replaceChildren(
+    h('section', { class: 'error-view', attrs: { role: 'alert' } },
+      h('h1', {}, 'This snapshot could not be opened'),
+      h('p', { class: 'error-message' }, error.message),
+      h('dl', {}, h('dt', {}, 'File'), h('dd', {}, error.source)),
+      h('p', {}, 'The Flink Checkpoints log has the cause. Fix it (or Retry the store in the Checkpoint Stores view), then open the file again.'),
     ),
   );
 }

@@ -1,5 +1,5 @@
 import type { FromWebview, ToWebview } from './protocol';
-import { renderInspector, renderParseError } from './inspector';
+import { renderInspector, renderLoadError, renderParseError } from './inspector';
 import { renderCleanup, renderDiff, renderHistory } from './reports';
 
 interface VsCodeApi {
@@ -19,6 +19,9 @@ window.addEventListener('message', (event: MessageEvent<ToWebview>) => {
       break;
     case 'parseError':
       renderParseError(root, message.error);
+      break;
+    case 'loadError':
+      renderLoadError(root, message.error);
       break;
     case 'diff':
       renderDiff(root, message.model);

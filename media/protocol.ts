@@ -65,6 +65,12 @@ export interface ParseErrorView {
   readonly offset: number | null;
 }
 
+/** Anything else that kept a page from loading (a store that is down, a file that is gone): shown instead of "Loading…". */
+export interface LoadErrorView {
+  readonly source: string;
+  readonly message: string;
+}
+
 export interface DiffOperatorRow {
   readonly operatorId: string;
   readonly label: string;
@@ -114,6 +120,7 @@ export interface CleanupModel {
 export type ToWebview =
   | { readonly type: 'inspector'; readonly model: InspectorModel }
   | { readonly type: 'parseError'; readonly error: ParseErrorView }
+  | { readonly type: 'loadError'; readonly error: LoadErrorView }
   | { readonly type: 'diff'; readonly model: DiffModel }
   | { readonly type: 'history'; readonly model: HistoryModel }
   | { readonly type: 'cleanup'; readonly model: CleanupModel }

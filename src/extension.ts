@@ -36,12 +36,12 @@ export function activate(context: vscode.ExtensionContext): Services {
     }),
     vscode.workspace.onDidGrantWorkspaceTrust(() => void stores.reset()),
   );
-  logCommands.register(context, services);
-  storeCommands.register(context, services);
-  treeCommands.register(context, services);
-  restoreCommands.register(context, services);
-  snapshotCommands.register(context, services);
-  configCommands.register(context, services);
+  logCommands.register(services);
+  storeCommands.register(services);
+  treeCommands.register(services);
+  restoreCommands.register(services);
+  snapshotCommands.register(services);
+  configCommands.register(services);
   flinkConfig.register(context, services);
 
   log.info(`Activated in ${(performance.now() - started).toFixed(1)} ms`);

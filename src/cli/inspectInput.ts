@@ -3,6 +3,7 @@ import * as path from 'path';
 import type { ByteSource } from '../core/metadata';
 import { openFileSource } from '../core/metadata/fileSource';
 import { isStoreUri } from './storeUri';
+import { errorMessage } from '../core/errors';
 
 /** One `_metadata` file ready to read, and the pointer its relative file handles resolve against. */
 export interface MetadataInput {
@@ -80,5 +81,5 @@ export async function openMetadataInput(input: string): Promise<MetadataInput> {
 function ioError(error: unknown, message: string): InputError {
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
   if (code === 'ENOENT' || code === 'ENOTDIR') return new InputError('not-found', message);
-  return new InputError('unreadable', `${message}: ${error instanceof Error ? error.message : String(error)}`);
+  return new InputError('unreadable', `${message}: ${errorMessage(error)}`);
 }

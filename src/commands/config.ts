@@ -2,11 +2,10 @@ import * as vscode from 'vscode';
 import * as path from 'node:path';
 import { configCore } from '../providers/flinkConfig';
 import { Services } from '../services';
+import { registerCommand } from './register';
 
-export function register(context: vscode.ExtensionContext, services: Services): void {
-  context.subscriptions.push(
-    vscode.commands.registerCommand('flinkCheckpoints.migrateConfig', (uri?: vscode.Uri) => migrate(services, uri)),
-  );
+export function register(services: Services): void {
+  registerCommand(services, 'flinkCheckpoints.migrateConfig', (uri?: vscode.Uri) => migrate(services, uri));
 }
 
 /**

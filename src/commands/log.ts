@@ -1,8 +1,6 @@
-import * as vscode from 'vscode';
 import { Services } from '../services';
+import { registerCommand } from './register';
 
-export function register(context: vscode.ExtensionContext, services: Services): void {
-  context.subscriptions.push(
-    vscode.commands.registerCommand('flinkCheckpoints.showLog', () => services.log.show(true)),
-  );
+export function register(services: Services): void {
+  registerCommand(services, 'flinkCheckpoints.showLog', () => services.log.show(true));
 }

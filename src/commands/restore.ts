@@ -5,8 +5,8 @@ import {
 } from '../core/restore';
 import { SnapshotInfo, inspectSnapshots, scanDirectory } from '../core/layout';
 import { externalLocation } from '../core/stores/uri';
-import { readStoreConfigs } from './storeSettings';
 import { Services } from '../services';
+import { registerCommand } from './register';
 
 /** What a caller (the tree, a test) already knows; every field left out is asked for. */
 export interface RestorePreset {
@@ -29,10 +29,8 @@ const TARGETS: readonly (vscode.QuickPickItem & { target: RestoreTarget })[] = [
   { target: 'rest', label: '$(cloud-upload) REST API', description: 'POST /jars/:jarid/run body and a curl line' },
 ];
 
-export function register(context: vscode.ExtensionContext, services: Services): void {
-  context.subscriptions.push(
-    vscode.commands.registerCommand('flinkCheckpoints.restoreJob', (arg?: RestorePreset | { storeId: string; path: string }) => restoreJob(services, arg ?? {})),
-  );
+export function register(services: Services): void {
+  registerCommand(services, 'flinkCheckpoints.restoreJob', (arg?: RestorePreset | { storeId: string; path: string }) => restoreJob(services, arg ?? {}));
 }
 
 /** Asks one quick pick; undefined when the user cancels. */
@@ -119,7 +117,7 @@ async function askOptions(target: RestoreTarget, preset: RestoreOptions | undefi
 }
 
 async function restoreJob(services: Services, preset: RestorePreset): Promise<RestoreInvocation | undefined> {
-  const stores = readStoreConfigs();
+  const stores = services.stores.configs();
   let storeId = preset.storeId;
   if (!storeId) {
     if (stores.length === 0) {
@@ -130,8 +128,7 @@ async function restoreJob(services: Services, preset: RestorePreset): Promise<Re
     storeId = stores.length === 1 ? stores[0].id : (await pick(stores.map((s) => ({ label: s.name, description: s.uri, id: s.id })), vscode.l10n.t('Restore: store')))?.id;
     if (!storeId) return undefined;
   }
-  const config = stores.find((s) => s.id === storeId);
-  if (!config) throw new Error(vscode.l10n.t('No store with id "{0}" is configured', storeId));
+  const { config } = await services.stores.get(storeId);
   const snapshot = await chooseSnapshot(services, storeId, preset.path ?? '/', preset.snapshot === 'latest');
   if (!snapshot) return undefined;
 

@@ -8,26 +8,25 @@ import type { CleanupModel, DiffModel, HistoryModel } from '../../media/protocol
 import { ReportPanel } from '../views/reportPanel';
 import { formatBytes } from '../views/format';
 import { Services } from '../services';
+import { registerCommand } from './register';
 
 interface NodeRef {
   readonly storeId: string;
   readonly path: string;
 }
 
-export function register(context: vscode.ExtensionContext, services: Services): void {
-  context.subscriptions.push(
-    vscode.commands.registerCommand('flinkCheckpoints.compareWith', (node?: NodeRef, other?: NodeRef) => compareWith(services, node, other)),
-    vscode.commands.registerCommand('flinkCheckpoints.showHistory', (node?: NodeRef) => showHistory(services, node)),
-    vscode.commands.registerCommand('flinkCheckpoints.cleanUp', (node?: NodeRef) => cleanUp(services, node)),
-    vscode.commands.registerCommand('flinkCheckpoints.computeOperatorId', async () => {
-      const uid = await vscode.window.showInputBox({ title: vscode.l10n.t('Operator id from uid'), prompt: vscode.l10n.t('The uid(...) given to the operator in the job'), ignoreFocusOut: true });
-      if (!uid) return undefined;
-      const id = operatorIdFromUid(uid);
-      const copy = vscode.l10n.t('Copy');
-      if ((await vscode.window.showInformationMessage(vscode.l10n.t('uid "{0}" → operator id {1}', uid, id), copy)) === copy) await vscode.env.clipboard.writeText(id);
-      return id;
-    }),
-  );
+export function register(services: Services): void {
+  registerCommand(services, 'flinkCheckpoints.compareWith', (node?: NodeRef, other?: NodeRef) => compareWith(services, node, other));
+  registerCommand(services, 'flinkCheckpoints.showHistory', (node?: NodeRef) => showHistory(services, node));
+  registerCommand(services, 'flinkCheckpoints.cleanUp', (node?: NodeRef) => cleanUp(services, node));
+  registerCommand(services, 'flinkCheckpoints.computeOperatorId', async () => {
+    const uid = await vscode.window.showInputBox({ title: vscode.l10n.t('Operator id from uid'), prompt: vscode.l10n.t('The uid(...) given to the operator in the job'), ignoreFocusOut: true });
+    if (!uid) return undefined;
+    const id = operatorIdFromUid(uid);
+    const copy = vscode.l10n.t('Copy');
+    if ((await vscode.window.showInformationMessage(vscode.l10n.t('uid "{0}" → operator id {1}', uid, id), copy)) === copy) await vscode.env.clipboard.writeText(id);
+    return id;
+  });
 }
 
 function requireNode(node: NodeRef | undefined, what: string): NodeRef | undefined {

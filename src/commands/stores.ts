@@ -1,8 +1,9 @@
 import * as vscode from 'vscode';
 import { formatStoreUri, parseStoreUri, splitPassword, redactSecrets } from '../core/stores/uri';
-import { StoreError } from '../core/stores/errors';
 import { StoreConfig, readStoreConfigs, storeIdFor, writeStoreConfigs } from './storeSettings';
 import { Services } from '../services';
+import { registerCommand } from './register';
+import { errorMessage } from '../core/errors';
 
 interface KindPick extends vscode.QuickPickItem {
   readonly scheme: 'file' | 'ftp' | 'ftps' | 'hdfs';
@@ -16,13 +17,11 @@ const KINDS: readonly KindPick[] = [
   { scheme: 'hdfs', label: '$(server) HDFS over WebHDFS', description: 'hdfs://namenode[:port]/path, webhdfs:// or swebhdfs://', example: 'hdfs://namenode:8020/flink/checkpoints' },
 ];
 
-export function register(context: vscode.ExtensionContext, services: Services): void {
-  context.subscriptions.push(
-    vscode.commands.registerCommand('flinkCheckpoints.addStore', () => addStore(services)),
-    vscode.commands.registerCommand('flinkCheckpoints.editStore', (node?: { storeId?: string }) => editStore(services, node?.storeId)),
-    vscode.commands.registerCommand('flinkCheckpoints.removeStore', (node?: { storeId?: string }) => removeStore(services, node?.storeId)),
-    vscode.commands.registerCommand('flinkCheckpoints.testConnection', (node?: { storeId?: string }) => testConnection(services, node?.storeId)),
-  );
+export function register(services: Services): void {
+  registerCommand(services, 'flinkCheckpoints.addStore', () => addStore(services));
+  registerCommand(services, 'flinkCheckpoints.editStore', (node?: { storeId?: string }) => editStore(services, node?.storeId));
+  registerCommand(services, 'flinkCheckpoints.removeStore', (node?: { storeId?: string }) => removeStore(services, node?.storeId));
+  registerCommand(services, 'flinkCheckpoints.testConnection', (node?: { storeId?: string }) => testConnection(services, node?.storeId));
 }
 
 function uriProblem(text: string): string | undefined {
@@ -30,7 +29,7 @@ function uriProblem(text: string): string | undefined {
     parseStoreUri(text);
     return undefined;
   } catch (error) {
-    return error instanceof StoreError ? error.message : String(error);
+    return errorMessage(error);
   }
 }
 
@@ -114,7 +113,7 @@ async function probe(services: Services, config: StoreConfig, password: string |
       services.log.info(`Test connection to "${config.name}": ok, ${entries} entries at the root`);
       return undefined;
     } catch (error) {
-      const message = redactSecrets(error instanceof Error ? error.message : String(error), [password]);
+      const message = redactSecrets(errorMessage(error), [password]);
       services.log.warn(`Test connection to "${config.name}" failed: ${message}`);
       return message;
     } finally {

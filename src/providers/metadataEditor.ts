@@ -6,6 +6,8 @@ import { MetadataWorkerClient } from './metadataWorkerClient';
 import { WebviewChannel, webviewHtml, webviewOptions } from '../views/webview';
 import { Services } from '../services';
 import { checkFiles, locateSnapshot } from './snapshotLocation';
+import { errorDetail } from '../core/errors';
+import { userMessage } from '../workbench/errors';
 
 export const INSPECTOR_VIEW_TYPE = 'flinkCheckpoints.metadataInspector';
 
@@ -32,15 +34,25 @@ export class MetadataEditorProvider implements vscode.CustomReadonlyEditorProvid
     panel.webview.html = webviewHtml(panel.webview, extensionUri, vscode.l10n.t('Flink Snapshot Inspector'));
     const worker = new MetadataWorkerClient(vscode.Uri.joinPath(extensionUri, 'dist', 'metadataWorker.js').fsPath);
     const state = this.load(document.uri, worker);
-    const channel: WebviewChannel = new WebviewChannel(panel.webview, (message): Promise<void> => this.onMessage(message, state, channel, worker), this.services.log);
+    const channel: WebviewChannel = new WebviewChannel(panel.webview, (message): Promise<void> => this.onMessage(message, state, channel, worker), this.services.log, vscode.l10n.t('Flink Snapshot Inspector'));
     panel.onDidDispose(() => {
       channel.dispose();
       worker.dispose();
     });
   }
 
+  /** Never rejects: any failure becomes the page's error view (and the log's entry), so the page never stays at "Loading…". */
   private async load(uri: vscode.Uri, worker: MetadataWorkerClient): Promise<LoadedSnapshot> {
     const source = uri.scheme === 'file' ? uri.fsPath : uri.toString();
+    try {
+      return await this.read(uri, source, worker);
+    } catch (error) {
+      this.services.log.error(`Opening ${source} in the inspector failed: ${errorDetail(error)}`);
+      return { view: { type: 'loadError', error: { source, message: userMessage(error) } }, resolve: () => undefined };
+    }
+  }
+
+  private async read(uri: vscode.Uri, source: string, worker: MetadataWorkerClient): Promise<LoadedSnapshot> {
     const location = await locateSnapshot(this.services.stores, uri);
     return vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: vscode.l10n.t('Reading {0}', source) }, async () => {
       const read = await vscode.workspace.fs.readFile(uri);

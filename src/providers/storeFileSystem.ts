@@ -69,7 +69,7 @@ export class StoreFileSystemProvider implements vscode.FileSystemProvider {
       }
       return await operation(store, writable);
     } catch (error) {
-      throw toFileSystemError(error, uri);
+      throw toFileSystemError(error);
     }
   }
 }

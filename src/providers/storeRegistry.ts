@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { openStore } from '../core/stores';
+import { StoreError } from '../core/stores/errors';
 import { CheckpointStore } from '../core/stores/types';
 import { StoreConfig, readStoreConfigs } from '../commands/storeSettings';
 
@@ -13,6 +14,11 @@ export interface RegisteredStore {
 
 function secretKey(id: string): string {
   return `flinkCheckpoints.store.${id}.password`;
+}
+
+/** The error for a store id that is not (or no longer) in the settings, wherever it is looked up. */
+export function unknownStore(id: string): StoreError {
+  return new StoreError('not-found', `store "${id}"`, undefined, 'no store with this id is configured', 'Pick a store from the Checkpoint Stores view, or add it with Add Store….');
 }
 
 /**
@@ -35,7 +41,7 @@ export class StoreRegistry implements vscode.Disposable {
     return this.configs().find((c) => c.id === id);
   }
 
-  /** The transport of a store; throws FileNotFound-like errors for ids no longer configured. */
+  /** The transport of a store; rejects with a `not-found` StoreError for an id no longer configured. */
   get(id: string): Promise<RegisteredStore> {
     let entry = this.open.get(id);
     if (!entry) {
@@ -78,7 +84,7 @@ export class StoreRegistry implements vscode.Disposable {
 
   private async connect(id: string): Promise<RegisteredStore> {
     const config = this.config(id);
-    if (!config) throw vscode.FileSystemError.FileNotFound(vscode.l10n.t('No store with id "{0}" is configured', id));
+    if (!config) throw unknownStore(id);
     const password = await this.password(id);
     this.log.info(`Opening store "${config.name}"`);
     return { config, store: openStore(config.uri, this.storeOptions(config, password)) };

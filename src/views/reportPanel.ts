@@ -19,7 +19,7 @@ export class ReportPanel {
     this.channel = new WebviewChannel(this.panel.webview, async (message) => {
       if (message.type === 'ready') this.channel.post(this.view);
       else await onMessage(message);
-    }, services.log);
+    }, services.log, title);
     this.panel.onDidDispose(() => this.channel.dispose());
   }
 

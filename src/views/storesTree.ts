@@ -5,6 +5,8 @@ import { joinStorePath } from '../core/stores/paths';
 import { StoreConfig } from '../commands/storeSettings';
 import { StoreRegistry } from '../providers/storeRegistry';
 import { formatAge, formatBytes } from './format';
+import { errorDetail, errorMessage } from '../core/errors';
+import { reportError } from '../workbench/errors';
 
 /** Every node knows its store and store path; commands act on these. */
 abstract class StoreTreeNode extends vscode.TreeItem {
@@ -162,7 +164,7 @@ export class StoresTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
         await this.withProgress(() => this.pull(listing));
       }
     } catch (error) {
-      this.report(error);
+      reportError(this.log, vscode.l10n.t('Load more'), error);
     }
     this.changed.fire(node.parent);
   }
@@ -179,8 +181,8 @@ export class StoresTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
       if (element instanceof StoreNode || element instanceof JobNode) return await this.withProgress(() => this.layoutChildren(store, element));
       return await this.withProgress(() => this.directoryChildren(store, element));
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      this.log.warn(`Listing ${element.storeId}:${element.path} failed: ${message}`);
+      const message = errorMessage(error);
+      this.log.warn(`Listing ${element.storeId}:${element.path} failed: ${errorDetail(error)}`);
       return [new MessageNode(element, message, true)];
     }
   }
@@ -196,10 +198,6 @@ export class StoresTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
 
   private withProgress<T>(task: () => Promise<T>): Promise<T> {
     return Promise.resolve(vscode.window.withProgress({ location: { viewId: 'flinkCheckpoints.stores' } }, task));
-  }
-
-  private report(error: unknown): void {
-    void vscode.window.showErrorMessage(error instanceof Error ? error.message : String(error));
   }
 
   /** Children of a store root or job directory, arranged by what Flink keeps there. */

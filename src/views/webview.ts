@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { randomBytes } from 'node:crypto';
 import { FromWebview, ToWebview, isFromWebview } from '../../media/protocol';
+import { reportError } from '../workbench/errors';
 
 /** Local resources a webview may load: the webview bundle and the stylesheet, nothing else. */
 export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions {
@@ -50,6 +51,8 @@ export class WebviewChannel implements vscode.Disposable {
     private readonly webview: vscode.Webview,
     handler: (message: FromWebview) => void | Promise<void>,
     log: vscode.LogOutputChannel,
+    /** What the page is, for error messages ("Flink Snapshot Inspector"). */
+    title: string,
   ) {
     this.subscription = webview.onDidReceiveMessage(async (message: unknown) => {
       if (!isFromWebview(message)) {
@@ -59,8 +62,7 @@ export class WebviewChannel implements vscode.Disposable {
       try {
         await handler(message);
       } catch (error) {
-        log.error(error instanceof Error ? error : String(error));
-        void vscode.window.showErrorMessage(error instanceof Error ? error.message : String(error));
+        reportError(log, title, error);
       }
     });
   }

@@ -154,6 +154,32 @@ describe('UI: checkpoint stores, inspector, restore, compare, cleanup and config
     await bench.screenshot('inspector-corrupt');
   });
 
+  it('shows an error view instead of "Loading…" when the store fails while the inspector loads', async () => {
+    const chk = fs.readdirSync(path.join(job.root, job.jobId)).filter((n) => n.startsWith('chk-')).sort((a, b) => Number(a.slice(4)) - Number(b.slice(4)))[0];
+    const file = path.join(job.root, job.jobId, chk, '_metadata');
+    const bytes = fs.readFileSync(file);
+    // Only this checkpoint expanded, so the one `_metadata` row is its own.
+    await bench.page.locator('.part.sidebar .title-actions .action-label[aria-label="Collapse All"]').click();
+    await expand('Demo checkpoints');
+    await expand(job.jobId);
+    await expand(chk);
+    await row('_metadata').waitFor();
+    fs.rmSync(file);
+    try {
+      await row('_metadata').click();
+      const error = webview().locator('.error-view');
+      await error.waitFor({ timeout: 30_000 });
+      const text = await error.innerText();
+      assert.match(text, /could not be opened/);
+      assert.ok(text.includes(`${job.jobId}/${chk}/_metadata`), `the view names the file: ${text}`);
+      assert.match(text, /no such file or directory/, 'the view says what failed');
+      assert.equal(await webview().getByText('Loading…').count(), 0);
+      await bench.screenshot('inspector-load-error');
+    } finally {
+      fs.writeFileSync(file, bytes);
+    }
+  });
+
   it('opens a large Flink-written _metadata, scrolls, expands and filters without freezing', async function () {
     const large = process.env.FLINK_CHECKPOINTS_LARGE_METADATA;
     if (!large || !fs.existsSync(large)) {
@@ -227,7 +253,19 @@ describe('UI: checkpoint stores, inspector, restore, compare, cleanup and config
   it('compares two checkpoints from the tree\'s context menu', async () => {
     await contextMenu(/latest/, 'Compare With…');
     await answer(/Compare/);
-    await webview().locator('h1').filter({ hasText: 'Snapshot comparison' }).waitFor({ timeout: 30_000 });
+    const frame = webview();
+    await frame.locator('h1').filter({ hasText: 'Snapshot comparison' }).waitFor({ timeout: 30_000 });
+    // The fixture job has two checkpoints of the same word count: the diff names both, keeps every operator and shares files.
+    const checkpoints = fs.readdirSync(path.join(job.root, job.jobId)).filter((n) => n.startsWith('chk-'));
+    const source = await frame.locator('.source').innerText();
+    for (const chk of checkpoints) assert.ok(source.includes(`/${job.jobId}/${chk}`), `the diff names ${chk}: ${source}`);
+    const card = async (label: string): Promise<number> => Number(await frame.locator('.card').filter({ hasText: label }).locator('.card-value').innerText());
+    assert.equal(await card('Operators added'), 0);
+    assert.equal(await card('Operators removed'), 0);
+    const rows = frame.locator('tbody tr');
+    assert.ok((await rows.count()) >= 3, 'every operator of the word count has a row');
+    assert.equal(await rows.count(), (await card('Operators changed')) + (await card('Operators same')));
+    assert.ok((await card('Files in both')) > 0, 'incremental checkpoints share files');
     await bench.screenshot('compare');
   });
 

@@ -1,4 +1,5 @@
 import { MetadataError } from './errors';
+import { errorMessage } from '../errors';
 
 const TWO_POW_32 = 4294967296;
 /** |hi| below this keeps hi * 2^32 + lo inside the exactly representable integers. */
@@ -30,7 +31,7 @@ export function readFully(source: ByteSource, target: Uint8Array, length: number
 /** A ByteSource failed to read (an I/O error, not a fault of the metadata); `cause` is what it threw. */
 export class SourceError extends Error {
   constructor(override readonly cause: unknown) {
-    super(cause instanceof Error ? cause.message : String(cause));
+    super(errorMessage(cause));
   }
 }
 

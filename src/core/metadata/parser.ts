@@ -1,6 +1,7 @@
 import { ByteReader, ByteSource, SourceError } from './byteReader';
 import { MetadataError } from './errors';
 import { readCheckpointProperties } from './checkpointProperties';
+import { errorMessage } from '../errors';
 import type {
   AnyChannelHandle,
   ChangelogBackendHandle,
@@ -86,7 +87,7 @@ const REPEATED_SUBTASK = new Error('repeated subtask index');
 function asMetadataError(error: unknown): MetadataError {
   if (error instanceof MetadataError) return error;
   // Only reachable through a bug in this parser; the contract still promises callers a MetadataError.
-  return new MetadataError('invalid', 0, `metadata could not be read: ${error instanceof Error ? error.message : String(error)}`);
+  return new MetadataError('invalid', 0, `metadata could not be read: ${errorMessage(error)}`);
 }
 
 /**

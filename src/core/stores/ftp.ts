@@ -12,6 +12,7 @@ import type {
   WriteOptions,
 } from './types';
 import type { StoreUri } from './uri';
+import { errorMessage } from '../errors';
 
 /** Default number of control connections per FTP store. */
 export const DEFAULT_FTP_POOL_SIZE = 4;
@@ -245,7 +246,7 @@ export class FtpStore extends BaseStore {
       return this.error(code, path, `${what}: the server answered ${text}`);
     }
     const errno = (error as NodeJS.ErrnoException | undefined)?.code ?? '';
-    const message = error instanceof Error ? error.message : String(error);
+    const message = errorMessage(error);
     if (/^Timeout/.test(message)) return this.error('timeout', path, `${what}: no answer from ${where} within ${this.timeoutMs} ms`);
     if (/CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS/.test(errno) || /certificate/i.test(message)) {
       return this.error('unavailable', path, `${what}: the TLS certificate of ${where} is not trusted (${message})`,

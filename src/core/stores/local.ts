@@ -9,6 +9,7 @@ import type {
   WriteOptions,
 } from './types';
 import type { StoreUri } from './uri';
+import { errorMessage } from '../errors';
 
 const ERRNO_CODES: Record<string, StoreErrorCode> = {
   ENOENT: 'not-found',
@@ -48,7 +49,7 @@ export class LocalStore extends BaseStore {
     const errno = (error as NodeJS.ErrnoException | undefined)?.code;
     const code = (errno && ERRNO_CODES[errno]) || 'unavailable';
     const detail = code === 'not-found' ? 'no such file or directory'
-      : `${what} failed (${errno ?? (error instanceof Error ? error.message : String(error))})`;
+      : `${what} failed (${errno ?? (errorMessage(error))})`;
     return this.error(code, path, detail, undefined, error);
   }
 
