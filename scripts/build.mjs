@@ -28,6 +28,14 @@ const vendorWebHdfs = {
   },
 };
 
+// The AWS SDK (S3 stores) is larger than the rest of the extension: its own file, required by the first S3 request.
+const vendorS3Sdk = {
+  name: 'vendor-s3sdk',
+  setup(build) {
+    build.onResolve({ filter: /^\.\/s3Sdk$/ }, () => ({ path: './vendor/s3sdk.js', external: true }));
+  },
+};
+
 // The CLI starts with what `inspect` and `diff` need; every other command, and the store clients, are files of their
 // own that src/cli/commands.ts and src/cli/inspectInput.ts require when used (the require names stay as written).
 const CLI_LAZY = ['restore', 'orphans', 'conf', 'ls', 'latest', 'lsStore'];
@@ -59,7 +67,7 @@ const targets = [
     format: 'cjs',
     target: 'node20',
     external: ['vscode'],
-    plugins: [sloppyModePatches, vendorWebHdfs],
+    plugins: [sloppyModePatches, vendorWebHdfs, vendorS3Sdk],
   },
   {
     ...common,
@@ -68,7 +76,7 @@ const targets = [
     platform: 'node',
     format: 'cjs',
     target: 'node20',
-    plugins: [sloppyModePatches, vendorWebHdfs, cliLazyModules],
+    plugins: [sloppyModePatches, vendorWebHdfs, vendorS3Sdk, cliLazyModules],
   },
   ...CLI_LAZY.map((name) => ({
     ...common,
@@ -77,7 +85,7 @@ const targets = [
     platform: 'node',
     format: 'cjs',
     target: 'node20',
-    plugins: [sloppyModePatches, vendorWebHdfs],
+    plugins: [sloppyModePatches, vendorWebHdfs, vendorS3Sdk],
   })),
   {
     ...common,
@@ -91,6 +99,14 @@ const targets = [
     ...common,
     entryPoints: ['webhdfs'],
     outfile: 'dist/vendor/webhdfs.js',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+  },
+  {
+    ...common,
+    entryPoints: ['src/core/stores/s3Sdk.ts'],
+    outfile: 'dist/vendor/s3sdk.js',
     platform: 'node',
     format: 'cjs',
     target: 'node20',

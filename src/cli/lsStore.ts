@@ -22,10 +22,15 @@ export const STORE_ENV = {
   delegationToken: 'FLINK_CHECKPOINTS_HDFS_DELEGATION_TOKEN',
   /** "1": accept self-signed FTPS certificates. */
   allowUntrustedCertificate: 'FLINK_CHECKPOINTS_ALLOW_UNTRUSTED_CERTIFICATE',
+  /** s3://: "true" or "false" forces path-style addressing (default: on for an IP or localhost endpoint). */
+  s3PathStyle: 'FLINK_CHECKPOINTS_S3_PATH_STYLE',
 } as const;
 
+/** AWS variables that hold secrets: redacted from every message, although the SDK does not echo them. */
+const AWS_SECRET_ENV = ['AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN'] as const;
+
 /** Help text naming the environment variables, for command usage lines. */
-export const STORE_ENV_HELP = `Passwords come from ${STORE_ENV.password} (or the URI); hdfs:// takes its WebHDFS address from ${STORE_ENV.webHdfsAddress} (default port 9870).`;
+export const STORE_ENV_HELP = `Passwords come from ${STORE_ENV.password} (or the URI); hdfs:// takes its WebHDFS address from ${STORE_ENV.webHdfsAddress} (default port 9870); s3:// uses the AWS environment (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_PROFILE, AWS_REGION, AWS_ENDPOINT_URL).`;
 
 /** Store options from the environment, with the URI's own password as the fallback. */
 export function storeOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): StoreOptions {
@@ -34,6 +39,7 @@ export function storeOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): Store
     ...(env[STORE_ENV.webHdfsAddress] ? { webHdfsAddress: env[STORE_ENV.webHdfsAddress] } : {}),
     ...(env[STORE_ENV.delegationToken] ? { delegationToken: env[STORE_ENV.delegationToken] } : {}),
     ...(env[STORE_ENV.allowUntrustedCertificate] === '1' ? { allowUntrustedCertificate: true } : {}),
+    ...(env[STORE_ENV.s3PathStyle] === 'true' || env[STORE_ENV.s3PathStyle] === 'false' ? { s3: { pathStyle: env[STORE_ENV.s3PathStyle] === 'true' } } : {}),
   };
 }
 
@@ -50,7 +56,7 @@ export function parentUri(uri: StoreUri): StoreUri {
 
 /** A store failure as one line for stderr, with any secret the environment holds redacted. */
 export function describeFailure(error: StoreError, env: NodeJS.ProcessEnv = process.env): string {
-  return redactSecrets(error.message, [env[STORE_ENV.password], env[STORE_ENV.delegationToken]]);
+  return redactSecrets(error.message, [env[STORE_ENV.password], env[STORE_ENV.delegationToken], ...AWS_SECRET_ENV.map((name) => env[name])]);
 }
 
 /**

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the real-server store tests need: pyftpdlib, ProFTPD with mod_tls, openssl (Debian packages) and the
-# MiniDFSCluster launcher (Maven, Java 17). Idempotent and fast when everything is present.
+# MiniDFSCluster launcher (Maven, Java 17), and versitygw, toxiproxy and s5cmd (Go). Idempotent and fast when everything
+# is present.
 set -euo pipefail
 cd "$(dirname "$0")"
 packages=(python3-pyftpdlib proftpd-core proftpd-mod-crypto openssl)
@@ -22,4 +23,5 @@ if [ ! -f hdfs/target/classpath.txt ] || [ hdfs/pom.xml -nt hdfs/target/classpat
   (cd hdfs && mvn -B -q package -DskipTests)
   touch hdfs/target/classpath.txt # the dependency plugin leaves an unchanged file untouched
 fi
+bash install-go-tools.sh
 echo "test servers ready"

@@ -27,7 +27,7 @@ const ADVICE: Record<StoreErrorCode, string> = {
   'unavailable': 'Check that the server is running and reachable, then retry.',
   'timeout': 'The server did not answer in time; retry, or raise the store timeout if it is slow.',
   'cancelled': 'The operation was cancelled.',
-  'invalid-uri': 'Use a path, file://, ftp://, ftps://, hdfs://, webhdfs:// or swebhdfs:// URI.',
+  'invalid-uri': 'Use a path, file://, ftp://, ftps://, hdfs://, webhdfs://, swebhdfs://, s3://, s3a:// or s3p:// URI.',
   'invalid-path': 'Use a path inside the store, without "..".',
   'not-a-directory': 'This is a file; open it instead of listing it.',
   'is-a-directory': 'This is a directory; list it instead of reading it.',

@@ -62,7 +62,7 @@ export interface DiskUsage {
 }
 
 /**
- * One place Flink writes checkpoints to: a local directory, an FTP/FTPS server or HDFS. Paths are store paths
+ * One place Flink writes checkpoints to: a local directory, an FTP/FTPS server, HDFS or an S3 bucket. Paths are store paths
  * (`/` is the root the URI names). Every method rejects only with `StoreError`. Methods may run concurrently;
  * transports that need it (FTP) pool connections behind this interface.
  */
@@ -111,7 +111,7 @@ export interface CheckpointStore {
 
 /** Options for opening a store, beyond what its URI says. Secrets come from secret storage or the environment. */
 export interface StoreOptions {
-  /** Password (FTP, or HTTP Basic for a WebHDFS gateway); overrides one in the URI. */
+  /** Password (FTP, or HTTP Basic for a WebHDFS gateway; an S3 secret access key); overrides one in the URI. */
   readonly password?: string;
   /** User name; overrides one in the URI (FTP login, or WebHDFS `user.name`). */
   readonly user?: string;
@@ -128,4 +128,25 @@ export interface StoreOptions {
   readonly webHdfsAddress?: string;
   /** WebHDFS: a delegation token (sent as `delegation=`), instead of `user.name`. */
   readonly delegationToken?: string;
+  /** s3://, s3a://, s3p://: endpoint, region, addressing and credentials (the secret key is `password`). */
+  readonly s3?: S3Options;
 }
+
+/** What an S3 store needs beyond its URI. Secrets are never here: the secret key is `StoreOptions.password`. */
+export interface S3Options {
+  /** AWS region (default: the SDK's resolution from AWS_REGION and the profile, else us-east-1). */
+  readonly region?: string;
+  /** Endpoint of an S3-compatible service (MinIO, Ceph, GCS, OSS, versitygw); default AWS_ENDPOINT_URL_S3, AWS_ENDPOINT_URL or AWS. */
+  readonly endpoint?: string;
+  /** Path-style addressing (`endpoint/bucket/key`); default on for an endpoint whose host is an IP address or localhost. */
+  readonly pathStyle?: boolean;
+  /** A profile of the shared AWS config and credentials files (SSO and role profiles included). */
+  readonly profile?: string;
+  /** An access key id; its secret comes as the store password. Without one, the default credential chain is used. */
+  readonly accessKeyId?: string;
+  /** Lets write, mkdir and rename create objects (PutObject, CopyObject); off by default, deletion is not affected. */
+  readonly allowWrites?: boolean;
+  /** Requests in flight at once (default 16). */
+  readonly maxConcurrency?: number;
+}
+

@@ -1,13 +1,24 @@
 import * as path from 'node:path';
 import { StoreError } from './errors';
 
-/** The transports a store URI can select. `hdfs`, `webhdfs` and `swebhdfs` all talk WebHDFS. */
-export type StoreScheme = 'file' | 'ftp' | 'ftps' | 'hdfs' | 'webhdfs' | 'swebhdfs';
+/**
+ * The transports a store URI can select. `hdfs`, `webhdfs` and `swebhdfs` all talk WebHDFS; `s3`, `s3a` and `s3p`
+ * (the schemes of Flink's two S3 file systems) all name an S3 bucket, with the key prefix as path.
+ */
+export type StoreScheme = 'file' | 'ftp' | 'ftps' | 'hdfs' | 'webhdfs' | 'swebhdfs' | 's3' | 's3a' | 's3p';
+
+/** The S3 schemes: `s3` (either file system), `s3a` (flink-s3-fs-hadoop), `s3p` (flink-s3-fs-presto). */
+export const S3_SCHEMES: readonly StoreScheme[] = ['s3', 's3a', 's3p'];
+
+/** True for `s3://`, `s3a://` and `s3p://` URIs. */
+export function isS3Uri(uri: StoreUri): boolean {
+  return S3_SCHEMES.includes(uri.scheme);
+}
 
 /** A parsed store location. `path` is decoded and absolute; `password` is only set when the text held one. */
 export interface StoreUri {
   readonly scheme: StoreScheme;
-  /** Host name or IP (IPv6 without brackets); empty for `file`. */
+  /** Host name or IP (IPv6 without brackets); empty for `file`; the bucket, as written, for S3. */
   readonly host: string;
   /** Port given in the URI, if any (for `hdfs://` this is the NameNode RPC port, not the WebHDFS one). */
   readonly port?: number;
@@ -18,7 +29,7 @@ export interface StoreUri {
 }
 
 /** Default ports when the URI names none. */
-export const DEFAULT_PORTS: Readonly<Record<Exclude<StoreScheme, 'file'>, number>> = {
+export const DEFAULT_PORTS: Readonly<Record<Exclude<StoreScheme, 'file' | 's3' | 's3a' | 's3p'>, number>> = {
   ftp: 21,
   ftps: 21,
   hdfs: 9870, // the NameNode's WebHDFS HTTP port (Hadoop 3); the RPC port in an hdfs:// URI is not used
@@ -26,7 +37,9 @@ export const DEFAULT_PORTS: Readonly<Record<Exclude<StoreScheme, 'file'>, number
   swebhdfs: 9871,
 };
 
-const SCHEMES: readonly StoreScheme[] = ['file', 'ftp', 'ftps', 'hdfs', 'webhdfs', 'swebhdfs'];
+const SCHEMES: readonly StoreScheme[] = ['file', 'ftp', 'ftps', 'hdfs', 'webhdfs', 'swebhdfs', ...S3_SCHEMES];
+/** What S3, GCS's XML API and OSS accept as bucket names (legacy us-east-1 buckets may have capitals and `_`). */
+const BUCKET_NAME = /^[a-zA-Z0-9][a-zA-Z0-9._-]{0,254}$/;
 const SCHEME_PREFIX = /^([a-zA-Z][a-zA-Z0-9+.-]*):\/\//;
 
 function invalid(text: string, detail: string, advice?: string): StoreError {
@@ -45,7 +58,7 @@ function decode(text: string, part: string, whole: string): string {
 /**
  * Parses a store location: a plain path (made absolute against the working directory), `file://`,
  * `ftp://[user[:password]@]host[:port]/path`, `ftps://` (explicit TLS), `hdfs://namenode[:port]/path`,
- * `webhdfs://` or `swebhdfs://`. User, password and path are percent-decoded, so `%40 %3A %2F %25` stand for
+ * `webhdfs://`, `swebhdfs://`, or `s3://bucket/key/prefix` (also `s3a://`, `s3p://`). User, password and path are percent-decoded, so `%40 %3A %2F %25` stand for
  * `@ : / %`; a raw `@` inside the user info is tolerated (the last `@` before the path ends it).
  * @throws StoreError `invalid-uri` naming the problem; its message never contains the password.
  */
@@ -75,6 +88,7 @@ export function parseStoreUri(text: string): StoreUri {
     if (/^\/[a-zA-Z]:[\\/]/.test(local)) local = local.slice(1); // file:///C:/x on Windows
     return { scheme: 'file', host: '', path: path.resolve(local) };
   }
+  if ((S3_SCHEMES as readonly string[]).includes(scheme)) return parseS3Uri(scheme as StoreScheme, authority, rawPath, trimmed);
   const at = authority.lastIndexOf('@');
   const userInfo = at < 0 ? undefined : authority.slice(0, at);
   const hostPort = at < 0 ? authority : authority.slice(at + 1);
@@ -119,6 +133,25 @@ export function parseStoreUri(text: string): StoreUri {
     ...(password === undefined ? {} : { password }),
     path: serverPath.length > 1 && serverPath.endsWith('/') ? serverPath.slice(0, -1) : serverPath,
   };
+}
+
+/** `s3://bucket/prefix`: the authority is the bucket alone; credentials and endpoints are store settings. */
+function parseS3Uri(scheme: StoreScheme, authority: string, rawPath: string, whole: string): StoreUri {
+  if (authority.includes('@')) {
+    throw invalid(whole, 'an s3 URI has no user or key before the bucket',
+      'Leave credentials out of the URI: use the default AWS credential chain, a profile, or the store\'s access key (its secret is kept in secret storage).');
+  }
+  if (!authority) throw invalid(whole, 'no bucket name', `Write ${scheme}://<bucket>/<key prefix>.`);
+  if (authority.includes(':')) {
+    throw invalid(whole, `"${authority}" is not a bucket name: an s3 URI names a bucket, not a host and port`,
+      'Give the server address as the store\'s endpoint (or AWS_ENDPOINT_URL), and the bucket in the URI.');
+  }
+  if (!BUCKET_NAME.test(authority)) {
+    throw invalid(whole, `"${authority}" is not a valid bucket name`, 'Bucket names are letters, digits, dots, hyphens and underscores, starting with a letter or digit.');
+  }
+  const decodedPath = decode(rawPath, 'path', whole);
+  const key = path.posix.normalize(decodedPath.startsWith('/') ? decodedPath : `/${decodedPath}`);
+  return { scheme, host: authority, path: key.length > 1 && key.endsWith('/') ? key.slice(0, -1) : key };
 }
 
 function encodePath(p: string): string {

@@ -48,7 +48,7 @@ describe('parseStoreUri', () => {
   });
 
   it('names what is wrong without showing the password', () => {
-    invalid('s3://bucket/checkpoints', /scheme "s3" is not supported/);
+    invalid('gs://bucket/checkpoints', /scheme "gs" is not supported/);
     invalid('ftp://user:sec%zzret@host/', /password has a "%" that is not followed by two hex digits/);
     invalid('ftp://host:99999/', /not a port number/);
     invalid('ftp://:pw@host/', /user name before "@" is empty/);

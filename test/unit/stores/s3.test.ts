@@ -1,0 +1,262 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { CheckpointStore, S3Store, StoreEntry, externalLocation, openStore } from '../../../src/core/stores';
+import {
+  S3Server, ThrottlingProxy, Toxiproxy, copyIntoBucket, s3Prerequisites, startThrottlingProxy, startToxiproxy,
+  startVersityGw,
+} from '../../servers/s3Servers';
+import { storeRejection as rejection } from '../../support/stores';
+import { JOB_A, SKIP_NO_FIXTURES, buildCheckpointTree, sharedFixturesDir } from './support/checkpointTree';
+import { storeContract } from './support/contract';
+
+const fixtures = sharedFixturesDir();
+const skip = fixtures ? s3Prerequisites('versitygw') ?? false : SKIP_NO_FIXTURES;
+const BUCKET = 'flink-checkpoints';
+
+async function all(store: CheckpointStore, dir: string, pageSize?: number): Promise<StoreEntry[]> {
+  const entries: StoreEntry[] = [];
+  for await (const page of store.list(dir, pageSize === undefined ? {} : { pageSize })) entries.push(...page);
+  return entries;
+}
+
+describe('S3Store against versitygw', { skip }, () => {
+  let tree = '';
+  let server: S3Server;
+  let store: S3Store;
+  const open = (uri: string, s3: Record<string, unknown> = {}, extra: Record<string, unknown> = {}): S3Store =>
+    openStore(uri, {
+      password: server.secretKey, timeoutMs: 10_000, ...extra,
+      s3: { endpoint: server.endpoint, accessKeyId: server.accessKey, ...s3 },
+    }) as S3Store;
+
+  before(async () => {
+    tree = buildCheckpointTree(fixtures!);
+    server = await startVersityGw();
+    copyIntoBucket(server, BUCKET, '', tree);
+    copyIntoBucket(server, 'prefixed', 'flink/prod', tree);
+    fs.mkdirSync(path.join(server.dataDir, 'empty-bucket'));
+    store = open(`s3://${BUCKET}/`, { allowWrites: true });
+  });
+  after(async () => {
+    await store?.close();
+    await server?.stop();
+    if (server) fs.rmSync(path.dirname(server.dataDir), { recursive: true, force: true });
+    fs.rmSync(tree, { recursive: true, force: true });
+  });
+
+  describe('a whole bucket', () => storeContract(() => store, () => tree));
+
+  describe('a key prefix (s3a://)', () => {
+    let prefixed: S3Store;
+    before(() => {
+      prefixed = open('s3a://prefixed/flink/prod', { allowWrites: true });
+    });
+    after(() => prefixed.close());
+    storeContract(() => prefixed, () => tree, `scratch-prefixed-${process.pid}`);
+
+    it('names paths the way Flink writes them into _metadata', () => {
+      assert.equal(externalLocation(prefixed.uri, `/${JOB_A}/chk-3`), `s3a://prefixed/flink/prod/${JOB_A}/chk-3`);
+      assert.equal(prefixed.label, 's3a://prefixed/flink/prod');
+    });
+  });
+
+  it('lists an empty bucket as an empty root', async () => {
+    const empty = open('s3://empty-bucket');
+    try {
+      assert.deepEqual(await all(empty, '/'), []);
+      assert.equal((await empty.stat('/')).kind, 'directory');
+    } finally {
+      await empty.close();
+    }
+  });
+
+  it('is read-only unless the store allows writes, but deletes', async () => {
+    const readOnly = open(`s3://${BUCKET}`);
+    try {
+      for (const attempt of [
+        readOnly.write('/x.yaml', new Uint8Array([1])), readOnly.mkdir('/x'), readOnly.rename(`/${JOB_A}/chk-2`, '/x'),
+      ]) {
+        const error = await rejection(attempt);
+        assert.equal(error.code, 'permission-denied');
+        assert.match(error.message, /read-only.*Allow writes/);
+      }
+      await store.write('/to-delete', new Uint8Array([1, 2, 3]));
+      await readOnly.delete('/to-delete');
+      assert.equal((await rejection(readOnly.stat('/to-delete'))).code, 'not-found');
+    } finally {
+      await readOnly.close();
+    }
+  });
+
+  it('pages a 2,500-object prefix by continuation tokens and deletes it in DeleteObjects batches', async () => {
+    const dir = path.join(server.dataDir, BUCKET, 'many', 'shared');
+    fs.mkdirSync(dir, { recursive: true });
+    for (let i = 0; i < 2500; i++) fs.writeFileSync(path.join(dir, `sst-${String(i).padStart(5, '0')}`), 'x');
+    let before = store.requestCount;
+    let pages = 0;
+    let count = 0;
+    for await (const page of store.list('/many/shared')) {
+      pages++;
+      count += page.length;
+    }
+    assert.equal(count, 2500);
+    assert.equal(pages, 3);
+    assert.equal(store.requestCount - before, 3, 'one ListObjectsV2 per 1000 keys');
+    assert.deepEqual(await store.diskUsage('/many'), { bytes: 2500, files: 2500, directories: 2 });
+    assert.equal((await rejection(store.delete('/many'))).code, 'not-empty');
+    before = store.requestCount;
+    await store.delete('/many', { recursive: true });
+    // HEAD, 3 listings of keys, 3 DeleteObjects of at most 1000 keys
+    assert.equal(store.requestCount - before, 7);
+    assert.equal((await rejection(store.stat('/many'))).code, 'not-found');
+  });
+
+  it('fails a wrong secret with the store named, quickly, without the secret', async () => {
+    const wrongSecret = 'Wr0ngSecretKeyForTheTest/abc+def';
+    const wrong = open(`s3://${BUCKET}/${JOB_A}`, {}, { password: wrongSecret });
+    try {
+      const started = Date.now();
+      const error = await rejection(wrong.stat('/chk-3/_metadata'));
+      assert.ok(Date.now() - started < 5000);
+      assert.ok(['auth-failed', 'permission-denied'].includes(error.code), error.message);
+      const listing = await rejection(all(wrong, '/'));
+      assert.equal(listing.code, 'auth-failed');
+      assert.match(listing.message, new RegExp(`s3://flink-checkpoints/${JOB_A}: listing: .*SignatureDoesNotMatch.*secret`));
+      assert.equal(wrong.requestCount, 2, 'an authentication failure is not retried');
+      for (const e of [error, listing]) assert.ok(!e.message.includes(wrongSecret) && !e.message.includes(server.secretKey));
+    } finally {
+      await wrong.close();
+    }
+  });
+
+  it('names an unknown access key and an unknown bucket', async () => {
+    const unknownKey = open(`s3://${BUCKET}`, { accessKeyId: 'AKIANOSUCHKEY' });
+    const unknownBucket = open('s3://no-such-bucket/checkpoints');
+    try {
+      const key = await rejection(all(unknownKey, '/'));
+      assert.equal(key.code, 'auth-failed');
+      assert.match(key.message, /access key id/);
+      const bucket = await rejection(all(unknownBucket, '/'));
+      assert.equal(bucket.code, 'not-found');
+      assert.match(bucket.message, /the bucket "no-such-bucket" does not exist at 127\.0\.0\.1:\d+.*Check the bucket name/);
+      assert.equal((await rejection(unknownBucket.stat('/chk-1/_metadata'))).code, 'not-found');
+    } finally {
+      await unknownKey.close();
+      await unknownBucket.close();
+    }
+  });
+
+  it('reports a server that is not running', async () => {
+    const down = openStore(`s3://${BUCKET}`, { password: 'x', s3: { endpoint: 'http://127.0.0.1:9', accessKeyId: 'AKIAX' } });
+    const error = await rejection(down.stat('/'));
+    assert.equal(error.code, 'unavailable');
+    assert.match(error.message, /nothing accepts connections at 127\.0\.0\.1:9/);
+    await down.close();
+  });
+
+  it('refuses an endpoint that is not a URL, and credentials in the URI', () => {
+    assert.throws(() => openStore(`s3://${BUCKET}`, { s3: { endpoint: 'http://[bad' } }), /the endpoint "http:\/\/\[bad" is not a URL/);
+    assert.throws(() => openStore('s3://AKIA:wJalrXUtnFEMI@bucket/x'), (error: Error) => !error.message.includes('wJalrXUtnFEMI') && /no user or key/.test(error.message));
+  });
+
+  describe('behind a proxy that throttles with 503 SlowDown', () => {
+    let proxy: ThrottlingProxy;
+    before(async () => {
+      proxy = await startThrottlingProxy(server.port);
+    });
+    after(() => proxy.close());
+
+    it('retries with backoff and succeeds, counting every request', async () => {
+      const throttled = open(`s3://${BUCKET}`, { endpoint: proxy.endpoint });
+      try {
+        proxy.throttle(3);
+        const entry = await throttled.stat(`/${JOB_A}/chk-3/_metadata`);
+        assert.equal(entry.kind, 'file');
+        assert.equal(throttled.requestCount, 4);
+        assert.equal(proxy.throttled(), 3);
+      } finally {
+        await throttled.close();
+      }
+    });
+
+    it('gives up after its attempts and says the service throttles', async () => {
+      const throttled = open(`s3://${BUCKET}`, { endpoint: proxy.endpoint });
+      try {
+        proxy.throttle(1000);
+        const error = await rejection(all(throttled, '/'));
+        assert.equal(error.code, 'unavailable');
+        assert.match(error.message, /throttled the request \(SlowDown\) 6 times.*lower the store's request concurrency/);
+        assert.equal(throttled.requestCount, 6);
+      } finally {
+        proxy.throttle(0);
+        await throttled.close();
+      }
+    });
+
+    it('keeps at most maxConcurrency requests in flight', async () => {
+      const bounded = open(`s3://${BUCKET}`, { endpoint: proxy.endpoint, maxConcurrency: 3 });
+      try {
+        proxy.delay(20);
+        const before = proxy.requests();
+        const stats = await Promise.all(Array.from({ length: 30 }, (_, i) => bounded.stat(`/${JOB_A}/chk-${2 + (i % 2)}/_metadata`)));
+        assert.ok(stats.every((s) => s.kind === 'file'));
+        assert.equal(proxy.requests() - before, 30);
+        assert.equal(proxy.maxInFlight(), 3);
+      } finally {
+        proxy.delay(0);
+        await bounded.close();
+      }
+    });
+  });
+
+  describe('through toxiproxy', { skip: s3Prerequisites('toxiproxy-server') ?? false }, () => {
+    let toxiproxy: Toxiproxy;
+    before(async () => {
+      toxiproxy = await startToxiproxy(server.port);
+    });
+    after(() => toxiproxy.stop());
+
+    it('works at 50 ms round trips and times out a server that stops answering', async () => {
+      const slow = open(`s3://${BUCKET}`, { endpoint: `http://127.0.0.1:${toxiproxy.port}` }, { timeoutMs: 2000 });
+      try {
+        await toxiproxy.latency(25);
+        const started = Date.now();
+        assert.equal((await slow.stat(`/${JOB_A}/chk-3/_metadata`)).kind, 'file');
+        assert.ok(Date.now() - started >= 50);
+        await toxiproxy.toxic('timeout', { timeout: 0 });
+        const stalled = Date.now();
+        const error = await rejection(slow.stat(`/${JOB_A}/chk-2/_metadata`));
+        assert.equal(error.code, 'timeout');
+        assert.ok(Date.now() - stalled < 6000);
+      } finally {
+        await toxiproxy.clear();
+        await slow.close();
+      }
+    });
+
+    it('fails a listing whose server goes away between pages', async () => {
+      const dir = path.join(server.dataDir, BUCKET, 'cut', 'shared');
+      fs.mkdirSync(dir, { recursive: true });
+      for (let i = 0; i < 50; i++) fs.writeFileSync(path.join(dir, `sst-${i}`), 'x');
+      const cut = open(`s3://${BUCKET}`, { endpoint: `http://127.0.0.1:${toxiproxy.port}` }, { timeoutMs: 5000 });
+      try {
+        const pages: number[] = [];
+        const error = await rejection((async () => {
+          for await (const page of cut.list('/cut/shared', { pageSize: 10 })) {
+            pages.push(page.length);
+            if (pages.length === 2) await toxiproxy.enable(false);
+          }
+        })());
+        assert.deepEqual(pages, [10, 10]);
+        assert.equal(error.code, 'unavailable', error.message);
+        assert.match(error.message, /s3:\/\/flink-checkpoints\/cut\/shared: listing: .*127\.0\.0\.1/);
+      } finally {
+        await toxiproxy.enable(true);
+        await cut.close();
+        fs.rmSync(path.join(server.dataDir, BUCKET, 'cut'), { recursive: true });
+      }
+    });
+  });
+});
