@@ -11,4 +11,5 @@ export { operatorIdFromUid, murmur3x64_128 } from './operatorId';
 export { flinkPathToString, flinkResolvePath } from './flinkPath';
 export type * from './model';
 export { diffSummaries } from './diff';
+export { METADATA_VERSION_WRITERS, flinkLinesWriting } from './versions';
 export type { SnapshotDiff, OperatorDelta, OperatorRef, SnapshotRef, Change } from './diff';

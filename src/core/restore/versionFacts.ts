@@ -67,11 +67,5 @@ export function isLegacyClaimModeDeprecated(version: FlinkVersion): boolean {
   return isAtLeast(version, 1, 19);
 }
 
-/** Which Flink lines write a `_metadata` format version (reference: metadata format, "which Flink writes which"). */
-export const METADATA_VERSION_WRITERS: Readonly<Record<number, { readonly first: string; readonly last: string }>> = {
-  2: { first: '1.3', last: '1.10' },
-  3: { first: '1.11', last: '1.15' },
-  4: { first: '1.16', last: '1.20' },
-  5: { first: '2.0', last: '2.0' },
-  6: { first: '2.1', last: '2.3' },
-};
+/** Which Flink lines write a `_metadata` format version: one table, kept with the metadata reader. */
+export { METADATA_VERSION_WRITERS } from '../metadata/versions';
