@@ -1,6 +1,6 @@
 import type { FromWebview, InspectorModel, LoadErrorView, OperatorRow, ParseErrorView, SubtaskRow, ToWebview } from './protocol';
 import { h, svg } from './dom';
-import { formatBytes } from './format';
+import { formatBytes } from '../src/viewModel/format';
 import { VirtualList } from './virtualList';
 
 type Post = (message: FromWebview) => void;

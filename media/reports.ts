@@ -1,6 +1,6 @@
 import type { CleanupModel, DiffModel, FromWebview, HistoryModel } from './protocol';
 import { h, svg } from './dom';
-import { formatBytes, formatSigned } from './format';
+import { formatBytes, formatSigned } from '../src/viewModel/format';
 
 type Post = (message: FromWebview) => void;
 

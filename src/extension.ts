@@ -1,10 +1,11 @@
 import * as vscode from 'vscode';
-import { createLog } from './views/log';
+import { createLog } from './workbench/log';
 import { StoresTreeProvider } from './views/storesTree';
-import { StoreRegistry, STORE_SCHEME } from './providers/storeRegistry';
+import { StoreRegistry, STORE_SCHEME } from './workbench/storeRegistry';
 import { StoreFileSystemProvider } from './providers/storeFileSystem';
 import { INSPECTOR_VIEW_TYPE, MetadataEditorProvider } from './providers/metadataEditor';
 import { Services } from './services';
+import { affects } from './settings';
 import * as logCommands from './commands/log';
 import * as storeCommands from './commands/stores';
 import * as treeCommands from './commands/tree';
@@ -32,7 +33,7 @@ export function activate(context: vscode.ExtensionContext): Services {
       supportsMultipleEditorsPerDocument: true,
     }),
     vscode.workspace.onDidChangeConfiguration((event) => {
-      if (event.affectsConfiguration('flinkCheckpoints.stores')) void stores.reset();
+      if (affects(event, 'stores')) void stores.reset();
     }),
     vscode.workspace.onDidGrantWorkspaceTrust(() => void stores.reset()),
   );
@@ -42,7 +43,7 @@ export function activate(context: vscode.ExtensionContext): Services {
   restoreCommands.register(services);
   snapshotCommands.register(services);
   configCommands.register(services);
-  flinkConfig.register(context, services);
+  flinkConfig.register(context, log);
 
   log.info(`Activated in ${(performance.now() - started).toFixed(1)} ms`);
   return services;

@@ -1,5 +1,5 @@
 import type * as vscode from 'vscode';
-import type { StoreRegistry } from './providers/storeRegistry';
+import type { StoreRegistry } from './workbench/storeRegistry';
 import type { StoresTreeProvider } from './views/storesTree';
 
 /** What activate() builds once and hands to every register*() function. */

@@ -3,7 +3,7 @@ import { CliCommand, CliIo, EXIT_OK, UsageError, parseArgs } from './command';
 import { openStore, parseStoreUri } from '../core/stores';
 import { parentUri, storeOptionsFromEnv, withCliStore } from './lsStore';
 import { deleteOrphans, findOrphans } from '../core/references/orphans';
-import { formatBytes } from '../../media/format';
+import { formatBytes } from '../viewModel/format';
 
 export const orphansCommand: CliCommand = {
   name: 'orphans',

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import * as path from 'node:path';
 import { configCore } from '../providers/flinkConfig';
 import { Services } from '../services';
+import { flinkVersion } from '../settings';
 import { registerCommand } from './register';
 
 export function register(services: Services): void {
@@ -20,7 +21,7 @@ async function migrate(services: Services, given: vscode.Uri | undefined): Promi
     return undefined;
   }
   const rename = await vscode.window.showQuickPick([
-    { label: vscode.l10n.t('Rename deprecated keys'), description: vscode.l10n.t('to the keys of Flink {0}', vscode.workspace.getConfiguration('flinkCheckpoints').get<string>('flinkVersion', '2.2')), rename: true },
+    { label: vscode.l10n.t('Rename deprecated keys'), description: vscode.l10n.t('to the keys of Flink {0}', flinkVersion()), rename: true },
     { label: vscode.l10n.t('Keep keys as they are'), description: vscode.l10n.t('same keys, nested YAML'), rename: false },
   ], { title: vscode.l10n.t('Migrate to config.yaml') });
   if (!rename) return undefined;
@@ -28,7 +29,7 @@ async function migrate(services: Services, given: vscode.Uri | undefined): Promi
   const { MigrationError, migrateToConfigYaml } = configCore();
   let result;
   try {
-    result = migrateToConfigYaml(source.getText(), { renameDeprecated: rename.rename, version: vscode.workspace.getConfiguration('flinkCheckpoints').get<string>('flinkVersion', '2.2') });
+    result = migrateToConfigYaml(source.getText(), { renameDeprecated: rename.rename, version: flinkVersion() });
   } catch (error) {
     if (!(error instanceof MigrationError)) throw error;
     void vscode.window.showErrorMessage(vscode.l10n.t('flink-conf.yaml was not migrated: {0}', error.message));

@@ -6,6 +6,7 @@ import {
 import { SnapshotInfo, inspectSnapshots, scanDirectory } from '../core/layout';
 import { externalLocation } from '../core/stores/uri';
 import { Services } from '../services';
+import * as settings from '../settings';
 import { registerCommand } from './register';
 
 /** What a caller (the tree, a test) already knows; every field left out is asked for. */
@@ -134,7 +135,7 @@ async function restoreJob(services: Services, preset: RestorePreset): Promise<Re
 
   const target = preset.target ?? (await pick(TARGETS, vscode.l10n.t('Restore: target')))?.target;
   if (!target) return undefined;
-  const configured = vscode.workspace.getConfiguration('flinkCheckpoints').get<string>('flinkVersion', '2.2');
+  const configured = settings.flinkVersion();
   const flinkVersion = preset.flinkVersion ?? (await pick([configured, ...SUPPORTED_FLINK_LINES.filter((l) => l !== configured)].map((line) => ({ label: line, description: line === configured ? vscode.l10n.t('default (setting flinkCheckpoints.flinkVersion)') : undefined })), vscode.l10n.t('Restore: Flink version of the cluster')))?.label;
   if (!flinkVersion) return undefined;
   const options = await askOptions(target, preset.options);

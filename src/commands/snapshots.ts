@@ -6,7 +6,7 @@ import { externalLocation } from '../core/stores/uri';
 import { CleanupCandidate, OrphanReport, deleteOrphans, findOrphans } from '../core/references/orphans';
 import type { CleanupModel, DiffModel, HistoryModel } from '../../media/protocol';
 import { ReportPanel } from '../views/reportPanel';
-import { formatBytes } from '../views/format';
+import { formatBytes } from '../viewModel/format';
 import { Services } from '../services';
 import { registerCommand } from './register';
 

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { formatStoreUri, parseStoreUri, splitPassword, redactSecrets } from '../core/stores/uri';
-import { StoreConfig, readStoreConfigs, storeIdFor, writeStoreConfigs } from './storeSettings';
+import { StoreConfig } from '../settings';
 import { Services } from '../services';
 import { registerCommand } from './register';
 import { errorMessage } from '../core/errors';
@@ -34,7 +34,7 @@ function uriProblem(text: string): string | undefined {
 }
 
 async function pickStore(services: Services, id: string | undefined, title: string): Promise<StoreConfig | undefined> {
-  const stores = readStoreConfigs();
+  const stores = services.stores.configs();
   if (id) return stores.find((s) => s.id === id);
   if (stores.length === 0) {
     void vscode.window.showInformationMessage(vscode.l10n.t('No checkpoint stores are configured yet.'), vscode.l10n.t('Add Store…'))
@@ -97,7 +97,7 @@ async function askLocation(kind: KindPick, current?: StoreConfig): Promise<{ uri
 }
 
 /** Opens the store, reads its root and one page of entries; reports what it found or why it failed. */
-async function probe(services: Services, config: StoreConfig, password: string | undefined): Promise<string | undefined> {
+async function probe(services: Services, config: Omit<StoreConfig, 'id'>, password: string | undefined): Promise<string | undefined> {
   return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Connecting to {0}…', config.name), cancellable: true }, async (_progress, token) => {
     const abort = new AbortController();
     token.onCancellationRequested(() => abort.abort());
@@ -127,7 +127,7 @@ async function addStore(services: Services): Promise<void> {
   if (!kind) return;
   const location = await askLocation(kind);
   if (!location) return;
-  const stores = readStoreConfigs();
+  const stores = services.stores.configs();
   const parsed = parseStoreUri(location.uri);
   const suggested = parsed.path.split(/[\\/]/).filter(Boolean).pop() ?? parsed.host;
   const name = await vscode.window.showInputBox({
@@ -137,15 +137,14 @@ async function addStore(services: Services): Promise<void> {
     validateInput: (value) => (!value.trim() ? vscode.l10n.t('Enter a name') : stores.some((s) => s.name === value.trim()) ? vscode.l10n.t('A store with this name exists') : undefined),
   });
   if (!name) return;
-  const config: StoreConfig = { id: storeIdFor(name.trim(), new Set(stores.map((s) => s.id))), name: name.trim(), uri: location.uri };
+  const config: Omit<StoreConfig, 'id'> = { name: name.trim(), uri: location.uri };
   if (location.webHdfsAddress) config.webHdfsAddress = location.webHdfsAddress;
   const problem = await probe(services, config, location.password);
   if (problem) {
     const choice = await vscode.window.showWarningMessage(vscode.l10n.t('Could not read {0}: {1}', config.name, problem), { modal: true }, vscode.l10n.t('Save Anyway'));
     if (!choice) return;
   }
-  if (location.password) await services.stores.setPassword(config.id, location.password);
-  await writeStoreConfigs([...stores, config]);
+  await services.stores.add(config, location.password);
   services.log.info(`Added store "${config.name}" (${config.uri})`);
 }
 
@@ -207,8 +206,7 @@ async function editStore(services: Services, id: string | undefined): Promise<vo
       break;
     }
   }
-  await writeStoreConfigs(readStoreConfigs().map((s) => (s.id === store.id ? updated : s)));
-  await services.stores.reset(store.id);
+  await services.stores.update(updated);
 }
 
 async function removeStore(services: Services, id: string | undefined): Promise<void> {
@@ -217,8 +215,7 @@ async function removeStore(services: Services, id: string | undefined): Promise<
   const remove = vscode.l10n.t('Remove');
   const choice = await vscode.window.showWarningMessage(vscode.l10n.t('Remove store "{0}"? Nothing in the store is deleted.', store.name), { modal: true }, remove);
   if (choice !== remove) return;
-  await services.stores.setPassword(store.id, undefined);
-  await writeStoreConfigs(readStoreConfigs().filter((s) => s.id !== store.id));
+  await services.stores.remove(store.id);
   services.log.info(`Removed store "${store.name}"`);
 }
 

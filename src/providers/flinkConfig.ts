@@ -10,24 +10,20 @@ export function configCore(): typeof import('../core/config') {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   return require('../core/config') as typeof import('../core/config');
 }
-import { Services } from '../services';
+import { affects, configFileNames, flinkVersion } from '../settings';
 
 const DEFAULT_NAMES = ['flink-conf.yaml'];
 
 /** flink-conf.yaml anywhere, config.yaml inside a `conf` directory (Flink's layout), and names the user adds. */
 export function isFlinkConfig(document: vscode.TextDocument): boolean {
   const name = path.posix.basename(document.uri.path);
-  const extra = vscode.workspace.getConfiguration('flinkCheckpoints').get<string[]>('config.fileNames', []);
+  const extra = configFileNames();
   if (DEFAULT_NAMES.includes(name) || extra.includes(name)) return true;
   return name === 'config.yaml' && path.posix.basename(path.posix.dirname(document.uri.path)) === 'conf';
 }
 
 function formatOf(document: vscode.TextDocument): ConfigFormat {
   return configCore().formatOfFileName(path.posix.basename(document.uri.path));
-}
-
-function targetVersion(): string {
-  return vscode.workspace.getConfiguration('flinkCheckpoints').get<string>('flinkVersion', '2.2');
 }
 
 function toRange(range: CoreRange): vscode.Range {
@@ -57,7 +53,7 @@ class ConfigDiagnostics implements vscode.Disposable {
   async check(document: vscode.TextDocument): Promise<ConfigDiagnostic[]> {
     if (!isFlinkConfig(document)) return [];
     const fileName = path.posix.basename(document.uri.path);
-    const found = configCore().checkConfig(document.getText(), { version: targetVersion(), fileName, siblingFileNames: await this.siblingNames(document.uri) });
+    const found = configCore().checkConfig(document.getText(), { version: flinkVersion(), fileName, siblingFileNames: await this.siblingNames(document.uri) });
     this.findings.set(document.uri.toString(), { version: document.version, found });
     this.collection.set(document.uri, found.map((d) => {
       const diagnostic = new vscode.Diagnostic(toRange(d.range), d.message, SEVERITY[d.severity]);
@@ -117,7 +113,7 @@ class ConfigDiagnostics implements vscode.Disposable {
   }
 }
 
-export function register(context: vscode.ExtensionContext, services: Services): void {
+export function register(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): void {
   const diagnostics = new ConfigDiagnostics();
   const selector: vscode.DocumentSelector = [{ pattern: '**/flink-conf.yaml' }, { pattern: '**/*.yaml' }, { pattern: '**/*.yml' }];
 
@@ -127,7 +123,7 @@ export function register(context: vscode.ExtensionContext, services: Services): 
     vscode.workspace.onDidChangeTextDocument((e) => diagnostics.schedule(e.document)),
     vscode.workspace.onDidCloseTextDocument((d) => diagnostics.forget(d)),
     vscode.workspace.onDidChangeConfiguration((e) => {
-      if (e.affectsConfiguration('flinkCheckpoints.flinkVersion') || e.affectsConfiguration('flinkCheckpoints.config.fileNames')) diagnostics.recheckAll();
+      if (affects(e, 'flinkVersion', 'config.fileNames')) diagnostics.recheckAll();
     }),
     vscode.languages.registerCodeActionsProvider(selector, {
       async provideCodeActions(document, range) {
@@ -145,7 +141,7 @@ export function register(context: vscode.ExtensionContext, services: Services): 
     vscode.languages.registerCompletionItemProvider(selector, {
       provideCompletionItems(document, position) {
         if (!isFlinkConfig(document)) return undefined;
-        const version = targetVersion();
+        const version = flinkVersion();
         const format = formatOf(document);
         const items = configCore().completeAt(document.getText(), position, { version, format }).map((c) => {
           const item = new vscode.CompletionItem(c.label, c.kind === 'key' ? vscode.CompletionItemKind.Property : vscode.CompletionItemKind.Value);
@@ -177,11 +173,11 @@ export function register(context: vscode.ExtensionContext, services: Services): 
     vscode.languages.registerHoverProvider(selector, {
       provideHover(document, position) {
         if (!isFlinkConfig(document)) return undefined;
-        const hover = configCore().hoverAt(document.getText(), position, { version: targetVersion(), format: formatOf(document) });
+        const hover = configCore().hoverAt(document.getText(), position, { version: flinkVersion(), format: formatOf(document) });
         return hover ? new vscode.Hover(new vscode.MarkdownString(hover.markdown), toRange(hover.range)) : undefined;
       },
     }),
   );
   for (const document of vscode.workspace.textDocuments) void diagnostics.check(document);
-  services.log.debug('Flink configuration support ready');
+  log.debug('Flink configuration support ready');
 }

@@ -1,10 +1,10 @@
 import * as vscode from 'vscode';
 import { operatorIdFromUid } from '../core/metadata';
 import { FromWebview, ToWebview } from '../../media/protocol';
-import { buildInspectorModel } from '../views/inspectorModel';
+import { buildInspectorModel } from '../viewModel/inspectorModel';
 import { MetadataWorkerClient } from './metadataWorkerClient';
-import { WebviewChannel, webviewHtml, webviewOptions } from '../views/webview';
-import { Services } from '../services';
+import { WebviewChannel, webviewHtml, webviewOptions } from '../workbench/webview';
+import { StoreRegistry } from '../workbench/storeRegistry';
 import { checkFiles, locateSnapshot } from './snapshotLocation';
 import { errorDetail } from '../core/errors';
 import { userMessage } from '../workbench/errors';
@@ -22,7 +22,7 @@ interface LoadedSnapshot {
  * A file that does not parse shows the parser's error and byte offset instead of a blank page.
  */
 export class MetadataEditorProvider implements vscode.CustomReadonlyEditorProvider {
-  constructor(private readonly services: Services) {}
+  constructor(private readonly services: { readonly context: vscode.ExtensionContext; readonly log: vscode.LogOutputChannel; readonly stores: StoreRegistry }) {}
 
   openCustomDocument(uri: vscode.Uri): vscode.CustomDocument {
     return { uri, dispose: () => undefined };

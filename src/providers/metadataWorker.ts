@@ -5,7 +5,7 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { CheckpointMetadata, MetadataError, parseMetadata, summarizeMetadata } from '../core/metadata';
-import { subtaskRows } from '../views/inspectorModel';
+import { subtaskRows } from '../viewModel/inspectorModel';
 import type { MetadataWorkerReply, MetadataWorkerRequest } from './metadataWorkerProtocol';
 
 let metadata: CheckpointMetadata | undefined;

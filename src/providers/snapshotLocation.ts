@@ -2,8 +2,8 @@ import * as vscode from 'vscode';
 import * as path from 'node:path';
 import { externalLocation, parseStoreUri } from '../core/stores/uri';
 import { storePathOf } from '../core/references/locate';
-import { FileStatus } from '../views/inspectorModel';
-import { STORE_SCHEME, StoreRegistry } from './storeRegistry';
+import { FileStatus } from '../viewModel/inspectorModel';
+import { STORE_SCHEME, StoreRegistry } from '../workbench/storeRegistry';
 
 /** Where a `_metadata` document lives, as Flink would name its directory and as VS Code opens its neighbours. */
 export interface SnapshotLocation {

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { CheckpointStore, StoreEntry } from '../core/stores/types';
-import { StoreRegistry } from './storeRegistry';
+import { StoreRegistry } from '../workbench/storeRegistry';
 import { toFileSystemError } from './fsErrors';
 
 /**

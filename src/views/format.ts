@@ -1,7 +1,4 @@
 import * as vscode from 'vscode';
-import { formatBytes } from '../../media/format';
-
-export { formatBytes };
 
 /** "3 min ago", "2 days ago": tree descriptions stay short; the tooltip carries the full date. */
 export function formatAge(time: number, now = Date.now()): string {

@@ -1,7 +1,6 @@
 import * as vscode from 'vscode';
 import { FromWebview, ToWebview } from '../../media/protocol';
-import { WebviewChannel, webviewHtml, webviewOptions } from './webview';
-import { Services } from '../services';
+import { WebviewChannel, webviewHtml, webviewOptions } from '../workbench/webview';
 
 /**
  * A webview panel showing one report (diff, history, cleanup). The current report is posted whenever the page
@@ -11,7 +10,7 @@ export class ReportPanel {
   private readonly panel: vscode.WebviewPanel;
   private readonly channel: WebviewChannel;
 
-  constructor(services: Services, title: string, private view: ToWebview, onMessage: (message: FromWebview) => void | Promise<void> = () => undefined) {
+  constructor(services: { readonly context: vscode.ExtensionContext; readonly log: vscode.LogOutputChannel }, title: string, private view: ToWebview, onMessage: (message: FromWebview) => void | Promise<void> = () => undefined) {
     const { extensionUri } = services.context;
     this.panel = vscode.window.createWebviewPanel('flinkCheckpoints.report', title, vscode.ViewColumn.Active, webviewOptions(extensionUri));
     this.panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'icons', 'flink-checkpoints.svg');

@@ -2,9 +2,10 @@ import * as vscode from 'vscode';
 import { DirectoryLayout, SNAPSHOT_PAGE_SIZE, SnapshotInfo, SnapshotRef, inspectSnapshots, scanDirectory } from '../core/layout';
 import { CheckpointStore, StoreEntry } from '../core/stores/types';
 import { joinStorePath } from '../core/stores/paths';
-import { StoreConfig } from '../commands/storeSettings';
-import { StoreRegistry } from '../providers/storeRegistry';
-import { formatAge, formatBytes } from './format';
+import { StoreConfig, treePageSize } from '../settings';
+import { StoreRegistry } from '../workbench/storeRegistry';
+import { formatAge } from './format';
+import { formatBytes } from '../viewModel/format';
 import { errorDetail, errorMessage } from '../core/errors';
 import { reportError } from '../workbench/errors';
 
@@ -188,7 +189,7 @@ export class StoresTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
   }
 
   private pageSize(): number {
-    return vscode.workspace.getConfiguration('flinkCheckpoints').get<number>('tree.pageSize', 500);
+    return treePageSize();
   }
 
   /** Snapshots shown per page: each one costs a `_metadata` read, which on a remote store is a round trip. */

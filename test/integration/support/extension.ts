@@ -4,7 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Services } from '../../../src/services';
-import type { StoreConfig } from '../../../src/commands/storeSettings';
+import type { StoreConfig } from '../../../src/settings';
 
 export const EXTENSION_ID = 'flink-checkpoints.flink-checkpoints';
 /** The repository root, from the compiled suite in out/test/integration/support. */

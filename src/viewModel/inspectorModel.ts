@@ -1,19 +1,5 @@
-import { CheckpointMetadata, MetadataSummary, OperatorState, summarize } from '../core/metadata';
+import { CheckpointMetadata, MetadataSummary, OperatorState, flinkLinesWriting, summarize } from '../core/metadata';
 import type { FileRow, InspectorModel, OperatorRow, SubtaskRow } from '../../media/protocol';
-
-/** The Flink release lines that write each metadata version (reference §2). */
-const WRITERS: Readonly<Record<number, string>> = {
-  2: '1.3 – 1.10',
-  3: '1.11 – 1.15',
-  4: '1.16 – 1.20',
-  5: '2.0',
-  6: '2.1 and later',
-  7: 'newer than 2.3',
-};
-
-export function flinkLinesOf(metadataVersion: number): string {
-  return WRITERS[metadataVersion] ?? 'unknown';
-}
 
 /** How many referenced files the inspector lists; the rest are counted. */
 export const MAX_LISTED_FILES = 5000;
@@ -73,7 +59,7 @@ export function buildInspectorModel(
     snapshotType: summary.checkpointType,
     checkpointId: summary.checkpointId,
     metadataVersion: summary.metadataVersion,
-    flinkLines: flinkLinesOf(summary.metadataVersion),
+    flinkLines: flinkLinesWriting(summary.metadataVersion),
     stateSize: summary.stateSize,
     subtaskCount: operators.reduce((n, o) => n + o.subtaskStates, 0),
     masterStates: summary.masterStates,

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { openStore } from '../core/stores';
 import { StoreError } from '../core/stores/errors';
 import { CheckpointStore } from '../core/stores/types';
-import { StoreConfig, readStoreConfigs } from '../commands/storeSettings';
+import { StoreConfig, ftpPoolSize, readStoreConfigs, storeIdFor, storeTimeoutMs, writeStoreConfigs } from '../settings';
 
 export const STORE_SCHEME = 'flink-store';
 
@@ -22,7 +22,8 @@ export function unknownStore(id: string): StoreError {
 }
 
 /**
- * The stores of the `flinkCheckpoints.stores` setting, opened lazily with their passwords from SecretStorage.
+ * The stores of the `flinkCheckpoints.stores` setting, opened lazily with their passwords from SecretStorage, and the
+ * one owner of that setting: adapters read, add, change and remove stores here, never in the settings themselves.
  * Transports are kept open (FTP pools connections) until the setting changes or the extension is deactivated.
  */
 export class StoreRegistry implements vscode.Disposable {
@@ -41,6 +42,28 @@ export class StoreRegistry implements vscode.Disposable {
     return this.configs().find((c) => c.id === id);
   }
 
+  /** Saves a new store (its id made unique from its name) and its password; returns what was saved. */
+  async add(store: Omit<StoreConfig, 'id'>, password: string | undefined): Promise<StoreConfig> {
+    const stores = this.configs();
+    const config: StoreConfig = { ...store, id: storeIdFor(store.name, new Set(stores.map((s) => s.id))) };
+    if (password) await this.secrets.store(secretKey(config.id), password);
+    await writeStoreConfigs([...stores, config]);
+    return config;
+  }
+
+  /** Replaces a store's configuration (same id) and reconnects it with the new settings. */
+  async update(config: StoreConfig): Promise<void> {
+    await writeStoreConfigs(this.configs().map((s) => (s.id === config.id ? config : s)));
+    await this.reset(config.id);
+  }
+
+  /** Forgets a store and its password; nothing in the store is touched. */
+  async remove(id: string): Promise<void> {
+    await this.secrets.delete(secretKey(id));
+    await writeStoreConfigs(this.configs().filter((s) => s.id !== id));
+    await this.reset(id);
+  }
+
   /** The transport of a store; rejects with a `not-found` StoreError for an id no longer configured. */
   get(id: string): Promise<RegisteredStore> {
     let entry = this.open.get(id);
@@ -53,7 +76,7 @@ export class StoreRegistry implements vscode.Disposable {
   }
 
   /** Opens a transport for a config that need not be saved yet (Test Connection). The caller closes it. */
-  async openUnsaved(config: StoreConfig, password: string | undefined): Promise<CheckpointStore> {
+  async openUnsaved(config: Omit<StoreConfig, 'id'>, password: string | undefined): Promise<CheckpointStore> {
     return openStore(config.uri, this.storeOptions(config, password));
   }
 
@@ -90,12 +113,11 @@ export class StoreRegistry implements vscode.Disposable {
     return { config, store: openStore(config.uri, this.storeOptions(config, password)) };
   }
 
-  private storeOptions(config: StoreConfig, password: string | undefined) {
-    const settings = vscode.workspace.getConfiguration('flinkCheckpoints');
+  private storeOptions(config: Omit<StoreConfig, 'id'>, password: string | undefined) {
     return {
       password,
-      timeoutMs: settings.get<number>('timeoutSeconds', 30) * 1000,
-      poolSize: config.poolSize ?? settings.get<number>('ftp.poolSize', 4),
+      timeoutMs: storeTimeoutMs(),
+      poolSize: config.poolSize ?? ftpPoolSize(),
       allowUntrustedCertificate: config.allowUntrustedCertificate,
       webHdfsAddress: config.webHdfsAddress,
     };

@@ -20,6 +20,54 @@ export interface StoreConfig {
 
 const SECTION = 'flinkCheckpoints';
 
+/**
+ * Every setting the extension reads, under `flinkCheckpoints.`, with the default package.json declares (VS Code
+ * returns that default when the user set nothing; this one applies only where the contribution is missing).
+ */
+export const SETTING_DEFAULTS = {
+  flinkVersion: '2.2',
+  timeoutSeconds: 30,
+  'ftp.poolSize': 4,
+  'tree.pageSize': 500,
+  'config.fileNames': [] as string[],
+} as const;
+
+type SettingKey = keyof typeof SETTING_DEFAULTS;
+
+function read<K extends SettingKey>(key: K): (typeof SETTING_DEFAULTS)[K] {
+  return vscode.workspace.getConfiguration(SECTION).get(key, SETTING_DEFAULTS[key]);
+}
+
+/** The Flink line configuration files are checked against and restore invocations are built for. */
+export function flinkVersion(): string {
+  return read('flinkVersion');
+}
+
+/** How long a store call may go without progress before it fails. */
+export function storeTimeoutMs(): number {
+  return read('timeoutSeconds') * 1000;
+}
+
+/** Connections an FTP store opens at most, unless the store sets its own. */
+export function ftpPoolSize(): number {
+  return read('ftp.poolSize');
+}
+
+/** Entries the stores tree shows per page before "Load more…". */
+export function treePageSize(): number {
+  return read('tree.pageSize');
+}
+
+/** File names besides flink-conf.yaml and conf/config.yaml that are Flink configuration files. */
+export function configFileNames(): readonly string[] {
+  return read('config.fileNames');
+}
+
+/** True when a configuration change touches one of the given settings (keys under `flinkCheckpoints.`). */
+export function affects(event: vscode.ConfigurationChangeEvent, ...keys: (SettingKey | 'stores')[]): boolean {
+  return keys.some((key) => event.affectsConfiguration(`${SECTION}.${key}`));
+}
+
 /** A URI authority-safe id derived from a name, unique among `taken`. */
 export function storeIdFor(name: string, taken: ReadonlySet<string>): string {
   const base = name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '') || 'store';
@@ -29,7 +77,7 @@ export function storeIdFor(name: string, taken: ReadonlySet<string>): string {
 }
 
 /**
- * Stores from settings. Entries without a name or URI are skipped rather than breaking the tree; entries without an id
+ * Stores from settings (read through `StoreRegistry`, their one owner). Entries without a name or URI are skipped rather than breaking the tree; entries without an id
  * (written by hand) get one derived from the name. In an untrusted workspace only user-level stores are used, because
  * a workspace could otherwise point the extension at arbitrary servers.
  */
