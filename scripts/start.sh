@@ -4,6 +4,8 @@
 # Stays in the foreground; Ctrl+C stops code-server (by PID).
 #
 #   npm start [-- --port 8080]
+#
+# The VS Code is the current one unless FLINK_CHECKPOINTS_VSCODE=min (see scripts/install-vscode-host.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -15,7 +17,11 @@ while [ $# -gt 0 ]; do
   esac
 done
 
-bash scripts/install-vscode-host.sh
+flavor="${FLINK_CHECKPOINTS_VSCODE:-current}"
+bash scripts/install-vscode-host.sh "$flavor"
+host=".vscode-test/host-$flavor.json"
+node="$(node -p "require('./$host').node")"
+entry="$(node -p "require('./$host').entry")"
 [ -d node_modules ] || npm ci --no-audit --no-fund
 npm run --silent package >/dev/null
 
@@ -62,12 +68,13 @@ high-availability: zookeeper
 high-availability.storageDir: hdfs:///flink/ha
 EOF
 
-codeserver=.vscode-test/code-server/node_modules/.bin/code-server
-"$codeserver" --user-data-dir "$demo/user-data" --extensions-dir "$demo/extensions" \
+# code-server runs on the Node that installed it, first on PATH for what it spawns.
+codeserver() { PATH="$(dirname "$node"):$PATH" "$node" "$entry" "$@"; }
+codeserver --user-data-dir "$demo/user-data" --extensions-dir "$demo/extensions" \
   --install-extension dist/flink-checkpoints.vsix >/dev/null
 
 printf 'auth: none\n' >"$demo/config.yaml"
-"$codeserver" --config "$demo/config.yaml" --auth none --bind-addr "127.0.0.1:$port" --disable-telemetry \
+PATH="$(dirname "$node"):$PATH" "$node" "$entry" --config "$demo/config.yaml" --auth none --bind-addr "127.0.0.1:$port" --disable-telemetry \
   --disable-update-check --disable-workspace-trust --user-data-dir "$demo/user-data" --extensions-dir "$demo/extensions" \
   "$demo/workspace" >"$demo/code-server.log" 2>&1 &
 pid=$!

@@ -4,8 +4,12 @@
 #
 #   scripts/test-all.sh [--only tier,tier] [--skip tier,tier]
 #
-# Tiers: setup (installs what the tests run against: Chromium, code-server, FTP servers, the HDFS launcher; idempotent),
-# static (ESLint, types, build), unit, servers, fixtures, conf-agreement, restore-cluster, in-host, e2e.
+# Tiers: setup (installs what the tests run against: Chromium, both code-servers, Node 24, FTP servers, the HDFS
+# launcher; idempotent), static (ESLint, types, build), unit (the machine's Node), unit@node24, servers, fixtures,
+# conf-agreement, restore-cluster, in-host@min, in-host@current, e2e@min, e2e@current.
+# A tier's family (the name before `@`) selects all its variants: `--only unit,in-host` runs unit, unit@node24 and both
+# in-host tiers. `@min` is the oldest VS Code the extension declares, `@current` the newest code-server on npm (see
+# scripts/install-vscode-host.sh).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -43,8 +47,9 @@ count() {
 
 tier() {
   local name="$1"; shift
-  if [ -n "$only" ] && [[ "$only" != *",$name,"* ]]; then return; fi
-  if [[ "$skip" == *",$name,"* ]]; then summary+=("$name: skipped (--skip)"); return; fi
+  local family="${name%%@*}"
+  if [ -n "$only" ] && [[ "$only" != *",$name,"* && "$only" != *",$family,"* ]]; then return; fi
+  if [[ "$skip" == *",$name,"* || "$skip" == *",$family,"* ]]; then summary+=("$name: skipped (--skip)"); return; fi
   echo
   echo "=== $name: $*"
   local started=$SECONDS log="$logs/$name.log" status
@@ -61,7 +66,20 @@ tier() {
 }
 
 setup() {
-  bash scripts/install-vscode-host.sh && bash test/servers/install.sh
+  bash scripts/install-vscode-host.sh all && bash scripts/fetch-node.sh 24 >/dev/null && bash test/servers/install.sh
+}
+
+unit_on_machine() {
+  echo "Node $(node --version)"
+  bash scripts/test-unit.sh
+}
+
+# The unit tier (CLI included) on Node <major> fetched from npm, first on PATH so what the tests spawn runs on it too.
+unit_on_node() {
+  local node
+  node="$(bash scripts/fetch-node.sh "$1")" || return 1
+  echo "Node $("$node" --version)"
+  PATH="$(dirname "$node"):$PATH" bash scripts/test-unit.sh
 }
 
 static() {
@@ -74,19 +92,28 @@ large_metadata() {
   echo "$out/large-20x1000x20/_metadata"
 }
 
+# In-host suites and UI flows in one VS Code: min or current.
+in_host() {
+  FLINK_CHECKPOINTS_VSCODE="$1" node out/test/integration/driver/runInHost.js
+}
+
 e2e() {
-  FLINK_CHECKPOINTS_LARGE_METADATA="$(large_metadata)" npx mocha --timeout 300000 'out/test/e2e/**/*.test.js'
+  FLINK_CHECKPOINTS_VSCODE="$1" FLINK_CHECKPOINTS_LARGE_METADATA="$(large_metadata)" \
+    npx mocha --timeout 300000 'out/test/e2e/**/*.test.js'
 }
 
 tier setup setup
 tier static static
-tier unit bash scripts/test-unit.sh
+tier unit unit_on_machine
+tier unit@node24 unit_on_node 24
 tier servers bash test/servers/run-tests.sh
 tier fixtures bash scripts/fixtures-ci.sh
 tier conf-agreement npm run --silent test:conf-agreement
 tier restore-cluster bash test/flink/cluster/run.sh
-tier in-host node out/test/integration/driver/runInHost.js
-tier e2e e2e
+tier in-host@min in_host min
+tier in-host@current in_host current
+tier e2e@min e2e min
+tier e2e@current e2e current
 
 echo
 echo "=== summary"

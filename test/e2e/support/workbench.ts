@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { CodeServer, CodeServerOptions, launchChromium, repoRoot, startCodeServer } from '../../integration/driver/codeServer';
+import { describeHost, loadHost } from '../../integration/driver/host';
 
 export { repoRoot };
 
@@ -22,6 +23,8 @@ export interface WorkbenchOptions extends Omit<CodeServerOptions, 'workspace'> {
   workspaceSettings?: Record<string, unknown>;
 }
 
+let announced = false;
+
 /** A real workbench in Chromium, with the helpers UI flows share. Always `close()` it (in `after`/`finally`). */
 export class Workbench {
   private constructor(
@@ -31,7 +34,13 @@ export class Workbench {
   ) {}
 
   static async open(options: WorkbenchOptions = {}): Promise<Workbench> {
-    const server = await startCodeServer(options);
+    const host = options.host ?? loadHost();
+    if (!announced) {
+      // Once per run, so a UI tier's log says which VS Code its flows ran in.
+      console.log(`      ${describeHost(host)}`);
+      announced = true;
+    }
+    const server = await startCodeServer({ ...options, host });
     let browser: Browser | undefined;
     try {
       for (const [relative, content] of Object.entries(options.workspaceFiles ?? {})) {

@@ -4,10 +4,10 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Browser, chromium } from 'playwright-core';
 
-/** The repository root, from out/test/integration/driver/ (compiled) or test/integration/driver/ (sources). */
-export const repoRoot = path.resolve(__dirname, __dirname.includes(`${path.sep}out${path.sep}`) ? '../../../..' : '../../..');
+import { loadHost, VsCodeHost } from './host';
 
-const codeServerBin = path.join(repoRoot, '.vscode-test/code-server/node_modules/.bin/code-server');
+export { repoRoot } from './host';
+
 const chromiumBin = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 export interface CodeServerOptions {
@@ -23,11 +23,14 @@ export interface CodeServerOptions {
   onLog?: (line: string) => void;
   /** Seconds to wait for code-server to listen. */
   startTimeout?: number;
+  /** The code-server to start; the one FLINK_CHECKPOINTS_VSCODE selects when absent. */
+  host?: VsCodeHost;
 }
 
 /** A running code-server bound to 127.0.0.1 on a free port, owned by this process and stopped by PID. */
 export interface CodeServer {
   readonly pid: number;
+  readonly host: VsCodeHost;
   readonly origin: string;
   readonly workspace: string;
   readonly userDataDir: string;
@@ -41,10 +44,7 @@ export interface CodeServer {
   stop(): Promise<void>;
 }
 
-function assertInstalled(): void {
-  if (!fs.existsSync(codeServerBin)) {
-    throw new Error(`code-server is not installed at ${codeServerBin}: run bash scripts/install-vscode-host.sh`);
-  }
+function assertChromium(): void {
   if (!fs.existsSync(chromiumBin)) {
     throw new Error(`Chromium is not installed at ${chromiumBin}: run bash scripts/install-vscode-host.sh`);
   }
@@ -78,14 +78,27 @@ function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
   }
 }
 
+/**
+ * code-server runs on the Node that installed it (first on PATH, so whatever it spawns gets the same). Since 4.133 its
+ * workbench reads extensionDevelopmentPath / extensionTestsPath from the URL only with VS Code's smoke-test driver
+ * option on, which 4.134+ take from VSCODE_OPTIONS; 4.100 ignores the variable.
+ */
+function hostEnv(host: VsCodeHost, extra?: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    PATH: [path.dirname(host.node), process.env.PATH].filter(Boolean).join(path.delimiter),
+    VSCODE_OPTIONS: 'enable-smoke-test-driver',
+    ...extra,
+  };
+}
+
 /** Runs `code-server --install-extension <vsix>` into an extensions dir and returns its output. */
-export function installExtension(vsix: string, extensionsDir: string, userDataDir: string): Promise<string> {
-  assertInstalled();
+export function installExtension(vsix: string, extensionsDir: string, userDataDir: string, host: VsCodeHost = loadHost()): Promise<string> {
   return new Promise((resolve, reject) => {
     const child = spawn(
-      codeServerBin,
-      ['--user-data-dir', userDataDir, '--extensions-dir', extensionsDir, '--install-extension', vsix],
-      { stdio: ['ignore', 'pipe', 'pipe'] },
+      host.node,
+      [host.entry, '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir, '--install-extension', vsix],
+      { stdio: ['ignore', 'pipe', 'pipe'], env: hostEnv(host) },
     );
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -100,7 +113,8 @@ export function installExtension(vsix: string, extensionsDir: string, userDataDi
 
 /** Starts code-server on 127.0.0.1 (port 0, the port it reports) with fresh user data and extensions dirs. */
 export async function startCodeServer(options: CodeServerOptions = {}): Promise<CodeServer> {
-  assertInstalled();
+  const host = options.host ?? loadHost();
+  assertChromium();
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'flink-checkpoints-host-'));
   const userDataDir = path.join(scratch, 'user-data');
   const extensionsDir = options.extensionsDir ?? path.join(scratch, 'extensions');
@@ -117,8 +131,9 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
   );
 
   const child = spawn(
-    codeServerBin,
+    host.node,
     [
+      host.entry,
       '--config', config,
       '--auth', 'none',
       '--bind-addr', '127.0.0.1:0',
@@ -130,11 +145,11 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
       '--extensions-dir', extensionsDir,
       workspace,
     ],
-    { detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...options.env } },
+    { detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: hostEnv(host, options.env) },
   );
   live.add(child);
   const pid = child.pid;
-  if (pid === undefined) throw new Error(`could not start ${codeServerBin}`);
+  if (pid === undefined) throw new Error(`could not start code-server ${host.codeServer} (${host.entry})`);
 
   const stop = async (): Promise<void> => {
     if (child.exitCode === null && child.signalCode === null) {
@@ -179,6 +194,7 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
       `vscode-remote://${new URL(origin).host}${path.resolve(localPath).split(path.sep).map(encodeURIComponent).join('/')}`;
     return {
       pid,
+      host,
       origin,
       workspace,
       userDataDir,
@@ -201,7 +217,7 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
 
 /** Debian's Chromium driven by playwright-core (a Playwright browser download does not work on these machines). */
 export function launchChromium(): Promise<Browser> {
-  assertInstalled();
+  assertChromium();
   return chromium.launch({
     executablePath: chromiumBin,
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],

@@ -6,6 +6,8 @@
  *   node out/test/integration/driver/runInHost.js [--grep <pattern>] [--files <a,b>] [--workspace <dir>]
  *        [--settings <settings.json>] [--tests <compiled index.js>] [--extension <dir>] [--timeout <seconds>]
  *
+ * The VS Code is the one FLINK_CHECKPOINTS_VSCODE (min|current, default current) selects; see scripts/install-vscode-host.sh.
+ *
  * Prints the mocha output and a closing `N passed, N failed[, N skipped]` line; exits 1 on any failure or timeout.
  */
 import * as fs from 'node:fs';
@@ -14,6 +16,7 @@ import * as path from 'node:path';
 import { parseArgs, format } from 'node:util';
 import type { Browser } from 'playwright-core';
 import { CodeServer, launchChromium, repoRoot, startCodeServer } from './codeServer';
+import { describeHost, loadHost } from './host';
 import { TEST_ENV, TestCounts } from '../index';
 
 const usage = `usage: runInHost [--grep <pattern>] [--files <a,b>] [--workspace <dir>] [--settings <settings.json>]
@@ -21,9 +24,13 @@ const usage = `usage: runInHost [--grep <pattern>] [--files <a,b>] [--workspace 
 
 /**
  * The workbench logs its own start-up through the same channel as the tests' output; these known lines are dropped
- * unless --verbose. The extension gallery lookup fails by design: these machines reach no gallery.
+ * unless --verbose. The extension gallery lookup fails by design: these machines reach no gallery. The newer workbench
+ * (1.13x) adds its agent host, chat and account-policy chatter and waits in vain for a GitHub sign-in.
  */
 const WORKBENCH_CHATTER = [
+  /^\[(AgentHost(:\w+)?|ChatModelSelection|AccountPolicyGate|reconnection-grace-time)\]/,
+  /^Creation of workbench contribution '[^']+' took \d+ms/,
+  /^Timed out waiting for authentication provider 'github' to register/,
   /^Resolv(ing|ed) connection token/,
   /^Creating a socket \(renderer-/,
   /^Updating additional builtin extensions cache/,
@@ -79,8 +86,11 @@ async function main(): Promise<number> {
   process.once('SIGTERM', interrupted);
 
   try {
+    const host = loadHost();
+    console.log(describeHost(host));
     const resultsFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'flink-checkpoints-results-')), 'counts.json');
     server = await startCodeServer({
+      host,
       workspace: values.workspace && path.resolve(values.workspace),
       settings,
       env: {
