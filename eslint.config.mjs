@@ -1,4 +1,5 @@
 import js from '@eslint/js';
+import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 const VSCODE = { name: 'vscode', message: 'Only the adapters (src/commands, src/providers, src/views, src/workbench, src/settings.ts) use the VS Code API.' };
@@ -29,12 +30,19 @@ function layer(files, above, { vscode = true } = {}) {
 }
 
 export default tseslint.config(
-  { ignores: ['out/**', 'dist/**', 'node_modules/**', '.vscode-test/**', 'test-results/**', 'test/fixtures/**', 'test/flink/**', '**/*.mjs'] },
+  { ignores: ['out/**', 'dist/**', 'node_modules/**', '.vscode-test/**', 'test-results/**', 'test/fixtures/**', 'test/flink/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
+    // Type-aware: a promise nobody awaits loses its error (and an async VS Code handler passed where a void callback is
+    // expected loses it too), so both are errors.
     files: ['**/*.ts'],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
     rules: {
+      // node:test's test() and describe() return promises the runner itself awaits.
+      '@typescript-eslint/no-floating-promises': ['error', { allowForKnownSafeCalls: [{ from: 'package', package: 'node:test', name: ['test', 'describe', 'it', 'suite', 'before', 'after', 'beforeEach', 'afterEach'] }] }],
+      '@typescript-eslint/no-misused-promises': 'error',
+      '@typescript-eslint/await-thenable': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
       eqeqeq: ['error', 'always', { null: 'ignore' }],
       curly: ['error', 'multi-line'],
@@ -42,6 +50,15 @@ export default tseslint.config(
   },
   // The core is shared by the CLI, the extension and the unit tests: it must run without VS Code. The view models
   // are built by the extension host and read by the webview page and the CLI.
+  {
+    // Build, bench and fixture scripts run on Node as ES modules.
+    files: ['**/*.mjs'],
+    languageOptions: { globals: globals.node },
+    rules: {
+      'no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+      eqeqeq: ['error', 'always', { null: 'ignore' }],
+    },
+  },
   layer(['src/core/**/*.ts', 'src/viewModel/**/*.ts'], ['commands', 'providers', 'views', 'workbench', 'cli', 'settings.ts', 'services.ts', 'extension.ts'], { vscode: false }),
   layer(['src/cli/**/*.ts'], ['commands', 'providers', 'views', 'workbench', 'settings.ts', 'services.ts', 'extension.ts'], { vscode: false }),
   layer(['media/**/*.ts'], ['commands', 'providers', 'views', 'workbench', 'cli', 'settings.ts', 'services.ts', 'extension.ts'], { vscode: false }),

@@ -10,6 +10,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { runTests } from '@vscode/test-electron';
 import { TEST_ENV, TestCounts } from './index';
+import { errorMessage } from '../../src/core/errors';
 
 async function main(): Promise<number> {
   const root = path.resolve(__dirname, '../../..');
@@ -26,7 +27,7 @@ async function main(): Promise<number> {
       extensionTestsEnv: { [TEST_ENV.results]: results },
     });
   } catch (error) {
-    console.error(`test:electron: ${error instanceof Error ? error.message : String(error)}`);
+    console.error(`test:electron: ${errorMessage(error)}`);
   }
   const counts: TestCounts = fs.existsSync(results) ? JSON.parse(fs.readFileSync(results, 'utf8')) : { passed: 0, failed: 1, skipped: 0 };
   fs.rmSync(scratch, { recursive: true, force: true });
@@ -34,6 +35,12 @@ async function main(): Promise<number> {
   return counts.failed > 0 ? 1 : 0;
 }
 
-main().then((code) => {
-  process.exitCode = code;
-});
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    console.error(`test:electron: ${errorMessage(error)}`);
+    process.exitCode = 1;
+  },
+);
