@@ -106,14 +106,29 @@ export interface CleanupEntry {
   readonly uri: string;
   readonly size: number;
   readonly reason: 'unreferenced' | 'in-progress' | 'broken';
+  readonly kind: 'file' | 'directory' | 'link';
 }
 
 export interface CleanupModel {
+  /** The store's name (two stores may hold the same job). */
+  readonly store: string;
   readonly job: string;
   readonly retained: readonly string[];
   readonly referencedFiles: number;
   readonly candidates: readonly CleanupEntry[];
   readonly totalBytes: number;
+  /** Entries left alone on purpose, with why. */
+  readonly kept: readonly { readonly uri: string; readonly why: string }[];
+  /** Why no shared state may go, or why shared files are kept while a checkpoint runs. */
+  readonly blocked: string | null;
+  readonly keptWhileRunning: string | null;
+  readonly jobStopped: boolean;
+  /** Whether removal moves entries to the trash (the store renames cheaply) or deletes them for good. */
+  readonly reversible: boolean;
+  /** Quarantine directories of the checkpoint base, newest first. */
+  readonly trash: readonly { readonly path: string; readonly time: number }[];
+  /** What the last run did, in words. */
+  readonly lastRun: string | null;
 }
 
 /** Host → webview. */
@@ -134,7 +149,9 @@ export type FromWebview =
   | { readonly type: 'computeUid'; readonly uid: string }
   | { readonly type: 'loadSubtasks'; readonly operatorId: string }
   | { readonly type: 'copy'; readonly text: string }
-  | { readonly type: 'confirmCleanup' };
+  | { readonly type: 'confirmCleanup' }
+  | { readonly type: 'cleanupJobStopped'; readonly stopped: boolean }
+  | { readonly type: 'restoreTrash'; readonly path: string };
 
 /** Validates an untrusted message from a webview; anything else is dropped by the host. */
 export function isFromWebview(value: unknown): value is FromWebview {
@@ -152,6 +169,10 @@ export function isFromWebview(value: unknown): value is FromWebview {
       return typeof message.operatorId === 'string' && /^[0-9a-f]{32}$/.test(message.operatorId);
     case 'copy':
       return typeof message.text === 'string';
+    case 'cleanupJobStopped':
+      return typeof message.stopped === 'boolean';
+    case 'restoreTrash':
+      return typeof message.path === 'string' && message.path.length <= 4096;
     default:
       return false;
   }

@@ -74,18 +74,47 @@ export function renderHistory(root: HTMLElement, model: HistoryModel): void {
   );
 }
 
+function plural(n: number, one: string, many: string): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
 export function renderCleanup(root: HTMLElement, model: CleanupModel, post: Post): void {
-  const confirm = h('button', { class: 'danger', on: { click: () => post({ type: 'confirmCleanup' }) } }, `Delete ${model.candidates.length} entries (${formatBytes(model.totalBytes)})…`);
+  const count = plural(model.candidates.length, 'entry', 'entries');
+  const action = model.reversible ? `Move ${count} (${formatBytes(model.totalBytes)}) to the trash…` : `Delete ${count} (${formatBytes(model.totalBytes)}) for good…`;
+  const confirm = h('button', { class: 'danger', on: { click: () => post({ type: 'confirmCleanup' }) } }, action);
   confirm.toggleAttribute('disabled', model.candidates.length === 0);
+  const stopped = h('input', { attrs: { type: 'checkbox', id: 'job-stopped' }, on: { change: () => post({ type: 'cleanupJobStopped', stopped: stopped.checked }) } });
+  stopped.checked = model.jobStopped;
+  const notes = [model.blocked, model.keptWhileRunning].filter((n): n is string => n !== null);
   root.replaceChildren(
     h('header', { class: 'summary' },
-      h('h1', {}, `Clean up job ${model.job} (dry run)`),
-      h('p', { class: 'source' }, `Nothing has been deleted. ${model.retained.length} retained snapshots reference ${model.referencedFiles} files; those are never deleted.`),
+      h('h1', {}, `Clean up job ${model.job} in store ${model.store} (dry run)`),
+      h('p', { class: 'source' }, `Nothing has been removed. ${plural(model.retained.length, 'retained snapshot', 'retained snapshots')} of the checkpoint base reference ${plural(model.referencedFiles, 'file', 'files')}; those are never removed.`),
+      h('p', { class: 'source' }, model.reversible
+        ? 'Removing moves entries to .flink-checkpoints-trash in the checkpoint base, from where they can be put back.'
+        : 'This store cannot rename cheaply: removing deletes for good, after the base is checked again.'),
     ),
+    ...notes.map((n) => h('p', { class: 'note' }, n)),
+    h('label', { class: 'toggle' }, stopped, ' The job is stopped (no checkpoint is being written)'),
+    ...(model.lastRun ? [h('p', { class: 'note' }, model.lastRun)] : []),
+    h('h2', {}, `Can be removed: ${count}`),
     h('table', { class: 'plain' },
       h('thead', {}, h('tr', {}, ...['Path', 'Why', 'Size'].map((t) => h('th', {}, t)))),
-      h('tbody', {}, ...model.candidates.map((c) => h('tr', {}, h('td', {}, c.uri), h('td', {}, c.reason), h('td', { class: 'num' }, formatBytes(c.size))))),
+      h('tbody', {}, ...model.candidates.map((c) => h('tr', {}, h('td', {}, c.uri + (c.kind === 'link' ? ' (link; only the link goes)' : '')), h('td', {}, c.reason), h('td', { class: 'num' }, formatBytes(c.size))))),
     ),
-    model.candidates.length ? confirm : h('p', {}, 'Nothing to clean up: every file is referenced by a retained snapshot.'),
+    model.candidates.length ? confirm : h('p', {}, 'Nothing to clean up.'),
+    ...(model.kept.length ? [
+      h('h2', {}, `Kept: ${plural(model.kept.length, 'entry', 'entries')}`),
+      h('table', { class: 'plain' },
+        h('thead', {}, h('tr', {}, ...['Path', 'Why it is kept'].map((t) => h('th', {}, t)))),
+        h('tbody', {}, ...model.kept.map((k) => h('tr', {}, h('td', {}, k.uri), h('td', {}, k.why)))),
+      )] : []),
+    ...(model.trash.length ? [
+      h('h2', {}, 'Trash of this checkpoint base'),
+      h('table', { class: 'plain' },
+        h('tbody', {}, ...model.trash.map((t) => h('tr', {},
+          h('td', {}, t.path), h('td', {}, new Date(t.time).toLocaleString()),
+          h('td', {}, h('button', { class: 'secondary', on: { click: () => post({ type: 'restoreTrash', path: t.path }) } }, 'Put back')))))),
+    ] : []),
   );
 }

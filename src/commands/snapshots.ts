@@ -3,7 +3,9 @@ import { diffSummaries, MetadataSummary, summarizeMetadata, operatorIdFromUid } 
 import { inspectSnapshots, scanDirectory, METADATA_FILE } from '../core/layout';
 import { joinStorePath } from '../core/stores/paths';
 import { externalLocation } from '../core/stores/uri';
-import { CleanupCandidate, OrphanReport, deleteOrphans, findOrphans } from '../core/references/orphans';
+import { CleanupPlan, CleanupResult, RestoreResult, SafetyOptions, TrashDirectory, analyseCleanup, basePathOf, listTrash, restoreTrash, runCleanup } from '../core/references/safety';
+import { openStore, parseStoreUri } from '../core/stores';
+import type { CheckpointStore } from '../core/stores/types';
 import type { CleanupModel, DiffModel, HistoryModel } from '../../media/protocol';
 import { ReportPanel } from '../views/reportPanel';
 import { formatBytes } from '../viewModel/format';
@@ -18,7 +20,7 @@ interface NodeRef {
 export function register(services: Services): void {
   registerCommand(services, 'flinkCheckpoints.compareWith', (node?: NodeRef, other?: NodeRef) => compareWith(services, node, other));
   registerCommand(services, 'flinkCheckpoints.showHistory', (node?: NodeRef) => showHistory(services, node));
-  registerCommand(services, 'flinkCheckpoints.cleanUp', (node?: NodeRef) => cleanUp(services, node));
+  registerCommand(services, 'flinkCheckpoints.cleanUp', (node?: NodeRef, options?: CleanUpOptions) => cleanUp(services, node, options));
   registerCommand(services, 'flinkCheckpoints.computeOperatorId', async () => {
     const uid = await vscode.window.showInputBox({ title: vscode.l10n.t('Operator id from uid'), prompt: vscode.l10n.t('The uid(...) given to the operator in the job'), ignoreFocusOut: true });
     if (!uid) return undefined;
@@ -104,45 +106,146 @@ async function showHistory(services: Services, node: NodeRef | undefined): Promi
   return model;
 }
 
-function cleanupModel(report: OrphanReport): CleanupModel {
+function plural(n: number): string {
+  return n === 1 ? vscode.l10n.t('1 entry') : vscode.l10n.t('{0} entries', n);
+}
+
+function cleanupModel(storeName: string, plan: CleanupPlan, jobStopped: boolean, trash: readonly TrashDirectory[], lastRun: string | null): CleanupModel {
   return {
-    job: report.jobPath,
-    retained: report.retained.map((s) => s.path),
-    referencedFiles: report.referencedFiles,
-    candidates: report.candidates.map((c) => ({ uri: c.path, size: c.size, reason: c.reason })),
-    totalBytes: report.totalBytes,
+    store: storeName,
+    job: plan.jobPath,
+    retained: plan.retained.map((s) => s.external ?? s.path),
+    referencedFiles: plan.referencedFiles,
+    candidates: plan.candidates.map((c) => ({ uri: c.path, size: c.size, reason: c.reason, kind: c.kind })),
+    totalBytes: plan.totalBytes,
+    kept: plan.kept.map((k) => ({ uri: k.path, why: k.why })),
+    blocked: plan.sharedStateBlocked ?? null,
+    keptWhileRunning: plan.sharedStateKept ?? null,
+    jobStopped,
+    reversible: plan.reversible,
+    trash: [...trash].reverse().map((t) => ({ path: t.path, time: t.time })),
+    lastRun,
   };
 }
 
-async function cleanUp(services: Services, node: NodeRef | undefined): Promise<OrphanReport | undefined> {
+/**
+ * Snapshot directories beyond the checkpoint base that may reference a job's files (the setting
+ * `flinkCheckpoints.cleanUp.alsoReferencing`): a path inside the store, or a location of its own.
+ */
+function alsoDirectories(store: CheckpointStore, opened: CheckpointStore[]): SafetyOptions['also'] {
+  const dirs = vscode.workspace.getConfiguration('flinkCheckpoints').get<string[]>('cleanUp.alsoReferencing') ?? [];
+  return dirs.filter((d) => typeof d === 'string' && d.trim() !== '').map((dir) => {
+    if (dir.startsWith('/') && !/^[a-z][a-z0-9+.-]*:/i.test(dir) && store.uri.scheme !== 'file') return { store, path: dir };
+    const other = openStore(parseStoreUri(dir));
+    opened.push(other);
+    return { store: other, path: '/' };
+  });
+}
+
+/**
+ * For callers other than the page (scripts, tests): `jobStopped` judges as if the job were stopped; `apply` removes
+ * the candidates without the confirmation dialog; `putBack` restores a quarantine directory of the base.
+ */
+interface CleanUpOptions {
+  readonly jobStopped?: boolean;
+  readonly apply?: boolean;
+  readonly putBack?: string;
+}
+
+type CleanUpOutcome = CleanupPlan & { readonly result?: CleanupResult; readonly restored?: RestoreResult };
+
+async function cleanUp(services: Services, node: NodeRef | undefined, options: CleanUpOptions = {}): Promise<CleanUpOutcome | undefined> {
   const job = requireNode(node, vscode.l10n.t('job'));
   if (!job) return undefined;
   const { store, config } = await services.stores.get(job.storeId);
-  const analyse = () => vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Finding what no retained snapshot of {0} references…', job.path), cancellable: true }, (_p, token) => {
+  const base = basePathOf(job.path);
+  let jobStopped = options.jobStopped ?? false;
+  let lastRun: string | null = null;
+  const journal = (line: string) => services.log.info(`Clean Up ${config.name}: ${line}`);
+  const safety = (opened: CheckpointStore[]): SafetyOptions => ({
+    jobStopped, also: alsoDirectories(store, opened), ...(config.clusterPath ? { clusterPaths: [config.clusterPath] } : {}),
+  });
+  const analyse = () => vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Reading the checkpoint base of {0} in {1}…', job.path, config.name), cancellable: true }, async (_p, token) => {
     const abort = new AbortController();
     token.onCancellationRequested(() => abort.abort());
-    return findOrphans(store, job.path, { signal: abort.signal });
+    const opened: CheckpointStore[] = [];
+    try {
+      return await analyseCleanup(store, job.path, { ...safety(opened), signal: abort.signal });
+    } finally {
+      for (const other of opened) await other.close();
+    }
   });
-  let report = await analyse();
-  if (report.sharedStateBlocked) void vscode.window.showWarningMessage(vscode.l10n.t('Shared state is left alone: {0}', report.sharedStateBlocked));
-  const panel: ReportPanel = new ReportPanel(services, vscode.l10n.t('Clean Up {0}', job.path.split('/').pop() ?? job.path), { type: 'cleanup', model: cleanupModel(report) }, async (message) => {
-    if (message.type !== 'confirmCleanup' || report.candidates.length === 0) return;
-    if (!config.writable) {
-      void vscode.window.showErrorMessage(vscode.l10n.t('Store "{0}" is read-only. Enable "writable" in Edit Store… to delete files.', config.name));
+  let plan = await analyse();
+  let trash = await listTrash(store, base);
+  const show = () => ({ type: 'cleanup' as const, model: cleanupModel(config.name, plan, jobStopped, trash, lastRun) });
+  const refresh = async () => {
+    plan = await analyse();
+    trash = await listTrash(store, base);
+    panel.update(show());
+  };
+  const title = vscode.l10n.t('Clean Up {0} — {1}', job.path.split('/').pop() ?? job.path, config.name);
+  const writable = (): boolean => {
+    if (config.writable) return true;
+    void vscode.window.showErrorMessage(vscode.l10n.t('Store "{0}" is read-only. Enable "writable" in Edit Store… to change files.', config.name));
+    return false;
+  };
+  const putBack = async (path: string): Promise<RestoreResult | undefined> => {
+    if (!trash.some((t) => t.path === path) || !writable()) return undefined;
+    const result = await restoreTrash(store, path, { journal });
+    lastRun = vscode.l10n.t('Put back {0} from {1}; {2} left in the trash.', plural(result.restored.length), path, plural(result.skipped.length));
+    services.storesTree.refresh();
+    await refresh();
+    return result;
+  };
+  const apply = async (): Promise<CleanupResult | undefined> => {
+    if (plan.candidates.length === 0 || !writable()) return undefined;
+    const opened: CheckpointStore[] = [];
+    const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: plan.reversible ? vscode.l10n.t('Moving to the trash…') : vscode.l10n.t('Deleting…') }, async () => {
+      try {
+        return await runCleanup(store, plan, { ...safety(opened), journal });
+      } finally {
+        for (const other of opened) await other.close();
+      }
+    });
+    const done = result.trashPath
+      ? vscode.l10n.t('Moved {0} to {1}.', plural(result.moved.length), result.trashPath)
+      : vscode.l10n.t('Deleted {0} for good.', plural(result.deleted.length));
+    const skipped = result.skipped.length ? ` ${vscode.l10n.t('Skipped {0}: {1}', plural(result.skipped.length), [...new Set(result.skipped.map((s) => s.why))].join('; '))}` : '';
+    const stopped = result.stopped ? ` ${vscode.l10n.t('Stopped: {0} since the dry run.', result.stopped)}` : '';
+    lastRun = `${done}${skipped}${stopped}`;
+    void (result.stopped ? vscode.window.showWarningMessage(lastRun) : vscode.window.showInformationMessage(lastRun));
+    services.storesTree.refresh();
+    await refresh();
+    return result;
+  };
+  const panel: ReportPanel = new ReportPanel(services, title, show(), async (message) => {
+    if (message.type === 'cleanupJobStopped') {
+      jobStopped = message.stopped;
+      await refresh();
       return;
     }
-    const confirm = vscode.l10n.t('Delete');
-    const answer = await vscode.window.showWarningMessage(
-      vscode.l10n.t('Delete {0} entries ({1}) from {2}? Files a retained snapshot references are never deleted; this cannot be undone.', report.candidates.length, formatBytes(report.totalBytes), config.name),
-      { modal: true }, confirm);
-    if (answer !== confirm) return;
-    const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Deleting…') }, () =>
-      deleteOrphans(store, job.path, report.candidates, (c: CleanupCandidate) => services.log.info(`Deleted ${config.name}:${c.path} (${c.reason}, ${c.size} bytes)`)));
-    if (result.skipped.length) services.log.info(`Skipped ${result.skipped.length} entries that were no longer candidates`);
-    void vscode.window.showInformationMessage(vscode.l10n.t('Deleted {0} entries; {1} skipped.', result.deleted.length, result.skipped.length));
-    services.storesTree.refresh();
-    report = await analyse();
-    panel.update({ type: 'cleanup', model: cleanupModel(report) });
+    if (message.type === 'restoreTrash') {
+      await putBack(message.path);
+      return;
+    }
+    if (message.type !== 'confirmCleanup' || plan.candidates.length === 0) return;
+    const names = plan.candidates.slice(0, 5).map((c) => c.path).join('\n') + (plan.candidates.length > 5 ? `\n… ${vscode.l10n.t('and {0} more', plan.candidates.length - 5)}` : '');
+    const confirm = plan.reversible ? vscode.l10n.t('Move to Trash') : vscode.l10n.t('Delete for Good');
+    const question = plan.reversible
+      ? vscode.l10n.t('Move {0} ({1}) of {2} in store "{3}" to .flink-checkpoints-trash in its checkpoint base?', plural(plan.candidates.length), formatBytes(plan.totalBytes), job.path, config.name)
+      : vscode.l10n.t('Delete {0} ({1}) of {2} in store "{3}" for good? This store cannot move them to a trash.', plural(plan.candidates.length), formatBytes(plan.totalBytes), job.path, config.name);
+    const detail = `${names}\n\n${vscode.l10n.t('The checkpoint base is read again before each batch; the run stops if a snapshot appears or completes. Files a retained snapshot references are never removed.')}`;
+    const answer = await vscode.window.showWarningMessage(question, { modal: true, detail }, confirm);
+    if (answer === confirm) await apply();
   });
-  return report;
+  if (options.putBack) {
+    const restored = await putBack(options.putBack);
+    return { ...plan, ...(restored ? { restored } : {}) };
+  }
+  if (options.apply) {
+    const dryRun = plan;
+    const result = await apply();
+    return { ...dryRun, ...(result ? { result } : {}) };
+  }
+  return plan;
 }

@@ -75,6 +75,10 @@ export class StoreFileSystemProvider implements vscode.FileSystemProvider {
 }
 
 function fileType(entry: StoreEntry): vscode.FileType {
+  if (entry.kind === 'link') {
+    const target = entry.linkTarget === 'directory' ? vscode.FileType.Directory : entry.linkTarget === 'file' ? vscode.FileType.File : vscode.FileType.Unknown;
+    return vscode.FileType.SymbolicLink | target;
+  }
   return entry.kind === 'directory' ? vscode.FileType.Directory : entry.kind === 'file' ? vscode.FileType.File : vscode.FileType.Unknown;
 }
 

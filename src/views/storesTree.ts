@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { DirectoryLayout, SNAPSHOT_PAGE_SIZE, SnapshotInfo, SnapshotRef, inspectSnapshots, scanDirectory } from '../core/layout';
-import { CheckpointStore, StoreEntry } from '../core/stores/types';
+import { CheckpointStore, StoreEntry, opensAsDirectory } from '../core/stores/types';
 import { joinStorePath } from '../core/stores/paths';
 import { StoreConfig, treePageSize } from '../settings';
 import { StoreRegistry } from '../workbench/storeRegistry';
@@ -237,7 +237,7 @@ export class StoresTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
         throw error;
       }
     }
-    const sorted = [...listing.entries].sort((a, b) => (a.kind === b.kind ? a.name.localeCompare(b.name) : a.kind === 'directory' ? -1 : 1));
+    const sorted = [...listing.entries].sort((a, b) => (opensAsDirectory(a) === opensAsDirectory(b) ? a.name.localeCompare(b.name) : opensAsDirectory(a) ? -1 : 1));
     const nodes: TreeNode[] = sorted.map((entry) => this.entryNode(node.storeId, entry));
     if (!listing.done) nodes.push(new LoadMoreNode(node, listing.entries.length));
     if (nodes.length === 0) nodes.push(new MessageNode(node, vscode.l10n.t('Empty directory'), false));
@@ -259,7 +259,7 @@ export class StoresTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
   }
 
   private entryNode(storeId: string, entry: StoreEntry): TreeNode {
-    return entry.kind === 'directory' ? this.dirNode(storeId, entry.path, entry.name) : new FileNode(storeId, entry, this.registry.uriFor(storeId, entry.path));
+    return opensAsDirectory(entry) ? this.dirNode(storeId, entry.path, entry.name, entry.kind === 'link' ? vscode.l10n.t('link') : undefined) : new FileNode(storeId, entry, this.registry.uriFor(storeId, entry.path));
   }
 
   dispose(): void {

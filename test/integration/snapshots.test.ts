@@ -5,7 +5,7 @@ import * as vscode from 'vscode';
 import { copyScenario, eventually, newestFixtureVersion, setStores } from './support/extension';
 import type { RestoreInvocation } from '../../src/core/restore';
 import type { DiffModel, HistoryModel } from '../../media/protocol';
-import type { OrphanReport } from '../../src/core/references/orphans';
+import type { CleanupPlan } from '../../src/core/references/safety';
 
 describe('snapshots: inspect, restore, compare, history and cleanup on real Flink checkpoints', function () {
   this.timeout(60_000);
@@ -77,7 +77,7 @@ describe('snapshots: inspect, restore, compare, history and cleanup on real Flin
     fs.writeFileSync(leftover, 'x');
     const old = new Date(Date.now() - 86_400_000);
     fs.utimesSync(leftover, old, old);
-    const report = await vscode.commands.executeCommand<OrphanReport>('flinkCheckpoints.cleanUp', { storeId: 'demo', path: `/${jobId}` });
+    const report = await vscode.commands.executeCommand<CleanupPlan>('flinkCheckpoints.cleanUp', { storeId: 'demo', path: `/${jobId}` });
     assert.ok(report.candidates.some((c) => c.path === `/${jobId}/shared/leftover`));
     assert.ok(fs.existsSync(leftover), 'a dry run deletes nothing');
   });

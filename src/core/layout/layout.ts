@@ -1,6 +1,7 @@
 import { MetadataError, scanSummary } from '../metadata';
 import { isStoreError } from '../stores/errors';
 import { joinStorePath } from '../stores/paths';
+import { opensAsDirectory } from '../stores/types';
 import type { CallOptions, CheckpointStore, DiskUsage, StoreEntry } from '../stores/types';
 import { externalLocation } from '../stores/uri';
 import { IN_PROGRESS_METADATA_PATTERN, METADATA_FILE, checkpointIdOf, classifyName } from './names';
@@ -84,7 +85,7 @@ export async function scanDirectory(store: CheckpointStore, path: string, option
   for await (const page of store.list(path, options)) {
     for (const entry of page) {
       entries++;
-      switch (classifyName(entry.name, entry.kind === 'directory')) {
+      switch (classifyName(entry.name, opensAsDirectory(entry))) {
         case 'job':
           jobs.push({ jobId: entry.name, path: entry.path, ...(entry.mtime === undefined ? {} : { mtime: entry.mtime }) });
           break;

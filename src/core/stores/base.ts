@@ -3,7 +3,7 @@ import { DEFAULT_TIMEOUT_MS, Deadline } from './deadline';
 import { joinStorePath, normalizeStorePath } from './paths';
 import type {
   CallOptions, CheckpointStore, DeleteOptions, DiskUsage, ListOptions, ReadAllOptions, ReadOptions, RenameOptions,
-  StoreEntry, StoreOptions, WriteOptions,
+  StoreCapabilities, StoreEntry, StoreOptions, WriteOptions,
 } from './types';
 import { StoreUri, storeLabel, withoutPassword } from './uri';
 
@@ -26,6 +26,7 @@ export abstract class BaseStore implements CheckpointStore {
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   }
 
+  abstract readonly capabilities: StoreCapabilities;
   abstract stat(path: string, options?: CallOptions): Promise<StoreEntry>;
   abstract list(path: string, options?: ListOptions): AsyncIterable<StoreEntry[]>;
   abstract read(path: string, options?: ReadOptions): AsyncIterable<Uint8Array>;
@@ -34,6 +35,11 @@ export abstract class BaseStore implements CheckpointStore {
   abstract rename(from: string, to: string, options?: RenameOptions): Promise<void>;
   abstract mkdir(path: string, options?: CallOptions): Promise<void>;
   abstract close(): Promise<void>;
+
+  /** Transports without symbolic links (or that resolve them on the server) see every path as real. */
+  async realPath(path: string, _options?: CallOptions): Promise<string | undefined> {
+    return this.norm(path);
+  }
 
   /** Validates and normalizes a store path, rejecting `..` with `invalid-path`. */
   protected norm(path: string): string {

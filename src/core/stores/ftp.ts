@@ -8,7 +8,7 @@ import type { Deadline } from './deadline';
 import { StoreError, StoreErrorCode, isStoreError as isStoreErrorCode } from './errors';
 import { baseName, joinStorePath, parentStorePath } from './paths';
 import type {
-  CallOptions, DeleteOptions, EntryKind, ListOptions, ReadAllOptions, ReadOptions, RenameOptions, StoreEntry, StoreOptions,
+  CallOptions, DeleteOptions, EntryKind, ListOptions, ReadAllOptions, ReadOptions, RenameOptions, StoreCapabilities, StoreEntry, StoreOptions,
   WriteOptions,
 } from './types';
 import type { StoreUri } from './uri';
@@ -160,7 +160,8 @@ interface SharedListing {
 }
 
 function kindOf(info: FileInfo): EntryKind {
-  return info.type === FileType.Directory ? 'directory' : info.type === FileType.File ? 'file' : 'other';
+  return info.type === FileType.Directory ? 'directory' : info.type === FileType.File ? 'file'
+    : info.type === FileType.SymbolicLink ? 'link' : 'other';
 }
 
 /** Whether an error means the connection itself is gone (worth one retry on a new connection). */
@@ -183,6 +184,15 @@ export class FtpStore extends BaseStore {
   private readonly user: string;
   /** Learned from FEAT on the first connection. */
   private supportsMlst: boolean | undefined;
+
+  /**
+   * RNFR/RNTO moves files and directories on the server. A link is listed as one where the server says so (MLSD
+   * `OS.unix=symlink`, LIST `l…`); many servers show only what it points to. MLSD times have whole seconds, LIST times
+   * whole minutes at best.
+   */
+  get capabilities(): StoreCapabilities {
+    return { cheapRename: true, reportsLinks: false, mtimeGranularityMs: this.supportsMlst === false ? 60_000 : 1000 };
+  }
 
   constructor(uri: StoreUri, options: StoreOptions = {}) {
     super(uri, options);

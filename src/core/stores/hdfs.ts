@@ -7,7 +7,7 @@ import type { Deadline } from './deadline';
 import { StoreError, StoreErrorCode } from './errors';
 import { baseName, joinStorePath } from './paths';
 import type {
-  CallOptions, DeleteOptions, DiskUsage, EntryKind, ListOptions, ReadOptions, RenameOptions, StoreEntry, StoreOptions,
+  CallOptions, DeleteOptions, DiskUsage, EntryKind, ListOptions, ReadOptions, RenameOptions, StoreCapabilities, StoreEntry, StoreOptions,
   WriteOptions,
 } from './types';
 import { DEFAULT_PORTS, StoreUri } from './uri';
@@ -44,7 +44,7 @@ const EXCEPTION_CODES: Record<string, StoreErrorCode> = {
 const CONNECTION_ERRORS = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ETIMEDOUT', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT']);
 
 function kindOf(status: FileStatus): EntryKind {
-  return status.type === 'DIRECTORY' ? 'directory' : status.type === 'FILE' ? 'file' : 'other';
+  return status.type === 'DIRECTORY' ? 'directory' : status.type === 'FILE' ? 'file' : status.type === 'SYMLINK' ? 'link' : 'other';
 }
 
 /** Percent-encodes each segment of an HDFS path for a WebHDFS URL (`%` included, which the webhdfs package misses). */
@@ -79,6 +79,9 @@ export class HdfsStore extends BaseStore {
   private readonly headers: Record<string, string>;
   private readonly client: webhdfs.WebHdfsClient;
   private authCookie: string | undefined;
+
+  /** RENAME is one NameNode call for files and directories; WebHDFS lists a link as `SYMLINK`; times are ms. */
+  readonly capabilities: StoreCapabilities = { cheapRename: true, reportsLinks: true, mtimeGranularityMs: 1 };
 
   constructor(uri: StoreUri, options: StoreOptions = {}) {
     super(uri, options);

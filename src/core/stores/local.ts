@@ -5,8 +5,8 @@ import { BaseStore, DEFAULT_PAGE_SIZE, DEFAULT_READ_ALL_MAX_BYTES, tempSibling }
 import { StoreError, StoreErrorCode } from './errors';
 import { baseName, joinStorePath, parentStorePath } from './paths';
 import type {
-  CallOptions, DeleteOptions, EntryKind, ListOptions, ReadAllOptions, ReadOptions, RenameOptions, StoreEntry, StoreOptions,
-  WriteOptions,
+  CallOptions, DeleteOptions, EntryKind, ListOptions, ReadAllOptions, ReadOptions, RenameOptions, StoreCapabilities, StoreEntry,
+  StoreOptions, WriteOptions,
 } from './types';
 import type { StoreUri } from './uri';
 import { errorMessage } from '../errors';
@@ -31,11 +31,13 @@ const READ_CHUNK = 256 * 1024;
 const STATS_IN_FLIGHT = 64;
 
 function kindOf(stats: Stats | Dirent): EntryKind {
-  return stats.isDirectory() ? 'directory' : stats.isFile() ? 'file' : 'other';
+  return stats.isSymbolicLink() ? 'link' : stats.isDirectory() ? 'directory' : stats.isFile() ? 'file' : 'other';
 }
 
 /** A directory on a local disk, an NFS share or a mounted Kubernetes volume, through `fs/promises`. */
 export class LocalStore extends BaseStore {
+  readonly capabilities: StoreCapabilities = { cheapRename: true, reportsLinks: true, mtimeGranularityMs: 1 };
+
   constructor(uri: StoreUri, options: StoreOptions = {}) {
     super(uri, options);
   }
@@ -53,9 +55,30 @@ export class LocalStore extends BaseStore {
     return this.error(code, path, detail, undefined, error);
   }
 
-  private entry(storePath: string, stats: Stats): StoreEntry {
+  /** An entry from lstat: a link stays a link, with what it points to looked up separately. */
+  private async entry(storePath: string, stats: Stats): Promise<StoreEntry> {
     const kind = kindOf(stats);
-    return { path: storePath, name: baseName(storePath), kind, size: kind === 'directory' ? 0 : stats.size, mtime: stats.mtimeMs };
+    const base = { path: storePath, name: baseName(storePath), kind, size: kind === 'file' ? stats.size : 0, mtime: stats.mtimeMs };
+    if (kind !== 'link') return base;
+    const target = await fs.stat(this.local(storePath)).catch(() => undefined);
+    const linkTarget = !target ? 'other' : target.isDirectory() ? 'directory' : target.isFile() ? 'file' : 'other';
+    return { ...base, linkTarget };
+  }
+
+  override async realPath(path: string, options?: CallOptions): Promise<string | undefined> {
+    const p = this.norm(path);
+    const deadline = this.deadline(options, p, 'resolving links');
+    try {
+      const [root, real] = await Promise.all([fs.realpath(this.uri.path), fs.realpath(this.local(p))]);
+      if (real === root) return '/';
+      const relative = nodePath.relative(root, real);
+      if (relative.startsWith('..') || nodePath.isAbsolute(relative)) return undefined;
+      return `/${relative.split(nodePath.sep).join('/')}`;
+    } catch (error) {
+      throw deadline.reason ?? this.map(error, p, 'resolving links');
+    } finally {
+      deadline.dispose();
+    }
   }
 
   async stat(path: string, options?: CallOptions): Promise<StoreEntry> {
@@ -63,7 +86,7 @@ export class LocalStore extends BaseStore {
     const deadline = this.deadline(options, p, 'reading file information');
     try {
       deadline.check();
-      return this.entry(p, await fs.stat(this.local(p)));
+      return await this.entry(p, p === '/' ? await fs.stat(this.local(p)) : await fs.lstat(this.local(p)));
     } catch (error) {
       throw deadline.reason ?? this.map(error, p, 'stat');
     } finally {
@@ -103,7 +126,7 @@ export class LocalStore extends BaseStore {
     }
   }
 
-  /** Sizes and times for a page of entries; entries deleted meanwhile are dropped, broken links kept as `other`. */
+  /** Sizes and times for a page of entries (links as links); entries deleted meanwhile are dropped. */
   private async describe(dir: string, dirents: Dirent[]): Promise<StoreEntry[]> {
     const entries = new Array<StoreEntry | undefined>(dirents.length);
     // A bounded number of stats in flight keeps libuv's threads busy without piling up a thousand callbacks at once.
@@ -122,10 +145,10 @@ export class LocalStore extends BaseStore {
   private async describeOne(dir: string, localDir: string, dirent: Dirent): Promise<StoreEntry | undefined> {
     const p = joinStorePath(dir, dirent.name);
     try {
-      return this.entry(p, await fs.stat(`${localDir}${nodePath.sep}${dirent.name}`));
+      return await this.entry(p, await fs.lstat(`${localDir}${nodePath.sep}${dirent.name}`));
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-      return dirent.isSymbolicLink() ? { path: p, name: dirent.name, kind: 'other', size: 0 } : undefined;
+      return undefined;
     }
   }
 

@@ -6,7 +6,7 @@ import { StoreError, StoreErrorCode } from './errors';
 import { baseName } from './paths';
 import type {
   CallOptions, DeleteOptions, DiskUsage, ListOptions, ReadAllOptions, ReadOptions, RenameOptions, S3Options,
-  StoreEntry, StoreOptions, WriteOptions,
+  StoreCapabilities, StoreEntry, StoreOptions, WriteOptions,
 } from './types';
 import type { StoreUri } from './uri';
 
@@ -107,6 +107,8 @@ class RequestSlots {
  * and is counted (`requestCount`), because S3 bills and throttles per request.
  */
 export class S3Store extends BaseStore {
+  /** A rename copies and deletes every object, so cleanup deletes (after its re-check); no links; times in seconds. */
+  readonly capabilities: StoreCapabilities = { cheapRename: false, reportsLinks: false, mtimeGranularityMs: 1000 };
   private client: Promise<sdk.S3Client> | undefined;
   private readonly slots: RequestSlots;
   private readonly bucket: string;

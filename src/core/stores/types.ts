@@ -1,7 +1,10 @@
 import type { StoreUri } from './uri';
 
-/** What a directory entry is. Symbolic links are reported as what they point to when the transport can tell. */
-export type EntryKind = 'file' | 'directory' | 'other';
+/**
+ * What a directory entry is. A symbolic link is a `link` (never what it points to, so that nothing walking a store
+ * follows it by accident) on transports that can tell; `linkTarget` says what it points to, for browsing.
+ */
+export type EntryKind = 'file' | 'directory' | 'link' | 'other';
 
 /** One directory entry or the result of `stat`. */
 export interface StoreEntry {
@@ -14,6 +17,23 @@ export interface StoreEntry {
   readonly size: number;
   /** Last modification, ms since the epoch, when the server reports it. */
   readonly mtime?: number;
+  /** For a `link`: what it points to (`other` when dangling or unknown). */
+  readonly linkTarget?: 'file' | 'directory' | 'other';
+}
+
+/** Whether an entry can be opened as a directory (a directory, or a link to one): for browsing, never for deleting. */
+export function opensAsDirectory(entry: Pick<StoreEntry, 'kind' | 'linkTarget'>): boolean {
+  return entry.kind === 'directory' || (entry.kind === 'link' && entry.linkTarget === 'directory');
+}
+
+/** What the deletion safety model (src/core/references/safety.ts) needs to know about a transport. */
+export interface StoreCapabilities {
+  /** A rename is one cheap server-side call for files and whole directories, so deletion can be a reversible move. */
+  readonly cheapRename: boolean;
+  /** Symbolic links are listed as `link` entries (otherwise a link may look like what it points to). */
+  readonly reportsLinks: boolean;
+  /** Resolution of reported modification times, ms (FTP MLSD: whole seconds; LIST: minutes). */
+  readonly mtimeGranularityMs: number;
 }
 
 /** Every call takes these: `signal` cancels (rejecting with `cancelled`), `timeoutMs` overrides the store timeout. */
@@ -71,8 +91,16 @@ export interface CheckpointStore {
   readonly uri: StoreUri;
   /** A redacted label for messages and logs. */
   readonly label: string;
+  /** What the transport can do, for the deletion safety model. */
+  readonly capabilities: StoreCapabilities;
 
-  /** Kind, size and mtime of one path. */
+  /**
+   * The store path with every symbolic link in it resolved, or undefined when that lies outside the store.
+   * Transports that cannot see links return the path itself.
+   */
+  realPath(path: string, options?: CallOptions): Promise<string | undefined>;
+
+  /** Kind, size and mtime of one path; a link is reported as a `link`, not followed. */
   stat(path: string, options?: CallOptions): Promise<StoreEntry>;
 
   /**

@@ -4,10 +4,15 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { openStore } from '../../../src/core/stores';
-import { deleteOrphans, findOrphans } from '../../../src/core/references/orphans';
+import { CleanupPlan, analyseCleanup, protectionOf, restoreTrash, runCleanup } from '../../../src/core/references/safety';
 import { parseMetadata } from '../../../src/core/metadata';
 
 const REPO = path.resolve(__dirname, '../../../..');
+
+/** Store paths inside the job that the plan's retained snapshots reference. */
+function referencedIn(plan: CleanupPlan): string[] {
+  return [...protectionOf(plan.view).paths].filter((p) => p.startsWith(`${plan.jobPath}/`));
+}
 const FIXTURES = path.join(REPO, 'test/fixtures/flink');
 
 /** Real job directories written by Flink's incremental RocksDB backend (shared SSTs referenced by several checkpoints). */
@@ -60,7 +65,7 @@ test('orphans of real incremental RocksDB jobs agree with the references Flink r
     for (const chk of fs.readdirSync(copy).filter((n) => n.startsWith('chk-'))) fs.utimesSync(path.join(copy, chk, '_metadata'), new Date(), new Date());
     const store = openStore(path.dirname(copy));
     const jobPath = `/${path.basename(copy)}`;
-    const report = await findOrphans(store, jobPath);
+    const report = await analyseCleanup(store, jobPath);
 
     const referenced = oracleReferences(job);
     const sharedFiles: string[] = [];
@@ -109,30 +114,45 @@ test('cleanup deletes planted leftovers, keeps recent and referenced files, and 
 
   const store = openStore(path.dirname(copy));
   const jobPath = `/${path.basename(copy)}`;
-  const report = await findOrphans(store, jobPath);
+  const whileRunning = await analyseCleanup(store, jobPath);
+  assert.match(whileRunning.sharedStateKept ?? '', new RegExp(`${running}.*in progress.*--job-stopped`), 'a running checkpoint keeps shared state, and says how to proceed');
+  assert.ok(whileRunning.kept.some((k) => k.path === `${jobPath}/shared/leftover-sst`));
+  assert.ok(!whileRunning.candidates.some((c) => c.path.startsWith(`${jobPath}/shared/`)));
+  assert.ok(whileRunning.kept.some((k) => k.path === `${jobPath}/${running}`), 'the newest in-progress checkpoint is kept');
+  assert.ok(whileRunning.kept.some((k) => k.path === `${jobPath}/${writing}`), 'a truncated _metadata newer than the latest complete one may still be written');
+
+  // The running checkpoints were aborted and Flink removed their directories.
+  fs.rmSync(path.join(copy, running), { recursive: true });
+  fs.rmSync(path.join(copy, writing), { recursive: true });
+  const report = await analyseCleanup(store, jobPath);
   const byPath = new Map(report.candidates.map((c) => [c.path, c]));
   assert.equal(byPath.get(`${jobPath}/shared/leftover-sst`)?.reason, 'unreferenced');
   assert.equal(byPath.get(`${jobPath}/chk-0`)?.reason, 'in-progress');
   assert.equal(byPath.get(`${jobPath}/chk-1`)?.reason, 'broken');
-  assert.ok(report.kept.some((k) => k.path === `${jobPath}/${writing}`), 'a truncated _metadata newer than the latest complete one may still be written');
   assert.ok(!byPath.has(`${jobPath}/shared/being-uploaded-sst`), 'a file newer than every retained snapshot is kept');
   assert.ok(report.kept.some((k) => k.path === `${jobPath}/shared/being-uploaded-sst`));
-  assert.ok(report.kept.some((k) => k.path === `${jobPath}/${running}`), 'the newest in-progress checkpoint is kept');
-  for (const snapshot of report.retained) for (const file of snapshot.files) assert.ok(!byPath.has(file), `${file} is referenced and must not be a candidate`);
+  const referenced = referencedIn(report);
+  assert.ok(referenced.length > 10);
+  for (const file of referenced) assert.ok(!byPath.has(file), `${file} is referenced and must not be a candidate`);
 
-  const deleted: string[] = [];
-  const result = await deleteOrphans(store, jobPath, report.candidates, (c) => deleted.push(c.path));
-  assert.deepEqual(deleted.sort(), report.candidates.map((c) => c.path).sort());
+  const journal: string[] = [];
+  const result = await runCleanup(store, report, { journal: (line) => journal.push(line) });
+  assert.deepEqual(result.moved.map((c) => c.path).sort(), report.candidates.map((c) => c.path).sort());
   assert.equal(result.skipped.length, 0);
+  assert.equal(journal.filter((l) => l.startsWith('moved ')).length, report.candidates.length, 'every move is journalled');
   assert.ok(!fs.existsSync(path.join(copy, 'shared', 'leftover-sst')));
+  assert.ok(fs.existsSync(path.join(path.dirname(copy), result.trashPath!, jobPath, 'shared', 'leftover-sst')), 'quarantined with its path kept');
   assert.ok(fs.existsSync(path.join(copy, 'shared', 'being-uploaded-sst')));
-  for (const snapshot of report.retained) {
-    parseMetadata(fs.readFileSync(path.join(path.dirname(copy), snapshot.path, '_metadata')));
-    for (const file of snapshot.files) assert.ok(fs.existsSync(path.join(path.dirname(copy), file)), `${file} survived cleanup`);
-  }
-  const again = await findOrphans(store, jobPath);
+  for (const snapshot of report.retained) parseMetadata(fs.readFileSync(path.join(path.dirname(copy), snapshot.path, '_metadata')));
+  for (const file of referenced) assert.ok(fs.existsSync(path.join(path.dirname(copy), file)), `${file} survived cleanup`);
+  const again = await analyseCleanup(store, jobPath);
   assert.equal(again.candidates.length, 0, 'nothing left to clean after cleanup');
-  assert.ok(fs.existsSync(path.join(copy, writing, '_metadata')));
+
+  const back = await restoreTrash(store, result.trashPath!);
+  assert.equal(back.restored.length, report.candidates.length);
+  assert.ok(fs.existsSync(path.join(copy, 'shared', 'leftover-sst')), 'put back where it was');
+  assert.ok(fs.existsSync(path.join(copy, 'chk-0', 'part')));
+  assert.ok(!fs.existsSync(path.join(path.dirname(copy), result.trashPath!)), 'the emptied trash directory goes');
   await store.close();
 });
 
@@ -145,7 +165,7 @@ test('a job without a readable checkpoint never offers shared state for deletion
   const old = new Date(Date.now() - 3600_000);
   fs.utimesSync(path.join(job, 'shared', 'old.sst'), old, old);
   const store = openStore(dir);
-  const report = await findOrphans(store, '/0123456789abcdef0123456789abcdef');
+  const report = await analyseCleanup(store, '/0123456789abcdef0123456789abcdef');
   assert.equal(report.candidates.length, 0);
   assert.match(report.sharedStateBlocked ?? '', /no complete checkpoint/);
   await store.close();

@@ -35,13 +35,13 @@ test('orphans --json reports a planted leftover and deletes nothing without --de
   assert.ok(fs.existsSync(path.join(job, 'shared', 'leftover')));
 });
 
-test('orphans --delete needs --yes, then deletes only the leftover', { skip: !fixturesThere && 'no Flink 1.20 fixtures' }, async () => {
+test('orphans --delete needs --yes, then moves only the leftover to the trash', { skip: !fixturesThere && 'no Flink 1.20 fixtures' }, async () => {
   const job = jobWithLeftover();
   assert.equal((await run(['orphans', job, '--delete'])).code, 2);
   assert.ok(fs.existsSync(path.join(job, 'shared', 'leftover')));
   const { code, err } = await run(['orphans', job, '--delete', '--yes']);
   assert.equal(code, 0);
-  assert.match(err, /deleted .*shared\/leftover/);
+  assert.match(err, /moved .*shared\/leftover .* to \/\.flink-checkpoints-trash\//);
   assert.ok(!fs.existsSync(path.join(job, 'shared', 'leftover')));
   assert.equal((await run(['orphans', job, '--json'])).out.includes('"candidates":[]'), true);
 });
