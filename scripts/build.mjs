@@ -38,7 +38,7 @@ const vendorS3Sdk = {
 
 // The CLI starts with what `inspect` and `diff` need; every other command, and the store clients, are files of their
 // own that src/cli/commands.ts and src/cli/inspectInput.ts require when used (the require names stay as written).
-const CLI_LAZY = ['restore', 'orphans', 'conf', 'ls', 'latest', 'lsStore'];
+const CLI_LAZY = ['restore', 'orphans', 'conf', 'ls', 'latest', 'lsStore', 'cluster'];
 const cliLazyModules = {
   name: 'cli-lazy-modules',
   setup(build) {

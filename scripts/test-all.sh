@@ -6,7 +6,7 @@
 #
 # Tiers: setup (installs what the tests run against: Chromium, both code-servers, Node 24, FTP servers, the HDFS
 # launcher; idempotent), static (ESLint, types, build), unit (the machine's Node), unit@node24, servers, fixtures,
-# conf-agreement, restore-cluster, in-host@min, in-host@current, e2e@min, e2e@current.
+# conf-agreement, restore-cluster, cluster, in-host@min, in-host@current, e2e@min, e2e@current.
 # A tier's family (the name before `@`) selects all its variants: `--only unit,in-host` runs unit, unit@node24 and both
 # in-host tiers. `@min` is the oldest VS Code the extension declares, `@current` the newest code-server on npm (see
 # scripts/install-vscode-host.sh).
@@ -110,6 +110,7 @@ tier servers bash test/servers/run-tests.sh
 tier fixtures bash scripts/fixtures-ci.sh
 tier conf-agreement npm run --silent test:conf-agreement
 tier restore-cluster bash test/flink/cluster/run.sh
+tier cluster bash test/flink/cluster/run.sh client
 tier in-host@min in_host min
 tier in-host@current in_host current
 tier e2e@min e2e min

@@ -17,7 +17,17 @@ export const EXIT_OK = 0;
 export const EXIT_FAILED = 1;
 export const EXIT_USAGE = 2;
 
-export class UsageError extends Error {}
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+/**
+ * True for a UsageError from any bundle: a lazily loaded command (dist/cli-<name>.js) carries its own copy of this
+ * class, so `instanceof` alone misses its usage errors and they ended as internal errors with exit 1.
+ */
+export function isUsageError(error: unknown): error is UsageError {
+  return error instanceof UsageError || (error instanceof Error && error.name === 'UsageError');
+}
 
 export interface CliCommand {
   readonly name: string;

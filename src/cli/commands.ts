@@ -13,6 +13,7 @@ const loaders: [string, () => CliCommand][] = [
   ['conf', () => (require('./conf') as typeof import('./conf')).confCommand],
   ['ls', () => (require('./ls') as typeof import('./ls')).lsCommand],
   ['latest', () => (require('./latest') as typeof import('./latest')).latestCommand],
+  ['cluster', () => (require('./cluster') as typeof import('./cluster')).clusterCommand],
 ];
 
 export function loadCommand(name: string): CliCommand | undefined {

@@ -1,4 +1,4 @@
-import { CliCommand, CliIo, EXIT_OK, EXIT_USAGE, UsageError } from './command';
+import { CliCommand, CliIo, EXIT_OK, EXIT_USAGE, isUsageError } from './command';
 import { allCommands, loadCommand } from './commands';
 
 const PROGRAM = 'flink-checkpoints';
@@ -44,7 +44,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   try {
     return await command.run(rest, io);
   } catch (error) {
-    if (error instanceof UsageError) {
+    if (isUsageError(error)) {
       io.err(`${PROGRAM} ${name}: ${error.message}\nUsage: ${PROGRAM} ${command.usage}\n`);
       return EXIT_USAGE;
     }

@@ -20,13 +20,14 @@ import {
   pathScheme,
 } from '../core/restore';
 import { LocalStore } from '../core/stores/local';
+import { prepareSubmission, submitRestore } from './clusterSubmit';
 import { CliCommand, CliIo, EXIT_FAILED, EXIT_OK, UsageError, parseArgs } from './command';
 
 const BOOLEANS = ['allow-non-restored-state', 'include-credentials', 'json', 'attached'];
 const VALUED = [
   'target', 'flink', 'claim-mode', 'parallelism', 'entry-class', 'jar', 'application-target', 'cluster-id', 'image',
   'yarn-app-name', 'deployment', 'namespace', 'upgrade-mode', 'redeploy-nonce', 'snapshot-name', 'sql', 'rest-url',
-  'jar-id', 'flink-command', 'snapshot-flink', 'snapshot-metadata-version',
+  'jar-id', 'flink-command', 'snapshot-flink', 'snapshot-metadata-version', 'submit',
 ];
 /** Flags that may be given more than once; taken out before the one-value-per-flag parser sees the rest. */
 const REPEATABLE = ['conf', 'path-map'];
@@ -46,6 +47,8 @@ const USAGE =
   '  --redeploy-nonce N (the deployment\'s current savepointRedeployNonce), --snapshot-name NAME   (target k8s)\n' +
   '  --sql "INSERT INTO ..."                (target sql)\n' +
   '  --rest-url URL, --jar-id ID            (target rest)\n' +
+  '  --submit URL                           send the REST call to this cluster (implies --target rest; --flink\n' +
+  '                                         defaults to the cluster\'s version; --jar PATH is uploaded first)\n' +
   '  --flink-command PATH                   how to call the Flink CLI (default ./bin/flink)\n' +
   '  --conf key=value                       further configuration (repeatable)\n' +
   '  --path-map STORE_PREFIX=CLUSTER_PREFIX map a store path to the cluster\'s path (repeatable)\n' +
@@ -168,9 +171,16 @@ export const restoreCommand: CliCommand = {
       const value = flags.get(name);
       return typeof value === 'string' ? value : undefined;
     };
-    const target = oneOf<RestoreTarget>(text('target'), RESTORE_TARGETS, 'target');
+    const submit = text('submit');
+    const target = oneOf<RestoreTarget>(text('target') ?? (submit !== undefined ? 'rest' : undefined), RESTORE_TARGETS, 'target');
     if (target === undefined) throw new UsageError('--target is required');
-    const flink = text('flink');
+    if (submit !== undefined && target !== 'rest') throw new UsageError('--submit sends the REST call: use it with --target rest');
+    if (submit !== undefined && text('jar') === undefined && text('jar-id') === undefined) {
+      throw new UsageError('--submit needs the job: --jar PATH (uploaded first) or --jar-id ID (already on the cluster)');
+    }
+    const submission = submit === undefined ? undefined : await prepareSubmission(submit, text('jar'), text('jar-id'), text('flink'), io);
+    if (submission === null) return EXIT_FAILED;
+    const flink = text('flink') ?? submission?.flinkVersion;
     if (flink === undefined) throw new UsageError('--flink is required (e.g. --flink 1.20)');
 
     const mappings: PathMapping[] = (values.get('path-map') ?? []).map((pair) => {
@@ -214,8 +224,8 @@ export const restoreCommand: CliCommand = {
       currentRedeployNonce: integer(text('redeploy-nonce'), 'redeploy-nonce'),
       snapshotResourceName: text('snapshot-name'),
       sqlStatement: text('sql'),
-      restUrl: text('rest-url'),
-      jarId: text('jar-id'),
+      restUrl: submission?.client.label ?? text('rest-url'),
+      jarId: submission?.jarId ?? text('jar-id'),
       snapshot,
       includeCredentials: flags.get('include-credentials') === true,
     };
@@ -228,6 +238,11 @@ export const restoreCommand: CliCommand = {
       if (error.code !== 'invalid-path') throw new UsageError(error.message);
       io.err(`flink-checkpoints restore: ${error.message}\n`);
       return EXIT_FAILED;
+    }
+    if (submission !== undefined) {
+      if (resolved.note) io.err(`note: ${resolved.note}\n`);
+      for (const warning of invocation.warnings) io.err(`warning (${warning.code}): ${warning.message}\n`);
+      return submitRestore(submission, invocation, flags.get('json') === true, io);
     }
     if (flags.get('json') === true) {
       io.out(`${JSON.stringify(invocation, null, 2)}\n`);

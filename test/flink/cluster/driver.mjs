@@ -1,4 +1,5 @@
-// Drives the real-cluster restore proof (see run.sh): a word count checkpoints on a Flink 1.20 cluster with a REST
+// Drives the real-cluster restore proof (see run.sh): a word count checkpoints on a Flink cluster (FLINK_VERSION, default
+// 1.20.1) with a REST
 // endpoint, is cancelled with its checkpoint retained, and is restored three times from that checkpoint through what
 // `flink-checkpoints restore` generates: the REST call (POSTed with fetch), the `flink run` line (run by bash through
 // Flink's CliFrontend) and the curl line (run by bash). Each restored run must continue the count at 6, not start at 1.
@@ -12,7 +13,9 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../.
 const PROJECT = path.join(ROOT, 'test/flink/cluster');
 const CLI = path.join(ROOT, 'dist/cli.js');
 const ENTRY_CLASS = 'flinkcheckpoints.restoreproof.HelloWordCount';
-const FLINK_LINE = '1.20';
+const FLINK_VERSION = process.env.FLINK_VERSION ?? '1.20.1';
+const FLINK_LINE = FLINK_VERSION.split('.').slice(0, 2).join('.');
+const BUILT = path.join(PROJECT, 'target', `flink-${FLINK_VERSION}`);
 const OVERALL_MS = 300_000;
 const JAVA_OPENS = [
   'java.lang', 'java.net', 'java.io', 'java.nio', 'sun.nio.ch', 'java.lang.reflect', 'java.text', 'java.time', 'java.util',
@@ -25,8 +28,8 @@ const base = fs.mkdtempSync(path.join(os.tmpdir(), 'flink-restore-proof-'));
 // Spaces and a quote in every path the invocations carry: quoting must hold through JSON, bash and Flink.
 const work = path.join(base, "restore proof (it's real)");
 fs.mkdirSync(work, { recursive: true });
-const classpath = fs.readFileSync(path.join(PROJECT, 'target/classpath.txt'), 'utf8').trim();
-const builtJar = path.join(PROJECT, 'target/restore-proof.jar');
+const classpath = fs.readFileSync(path.join(BUILT, 'classpath.txt'), 'utf8').trim();
+const builtJar = path.join(BUILT, 'restore-proof.jar');
 
 const results = [];
 let cluster;
@@ -118,8 +121,8 @@ async function main() {
     clusterLog = path.join(base, 'cluster.log');
     const out = fs.openSync(clusterLog, 'w');
     cluster = spawn(
-      'java',
-      ['-Xmx768m', ...JAVA_OPENS, '-Dorg.slf4j.simpleLogger.defaultLogLevel=warn', '-cp', `${builtJar}:${classpath}`,
+      'nice',
+      ['-n', '10', 'java', '-Xmx768m', ...JAVA_OPENS, '-Dorg.slf4j.simpleLogger.defaultLogLevel=warn', '-cp', `${builtJar}:${classpath}`,
         'flinkcheckpoints.restoreproof.RestClusterMain', work],
       { stdio: ['ignore', out, out] },
     );
@@ -129,7 +132,8 @@ async function main() {
       if (cluster.exitCode !== null) throw new Error(`the cluster exited early; see ${clusterLog}`);
       return fs.existsSync(urlFile) ? fs.readFileSync(urlFile, 'utf8').trim() : undefined;
     });
-    const overview = await rest('GET', '/overview');
+    // 503 until the dispatcher's leader is elected.
+    const overview = await waitFor('the REST endpoint to answer', 60_000, () => rest('GET', '/overview').catch(() => undefined));
     return `${restUrl}, Flink ${overview['flink-version']}, PID ${cluster.pid}`;
   });
 

@@ -6,6 +6,7 @@ import org.apache.flink.api.java.tuple.Tuple2;
 import org.apache.flink.configuration.ExternalizedCheckpointRetention;
 import org.apache.flink.connector.datagen.source.DataGeneratorSource;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 import org.apache.flink.util.Collector;
 
 import java.util.HashMap;
@@ -49,9 +50,11 @@ public final class HelloWordCount {
                 .keyBy(pair -> pair.f0)
                 .sum(1)
                 .uid("counts")
-                .addSink(new AppendToFileSink(out))
+                .map(new AppendToFile(out))
                 .uid("file-sink")
-                .name("append counts");
+                .name("append counts")
+                .sinkTo(new DiscardingSink<>())
+                .uid("discard");
 
         env.execute("hello word count");
     }

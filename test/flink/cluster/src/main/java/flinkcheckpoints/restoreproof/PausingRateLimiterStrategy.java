@@ -47,7 +47,12 @@ final class PausingRateLimiterStrategy implements RateLimiterStrategy {
             this.pauseAfter = pauseAfter;
         }
 
-        @Override
+        // acquire() is the abstract method in 1.x, acquire(int) in 2.x: both are here, neither marked @Override,
+        // so one source compiles against both.
+        public CompletionStage<Void> acquire(int requestSize) {
+            return acquire();
+        }
+
         public CompletionStage<Void> acquire() {
             CompletableFuture<Void> permit = new CompletableFuture<>();
             if (pauseAfter >= 0 && granted >= pauseAfter) {

@@ -13,24 +13,37 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.nio.file.StandardCopyOption;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
  * A Flink session cluster in one JVM: a MiniCluster whose REST endpoint (bound to 127.0.0.1 on a free port) serves the
  * full dispatcher API including jar upload and run, because flink-runtime-web is on the classpath. Writes the REST
- * address to {@code <work>/rest-url} once it is up and runs until the process is stopped.
+ * address to {@code <work>/rest-url} once it is up and runs until the process is stopped. No savepoint directory is
+ * configured unless given as an option, so a savepoint without a target directory fails as it does on such a cluster.
  */
 public final class RestClusterMain {
 
     private RestClusterMain() {}
 
     public static void main(String[] args) throws Exception {
-        if (args.length != 1) {
-            throw new IllegalArgumentException("usage: RestClusterMain <work dir>");
+        if (args.length < 1) {
+            throw new IllegalArgumentException("usage: RestClusterMain <work dir> [key=value ...]");
         }
         Path work = Paths.get(args[0]).toAbsolutePath();
         Files.createDirectories(work.resolve("uploads"));
 
-        Configuration conf = new Configuration();
+        // Further options (web.checkpoints.history, a savepoint directory) as key=value: fromMap works on 1.x and 2.x
+        // alike, where the string setters of Configuration differ.
+        Map<String, String> extra = new HashMap<>();
+        for (int i = 1; i < args.length; i++) {
+            int eq = args[i].indexOf('=');
+            if (eq <= 0) {
+                throw new IllegalArgumentException("expected key=value, got " + args[i]);
+            }
+            extra.put(args[i].substring(0, eq), args[i].substring(eq + 1));
+        }
+        Configuration conf = Configuration.fromMap(extra);
         conf.set(RestOptions.ADDRESS, "127.0.0.1");
         conf.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
         // A literal path, not toUri(): Flink does not decode %20, it would create a directory named "a%20b".
