@@ -1,3 +1,4 @@
+import { ClusterError } from './cluster/errors';
 import { StoreError } from './stores/errors';
 
 /** The message of anything thrown: an Error's message, else the value as text. */
@@ -7,10 +8,10 @@ export function errorMessage(error: unknown): string {
 
 /**
  * True for a failure that only says the user (or a deadline they set) stopped the operation: nothing to report.
- * Covers the store contract's `cancelled`, an aborted `AbortSignal` and VS Code's `CancellationError` (named "Canceled").
+ * Covers the store contract's and the cluster client's `cancelled`, an aborted `AbortSignal` and VS Code's `CancellationError` (named "Canceled").
  */
 export function isCancellation(error: unknown): boolean {
-  if (error instanceof StoreError) return error.code === 'cancelled';
+  if (error instanceof StoreError || error instanceof ClusterError) return error.code === 'cancelled';
   return error instanceof Error && (error.name === 'AbortError' || error.name === 'Canceled');
 }
 
@@ -35,7 +36,7 @@ export function errorDetail(error: unknown): string {
  * Error types (by `name`) whose message is written for the user: it names the thing (a store path, a byte offset, a
  * version) and what to do. Other errors are bugs or surprises of a library; the log gets their stack.
  */
-const PRODUCT_ERRORS: ReadonlySet<string> = new Set(['StoreError', 'MetadataError', 'RestoreError', 'FlinkVersionError', 'MigrationError', 'UsageError']);
+const PRODUCT_ERRORS: ReadonlySet<string> = new Set(['StoreError', 'MetadataError', 'RestoreError', 'FlinkVersionError', 'MigrationError', 'UsageError', 'ClusterError']);
 
 /** True when the error's message is written for the user (see `PRODUCT_ERRORS`). */
 export function isProductError(error: unknown): boolean {

@@ -5,3 +5,5 @@ export type { ClusterAuth, ClusterCallOptions, ClusterConnection } from './http'
 export { FlinkRestClient, parseClusterVersion } from './client';
 export type { ClusterVersion, SavepointOptions, StopOptions, WaitOptions } from './client';
 export * from './types';
+export { jobCheckpointDirectory, mergeHistory } from './history';
+export type { HistoryEntry } from './history';

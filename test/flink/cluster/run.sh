@@ -29,7 +29,7 @@ for version in $versions; do
   build_job -o "-Dflink.version=$version" >/dev/null 2>&1 || build_job "-Dflink.version=$version"
   echo "== Flink $version"
   if [ "$mode" = client ]; then
-    FLINK_VERSION=$version timeout --kill-after=20 900 node --test --test-reporter=spec --test-reporter-destination=stdout \
+    FLINK_VERSION=$version timeout --kill-after=20 900 node --test --test-concurrency=1 --test-reporter=spec --test-reporter-destination=stdout \
       out/test/flink/cluster/client.test.js out/test/flink/cluster/cli.test.js || status=1
   else
     FLINK_VERSION=$version timeout --kill-after=20 600 node test/flink/cluster/driver.mjs || status=1
