@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
+import { EXTENSION_ID } from './support/extension';
 
-const EXTENSION_ID = 'flink-checkpoints.flink-checkpoints';
 /** The commands the foundation ships; later areas add their own, which the same test checks. */
 const FOUNDATION_COMMANDS = ['flinkCheckpoints.addStore', 'flinkCheckpoints.refreshStores', 'flinkCheckpoints.showLog'];
 

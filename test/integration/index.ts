@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import Mocha from 'mocha';
 
 /**
- * Environment the runners (scripts/run-in-host.mjs under code-server, test/integration/electron.ts under
+ * Environment the runners (test/integration/driver/runInHost.ts under code-server, test/integration/electron.ts under
  * @vscode/test-electron) pass to the extension host to narrow or report a run.
  */
 export const TEST_ENV = {

@@ -5,14 +5,13 @@ import * as webhdfs from 'webhdfs';
 import { after, before, describe, it } from 'node:test';
 import { findLatestCompleteCheckpoint } from '../../src/core/layout';
 import { CheckpointStore, openStore } from '../../src/core/stores';
-import { JOB_A, SKIP_NO_FIXTURES, buildCheckpointTree, sharedFixturesDir } from '../unit/stores/support/checkpointTree';
+import { JOB_A, buildCheckpointTree } from '../unit/stores/support/checkpointTree';
 import { storeContract } from '../unit/stores/support/contract';
 import { HdfsServer, freePort, serverPrerequisites, startMiniHdfs } from './servers';
 import { FIXTURES, checkScenario, readScenarios, versions } from '../unit/layout/support/scenarios';
 import { storeRejection as rejection } from '../support/stores';
 
-const fixtures = sharedFixturesDir();
-const skip = fixtures ? serverPrerequisites('hdfs') ?? false : SKIP_NO_FIXTURES;
+const skip = serverPrerequisites('hdfs') ?? false;
 
 /** Counts the WebHDFS operations fetch sends while `body` runs. */
 async function countOps<T>(op: string, body: () => Promise<T>): Promise<{ result: T; count: number }> {
@@ -34,7 +33,7 @@ describe('HdfsStore against MiniDFSCluster (WebHDFS)', { skip }, () => {
   let server: HdfsServer;
   let store: CheckpointStore;
   before(async () => {
-    tree = buildCheckpointTree(fixtures!);
+    tree = buildCheckpointTree();
     // dfs.ls.limit 3: a 7-entry directory takes three LISTSTATUS_BATCH calls.
     server = await startMiniHdfs({ listLimit: 3, seed: tree });
     store = openStore(`webhdfs://${server.superUser}@127.0.0.1:${server.httpPort}/flink`, { timeoutMs: 20_000 });

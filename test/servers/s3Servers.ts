@@ -10,7 +10,7 @@ import * as http from 'node:http';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { repoRoot } from '../support/repo';
+import { prerequisite, repoRoot } from '../support/repo';
 import { RunningServer, freePort } from './servers';
 
 export const GO_BIN = path.join(repoRoot(), '.cache', 'bin');
@@ -31,7 +31,7 @@ export interface S3Server extends RunningServer {
 /** Why the S3 tools cannot run here, or undefined when they can. */
 export function s3Prerequisites(...tools: ('versitygw' | 'toxiproxy-server' | 's5cmd')[]): string | undefined {
   const missing = (tools.length ? tools : ['versitygw' as const]).filter((t) => !fs.existsSync(path.join(GO_BIN, t)));
-  return missing.length ? `${missing.join(', ')} not built (run test/servers/install-go-tools.sh; needs Go)` : undefined;
+  return prerequisite(missing.length ? `${missing.join(', ')} not built (run test/servers/install-go-tools.sh; needs Go)` : undefined);
 }
 
 function launch(command: string, args: string[], logFile: string, env: NodeJS.ProcessEnv = process.env): { child: ChildProcess; server: RunningServer } {

@@ -9,6 +9,7 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { prerequisite } from '../support/repo';
 
 const HERE = path.resolve(__dirname, '..', '..', '..', 'test', 'servers');
 export const PYTHON = '/usr/bin/python3';
@@ -35,8 +36,12 @@ export interface HdfsServer extends RunningServer {
   readonly dataDir: string;
 }
 
-/** Why a server kind cannot run here, or undefined when it can. */
+/** Why a server kind cannot run here, or undefined when it can (see `prerequisite`: in CI a missing server fails). */
 export function serverPrerequisites(kind: 'pyftpdlib' | 'proftpd' | 'hdfs'): string | undefined {
+  return prerequisite(missingServer(kind));
+}
+
+function missingServer(kind: 'pyftpdlib' | 'proftpd' | 'hdfs'): string | undefined {
   if (kind === 'pyftpdlib') {
     try {
       execFileSync(PYTHON, ['-c', 'import pyftpdlib'], { stdio: 'ignore' });

@@ -5,9 +5,8 @@ import { after, before, describe, it } from 'node:test';
 import { runCli } from '../../../src/cli/main';
 import { STORE_ENV } from '../../../src/cli/lsStore';
 import { FtpServer, serverPrerequisites, startPyFtpd } from '../../servers/servers';
-import { JOB_A, JOB_B, SAVEPOINT, SKIP_NO_FIXTURES, buildCheckpointTree, sharedFixturesDir } from '../stores/support/checkpointTree';
+import { JOB_A, JOB_B, SAVEPOINT, buildCheckpointTree } from '../stores/support/checkpointTree';
 
-const fixtures = sharedFixturesDir();
 
 async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = '';
@@ -16,10 +15,10 @@ async function cli(...argv: string[]): Promise<{ code: number; out: string; err:
   return { code, out, err };
 }
 
-describe('ls and latest on a local tree', { skip: fixtures ? false : SKIP_NO_FIXTURES }, () => {
+describe('ls and latest on a local tree', () => {
   let tree = '';
   before(() => {
-    tree = buildCheckpointTree(fixtures!);
+    tree = buildCheckpointTree();
   });
   after(() => fs.rmSync(tree, { recursive: true, force: true }));
 
@@ -75,13 +74,13 @@ describe('ls and latest on a local tree', { skip: fixtures ? false : SKIP_NO_FIX
 });
 
 describe('ls, latest and inspect over FTP with the password from the environment', {
-  skip: fixtures ? serverPrerequisites('pyftpdlib') ?? false : SKIP_NO_FIXTURES,
+  skip: serverPrerequisites('pyftpdlib') ?? false,
 }, () => {
   let tree = '';
   let server: FtpServer;
   const password = 'pa:ss@w/rd%';
   before(async () => {
-    tree = buildCheckpointTree(fixtures!);
+    tree = buildCheckpointTree();
     server = await startPyFtpd(tree, [{ name: 'flink', password }]);
   });
   after(async () => {

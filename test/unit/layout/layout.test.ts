@@ -6,9 +6,8 @@ import {
   classifyName, findLatestCompleteCheckpoint, inspectSnapshot, inspectSnapshots, scanDirectory, sizeFromListing, snapshotRefOf,
 } from '../../../src/core/layout';
 import { CheckpointStore, openStore } from '../../../src/core/stores';
-import { JOB_A, JOB_B, SAVEPOINT, SKIP_NO_FIXTURES, TREE, buildCheckpointTree, sharedFixturesDir } from '../stores/support/checkpointTree';
+import { JOB_A, JOB_B, SAVEPOINT, TREE, buildCheckpointTree } from '../stores/support/checkpointTree';
 
-const fixtures = sharedFixturesDir();
 
 describe('classifyName', () => {
   it('knows Flink\'s names and nothing else', () => {
@@ -26,11 +25,11 @@ describe('classifyName', () => {
   });
 });
 
-describe('checkpoint layout on a real tree', { skip: fixtures ? false : SKIP_NO_FIXTURES }, () => {
+describe('checkpoint layout on a real tree', () => {
   let tree = '';
   let store: CheckpointStore;
   before(() => {
-    tree = buildCheckpointTree(fixtures!);
+    tree = buildCheckpointTree();
     store = openStore(tree);
   });
   after(() => fs.rmSync(tree, { recursive: true, force: true }));

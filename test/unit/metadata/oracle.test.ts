@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { parseMetadata, summarize, summarizeMetadata } from '../../../src/core/metadata';
 import { memorySource } from './mutation';
-import { repoRoot } from './support';
+import { findFiles, repoRoot } from './support';
 
 /** Keys of the summary contract; the parser may add more, the oracle may too. */
 const TOP_KEYS = ['metadataVersion', 'checkpointId', 'kind', 'savepointFormat', 'masterStates', 'operators', 'stateSize', 'referencedFiles', 'externalPointer'];
@@ -20,19 +20,8 @@ function contractView(summary: Record<string, unknown>): Record<string, unknown>
   return top;
 }
 
-function findMetadata(dir: string): string[] {
-  if (!fs.existsSync(dir)) return [];
-  const found: string[] = [];
-  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-    const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) found.push(...findMetadata(full));
-    else if (entry.name === '_metadata') found.push(full);
-  }
-  return found.sort();
-}
-
 const fixturesDir = path.join(repoRoot(), 'test', 'fixtures', 'flink');
-const files = findMetadata(fixturesDir);
+const files = findFiles(fixturesDir, '_metadata');
 const withOracle = files.filter((f) => fs.existsSync(`${f}.oracle.json`));
 const skip = withOracle.length === 0 ? 'no real-Flink fixtures with an oracle yet under test/fixtures/flink (see test/flink)' : false;
 if (skip) console.log(`# skipping oracle agreement: ${skip}`);

@@ -11,15 +11,7 @@ import { openFileSource } from '../../../src/core/metadata/fileSource';
 import { ReferencedFiles } from '../../../src/core/metadata/referencedFiles';
 import { Bytes, MAGIC, NULL_PROPERTIES } from './builder';
 import { memorySource } from './mutation';
-import { SKIP_NO_SHARED, repoRoot, sharedFixtures } from './support';
-
-function findMetadata(dir: string): string[] {
-  if (!fs.existsSync(dir)) return [];
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
-    const full = path.join(dir, e.name);
-    return e.isDirectory() ? findMetadata(full) : e.name === '_metadata' ? [full] : [];
-  });
-}
+import { SKIP_NO_SHARED, findFiles, repoRoot, sharedFixtures } from './support';
 
 /** Every stored path below as both routes of ReferencedFiles see it, and what Java's TreeSet would print. */
 function filesOf(pointer: string | null, stored: [string, boolean][]): ReferencedFiles {
@@ -39,7 +31,7 @@ function javaSorted(paths: string[]): string[] {
 }
 
 describe('the one-pass scan gives what parse + summarize give', () => {
-  const real = findMetadata(path.join(repoRoot(), 'test', 'fixtures', 'flink')).map((f) => [path.relative(repoRoot(), f), new Uint8Array(fs.readFileSync(f))] as [string, Uint8Array]);
+  const real = findFiles(path.join(repoRoot(), 'test', 'fixtures', 'flink'), '_metadata').map((f) => [path.relative(repoRoot(), f), new Uint8Array(fs.readFileSync(f))] as [string, Uint8Array]);
   const shared = sharedFixtures().filter(([name]) => !name.startsWith('v1-'));
   if (shared.length === 0) console.log(`# shared fixtures not compared: ${SKIP_NO_SHARED}`);
 

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { SKIP_NO_SHARED, sharedFixturesDir } from '../../support/repo';
 
-export { SKIP_NO_SHARED, repoRoot, sharedFixturesDir } from '../../support/repo';
+export { SKIP_NO_SHARED, findFiles, repoRoot, sharedFixturesDir } from '../../support/repo';
 
 /** Every shared fixture as [name, bytes], in name order; empty when ../shared is absent. */
 export function sharedFixtures(): [string, Uint8Array][] {

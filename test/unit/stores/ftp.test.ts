@@ -5,13 +5,12 @@ import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { CheckpointStore, openStore } from '../../../src/core/stores';
 import { FtpServer, serverPrerequisites, startProftpd, startPyFtpd } from '../../servers/servers';
-import { JOB_A, SKIP_NO_FIXTURES, buildCheckpointTree, sharedFixturesDir } from './support/checkpointTree';
+import { JOB_A, buildCheckpointTree } from './support/checkpointTree';
 import { storeContract } from './support/contract';
 import { storeRejection as rejection } from '../../support/stores';
 
-const fixtures = sharedFixturesDir();
-const pyftpdSkip = fixtures ? serverPrerequisites('pyftpdlib') ?? false : SKIP_NO_FIXTURES;
-const proftpdSkip = fixtures ? serverPrerequisites('proftpd') ?? false : SKIP_NO_FIXTURES;
+const pyftpdSkip = serverPrerequisites('pyftpdlib') ?? false;
+const proftpdSkip = serverPrerequisites('proftpd') ?? false;
 
 /** A user and password with every character Hadoop's FTP file system cannot take in a URI. */
 const AWKWARD_USER = 'fl@nk:ops';
@@ -23,7 +22,7 @@ describe('FtpStore against pyftpdlib', { skip: pyftpdSkip }, () => {
   let server: FtpServer;
   let store: CheckpointStore;
   before(async () => {
-    tree = buildCheckpointTree(fixtures!);
+    tree = buildCheckpointTree();
     server = await startPyFtpd(tree, [
       { name: 'flink', password: 'secret' },
       { name: AWKWARD_USER, password: AWKWARD_PASSWORD },
@@ -118,7 +117,7 @@ describe('FtpStore against a server without MLSD (LIST fallback)', { skip: pyftp
   let server: FtpServer;
   let store: CheckpointStore;
   before(async () => {
-    tree = buildCheckpointTree(fixtures!);
+    tree = buildCheckpointTree();
     server = await startPyFtpd(tree, [{ name: 'flink', password: 'secret' }], { noMlsd: true, verbose: true });
     store = openStore(`ftp://flink:secret@127.0.0.1:${server.port}/`);
   });
@@ -189,7 +188,7 @@ describe('FtpStore against ProFTPD (FTP and explicit FTPS)', { skip: proftpdSkip
   let server: FtpServer;
   let ftps: CheckpointStore;
   before(async () => {
-    tree = buildCheckpointTree(fixtures!);
+    tree = buildCheckpointTree();
     fs.mkdirSync(`${tree}/locked`);
     fs.writeFileSync(`${tree}/locked/secret.txt`, 'x');
     server = await startProftpd(tree, { name: 'flink', password: 's3cr@t' });

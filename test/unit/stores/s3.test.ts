@@ -8,11 +8,10 @@ import {
   startVersityGw,
 } from '../../servers/s3Servers';
 import { storeRejection as rejection } from '../../support/stores';
-import { JOB_A, SKIP_NO_FIXTURES, buildCheckpointTree, sharedFixturesDir } from './support/checkpointTree';
+import { JOB_A, buildCheckpointTree } from './support/checkpointTree';
 import { storeContract } from './support/contract';
 
-const fixtures = sharedFixturesDir();
-const skip = fixtures ? s3Prerequisites('versitygw') ?? false : SKIP_NO_FIXTURES;
+const skip = s3Prerequisites('versitygw') ?? false;
 const BUCKET = 'flink-checkpoints';
 
 async function all(store: CheckpointStore, dir: string, pageSize?: number): Promise<StoreEntry[]> {
@@ -32,7 +31,7 @@ describe('S3Store against versitygw', { skip }, () => {
     }) as S3Store;
 
   before(async () => {
-    tree = buildCheckpointTree(fixtures!);
+    tree = buildCheckpointTree();
     server = await startVersityGw();
     copyIntoBucket(server, BUCKET, '', tree);
     copyIntoBucket(server, 'prefixed', 'flink/prod', tree);

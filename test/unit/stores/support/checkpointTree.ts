@@ -2,18 +2,21 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
-export { SKIP_NO_SHARED as SKIP_NO_FIXTURES, repoRoot, sharedFixturesDir } from '../../../support/repo';
+import { findFiles, repoRoot } from '../../../support/repo';
+
+export { repoRoot };
 
 export const JOB_A = '0123456789abcdef0123456789abcdef';
 export const JOB_B = 'fedcba9876543210fedcba9876543210';
 export const SAVEPOINT = 'savepoint-7bd90b-3a2cda6957cb';
 
 /**
- * The tree built by buildCheckpointTree, relative to its root, with what each snapshot is:
- *   <JOB_A>/chk-2  complete (Flink 2.0 checkpoint)    <JOB_A>/chk-3  complete (Flink 2.3 checkpoint), newest complete
+ * The tree built by buildCheckpointTree, relative to its root, with what each snapshot is (every `_metadata` written by
+ * real Flink: the committed fixtures under test/fixtures/flink):
+ *   <JOB_A>/chk-2  complete (Flink 2.0 checkpoint)    <JOB_A>/chk-3  complete (Flink 2.2 checkpoint), newest complete
  *   <JOB_A>/chk-4  in progress (._metadata.inprogress.*)  <JOB_A>/chk-5  in progress (no metadata)
  *   <JOB_A>/chk-6  broken (truncated _metadata)       <JOB_A>/shared, <JOB_A>/taskowned
- *   <JOB_B>/chk-1  complete (Kafka table checkpoint)   savepoint-7bd90b-3a2cda6957cb  complete savepoint
+ *   <JOB_B>/chk-1  complete (Flink 1.20 checkpoint)    savepoint-7bd90b-3a2cda6957cb  complete savepoint (Flink 1.15)
  */
 export const TREE = {
   complete: ['chk-2', 'chk-3'],
@@ -22,9 +25,16 @@ export const TREE = {
   latest: 'chk-3',
 } as const;
 
-function copy(fixtures: string, fixture: string, target: string, truncateTo?: number): void {
+/** The first `_metadata` of a committed fixture scenario, e.g. `2.0.2/hashmap`. */
+function fixtureMetadata(scenario: string): string {
+  const [file] = findFiles(path.join(repoRoot(), 'test', 'fixtures', 'flink', scenario), '_metadata');
+  if (!file) throw new Error(`no _metadata under test/fixtures/flink/${scenario}`);
+  return file;
+}
+
+function copy(scenario: string, target: string, truncateTo?: number): void {
   fs.mkdirSync(path.dirname(target), { recursive: true });
-  const bytes = fs.readFileSync(path.join(fixtures, fixture, '_metadata'));
+  const bytes = fs.readFileSync(fixtureMetadata(scenario));
   fs.writeFileSync(target, truncateTo === undefined ? bytes : bytes.subarray(0, truncateTo));
 }
 
@@ -32,19 +42,19 @@ function copy(fixtures: string, fixture: string, target: string, truncateTo?: nu
  * Writes a small checkpoint tree from real Flink `_metadata` files into `root` (a temp dir; never the repository).
  * Returns the root. State files are small placeholder bytes: only `_metadata` is read by the layout code.
  */
-export function buildCheckpointTree(fixtures: string, root = fs.mkdtempSync(path.join(os.tmpdir(), 'fc-tree-'))): string {
+export function buildCheckpointTree(root = fs.mkdtempSync(path.join(os.tmpdir(), 'fc-tree-'))): string {
   const jobA = path.join(root, JOB_A);
-  copy(fixtures, 'v5-flink2.0-rocksdb-checkpoint-stateful-udf', path.join(jobA, 'chk-2', '_metadata'));
-  copy(fixtures, 'v6-flink2.3-rocksdb-checkpoint-broadcast-udf', path.join(jobA, 'chk-3', '_metadata'));
+  copy('2.0.2/hashmap', path.join(jobA, 'chk-2', '_metadata'));
+  copy('2.2.1/rocksdb-incremental', path.join(jobA, 'chk-3', '_metadata'));
   fs.writeFileSync(path.join(jobA, 'chk-3', '5d1c3a0e-7f7b-4d4e-9d0e-2b1f8f0f1a11'), Buffer.alloc(4096, 7));
   fs.mkdirSync(path.join(jobA, 'chk-4'), { recursive: true });
   fs.writeFileSync(path.join(jobA, 'chk-4', '._metadata.inprogress.8a7f7c1e-1f0e-4b45-8d5e-0a4f5b6c7d8e'), Buffer.alloc(100, 1));
   fs.mkdirSync(path.join(jobA, 'chk-5'), { recursive: true });
-  copy(fixtures, 'v6-flink2.3-rocksdb-checkpoint-broadcast-udf', path.join(jobA, 'chk-6', '_metadata'), 1000);
+  copy('2.2.1/rocksdb-incremental', path.join(jobA, 'chk-6', '_metadata'), 1000);
   fs.mkdirSync(path.join(jobA, 'shared'), { recursive: true });
   for (let i = 0; i < 3; i++) fs.writeFileSync(path.join(jobA, 'shared', `sst-${i}`), Buffer.alloc(1000 * (i + 1), i));
   fs.mkdirSync(path.join(jobA, 'taskowned'), { recursive: true });
-  copy(fixtures, 'v4-kafka-table-state-offsets-checkpoint', path.join(root, JOB_B, 'chk-1', '_metadata'));
-  copy(fixtures, 'v3-flink1.15-savepoint-unified-sink-migration', path.join(root, SAVEPOINT, '_metadata'));
+  copy('1.20.5/hashmap', path.join(root, JOB_B, 'chk-1', '_metadata'));
+  copy('1.15.4/savepoints', path.join(root, SAVEPOINT, '_metadata'));
   return root;
 }

@@ -2,7 +2,8 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { it } from 'node:test';
-import { CheckpointStore, StoreEntry, isStoreError } from '../../../../src/core/stores';
+import { CheckpointStore, StoreEntry } from '../../../../src/core/stores';
+import { storeRejection } from '../../../support/stores';
 import { JOB_A, SAVEPOINT } from './checkpointTree';
 
 async function names(store: CheckpointStore, dir: string, pageSize?: number): Promise<{ names: string[]; pages: number; entries: StoreEntry[] }> {
@@ -16,11 +17,8 @@ async function names(store: CheckpointStore, dir: string, pageSize?: number): Pr
 }
 
 async function rejectsWith(promise: Promise<unknown>, code: string): Promise<void> {
-  await assert.rejects(promise, (error: unknown) => {
-    assert.ok(isStoreError(error), `expected a StoreError, got ${String(error)}`);
-    assert.equal(error.code, code, error.message);
-    return true;
-  });
+  const error = await storeRejection(promise);
+  assert.equal(error.code, code, error.message);
 }
 
 /**
