@@ -572,6 +572,39 @@ function changeSince(before: BaseView, after: BaseView, plan: CleanupPlan, clust
 }
 
 /**
+ * The re-check before a batch, on the base as it is now: what changed since the dry run (then nothing more is done),
+ * and which entries of the batch are still candidates (the others are skipped, with why).
+ */
+export function recheckBatch(
+  plan: CleanupPlan,
+  fresh: BaseView,
+  batch: readonly CleanupCandidate[],
+  options: Pick<SafetyOptions, 'jobStopped' | 'clusterPaths'> & { reversible: boolean },
+): { stopped?: string; latest: CleanupPlan; act: CleanupCandidate[]; skipped: SkippedEntry[] } {
+  const latest = planCleanup(fresh, options);
+  const stopped = changeSince(plan.view, fresh, plan, options.clusterPaths ?? []);
+  if (stopped) return { stopped, latest, act: [], skipped: [] };
+  const still = new Map(latest.candidates.map((c) => [c.path, c]));
+  const act: CleanupCandidate[] = [];
+  const skipped: SkippedEntry[] = [];
+  for (const candidate of batch) {
+    const now = still.get(candidate.path);
+    if (now && now.kind === candidate.kind) act.push(candidate);
+    else skipped.push({ candidate, why: latest.kept.find((k) => k.path === candidate.path)?.why ?? 'no longer a candidate (gone or changed)' });
+  }
+  return { latest, act, skipped };
+}
+
+/** Entries moved to the trash that a snapshot of the base (as it is now) references: they go back. */
+export function toMoveBack(view: BaseView, moved: readonly CleanupCandidate[], clusterPaths?: readonly string[]): { candidate: CleanupCandidate; protector: string }[] {
+  const protection = protectionOf(view, clusterPaths);
+  return moved.flatMap((candidate) => {
+    const protector = protectorOf(protection, candidate.path, candidate.kind);
+    return protector ? [{ candidate, protector }] : [];
+  });
+}
+
+/**
  * Moves (or, where the store cannot rename cheaply, deletes) the plan's candidates in batches. Before each batch the
  * base is read and judged again: the run stops when a snapshot appeared or completed, and skips what is no longer a
  * candidate. Before each entry its directory's real path must lie inside the job directory.
@@ -598,24 +631,18 @@ export async function runCleanup(store: CheckpointStore, plan: CleanupPlan, opti
   while (i < plan.candidates.length) {
     const batch = plan.candidates.slice(i, i + batchSize);
     i += batch.length;
-    const freshView = await readBase(store, jobPath, options);
-    stopped = changeSince(plan.view, freshView, plan, options.clusterPaths ?? []);
-    latest = planCleanup(freshView, { ...options, reversible });
-    if (stopped) {
+    const check = recheckBatch(plan, await readBase(store, jobPath, options), batch, { ...options, reversible });
+    latest = check.latest;
+    if (check.stopped) {
+      stopped = check.stopped;
       for (const candidate of [...batch, ...plan.candidates.slice(i)]) skipped.push({ candidate, why: `not touched: ${stopped} since the dry run` });
       journal(`stopped: ${stopped} since the dry run; run the dry run again`);
       break;
     }
+    skipped.push(...check.skipped);
     await options.beforeBatch?.(batch);
-    const still = new Map(latest.candidates.map((c) => [c.path, c]));
     let movedInBatch = false;
-    for (const candidate of batch) {
-      const now = still.get(candidate.path);
-      if (!now || now.kind !== candidate.kind) {
-        const why = latest.kept.find((k) => k.path === candidate.path)?.why ?? 'no longer a candidate (gone or changed)';
-        skipped.push({ candidate, why });
-        continue;
-      }
+    for (const candidate of check.act) {
       const parentReal = await store.realPath(parentStorePath(candidate.path), options).catch(() => undefined);
       const expected = jobReal === undefined ? undefined : joinPaths(jobReal, relativeTo(jobPath, parentStorePath(candidate.path)));
       if (!within(candidate.path, jobPath) || parentReal === undefined || parentReal !== expected) {
@@ -647,15 +674,12 @@ export async function runCleanup(store: CheckpointStore, plan: CleanupPlan, opti
 
   // A snapshot that completed during the last batch may reference what was just moved: the check after the end.
   if (!stopped && moved.length > 0) {
-    const finalView = await readBase(store, jobPath, options);
-    stopped = changeSince(plan.view, finalView, plan, options.clusterPaths ?? []);
-    latest = planCleanup(finalView, { ...options, reversible });
+    const check = recheckBatch(plan, await readBase(store, jobPath, options), [], { ...options, reversible });
+    stopped = check.stopped;
+    latest = check.latest;
   }
   if (stopped && moved.length > 0) {
-    const protection = protectionOf(latest.view, options.clusterPaths);
-    for (const candidate of moved.slice()) {
-      const protector = protectorOf(protection, candidate.path, candidate.kind);
-      if (!protector) continue;
+    for (const { candidate, protector } of toMoveBack(latest.view, moved, options.clusterPaths)) {
       await store.rename(joinStorePath(trashPath, relativeTo(basePath, candidate.path)), candidate.path, options);
       moved.splice(moved.indexOf(candidate), 1);
       manifest.entries.splice(manifest.entries.findIndex((e) => e.path === relativeTo(basePath, candidate.path)), 1);
