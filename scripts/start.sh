@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # npm start: a real VS Code (code-server) in the browser with the extension installed from a freshly packaged .vsix,
-# a demo workspace, and stores of real Flink checkpoints (the trees Flink 1.15 .. 2.2 wrote for test/fixtures/flink).
+# a demo workspace, and stores of real Flink checkpoints (the trees Flink 1.15 .. 2.2 wrote for test/fixtures/flink)
+# in every state the product knows: complete, latest, in progress, broken, a missing file, savepoints, file merging.
 # Stays in the foreground; Ctrl+C stops code-server (by PID).
 #
 #   npm start [-- --port 8080]
@@ -29,27 +30,13 @@ demo="$PWD/.vscode-test/demo"
 rm -rf "$demo"
 mkdir -p "$demo/workspace/conf" "$demo/checkpoints" "$demo/user-data/User" "$demo/extensions"
 
-# The demo stores are copies, so that trying Clean Up… or a writable store never touches the committed fixtures.
-stores=()
-add_store() {
-  local id="$1" name="$2" source="test/fixtures/flink/$3"
-  if [ ! -d "$source" ]; then
-    echo "npm start: $source is missing (regenerate with npm run fixtures); the demo goes on without it" >&2
-    return
-  fi
-  cp -r "$source" "$demo/checkpoints/$id"
-  find "$demo/checkpoints/$id" -name '_metadata.oracle.json' -delete
-  stores+=("{\"id\": \"$id\", \"name\": \"$name\", \"uri\": \"$demo/checkpoints/$id\"}")
-}
-add_store rocksdb-incremental "Flink 2.2 · RocksDB incremental" 2.2.1/rocksdb-incremental
-add_store savepoints "Flink 2.2 · savepoints" 2.2.1/savepoints
-add_store unaligned "Flink 1.20 · unaligned checkpoints" 1.20.5/unaligned
-add_store file-merging "Flink 1.20 · file merging" 1.20.5/file-merging
-add_store hashmap-115 "Flink 1.15 · HashMap backend" 1.15.4/hashmap
+# The demo stores are copies of the trees real Flink wrote for test/fixtures/flink, aged and put into every state the
+# product knows (scripts/demo.mjs), so that trying Clean Up… or a writable store never touches the committed fixtures.
+stores="$(node scripts/demo.mjs "$demo/checkpoints")"
 
 cat >"$demo/user-data/User/settings.json" <<EOF
 {
-  "flinkCheckpoints.stores": [$(IFS=,; echo "${stores[*]}")],
+  "flinkCheckpoints.stores": $stores,
   "flinkCheckpoints.flinkVersion": "1.20",
   "workbench.startupEditor": "none",
   "git.openRepositoryInParentFolders": "never",
