@@ -4,7 +4,7 @@
 # is present.
 set -euo pipefail
 cd "$(dirname "$0")"
-packages=(python3-pyftpdlib proftpd-core proftpd-mod-crypto openssl)
+packages=(python3-pyftpdlib proftpd-core proftpd-mod-crypto openssl python3-venv)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
@@ -23,5 +23,5 @@ if [ ! -f hdfs/target/classpath.txt ] || [ hdfs/pom.xml -nt hdfs/target/classpat
   (cd hdfs && mvn -B -q package -DskipTests)
   touch hdfs/target/classpath.txt # the dependency plugin leaves an unchanged file untouched
 fi
-bash install-go-tools.sh
+bash install-s3-tools.sh
 echo "test servers ready"

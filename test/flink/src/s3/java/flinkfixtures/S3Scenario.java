@@ -6,6 +6,7 @@ import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.fs.FileStatus;
 import org.apache.flink.core.fs.FileSystem;
 import org.apache.flink.core.fs.Path;
+import org.apache.flink.core.plugin.PluginUtils;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 import java.nio.file.Files;
@@ -18,9 +19,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Runs the bench's word count with its checkpoint directory in an S3 bucket ({@code s3a://} through
- * flink-s3-fs-hadoop, {@code s3p://} through flink-s3-fs-presto; build profile {@code s3}). Both file systems are on
- * the classpath: {@code FileSystem.initialize} without a plugin manager finds their factories with the ServiceLoader,
- * and their {@code s3.*} options come from the Flink configuration as on a cluster. A checkpoint a second, 2 retained,
+ * flink-s3-fs-hadoop, {@code s3p://} through flink-s3-fs-presto; build profile {@code s3}). Both file systems are
+ * plugins: on one class path their unrelocated flink-s3-fs-base classes would clash. Their {@code s3.*} options come
+ * from the Flink configuration as on a cluster. A checkpoint a second, 2 retained,
  * retained on cancellation; cancelled once checkpoint 3 completed. Scenarios: {@code rocksdb-incremental},
  * {@code hashmap}, {@code entropy} (rocksdb with {@code s3.entropy.key}: data files under random prefixes, _metadata
  * without), {@code file-merging} (1.20+: checkpoint file merging). Writes {@code {"jobId", "configuration",
@@ -95,7 +96,8 @@ public final class S3Scenario {
             configuration.setString(entry.getKey(), entry.getValue());
         }
         configuration.setString("s3.secret-key", arguments.get("secret-key"));
-        FileSystem.initialize(configuration, null);
+        // The S3 file systems are plugins (FLINK_PLUGINS_DIR), each in its own class loader, as on a cluster.
+        FileSystem.initialize(configuration, PluginUtils.createPluginManagerFromRootFolder(configuration));
 
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(configuration);
         env.setParallelism(4);
