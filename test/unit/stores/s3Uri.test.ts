@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { StoreError, externalLocation, formatStoreUri, isS3Uri, openStore, parseStoreUri } from '../../../src/core/stores';
 import { isStoreUri } from '../../../src/cli/storeUri';
+import { storePathOf } from '../../../src/core/references/locate';
 
 function invalid(text: string, pattern: RegExp): void {
   assert.throws(() => parseStoreUri(text), (error: unknown) => {
@@ -43,5 +44,17 @@ describe('s3:// store URIs', () => {
     const store = openStore('s3://flink-state/checkpoints', { s3: { endpoint: 'http://127.0.0.1:1' } });
     assert.equal(store.label, 's3://flink-state/checkpoints');
     await store.close();
+  });
+});
+
+describe('files Flink names in _metadata, located in an S3 store', () => {
+  it('takes s3://, s3a:// and s3p:// paths of the same bucket, and nothing of another bucket or prefix', () => {
+    const root = parseStoreUri('s3a://flink-state/prod/checkpoints');
+    assert.equal(storePathOf(root, 's3a://flink-state/prod/checkpoints/job/shared/sst-1'), '/job/shared/sst-1');
+    assert.equal(storePathOf(root, 's3p://flink-state/prod/checkpoints/job/chk-3/x'), '/job/chk-3/x');
+    assert.equal(storePathOf(root, 's3://flink-state/prod/checkpoints'), '/');
+    assert.equal(storePathOf(root, 's3a://other-bucket/prod/checkpoints/job/x'), undefined);
+    assert.equal(storePathOf(root, 's3a://flink-state/prod/checkpoints-old/job/x'), undefined);
+    assert.equal(storePathOf(root, 'hdfs://flink-state/prod/checkpoints/job/x'), undefined);
   });
 });

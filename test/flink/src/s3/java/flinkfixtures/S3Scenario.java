@@ -91,6 +91,9 @@ public final class S3Scenario {
         s3.put("s3.endpoint", arguments.get("endpoint"));
         s3.put("s3.path.style.access", "true");
         s3.put("s3.access-key", arguments.get("access-key"));
+        // S3A deletes the parent "directory" marker objects after every write with DeleteObjects; versitygw's answer
+        // to that makes S3A retry with backoff for minutes. Keeping markers (Hadoop's default since 3.4) avoids it.
+        s3.put("s3.directory.marker.retention", "keep");
         Configuration configuration = options.toConfiguration();
         for (Map.Entry<String, String> entry : s3.entrySet()) {
             configuration.setString(entry.getKey(), entry.getValue());
