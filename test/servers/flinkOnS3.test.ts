@@ -8,7 +8,7 @@ import { findLatestCompleteCheckpoint } from '../../src/core/layout';
 import { parseMetadata, summarize } from '../../src/core/metadata';
 import { storePathOf } from '../../src/core/references/locate';
 import { S3Store, openStore } from '../../src/core/stores';
-import { repoRoot } from '../support/repo';
+import { prerequisite, repoRoot } from '../support/repo';
 import { S3Server, s3Prerequisites, startVersityGw } from './s3Servers';
 
 /** What scripts/flink-on-s3.sh writes once the job is cancelled. */
@@ -47,8 +47,8 @@ function onPath(command: string): boolean {
 }
 
 function prerequisites(): string | undefined {
-  if (!onPath('java')) return 'Java 17 is not installed (the Flink jobs run on it)';
-  if (!onPath('mvn')) return 'Maven is not installed (it builds test/flink with the S3 file systems)';
+  if (!onPath('java')) return prerequisite('Java 17 is not installed (the Flink jobs run on it)');
+  if (!onPath('mvn')) return prerequisite('Maven is not installed (it builds test/flink with the S3 file systems)');
   return s3Prerequisites('versitygw');
 }
 
