@@ -21,8 +21,9 @@ async function migrate(services: Services, given: vscode.Uri | undefined): Promi
     return undefined;
   }
   const rename = await vscode.window.showQuickPick([
-    { label: vscode.l10n.t('Rename deprecated keys'), description: vscode.l10n.t('to the keys of Flink {0}', flinkVersion()), rename: true },
-    { label: vscode.l10n.t('Keep keys as they are'), description: vscode.l10n.t('same keys, nested YAML'), rename: false },
+    // First (Enter takes it): the old keys are resolved by every Flink up to 2.3; renamed keys need the named line.
+    { label: vscode.l10n.t('Keep keys as they are'), description: vscode.l10n.t('same keys, nested YAML: read by every Flink that reads config.yaml'), rename: false },
+    { label: vscode.l10n.t('Rename deprecated keys'), description: vscode.l10n.t('to the keys of Flink {0}; older Flink ignores them', flinkVersion()), rename: true },
   ], { title: vscode.l10n.t('Migrate to config.yaml') });
   if (!rename) return undefined;
   const source = await vscode.workspace.openTextDocument(uri);

@@ -223,10 +223,10 @@ describe('UI: checkpoint stores, inspector, restore, compare, cleanup and config
   /** Each target from the palette, every later question answered with its default; what the editor must then show. */
   const restoreTargets: { pick: string; expect: RegExp[] }[] = [
     { pick: 'Flink CLI', expect: [/--fromSavepoint/, /--claimMode/] },
-    { pick: 'Application mode', expect: [/run-application/, /kubernetes-application/] },
-    { pick: 'Kubernetes operator', expect: [/initialSavepointPath/, /FlinkStateSnapshot/] },
+    { pick: 'Application mode', expect: [/kubernetes-application/, /\.\/bin\/flink\srun\s/] },
+    { pick: 'Kubernetes operator', expect: [/initialSavepointPath/, /savepointRedeployNonce/] },
     { pick: 'SQL client', expect: [/SET\s'execution\.state-recovery\.path'/, /RESET/] },
-    { pick: 'REST API', expect: [/"savepointPath"/, /"claimMode"/, /curl/] },
+    { pick: 'REST API', expect: [/curl/, /"savepointPath"/, /"claimMode"/] },
   ];
   for (const { pick, expect } of restoreTargets) {
     it(`restores the latest checkpoint through the ${pick} from the command palette`, async () => {

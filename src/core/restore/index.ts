@@ -20,6 +20,7 @@ export {
   claimModeFlag,
   kubernetesImageKey,
   operatorFlinkVersion,
+  readsMetadataVersion,
   restClaimModeField,
   restoreConfigKeys,
 } from './versionFacts';
@@ -28,3 +29,5 @@ export type { RestoreWarning, RestoreWarningCode } from './warnings';
 export { buildRestoreInvocation } from './build';
 export { formatInvocation, formatSteps, stepText } from './format';
 export type { FormatOptions } from './format';
+export { flinkVersionNamedIn } from './jobVersion';
+export type { NamedFlinkVersion } from './jobVersion';

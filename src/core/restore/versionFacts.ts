@@ -1,3 +1,4 @@
+import { METADATA_VERSION_WRITERS } from '../metadata/versions';
 import { FlinkVersion, isAtLeast } from './flinkVersion';
 
 /** Configuration keys that choose the snapshot to restore, for one Flink line. */
@@ -68,4 +69,17 @@ export function isLegacyClaimModeDeprecated(version: FlinkVersion): boolean {
 }
 
 /** Which Flink lines write a `_metadata` format version: one table, kept with the metadata reader. */
-export { METADATA_VERSION_WRITERS } from '../metadata/versions';
+export { METADATA_VERSION_WRITERS };
+
+/**
+ * Whether Flink `line` reads a `_metadata` of format `metadataVersion`: every line reads the versions of the lines
+ * before it and its own (version 2 on), none reads a newer one ("Unrecognized checkpoint version number").
+ * Undefined when the metadata version is not known.
+ */
+export function readsMetadataVersion(line: FlinkVersion, metadataVersion: number | undefined): boolean | undefined {
+  if (metadataVersion === undefined) return undefined;
+  const writers = METADATA_VERSION_WRITERS[metadataVersion];
+  if (!writers) return false;
+  const [major, minor] = writers.first.split('.').map(Number);
+  return isAtLeast(line, major, minor);
+}

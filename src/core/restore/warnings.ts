@@ -75,7 +75,8 @@ const MESSAGES: { readonly [C in RestoreWarningCode]: (facts: WarningFacts[C]) =
     'The claim mode in flinkConfiguration is honoured by native deployments only: for a FlinkDeployment with spec.mode: standalone the operator passes --fromSavepoint to the standalone entrypoint, whose command line resets it to NO_CLAIM.',
   'local-path-in-application-mode': ({ path }) =>
     `The JobManager opens '${path}' inside the cluster, not on this machine: it must be a volume mounted at this ` +
-    'same path in the JobManager and TaskManager pods (ReadWriteMany), or use a shared URI (hdfs://, s3://).',
+    'same path in the JobManager and TaskManager pods (ReadWriteMany), or use a shared URI (hdfs://, s3://). When the ' +
+    'cluster mounts the store elsewhere, set the store\'s "Path as the cluster sees it" (Edit Store…; --path-map on the command line).',
   'relative-path': ({ path }) =>
     `'${path}' is relative: the JobManager resolves it against its own working directory. Give an absolute path or a URI.`,
   'unrecognised-pointer': ({ path }) =>

@@ -1,6 +1,8 @@
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
-import { RestoreError, buildRestoreInvocation, mapToClusterPath, parseFlinkVersion, snapshotPointerKind } from '../../../src/core/restore';
+import {
+  RestoreError, buildRestoreInvocation, flinkVersionNamedIn, mapToClusterPath, parseFlinkVersion, readsMetadataVersion, snapshotPointerKind,
+} from '../../../src/core/restore';
 
 describe('parseFlinkVersion', () => {
   it('reads lines, patch releases, snapshots and the operator form', () => {
@@ -74,5 +76,35 @@ describe('snapshotPointerKind', () => {
     assert.equal(snapshotPointerKind('s3://b/sp/savepoint-0a1b2c-0123456789ab'), 'savepoint');
     assert.equal(snapshotPointerKind('/ck/job/chk-12/_metadata'), 'metadata-file');
     assert.equal(snapshotPointerKind('/ck/job'), 'unknown');
+  });
+});
+
+describe('which Flink reads a snapshot, and which Flink the job names', () => {
+  it('a line reads the _metadata formats of its own and older lines, none newer, none unknown', () => {
+    const reads = (line: string, format: number | undefined): boolean | undefined => readsMetadataVersion(parseFlinkVersion(line), format);
+    assert.equal(reads('1.15', 3), true);
+    assert.equal(reads('1.15', 4), false);
+    assert.equal(reads('1.16', 4), true);
+    assert.equal(reads('1.20', 5), false);
+    assert.equal(reads('2.0', 5), true);
+    assert.equal(reads('2.0', 6), false);
+    assert.equal(reads('2.1', 6), true);
+    assert.equal(reads('2.3', 2), true);
+    assert.equal(reads('2.3', 7), false, 'format 7 is in no release');
+    assert.equal(reads('2.3', 1), false, 'Flink 1.2 savepoints are no longer read');
+    assert.equal(reads('1.20', undefined), undefined);
+  });
+
+  it('finds the version in operator manifests, Maven, Gradle and images; passes over lines it cannot build for', () => {
+    const named = (text: string): string | undefined => flinkVersionNamedIn(text)?.version.line;
+    assert.equal(named('apiVersion: flink.apache.org/v1beta1\nkind: FlinkDeployment\nspec:\n  flinkVersion: v1_20\n'), '1.20');
+    assert.equal(named('<properties>\n  <flink.version>2.1.1</flink.version>\n</properties>'), '2.1');
+    assert.equal(named("ext {\n  flinkVersion = '1.18.1'\n}"), '1.18');
+    assert.equal(named('flink.version=2.0.0\n'), '2.0');
+    assert.equal(named('FROM flink:1.19.3-scala_2.12-java17\n'), '1.19');
+    assert.equal(named('services:\n  jobmanager:\n    image: "flink:2.2"\n'), '2.2');
+    assert.equal(named('<flink.version>1.14.6</flink.version>'), undefined, 'no invocation for 1.14');
+    assert.equal(named('image: apache/flinkish:3\nflinkVersion: 1.x\n'), undefined);
+    assert.equal(flinkVersionNamedIn('  flinkVersion: v2_0 # the operator enum')?.evidence, 'flinkVersion: v2_0 # the operator enum');
   });
 });

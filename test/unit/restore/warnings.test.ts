@@ -109,6 +109,8 @@ describe('warnings', () => {
     }
     assert.ok(!codes(build('s3://b/ck/chk-1', 'application', '1.20', { jar: 'j', clusterId: 'c', image: 'i' })).includes('local-path-in-application-mode'));
     assert.ok(codes(build('ck/chk-1', 'rest', '1.20')).includes('relative-path'));
+    const local = build('/mnt/flink/ck/chk-1', 'k8s', '1.20', { deploymentName: 'wc', now: () => 0 }).warnings.find((w) => w.code === 'local-path-in-application-mode');
+    assert.match(local?.message ?? '', /"Path as the cluster sees it"/, 'names the store setting that maps the path');
   });
 
   it('a path that is not a snapshot pointer', () => {
