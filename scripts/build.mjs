@@ -1,6 +1,5 @@
 // One esbuild build per target: the extension host (Node), the CLI (Node) and the webview UI (browser).
 import * as esbuild from 'esbuild';
-import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 
 const watch = process.argv.includes('--watch');
@@ -36,18 +35,6 @@ const vendorS3Sdk = {
   },
 };
 
-// The CLI starts with what `inspect` and `diff` need; every other command, and the store clients, are files of their
-// own that src/cli/commands.ts and src/cli/inspectInput.ts require when used (the require names stay as written).
-const CLI_LAZY = ['restore', 'orphans', 'conf', 'ls', 'latest', 'lsStore', 'cluster'];
-const cliLazyModules = {
-  name: 'cli-lazy-modules',
-  setup(build) {
-    build.onResolve({ filter: new RegExp(`^\\./(${CLI_LAZY.join('|')})$`) }, (args) =>
-      /src[\\/]cli[\\/](commands|inspectInput)\.ts$/.test(args.importer) ? { path: `./cli-${args.path.slice(2)}.js`, external: true } : undefined,
-    );
-  },
-};
-
 const common = {
   define: { __VERSION__: JSON.stringify(version) },
   bundle: true,
@@ -70,23 +57,27 @@ const targets = [
     plugins: [sloppyModePatches, vendorWebHdfs, vendorS3Sdk],
   },
   {
+    // The whole CLI is one bundle, so every class (UsageError, StoreError, ...) exists once; commands and the store
+    // clients inside it still initialize only when required (src/cli/commands.ts).
     ...common,
     entryPoints: ['src/cli/main.ts'],
     outfile: 'dist/cli-main.js',
     platform: 'node',
     format: 'cjs',
     target: 'node20',
-    plugins: [sloppyModePatches, vendorWebHdfs, vendorS3Sdk, cliLazyModules],
+    plugins: [sloppyModePatches, vendorWebHdfs, vendorS3Sdk],
   },
-  ...CLI_LAZY.map((name) => ({
+  {
+    // The `flink-checkpoints` command: turns on Node's compile cache, then runs dist/cli-main.js (src/cli/launcher.ts).
     ...common,
-    entryPoints: [`src/cli/${name}.ts`],
-    outfile: `dist/cli-${name}.js`,
+    entryPoints: ['src/cli/launcher.ts'],
+    outfile: 'dist/cli.js',
     platform: 'node',
     format: 'cjs',
     target: 'node20',
-    plugins: [sloppyModePatches, vendorWebHdfs, vendorS3Sdk],
-  })),
+    external: ['./cli-main.js'],
+    banner: { js: '#!/usr/bin/env node' },
+  },
   {
     ...common,
     entryPoints: ['src/providers/metadataWorker.ts'],
@@ -123,28 +114,14 @@ if (existsSync('media/main.ts')) {
   });
 }
 
-// The `flink-checkpoints` command: runs dist/cli-main.js from a V8 code cache keyed by its content (src/cli/launcher.ts).
-const launcher = (mainHash) => ({
-  ...common,
-  define: { ...common.define, __CLI_MAIN_HASH__: JSON.stringify(mainHash) },
-  entryPoints: ['src/cli/launcher.ts'],
-  outfile: 'dist/cli.js',
-  platform: 'node',
-  format: 'cjs',
-  target: 'node20',
-  banner: { js: '#!/usr/bin/env node' },
-});
-
 mkdirSync('dist', { recursive: true });
 if (watch) {
-  // cli-main.js changes under a running watch: the launcher then compiles it without a cache.
-  for (const options of [...targets, launcher(null)]) {
+  for (const options of targets) {
     const ctx = await esbuild.context(options);
     await ctx.watch();
   }
 } else {
   const results = await Promise.all(targets.map((options) => esbuild.build(options)));
-  results.push(await esbuild.build(launcher(createHash('sha256').update(readFileSync('dist/cli-main.js')).digest('hex'))));
   const sizes = {};
   for (const result of results) {
     for (const [file, info] of Object.entries(result.metafile.outputs)) {

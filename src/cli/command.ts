@@ -1,3 +1,5 @@
+import { mayNeedRedaction, redact } from '../core/redact';
+
 /** Where a CLI command writes; tests pass buffers, the binary passes the process streams. */
 export interface CliIo {
   out(text: string): void;
@@ -12,6 +14,17 @@ export function writeBytes(io: CliIo, chunk: Uint8Array): void {
   else io.out(new TextDecoder().decode(chunk));
 }
 
+/** The CLI's one output boundary: the same streams with every text and byte chunk passed through `redact`. */
+export function redactingIo(io: CliIo): CliIo {
+  const decoder = new TextDecoder();
+  return {
+    out: (text) => io.out(redact(text)),
+    err: (text) => io.err(redact(text)),
+    // Chunks end between JSON values (see ReferencedFiles.writeJson), so a URI is never cut in two.
+    outBytes: (chunk) => (mayNeedRedaction(chunk) ? io.out(redact(decoder.decode(chunk))) : writeBytes(io, chunk)),
+  };
+}
+
 /** Exit codes shared by every subcommand. */
 export const EXIT_OK = 0;
 export const EXIT_FAILED = 1;
@@ -19,14 +32,6 @@ export const EXIT_USAGE = 2;
 
 export class UsageError extends Error {
   override readonly name = 'UsageError';
-}
-
-/**
- * True for a UsageError from any bundle: a lazily loaded command (dist/cli-<name>.js) carries its own copy of this
- * class, so `instanceof` alone misses its usage errors and they ended as internal errors with exit 1.
- */
-export function isUsageError(error: unknown): error is UsageError {
-  return error instanceof UsageError || (error instanceof Error && error.name === 'UsageError');
 }
 
 export interface CliCommand {

@@ -35,7 +35,7 @@ const METADATA_FILE = '_metadata';
  */
 export async function openMetadataInput(input: string): Promise<MetadataInput> {
   if (isStoreUri(input)) {
-    // The store clients load only for a store URI: a local file is inspected without them.
+    // The store clients initialize only for a store URI: a local file is inspected without them.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const stores = require('./lsStore') as typeof import('./lsStore');
     try {
@@ -43,7 +43,7 @@ export async function openMetadataInput(input: string): Promise<MetadataInput> {
       return { file, data: bytes, pointer, close: () => undefined };
     } catch (error) {
       if (!stores.isStoreFailure(error)) throw error;
-      throw new InputError(error.code === 'not-found' ? 'not-found' : 'unreadable', stores.describeFailure(error));
+      throw new InputError(error.code === 'not-found' ? 'not-found' : 'unreadable', error.message);
     }
   }
   const absolute = path.resolve(input);

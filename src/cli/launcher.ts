@@ -1,29 +1,29 @@
+import * as nodeModule from 'node:module';
+import * as os from 'node:os';
 import * as path from 'node:path';
-import * as v8 from 'node:v8';
-import * as vm from 'node:vm';
-import { compileCacheDirectory, requireWithCompileCache } from './compileCache';
-
-/** The content hash of dist/cli-main.js, set by the build; null in watch builds, which then run without a cache. */
-declare const __CLI_MAIN_HASH__: string | null;
 
 /**
- * Node can hang at exit when a background compile job needs a garbage collection just as the event loop drains: the
- * main thread waits for the job and the job for the main thread (nodejs/node#54918). One full collection once the
- * command is done gives such jobs the room they need.
+ * Where Node keeps the CLI's compiled code: a directory of the user's own, never a shared one such as the temporary
+ * directory, since a cache holds code that runs. Null when Node's `NODE_DISABLE_COMPILE_CACHE` is set or there is no
+ * such directory.
  */
-function collectGarbage(): void {
-  v8.setFlagsFromString('--expose-gc');
-  (vm.runInNewContext('gc') as () => void)();
+export function compileCacheDirectory(env: NodeJS.ProcessEnv = process.env): string | null {
+  if (env.NODE_DISABLE_COMPILE_CACHE) return null;
+  const base = process.platform === 'win32' ? env.LOCALAPPDATA : env.XDG_CACHE_HOME || (os.homedir() ? path.join(os.homedir(), '.cache') : undefined);
+  return base ? path.join(base, 'flink-checkpoints') : null;
 }
 
-const command = process.argv[2] ?? '';
-const loaded = requireWithCompileCache(path.join(__dirname, 'cli-main.js'), {
-  hash: __CLI_MAIN_HASH__ ?? '',
-  tag: /^[a-z]{1,16}$/.test(command) ? command : 'cli',
-  directory: __CLI_MAIN_HASH__ === null ? null : compileCacheDirectory(),
-});
-void (loaded.exports as typeof import('./main')).main().then(() => {
-  // Before the collection: --expose-gc changes V8's flags, and a cache made under other flags is refused.
-  if (!process.exitCode) loaded.save();
-  collectGarbage();
-});
+/** `module.enableCompileCache` of Node 22.1 and later; Node 20 has none and compiles every run. */
+type EnableCompileCache = (directory?: string) => unknown;
+
+/**
+ * The `flink-checkpoints` command (dist/cli.js). A short CLI process spends much of its time compiling the bundle;
+ * Node's compile cache, turned on before the bundle loads, keeps that work between runs (bench/cli).
+ */
+if (require.main === module) {
+  const directory = compileCacheDirectory();
+  const enable = (nodeModule as { enableCompileCache?: EnableCompileCache }).enableCompileCache;
+  if (directory !== null) enable?.(directory);
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the CLI bundle, loaded after the cache is on
+  void (require('./cli-main.js') as typeof import('./main')).main();
+}

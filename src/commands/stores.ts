@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
-import { formatStoreUri, parseStoreUri, splitPassword, redactSecrets } from '../core/stores/uri';
+import { addSecret, redact } from '../core/redact';
+import { formatStoreUri, parseStoreUri, splitPassword } from '../core/stores/uri';
 import { StoreConfig } from '../settings';
 import { Services } from '../services';
 import { registerCommand } from './register';
@@ -113,7 +114,8 @@ async function probe(services: Services, config: Omit<StoreConfig, 'id'>, passwo
       services.log.info(`Test connection to "${config.name}": ok, ${entries} entries at the root`);
       return undefined;
     } catch (error) {
-      const message = redactSecrets(errorMessage(error), [password]);
+      addSecret(password);
+      const message = redact(errorMessage(error));
       services.log.warn(`Test connection to "${config.name}" failed: ${message}`);
       return message;
     } finally {

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { addSecret, secretsInUris } from '../core/redact';
 import { openStore } from '../core/stores';
 import { StoreError } from '../core/stores/errors';
 import { CheckpointStore } from '../core/stores/types';
@@ -114,6 +115,9 @@ export class StoreRegistry implements vscode.Disposable {
   }
 
   private storeOptions(config: Omit<StoreConfig, 'id'>, password: string | undefined) {
+    // Every password a store is opened with is one the log must never show (src/views/log.ts redacts).
+    addSecret(password);
+    for (const secret of secretsInUris(config.uri)) addSecret(secret);
     return {
       password,
       timeoutMs: storeTimeoutMs(),

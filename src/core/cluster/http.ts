@@ -1,6 +1,6 @@
 import * as http from 'node:http';
 import * as https from 'node:https';
-import { redactSecrets } from '../stores/uri';
+import { addSecret, redact as redactText } from '../redact';
 import { ClusterError, ClusterErrorCode } from './errors';
 
 /** Credentials for a cluster behind an authenticating gateway (Flink's REST API has none of its own). */
@@ -68,7 +68,7 @@ export class ClusterHttp {
     try {
       url = new URL(connection.url.trim());
     } catch {
-      throw new ClusterError('invalid-url', redactSecrets(connection.url, []), 'not a URL');
+      throw new ClusterError('invalid-url', redactText(connection.url), 'not a URL');
     }
     const userInfo = url.username !== '' ? { user: decodeURIComponent(url.username), password: decodeURIComponent(url.password) } : undefined;
     url.username = '';
@@ -101,7 +101,8 @@ export class ClusterHttp {
 
   private redact(text: string): string {
     const auth = this.auth;
-    return redactSecrets(text, auth === undefined ? [] : auth.kind === 'basic' ? [auth.password] : [auth.token]);
+    if (auth !== undefined) addSecret(auth.kind === 'basic' ? auth.password : auth.token);
+    return redactText(text);
   }
 
   /** Sends one request; resolves with a 2xx JSON answer, rejects with a ClusterError for anything else. */
@@ -197,7 +198,7 @@ export class ClusterHttp {
       const location = String(res.headers.location ?? '');
       throw this.error(
         'not-flink',
-        `${call.what} was redirected (HTTP ${status}) to ${redactSecrets(location, [])}`,
+        `${call.what} was redirected (HTTP ${status}) to ${redactText(location)}`,
         'Give the final REST address; a redirect to a login page means the gateway wants credentials.',
         status,
       );

@@ -1,4 +1,5 @@
 import * as path from 'node:path';
+import { redactUriPasswords } from '../redact';
 import { StoreError } from './errors';
 
 /**
@@ -43,7 +44,7 @@ const BUCKET_NAME = /^[a-zA-Z0-9][a-zA-Z0-9._-]{0,254}$/;
 const SCHEME_PREFIX = /^([a-zA-Z][a-zA-Z0-9+.-]*):\/\//;
 
 function invalid(text: string, detail: string, advice?: string): StoreError {
-  return new StoreError('invalid-uri', redactUri(text), undefined, detail, advice);
+  return new StoreError('invalid-uri', redactUriPasswords(text), undefined, detail, advice);
 }
 
 function decode(text: string, part: string, whole: string): string {
@@ -191,27 +192,9 @@ export function splitPassword(text: string): { uri: string; password?: string } 
   return { uri: `${prefix[0]}${withoutPassword}${rest.slice(at)}`, password: parsed.password };
 }
 
-/**
- * Replaces every password inside `scheme://user:password@` URIs in a text (a URI, a log line, an error message)
- * with `***`. Use it on anything that may have seen a URI before it reaches a log or the screen.
- */
-export function redactUri(text: string): string {
-  return text.replace(/([a-zA-Z][a-zA-Z0-9+.-]*:\/\/[^\s/:@]*):[^\s/]*@(?=[^\s@/]*(?:[/\s]|$))/g, '$1:***@');
-}
-
 /** A short label for a store for messages and logs: the URI without password. */
 export function storeLabel(uri: StoreUri): string {
   return uri.scheme === 'file' ? uri.path : formatStoreUri(uri);
-}
-
-/** Replaces every occurrence of the given secrets (raw and percent-encoded) in a text with `***`. */
-export function redactSecrets(text: string, secrets: readonly (string | undefined)[]): string {
-  let out = redactUri(text);
-  for (const secret of secrets) {
-    if (!secret) continue;
-    for (const form of new Set([secret, encodeURIComponent(secret)])) out = out.split(form).join('***');
-  }
-  return out;
 }
 
 /**
