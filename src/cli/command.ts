@@ -41,6 +41,18 @@ export interface CliCommand {
   run(args: string[], io: CliIo): Promise<number>;
 }
 
+/** `--timeout <seconds>` of the store commands: how long any one store call may wait for the server. */
+export const TIMEOUT_USAGE = '--timeout <seconds>   how long one store call may wait for the server (default 30)';
+
+/** The store timeout a `--timeout` flag gives, in ms; undefined without the flag. */
+export function timeoutFlag(flags: Map<string, string | true>): number | undefined {
+  const value = flags.get('timeout');
+  if (value === undefined) return undefined;
+  const seconds = typeof value === 'string' && /^\d+(\.\d+)?$/.test(value) ? Number(value) : NaN;
+  if (!(seconds > 0)) throw new UsageError(`--timeout takes a number of seconds greater than 0, got '${String(value)}'`);
+  return Math.round(seconds * 1000);
+}
+
 export interface ParsedArgs {
   positional: string[];
   flags: Map<string, string | true>;

@@ -13,6 +13,7 @@ import {
   TextEdit,
   toVsCodeSnippets,
 } from '../core/config';
+import { FileTooLargeError, NotRegularFileError, readRegularText } from '../core/regularFile';
 import { CliCommand, CliIo, EXIT_FAILED, EXIT_OK, UsageError, parseArgs } from './command';
 
 const DEFAULT_VERSION = '2.2';
@@ -45,12 +46,20 @@ function formatFlag(value: string | true | undefined, file: string | undefined):
   throw new UsageError('--format must be legacy or yaml');
 }
 
+/** Flink configuration files are a few KiB; anything this large is the wrong file (and is not read into memory). */
+const MAX_CONFIG_BYTES = 16 * 1024 * 1024;
+
 async function readText(file: string, io: CliIo): Promise<string | null> {
   try {
-    return await fs.readFile(file, 'utf8');
+    return await readRegularText(file, MAX_CONFIG_BYTES);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    io.err(`conf: cannot read ${file}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory; name the flink-conf.yaml or config.yaml in it' : (e as Error).message}\n`);
+    const why = e instanceof NotRegularFileError ? `it is ${e.kind}, not a regular file; name a flink-conf.yaml or config.yaml`
+      : e instanceof FileTooLargeError ? `it is larger than ${MAX_CONFIG_BYTES / 1024 / 1024} MiB, far more than any Flink configuration file; is this the right file?`
+      : code === 'ENOENT' ? 'no such file'
+      : code === 'EISDIR' ? 'it is a directory; name the flink-conf.yaml or config.yaml in it'
+      : (e as Error).message;
+    io.err(`conf: cannot read ${file}: ${why}\n`);
     return null;
   }
 }

@@ -1,4 +1,4 @@
-import { CliCommand, CliIo, EXIT_FAILED, EXIT_OK, UsageError, parseArgs } from './command';
+import { CliCommand, CliIo, EXIT_FAILED, EXIT_OK, TIMEOUT_USAGE, UsageError, parseArgs, timeoutFlag } from './command';
 import { MetadataError, MetadataSummary, SnapshotDiff, diffSummaries, summarizeMetadata } from '../core/metadata';
 import { InputError, openMetadataInput } from './inspectInput';
 import { describeKind, formatBytes, table } from './inspectFormat';
@@ -32,14 +32,15 @@ function formatDiff(a: string, b: string, sa: MetadataSummary, sb: MetadataSumma
 export const diffCommand: CliCommand = {
   name: 'diff',
   summary: 'Compare two checkpoints/savepoints: operators added or removed, parallelism, state sizes, files',
-  usage: 'diff <a> <b> [--json]   (each a _metadata file or checkpoint/savepoint directory)',
+  usage: `diff <a> <b> [--json] [--timeout <seconds>]   (each a _metadata file or checkpoint/savepoint directory, path or store URI)\n\n${TIMEOUT_USAGE}`,
   async run(args: string[], io: CliIo): Promise<number> {
-    const { positional, flags } = parseArgs(args, ['json'], []);
+    const { positional, flags } = parseArgs(args, ['json'], ['timeout']);
+    const timeoutMs = timeoutFlag(flags);
     if (positional.length !== 2) throw new UsageError('give exactly two snapshots to compare');
     const summaries: MetadataSummary[] = [];
     for (const input of positional) {
       try {
-        const read = await openMetadataInput(input);
+        const read = await openMetadataInput(input, timeoutMs);
         try {
           summaries.push(summarizeMetadata(read.data, { pointer: read.pointer }));
         } finally {

@@ -1,4 +1,4 @@
-import { CliCommand, CliIo, EXIT_FAILED, EXIT_OK, UsageError, parseArgs, writeBytes } from './command';
+import { CliCommand, CliIo, EXIT_FAILED, EXIT_OK, TIMEOUT_USAGE, UsageError, parseArgs, timeoutFlag, writeBytes } from './command';
 import { MetadataError, SummaryParts, scanSummary } from '../core/metadata';
 import { InputError, openMetadataInput } from './inspectInput';
 import { formatSummary } from './inspectFormat';
@@ -33,16 +33,17 @@ function writeJsonLine(io: CliIo, input: string, { summary, files }: SummaryPart
 export const inspectCommand: CliCommand = {
   name: 'inspect',
   summary: 'Show what a checkpoint or savepoint holds: operators, state sizes, handle types, files',
-  usage: 'inspect <_metadata file or checkpoint/savepoint directory>... [--json] [--pointer <dir>]',
+  usage: `inspect <_metadata file or checkpoint/savepoint directory, path or store URI>... [--json] [--pointer <dir>] [--timeout <seconds>]\n\n${TIMEOUT_USAGE}`,
   async run(args: string[], io: CliIo): Promise<number> {
-    const { positional, flags } = parseArgs(args, ['json'], ['pointer']);
+    const { positional, flags } = parseArgs(args, ['json'], ['pointer', 'timeout']);
+    const timeoutMs = timeoutFlag(flags);
     if (positional.length === 0) throw new UsageError('give at least one _metadata file or checkpoint/savepoint directory');
     const json = flags.has('json');
     const pointerOverride = flags.get('pointer');
     let failed = false;
     for (const input of positional) {
       try {
-        const read = await openMetadataInput(input);
+        const read = await openMetadataInput(input, timeoutMs);
         let parts: SummaryParts;
         try {
           parts = scanSummary(read.data, { pointer: typeof pointerOverride === 'string' ? pointerOverride : read.pointer });

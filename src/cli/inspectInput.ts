@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'path';
 import type { ByteSource } from '../core/metadata';
 import { openFileSource } from '../core/metadata/fileSource';
+import { NotRegularFileError } from '../core/regularFile';
 import { isStoreUri } from './storeUri';
 import { errorMessage } from '../core/errors';
 
@@ -33,13 +34,13 @@ const METADATA_FILE = '_metadata';
  * Resolves a CLI argument to a `_metadata` file: a store URI (through the stores), a local `_metadata` file, or a
  * checkpoint/savepoint directory holding one. All reading of inspect and diff goes through here; close what it returns.
  */
-export async function openMetadataInput(input: string): Promise<MetadataInput> {
+export async function openMetadataInput(input: string, timeoutMs?: number): Promise<MetadataInput> {
   if (isStoreUri(input)) {
     // The store clients initialize only for a store URI: a local file is inspected without them.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const stores = require('./lsStore') as typeof import('./lsStore');
     try {
-      const { file, bytes, pointer } = await stores.readSnapshotFile(input);
+      const { file, bytes, pointer } = await stores.readSnapshotFile(input, timeoutMs);
       return { file, data: bytes, pointer, close: () => undefined };
     } catch (error) {
       if (!stores.isStoreFailure(error)) throw error;
@@ -79,6 +80,9 @@ export async function openMetadataInput(input: string): Promise<MetadataInput> {
 }
 
 function ioError(error: unknown, message: string): InputError {
+  if (error instanceof NotRegularFileError) {
+    return new InputError('unreadable', `${error.file} is ${error.kind}, not a regular file: give a _metadata file or a checkpoint/savepoint directory`);
+  }
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
   if (code === 'ENOENT' || code === 'ENOTDIR') return new InputError('not-found', message);
   return new InputError('unreadable', `${message}: ${errorMessage(error)}`);

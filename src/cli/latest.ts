@@ -1,4 +1,4 @@
-import { CliCommand, CliIo, EXIT_FAILED, EXIT_OK, UsageError, parseArgs } from './command';
+import { CliCommand, CliIo, EXIT_FAILED, EXIT_OK, TIMEOUT_USAGE, UsageError, parseArgs, timeoutFlag } from './command';
 import { SnapshotInfo, findLatestCompleteCheckpoint, scanDirectory } from '../core/layout';
 import { externalLocation } from '../core/stores';
 import { snapshotJson } from './lsFormat';
@@ -13,13 +13,14 @@ interface JobLatest {
 export const latestCommand: CliCommand = {
   name: 'latest',
   summary: 'Print the latest complete checkpoint of a job (exit 1 when there is none)',
-  usage: `latest <job directory or checkpoints directory, path or store URI> [--json]\n\n` +
-    `Prints the checkpoint's location, ready for 'flink run -s'. A checkpoints directory gives one line per job.\n${STORE_ENV_HELP}`,
+  usage: `latest <job directory or checkpoints directory, path or store URI> [--json] [--timeout <seconds>]\n\n` +
+    `Prints the checkpoint's location, ready for 'flink run -s'. A checkpoints directory gives one line per job.\n${TIMEOUT_USAGE}\n${STORE_ENV_HELP}`,
   async run(args: string[], io: CliIo): Promise<number> {
-    const { positional, flags } = parseArgs(args, ['json']);
+    const { positional, flags } = parseArgs(args, ['json'], ['timeout']);
+    const timeoutMs = timeoutFlag(flags);
     if (positional.length !== 1) throw new UsageError('give one job directory (or checkpoints directory), as a path or store URI');
     const json = flags.has('json');
-    return withCliStore('latest', io, () => openCliStore(positional[0]), async (store) => {
+    return withCliStore('latest', io, () => openCliStore(positional[0], timeoutMs), async (store) => {
       const layout = await scanDirectory(store, '/');
       const results: JobLatest[] = [];
       if (layout.kind === 'job') {

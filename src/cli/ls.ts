@@ -1,4 +1,4 @@
-import { CliCommand, CliIo, EXIT_OK, UsageError, parseArgs } from './command';
+import { CliCommand, CliIo, EXIT_OK, TIMEOUT_USAGE, UsageError, parseArgs, timeoutFlag } from './command';
 import {
   DirectoryLayout, SnapshotInfo, findLatestCompleteCheckpoint, inspectSnapshot, inspectSnapshots, scanDirectory, snapshotRefOf,
 } from '../core/layout';
@@ -30,12 +30,13 @@ function latestId(snapshots: readonly SnapshotInfo[]): string | undefined {
 export const lsCommand: CliCommand = {
   name: 'ls',
   summary: 'List a checkpoint store: jobs, checkpoints (complete, in progress, broken) and savepoints',
-  usage: `ls <path or store URI> [--json]\n\n${STORE_ENV_HELP}`,
+  usage: `ls <path or store URI> [--json] [--timeout <seconds>]\n\n${TIMEOUT_USAGE}\n${STORE_ENV_HELP}`,
   async run(args: string[], io: CliIo): Promise<number> {
-    const { positional, flags } = parseArgs(args, ['json']);
+    const { positional, flags } = parseArgs(args, ['json'], ['timeout']);
+    const timeoutMs = timeoutFlag(flags);
     if (positional.length !== 1) throw new UsageError('give one path or store URI');
     const json = flags.has('json');
-    return withCliStore('ls', io, () => openCliStore(positional[0]), async (store) => {
+    return withCliStore('ls', io, () => openCliStore(positional[0], timeoutMs), async (store) => {
       const layout = await scanDirectory(store, '/');
       const location = (p: string): string => externalLocation(store.uri, p);
       const savepoints = await inspectSnapshots(store, layout.savepoints);

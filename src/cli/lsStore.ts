@@ -12,9 +12,10 @@ export function isStoreFailure(error: unknown): error is StoreError {
 
 export { STORE_ENV, STORE_ENV_HELP } from './storeEnv';
 
-/** Store options from the environment, with the URI's own password as the fallback. */
-export function storeOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): StoreOptions {
+/** Store options from the environment (the URI's own password is the fallback), and the `--timeout` given. */
+export function storeOptionsFromEnv(env: NodeJS.ProcessEnv = process.env, timeoutMs?: number): StoreOptions {
   return {
+    ...(timeoutMs !== undefined ? { timeoutMs } : {}),
     ...(env[STORE_ENV.password] ? { password: env[STORE_ENV.password] } : {}),
     ...(env[STORE_ENV.webHdfsAddress] ? { webHdfsAddress: env[STORE_ENV.webHdfsAddress] } : {}),
     ...(env[STORE_ENV.delegationToken] ? { delegationToken: env[STORE_ENV.delegationToken] } : {}),
@@ -24,8 +25,8 @@ export function storeOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): Store
 }
 
 /** Opens the store a CLI argument names, rooted at the path the argument gives. */
-export function openCliStore(location: string, env: NodeJS.ProcessEnv = process.env): CheckpointStore {
-  return openStore(parseStoreUri(location), storeOptionsFromEnv(env));
+export function openCliStore(location: string, timeoutMs?: number, env: NodeJS.ProcessEnv = process.env): CheckpointStore {
+  return openStore(parseStoreUri(location), storeOptionsFromEnv(env, timeoutMs));
 }
 
 /** The same store URI rooted one directory up (for an argument that names a file). */
@@ -40,9 +41,9 @@ export function parentUri(uri: StoreUri): StoreUri {
  * (the directory, as Flink names it) relative state handles resolve against.
  * @throws StoreError (`not-found` when a directory has no `_metadata`: in progress, aborted or not a snapshot).
  */
-export async function readSnapshotFile(location: string, env: NodeJS.ProcessEnv = process.env): Promise<{ file: string; bytes: Uint8Array; pointer: string }> {
+export async function readSnapshotFile(location: string, timeoutMs?: number, env: NodeJS.ProcessEnv = process.env): Promise<{ file: string; bytes: Uint8Array; pointer: string }> {
   const uri = parseStoreUri(location);
-  const options = storeOptionsFromEnv(env);
+  const options = storeOptionsFromEnv(env, timeoutMs);
   let store = openStore(uri, options);
   try {
     const root = await store.stat('/');

@@ -71,6 +71,16 @@ export async function runCli(argv: string[], rawIo: CliIo, env: NodeJS.ProcessEn
   }
 }
 
+/** Ends the process once its output is written: a connection some server keeps open never holds a finished command. */
+function exitWhenWritten(code: number): void {
+  process.exitCode = code;
+  process.stdout.write('', (error) => {
+    // A reader that went away: the output is cut short, which is not success.
+    if (error) process.exit(EXIT_FAILED);
+    process.stderr.write('', () => process.exit(code));
+  });
+}
+
 /**
  * Runs the command line of this process (dist/cli.js, see launcher.ts). The exit status is 1 until the command
  * settles: a request whose connection closed without an answer can leave a promise pending forever, and Node then
@@ -91,12 +101,12 @@ export function main(): Promise<void> {
   return runCli(process.argv.slice(2), io).then(
     (code) => {
       settled = true;
-      process.exitCode = code;
+      exitWhenWritten(code);
     },
     (error: unknown) => {
       settled = true;
       io.err(`${PROGRAM}: internal error: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
-      process.exitCode = EXIT_FAILED;
+      exitWhenWritten(EXIT_FAILED);
     },
   );
 }

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { CliCommand, CliIo, EXIT_FAILED, EXIT_OK, UsageError, parseArgs } from './command';
+import { CliCommand, CliIo, EXIT_FAILED, EXIT_OK, TIMEOUT_USAGE, UsageError, parseArgs, timeoutFlag } from './command';
 import { CheckpointStore, StoreUri, externalLocation, openStore, parseStoreUri } from '../core/stores';
 import { parentUri, storeOptionsFromEnv, withCliStore } from './lsStore';
 import {
@@ -8,9 +8,10 @@ import {
 } from '../core/references/safety';
 import { formatBytes } from '../viewModel/format';
 
-const USAGE = 'orphans <job directory or store URI> [--json] [--also <snapshot dir>]... [--job-stopped] [--delete --yes]\n' +
+const USAGE = 'orphans <job directory or store URI> [--json] [--also <snapshot dir>]... [--job-stopped] [--delete --yes] [--timeout <seconds>]\n' +
   `       orphans --restore-trash <checkpoint base>/${TRASH_DIR}/<time> [--json]\n` +
-  '       orphans <job directory or checkpoint base> --purge-trash --older-than <7d|12h|30m>';
+  '       orphans <job directory or checkpoint base> --purge-trash --older-than <7d|12h|30m>\n\n' +
+  `${TIMEOUT_USAGE}`;
 
 const UNITS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
 
@@ -105,9 +106,9 @@ export const orphansCommand: CliCommand = {
   usage: USAGE,
   async run(args: string[], io: CliIo): Promise<number> {
     const { rest, values: also } = takeRepeated(args, 'also');
-    const { positional, flags } = parseArgs(rest, ['json', 'delete', 'yes', 'job-stopped', 'purge-trash'], ['restore-trash', 'older-than']);
+    const { positional, flags } = parseArgs(rest, ['json', 'delete', 'yes', 'job-stopped', 'purge-trash'], ['restore-trash', 'older-than', 'timeout']);
     const journal = (line: string) => io.err(`${line}\n`);
-    const options = storeOptionsFromEnv();
+    const options = storeOptionsFromEnv(process.env, timeoutFlag(flags));
 
     const restoreFrom = flags.get('restore-trash');
     if (typeof restoreFrom === 'string') {

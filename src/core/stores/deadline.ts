@@ -52,8 +52,9 @@ export class Deadline {
     if (this.aborted) return;
     if (this.timer !== undefined) clearTimeout(this.timer);
     if (this.timeoutMs > 0 && Number.isFinite(this.timeoutMs)) {
+      // Not unref'd: a request whose connection closed without an answer may hold nothing else open, and the process
+      // must then end with this timeout, not exit as if the call had succeeded.
       this.timer = setTimeout(() => this.abort('timeout', `no answer within ${this.timeoutMs} ms while ${this.what}`), this.timeoutMs);
-      this.timer.unref?.();
     }
   }
 

@@ -14,6 +14,7 @@ export type StoreErrorCode =
   | 'invalid-path'
   | 'not-a-directory'
   | 'is-a-directory'
+  | 'not-a-file'
   | 'not-empty'
   | 'too-large'
   | 'protocol';
@@ -31,6 +32,7 @@ const ADVICE: Record<StoreErrorCode, string> = {
   'invalid-path': 'Use a path inside the store, without "..".',
   'not-a-directory': 'This is a file; open it instead of listing it.',
   'is-a-directory': 'This is a directory; list it instead of reading it.',
+  'not-a-file': 'Only regular files are read (never a FIFO, device or socket, which could block or never end); remove or rename it.',
   'not-empty': 'Delete recursively to remove a directory with contents.',
   'too-large': 'The file is larger than the size limit for reading it whole; read it in ranges instead.',
   'protocol': 'The server answered in an unexpected way; this may be a server or proxy problem.',

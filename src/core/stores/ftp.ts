@@ -184,6 +184,8 @@ export class FtpStore extends BaseStore {
   private readonly user: string;
   /** Learned from FEAT on the first connection. */
   private supportsMlst: boolean | undefined;
+  /** Connections still logging in. */
+  private readonly connecting = new Set<Client>();
 
   /**
    * RNFR/RNTO moves files and directories on the server. A link is listed as one where the server says so (MLSD
@@ -212,6 +214,14 @@ export class FtpStore extends BaseStore {
 
   private async openConnection(): Promise<Client> {
     const client = new Client(this.timeoutMs);
+    // basic-ftp's timeout restarts on every byte: a server that keeps sending greeting lines would never trip it. The
+    // whole login gets the store timeout, and closing the store ends a login still under way.
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      client.close();
+    }, this.timeoutMs);
+    this.connecting.add(client);
     try {
       await client.access({
         host: this.uri.host,
@@ -228,7 +238,11 @@ export class FtpStore extends BaseStore {
       return client;
     } catch (error) {
       client.close();
+      if (timedOut) throw this.error('timeout', undefined, `connecting: no complete greeting and login from ${this.uri.host}:${this.uri.port ?? 21} within ${this.timeoutMs} ms`);
       throw this.mapError(error, undefined, 'connecting', true);
+    } finally {
+      clearTimeout(timer);
+      this.connecting.delete(client);
     }
   }
 
@@ -628,5 +642,6 @@ export class FtpStore extends BaseStore {
 
   async close(): Promise<void> {
     this.pool.close();
+    for (const client of this.connecting) client.close();
   }
 }

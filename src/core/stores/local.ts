@@ -1,6 +1,7 @@
 import * as fs from 'node:fs/promises';
 import type { Dirent, Stats } from 'node:fs';
 import * as nodePath from 'node:path';
+import { OPEN_READ_NOW, specialFileKind } from '../regularFile';
 import { BaseStore, DEFAULT_PAGE_SIZE, DEFAULT_READ_ALL_MAX_BYTES, tempSibling } from './base';
 import { StoreError, StoreErrorCode } from './errors';
 import { baseName, joinStorePath, parentStorePath } from './paths';
@@ -157,9 +158,7 @@ export class LocalStore extends BaseStore {
     const deadline = this.deadline(options, p, 'reading');
     let handle: fs.FileHandle | undefined;
     try {
-      handle = await fs.open(this.local(p), 'r');
-      const stats = await handle.stat();
-      if (stats.isDirectory()) throw this.error('is-a-directory', p, 'is a directory');
+      handle = await this.openRegular(p);
       let position = options.offset ?? 0;
       let remaining = options.length ?? Infinity;
       while (remaining > 0) {
@@ -180,6 +179,20 @@ export class LocalStore extends BaseStore {
     }
   }
 
+  /** Opens a regular file for reading; a FIFO, device or socket is refused before anything waits on it. */
+  private async openRegular(p: string): Promise<fs.FileHandle> {
+    const handle = await fs.open(this.local(p), OPEN_READ_NOW);
+    try {
+      const special = specialFileKind(await handle.stat());
+      if (special === 'a directory') throw this.error('is-a-directory', p, 'is a directory');
+      if (special !== null) throw this.error('not-a-file', p, `is ${special}, not a regular file`);
+      return handle;
+    } catch (error) {
+      await handle.close().catch(() => undefined);
+      throw error;
+    }
+  }
+
   /** Whole-file reads in four file-system calls (open, fstat, read, close) instead of a stat plus a stream. */
   override async readAll(path: string, options: ReadAllOptions = {}): Promise<Uint8Array> {
     const p = this.norm(path);
@@ -188,9 +201,8 @@ export class LocalStore extends BaseStore {
     let handle: fs.FileHandle | undefined;
     try {
       deadline.check();
-      handle = await fs.open(this.local(p), 'r');
+      handle = await this.openRegular(p);
       const stats = await handle.stat();
-      if (stats.isDirectory()) throw this.error('is-a-directory', p, 'is a directory');
       const offset = options.offset ?? 0;
       const length = Math.max(0, Math.min(stats.size - offset, options.length ?? Infinity));
       if (length > max) throw this.error('too-large', p, `${length} bytes to read, more than the limit of ${max}`);
