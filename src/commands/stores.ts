@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import * as path from 'node:path';
 import { addSecret, redact } from '../core/redact';
 import { formatStoreUri, parseStoreUri, splitPassword } from '../core/stores/uri';
 import { StoreConfig } from '../settings';
@@ -8,15 +9,21 @@ import { errorMessage } from '../core/errors';
 
 interface KindPick extends vscode.QuickPickItem {
   readonly scheme: 'file' | 'ftp' | 'ftps' | 'hdfs';
+  /** The URI schemes a location of this kind may have. */
+  readonly schemes: readonly string[];
   readonly example: string;
 }
 
 const KINDS: readonly KindPick[] = [
-  { scheme: 'file', label: '$(folder) Local, NFS or Kubernetes volume', description: 'a directory on this machine', example: '/mnt/flink/checkpoints' },
-  { scheme: 'ftp', label: '$(globe) FTP', description: 'ftp://user@host[:port]/path', example: 'ftp://flink@ftp.example.com/checkpoints' },
-  { scheme: 'ftps', label: '$(lock) FTPS', description: 'explicit TLS, ftps://user@host[:port]/path', example: 'ftps://flink@ftp.example.com/checkpoints' },
-  { scheme: 'hdfs', label: '$(server) HDFS over WebHDFS', description: 'hdfs://namenode[:port]/path, webhdfs:// or swebhdfs://', example: 'hdfs://namenode:8020/flink/checkpoints' },
+  { scheme: 'file', schemes: ['file'], label: '$(folder) Local, NFS or Kubernetes volume', description: 'a directory on this machine', example: '/mnt/flink/checkpoints' },
+  { scheme: 'ftp', schemes: ['ftp'], label: '$(globe) FTP', description: 'ftp://user@host[:port]/path', example: 'ftp://flink@ftp.example.com/checkpoints' },
+  { scheme: 'ftps', schemes: ['ftps'], label: '$(lock) FTPS', description: 'explicit TLS, ftps://user@host[:port]/path', example: 'ftps://flink@ftp.example.com/checkpoints' },
+  { scheme: 'hdfs', schemes: ['hdfs', 'webhdfs', 'swebhdfs'], label: '$(server) HDFS over WebHDFS', description: 'hdfs://namenode[:port]/path, webhdfs:// or swebhdfs://', example: 'hdfs://namenode:8020/flink/checkpoints' },
 ];
+
+function kindName(kind: KindPick): string {
+  return kind.label.replace(/^\$\([^)]*\)\s*/, '');
+}
 
 export function register(services: Services): void {
   registerCommand(services, 'flinkCheckpoints.addStore', () => addStore(services));
@@ -25,9 +32,16 @@ export function register(services: Services): void {
   registerCommand(services, 'flinkCheckpoints.testConnection', (node?: { storeId?: string }) => testConnection(services, node?.storeId));
 }
 
-function uriProblem(text: string): string | undefined {
+/** Why `text` is not a location of this kind (a local store needs an absolute path, the others their URI), or undefined. */
+function locationProblem(kind: KindPick, text: string): string | undefined {
+  const value = text.trim();
+  if (!value) return vscode.l10n.t('Enter a location');
+  if (kind.scheme === 'file' && !/^file:/i.test(value) && !path.isAbsolute(value)) {
+    return vscode.l10n.t('Enter an absolute path, such as {0}', kind.example);
+  }
   try {
-    parseStoreUri(text);
+    const { scheme } = parseStoreUri(splitPassword(value).uri);
+    if (!kind.schemes.includes(scheme)) return vscode.l10n.t('Not a {0} location: enter a URI such as {1}', kindName(kind), kind.example);
     return undefined;
   } catch (error) {
     return errorMessage(error);
@@ -39,23 +53,60 @@ async function pickStore(services: Services, id: string | undefined, title: stri
   if (id) return stores.find((s) => s.id === id);
   if (stores.length === 0) {
     void vscode.window.showInformationMessage(vscode.l10n.t('No checkpoint stores are configured yet.'), vscode.l10n.t('Add Store…'))
-      .then((choice) => (choice ? addStore(services) : undefined));
+      .then((choice) => (choice ? vscode.commands.executeCommand('flinkCheckpoints.addStore') : undefined));
     return undefined;
   }
   const picked = await vscode.window.showQuickPick(stores.map((s) => ({ label: s.name, description: s.uri, store: s })), { title, placeHolder: vscode.l10n.t('Pick a store') });
   return picked?.store;
 }
 
-/** Asks for the location (and password, user and WebHDFS address where the kind has them). Undefined on cancel. */
-async function askLocation(kind: KindPick, current?: StoreConfig): Promise<{ uri: string; password?: string; webHdfsAddress?: string } | undefined> {
-  const entered = await vscode.window.showInputBox({
-    title: vscode.l10n.t('{0}: location', kind.label.replace(/^\$\([^)]*\)\s*/, '')),
-    prompt: kind.scheme === 'file' ? vscode.l10n.t('The checkpoint directory (state.checkpoints.dir / execution.checkpointing.dir), a job directory or a savepoint directory') : vscode.l10n.t('A password typed here is moved to secret storage; the saved URI keeps none'),
-    placeHolder: kind.example,
-    value: current?.uri,
-    ignoreFocusOut: true,
-    validateInput: (value) => (value.trim() ? uriProblem(value) : vscode.l10n.t('Enter a location')),
+/**
+ * The location input, validated for the kind as it is typed. A local store's input has a button that opens a folder
+ * picker. Undefined on cancel.
+ */
+function enterLocation(kind: KindPick, value: string | undefined): Promise<string | undefined> {
+  const input = vscode.window.createInputBox();
+  input.title = vscode.l10n.t('{0}: location', kindName(kind));
+  input.prompt = kind.scheme === 'file'
+    ? vscode.l10n.t('The checkpoint directory (state.checkpoints.dir / execution.checkpointing.dir), a job directory or a savepoint directory')
+    : vscode.l10n.t('A password typed here is moved to secret storage; the saved URI keeps none');
+  input.placeholder = kind.example;
+  input.value = value ?? '';
+  input.ignoreFocusOut = true;
+  const browse: vscode.QuickInputButton = { iconPath: new vscode.ThemeIcon('folder-opened'), tooltip: vscode.l10n.t('Choose a folder…') };
+  if (kind.scheme === 'file') input.buttons = [browse];
+  return new Promise((resolve) => {
+    let picking = false;
+    const done = (result: string | undefined) => {
+      resolve(result);
+      input.dispose();
+    };
+    input.onDidChangeValue((text) => {
+      input.validationMessage = text.trim() ? locationProblem(kind, text) : undefined;
+    });
+    input.onDidAccept(() => {
+      const problem = locationProblem(kind, input.value);
+      if (problem) input.validationMessage = problem;
+      else done(input.value.trim());
+    });
+    input.onDidTriggerButton(async () => {
+      picking = true;
+      const [folder] = await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, canSelectMany: false, title: vscode.l10n.t('Checkpoint directory'), openLabel: vscode.l10n.t('Use as Store') }) ?? [];
+      picking = false;
+      if (folder) done(folder.fsPath);
+      else input.show();
+    });
+    // The folder picker takes the focus, which hides the input; only a hide the user caused cancels.
+    input.onDidHide(() => {
+      if (!picking) done(undefined);
+    });
+    input.show();
   });
+}
+
+/** Asks for the location (and password, user and WebHDFS address where the kind has them). Undefined on cancel. */
+async function askLocation(kind: KindPick, current?: Pick<StoreConfig, 'uri' | 'webHdfsAddress'>, hasPassword = false): Promise<{ uri: string; password?: string; webHdfsAddress?: string } | undefined> {
+  const entered = await enterLocation(kind, current?.uri);
   if (entered === undefined) return undefined;
   let split = splitPassword(entered);
   let parsed = parseStoreUri(split.uri);
@@ -75,7 +126,9 @@ async function askLocation(kind: KindPick, current?: StoreConfig): Promise<{ uri
   if ((parsed.scheme === 'ftp' || parsed.scheme === 'ftps') && password === undefined && parsed.user && parsed.user !== 'anonymous') {
     password = await vscode.window.showInputBox({
       title: vscode.l10n.t('Password of {0}', parsed.user),
-      prompt: vscode.l10n.t('Kept in the editor\'s secret storage, never in settings. Leave empty to keep the current one.'),
+      prompt: hasPassword
+        ? vscode.l10n.t('Kept in the editor\'s secret storage, never in settings. Leave empty to keep the current one.')
+        : vscode.l10n.t('Kept in the editor\'s secret storage, never in settings. Leave empty if the server asks for none.'),
       password: true,
       ignoreFocusOut: true,
     });
@@ -124,30 +177,47 @@ async function probe(services: Services, config: Omit<StoreConfig, 'id'>, passwo
   });
 }
 
+/** The last folder of the location (`checkpoints`), or the host for a server's root; with the host when that name is taken. */
+function suggestName(uri: string, taken: readonly string[]): string {
+  const parsed = parseStoreUri(uri);
+  const folder = parsed.path.split(/[\\/]/).filter(Boolean).pop();
+  const name = folder ?? parsed.host ?? uri;
+  return taken.includes(name) && folder && parsed.host ? vscode.l10n.t('{0} on {1}', folder, parsed.host) : name;
+}
+
 async function addStore(services: Services): Promise<void> {
   const kind = await vscode.window.showQuickPick(KINDS, { title: vscode.l10n.t('Add Store: kind'), placeHolder: vscode.l10n.t('Where does Flink write its checkpoints?') });
   if (!kind) return;
-  const location = await askLocation(kind);
-  if (!location) return;
-  const stores = services.stores.configs();
-  const parsed = parseStoreUri(location.uri);
-  const suggested = parsed.path.split(/[\\/]/).filter(Boolean).pop() ?? parsed.host;
-  const name = await vscode.window.showInputBox({
-    title: vscode.l10n.t('Add Store: name'),
-    value: parsed.scheme === 'file' ? suggested : `${parsed.host}: ${suggested}`,
-    ignoreFocusOut: true,
-    validateInput: (value) => (!value.trim() ? vscode.l10n.t('Enter a name') : stores.some((s) => s.name === value.trim()) ? vscode.l10n.t('A store with this name exists') : undefined),
-  });
-  if (!name) return;
-  const config: Omit<StoreConfig, 'id'> = { name: name.trim(), uri: location.uri };
-  if (location.webHdfsAddress) config.webHdfsAddress = location.webHdfsAddress;
-  const problem = await probe(services, config, location.password);
-  if (problem) {
-    const choice = await vscode.window.showWarningMessage(vscode.l10n.t('Could not read {0}: {1}', config.name, problem), { modal: true }, vscode.l10n.t('Save Anyway'));
-    if (!choice) return;
+  let draft: Omit<StoreConfig, 'id'> | undefined;
+  for (;;) {
+    const location = await askLocation(kind, draft);
+    if (!location) return;
+    const taken = services.stores.configs().map((s) => s.name);
+    const name = await vscode.window.showInputBox({
+      title: vscode.l10n.t('Add Store: name'),
+      value: draft?.name ?? suggestName(location.uri, taken),
+      ignoreFocusOut: true,
+      validateInput: (value) => (!value.trim() ? vscode.l10n.t('Enter a name') : taken.includes(value.trim()) ? vscode.l10n.t('A store with this name exists') : undefined),
+    });
+    if (!name) return;
+    const config: Omit<StoreConfig, 'id'> = { name: name.trim(), uri: location.uri };
+    if (location.webHdfsAddress) config.webHdfsAddress = location.webHdfsAddress;
+    const problem = await probe(services, config, location.password);
+    if (problem) {
+      // The safe answer comes first, so Enter goes back to the location rather than saving a store that does not work.
+      const edit = vscode.l10n.t('Edit Location…');
+      const save = vscode.l10n.t('Save Anyway');
+      const choice = await vscode.window.showWarningMessage(vscode.l10n.t('Could not read {0}: {1}', config.name, problem), { modal: true }, edit, save);
+      if (choice === edit) {
+        draft = config;
+        continue;
+      }
+      if (choice !== save) return;
+    }
+    await services.stores.add(config, location.password);
+    services.log.info(`Added store "${config.name}" (${config.uri})`);
+    return;
   }
-  await services.stores.add(config, location.password);
-  services.log.info(`Added store "${config.name}" (${config.uri})`);
 }
 
 async function editStore(services: Services, id: string | undefined): Promise<void> {
@@ -167,7 +237,7 @@ async function editStore(services: Services, id: string | undefined): Promise<vo
     case 'uri': {
       const scheme = parseStoreUri(store.uri).scheme;
       const kind = KINDS.find((k) => k.scheme === (scheme === 'webhdfs' || scheme === 'swebhdfs' ? 'hdfs' : scheme)) ?? KINDS[0];
-      const location = await askLocation(kind, store);
+      const location = await askLocation(kind, store, (await services.stores.password(store.id)) !== undefined);
       if (!location) return;
       updated.uri = location.uri;
       if (location.webHdfsAddress) updated.webHdfsAddress = location.webHdfsAddress;

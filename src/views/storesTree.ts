@@ -4,6 +4,7 @@ import { CheckpointStore, StoreEntry, opensAsDirectory } from '../core/stores/ty
 import { joinStorePath } from '../core/stores/paths';
 import { StoreConfig, treePageSize } from '../settings';
 import { StoreRegistry } from '../workbench/storeRegistry';
+import { StoreError } from '../core/stores/errors';
 import { formatAge } from './format';
 import { formatBytes } from '../viewModel/format';
 import { errorDetail, errorMessage } from '../core/errors';
@@ -17,10 +18,17 @@ abstract class StoreTreeNode extends vscode.TreeItem {
   }
 }
 
+/** A long location in a few characters: its last two folders (`…/flink/checkpoints`); the tooltip has it whole. */
+export function shortLocation(uri: string, max = 40): string {
+  if (uri.length <= max) return uri;
+  const parts = uri.split(/[\\/]/).filter(Boolean);
+  return `…/${parts.slice(-2).join('/')}`;
+}
+
 export class StoreNode extends StoreTreeNode {
   constructor(readonly config: StoreConfig) {
     super(config.id, '/', config.name, vscode.TreeItemCollapsibleState.Collapsed);
-    this.description = config.uri;
+    this.description = shortLocation(config.uri);
     this.tooltip = new vscode.MarkdownString(`**${config.name}**\n\n\`${config.uri}\`${config.writable ? '' : `\n\n${vscode.l10n.t('read-only')}`}`);
     this.iconPath = new vscode.ThemeIcon(config.uri.includes('://') && !config.uri.startsWith('file:') ? 'cloud' : 'database');
     this.contextValue = 'store';
@@ -97,12 +105,26 @@ export class LoadMoreNode extends StoreTreeNode {
   }
 }
 
+/**
+ * A failure in a few words, for a tree label that the view cuts: what went wrong first, then the last part of where;
+ * the tooltip carries the whole message with its advice.
+ */
+function failureLabel(error: unknown): string {
+  if (error instanceof StoreError) {
+    const where = (error.path && error.path !== '/' ? error.path : error.store).split(/[\\/]/).filter(Boolean).pop();
+    return where ? `${error.detail} (${where})` : error.detail;
+  }
+  return errorMessage(error);
+}
+
 export class MessageNode extends StoreTreeNode {
-  constructor(readonly parent: ParentNode, message: string, error: boolean) {
-    super(parent.storeId, `${parent.path}#message`, message, vscode.TreeItemCollapsibleState.None);
-    this.tooltip = message;
-    this.iconPath = new vscode.ThemeIcon(error ? 'warning' : 'info', error ? new vscode.ThemeColor('problemsWarningIcon.foreground') : undefined);
-    if (error) {
+  /** `message` is the label (and tooltip) of an information node; an error node is labelled by the error. */
+  constructor(readonly parent: ParentNode, message: string | { error: unknown }) {
+    const error = typeof message === 'string' ? undefined : message.error;
+    super(parent.storeId, `${parent.path}#message`, error === undefined ? message as string : failureLabel(error), vscode.TreeItemCollapsibleState.None);
+    this.tooltip = error === undefined ? message as string : errorMessage(error);
+    this.iconPath = new vscode.ThemeIcon(error !== undefined ? 'warning' : 'info', error !== undefined ? new vscode.ThemeColor('problemsWarningIcon.foreground') : undefined);
+    if (error !== undefined) {
       this.description = vscode.l10n.t('Retry');
       this.contextValue = 'error';
       this.command = { command: 'flinkCheckpoints.refreshNode', title: vscode.l10n.t('Retry'), arguments: [parent] };
@@ -139,7 +161,9 @@ export class StoresTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
   }
 
   /** Forgets cached listings below a node (or everywhere) and re-reads them. */
-  refresh(node?: TreeNode): void {
+  refresh(target?: TreeNode): void {
+    // Retry on an error node (or its "Load more…") reads its parent again.
+    const node = target instanceof MessageNode || target instanceof LoadMoreNode ? target.parent : target;
     if (!node) {
       this.listings.clear();
       this.snapshotPages.clear();
@@ -182,9 +206,8 @@ export class StoresTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
       if (element instanceof StoreNode || element instanceof JobNode) return await this.withProgress(() => this.layoutChildren(store, element));
       return await this.withProgress(() => this.directoryChildren(store, element));
     } catch (error) {
-      const message = errorMessage(error);
       this.log.warn(`Listing ${element.storeId}:${element.path} failed: ${errorDetail(error)}`);
-      return [new MessageNode(element, message, true)];
+      return [new MessageNode(element, { error })];
     }
   }
 
@@ -220,7 +243,7 @@ export class StoresTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
     if (layout.hasShared) nodes.push(this.dirNode(node.storeId, joinStorePath(node.path, 'shared'), 'shared', vscode.l10n.t('shared state')));
     if (layout.hasTaskOwned) nodes.push(this.dirNode(node.storeId, joinStorePath(node.path, 'taskowned'), 'taskowned', vscode.l10n.t('task-owned state')));
     for (const entry of layout.others) nodes.push(this.entryNode(node.storeId, entry));
-    if (nodes.length === 0) return [new MessageNode(node, layout.kind === 'empty' ? vscode.l10n.t('Empty: no checkpoints yet') : vscode.l10n.t('No checkpoints or savepoints here'), false)];
+    if (nodes.length === 0) return [new MessageNode(node, layout.kind === 'empty' ? vscode.l10n.t('Empty: no checkpoints yet') : vscode.l10n.t('No checkpoints or savepoints here'))];
     return nodes;
   }
 
@@ -240,7 +263,7 @@ export class StoresTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
     const sorted = [...listing.entries].sort((a, b) => (opensAsDirectory(a) === opensAsDirectory(b) ? a.name.localeCompare(b.name) : opensAsDirectory(a) ? -1 : 1));
     const nodes: TreeNode[] = sorted.map((entry) => this.entryNode(node.storeId, entry));
     if (!listing.done) nodes.push(new LoadMoreNode(node, listing.entries.length));
-    if (nodes.length === 0) nodes.push(new MessageNode(node, vscode.l10n.t('Empty directory'), false));
+    if (nodes.length === 0) nodes.push(new MessageNode(node, vscode.l10n.t('Empty directory')));
     return nodes;
   }
 

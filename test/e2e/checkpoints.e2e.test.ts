@@ -4,7 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { FrameLocator, Locator } from 'playwright-core';
 import { Workbench, repoRoot } from './support/workbench';
-import { FtpServer, HdfsServer, serverPrerequisites, startMiniHdfs, startPyFtpd } from '../servers/servers';
+import { FtpServer, HdfsServer, freePort, serverPrerequisites, startMiniHdfs, startPyFtpd } from '../servers/servers';
 
 const FIXTURES = path.join(repoRoot, 'test/fixtures/flink');
 
@@ -342,6 +342,80 @@ describe('UI: checkpoint stores, inspector, restore, compare, cleanup and config
     await answer(/name/i, 'Demo local');
     await expand('Demo local');
     await row(/latest/).waitFor();
+  });
+
+  it('picks a local store\'s folder with the folder picker', async () => {
+    await startCommand('Flink Checkpoints: Add Store…');
+    await answer(/kind/i, 'Local');
+    await quickInput().locator('.quick-input-title').filter({ hasText: /location/i }).waitFor();
+    await quickInput().locator('.action-label[aria-label="Choose a folder…"]').click();
+    // code-server's folder picker is the workbench's own: a path input with OK.
+    const input = quickInput().locator('.quick-input-box input');
+    await quickInput().locator('.quick-input-title').filter({ hasText: 'Checkpoint directory' }).waitFor();
+    await input.fill(`${job.root}/`);
+    await bench.screenshot('add-store-folder-picker');
+    await quickInput().locator('.monaco-button').filter({ hasText: 'Use as Store' }).click();
+    await quickInput().locator('.quick-input-title').filter({ hasText: /name/i }).waitFor();
+    assert.equal(await input.inputValue(), path.basename(job.root), 'the picked folder is the location');
+    await input.press('Escape');
+  });
+
+  it('refuses a location of the wrong kind, asks a new store\'s password plainly and defaults to Edit Location when the store cannot be read', async () => {
+    const port = await freePort();
+    const input = quickInput().locator('.quick-input-box input');
+    const message = quickInput().locator('.quick-input-message');
+    await startCommand('Flink Checkpoints: Add Store…');
+    await answer(/kind/i, 'FTP');
+    await quickInput().locator('.quick-input-title').filter({ hasText: /location/i }).waitFor();
+    await input.fill('not a uri at all');
+    await message.filter({ hasText: /Not a FTP location/ }).waitFor();
+    await input.press('Enter');
+    await message.filter({ hasText: /Not a FTP location/ }).waitFor();
+    assert.match(await quickInput().locator('.quick-input-title').innerText(), /location/i, 'Enter on a wrong location keeps the input open');
+    await bench.screenshot('add-store-wrong-kind');
+    await input.fill(`ftp://flink@127.0.0.1:${port}/checkpoints`);
+    await input.press('Enter');
+    await quickInput().locator('.quick-input-title').filter({ hasText: /Password of flink/ }).waitFor();
+    const prompt = await message.innerText();
+    assert.doesNotMatch(prompt, /keep the current one/, 'a new store has no current password');
+    await answer(/Password of/i, 'secret');
+    await quickInput().locator('.quick-input-title').filter({ hasText: /name/i }).waitFor();
+    assert.equal(await input.inputValue(), 'checkpoints', 'the suggested name is the folder, not "127.0.0.1: checkpoints"');
+    await input.press('Enter');
+    // Nothing listens on the port: the store cannot be read, and the safe answer is the default one.
+    const dialog = bench.page.locator('.monaco-dialog-box');
+    await dialog.waitFor({ timeout: 60_000 });
+    // The focused button is the one Enter presses (its place in the row depends on the platform).
+    assert.equal(await dialog.locator('.dialog-buttons .monaco-button:focus').innerText(), 'Edit Location…');
+    await bench.screenshot('add-store-unreadable');
+    await bench.page.keyboard.press('Enter');
+    await quickInput().locator('.quick-input-title').filter({ hasText: /location/i }).waitFor();
+    assert.equal(await input.inputValue(), `ftp://flink@127.0.0.1:${port}/checkpoints`, 'Edit Location starts from what was typed');
+    await input.press('Escape');
+    await dialog.waitFor({ state: 'hidden' });
+    const settings = [path.join(bench.server.workspace, '.vscode/settings.json'), path.join(bench.server.userDataDir, 'User/settings.json')]
+      .filter((file) => fs.existsSync(file)).map((file) => fs.readFileSync(file, 'utf8')).join('\n');
+    assert.ok(!settings.includes(`127.0.0.1:${port}`), 'nothing was saved');
+  });
+
+  it('shows a store that cannot be read as an error node that starts with the reason and offers Edit Store…', async () => {
+    const port = await freePort();
+    await startCommand('Flink Checkpoints: Add Store…');
+    await answer(/kind/i, 'FTP');
+    await answer(/location/i, `ftp://anonymous@127.0.0.1:${port}/down`);
+    await answer(/name/i, 'Down FTP');
+    const dialog = bench.page.locator('.monaco-dialog-box');
+    await dialog.waitFor({ timeout: 60_000 });
+    await dialog.locator('.dialog-buttons .monaco-button').filter({ hasText: 'Save Anyway' }).click();
+    await bench.page.locator('.part.sidebar .title-actions .action-label[aria-label="Collapse All"]').click();
+    await expand('Down FTP');
+    const error = row(/nothing accepts connections/);
+    await error.waitFor({ timeout: 60_000 });
+    assert.match(await error.innerText(), /^\w+: nothing accepts connections at 127\.0\.0\.1:\d+ \(down\)/, 'the reason comes first');
+    await bench.screenshot('store-error-node');
+    await contextMenu(/nothing accepts connections/, 'Edit Store…');
+    await quickInput().locator('.quick-input-title').filter({ hasText: /Edit Store "Down FTP"/ }).waitFor();
+    await bench.page.keyboard.press('Escape');
   });
 
   it('adds an HDFS store through Add Store… and browses what it holds over WebHDFS', async function () {

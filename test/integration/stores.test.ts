@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { copyScenario, newestFixtureVersion, services, setStores } from './support/extension';
+import { EXTENSION_ID, copyScenario, newestFixtureVersion, services, setStores } from './support/extension';
 import type { JobNode, SnapshotNode, TreeNode, FileNode } from '../../src/views/storesTree';
 
 // The extension runs from its bundle, so its node classes are not the ones this suite could import: match on
@@ -89,6 +89,23 @@ describe('stores: a local store of real Flink checkpoints in the tree and as a f
     assert.equal(message.contextValue, 'error');
     assert.equal(message.command?.command, 'flinkCheckpoints.refreshNode');
     assert.match(String(message.label), /does-not-exist/);
+    await setStores([{ id: 'local-demo', name: 'Local demo', uri: root }]);
+  });
+
+  it('labels an error node with the reason first and puts the advice in its tooltip; a long path goes to the description', async () => {
+    const gone = path.join(root, 'a', 'rather', 'long', 'path', 'to', 'a', 'volume', 'that', 'is', 'not', 'mounted');
+    await setStores([{ id: 'gone', name: 'Gone', uri: gone }]);
+    const [store] = await children();
+    assert.equal(store.label, 'Gone');
+    assert.equal(store.description, '…/not/mounted');
+    assert.match(String((store.tooltip as vscode.MarkdownString).value), new RegExp(gone.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
+    const [message] = await children(store);
+    assert.equal(message.label, 'no such file or directory (mounted)');
+    assert.equal(message.description, 'Retry');
+    assert.match(String(message.tooltip), /Check the path, or refresh/);
+    const menus = (vscode.extensions.getExtension(EXTENSION_ID)?.packageJSON as { contributes: { menus: Record<string, { command: string; when: string }[]> } }).contributes.menus['view/item/context'];
+    const onError = menus.filter((m) => /viewItem == error\b/.test(m.when)).map((m) => m.command);
+    assert.deepEqual(onError, ['flinkCheckpoints.refreshNode', 'flinkCheckpoints.editStore', 'flinkCheckpoints.testConnection', 'flinkCheckpoints.showLog']);
     await setStores([{ id: 'local-demo', name: 'Local demo', uri: root }]);
   });
 
