@@ -152,7 +152,9 @@ class MetadataParser {
       throw new MetadataError(
         'unsupported-version',
         4,
-        `metadata format version ${version} was written by Flink 1.2 or older; no current Flink can restore it`,
+        // Version 1 gets Flink's own words (MetadataV1Serializer), so a search for the error a restore printed finds it.
+        `metadata format version ${version} was written by Flink 1.2 or older; no current Flink can restore it` +
+          (version === 1 ? ' (Flink says: "This savepoint / checkpoint version (Flink 1.1 / 1.2) is no longer supported.")' : ''),
       );
     }
     if (version < 0 || version > MAX_METADATA_VERSION) {

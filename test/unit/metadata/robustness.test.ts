@@ -45,6 +45,11 @@ describe('plain errors for files that are not complete metadata', () => {
     assert.equal(e.offset, 4);
     expectError(be(MAGIC, 0), 'unsupported-version', /Flink 1\.2 or older/);
   });
+  it('quotes Flink\'s own error for a version 1 file', () => {
+    const e = expectError(be(MAGIC, 1, 0), 'unsupported-version', /Flink 1\.2 or older/);
+    assert.ok(e.message.includes('"This savepoint / checkpoint version (Flink 1.1 / 1.2) is no longer supported."'), e.message);
+    assert.ok(!expectError(be(MAGIC, 0), 'unsupported-version').message.includes('Flink 1.1 / 1.2'));
+  });
   it('reports trailing bytes after a V3 body with their offset', () => {
     const e = expectError([...be(MAGIC, 3, 0, 7, 0, 0), 0xde, 0xad], 'trailing-bytes', /2 unexpected bytes/);
     assert.equal(e.offset, 24);
