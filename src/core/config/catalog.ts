@@ -31,6 +31,11 @@ export interface OptionInfo {
   deprecatedEnumValues: string[] | null;
   /** In this line: the option that reads this key when it is a deprecated or fallback key. */
   replacement: string | null;
+  /**
+   * In this line: every live option that reads this key, `replacement` first (`state.backend.local-recovery` feeds
+   * both `execution.state-recovery.from-local` and `execution.checkpointing.local-backup.enabled` from 1.20 on).
+   */
+  replacements: string[];
   /** First catalog line knowing the key (`1.15` means "1.15 or earlier"). */
   since: FlinkLine;
   deprecatedIn: FlinkLine | null;
@@ -47,7 +52,7 @@ export interface OptionInfo {
   docsUrl: string;
 }
 
-type Segment = [FlinkLine, string, string?, (string | null)?, (string[] | null)?, (string[] | null)?, (string | null)?, number?];
+type Segment = [FlinkLine, string, string?, (string | null)?, (string[] | null)?, (string[] | null)?, (string | null)?, number?, string[]?];
 type RawOption = [string, FlinkLine, FlinkLine | null, string | null, FlinkLine | null, Segment[], string];
 
 interface CatalogFile {
@@ -62,6 +67,8 @@ const byKey = new Map<string, RawOption>(data.options.map((o) => [o[0], o]));
 
 /** The release lines the catalog was generated from, oldest first. */
 export const CATALOG_LINES: readonly FlinkLine[] = data.lines;
+/** The newest line the catalog knows: where a key's latest replacement links are read. */
+export const NEWEST_CATALOG_LINE: FlinkLine = data.lines[data.lines.length - 1];
 /** The patch release read for each line. */
 export const CATALOG_PATCHES: Readonly<Record<FlinkLine, string>> = data.patches;
 /** The Flink modules (artifact → version) read for each line. */
@@ -105,6 +112,7 @@ export function lookupOption(key: string, line: FlinkLine): OptionInfo | undefin
     enumValues: facts[4] ?? null,
     deprecatedEnumValues: facts[5] ?? null,
     replacement: present ? seg![6] ?? null : null,
+    replacements: present && seg![6] ? [seg![6], ...(seg![8] ?? [])] : [],
     since, deprecatedIn, latestReplacement, removedIn,
     documented: Boolean(facts[7]),
     description: describeOption(key) ?? [facts[6], latestReplacement].map((k) => (k ? describeOption(k) : undefined)).find((d) => d) ?? null,

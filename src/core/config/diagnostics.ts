@@ -1,8 +1,11 @@
-import { CATALOG_LINES, catalogLine, keysFor, lookupOption, OptionInfo } from './catalog';
-import { ConfigDocument, ConfigEntry, ConfigFormat, formatOfFileName, Range, TextEdit } from './document';
+import { CATALOG_LINES, catalogLine, keysFor, lookupOption, NEWEST_CATALOG_LINE, OptionInfo } from './catalog';
+import { ConfigDocument, ConfigEntry, ConfigFormat, formatOfFileName, Range, SyntaxProblemCode, TextEdit } from './document';
 import { appendEdits, closest, deleteEntryEdits, renameKeyEdits, replaceValueEdits } from './edits';
 import { parseConfig } from './parse';
-import { checkDuration, checkMemorySize, checkValue } from './values';
+import {
+  booleanOf, checkDuration, checkMemorySize, checkValue, compoundToMillis, correctDurationUnit, correctMemoryUnit, formatMillis,
+  nearestEnumValues, wholeMemorySize,
+} from './values';
 import { compareLines, FlinkLine, parseFlinkLine } from './versions';
 
 /** A fix the editor can offer as a quick fix: apply all edits together. */
@@ -15,13 +18,26 @@ export interface ConfigFix {
 
 export type DiagnosticSeverity = 'error' | 'warning' | 'info';
 
+/** Every finding the checks can report: the parsers' syntax problems and one or more codes per rule below. */
+export type ConfigDiagnosticCode =
+  | SyntaxProblemCode
+  | 'legacy-file-on-2x' | 'config-yaml-before-1.19' | 'both-config-files'
+  | 'unknown-key' | 'key-not-yet' | 'removed-key' | 'deprecated-key' | 'deprecated-and-replacement'
+  | 'invalid-value' | 'deprecated-value' | 'bare-number-duration' | 'bare-number-memory'
+  | 'prefix-key-with-children'
+  | 'ftp-credentials-in-uri' | 'ftp-checkpoints' | 'hdfs-without-authority' | 'file-uri-authority' | 's3-plugin'
+  | 'path-without-scheme' | 'local-dir-with-ha'
+  | 'filesystem-storage-without-dir' | 'jobmanager-checkpoint-storage'
+  | 'unaligned-at-least-once' | 'unaligned-concurrent'
+  | 'incremental-with-hashmap' | 'legacy-state-backend' | 'restore-setting-overridden-by-cli';
+
 /** One finding in a configuration file. */
 export interface ConfigDiagnostic {
   range: Range;
   /** `error`: Flink fails, or the setting cannot work; `warning`: likely wrong; `info`: worth knowing. */
   severity: DiagnosticSeverity;
-  /** Stable identifier (`unknown-key`, `deprecated-key`, `invalid-value`, ...), for filtering and tests. */
-  code: string;
+  /** Stable identifier, for filtering and tests. */
+  code: ConfigDiagnosticCode;
   message: string;
   /** The key the finding is about, when there is one. */
   key?: string;
@@ -67,6 +83,20 @@ const INTERVAL_KEYS = new Set([
 /** Parses a configuration text in the given format. */
 export { parseConfig };
 
+/** What every rule sees: the document, the target line, and lookups shared between rules. */
+interface RuleContext {
+  doc: ConfigDocument;
+  line: FlinkLine;
+  options: CheckOptions;
+  /** Keys set anywhere in the file. */
+  present: Set<string>;
+  /** The effective entry that sets an option, following deprecated keys to the option they feed. */
+  setting(key: string): ConfigEntry | undefined;
+}
+
+/** One check: everything it finds in a document. */
+type Rule = (ctx: RuleContext) => ConfigDiagnostic[];
+
 /**
  * Checks a configuration file for a target Flink version: syntax as Flink reads it, unknown / deprecated / removed
  * keys, value syntax, duplicates, and the checkpoint-storage pitfalls (FTP credentials, HDFS without authority,
@@ -81,18 +111,25 @@ export function checkConfig(text: string, options: CheckOptions): ConfigDiagnost
 /** Like {@link checkConfig} for an already parsed document. */
 export function checkDocument(doc: ConfigDocument, options: CheckOptions): ConfigDiagnostic[] {
   const line = parseFlinkLine(options.version);
-  const out: ConfigDiagnostic[] = [];
-  for (const p of doc.problems) out.push({ range: p.range, severity: p.severity, code: p.code, message: p.message, fixes: syntaxFixes(doc, p.code, p.range) });
-  checkFileFormat(doc, line, options, out);
-  const present = new Set(doc.entries.map((e) => e.key));
-  for (const entry of doc.entries) checkKey(doc, entry, line, present, out);
-  checkPrefixKeys(doc, line, out);
-  checkPitfalls(doc, line, out);
+  const ctx: RuleContext = {
+    doc, line, options,
+    present: new Set(doc.entries.map((e) => e.key)),
+    setting: (key) => setting(doc, key, line),
+  };
+  const out = RULES.flatMap(({ check }) => check(ctx));
+  // Stable: findings at one position keep the order of the table.
   out.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
   return out;
 }
 
-function syntaxFixes(doc: ConfigDocument, code: string, range: Range): ConfigFix[] {
+// ---------------------------------------------------------------------------------------------------------------
+// Rules about the file
+
+function syntaxProblems({ doc }: RuleContext): ConfigDiagnostic[] {
+  return doc.problems.map((p) => ({ range: p.range, severity: p.severity, code: p.code, message: p.message, fixes: syntaxFixes(doc, p.code, p.range) }));
+}
+
+function syntaxFixes(doc: ConfigDocument, code: SyntaxProblemCode, range: Range): ConfigFix[] {
   if (code === 'legacy-quoted-value') {
     const entry = doc.entries.find((e) => e.valueRange.start.line === range.start.line);
     if (entry) return [{ title: 'Remove the quotes', edits: [{ range: entry.valueRange, newText: entry.value.slice(1, -1) }], preferred: true }];
@@ -117,7 +154,8 @@ function firstLineRange(doc: ConfigDocument): Range {
   return { start: { line: 0, character: 0 }, end: { line: 0, character: first.length } };
 }
 
-function checkFileFormat(doc: ConfigDocument, line: FlinkLine, options: CheckOptions, out: ConfigDiagnostic[]): void {
+function fileFormat({ doc, line, options }: RuleContext): ConfigDiagnostic[] {
+  const out: ConfigDiagnostic[] = [];
   const siblings = options.siblingFileNames ?? [];
   if (doc.format === 'legacy' && compareLines(line, '2.0') >= 0) {
     out.push({
@@ -143,7 +181,11 @@ function checkFileFormat(doc: ConfigDocument, line: FlinkLine, options: CheckOpt
         : 'config.yaml is in the same directory: Flink 1.19/1.20 read this file and ignore config.yaml.',
     });
   }
+  return out;
 }
+
+// ---------------------------------------------------------------------------------------------------------------
+// Rules about keys
 
 /** True when Flink reads the key without it being an option of the catalog (pass-through or a map option entry). */
 export function isPassThroughKey(key: string, line: FlinkLine): boolean {
@@ -167,172 +209,117 @@ function currentReplacement(info: OptionInfo, line: FlinkLine): string | null {
   return null;
 }
 
+/**
+ * The keys a deprecated/removed key should become in `line` so that every option it fed keeps its value: all the
+ * options reading it when there are several (`state.backend.local-recovery` from 1.20), else its one replacement.
+ */
+export function currentReplacements(info: OptionInfo, line: FlinkLine): string[] {
+  if (info.replacements.length > 1 && info.replacements.every((r) => lookupOption(r, line)?.status === 'current')) return info.replacements;
+  const one = currentReplacement(info, line);
+  return one ? [one] : [];
+}
+
 /** An older key that `line` reads for an option only later lines know under `key`. */
 function olderEquivalent(key: string, line: FlinkLine): string | null {
   for (const candidate of keysFor(line, false)) {
-    const info = lookupOption(candidate, '9.9');
+    const info = lookupOption(candidate, NEWEST_CATALOG_LINE);
     if (info && (info.latestReplacement === key || info.replacement === key)) return candidate;
   }
   return null;
 }
 
-function checkKey(doc: ConfigDocument, entry: ConfigEntry, line: FlinkLine, present: Set<string>, out: ConfigDiagnostic[]): void {
-  const info = lookupOption(entry.key, line);
-  const range = entry.keyRange;
-  const key = entry.key;
-  if (!info) {
-    if (isPassThroughKey(key, line)) return;
+const quoted = (keys: readonly string[]): string => keys.map((k) => `"${k}"`).join(' and ');
+
+function unknownKeys({ doc, line }: RuleContext): ConfigDiagnostic[] {
+  const out: ConfigDiagnostic[] = [];
+  for (const entry of doc.entries) {
+    const key = entry.key;
+    if (lookupOption(key, line) || isPassThroughKey(key, line)) continue;
     const suggestions = closest(key, keysFor(line, false));
     out.push({
-      range, severity: 'warning', code: 'unknown-key', key,
+      range: entry.keyRange, severity: 'warning', code: 'unknown-key', key,
       message: `Flink ${line} has no option "${key}"${suggestions.length ? `. Did you mean "${suggestions[0]}"?` : ''}`,
       fixes: suggestions.map((s, i) => ({ title: `Change to "${s}"`, edits: renameKeyEdits(doc, entry, s), preferred: i === 0 })),
     });
-    return;
   }
-  switch (info.status) {
-    case 'not-yet': {
-      const older = olderEquivalent(key, line);
-      out.push({
-        range, severity: 'warning', code: 'key-not-yet', key,
-        message: `"${key}" exists from Flink ${info.since} on; Flink ${line} ignores it${older ? `. Use "${older}" for ${line}` : ''}`,
-        fixes: older && !present.has(older) ? [{ title: `Change to "${older}"`, edits: renameKeyEdits(doc, entry, older), preferred: true }] : [],
-      });
-      return;
-    }
-    case 'removed': {
-      const repl = currentReplacement(info, line);
-      out.push({
-        range, severity: 'error', code: 'removed-key', key, tags: ['deprecated'],
-        message: `"${key}" was removed in Flink ${info.removedIn}; Flink ${line} ignores it${repl ? `. Use "${repl}"` : ''}`,
-        fixes: repl ? renameOrDrop(doc, entry, repl, present) : [{ title: `Remove "${key}"`, edits: deleteEntryEdits(doc, entry) }],
-      });
-      return;
-    }
-    case 'deprecated':
-    case 'deprecated-option': {
-      const repl = currentReplacement(info, line);
-      const both = repl !== null && present.has(repl);
-      out.push({
-        range, severity: 'warning', code: both ? 'deprecated-and-replacement' : 'deprecated-key', key, tags: ['deprecated'],
-        message: both
-          ? `"${key}" is deprecated and "${repl}" is also set: Flink uses "${repl}" and ignores this one`
-          : `"${key}" is deprecated${info.deprecatedIn ? ` since Flink ${info.deprecatedIn}${info.deprecatedIn === CATALOG_LINES[0] ? ' or earlier' : ''}` : ''}${repl ? `; use "${repl}"` : ''}`,
-        fixes: repl ? renameOrDrop(doc, entry, repl, present) : [],
-      });
-      break;
-    }
-    default:
-      break;
-  }
-  checkEntryValue(doc, entry, info, line, out);
+  return out;
 }
 
-function renameOrDrop(doc: ConfigDocument, entry: ConfigEntry, repl: string, present: Set<string>): ConfigFix[] {
-  if (present.has(repl)) return [{ title: `Remove "${entry.key}" ("${repl}" is set)`, edits: deleteEntryEdits(doc, entry), preferred: true }];
-  return [{ title: `Rename to "${repl}"`, edits: renameKeyEdits(doc, entry, repl), preferred: true }];
-}
-
-const BOOLEAN_FIXES: Record<string, string> = { yes: 'true', on: 'true', y: 'true', '1': 'true', no: 'false', off: 'false', n: 'false', '0': 'false' };
-
-function checkEntryValue(doc: ConfigDocument, entry: ConfigEntry, info: OptionInfo, line: FlinkLine, out: ConfigDiagnostic[]): void {
-  if (!info.type) return;
-  const value = entry.value;
-  const range = entry.valueRange;
-  const result = checkValue(value, info.type, line, info.enumValues, doc.format);
-  if (!result.ok) {
+function keysNotYet({ doc, line, present }: RuleContext): ConfigDiagnostic[] {
+  const out: ConfigDiagnostic[] = [];
+  for (const entry of doc.entries) {
+    const info = lookupOption(entry.key, line);
+    if (info?.status !== 'not-yet') continue;
+    const older = olderEquivalent(entry.key, line);
     out.push({
-      range, severity: 'error', code: 'invalid-value', key: entry.key,
-      message: `Invalid value for "${entry.key}" (${info.type}): ${result.message}`,
-      fixes: valueFixes(doc, entry, info, line),
+      range: entry.keyRange, severity: 'warning', code: 'key-not-yet', key: entry.key,
+      message: `"${entry.key}" exists from Flink ${info.since} on; Flink ${line} ignores it${older ? `. Use "${older}" for ${line}` : ''}`,
+      fixes: older && !present.has(older) ? [{ title: `Change to "${older}"`, edits: renameKeyEdits(doc, entry, older), preferred: true }] : [],
     });
-    return;
   }
-  if (info.type === 'Enum' && info.deprecatedEnumValues?.some((v) => v.toUpperCase() === value.toUpperCase())) {
-    out.push({ range, severity: 'warning', code: 'deprecated-value', key: entry.key, tags: ['deprecated'], fixes: [], message: `${value.toUpperCase()} is deprecated for "${entry.key}"` });
-  }
-  if (info.type === 'Duration' && INTERVAL_KEYS.has(info.replacement ?? entry.key)) {
-    const d = checkDuration(value, line);
-    if (d.ok && d.bareNumber && (d.millis ?? 0) < 1000 && (d.millis ?? 0) > 0) {
-      out.push({
-        range, severity: 'warning', code: 'bare-number-duration', key: entry.key,
-        message: `A bare number is milliseconds: "${value}" means ${value} ms. Write a unit, e.g. "${value} s"`,
-        fixes: [{ title: `Change to "${value} s"`, edits: replaceValueEdits(doc, entry, `${value} s`), preferred: true }, { title: `Change to "${value} ms"`, edits: replaceValueEdits(doc, entry, `${value} ms`) }],
-      });
-    }
-  }
-  if (info.type === 'MemorySize') {
-    const m = checkMemorySize(value);
-    if (m.ok && m.bareNumber && (m.bytes ?? 0) > 0 && (m.bytes ?? 0) < 1024) {
-      out.push({
-        range, severity: 'warning', code: 'bare-number-memory', key: entry.key,
-        message: `A bare number is bytes: "${value}" means ${value} bytes. Write a unit, e.g. "${value} mb"`,
-        fixes: [{ title: `Change to "${value} mb"`, edits: replaceValueEdits(doc, entry, `${value} mb`), preferred: true }, { title: `Change to "${value} kb"`, edits: replaceValueEdits(doc, entry, `${value} kb`) }],
-      });
-    }
-  }
+  return out;
 }
 
-function valueFixes(doc: ConfigDocument, entry: ConfigEntry, info: OptionInfo, line: FlinkLine): ConfigFix[] {
-  const value = entry.value.trim();
-  const fix = (v: string, preferred = true): ConfigFix => ({ title: `Change to "${v}"`, edits: replaceValueEdits(doc, entry, v), preferred });
-  if (info.type === 'Boolean') {
-    const b = BOOLEAN_FIXES[value.toLowerCase()];
-    return b ? [fix(b)] : [fix('true', false), fix('false', false)];
+function removedKeys({ doc, line, present }: RuleContext): ConfigDiagnostic[] {
+  const out: ConfigDiagnostic[] = [];
+  for (const entry of doc.entries) {
+    const info = lookupOption(entry.key, line);
+    if (info?.status !== 'removed') continue;
+    const repls = currentReplacements(info, line);
+    out.push({
+      range: entry.keyRange, severity: 'error', code: 'removed-key', key: entry.key, tags: ['deprecated'],
+      message: `"${entry.key}" was removed in Flink ${info.removedIn}; Flink ${line} ignores it${repls.length ? `. Use ${quoted(repls)}` : ''}`,
+      fixes: repls.length ? renameOrDrop(doc, entry, repls, present) : [{ title: `Remove "${entry.key}"`, edits: deleteEntryEdits(doc, entry) }],
+    });
   }
-  if (info.type === 'Enum' && info.enumValues) {
-    const typed = value.toUpperCase().replace(/[- ]/g, '_');
-    const prefixed = info.enumValues.filter((v) => typed.length >= 3 && (v.startsWith(typed) || typed.startsWith(v)));
-    const near = closest(typed, info.enumValues, 3).filter((v) => !prefixed.includes(v));
-    return [...prefixed, ...near].slice(0, 3).map((v, i) => fix(v, i === 0));
-  }
-  if (info.type === 'Duration') {
-    const ms = compoundToMillis(value);
-    if (ms !== null) return [fix(formatMillis(ms))];
-    if (checkDuration(value.replace(/^(\d+)\s*([a-zA-Zµ]+)$/, '$1'), line).ok) return [fix(value.replace(/[^0-9].*$/, '') + ' ms', false)];
-  }
-  if (info.type === 'MemorySize') {
-    const m = /^(\d+(?:\.\d+)?)\s*([kmgt])i?b?$/i.exec(value);
-    if (m) {
-      const units = ['b', 'kb', 'mb', 'gb', 'tb'];
-      let idx = units.indexOf(`${m[2].toLowerCase()}b`);
-      let n = Number(m[1]);
-      while (!Number.isInteger(n) && idx > 0) {
-        n *= 1024;
-        idx--;
-      }
-      if (Number.isInteger(n)) return [fix(`${n} ${units[idx]}`)];
-    }
-  }
-  return [];
+  return out;
 }
 
-const COMPOUND_UNITS: Record<string, number> = { d: 86_400_000, h: 3_600_000, m: 60_000, min: 60_000, s: 1000, ms: 1 };
-
-/** `1h30m`, `1.5 s`, `PT1M` → milliseconds, for fixes; null when not recognisable. */
-function compoundToMillis(value: string): number | null {
-  const iso = /^PT(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?$/i.exec(value);
-  if (iso && (iso[1] || iso[2] || iso[3])) return (Number(iso[1] ?? 0) * 3600 + Number(iso[2] ?? 0) * 60 + Number(iso[3] ?? 0)) * 1000;
-  const parts = [...value.matchAll(/(\d+(?:\.\d+)?)\s*(ms|min|d|h|m|s)/gi)];
-  if (!parts.length || parts.map((p) => p[0]).join('').replace(/\s/g, '') !== value.replace(/\s/g, '')) return null;
-  let total = 0;
-  for (const p of parts) total += Number(p[1]) * COMPOUND_UNITS[p[2].toLowerCase()];
-  return Number.isInteger(total) ? total : null;
-}
-
-/** Milliseconds in the largest unit that keeps a whole number. */
-export function formatMillis(ms: number): string {
-  for (const [unit, size] of [['d', 86_400_000], ['h', 3_600_000], ['min', 60_000], ['s', 1000]] as const) {
-    if (ms >= size && ms % size === 0) return `${ms / size} ${unit}`;
+function deprecatedKeys({ doc, line, present }: RuleContext): ConfigDiagnostic[] {
+  const out: ConfigDiagnostic[] = [];
+  for (const entry of doc.entries) {
+    const info = lookupOption(entry.key, line);
+    if (info?.status !== 'deprecated' && info?.status !== 'deprecated-option') continue;
+    const repls = currentReplacements(info, line);
+    const both = repls.length > 0 && repls.every((r) => present.has(r));
+    const since = info.deprecatedIn ? ` since Flink ${info.deprecatedIn}${info.deprecatedIn === CATALOG_LINES[0] ? ' or earlier' : ''}` : '';
+    out.push({
+      range: entry.keyRange, severity: 'warning', code: both ? 'deprecated-and-replacement' : 'deprecated-key', key: entry.key, tags: ['deprecated'],
+      message: both
+        ? `"${entry.key}" is deprecated and ${quoted(repls)} ${repls.length > 1 ? 'are' : 'is'} also set: Flink uses ${quoted(repls)} and ignores this one`
+        : `"${entry.key}" is deprecated${since}${repls.length ? `; use ${quoted(repls)}` : ''}${repls.length > 1 ? ' (it sets each of them)' : ''}`,
+      fixes: repls.length ? renameOrDrop(doc, entry, repls, present) : [],
+    });
   }
-  return `${ms} ms`;
+  return out;
 }
 
-/**
- * Pre-1.17 keys that are also prefixes of other keys (`high-availability` + `high-availability.storageDir`). A
- * nested config.yaml cannot hold both, and Flink's migration script drops or crashes on them.
- */
-function checkPrefixKeys(doc: ConfigDocument, line: FlinkLine, out: ConfigDiagnostic[]): void {
+/** Renames an old key to its replacements, writing one entry per replacement not set yet; drops it when all are set. */
+function renameOrDrop(doc: ConfigDocument, entry: ConfigEntry, repls: readonly string[], present: Set<string>): ConfigFix[] {
+  const missing = repls.filter((r) => !present.has(r));
+  if (!missing.length) {
+    return [{ title: `Remove "${entry.key}" (${quoted(repls)} ${repls.length > 1 ? 'are' : 'is'} set)`, edits: deleteEntryEdits(doc, entry), preferred: true }];
+  }
+  const [first, ...rest] = missing;
+  const edits = [...renameKeyEdits(doc, entry, first), ...(rest.length ? appendEdits(doc, rest.map((r) => [r, entry.value])) : [])];
+  return [{ title: rest.length ? `Replace with ${quoted(missing)}` : `Rename to "${first}"`, edits, preferred: true }];
+}
+
+/** Entries whose value the target line reads through a known option (not unknown, not yet there, not removed). */
+function readOptions(ctx: RuleContext): Array<[ConfigEntry, OptionInfo & { type: string }]> {
+  const out: Array<[ConfigEntry, OptionInfo & { type: string }]> = [];
+  for (const entry of ctx.doc.entries) {
+    const info = lookupOption(entry.key, ctx.line);
+    if (!info || info.status === 'not-yet' || info.status === 'removed' || !info.type) continue;
+    out.push([entry, info as OptionInfo & { type: string }]);
+  }
+  return out;
+}
+
+function prefixKeys({ doc, line }: RuleContext): ConfigDiagnostic[] {
+  // Pre-1.17 keys that are also prefixes of other keys (`high-availability` + `high-availability.storageDir`): a
+  // nested config.yaml cannot hold both, and Flink's migration script drops or crashes on them.
+  const out: ConfigDiagnostic[] = [];
   const keys = doc.entries.filter((e) => e.effective);
   for (const entry of keys) {
     const child = keys.find((e) => e.key.startsWith(`${entry.key}.`));
@@ -345,7 +332,99 @@ function checkPrefixKeys(doc: ConfigDocument, line: FlinkLine, out: ConfigDiagno
       fixes: repl && !doc.entries.some((e) => e.key === repl) ? [{ title: `Rename to "${repl}"`, edits: renameKeyEdits(doc, entry, repl), preferred: true }] : [],
     });
   }
+  return out;
 }
+
+// ---------------------------------------------------------------------------------------------------------------
+// Rules about values
+
+function invalidValues(ctx: RuleContext): ConfigDiagnostic[] {
+  const out: ConfigDiagnostic[] = [];
+  for (const [entry, info] of readOptions(ctx)) {
+    const result = checkValue(entry.value, info.type, ctx.line, info.enumValues, ctx.doc.format);
+    if (result.ok) continue;
+    out.push({
+      range: entry.valueRange, severity: 'error', code: 'invalid-value', key: entry.key,
+      message: `Invalid value for "${entry.key}" (${info.type}): ${result.message}`,
+      fixes: valueFixes(ctx.doc, entry, info),
+    });
+  }
+  return out;
+}
+
+/**
+ * Values Flink would accept that mean what the text meant: never a fix that changes the magnitude (a misspelt
+ * "10 minuts" becomes "10 min", not "10 ms"); nothing when the meaning is unclear.
+ */
+function valueFixes(doc: ConfigDocument, entry: ConfigEntry, info: OptionInfo): ConfigFix[] {
+  const value = entry.value.trim();
+  const fix = (v: string, preferred = true): ConfigFix => ({ title: `Change to "${v}"`, edits: replaceValueEdits(doc, entry, v), preferred });
+  switch (info.type) {
+    case 'Boolean': {
+      const b = booleanOf(value);
+      return b ? [fix(b)] : [fix('true', false), fix('false', false)];
+    }
+    case 'Enum':
+      return info.enumValues ? nearestEnumValues(value, info.enumValues).map((v, i) => fix(v, i === 0)) : [];
+    case 'Duration': {
+      const ms = compoundToMillis(value);
+      if (ms !== null) return [fix(formatMillis(ms))];
+      const corrected = correctDurationUnit(value);
+      return corrected ? [fix(corrected)] : [];
+    }
+    case 'MemorySize': {
+      const corrected = wholeMemorySize(value) ?? correctMemoryUnit(value);
+      return corrected ? [fix(corrected)] : [];
+    }
+    default:
+      return [];
+  }
+}
+
+function deprecatedValues(ctx: RuleContext): ConfigDiagnostic[] {
+  const out: ConfigDiagnostic[] = [];
+  for (const [entry, info] of readOptions(ctx)) {
+    const value = entry.value;
+    if (info.type !== 'Enum' || !info.deprecatedEnumValues?.some((v) => v.toUpperCase() === value.toUpperCase())) continue;
+    out.push({ range: entry.valueRange, severity: 'warning', code: 'deprecated-value', key: entry.key, tags: ['deprecated'], fixes: [], message: `${value.toUpperCase()} is deprecated for "${entry.key}"` });
+  }
+  return out;
+}
+
+function bareNumberDurations(ctx: RuleContext): ConfigDiagnostic[] {
+  const out: ConfigDiagnostic[] = [];
+  for (const [entry, info] of readOptions(ctx)) {
+    if (info.type !== 'Duration' || !INTERVAL_KEYS.has(info.replacement ?? entry.key)) continue;
+    const value = entry.value;
+    const d = checkDuration(value, ctx.line);
+    if (!d.ok || !d.bareNumber || (d.millis ?? 0) >= 1000 || (d.millis ?? 0) <= 0) continue;
+    out.push({
+      range: entry.valueRange, severity: 'warning', code: 'bare-number-duration', key: entry.key,
+      message: `A bare number is milliseconds: "${value}" means ${value} ms. Write a unit, e.g. "${value} s"`,
+      fixes: [{ title: `Change to "${value} s"`, edits: replaceValueEdits(ctx.doc, entry, `${value} s`), preferred: true }, { title: `Change to "${value} ms"`, edits: replaceValueEdits(ctx.doc, entry, `${value} ms`) }],
+    });
+  }
+  return out;
+}
+
+function bareNumberMemory(ctx: RuleContext): ConfigDiagnostic[] {
+  const out: ConfigDiagnostic[] = [];
+  for (const [entry, info] of readOptions(ctx)) {
+    if (info.type !== 'MemorySize') continue;
+    const value = entry.value;
+    const m = checkMemorySize(value);
+    if (!m.ok || !m.bareNumber || (m.bytes ?? 0) <= 0 || (m.bytes ?? 0) >= 1024) continue;
+    out.push({
+      range: entry.valueRange, severity: 'warning', code: 'bare-number-memory', key: entry.key,
+      message: `A bare number is bytes: "${value}" means ${value} bytes. Write a unit, e.g. "${value} mb"`,
+      fixes: [{ title: `Change to "${value} mb"`, edits: replaceValueEdits(ctx.doc, entry, `${value} mb`), preferred: true }, { title: `Change to "${value} kb"`, edits: replaceValueEdits(ctx.doc, entry, `${value} kb`) }],
+    });
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Rules about checkpoint, savepoint and HA directories
 
 /** The effective value of an option, following deprecated keys to the option they feed. */
 function setting(doc: ConfigDocument, key: string, line: FlinkLine): ConfigEntry | undefined {
@@ -354,7 +433,7 @@ function setting(doc: ConfigDocument, key: string, line: FlinkLine): ConfigEntry
     if (!e.effective) continue;
     if (e.key === key) return e;
     const info = lookupOption(e.key, line);
-    if (info && (info.replacement === key || info.latestReplacement === key)) found = e;
+    if (info && (info.replacement === key || info.latestReplacement === key || info.replacements.includes(key))) found = e;
   }
   return found;
 }
@@ -364,89 +443,34 @@ function schemeOf(uri: string): string | null {
   return m && m[1].length > 1 ? m[1].toLowerCase() : null;
 }
 
-function checkPitfalls(doc: ConfigDocument, line: FlinkLine, out: ConfigDiagnostic[]): void {
-  const defaultScheme = setting(doc, 'fs.default-scheme', line)?.value ?? null;
-  const haType = (setting(doc, 'high-availability.type', line)?.value ?? 'NONE').toUpperCase();
-  const haOn = haType !== 'NONE' && haType !== '';
-  const kubernetes = haType === 'KUBERNETES' || haType.includes('KUBERNETES')
-    || doc.entries.some((e) => e.key.startsWith('kubernetes.') && !e.key.startsWith('kubernetes.operator.'))
-    || /kubernetes/.test(setting(doc, 'execution.target', line)?.value ?? '');
-  const backend = (setting(doc, 'state.backend.type', line)?.value ?? '').toLowerCase();
-  const hadoopDefaultFs = doc.entries.some((e) => e.key === 'flink.hadoop.fs.defaultFS');
+interface DirEntry {
+  entry: ConfigEntry;
+  uri: string;
+  scheme: string | null;
+  /** The current key of the option the entry sets. */
+  canonical: string;
+}
 
+/** Effective entries naming a checkpoint, savepoint, HA or changelog directory, or a snapshot to restore. */
+function directories({ doc, line }: RuleContext): DirEntry[] {
+  const out: DirEntry[] = [];
   for (const entry of doc.entries) {
     if (!entry.effective) continue;
     const info = lookupOption(entry.key, line);
     const canonical = info?.status === 'current' ? entry.key : info?.latestReplacement ?? entry.key;
-    const isDir = SHARED_DIR_KEYS.has(entry.key) || SHARED_DIR_KEYS.has(canonical) || RESTORE_PATH_KEYS.has(entry.key);
-    if (!isDir) continue;
+    if (!SHARED_DIR_KEYS.has(entry.key) && !SHARED_DIR_KEYS.has(canonical) && !RESTORE_PATH_KEYS.has(entry.key)) continue;
     const uri = entry.value.trim();
-    const scheme = schemeOf(uri);
-    const range = entry.valueRange;
-    if (scheme === 'ftp' || scheme === 'ftps') checkFtp(doc, entry, uri, out);
-    if (scheme === 'hdfs' && /^hdfs:(\/\/\/|\/(?!\/))/i.test(uri) && !hadoopDefaultFs && !/^hdfs:\/\/[^/]/i.test(defaultScheme ?? '')) {
-      out.push({
-        range, severity: 'warning', code: 'hdfs-without-authority', key: entry.key, fixes: [],
-        message: `"${uri}" names no NameNode: Flink takes it from fs.defaultFS in the Hadoop configuration (HADOOP_CONF_DIR) and fails if none is found. Write hdfs://<namenode>:<port>/… or make sure core-site.xml is on every JobManager and TaskManager.`,
-      });
-    }
-    if (scheme === 'file' && /^file:\/\/[^/]/i.test(uri)) {
-      const fixed = uri.replace(/^file:\/\//i, 'file:///');
-      out.push({
-        range, severity: 'error', code: 'file-uri-authority', key: entry.key,
-        message: `"${uri}" reads "${uri.slice(7).split('/')[0]}" as a host; Flink rejects it. Did you mean "${fixed}"?`,
-        fixes: [{ title: `Change to "${fixed}"`, edits: replaceValueEdits(doc, entry, fixed), preferred: true }],
-      });
-    }
-    if (scheme === 's3' || scheme === 's3a' || scheme === 's3p') {
-      out.push({
-        range, severity: 'info', code: 's3-plugin', key: entry.key, fixes: [],
-        message: `${scheme}:// needs an S3 file system plugin in plugins/ (flink-s3-fs-presto for s3p://, flink-s3-fs-hadoop for s3a://, either for s3://); Presto is the one recommended for checkpoints.`,
-      });
-    }
-    const local = scheme === 'file' || (scheme === null && uri.startsWith('/') && (defaultScheme === null || /^file:/i.test(defaultScheme)));
-    if (scheme === null && uri.startsWith('/') && defaultScheme === null && !RESTORE_PATH_KEYS.has(entry.key)) {
-      out.push({
-        range, severity: 'warning', code: 'path-without-scheme', key: entry.key, fixes: [],
-        message: `"${uri}" has no scheme and fs.default-scheme is not set: every process writes to its own local disk. Use a shared file system URI (hdfs://, s3://, or file:// on a volume mounted in all processes).`,
-      });
-    }
-    if (local && SHARED_DIR_KEYS.has(canonical) && (haOn || kubernetes)) {
-      const why = kubernetes ? 'on Kubernetes' : 'with high availability';
-      out.push({
-        range, severity: 'warning', code: 'local-dir-with-ha', key: entry.key, fixes: [],
-        message: `A local path ${why} works only on a ReadWriteMany volume (NFS, CephFS, EFS, …) mounted at the same path in the JobManager and every TaskManager; emptyDir, hostPath and ReadWriteOnce volumes lose the files on failover${backend === 'rocksdb' ? ', and incremental RocksDB checkpoints then reference files that are gone' : ''}.`,
-      });
-    }
+    out.push({ entry, uri, scheme: schemeOf(uri), canonical });
   }
-  checkStorage(doc, line, out);
-  checkUnaligned(doc, line, out);
-  if (backend === 'hashmap') {
-    const inc = setting(doc, 'execution.checkpointing.incremental', line);
-    if (inc && inc.value.toLowerCase() === 'true') {
-      out.push({ range: inc.valueRange, severity: 'info', code: 'incremental-with-hashmap', key: inc.key, fixes: [], message: 'Incremental checkpoints have no effect with the hashmap state backend (only RocksDB and ForSt support them).' });
-    }
-  }
-  const backendEntry = setting(doc, 'state.backend.type', line);
-  if (backendEntry && /^(jobmanager|filesystem)$/i.test(backendEntry.value.trim())) {
-    const v = backendEntry.value.trim().toLowerCase();
-    const v2 = compareLines(line, '2.0') >= 0;
-    out.push({
-      range: backendEntry.valueRange, severity: v2 ? 'error' : 'warning', code: 'legacy-state-backend', key: backendEntry.key,
-      message: `"${v}" as a state backend is ${v2 ? 'not accepted by Flink 2.x' : 'deprecated'}: use hashmap, and choose the checkpoint storage with execution.checkpointing.storage (${v === 'jobmanager' ? 'jobmanager' : 'filesystem + a checkpoint dir'}).`,
-      fixes: [{ title: 'Change to "hashmap"', edits: replaceValueEdits(doc, backendEntry, 'hashmap'), preferred: true }],
-    });
-  }
-  const claim = setting(doc, 'execution.state-recovery.claim-mode', line) ?? setting(doc, 'execution.state-recovery.ignore-unclaimed-state', line);
-  if (claim) {
-    out.push({
-      range: claim.keyRange, severity: 'info', code: 'restore-setting-overridden-by-cli', key: claim.key, fixes: [],
-      message: 'flink run / run-application overwrite the claim mode and ignore-unclaimed-state from the configuration (up to Flink 2.3): pass -cm/-rm and -n on the command line instead. REST, SQL and operator deployments do honour this key.',
-    });
-  }
+  return out;
 }
 
-function checkFtp(doc: ConfigDocument, entry: ConfigEntry, uri: string, out: ConfigDiagnostic[]): void {
+function ftpDirectories(ctx: RuleContext): ConfigDiagnostic[] {
+  return directories(ctx).filter((d) => d.scheme === 'ftp' || d.scheme === 'ftps').flatMap(({ entry, uri }) => checkFtp(ctx.doc, entry, uri));
+}
+
+function checkFtp(doc: ConfigDocument, entry: ConfigEntry, uri: string): ConfigDiagnostic[] {
+  const out: ConfigDiagnostic[] = [];
   const m = /^(ftps?):\/\/([^@/]*)@([^/:]+)(:\d+)?(\/.*)?$/i.exec(uri);
   const range = entry.valueRange;
   if (m && m[2].includes(':')) {
@@ -472,40 +496,160 @@ function checkFtp(doc: ConfigDocument, entry: ConfigEntry, uri: string, out: Con
       + (missing.length ? ' At least set passive mode and stream transfer mode.' : ''),
     fixes: missing.length ? [{ title: 'Add passive mode and stream transfer mode', edits: appendEdits(doc, missing) }] : [],
   });
+  return out;
 }
 
-function checkStorage(doc: ConfigDocument, line: FlinkLine, out: ConfigDiagnostic[]): void {
-  const interval = setting(doc, 'execution.checkpointing.interval', line);
-  const storage = setting(doc, 'execution.checkpointing.storage', line);
-  const dir = setting(doc, 'execution.checkpointing.dir', line);
-  const kind = storage?.value.trim().toLowerCase();
-  if (kind === 'filesystem' && !dir) {
-    out.push({
-      range: storage!.valueRange, severity: 'error', code: 'filesystem-storage-without-dir', key: storage!.key, fixes: [],
-      message: `Checkpoint storage "filesystem" needs a checkpoint directory: set ${compareLines(line, '1.20') >= 0 ? 'execution.checkpointing.dir' : 'state.checkpoints.dir'}.`,
-    });
-  }
-  if (!interval) return;
-  if (kind === 'jobmanager' || (!storage && !dir)) {
-    out.push({
-      range: (storage ?? interval).keyRange, severity: 'warning', code: 'jobmanager-checkpoint-storage', key: (storage ?? interval).key, fixes: [],
-      message: `Checkpoints go to JobManager memory${storage ? '' : ' (no checkpoint directory is set)'}: each state is limited to 5 MB, a task's state must fit one RPC message (pekko.framesize), all of it must fit the JobManager heap${dir ? '' : ', and nothing is left to restore from after a cancel or a JobManager loss'}. Set a checkpoint directory on shared storage.`,
-    });
-  }
+function hdfsWithoutAuthority(ctx: RuleContext): ConfigDiagnostic[] {
+  const defaultScheme = ctx.setting('fs.default-scheme')?.value ?? null;
+  const hadoopDefaultFs = ctx.doc.entries.some((e) => e.key === 'flink.hadoop.fs.defaultFS');
+  if (hadoopDefaultFs || /^hdfs:\/\/[^/]/i.test(defaultScheme ?? '')) return [];
+  return directories(ctx).filter((d) => d.scheme === 'hdfs' && /^hdfs:(\/\/\/|\/(?!\/))/i.test(d.uri)).map(({ entry, uri }) => ({
+    range: entry.valueRange, severity: 'warning', code: 'hdfs-without-authority', key: entry.key, fixes: [],
+    message: `"${uri}" names no NameNode: Flink takes it from fs.defaultFS in the Hadoop configuration (HADOOP_CONF_DIR) and fails if none is found. Write hdfs://<namenode>:<port>/… or make sure core-site.xml is on every JobManager and TaskManager.`,
+  }));
 }
 
-function checkUnaligned(doc: ConfigDocument, line: FlinkLine, out: ConfigDiagnostic[]): void {
-  const unaligned = setting(doc, 'execution.checkpointing.unaligned.enabled', line);
-  if (!unaligned || unaligned.value.trim().toLowerCase() !== 'true') return;
-  const mode = setting(doc, 'execution.checkpointing.mode', line);
+function fileUriWithAuthority(ctx: RuleContext): ConfigDiagnostic[] {
+  return directories(ctx).filter((d) => d.scheme === 'file' && /^file:\/\/[^/]/i.test(d.uri)).map(({ entry, uri }) => {
+    const fixed = uri.replace(/^file:\/\//i, 'file:///');
+    return {
+      range: entry.valueRange, severity: 'error', code: 'file-uri-authority', key: entry.key,
+      message: `"${uri}" reads "${uri.slice(7).split('/')[0]}" as a host; Flink rejects it. Did you mean "${fixed}"?`,
+      fixes: [{ title: `Change to "${fixed}"`, edits: replaceValueEdits(ctx.doc, entry, fixed), preferred: true }],
+    };
+  });
+}
+
+function s3Plugin(ctx: RuleContext): ConfigDiagnostic[] {
+  return directories(ctx).filter((d) => d.scheme === 's3' || d.scheme === 's3a' || d.scheme === 's3p').map(({ entry, scheme }) => ({
+    range: entry.valueRange, severity: 'info', code: 's3-plugin', key: entry.key, fixes: [],
+    message: `${scheme}:// needs an S3 file system plugin in plugins/ (flink-s3-fs-presto for s3p://, flink-s3-fs-hadoop for s3a://, either for s3://); Presto is the one recommended for checkpoints.`,
+  }));
+}
+
+function pathWithoutScheme(ctx: RuleContext): ConfigDiagnostic[] {
+  if (ctx.setting('fs.default-scheme')) return [];
+  return directories(ctx).filter((d) => d.scheme === null && d.uri.startsWith('/') && !RESTORE_PATH_KEYS.has(d.entry.key)).map(({ entry, uri }) => ({
+    range: entry.valueRange, severity: 'warning', code: 'path-without-scheme', key: entry.key, fixes: [],
+    message: `"${uri}" has no scheme and fs.default-scheme is not set: every process writes to its own local disk. Use a shared file system URI (hdfs://, s3://, or file:// on a volume mounted in all processes).`,
+  }));
+}
+
+function localDirWithHa(ctx: RuleContext): ConfigDiagnostic[] {
+  const { doc } = ctx;
+  const defaultScheme = ctx.setting('fs.default-scheme')?.value ?? null;
+  const haType = (ctx.setting('high-availability.type')?.value ?? 'NONE').toUpperCase();
+  const haOn = haType !== 'NONE' && haType !== '';
+  const kubernetes = haType.includes('KUBERNETES')
+    || doc.entries.some((e) => e.key.startsWith('kubernetes.') && !e.key.startsWith('kubernetes.operator.'))
+    || /kubernetes/.test(ctx.setting('execution.target')?.value ?? '');
+  if (!haOn && !kubernetes) return [];
+  const backend = (ctx.setting('state.backend.type')?.value ?? '').toLowerCase();
+  const why = kubernetes ? 'on Kubernetes' : 'with high availability';
+  return directories(ctx)
+    .filter(({ scheme, uri, canonical }) => SHARED_DIR_KEYS.has(canonical)
+      && (scheme === 'file' || (scheme === null && uri.startsWith('/') && (defaultScheme === null || /^file:/i.test(defaultScheme)))))
+    .map(({ entry }) => ({
+      range: entry.valueRange, severity: 'warning', code: 'local-dir-with-ha', key: entry.key, fixes: [],
+      message: `A local path ${why} works only on a ReadWriteMany volume (NFS, CephFS, EFS, …) mounted at the same path in the JobManager and every TaskManager; emptyDir, hostPath and ReadWriteOnce volumes lose the files on failover${backend === 'rocksdb' ? ', and incremental RocksDB checkpoints then reference files that are gone' : ''}.`,
+    }));
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Rules about checkpointing and state backends
+
+function filesystemStorageWithoutDir(ctx: RuleContext): ConfigDiagnostic[] {
+  const storage = ctx.setting('execution.checkpointing.storage');
+  if (storage?.value.trim().toLowerCase() !== 'filesystem' || ctx.setting('execution.checkpointing.dir')) return [];
+  return [{
+    range: storage.valueRange, severity: 'error', code: 'filesystem-storage-without-dir', key: storage.key, fixes: [],
+    message: `Checkpoint storage "filesystem" needs a checkpoint directory: set ${compareLines(ctx.line, '1.20') >= 0 ? 'execution.checkpointing.dir' : 'state.checkpoints.dir'}.`,
+  }];
+}
+
+function jobManagerCheckpointStorage(ctx: RuleContext): ConfigDiagnostic[] {
+  const interval = ctx.setting('execution.checkpointing.interval');
+  const storage = ctx.setting('execution.checkpointing.storage');
+  const dir = ctx.setting('execution.checkpointing.dir');
+  if (!interval || !(storage?.value.trim().toLowerCase() === 'jobmanager' || (!storage && !dir))) return [];
+  const at = storage ?? interval;
+  return [{
+    range: at.keyRange, severity: 'warning', code: 'jobmanager-checkpoint-storage', key: at.key, fixes: [],
+    message: `Checkpoints go to JobManager memory${storage ? '' : ' (no checkpoint directory is set)'}: each state is limited to 5 MB, a task's state must fit one RPC message (pekko.framesize), all of it must fit the JobManager heap${dir ? '' : ', and nothing is left to restore from after a cancel or a JobManager loss'}. Set a checkpoint directory on shared storage.`,
+  }];
+}
+
+function unalignedCheckpoints(ctx: RuleContext): ConfigDiagnostic[] {
+  const unaligned = ctx.setting('execution.checkpointing.unaligned.enabled');
+  if (!unaligned || unaligned.value.trim().toLowerCase() !== 'true') return [];
+  const out: ConfigDiagnostic[] = [];
+  const mode = ctx.setting('execution.checkpointing.mode');
   if (mode && mode.value.trim().toUpperCase() === 'AT_LEAST_ONCE') {
     out.push({ range: unaligned.valueRange, severity: 'warning', code: 'unaligned-at-least-once', key: unaligned.key, fixes: [], message: 'Unaligned checkpoints need EXACTLY_ONCE mode; with AT_LEAST_ONCE they are not used.' });
   }
-  const concurrent = setting(doc, 'execution.checkpointing.max-concurrent-checkpoints', line);
+  const concurrent = ctx.setting('execution.checkpointing.max-concurrent-checkpoints');
   if (concurrent && Number(concurrent.value) > 1) {
     out.push({ range: unaligned.valueRange, severity: 'warning', code: 'unaligned-concurrent', key: unaligned.key, fixes: [], message: 'Unaligned checkpoints are not used while max-concurrent-checkpoints is above 1.' });
   }
+  return out;
 }
+
+function incrementalWithHashmap(ctx: RuleContext): ConfigDiagnostic[] {
+  if ((ctx.setting('state.backend.type')?.value ?? '').toLowerCase() !== 'hashmap') return [];
+  const inc = ctx.setting('execution.checkpointing.incremental');
+  if (!inc || inc.value.toLowerCase() !== 'true') return [];
+  return [{ range: inc.valueRange, severity: 'info', code: 'incremental-with-hashmap', key: inc.key, fixes: [], message: 'Incremental checkpoints have no effect with the hashmap state backend (only RocksDB and ForSt support them).' }];
+}
+
+function legacyStateBackend(ctx: RuleContext): ConfigDiagnostic[] {
+  const backendEntry = ctx.setting('state.backend.type');
+  if (!backendEntry || !/^(jobmanager|filesystem)$/i.test(backendEntry.value.trim())) return [];
+  const v = backendEntry.value.trim().toLowerCase();
+  const v2 = compareLines(ctx.line, '2.0') >= 0;
+  return [{
+    range: backendEntry.valueRange, severity: v2 ? 'error' : 'warning', code: 'legacy-state-backend', key: backendEntry.key,
+    message: `"${v}" as a state backend is ${v2 ? 'not accepted by Flink 2.x' : 'deprecated'}: use hashmap, and choose the checkpoint storage with execution.checkpointing.storage (${v === 'jobmanager' ? 'jobmanager' : 'filesystem + a checkpoint dir'}).`,
+    fixes: [{ title: 'Change to "hashmap"', edits: replaceValueEdits(ctx.doc, backendEntry, 'hashmap'), preferred: true }],
+  }];
+}
+
+function restoreSettingOverriddenByCli(ctx: RuleContext): ConfigDiagnostic[] {
+  const claim = ctx.setting('execution.state-recovery.claim-mode') ?? ctx.setting('execution.state-recovery.ignore-unclaimed-state');
+  if (!claim) return [];
+  return [{
+    range: claim.keyRange, severity: 'info', code: 'restore-setting-overridden-by-cli', key: claim.key, fixes: [],
+    message: 'flink run / run-application overwrite the claim mode and ignore-unclaimed-state from the configuration (up to Flink 2.3): pass -cm/-rm and -n on the command line instead. REST, SQL and operator deployments do honour this key.',
+  }];
+}
+
+/** Every rule with the codes it reports. Findings at one position keep this order. */
+export const CONFIG_RULES: ReadonlyArray<{ name: string; codes: readonly ConfigDiagnosticCode[]; check: Rule }> = [
+  { name: 'syntax', codes: ['legacy-not-key-value', 'legacy-empty', 'legacy-hash-in-value', 'legacy-quoted-value', 'legacy-bom', 'duplicate-key', 'yaml-syntax', 'yaml-not-a-map', 'yaml-non-string-key', 'yaml-null-value'], check: syntaxProblems },
+  { name: 'file format', codes: ['legacy-file-on-2x', 'config-yaml-before-1.19', 'both-config-files'], check: fileFormat },
+  { name: 'unknown keys', codes: ['unknown-key'], check: unknownKeys },
+  { name: 'keys of later lines', codes: ['key-not-yet'], check: keysNotYet },
+  { name: 'removed keys', codes: ['removed-key'], check: removedKeys },
+  { name: 'deprecated keys', codes: ['deprecated-key', 'deprecated-and-replacement'], check: deprecatedKeys },
+  { name: 'invalid values', codes: ['invalid-value'], check: invalidValues },
+  { name: 'deprecated values', codes: ['deprecated-value'], check: deprecatedValues },
+  { name: 'bare-number durations', codes: ['bare-number-duration'], check: bareNumberDurations },
+  { name: 'bare-number memory sizes', codes: ['bare-number-memory'], check: bareNumberMemory },
+  { name: 'prefix keys', codes: ['prefix-key-with-children'], check: prefixKeys },
+  { name: 'FTP directories', codes: ['ftp-credentials-in-uri', 'ftp-checkpoints'], check: ftpDirectories },
+  { name: 'HDFS without NameNode', codes: ['hdfs-without-authority'], check: hdfsWithoutAuthority },
+  { name: 'file:// with a host', codes: ['file-uri-authority'], check: fileUriWithAuthority },
+  { name: 'S3 plugin', codes: ['s3-plugin'], check: s3Plugin },
+  { name: 'paths without scheme', codes: ['path-without-scheme'], check: pathWithoutScheme },
+  { name: 'local directories with HA', codes: ['local-dir-with-ha'], check: localDirWithHa },
+  { name: 'filesystem storage without dir', codes: ['filesystem-storage-without-dir'], check: filesystemStorageWithoutDir },
+  { name: 'JobManager checkpoint storage', codes: ['jobmanager-checkpoint-storage'], check: jobManagerCheckpointStorage },
+  { name: 'unaligned checkpoints', codes: ['unaligned-at-least-once', 'unaligned-concurrent'], check: unalignedCheckpoints },
+  { name: 'incremental with hashmap', codes: ['incremental-with-hashmap'], check: incrementalWithHashmap },
+  { name: 'legacy state backends', codes: ['legacy-state-backend'], check: legacyStateBackend },
+  { name: 'restore settings the CLI overrides', codes: ['restore-setting-overridden-by-cli'], check: restoreSettingOverriddenByCli },
+];
+
+const RULES = CONFIG_RULES;
 
 /** The catalog line diagnostics use for a version string (for display). */
 export function targetLine(version: string): FlinkLine {

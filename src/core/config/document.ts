@@ -44,12 +44,17 @@ export interface ConfigEntry {
   effective: boolean;
 }
 
+/** What a parser can find wrong with the file itself. */
+export type SyntaxProblemCode =
+  | 'legacy-not-key-value' | 'legacy-empty' | 'legacy-hash-in-value' | 'legacy-quoted-value' | 'legacy-bom' | 'duplicate-key'
+  | 'yaml-syntax' | 'yaml-not-a-map' | 'yaml-non-string-key' | 'yaml-null-value';
+
 /** A problem found while reading the file itself, before any option knowledge. */
 export interface SyntaxProblem {
   range: Range;
   /** `error`: Flink refuses to load the file; `warning`: Flink silently skips or changes something. */
   severity: 'error' | 'warning';
-  code: string;
+  code: SyntaxProblemCode;
   message: string;
 }
 

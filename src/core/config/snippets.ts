@@ -1,4 +1,4 @@
-import { keysFor, lookupOption } from './catalog';
+import { keysFor, lookupOption, NEWEST_CATALOG_LINE } from './catalog';
 import { ConfigFormat } from './document';
 import { FlinkLine, parseFlinkLine } from './versions';
 
@@ -23,7 +23,7 @@ export function keyForLine(modernKey: string, line: FlinkLine): string {
   const info = lookupOption(modernKey, line);
   if (info && info.status === 'current') return modernKey;
   for (const candidate of keysFor(line, false)) {
-    const later = lookupOption(candidate, '9.9');
+    const later = lookupOption(candidate, NEWEST_CATALOG_LINE);
     if (later && (later.latestReplacement === modernKey || later.replacement === modernKey)) return candidate;
   }
   return modernKey;

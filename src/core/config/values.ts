@@ -1,4 +1,5 @@
 import { parseDocument } from 'yaml';
+import { closest } from './edits';
 import { compareLines, FlinkLine } from './versions';
 
 /** Duration unit labels of Flink's `TimeUtils` (matched after trimming and lower-casing), with their length in ms. */
@@ -247,4 +248,125 @@ export function checkValue(text: string, type: string, line: FlinkLine, enumValu
     case 'Enum': return enumValues && enumValues.length ? checkEnum(text, enumValues) : { ok: true };
     default: return { ok: true };
   }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Parsers behind the value fixes: each proposes a value Flink accepts that means what the text meant, or nothing.
+
+/** Spellings people use that are no unit label of Flink's, with the label they mean (taken over closer labels). */
+export const DURATION_ALIASES: Readonly<Record<string, string>> = {
+  msec: 'ms', msecs: 'ms', millisec: 'ms', millisecs: 'ms', us: 'µs', usec: 'µs', usecs: 'µs', μs: 'µs', nsec: 'ns', nsecs: 'ns',
+  mins: 'min', hr: 'h', hrs: 'h',
+};
+export const MEMORY_ALIASES: Readonly<Record<string, string>> = {
+  byte: 'b', kib: 'kb', kbytes: 'kb', kilobytes: 'kb', kilobyte: 'kb', mib: 'mb', mbytes: 'mb', megabytes: 'mb', megabyte: 'mb', meg: 'mb',
+  gib: 'gb', gbytes: 'gb', gigabytes: 'gb', gigabyte: 'gb', gig: 'gb', tib: 'tb', tbytes: 'tb', terabytes: 'tb', terabyte: 'tb',
+};
+
+function distance(a: string, b: string): number {
+  // Optimal string alignment distance: a swap of two neighbours ("mniutes") counts as one typo.
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+    }
+  }
+  return d[a.length][b.length];
+}
+
+/**
+ * The unit a misspelt unit label stands for: a known alias, else the labels closest in spelling (a word of n letters
+ * may be n/3 edits away; one-letter labels only count through an alias). Returns the unit's canonical label (the
+ * first of two or more letters for memory, `mb` rather than `m`) only when every closest label names the same unit,
+ * so a fix never trades minutes for milliseconds.
+ */
+function nearestUnit(typed: string, units: Array<[string[], number]>, aliases: Readonly<Record<string, string>>): string | null {
+  const word = typed.toLowerCase();
+  const alias = aliases[word];
+  const canonical = (labels: string[]): string => (units === MEMORY_UNITS ? labels.find((l) => l.length > 1)! : labels[0]);
+  if (alias) return canonical(units.find(([labels]) => labels.includes(alias))![0]);
+  if (word.length < 2 || !/^[a-zµμ]+$/.test(word)) return null;
+  const max = Math.max(1, Math.floor(word.length / 3));
+  let best: number[] = [];
+  let bestDistance = Infinity;
+  units.forEach(([labels], group) => {
+    for (const label of labels) {
+      if (label.length < 2) continue;
+      const d = distance(word, label);
+      if (d > max || d > bestDistance) continue;
+      if (d < bestDistance) best = [];
+      bestDistance = d;
+      best.push(group);
+    }
+  });
+  if (!best.length || best.some((g) => units[g][1] !== units[best[0]][1])) return null;
+  return canonical(units[best[0]][0]);
+}
+
+/** `10 minuts` → `10 min`: the same number with the unit its misspelt label stands for; null when unclear. */
+export function correctDurationUnit(text: string): string | null {
+  const m = /^(\d+)\s*([^\d\s]+)$/.exec(javaTrim(text));
+  if (!m) return null;
+  const unit = nearestUnit(m[2], DURATION_UNITS, DURATION_ALIASES);
+  return unit && unit !== m[2].toLowerCase() ? `${m[1]} ${unit}` : null;
+}
+
+/** `64 mbb` → `64 mb`: the same number with the unit its misspelt label stands for; null when unclear. */
+export function correctMemoryUnit(text: string): string | null {
+  const m = /^(\d+)\s*([^\d\s]+)$/.exec(javaTrim(text));
+  if (!m) return null;
+  const unit = nearestUnit(m[2], MEMORY_UNITS, MEMORY_ALIASES);
+  return unit && unit !== m[2].toLowerCase() ? `${m[1]} ${unit}` : null;
+}
+
+const COMPOUND_UNITS: Record<string, number> = { d: 86_400_000, h: 3_600_000, m: 60_000, min: 60_000, s: 1000, ms: 1 };
+
+/** `1h30m`, `1.5 s`, `PT1M` → milliseconds, for fixes; null when not recognisable. */
+export function compoundToMillis(value: string): number | null {
+  const iso = /^PT(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?$/i.exec(value);
+  if (iso && (iso[1] || iso[2] || iso[3])) return (Number(iso[1] ?? 0) * 3600 + Number(iso[2] ?? 0) * 60 + Number(iso[3] ?? 0)) * 1000;
+  const parts = [...value.matchAll(/(\d+(?:\.\d+)?)\s*(ms|min|d|h|m|s)/gi)];
+  if (!parts.length || parts.map((p) => p[0]).join('').replace(/\s/g, '') !== value.replace(/\s/g, '')) return null;
+  let total = 0;
+  for (const p of parts) total += Number(p[1]) * COMPOUND_UNITS[p[2].toLowerCase()];
+  return Number.isInteger(total) ? total : null;
+}
+
+/** Milliseconds in the largest unit that keeps a whole number. */
+export function formatMillis(ms: number): string {
+  for (const [unit, size] of [['d', 86_400_000], ['h', 3_600_000], ['min', 60_000], ['s', 1000]] as const) {
+    if (ms >= size && ms % size === 0) return `${ms / size} ${unit}`;
+  }
+  return `${ms} ms`;
+}
+
+/** `1.5 gb` → `1536 mb`, `1 gib` → `1 gb`: a fractional or binary-suffixed size as a whole number; null otherwise. */
+export function wholeMemorySize(value: string): string | null {
+  const m = /^(\d+(?:\.\d+)?)\s*([kmgt])i?b?$/i.exec(value);
+  if (!m) return null;
+  const units = ['b', 'kb', 'mb', 'gb', 'tb'];
+  let idx = units.indexOf(`${m[2].toLowerCase()}b`);
+  let n = Number(m[1]);
+  while (!Number.isInteger(n) && idx > 0) {
+    n *= 1024;
+    idx--;
+  }
+  return Number.isInteger(n) ? `${n} ${units[idx]}` : null;
+}
+
+const BOOLEAN_SPELLINGS: Record<string, string> = { yes: 'true', on: 'true', y: 'true', '1': 'true', no: 'false', off: 'false', n: 'false', '0': 'false' };
+
+/** `yes` → `true`, `off` → `false`; null for text that names no truth value. */
+export function booleanOf(value: string): string | null {
+  return BOOLEAN_SPELLINGS[value.toLowerCase()] ?? null;
+}
+
+/** Enum constants a mistyped value most likely means, best first (prefixes, then close spellings). */
+export function nearestEnumValues(value: string, values: readonly string[], limit = 3): string[] {
+  const typed = value.toUpperCase().replace(/[- ]/g, '_');
+  const prefixed = values.filter((v) => typed.length >= 3 && (v.startsWith(typed) || typed.startsWith(v)));
+  const near = closest(typed, values, 3).filter((v) => !prefixed.includes(v));
+  return [...prefixed, ...near].slice(0, limit);
 }
