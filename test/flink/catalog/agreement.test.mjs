@@ -49,11 +49,12 @@ function ourMap(file) {
   return map === null ? null : Object.fromEntries([...map].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
-const summary = { files: 0, agreeingMaps: 0, keysCompared: 0, verdicts: 0, verdictMismatches: 0, migrations: 0, migrationsEqual: 0, flinkScriptEqual: '', values: 0, valueMismatches: 0 };
+const summary = { files: 0, agreeingMaps: 0, keysCompared: 0, verdicts: 0, verdictMismatches: 0, migrations: 0, migrationsEqual: 0, flinkScriptEqual: '', values: 0, valueMismatches: 0, forstKeys: 0, optionValues: 0 };
 after(() => {
   process.stdout.write(`agreement: ${summary.agreeingMaps}/${summary.files} file loads equal, ${summary.keysCompared} keys compared; `
     + `${summary.verdicts} verdicts, ${summary.verdictMismatches} mismatches; migrations ${summary.migrationsEqual}/${summary.migrations} equal `
-    + `(Flink's own script: ${summary.flinkScriptEqual} equal); ${summary.values} values, ${summary.valueMismatches} mismatches\n`);
+    + `(Flink's own script: ${summary.flinkScriptEqual} equal); ${summary.values} values, ${summary.valueMismatches} mismatches; `
+    + `${summary.forstKeys} ForSt key verdicts; ${summary.optionValues} option values equal after renaming deprecated keys\n`);
 });
 
 describe('configuration maps agree with Flink GlobalConfiguration', () => {
@@ -103,6 +104,44 @@ describe('migration to config.yaml keeps the configuration Flink loaded', () => 
       });
     });
   }
+  // Renaming deprecated keys changes the map on purpose; what must stay is the value of every option the old keys fed
+  // (state.backend.local-recovery: both execution.state-recovery.from-local and …local-backup.enabled), as the line's
+  // own Configuration reads it. The reference is the same file migrated without renames (equal map, checked above).
+  for (const line of ['1.20', '2.2', '2.3']) {
+    test(`with deprecated keys renamed for ${line}, Flink ${line} reads every option they fed with the same value`, () => {
+      const keys = new Set(['execution.state-recovery.from-local', 'execution.checkpointing.local-backup.enabled']);
+      const pairs = legacyFiles.map((f) => {
+        const legacy = readFileSync(path.join(corpusDir, f), 'utf8');
+        for (const e of config.parseLegacyConfig(legacy).entries) {
+          const info = config.lookupOption(e.key, line);
+          if (info && info.status === 'current') keys.add(e.key);
+          for (const r of info?.replacements ?? []) keys.add(r);
+        }
+        const pair = ['kept', 'renamed'].map((kind) => {
+          const dir = path.join(work, `options-${line}-${kind}-${f.replace(/\.yaml$/, '')}`);
+          mkdirSync(dir);
+          writeFileSync(path.join(dir, 'config.yaml'), config.migrateToConfigYaml(legacy, { renameDeprecated: kind === 'renamed', version: line }).text);
+          return dir;
+        });
+        return [f, ...pair];
+      });
+      const keysFile = path.join(work, `option-keys-${line}.txt`);
+      writeFileSync(keysFile, `${[...keys].join('\n')}\n`);
+      const values = new Map(runTool(line, ['get', keysFile, ...pairs.flatMap(([, a, b]) => [a, b])]).split('\n')
+        .filter((l) => l.startsWith('{')).map((l) => JSON.parse(l)).map((r) => [r.dir, r.values]));
+      for (const [f, kept, renamed] of pairs) {
+        const before = values.get(path.basename(kept));
+        const after = values.get(path.basename(renamed));
+        assert.deepEqual(after, before, f);
+        summary.optionValues += Object.keys(before).length;
+        if (f === 'deprecated.flink-conf.yaml') {
+          assert.equal(after['execution.state-recovery.from-local'], 'true', `${f}: local recovery off after migration`);
+          assert.equal(after['execution.checkpointing.local-backup.enabled'], 'true', `${f}: local backup off after migration`);
+        }
+      }
+    });
+  }
+
   test("Flink 1.20's own migration (migrate-config-file.sh) loses the prefix-key file", () => {
     let equal = 0;
     for (const f of legacyFiles) {
@@ -189,6 +228,7 @@ describe('deprecated/unknown verdicts agree with each line\'s option lookup', ()
     test(`Flink ${line}`, () => {
       const out = runTool(line, ['lookup', keysFile]);
       const mismatches = [];
+      let forst = 0;
       for (const row of out.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l))) {
         const module = config.optionModule(row.key);
         // A key of a module the registry did not have for this line cannot be asked of Flink.
@@ -196,14 +236,21 @@ describe('deprecated/unknown verdicts agree with each line\'s option lookup', ()
         summary.verdicts++;
         const ours = config.optionVerdict(row.key, line);
         if (ours !== row.verdict) mismatches.push(`${row.key}: Flink ${row.verdict}, extension ${ours}`);
+        if (row.key.startsWith('state.backend.forst.') && row.verdict !== 'unknown') forst++;
         if (row.verdict === 'deprecated' || row.verdict === 'fallback') {
           assert.ok(row.containsSeesIt, `Flink ${line}: setting ${row.key} does not set ${row.option}`);
           const info = config.lookupOption(row.key, line);
           if (info.replacement !== row.option) mismatches.push(`${row.key}: Flink reads it for ${row.option}, extension says ${info.replacement}`);
+          // Every option the key feeds (state.backend.local-recovery feeds two from 1.20 on).
+          const ours = [...info.replacements].sort();
+          if (JSON.stringify(ours) !== JSON.stringify(row.readers)) mismatches.push(`${row.key}: Flink reads it for ${row.readers.join(', ')}, extension says ${ours.join(', ')}`);
         }
       }
       summary.verdictMismatches += mismatches.length;
+      summary.forstKeys += forst;
       assert.deepEqual(mismatches, []);
+      // The ForSt option classes need ForSt's own JNI types; a class path without them once hid every ForSt key.
+      if ('flink-statebackend-forst' in config.CATALOG_MODULES[line]) assert.ok(forst >= 40, `Flink ${line} knows only ${forst} ForSt keys`);
     });
   }
 });

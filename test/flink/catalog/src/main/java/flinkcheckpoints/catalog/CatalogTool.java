@@ -44,6 +44,15 @@ public final class CatalogTool {
             System.err.println("usage: CatalogTool options | load <confDir>... | lookup <keysFile>");
             System.exit(2);
         }
+        try {
+            run(args, out);
+        } catch (IncompleteCatalogException e) {
+            System.err.println(e.getMessage());
+            System.exit(3);
+        }
+    }
+
+    static void run(String[] args, PrintStream out) throws Exception {
         switch (args[0]) {
             case "options":
                 for (OptionRecord record : discover()) {
@@ -63,6 +72,11 @@ public final class CatalogTool {
                 break;
             case "lookup":
                 lookup(Path.of(args[1]), out);
+                break;
+            case "get":
+                for (int i = 2; i < args.length; i++) {
+                    out.println(get(args[i], Path.of(args[1])));
+                }
                 break;
             default:
                 System.err.println("unknown mode " + args[0]);
@@ -118,6 +132,7 @@ public final class CatalogTool {
         ClassLoader loader = CatalogTool.class.getClassLoader();
         Class<?> configOption = Class.forName("org.apache.flink.configuration.ConfigOption", false, loader);
         List<OptionRecord> records = new ArrayList<>();
+        List<String> problems = new ArrayList<>();
         for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
             File jarFile = new File(entry);
             String jarName = jarFile.getName();
@@ -140,35 +155,75 @@ public final class CatalogTool {
             }
             classNames.sort(null);
             for (String className : classNames) {
-                Class<?> clazz;
-                try {
-                    clazz = Class.forName(className, true, loader);
-                } catch (Throwable e) {
-                    // A class whose static initialiser needs a dependency we cut is not an option holder we can
-                    // read; say so on stderr so the run log shows what was skipped.
-                    System.err.println("skip " + className + ": " + e);
-                    continue;
-                }
-                boolean classDeprecated = clazz.isAnnotationPresent(Deprecated.class);
-                for (Field f : clazz.getDeclaredFields()) {
-                    int mod = f.getModifiers();
-                    if (!Modifier.isStatic(mod) || !Modifier.isPublic(mod) || !configOption.isAssignableFrom(f.getType())) {
-                        continue;
-                    }
-                    Object option;
-                    try {
-                        option = f.get(null);
-                    } catch (Throwable e) {
-                        System.err.println("skip " + className + "." + f.getName() + ": " + e);
-                        continue;
-                    }
-                    if (option == null) continue;
-                    records.add(describe(option, clazz, f, jarName, classDeprecated));
-                }
+                readOptionClass(className, jarName, loader, configOption, records, problems);
             }
+        }
+        if (!problems.isEmpty()) {
+            // A catalog missing a class's options marks valid keys unknown or removed: refuse to produce one.
+            throw new IncompleteCatalogException(problems);
         }
         records.addAll(deprecatedConstants());
         return records;
+    }
+
+    /** Thrown when an option class of the line could not be read completely; lists every such class. */
+    static final class IncompleteCatalogException extends Exception {
+        IncompleteCatalogException(List<String> problems) {
+            super("option classes that could not be read (their keys would be missing from the catalog):\n  "
+                    + String.join("\n  ", problems));
+        }
+    }
+
+    /**
+     * Reads the public static ConfigOption fields of one *Options class. A class that declares none (the CLI's
+     * commons-cli option holders, ...) is not an option class; one that declares some must initialise and yield every
+     * one of them, otherwise the reason goes to {@code problems}.
+     */
+    static void readOptionClass(String className, String jarName, ClassLoader loader, Class<?> configOption,
+            List<OptionRecord> records, List<String> problems) {
+        List<Field> optionFields = new ArrayList<>();
+        Class<?> clazz;
+        try {
+            clazz = Class.forName(className, false, loader);
+            for (Field f : clazz.getDeclaredFields()) {
+                int mod = f.getModifiers();
+                if (Modifier.isStatic(mod) && Modifier.isPublic(mod) && configOption.isAssignableFrom(f.getType())) {
+                    optionFields.add(f);
+                }
+            }
+        } catch (Throwable e) {
+            problems.add(className + " (" + jarName + "): " + e);
+            return;
+        }
+        if (optionFields.isEmpty()) return;
+        try {
+            Class.forName(className, true, loader);
+        } catch (Throwable e) {
+            problems.add(className + " (" + jarName + "): cannot initialise: " + rootCause(e));
+            return;
+        }
+        boolean classDeprecated = clazz.isAnnotationPresent(Deprecated.class);
+        int read = 0;
+        for (Field f : optionFields) {
+            try {
+                Object option = f.get(null);
+                if (option == null) {
+                    problems.add(className + "." + f.getName() + " (" + jarName + "): is null");
+                    continue;
+                }
+                records.add(describe(option, clazz, f, jarName, classDeprecated));
+                read++;
+            } catch (Throwable e) {
+                problems.add(className + "." + f.getName() + " (" + jarName + "): " + rootCause(e));
+            }
+        }
+        if (read == 0) problems.add(className + " (" + jarName + "): yields no options");
+    }
+
+    static String rootCause(Throwable e) {
+        Throwable c = e;
+        while (c.getCause() != null && c.getCause() != c) c = c.getCause();
+        return c == e ? e.toString() : e + " / caused by " + c;
     }
 
     /**
@@ -408,6 +463,34 @@ public final class CatalogTool {
         }
     }
 
+    /**
+     * For a conf dir: the value each listed option (one key a line) has in the loaded configuration, read with
+     * {@code Configuration.get} so deprecated and fallback keys count as Flink counts them; null when unset.
+     */
+    static String get(String dir, Path keysFile) throws Exception {
+        List<OptionRecord> records = discover();
+        Class<?> global = Class.forName("org.apache.flink.configuration.GlobalConfiguration");
+        Class<?> optionClass = Class.forName("org.apache.flink.configuration.ConfigOption");
+        Object conf = global.getMethod("loadConfiguration", String.class).invoke(null, dir);
+        Method get = conf.getClass().getMethod("getOptional", optionClass);
+        StringBuilder sb = new StringBuilder("{");
+        Json.field(sb, "dir", new File(dir).getName()).append(",\"values\":{");
+        boolean first = true;
+        for (String key : Files.readAllLines(keysFile, StandardCharsets.UTF_8)) {
+            if (key.isBlank()) continue;
+            OptionRecord option = null;
+            for (OptionRecord r : records) {
+                if (r.key.equals(key) && r.option != null && !r.fieldDeprecated && !r.classDeprecated) option = r;
+            }
+            if (option == null) continue;
+            java.util.Optional<?> value = (java.util.Optional<?>) get.invoke(conf, option.option);
+            if (!first) sb.append(',');
+            first = false;
+            sb.append(Json.quote(key)).append(':').append(value.isPresent() ? Json.quote(formatValue(value.get())) : "null");
+        }
+        return sb.append("}}").toString();
+    }
+
     // ---------------------------------------------------------------------------------------------------------------
     // lookup
 
@@ -466,11 +549,26 @@ public final class CatalogTool {
                 setString.invoke(conf, key, "x");
                 seen = (Boolean) contains.invoke(conf, via.option);
             }
+            // Every live option that reads the key (a deprecated key may feed several), each checked with contains.
+            List<String> readers = new ArrayList<>();
+            if (!current) {
+                for (OptionRecord r : records) {
+                    if (r.fieldDeprecated || r.classDeprecated || r.option == null || readers.contains(r.key)) continue;
+                    for (String[] fb : r.fallbackKeys) {
+                        if (!fb[0].equals(key)) continue;
+                        Object conf = confClass.getConstructor().newInstance();
+                        setString.invoke(conf, key, "x");
+                        if ((Boolean) contains.invoke(conf, r.option)) readers.add(r.key);
+                    }
+                }
+            }
+            readers.sort(null);
             StringBuilder sb = new StringBuilder("{");
             Json.field(sb, "key", key).append(',');
             Json.field(sb, "verdict", verdict).append(',');
             Json.field(sb, "option", target).append(',');
-            sb.append("\"containsSeesIt\":").append(seen);
+            sb.append("\"containsSeesIt\":").append(seen).append(',');
+            sb.append("\"readers\":").append(Json.list(readers));
             out.println(sb.append('}'));
         }
     }
