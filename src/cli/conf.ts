@@ -116,6 +116,7 @@ async function migrate(args: string[], io: CliIo): Promise<number> {
     const result = migrateToConfigYaml(text, { renameDeprecated: flags.has('rename-deprecated'), version });
     io.out(result.text);
     for (const note of result.notes) io.err(`${note.line >= 0 ? `line ${note.line + 1}: ` : ''}${note.message}\n`);
+    for (const a of result.attention) io.err(`line ${a.line + 1}: needs attention: ${a.message}\n`);
     return EXIT_OK;
   } catch (e) {
     if (e instanceof MigrationError) {

@@ -38,14 +38,19 @@ async function migrate(services: Services, given: vscode.Uri | undefined): Promi
   }
   for (const note of result.notes) services.log.info(`Migration, flink-conf.yaml line ${note.line + 1}: ${note.message}`);
   for (const [from, to] of result.renamed) services.log.info(`Migration renamed ${from} → ${to}`);
+  for (const a of result.attention) services.log.warn(`Migration, flink-conf.yaml line ${a.line + 1} needs attention: ${a.message}`);
   const target = vscode.Uri.joinPath(uri, '..', 'config.yaml');
   const exists = await Promise.resolve(vscode.workspace.fs.stat(target)).then(() => true, () => false);
   const document = await vscode.workspace.openTextDocument({ language: 'yaml', content: result.text });
   await vscode.window.showTextDocument(document, { preview: false });
   const save = exists ? vscode.l10n.t('Replace config.yaml…') : vscode.l10n.t('Save as config.yaml');
-  const choice = await vscode.window.showInformationMessage(
-    vscode.l10n.t('Migrated flink-conf.yaml ({0} keys renamed; details in the log). Delete flink-conf.yaml once config.yaml is in place: Flink 1.19 and 1.20 use flink-conf.yaml when both exist.', result.renamed.length),
-    save);
+  const done = vscode.l10n.t('Migrated flink-conf.yaml ({0} keys renamed; details in the log). Delete flink-conf.yaml once config.yaml is in place: Flink 1.19 and 1.20 use flink-conf.yaml when both exist.', result.renamed.length);
+  // Misspelt keys and bad values are carried over as Flink read them; they are marked "# ATTENTION:" in the file.
+  const choice = result.attention.length
+    ? await vscode.window.showWarningMessage(
+      vscode.l10n.t('{0} {1} setting(s) need attention before use, marked "# ATTENTION:" in the file: {2}.', done, result.attention.length, [...new Set(result.attention.map((a) => a.key))].join(', ')),
+      save)
+    : await vscode.window.showInformationMessage(done, save);
   if (choice !== save) return result.text;
   if (exists) {
     const replace = vscode.l10n.t('Replace');

@@ -1,6 +1,6 @@
 import { CATALOG_LINES, catalogLine, keysFor, lookupOption, NEWEST_CATALOG_LINE, OptionInfo } from './catalog';
 import { ConfigDocument, ConfigEntry, ConfigFormat, formatOfFileName, Range, SyntaxProblemCode, TextEdit } from './document';
-import { appendEdits, closest, deleteEntryEdits, renameKeyEdits, replaceValueEdits } from './edits';
+import { appendEdits, closest, copyEntryEdits, deleteEntryEdits, renameKeyEdits, replaceValueEdits } from './edits';
 import { parseConfig } from './parse';
 import {
   booleanOf, checkDuration, checkMemorySize, checkValue, compoundToMillis, correctDurationUnit, correctMemoryUnit, formatMillis,
@@ -300,8 +300,10 @@ function renameOrDrop(doc: ConfigDocument, entry: ConfigEntry, repls: readonly s
   if (!missing.length) {
     return [{ title: `Remove "${entry.key}" (${quoted(repls)} ${repls.length > 1 ? 'are' : 'is'} set)`, edits: deleteEntryEdits(doc, entry), preferred: true }];
   }
+  // Which of the options still reads the old key then depends on Flink's fallback order: no rename is sure to keep it.
+  if (missing.length < repls.length) return [];
   const [first, ...rest] = missing;
-  const edits = [...renameKeyEdits(doc, entry, first), ...(rest.length ? appendEdits(doc, rest.map((r) => [r, entry.value])) : [])];
+  const edits = [...renameKeyEdits(doc, entry, first), ...(rest.length ? copyEntryEdits(doc, entry, rest) : [])];
   return [{ title: rest.length ? `Replace with ${quoted(missing)}` : `Rename to "${first}"`, edits, preferred: true }];
 }
 

@@ -52,6 +52,16 @@ export function appendEdits(doc: ConfigDocument, lines: Array<[string, string]>)
   return [{ range: { start: end, end }, newText: `${needsBreak ? '\n' : ''}${text}\n` }];
 }
 
+/** Edits appending copies of an entry under other keys, its value written as it stands in the file. */
+export function copyEntryEdits(doc: ConfigDocument, entry: ConfigEntry, keys: readonly string[]): TextEdit[] {
+  const multiLine = entry.valueRange.start.line !== entry.valueRange.end.line;
+  const valueText = multiLine ? renderValue(entry.value, doc.format) : entry.valueText;
+  const index = new LineIndex(doc.text);
+  const end = index.position(doc.text.length);
+  const needsBreak = doc.text.length > 0 && !/[\r\n]$/.test(doc.text);
+  return [{ range: { start: end, end }, newText: `${needsBreak ? '\n' : ''}${keys.map((k) => `${k}: ${valueText}`).join('\n')}\n` }];
+}
+
 /** Range covering whole lines of an entry, including its line break, for deleting it. */
 export function wholeLines(doc: ConfigDocument, range: Range): Range {
   const index = new LineIndex(doc.text);
