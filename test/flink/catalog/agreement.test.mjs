@@ -57,6 +57,22 @@ after(() => {
     + `${summary.forstKeys} ForSt key verdicts; ${summary.optionValues} option values equal after renaming deprecated keys\n`);
 });
 
+describe('every option class of every line loads completely', () => {
+  // CatalogTool exits 3, naming the classes, when an *Options class cannot be initialised or yields no options.
+  for (const [line] of LINES) {
+    test(`Flink ${line}`, () => {
+      const records = runTool(line, ['options']).split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l));
+      const classes = new Set(records.map((r) => r.class));
+      assert.ok(records.length > 700 && classes.size > 50, `Flink ${line}: ${records.length} options from ${classes.size} classes`);
+      if ('flink-statebackend-forst' in config.CATALOG_MODULES[line]) {
+        for (const c of ['ForStOptions', 'ForStConfigurableOptions', 'ForStNativeMetricOptions']) {
+          assert.ok([...classes].some((n) => n.endsWith(`.${c}`)), `Flink ${line}: no ${c}`);
+        }
+      }
+    });
+  }
+});
+
 describe('configuration maps agree with Flink GlobalConfiguration', () => {
   for (const [lines, legacy] of [[LEGACY_LINES, true], [YAML_LINES, false]]) {
     const files = corpus.filter((f) => dirs.get(f).legacy === legacy);
@@ -242,8 +258,10 @@ describe('deprecated/unknown verdicts agree with each line\'s option lookup', ()
           const info = config.lookupOption(row.key, line);
           if (info.replacement !== row.option) mismatches.push(`${row.key}: Flink reads it for ${row.option}, extension says ${info.replacement}`);
           // Every option the key feeds (state.backend.local-recovery feeds two from 1.20 on).
+          // Flink lists live readers only; a key read by a @Deprecated option alone has that one.
+          const theirs = row.readers.length ? row.readers : [row.option];
           const ours = [...info.replacements].sort();
-          if (JSON.stringify(ours) !== JSON.stringify(row.readers)) mismatches.push(`${row.key}: Flink reads it for ${row.readers.join(', ')}, extension says ${ours.join(', ')}`);
+          if (JSON.stringify(ours) !== JSON.stringify(theirs)) mismatches.push(`${row.key}: Flink reads it for ${theirs.join(', ')}, extension says ${ours.join(', ')}`);
         }
       }
       summary.verdictMismatches += mismatches.length;

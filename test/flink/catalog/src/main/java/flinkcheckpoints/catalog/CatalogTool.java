@@ -483,10 +483,19 @@ public final class CatalogTool {
                 if (r.key.equals(key) && r.option != null && !r.fieldDeprecated && !r.classDeprecated) option = r;
             }
             if (option == null) continue;
-            java.util.Optional<?> value = (java.util.Optional<?>) get.invoke(conf, option.option);
+            String text;
+            try {
+                java.util.Optional<?> value = (java.util.Optional<?>) get.invoke(conf, option.option);
+                text = value.isPresent() ? Json.quote(formatValue(value.get())) : "null";
+            } catch (java.lang.reflect.InvocationTargetException e) {
+                // A value Flink cannot convert: its reason, without the key (which differs between old and new keys).
+                Throwable c = e.getCause();
+                while (c.getCause() != null) c = c.getCause();
+                text = Json.quote("invalid: " + c);
+            }
             if (!first) sb.append(',');
             first = false;
-            sb.append(Json.quote(key)).append(':').append(value.isPresent() ? Json.quote(formatValue(value.get())) : "null");
+            sb.append(Json.quote(key)).append(':').append(text);
         }
         return sb.append("}}").toString();
     }
