@@ -1,8 +1,8 @@
-import { CliCommand, CliIo, EXIT_FAILED, EXIT_OK, TIMEOUT_USAGE, UsageError, parseArgs, timeoutFlag } from './command';
+import { CliCommand, CliIo, EXIT_FAILED, EXIT_OK, TIMEOUT_USAGE, parseArgs, timeoutFlag } from './command';
 import { SnapshotInfo, findLatestCompleteCheckpoint, scanDirectory } from '../core/layout';
 import { externalLocation } from '../core/stores';
 import { snapshotJson } from './lsFormat';
-import { STORE_ENV_HELP, openCliStore, withCliStore } from './lsStore';
+import { STORE_ENV_HELP, cliLocation, openCliStore, withCliStore } from './lsStore';
 
 interface JobLatest {
   jobId: string | null;
@@ -13,14 +13,15 @@ interface JobLatest {
 export const latestCommand: CliCommand = {
   name: 'latest',
   summary: 'Print the latest complete checkpoint of a job (exit 1 when there is none)',
-  usage: `latest <job directory or checkpoints directory, path or store URI> [--json] [--timeout <seconds>]\n\n` +
+  usage: `latest <job directory or checkpoints directory, path or store URI> [--json] [--timeout <seconds>] [--conf <flink configuration>]\n\n` +
     `Prints the checkpoint's location, ready for 'flink run -s'. A checkpoints directory gives one line per job.\n${TIMEOUT_USAGE}\n${STORE_ENV_HELP}`,
   async run(args: string[], io: CliIo): Promise<number> {
-    const { positional, flags } = parseArgs(args, ['json'], ['timeout']);
+    const { positional, flags } = parseArgs(args, ['json'], ['timeout', 'conf']);
     const timeoutMs = timeoutFlag(flags);
-    if (positional.length !== 1) throw new UsageError('give one job directory (or checkpoints directory), as a path or store URI');
+    const conf = flags.get('conf');
+    const location = cliLocation(positional, conf, 'one job directory (or checkpoints directory), as a path or store URI');
     const json = flags.has('json');
-    return withCliStore('latest', io, () => openCliStore(positional[0], timeoutMs), async (store) => {
+    return withCliStore('latest', io, () => openCliStore(location, timeoutMs, process.env, conf as string | undefined), async (store) => {
       const layout = await scanDirectory(store, '/');
       const results: JobLatest[] = [];
       if (layout.kind === 'job') {

@@ -1,10 +1,10 @@
-import { CliCommand, CliIo, EXIT_OK, TIMEOUT_USAGE, UsageError, parseArgs, timeoutFlag } from './command';
+import { CliCommand, CliIo, EXIT_OK, TIMEOUT_USAGE, parseArgs, timeoutFlag } from './command';
 import {
   DirectoryLayout, SnapshotInfo, findLatestCompleteCheckpoint, inspectSnapshot, inspectSnapshots, scanDirectory, snapshotRefOf,
 } from '../core/layout';
 import { CheckpointStore, StoreEntry, externalLocation } from '../core/stores';
 import { SNAPSHOT_HEADER, formatBytes, formatTime, snapshotJson, snapshotRow, table } from './lsFormat';
-import { STORE_ENV_HELP, openCliStore, withCliStore } from './lsStore';
+import { STORE_ENV_HELP, cliLocation, openCliStore, withCliStore } from './lsStore';
 
 interface JobSummary {
   jobId: string;
@@ -30,13 +30,14 @@ function latestId(snapshots: readonly SnapshotInfo[]): string | undefined {
 export const lsCommand: CliCommand = {
   name: 'ls',
   summary: 'List a checkpoint store: jobs, checkpoints (complete, in progress, broken) and savepoints',
-  usage: `ls <path or store URI> [--json] [--timeout <seconds>]\n\n${TIMEOUT_USAGE}\n${STORE_ENV_HELP}`,
+  usage: `ls <path or store URI> [--json] [--timeout <seconds>] [--conf <flink configuration>]\n\n${TIMEOUT_USAGE}\n${STORE_ENV_HELP}`,
   async run(args: string[], io: CliIo): Promise<number> {
-    const { positional, flags } = parseArgs(args, ['json'], ['timeout']);
+    const { positional, flags } = parseArgs(args, ['json'], ['timeout', 'conf']);
     const timeoutMs = timeoutFlag(flags);
-    if (positional.length !== 1) throw new UsageError('give one path or store URI');
+    const conf = flags.get('conf');
+    const location = cliLocation(positional, conf, 'one path or store URI');
     const json = flags.has('json');
-    return withCliStore('ls', io, () => openCliStore(positional[0], timeoutMs), async (store) => {
+    return withCliStore('ls', io, () => openCliStore(location, timeoutMs, process.env, conf as string | undefined), async (store) => {
       const layout = await scanDirectory(store, '/');
       const location = (p: string): string => externalLocation(store.uri, p);
       const savepoints = await inspectSnapshots(store, layout.savepoints);

@@ -1,6 +1,9 @@
+import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { CliIo, EXIT_FAILED } from './command';
+import { CliIo, EXIT_FAILED, UsageError } from './command';
 import { STORE_ENV } from './storeEnv';
+import { addSecret } from '../core/redact';
+import { FlinkConfStore, isS3Location, readFlinkConfStore } from '../core/stores/flinkConf';
 import {
   CheckpointStore, StoreError, StoreOptions, StoreUri, externalLocation, openStore, parseStoreUri,
 } from '../core/stores';
@@ -12,21 +15,61 @@ export function isStoreFailure(error: unknown): error is StoreError {
 
 export { STORE_ENV, STORE_ENV_HELP } from './storeEnv';
 
-/** Store options from the environment (the URI's own password is the fallback), and the `--timeout` given. */
-export function storeOptionsFromEnv(env: NodeJS.ProcessEnv = process.env, timeoutMs?: number): StoreOptions {
+/**
+ * Store options from the environment (the URI's own password is the fallback), and the `--timeout` given. With
+ * `--conf <file>`, the `s3.*` keys of that Flink configuration (endpoint, path style, access key, region) apply too,
+ * and its `s3.secret-key` when the environment has no password.
+ */
+export function storeOptionsFromEnv(env: NodeJS.ProcessEnv = process.env, timeoutMs?: number, confFile?: string): StoreOptions {
+  const conf = confFile === undefined ? undefined : readCliConf(confFile);
+  const pathStyle = env[STORE_ENV.s3PathStyle] === 'true' || env[STORE_ENV.s3PathStyle] === 'false' ? { pathStyle: env[STORE_ENV.s3PathStyle] === 'true' } : {};
+  const s3 = { ...conf?.s3, ...pathStyle };
+  const password = env[STORE_ENV.password] ?? (conf?.s3.accessKeyId ? conf.secretKey : undefined);
   return {
     ...(timeoutMs !== undefined ? { timeoutMs } : {}),
-    ...(env[STORE_ENV.password] ? { password: env[STORE_ENV.password] } : {}),
+    ...(password ? { password } : {}),
     ...(env[STORE_ENV.webHdfsAddress] ? { webHdfsAddress: env[STORE_ENV.webHdfsAddress] } : {}),
     ...(env[STORE_ENV.delegationToken] ? { delegationToken: env[STORE_ENV.delegationToken] } : {}),
     ...(env[STORE_ENV.allowUntrustedCertificate] === '1' ? { allowUntrustedCertificate: true } : {}),
-    ...(env[STORE_ENV.s3PathStyle] === 'true' || env[STORE_ENV.s3PathStyle] === 'false' ? { s3: { pathStyle: env[STORE_ENV.s3PathStyle] === 'true' } } : {}),
+    ...(Object.keys(s3).length > 0 ? { s3 } : {}),
   };
 }
 
-/** Opens the store a CLI argument names, rooted at the path the argument gives. */
-export function openCliStore(location: string, timeoutMs?: number, env: NodeJS.ProcessEnv = process.env): CheckpointStore {
-  return openStore(parseStoreUri(location), storeOptionsFromEnv(env, timeoutMs));
+/**
+ * A Flink configuration file given with `--conf`; its `s3.secret-key` joins the secrets redacted from all output.
+ * @throws UsageError when it cannot be read; StoreError when Flink would not load it.
+ */
+export function readCliConf(file: string): FlinkConfStore {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new UsageError(`--conf ${file}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`);
+  }
+  const conf = readFlinkConfStore(text, file);
+  addSecret(conf.secretKey);
+  return conf;
+}
+
+/**
+ * The location a store command works on: its argument, or with `--conf <file>` and no argument the checkpoint
+ * directory that file configures (with the entropy key removed, where Flink writes `_metadata`).
+ * @throws UsageError when there is neither.
+ */
+export function cliLocation(positional: readonly string[], confFile: string | true | undefined, what: string): string {
+  if (confFile === true) throw new UsageError('--conf needs a Flink configuration file');
+  if (positional.length === 1) return positional[0];
+  if (positional.length === 0 && confFile !== undefined) {
+    const conf = readCliConf(confFile);
+    if (!conf.checkpoints) throw new UsageError(`--conf ${confFile}: the file sets no checkpoint directory (execution.checkpointing.dir / state.checkpoints.dir); give ${what}`);
+    return conf.checkpoints;
+  }
+  throw new UsageError(`give ${what}${confFile === undefined ? '' : ' (or only --conf)'}`);
+}
+
+/** Opens the store a CLI argument names, rooted at the path the argument gives (with `--conf`'s s3.* keys for S3). */
+export function openCliStore(location: string, timeoutMs?: number, env: NodeJS.ProcessEnv = process.env, confFile?: string): CheckpointStore {
+  return openStore(parseStoreUri(location), storeOptionsFromEnv(env, timeoutMs, confFile !== undefined && isS3Location(location) ? confFile : undefined));
 }
 
 /** The same store URI rooted one directory up (for an argument that names a file). */

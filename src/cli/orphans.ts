@@ -8,7 +8,7 @@ import {
 } from '../core/references/safety';
 import { formatBytes } from '../viewModel/format';
 
-const USAGE = 'orphans <job directory or store URI> [--json] [--also <snapshot dir>]... [--job-stopped] [--delete --yes] [--timeout <seconds>]\n' +
+const USAGE = 'orphans <job directory or store URI> [--json] [--also <snapshot dir>]... [--job-stopped] [--delete --yes] [--timeout <seconds>] [--conf <flink configuration>]\n' +
   `       orphans --restore-trash <checkpoint base>/${TRASH_DIR}/<time> [--json]\n` +
   '       orphans <job directory or checkpoint base> --purge-trash --older-than <7d|12h|30m>\n\n' +
   `${TIMEOUT_USAGE}`;
@@ -106,9 +106,12 @@ export const orphansCommand: CliCommand = {
   usage: USAGE,
   async run(args: string[], io: CliIo): Promise<number> {
     const { rest, values: also } = takeRepeated(args, 'also');
-    const { positional, flags } = parseArgs(rest, ['json', 'delete', 'yes', 'job-stopped', 'purge-trash'], ['restore-trash', 'older-than', 'timeout']);
+    const { positional, flags } = parseArgs(rest, ['json', 'delete', 'yes', 'job-stopped', 'purge-trash'], ['restore-trash', 'older-than', 'timeout', 'conf']);
     const journal = (line: string) => io.err(`${line}\n`);
-    const options = storeOptionsFromEnv(process.env, timeoutFlag(flags));
+    const conf = flags.get('conf');
+    if (conf === true) throw new UsageError('--conf needs a Flink configuration file');
+    // A Flink configuration's s3.* keys (endpoint, path style, access key) apply to the stores this command opens.
+    const options = storeOptionsFromEnv(process.env, timeoutFlag(flags), conf);
 
     const restoreFrom = flags.get('restore-trash');
     if (typeof restoreFrom === 'string') {

@@ -16,4 +16,4 @@ export const STORE_ENV = {
 export const AWS_SECRET_ENV = ['AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN'] as const;
 
 /** Help text naming the environment variables, for command usage lines. */
-export const STORE_ENV_HELP = `Passwords come from ${STORE_ENV.password} (or the URI); hdfs:// takes its WebHDFS address from ${STORE_ENV.webHdfsAddress} (default port 9870); s3:// uses the AWS environment (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_PROFILE, AWS_REGION, AWS_ENDPOINT_URL).`;
+export const STORE_ENV_HELP = `--conf <flink-conf.yaml|config.yaml> takes the checkpoint directory and the s3.* keys from a Flink configuration. Passwords come from ${STORE_ENV.password} (or the URI); hdfs:// takes its WebHDFS address from ${STORE_ENV.webHdfsAddress} (default port 9870); s3:// uses the AWS environment (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_PROFILE, AWS_REGION, AWS_ENDPOINT_URL).`;

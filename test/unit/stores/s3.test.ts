@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { CheckpointStore, S3Store, StoreEntry, externalLocation, openStore } from '../../../src/core/stores';
@@ -7,12 +8,20 @@ import {
   S3Server, ThrottlingProxy, Toxiproxy, copyIntoBucket, s3Prerequisites, startThrottlingProxy, startToxiproxy,
   startVersityGw,
 } from '../../servers/s3Servers';
+import { runCli } from '../../../src/cli/main';
 import { storeRejection as rejection } from '../../support/stores';
 import { JOB_A, buildCheckpointTree } from './support/checkpointTree';
 import { storeContract } from './support/contract';
 
 const skip = s3Prerequisites('versitygw') ?? false;
 const BUCKET = 'flink-checkpoints';
+
+async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const code = await runCli(args, { out: (t) => (out += t), err: (t) => (err += t) });
+  return { code, out, err };
+}
 
 async function all(store: CheckpointStore, dir: string, pageSize?: number): Promise<StoreEntry[]> {
   const entries: StoreEntry[] = [];
@@ -158,6 +167,34 @@ describe('S3Store against versitygw', { skip }, () => {
   it('refuses an endpoint that is not a URL, and credentials in the URI', () => {
     assert.throws(() => openStore(`s3://${BUCKET}`, { s3: { endpoint: 'http://[bad' } }), /the endpoint "http:\/\/\[bad" is not a URL/);
     assert.throws(() => openStore('s3://AKIA:wJalrXUtnFEMI@bucket/x'), (error: Error) => !error.message.includes('wJalrXUtnFEMI') && /no user or key/.test(error.message));
+  });
+
+  it('CLI ls, latest and orphans take the store, its endpoint and keys from a Flink configuration (--conf)', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fc-s3-conf-'));
+    const conf = path.join(dir, 'config.yaml');
+    fs.writeFileSync(conf, [
+      'execution.checkpointing.dir: s3://flink-checkpoints/_entropy_',
+      `s3.endpoint: ${server.endpoint}`,
+      `s3.access-key: ${server.accessKey}`,
+      `s3.secret-key: ${server.secretKey}`,
+      's3.entropy.key: _entropy_',
+    ].join('\n'));
+    try {
+      const ls = await cli(['ls', '--conf', conf, '--json']);
+      assert.equal(ls.code, 0, ls.err);
+      assert.deepEqual(JSON.parse(ls.out).jobs.map((j: { jobId: string }) => j.jobId).sort(), [JOB_A, 'fedcba9876543210fedcba9876543210']);
+      const latest = await cli(['latest', `s3://${BUCKET}/${JOB_A}`, '--conf', conf]);
+      assert.equal(latest.code, 0, latest.err);
+      assert.equal(latest.out.trim(), `s3://${BUCKET}/${JOB_A}/chk-3`);
+      const orphans = await cli(['orphans', `s3://${BUCKET}/${JOB_A}`, '--conf', conf, '--json']);
+      assert.equal(orphans.code, 0, orphans.err);
+      for (const run of [ls, latest, orphans]) assert.ok(!run.out.includes(server.secretKey) && !run.err.includes(server.secretKey));
+      const missing = await cli(['ls', '--conf', path.join(dir, 'nope.yaml')]);
+      assert.equal(missing.code, 2);
+      assert.match(missing.err, /--conf .*nope\.yaml: no such file/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   describe('behind a proxy that throttles with 503 SlowDown', () => {
