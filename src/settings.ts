@@ -30,6 +30,7 @@ export const SETTING_DEFAULTS = {
   'ftp.poolSize': 4,
   'tree.pageSize': 500,
   'config.fileNames': [] as string[],
+  'cleanUp.alsoReferencing': [] as string[],
 } as const;
 
 type SettingKey = keyof typeof SETTING_DEFAULTS;
@@ -61,6 +62,11 @@ export function treePageSize(): number {
 /** File names besides flink-conf.yaml and conf/config.yaml that are Flink configuration files. */
 export function configFileNames(): readonly string[] {
   return read('config.fileNames');
+}
+
+/** Snapshot directories beyond a job's checkpoint base whose references Clean Up respects (URIs or store paths). */
+export function cleanUpAlsoReferencing(): readonly string[] {
+  return read('cleanUp.alsoReferencing');
 }
 
 /** True when a configuration change touches one of the given settings (keys under `flinkCheckpoints.`). */

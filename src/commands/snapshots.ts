@@ -11,6 +11,7 @@ import { ReportPanel } from '../views/reportPanel';
 import { formatBytes } from '../viewModel/format';
 import { Services } from '../services';
 import { registerCommand } from './register';
+import { cleanUpAlsoReferencing } from '../settings';
 
 interface NodeRef {
   readonly storeId: string;
@@ -133,8 +134,7 @@ function cleanupModel(storeName: string, plan: CleanupPlan, jobStopped: boolean,
  * `flinkCheckpoints.cleanUp.alsoReferencing`): a path inside the store, or a location of its own.
  */
 function alsoDirectories(store: CheckpointStore, opened: CheckpointStore[]): SafetyOptions['also'] {
-  const dirs = vscode.workspace.getConfiguration('flinkCheckpoints').get<string[]>('cleanUp.alsoReferencing') ?? [];
-  return dirs.filter((d) => typeof d === 'string' && d.trim() !== '').map((dir) => {
+  return cleanUpAlsoReferencing().filter((d) => typeof d === 'string' && d.trim() !== '').map((dir) => {
     if (dir.startsWith('/') && !/^[a-z][a-z0-9+.-]*:/i.test(dir) && store.uri.scheme !== 'file') return { store, path: dir };
     const other = openStore(parseStoreUri(dir));
     opened.push(other);

@@ -65,9 +65,10 @@ export class MetadataEditorProvider implements vscode.CustomReadonlyEditorProvid
       }
       if (reply.type !== 'summary') throw new Error(`unexpected metadata worker reply ${reply.type}`);
       const { summary } = reply;
-      const status = await checkFiles(location, summary.referencedFiles);
+      const located = location.withReferences?.(summary.checkpointId, summary.referencedFiles) ?? location;
+      const status = await checkFiles(located, summary.referencedFiles);
       this.services.log.info(`Inspected ${source}: ${summary.operators.length} operators, ${summary.referencedFiles.length} files`);
-      return { view: { type: 'inspector', model: buildInspectorModel(source, summary, status) }, resolve: location.resolve };
+      return { view: { type: 'inspector', model: buildInspectorModel(source, summary, status) }, resolve: located.resolve };
     });
   }
 

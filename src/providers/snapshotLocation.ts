@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import * as path from 'node:path';
 import { externalLocation, parseStoreUri } from '../core/stores/uri';
 import { storePathOf } from '../core/references/locate';
+import { snapshotResolver } from '../core/references/safety';
 import { FileStatus } from '../viewModel/inspectorModel';
 import { STORE_SCHEME, StoreRegistry } from '../workbench/storeRegistry';
 
@@ -11,18 +12,32 @@ export interface SnapshotLocation {
   readonly pointer: string;
   /** The VS Code URI of a file Flink names in this snapshot's metadata, when the extension can open it. */
   resolve(flinkPath: string): vscode.Uri | undefined;
+  /**
+   * The same location resolving references the way cleanup does (a moved or renamed tree, the cluster's path), once
+   * the metadata's checkpoint id and references are known.
+   */
+  withReferences?(checkpointId: number, references: readonly string[]): SnapshotLocation;
+  /** Every URI a reference may name, most likely first (checkFiles takes the first that is present). */
+  candidates?(flinkPath: string): vscode.Uri[];
 }
 
 /** Location of a `_metadata` opened from a store (`flink-store:`) or from the workspace/disk (`file:`). */
 export async function locateSnapshot(registry: StoreRegistry, metadataUri: vscode.Uri): Promise<SnapshotLocation> {
   const directory = vscode.Uri.joinPath(metadataUri, '..');
   if (metadataUri.scheme === STORE_SCHEME) {
-    const { store } = await registry.get(metadataUri.authority);
+    const { store, config } = await registry.get(metadataUri.authority);
+    const pointer = externalLocation(store.uri, directory.path);
+    const inStore = (storePath: string | undefined) => (storePath === undefined ? undefined : registry.uriFor(metadataUri.authority, storePath));
     return {
-      pointer: externalLocation(store.uri, directory.path),
-      resolve: (flinkPath) => {
-        const storePath = storePathOf(store.uri, flinkPath);
-        return storePath === undefined ? undefined : registry.uriFor(metadataUri.authority, storePath);
+      pointer,
+      resolve: (flinkPath) => inStore(storePathOf(store.uri, flinkPath)),
+      withReferences: (checkpointId, references) => {
+        const resolver = snapshotResolver(directory.path, checkpointId, references, store.uri, config.clusterPath ? [config.clusterPath] : []);
+        return {
+          pointer,
+          resolve: (flinkPath) => inStore(resolver(flinkPath)[0]),
+          candidates: (flinkPath) => resolver(flinkPath).map((p) => registry.uriFor(metadataUri.authority, p)),
+        };
       },
     };
   }
@@ -47,18 +62,23 @@ export async function checkFiles(location: SnapshotLocation, files: readonly str
   const worker = async () => {
     while (next < queue.length) {
       const file = queue[next++];
-      const uri = location.resolve(file);
-      if (!uri) {
+      const uris = location.candidates?.(file) ?? [location.resolve(file)].filter((u): u is vscode.Uri => u !== undefined);
+      if (uris.length === 0) {
         result.set(file, { exists: null, size: -1 });
         continue;
       }
-      try {
-        const stat = await vscode.workspace.fs.stat(uri);
-        result.set(file, { exists: true, size: stat.size });
-      } catch (error) {
-        const missing = error instanceof vscode.FileSystemError && error.code === 'FileNotFound';
-        result.set(file, { exists: missing ? false : null, size: -1 });
+      let status: FileStatus = { exists: false, size: -1 };
+      for (const uri of uris) {
+        try {
+          const stat = await vscode.workspace.fs.stat(uri);
+          status = { exists: true, size: stat.size };
+          break;
+        } catch (error) {
+          const missing = error instanceof vscode.FileSystemError && error.code === 'FileNotFound';
+          if (!missing) status = { exists: null, size: -1 };
+        }
       }
+      result.set(file, status);
     }
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, queue.length) }, worker));

@@ -87,7 +87,7 @@ describe('UI: checkpoint stores, inspector, restore, compare, cleanup and config
     bench = await Workbench.open({
       workspaceFiles: { 'conf/flink-conf.yaml': 'state.backend.typ: rocksdb\n' },
       workspaceSettings: {
-        'flinkCheckpoints.stores': [{ id: 'demo', name: 'Demo checkpoints', uri: job.root }],
+        'flinkCheckpoints.stores': [{ id: 'demo', name: 'Demo checkpoints', uri: job.root, writable: true }],
         'flinkCheckpoints.flinkVersion': '1.20',
       },
     });
@@ -281,7 +281,62 @@ describe('UI: checkpoint stores, inspector, restore, compare, cleanup and config
     await frame.locator('td').filter({ hasText: 'leftover-from-a-failed-checkpoint' }).waitFor();
     assert.equal(fs.readdirSync(path.join(job.root, job.jobId, 'shared')).length, before);
     assert.ok(fs.existsSync(leftover), 'a dry run deletes nothing');
+    await frame.locator('h1').filter({ hasText: 'Demo checkpoints' }).waitFor();
     await bench.screenshot('cleanup');
+  });
+
+  it('moves the leftover to the trash after a confirmation that names it, and puts it back', async () => {
+    const leftover = path.join(job.root, job.jobId, 'shared', 'leftover-from-a-failed-checkpoint');
+    const frame = webview();
+    const move = frame.locator('button.danger');
+    assert.match(await move.innerText(), /^Move 1 entry \(4(\.0)? KB\) to the trash…$/);
+    await move.click();
+    const dialog = bench.page.locator('.monaco-dialog-box');
+    await dialog.filter({ hasText: /Move 1 entry .* to \.flink-checkpoints-trash/ }).waitFor({ timeout: 30_000 });
+    await dialog.filter({ hasText: 'leftover-from-a-failed-checkpoint' }).waitFor();
+    await bench.screenshot('cleanup-confirm');
+    await dialog.locator('.monaco-button').filter({ hasText: 'Move to Trash' }).click();
+    await frame.locator('p.note').filter({ hasText: /Moved 1 entry to \/\.flink-checkpoints-trash\// }).waitFor({ timeout: 30_000 });
+    assert.ok(!fs.existsSync(leftover), 'moved away');
+    const [stamp] = fs.readdirSync(path.join(job.root, '.flink-checkpoints-trash'));
+    assert.ok(fs.existsSync(path.join(job.root, '.flink-checkpoints-trash', stamp, job.jobId, 'shared', 'leftover-from-a-failed-checkpoint')));
+    await bench.screenshot('cleanup-moved');
+    await frame.locator('button.secondary').filter({ hasText: 'Put back' }).click();
+    await frame.locator('p.note').filter({ hasText: /Put back 1 entry/ }).waitFor({ timeout: 30_000 });
+    assert.ok(fs.existsSync(leftover), 'put back where it was');
+  });
+
+  it('draws the Clean Up button readably in light, dark and high-contrast themes', async () => {
+    const settingsFile = path.join(bench.server.workspace, '.vscode/settings.json');
+    const original = fs.readFileSync(settingsFile, 'utf8');
+    const luminance = (rgb: number[]): number => {
+      const [r, g, b] = rgb.map((v) => v / 255).map((c) => (c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4));
+      return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+    };
+    const parse = (css: string): number[] => (/rgba?\(([^)]+)\)/.exec(css)?.[1] ?? '0,0,0').split(',').slice(0, 3).map((v) => Number(v.trim()));
+    try {
+      for (const theme of ['Default Light Modern', 'Default Dark Modern', 'Default High Contrast', 'Default High Contrast Light']) {
+        fs.writeFileSync(settingsFile, JSON.stringify({ ...JSON.parse(original), 'workbench.colorTheme': theme }, null, 2));
+        const button = webview().locator('button.danger');
+        const kind = theme.includes('High Contrast') ? (theme.includes('Light') ? 'hc-light' : 'hc-black') : theme.includes('Light') ? 'vs' : 'vs-dark';
+        await bench.page.locator(`.monaco-workbench.${kind}`).waitFor({ timeout: 30_000 });
+        // The webview gets the theme's colors a moment after the workbench: sample until two readings agree.
+        let colors: string[] = [];
+        for (let previous = ''; ; previous = colors.join()) {
+          await new Promise((resolve) => setTimeout(resolve, 300));
+          colors = await button.evaluate((el) => [getComputedStyle(el).color, getComputedStyle(el).backgroundColor, getComputedStyle(document.body).backgroundColor]);
+          if (colors.join() === previous) break;
+        }
+        const [fg, bg, page] = colors.map(parse);
+        const background = /rgba\([^)]*,\s*0\)/.test(colors[1]) ? page : bg;
+        const [hi, lo] = [luminance(fg), luminance(background)].sort((x, y) => y - x);
+        const ratio = (hi + 0.05) / (lo + 0.05);
+        await bench.screenshot(`cleanup-${theme.toLowerCase().replace(/\W+/g, '-')}`);
+        assert.ok(ratio >= 4.5, `${theme}: text ${colors[0]} on ${colors[1]} has contrast ${ratio.toFixed(2)}, under 4.5`);
+      }
+    } finally {
+      fs.writeFileSync(settingsFile, original);
+    }
   });
 
   it('inserts a configuration snippet and shows a diagnostic with a quick fix', async () => {

@@ -279,21 +279,33 @@ function moveAlong(from: string, to: string, onto: string): string | undefined {
 
 /**
  * Where a checkpoint's directory was when Flink wrote its `_metadata`: the directory its exclusive files name
- * (`…/chk-<id>/<file>`), when they all agree. Undefined for savepoints (relative handles only) and when unclear.
+ * (`…/chk-<id>/<file>`) when they all agree; else beside the one job directory whose `shared/` or `taskowned/` all its
+ * absolute references name. Undefined for savepoints (relative handles only) and when unclear.
  */
-function originalDirectory(snapshot: SnapshotRecord): FlinkLocation | undefined {
-  if (snapshot.checkpointId === undefined) return undefined;
+function originalDirectory(snapshot: SnapshotRecord, uri: StoreUri): FlinkLocation | undefined {
+  if (snapshot.checkpointId === undefined || snapshot.kind !== 'checkpoint') return undefined;
   const suffix = `/chk-${snapshot.checkpointId}`;
   let found: FlinkLocation | undefined;
+  let job: FlinkLocation | undefined;
+  let jobs = 0;
   for (const ref of snapshot.references) {
     const location = parseLocation(ref);
-    if (!location) continue;
+    // Relative handles were resolved against where the snapshot lies now: they say nothing about where it was.
+    if (!location || (!snapshot.external && storePathOf(uri, ref)?.startsWith(`${snapshot.path}/`))) continue;
     const dir = parentStorePath(location.path);
-    if (!dir.endsWith(suffix)) continue;
-    if (found && (found.path !== dir || found.scheme !== location.scheme || found.host !== location.host)) return undefined;
-    found = { ...location, path: dir };
+    if (dir.endsWith(suffix)) {
+      if (found && (found.path !== dir || found.scheme !== location.scheme || found.host !== location.host)) return undefined;
+      found = { ...location, path: dir };
+      continue;
+    }
+    const owner = /^(.*)\/(shared|taskowned)\//.exec(location.path)?.[1];
+    if (owner !== undefined && (!job || job.path !== owner || job.scheme !== location.scheme || job.host !== location.host)) {
+      job = { ...location, path: owner };
+      jobs++;
+    }
   }
-  return found;
+  if (found) return found;
+  return job && jobs === 1 ? { ...job, path: `${job.path}${suffix}` } : undefined;
 }
 
 /** The job-relative tail a reference names (`shared/…`, `taskowned/…`, `chk-N/<file>`), for references that resolve nowhere. */
@@ -327,6 +339,17 @@ export function resolveReference(ref: string, snapshot: SnapshotRecord, original
   return out;
 }
 
+/**
+ * The store paths each reference of one snapshot may name, most likely first (by the snapshot's relocation, then the
+ * store's location, then the path the cluster sees the store under), for showing and opening the files it references.
+ */
+export function snapshotResolver(snapshotPath: string, checkpointId: number | undefined, references: readonly string[], uri: StoreUri, clusterPaths: readonly string[] = []): (ref: string) => string[] {
+  const kind = CHECKPOINT_DIR_PATTERN.test(baseName(snapshotPath)) ? 'checkpoint' : 'savepoint';
+  const snapshot: SnapshotRecord = { path: snapshotPath, kind, status: 'complete', references, ...(checkpointId === undefined ? {} : { checkpointId }) };
+  const original = originalDirectory(snapshot, uri);
+  return (ref) => [...new Set(resolveReference(ref, snapshot, original, uri, clusterPaths))];
+}
+
 /** The store paths and tails every retained snapshot protects. */
 export interface Protection {
   readonly paths: ReadonlySet<string>;
@@ -347,7 +370,7 @@ export function protectionOf(view: BaseView, clusterPaths: readonly string[] = [
   const by = new Map<string, string>();
   for (const snapshot of view.snapshots) {
     if (snapshot.status !== 'complete') continue;
-    const original = originalDirectory(snapshot);
+    const original = originalDirectory(snapshot, view.uri);
     for (const ref of snapshot.references) {
       for (const p of resolveReference(ref, snapshot, original, view.uri, clusterPaths)) {
         paths.add(p);
@@ -556,7 +579,7 @@ function changeSince(before: BaseView, after: BaseView, plan: CleanupPlan, clust
     if (!s.external && (s.path === after.jobPath || within(s.path, after.jobPath))) return true;
     if (s.status === 'unreadable') return true;
     if (s.status !== 'complete') return false;
-    const original = originalDirectory(s);
+    const original = originalDirectory(s, after.uri);
     return s.references.some((ref) => resolveReference(ref, s, original, after.uri, clusterPaths).some((p) => within(p, after.jobPath))
       || candidateTails.has(tailOf(parseLocation(ref)?.path ?? ref) ?? ''));
   };

@@ -18,15 +18,14 @@ const REPO = path.resolve(__dirname, '../../../..');
 const A = '93b98f10c765763ca497151b572a4874';
 const FIXTURE = path.join(REPO, 'test/fixtures/flink/2.2.1/rocksdb-incremental', A);
 const B = 'b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0';
-const skipNoFixture = !fs.existsSync(FIXTURE) && 'no Flink 2.2.1 rocksdb-incremental fixture';
 
 /** The job-relative shared files Flink's own reader says a checkpoint of the fixture references. */
 function sharedOf(chk: string): string[] {
   const refs = JSON.parse(fs.readFileSync(path.join(FIXTURE, chk, '_metadata.oracle.json'), 'utf8')).referencedFiles as string[];
   return refs.map((r) => /\/(shared\/[^/]+)$/.exec(r)?.[1]).filter((r): r is string => r !== undefined);
 }
-const CHK2 = fs.existsSync(FIXTURE) ? sharedOf('chk-2') : [];
-const CHK3 = fs.existsSync(FIXTURE) ? sharedOf('chk-3') : [];
+const CHK2 = sharedOf('chk-2');
+const CHK3 = sharedOf('chk-3');
 const ONLY_CHK2 = CHK2.filter((f) => !CHK3.includes(f));
 
 const HOURS = 3600_000;
@@ -250,7 +249,7 @@ class LocalWithoutRename extends LocalStore {
   override readonly capabilities: StoreCapabilities = { cheapRename: false, reportsLinks: true, mtimeGranularityMs: 1 };
 }
 
-describe('deletion scenarios on the local store', { skip: skipNoFixture }, () => {
+describe('deletion scenarios on the local store', () => {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'safety-local-'));
   after(() => fs.rmSync(root, { recursive: true, force: true }));
   scenarios(() => ({ name: 'local', open: (base) => openStore(base), reportsLinks: true }), () => root);
@@ -285,7 +284,7 @@ describe('deletion scenarios on the local store', { skip: skipNoFixture }, () =>
   });
 });
 
-const ftpSkip = skipNoFixture || (serverPrerequisites('pyftpdlib') ?? false);
+const ftpSkip = serverPrerequisites('pyftpdlib') ?? false;
 
 describe('deletion scenarios over FTP (pyftpdlib)', { skip: ftpSkip }, () => {
   let root = '';
@@ -370,7 +369,7 @@ async function cliQuarantineRoundTrip(job: string, base: string): Promise<void> 
   for (const f of [...CHK2, ...CHK3]) assert.ok(fs.existsSync(path.join(base, A, f)), f);
 }
 
-describe('quarantine through the CLI on the local store', { skip: skipNoFixture }, () => {
+describe('quarantine through the CLI on the local store', () => {
   it('moves to the trash, puts back, purges', async () => {
     const root = fs.mkdtempSync(path.join(os.tmpdir(), 'safety-cli-'));
     try {
