@@ -3,9 +3,6 @@
  * the build instead of silently breaking the UI; the host validates what it receives with the guards below.
  */
 
-/** Which UI the shared webview bundle renders. */
-export type WebviewKind = 'inspector' | 'diff' | 'history' | 'cleanup';
-
 export interface SubtaskRow {
   readonly index: number;
   readonly finished: boolean;

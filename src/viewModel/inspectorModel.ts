@@ -2,7 +2,7 @@ import { CheckpointMetadata, MetadataSummary, OperatorState, flinkLinesWriting, 
 import type { FileRow, InspectorModel, OperatorRow, SubtaskRow } from '../../media/protocol';
 
 /** How many referenced files the inspector lists; the rest are counted. */
-export const MAX_LISTED_FILES = 5000;
+const MAX_LISTED_FILES = 5000;
 
 /**
  * The subtask rows of one operator, computed when the inspector expands it (a large snapshot has hundreds of thousands).

@@ -19,7 +19,7 @@ abstract class StoreTreeNode extends vscode.TreeItem {
 }
 
 /** A long location in a few characters: its last two folders (`…/flink/checkpoints`); the tooltip has it whole. */
-export function shortLocation(uri: string, max = 40): string {
+function shortLocation(uri: string, max = 40): string {
   if (uri.length <= max) return uri;
   const parts = uri.split(/[\\/]/).filter(Boolean);
   return `…/${parts.slice(-2).join('/')}`;

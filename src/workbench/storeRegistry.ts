@@ -18,7 +18,7 @@ function secretKey(id: string): string {
 }
 
 /** The error for a store id that is not (or no longer) in the settings, wherever it is looked up. */
-export function unknownStore(id: string): StoreError {
+function unknownStore(id: string): StoreError {
   return new StoreError('not-found', `store "${id}"`, undefined, 'no store with this id is configured', 'Pick a store from the Checkpoint Stores view, or add it with Add Store….');
 }
 
