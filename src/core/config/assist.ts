@@ -109,8 +109,9 @@ export function optionMarkdown(info: OptionInfo, line: FlinkLine): string {
   const life: string[] = [];
   life.push(info.since === CATALOG_LINES[0] ? `Since Flink ${info.since} or earlier.` : `Since Flink ${info.since}.`);
   if (info.status === 'deprecated' || info.status === 'deprecated-option' || (info.deprecatedIn && info.status !== 'current')) {
-    const repl = info.latestReplacement ?? info.replacement;
-    life.push(`**Deprecated**${info.deprecatedIn ? ` since ${info.deprecatedIn}` : ''}${repl ? `: use \`${repl}\`` : ''}.`);
+    // A key several options read (state.backend.local-recovery from 1.20) names them all: one alone changes behaviour.
+    const repls = info.replacements.length > 1 ? info.replacements : [info.latestReplacement ?? info.replacement].filter((r): r is string => r !== null);
+    life.push(`**Deprecated**${info.deprecatedIn ? ` since ${info.deprecatedIn}` : ''}${repls.length ? `: use ${repls.map((r) => `\`${r}\``).join(' and ')}` : ''}.`);
   }
   if (info.status === 'fallback' && info.replacement) life.push(`Read as a fallback for \`${info.replacement}\`.`);
   if (info.removedIn) life.push(`**Removed** in ${info.removedIn}.`);

@@ -223,7 +223,7 @@ export function currentReplacements(info: OptionInfo, line: FlinkLine): string[]
 function olderEquivalent(key: string, line: FlinkLine): string | null {
   for (const candidate of keysFor(line, false)) {
     const info = lookupOption(candidate, NEWEST_CATALOG_LINE);
-    if (info && (info.latestReplacement === key || info.replacement === key)) return candidate;
+    if (info && (info.latestReplacement === key || info.replacements.includes(key))) return candidate;
   }
   return null;
 }

@@ -24,7 +24,7 @@ export function keyForLine(modernKey: string, line: FlinkLine): string {
   if (info && info.status === 'current') return modernKey;
   for (const candidate of keysFor(line, false)) {
     const later = lookupOption(candidate, NEWEST_CATALOG_LINE);
-    if (later && (later.latestReplacement === modernKey || later.replacement === modernKey)) return candidate;
+    if (later && (later.latestReplacement === modernKey || later.replacements.includes(modernKey))) return candidate;
   }
   return modernKey;
 }

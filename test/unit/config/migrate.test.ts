@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { applyEdits, checkConfig, effectiveMap, lookupOption, migrateToConfigYaml, parseLegacyConfig, parseYamlConfig } from '../../../src/core/config';
+import { applyEdits, checkConfig, effectiveMap, hoverAt, keyForLine, lookupOption, migrateToConfigYaml, parseLegacyConfig, parseYamlConfig } from '../../../src/core/config';
 
 describe('migration keeps comments with what they describe', () => {
   test('a header comment right above the first key stays at the top, above the block it opens', () => {
@@ -100,6 +100,15 @@ describe('migration of state.backend.local-recovery keeps local recovery on', ()
     assert.equal(d.fixes[0].title, 'Replace with "execution.checkpointing.local-backup.enabled" and "execution.state-recovery.from-local"');
     assert.equal(applyEdits(text, d.fixes[0].edits),
       'execution.checkpointing.local-backup.enabled: true\nparallelism.default: 2\nexecution.state-recovery.from-local: true\n');
+  });
+
+  test('the hover names both keys, and 1.19 snippets and fixes find the old key for either new one', () => {
+    const hover = hoverAt('state.backend.local-recovery: true\n', { line: 0, character: 3 }, { version: '2.2', format: 'yaml' })!;
+    assert.match(hover.markdown, /use `execution\.checkpointing\.local-backup\.enabled` and `execution\.state-recovery\.from-local`/);
+    assert.equal(keyForLine('execution.state-recovery.from-local', '1.19'), 'state.backend.local-recovery');
+    assert.equal(keyForLine('execution.checkpointing.local-backup.enabled', '1.19'), 'state.backend.local-recovery');
+    const d = checkConfig('execution.state-recovery.from-local: true\n', { version: '1.19', format: 'legacy', fileName: 'flink-conf.yaml' });
+    assert.match(d.find((x) => x.code === 'key-not-yet')!.message, /Use "state\.backend\.local-recovery" for 1\.19/);
   });
 
   test('1.19 reads the old key itself: nothing to rename', () => {
