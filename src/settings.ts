@@ -16,6 +16,17 @@ export interface StoreConfig {
   allowUntrustedCertificate?: boolean;
   /** FTP: connections in the pool. */
   poolSize?: number;
+  /** s3://, s3a://, s3p://: endpoint, region, addressing and credentials (the secret key is the store's password). */
+  s3?: StoreS3Settings;
+}
+
+/** The S3 settings of a store; never a secret (an access key id is not one, its secret key is). */
+export interface StoreS3Settings {
+  region?: string;
+  endpoint?: string;
+  pathStyle?: boolean;
+  profile?: string;
+  accessKeyId?: string;
 }
 
 const SECTION = 'flinkCheckpoints';

@@ -2,13 +2,14 @@ import * as vscode from 'vscode';
 import * as path from 'node:path';
 import { addSecret, redact } from '../core/redact';
 import { formatStoreUri, parseStoreUri, splitPassword } from '../core/stores/uri';
-import { StoreConfig } from '../settings';
+import { StoreConfig, StoreS3Settings } from '../settings';
+import { askS3Settings, storesFromFlinkConfig } from './s3Stores';
 import { Services } from '../services';
 import { registerCommand } from './register';
 import { errorMessage } from '../core/errors';
 
 interface KindPick extends vscode.QuickPickItem {
-  readonly scheme: 'file' | 'ftp' | 'ftps' | 'hdfs';
+  readonly scheme: 'file' | 'ftp' | 'ftps' | 'hdfs' | 's3';
   /** The URI schemes a location of this kind may have. */
   readonly schemes: readonly string[];
   readonly example: string;
@@ -19,6 +20,7 @@ const KINDS: readonly KindPick[] = [
   { scheme: 'ftp', schemes: ['ftp'], label: '$(globe) FTP', description: 'ftp://user@host[:port]/path', example: 'ftp://flink@ftp.example.com/checkpoints' },
   { scheme: 'ftps', schemes: ['ftps'], label: '$(lock) FTPS', description: 'explicit TLS, ftps://user@host[:port]/path', example: 'ftps://flink@ftp.example.com/checkpoints' },
   { scheme: 'hdfs', schemes: ['hdfs', 'webhdfs', 'swebhdfs'], label: '$(server) HDFS over WebHDFS', description: 'hdfs://namenode[:port]/path, webhdfs:// or swebhdfs://', example: 'hdfs://namenode:8020/flink/checkpoints' },
+  { scheme: 's3', schemes: ['s3', 's3a', 's3p'], label: '$(cloud) S3 or S3-compatible', description: 's3://bucket/prefix (s3a://, s3p://): AWS, MinIO, Ceph, GCS, OSS', example: 's3://flink-state/checkpoints' },
 ];
 
 function kindName(kind: KindPick): string {
@@ -27,6 +29,7 @@ function kindName(kind: KindPick): string {
 
 export function register(services: Services): void {
   registerCommand(services, 'flinkCheckpoints.addStore', () => addStore(services));
+  registerCommand(services, 'flinkCheckpoints.addStoreFromFlinkConfig', () => addStoreFromFlinkConfig(services));
   registerCommand(services, 'flinkCheckpoints.editStore', (node?: { storeId?: string }) => editStore(services, node?.storeId));
   registerCommand(services, 'flinkCheckpoints.removeStore', (node?: { storeId?: string }) => removeStore(services, node?.storeId));
   registerCommand(services, 'flinkCheckpoints.testConnection', (node?: { storeId?: string }) => testConnection(services, node?.storeId));
@@ -69,7 +72,8 @@ function enterLocation(kind: KindPick, value: string | undefined): Promise<strin
   input.title = vscode.l10n.t('{0}: location', kindName(kind));
   input.prompt = kind.scheme === 'file'
     ? vscode.l10n.t('The checkpoint directory (state.checkpoints.dir / execution.checkpointing.dir), a job directory or a savepoint directory')
-    : vscode.l10n.t('A password typed here is moved to secret storage; the saved URI keeps none');
+    : kind.scheme === 's3' ? vscode.l10n.t('The bucket and key prefix Flink writes to (execution.checkpointing.dir); the service and credentials come next')
+      : vscode.l10n.t('A password typed here is moved to secret storage; the saved URI keeps none');
   input.placeholder = kind.example;
   input.value = value ?? '';
   input.ignoreFocusOut = true;
@@ -104,10 +108,14 @@ function enterLocation(kind: KindPick, value: string | undefined): Promise<strin
   });
 }
 
-/** Asks for the location (and password, user and WebHDFS address where the kind has them). Undefined on cancel. */
-async function askLocation(kind: KindPick, current?: Pick<StoreConfig, 'uri' | 'webHdfsAddress'>, hasPassword = false): Promise<{ uri: string; password?: string; webHdfsAddress?: string } | undefined> {
+/** Asks for the location (and password, user, WebHDFS address or S3 service where the kind has them). Undefined on cancel. */
+async function askLocation(kind: KindPick, current?: Pick<StoreConfig, 'uri' | 'webHdfsAddress' | 's3'>, hasPassword = false): Promise<{ uri: string; password?: string; webHdfsAddress?: string; s3?: StoreS3Settings } | undefined> {
   const entered = await enterLocation(kind, current?.uri);
   if (entered === undefined) return undefined;
+  if (kind.scheme === 's3') {
+    const answers = await askS3Settings(current?.s3);
+    return answers && { uri: entered, password: answers.secret, s3: answers.s3 };
+  }
   let split = splitPassword(entered);
   let parsed = parseStoreUri(split.uri);
   if ((parsed.scheme === 'ftp' || parsed.scheme === 'ftps') && !parsed.user) {
@@ -202,6 +210,7 @@ async function addStore(services: Services): Promise<void> {
     if (!name) return;
     const config: Omit<StoreConfig, 'id'> = { name: name.trim(), uri: location.uri };
     if (location.webHdfsAddress) config.webHdfsAddress = location.webHdfsAddress;
+    if (location.s3) config.s3 = location.s3;
     const problem = await probe(services, config, location.password);
     if (problem) {
       // The safe answer comes first, so Enter goes back to the location rather than saving a store that does not work.
@@ -236,11 +245,12 @@ async function editStore(services: Services, id: string | undefined): Promise<vo
   switch (picked.field) {
     case 'uri': {
       const scheme = parseStoreUri(store.uri).scheme;
-      const kind = KINDS.find((k) => k.scheme === (scheme === 'webhdfs' || scheme === 'swebhdfs' ? 'hdfs' : scheme)) ?? KINDS[0];
+      const kind = KINDS.find((k) => k.schemes.includes(scheme)) ?? KINDS[0];
       const location = await askLocation(kind, store, (await services.stores.password(store.id)) !== undefined);
       if (!location) return;
       updated.uri = location.uri;
       if (location.webHdfsAddress) updated.webHdfsAddress = location.webHdfsAddress;
+      if (location.s3) updated.s3 = location.s3;
       if (location.password) await services.stores.setPassword(store.id, location.password);
       break;
     }
@@ -297,4 +307,39 @@ async function testConnection(services: Services, id: string | undefined): Promi
   const problem = await probe(services, store, await services.stores.password(store.id));
   if (problem) void vscode.window.showErrorMessage(vscode.l10n.t('{0}: {1}', store.name, problem));
   else void vscode.window.showInformationMessage(vscode.l10n.t('{0}: connected.', store.name));
+}
+
+/**
+ * Adds the stores a workspace Flink configuration describes (checkpoint and savepoint directories, with the `s3.*`
+ * keys Flink uses); an `s3.secret-key` in the file goes to secret storage with a warning.
+ */
+async function addStoreFromFlinkConfig(services: Services): Promise<void> {
+  const files = await vscode.workspace.findFiles('**/{flink-conf.yaml,config.yaml,*.flink-conf.yaml}', '**/node_modules/**', 100);
+  const choices = [
+    ...files.map((uri) => ({ label: vscode.workspace.asRelativePath(uri), uri })),
+    { label: vscode.l10n.t('$(folder-opened) Choose a file…'), uri: undefined },
+  ];
+  const picked = await vscode.window.showQuickPick(choices, { title: vscode.l10n.t('Add Store from Flink Configuration'), placeHolder: vscode.l10n.t('The flink-conf.yaml or config.yaml of the job') });
+  if (!picked) return;
+  const file = picked.uri ?? (await vscode.window.showOpenDialog({ canSelectMany: false, filters: { YAML: ['yaml', 'yml'] }, title: vscode.l10n.t('Flink configuration') }))?.[0];
+  if (!file) return;
+  const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(file));
+  const found = storesFromFlinkConfig(text, file);
+  const taken = new Set(services.stores.configs().map((s) => s.name));
+  const added: string[] = [];
+  for (const { config, secret } of found) {
+    if (secret) addSecret(secret);
+    const unique = { ...config, name: taken.has(config.name) ? suggestName(config.uri, [...taken]) : config.name };
+    const problem = await probe(services, unique, secret);
+    if (problem) {
+      const save = vscode.l10n.t('Save Anyway');
+      if (await vscode.window.showWarningMessage(vscode.l10n.t('Could not read {0}: {1}', unique.name, problem), { modal: true }, save) !== save) continue;
+    }
+    await services.stores.add(unique, secret);
+    taken.add(unique.name);
+    added.push(unique.name);
+    services.log.info(`Added store "${unique.name}" (${unique.uri}) from ${vscode.workspace.asRelativePath(file)}`);
+  }
+  for (const warning of found[0]?.warnings ?? []) void vscode.window.showWarningMessage(warning);
+  if (added.length > 0) void vscode.window.showInformationMessage(vscode.l10n.t('Added {0}.', added.join(', ')));
 }

@@ -203,8 +203,13 @@ export class StoresTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
     if (element instanceof FileNode || element instanceof LoadMoreNode || element instanceof MessageNode) return [];
     try {
       const { store } = await this.registry.get(element.storeId);
-      if (element instanceof StoreNode || element instanceof JobNode) return await this.withProgress(() => this.layoutChildren(store, element));
-      return await this.withProgress(() => this.directoryChildren(store, element));
+      const requestsBefore = requestCount(store);
+      const children = element instanceof StoreNode || element instanceof JobNode
+        ? await this.withProgress(() => this.layoutChildren(store, element))
+        : await this.withProgress(() => this.directoryChildren(store, element));
+      // S3 bills and throttles per request: each expansion says what it cost (concurrent expansions share the count).
+      if (requestsBefore !== undefined) this.log.info(`Expanded ${element.storeId}:${element.path}: ${requestCount(store)! - requestsBefore} requests`);
+      return children;
     } catch (error) {
       this.log.warn(`Listing ${element.storeId}:${element.path} failed: ${errorDetail(error)}`);
       return [new MessageNode(element, { error })];
@@ -289,4 +294,10 @@ export class StoresTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
     this.subscription.dispose();
     this.changed.dispose();
   }
+}
+
+/** Requests a store has sent so far, for stores that count them (S3). */
+function requestCount(store: CheckpointStore): number | undefined {
+  const count = (store as { requestCount?: unknown }).requestCount;
+  return typeof count === 'number' ? count : undefined;
 }

@@ -124,6 +124,8 @@ export class StoreRegistry implements vscode.Disposable {
       poolSize: config.poolSize ?? ftpPoolSize(),
       allowUntrustedCertificate: config.allowUntrustedCertificate,
       webHdfsAddress: config.webHdfsAddress,
+      // A writable S3 store may create objects; deletion goes through the safety model either way.
+      ...(config.s3 || config.writable ? { s3: { ...config.s3, allowWrites: config.writable === true } } : {}),
     };
   }
 
