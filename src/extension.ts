@@ -13,6 +13,7 @@ import * as restoreCommands from './commands/restore';
 import * as snapshotCommands from './commands/snapshots';
 import * as configCommands from './commands/config';
 import * as flinkConfig from './providers/flinkConfig';
+import { openWalkthroughOnFirstRun } from './views/walkthrough';
 
 /** Composition root: builds the services and wires every area; no work happens here. */
 export function activate(context: vscode.ExtensionContext): Services {
@@ -44,6 +45,7 @@ export function activate(context: vscode.ExtensionContext): Services {
   snapshotCommands.register(services);
   configCommands.register(services);
   flinkConfig.register(context, log);
+  openWalkthroughOnFirstRun(context);
 
   log.info(`Activated in ${(performance.now() - started).toFixed(1)} ms`);
   return services;
