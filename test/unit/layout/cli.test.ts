@@ -60,9 +60,9 @@ describe('ls and latest on a local tree', () => {
     const missing = await cli('ls', path.join(tree, 'nope'));
     assert.equal(missing.code, 1);
     assert.match(missing.err, /nope: no such file or directory/);
-    const bad = await cli('ls', 's3://bucket/x');
+    const bad = await cli('ls', 'gs://bucket/x');
     assert.equal(bad.code, 1);
-    assert.match(bad.err, /scheme "s3" is not supported/);
+    assert.match(bad.err, /scheme "gs" is not supported/);
     assert.equal((await cli('ls')).code, 2);
   });
 
