@@ -52,6 +52,15 @@ describe('flink-checkpoints conf', () => {
     assert.match(result.err, /renamed to "high-availability\.type"/);
   });
 
+  it('migrate lists what needs attention on stderr and marks it in the file', async () => {
+    const p = file('flink-conf.yaml', 'execution.checkpointing.intervall: 10 s\nstate.backend.local-recovery: true\n');
+    const result = await run('conf', 'migrate', p, '--rename-deprecated', '--flink', '2.2');
+    assert.equal(result.code, 0);
+    assert.match(result.out, /# ATTENTION: Flink 2\.2 has no option "execution\.checkpointing\.intervall"/);
+    assert.match(result.out, /local-backup:\n {6}enabled: true\n {2}state-recovery:\n {4}from-local: true\n/);
+    assert.match(result.err, /^line 1: needs attention: .*Did you mean "execution\.checkpointing\.interval"/m);
+  });
+
   it('a missing file and a bad version are clear errors', async () => {
     const missing = await run('conf', 'check', path.join(dir, 'nope.yaml'));
     assert.equal(missing.code, 1);
