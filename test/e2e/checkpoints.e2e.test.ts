@@ -289,7 +289,7 @@ describe('UI: checkpoint stores, inspector, restore, compare, cleanup and config
     const leftover = path.join(job.root, job.jobId, 'shared', 'leftover-from-a-failed-checkpoint');
     const frame = webview();
     const move = frame.locator('button.danger');
-    assert.match(await move.innerText(), /^Move 1 entry \(4(\.0)? KB\) to the trash…$/);
+    assert.match(await move.innerText(), /^Move 1 entry \(4(\.0)? KiB\) to the trash…$/);
     await move.click();
     const dialog = bench.page.locator('.monaco-dialog-box');
     await dialog.filter({ hasText: /Move 1 entry .* to \.flink-checkpoints-trash/ }).waitFor({ timeout: 30_000 });

@@ -105,7 +105,7 @@ export interface CleanupPlan {
   readonly jobPath: string;
   /** Complete snapshots whose references were counted (every job of the base, and the named directories). */
   readonly retained: readonly SnapshotRecord[];
-  /** Distinct store paths the retained snapshots reference. */
+  /** Distinct files the retained snapshots name. */
   readonly referencedFiles: number;
   readonly candidates: readonly CleanupCandidate[];
   readonly totalBytes: number;
@@ -491,7 +491,7 @@ export function planCleanup(view: BaseView, options: Pick<SafetyOptions, 'jobSto
     basePath: view.basePath,
     jobPath,
     retained,
-    referencedFiles: protection.paths.size,
+    referencedFiles: new Set(retained.flatMap((s) => s.references)).size,
     candidates,
     totalBytes: candidates.reduce((n, c) => n + c.size, 0),
     kept,
@@ -780,6 +780,8 @@ export async function restoreTrash(store: CheckpointStore, trashPath: string, op
   if (left.length === 0) {
     await store.delete(trashPath, { ...options, recursive: true });
     journal(`removed ${trashPath}`);
+    const trash = parentStorePath(trashPath);
+    if ((await listAll(store, trash, options)).length === 0) await store.delete(trash, options);
   } else {
     await store.write(joinStorePath(trashPath, MANIFEST_FILE), new TextEncoder().encode(`${JSON.stringify({ ...manifest, entries: left }, null, 2)}\n`), options);
   }

@@ -269,6 +269,19 @@ describe('deletion scenarios on the local store', () => {
     assert.deepEqual(missing(path.join(base, A), CHK3), []);
   });
 
+  it('orphans --also <dir>: a savepoint directory outside the base keeps the files its snapshots name', async () => {
+    const base = freshBase(root, 'also');
+    const savepoints = path.join(root, 'also-savepoints');
+    fs.mkdirSync(savepoints);
+    fs.renameSync(path.join(base, A, 'chk-2'), path.join(savepoints, 'savepoint-93b98f-aaaaaaaaaaaa'));
+    const without = await run(['orphans', path.join(base, A), '--json']);
+    assert.equal(JSON.parse(without.out).candidates.length, ONLY_CHK2.length, 'control: without --also they look unreferenced');
+    const withAlso = await run(['orphans', path.join(base, A), '--also', savepoints, '--delete', '--yes', '--json']);
+    assert.equal(withAlso.code, 0, withAlso.err);
+    assert.deepEqual(JSON.parse(withAlso.out).candidates, []);
+    assert.deepEqual(missing(path.join(base, A), CHK2), []);
+  });
+
   it('a job directory given through a link is refused by the core and resolved by the CLI', async () => {
     const base = freshBase(root, 'linked');
     fs.writeFileSync(path.join(base, A, 'shared', 'leftover'), 'x');
