@@ -409,6 +409,9 @@ describe('UI: checkpoint stores, inspector, restore, compare, cleanup and config
     await quickInput().locator('.quick-input-title').filter({ hasText: 'Checkpoint directory' }).waitFor();
     await input.fill(`${job.root}/`);
     await bench.screenshot('add-store-folder-picker');
+    // The pointer still rests where the folder button was, over the picker's own title buttons: their hover would
+    // cover OK.
+    await bench.page.mouse.move(0, 0);
     await quickInput().locator('.monaco-button').filter({ hasText: 'Use as Store' }).click();
     await quickInput().locator('.quick-input-title').filter({ hasText: /name/i }).waitFor();
     assert.equal(await input.inputValue(), path.basename(job.root), 'the picked folder is the location');
