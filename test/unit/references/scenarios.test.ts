@@ -7,7 +7,7 @@ import { CheckpointStore, LocalStore, StoreCapabilities, openStore, parseStoreUr
 import { CleanupPlan, TRASH_DIR, analyseCleanup, runCleanup } from '../../../src/core/references/safety';
 import { findLatestCompleteCheckpoint } from '../../../src/core/layout';
 import { runCli } from '../../../src/cli/main';
-import { FtpServer, serverPrerequisites, startPyFtpd } from '../../servers/servers';
+import { FtpServer, serverPrerequisites, startProftpd, startPyFtpd } from '../../servers/servers';
 
 /**
  * The deletion scenarios of issue 14, each on the real Flink 2.2 RocksDB-incremental checkpoints (chk-2 and chk-3
@@ -129,9 +129,13 @@ function scenarios(where: () => Where, root: () => string): void {
       const { plan, result } = await clean(store, A);
       for (let i = 0; i < 3; i++) assert.ok(fs.existsSync(path.join(outside, `precious-${i}`)), 'nothing outside the job is touched');
       assert.ok(!plan.candidates.some((c) => c.path.startsWith(`/${A}/shared/ext/`)), 'never walked through');
-      if (where().reportsLinks) {
+      if (where().reportsLinks && where().name === 'local') {
         assert.deepEqual(plan.candidates.map((c) => [c.path, c.kind]), [[`/${A}/shared/ext`, 'link']]);
         assert.ok(fs.lstatSync(path.join(dir, result.trashPath!, A, 'shared', 'ext')).isSymbolicLink(), 'the link itself went to the trash');
+      } else if (where().reportsLinks) {
+        // ProFTPD does not list a link that leads out of its root at all.
+        assert.deepEqual(plan.candidates.filter((c) => c.path.startsWith(`/${A}/shared/ext`)).map((c) => c.kind), []);
+        assert.ok(fs.lstatSync(path.join(dir, A, 'shared', 'ext')).isSymbolicLink());
       } else {
         assert.ok(plan.kept.some((k) => k.path === `/${A}/shared/ext` && /not looked into/.test(k.why)), 'a server that hides links shows a directory Flink does not write: kept');
       }
@@ -152,6 +156,10 @@ function scenarios(where: () => Where, root: () => string): void {
       assert.deepEqual(fs.readdirSync(path.join(dir, A, 'chk-3')).sort(), before, 'chk-3 keeps its _metadata and every file');
       assert.equal((await findLatestCompleteCheckpoint(store, `/${A}`)).latest?.name, 'chk-3');
       assert.ok(result.moved.every((c) => c.path === `/${A}/shared/alias`), result.moved.map((c) => c.path).join(', '));
+      if (where().reportsLinks) {
+        assert.deepEqual(result.moved.map((c) => [c.path, c.kind]), [[`/${A}/shared/alias`, 'link']], 'the link itself is removable, as a link');
+        assert.ok(fs.lstatSync(path.join(dir, result.trashPath!, A, 'shared', 'alias')).isSymbolicLink());
+      }
     } finally {
       await store.close();
     }
@@ -336,6 +344,30 @@ describe('deletion scenarios over FTP (pyftpdlib)', { skip: ftpSkip }, () => {
       else process.env.FLINK_CHECKPOINTS_PASSWORD = previous;
     }
   });
+});
+
+describe('deletion scenarios over FTP (ProFTPD, which lists links as links)', { skip: serverPrerequisites('proftpd') ?? false }, () => {
+  let root = '';
+  let server: FtpServer;
+  const opened: CheckpointStore[] = [];
+  before(async () => {
+    root = fs.mkdtempSync(path.join(os.tmpdir(), 'safety-proftpd-'));
+    server = await startProftpd(root, { name: 'flink', password: 'secret' });
+  });
+  after(async () => {
+    for (const store of opened) await store.close();
+    await server?.stop();
+    fs.rmSync(root, { recursive: true, force: true });
+  });
+  scenarios(() => ({
+    name: 'proftpd',
+    open: (base) => {
+      const store = openStore(`ftp://flink@127.0.0.1:${server.port}/${path.basename(base)}`, { password: 'secret', timeoutMs: 20_000 });
+      opened.push(store);
+      return store;
+    },
+    reportsLinks: true,
+  }), () => root);
 });
 
 async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
