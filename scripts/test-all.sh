@@ -104,6 +104,7 @@ e2e() {
 
 tier setup setup
 tier static static
+tier vscode-types bash scripts/check-vscode-types.sh
 tier unit unit_on_machine
 tier unit@node24 unit_on_node 24
 tier servers bash test/servers/run-tests.sh

@@ -10,7 +10,14 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { runTests } from '@vscode/test-electron';
 import { TEST_ENV, TestCounts } from './index';
+import { selectedFlavor } from './driver/host';
 import { errorMessage } from '../../src/core/errors';
+
+/** `^1.100.0` in package.json's engines.vscode → `1.100.0`. */
+function declaredMinimum(root: string): string {
+  const manifest = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { engines: { vscode: string } };
+  return manifest.engines.vscode.replace(/^[\^~>=]+/, '');
+}
 
 async function main(): Promise<number> {
   const root = path.resolve(__dirname, '../../..');
@@ -22,7 +29,11 @@ async function main(): Promise<number> {
     await runTests({
       extensionDevelopmentPath: root,
       extensionTestsPath: path.join(root, 'out/test/integration/index.js'),
-      ...(process.env.VSCODE_EXECUTABLE_PATH ? { vscodeExecutablePath: process.env.VSCODE_EXECUTABLE_PATH } : { version: '1.100.3' }),
+      // The same choice as under code-server: the declared minimum (engines.vscode) with FLINK_CHECKPOINTS_VSCODE=min,
+      // else the newest.
+      ...(process.env.VSCODE_EXECUTABLE_PATH
+        ? { vscodeExecutablePath: process.env.VSCODE_EXECUTABLE_PATH }
+        : { version: selectedFlavor() === 'min' ? declaredMinimum(root) : 'stable' }),
       launchArgs: [workspace, '--disable-extensions', '--disable-workspace-trust', `--user-data-dir=${path.join(scratch, 'user-data')}`],
       extensionTestsEnv: { [TEST_ENV.results]: results },
     });

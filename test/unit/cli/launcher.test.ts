@@ -14,8 +14,12 @@ const hasCompileCache = Number(process.versions.node.split('.')[0]) >= 22;
 
 describe('flink-checkpoints launcher (dist/cli.js)', { skip: built ? false : 'dist/cli.js is not built: run npm run build' }, () => {
   let cacheHome = '';
-  const run = (args: string[], env: NodeJS.ProcessEnv = {}) =>
-    spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', env: { ...process.env, XDG_CACHE_HOME: cacheHome, NODE_DISABLE_COMPILE_CACHE: '', ...env }, timeout: 60_000 });
+  // NODE_DISABLE_COMPILE_CACHE is removed, not emptied: Node 24 turns its cache off when the variable is set at all.
+  const run = (args: string[], env: NodeJS.ProcessEnv = {}) => {
+    const inherited = { ...process.env };
+    delete inherited.NODE_DISABLE_COMPILE_CACHE;
+    return spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', env: { ...inherited, XDG_CACHE_HOME: cacheHome, ...env }, timeout: 60_000 });
+  };
   const cacheEntries = () => (fs.existsSync(path.join(cacheHome, 'flink-checkpoints')) ? fs.readdirSync(path.join(cacheHome, 'flink-checkpoints'), { recursive: true }) : []);
 
   before(() => {
