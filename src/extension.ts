@@ -6,12 +6,15 @@ import { StoreFileSystemProvider } from './providers/storeFileSystem';
 import { INSPECTOR_VIEW_TYPE, MetadataEditorProvider } from './providers/metadataEditor';
 import { Services } from './services';
 import { affects } from './settings';
+import { ClusterRegistry } from './workbench/clusterRegistry';
+import { ClustersTreeProvider, refreshWhileVisible } from './views/clustersTree';
 import * as logCommands from './commands/log';
 import * as storeCommands from './commands/stores';
 import * as treeCommands from './commands/tree';
 import * as restoreCommands from './commands/restore';
 import * as snapshotCommands from './commands/snapshots';
 import * as configCommands from './commands/config';
+import * as clusterCommands from './commands/clusters';
 import * as flinkConfig from './providers/flinkConfig';
 import { openWalkthroughOnFirstRun } from './views/walkthrough';
 
@@ -21,7 +24,10 @@ export function activate(context: vscode.ExtensionContext): Services {
   const log = createLog();
   const stores = new StoreRegistry(context.secrets, log);
   const storesTree = new StoresTreeProvider(stores, log);
-  const services: Services = { context, log, stores, storesTree };
+  const clusters = new ClusterRegistry(context.secrets, log);
+  const clustersTree = new ClustersTreeProvider(clusters, stores, log);
+  const services: Services = { context, log, stores, storesTree, clusters, clustersTree };
+  const clustersView = vscode.window.createTreeView('flinkCheckpoints.clusters', { treeDataProvider: clustersTree, showCollapseAll: true });
 
   context.subscriptions.push(
     log,
@@ -33,10 +39,18 @@ export function activate(context: vscode.ExtensionContext): Services {
       webviewOptions: { retainContextWhenHidden: false },
       supportsMultipleEditorsPerDocument: true,
     }),
+    clusters,
+    clustersTree,
+    clustersView,
+    refreshWhileVisible(clustersView, () => clustersTree.refresh()),
     vscode.workspace.onDidChangeConfiguration((event) => {
       if (affects(event, 'stores')) void stores.reset();
+      if (affects(event, 'clusters')) clusters.reset();
     }),
-    vscode.workspace.onDidGrantWorkspaceTrust(() => void stores.reset()),
+    vscode.workspace.onDidGrantWorkspaceTrust(() => {
+      void stores.reset();
+      clusters.reset();
+    }),
   );
   logCommands.register(services);
   storeCommands.register(services);
@@ -44,9 +58,11 @@ export function activate(context: vscode.ExtensionContext): Services {
   restoreCommands.register(services);
   snapshotCommands.register(services);
   configCommands.register(services);
+  clusterCommands.register(services);
   flinkConfig.register(context, log);
   openWalkthroughOnFirstRun(context);
 
   log.info(`Activated in ${(performance.now() - started).toFixed(1)} ms`);
   return services;
 }
+

@@ -42,6 +42,7 @@ export const SETTING_DEFAULTS = {
   'tree.pageSize': 500,
   'config.fileNames': [] as string[],
   'cleanUp.alsoReferencing': [] as string[],
+  clusterRefreshSeconds: 10,
 } as const;
 
 type SettingKey = keyof typeof SETTING_DEFAULTS;
@@ -80,8 +81,13 @@ export function cleanUpAlsoReferencing(): readonly string[] {
   return read('cleanUp.alsoReferencing');
 }
 
+/** How often the Clusters view asks its clusters again while it is visible; 0 turns the timer off. */
+export function clusterRefreshMs(): number {
+  return Math.max(0, read('clusterRefreshSeconds')) * 1000;
+}
+
 /** True when a configuration change touches one of the given settings (keys under `flinkCheckpoints.`). */
-export function affects(event: vscode.ConfigurationChangeEvent, ...keys: (SettingKey | 'stores')[]): boolean {
+export function affects(event: vscode.ConfigurationChangeEvent, ...keys: (SettingKey | 'stores' | 'clusters')[]): boolean {
   return keys.some((key) => event.affectsConfiguration(`${SECTION}.${key}`));
 }
 
@@ -121,4 +127,55 @@ export async function writeStoreConfigs(stores: StoreConfig[]): Promise<void> {
   const inspected = configuration.inspect<unknown[]>('stores');
   const target = vscode.workspace.isTrusted && inspected?.workspaceValue !== undefined ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
   await configuration.update('stores', stores, target);
+}
+
+/** One cluster as kept in the `flinkCheckpoints.clusters` setting. Never holds a password or token. */
+export interface ClusterConfig {
+  /** Stable id: the secret-storage key and tree ids. */
+  id: string;
+  name: string;
+  /** The JobManager's REST address (the Web UI address). */
+  url: string;
+  /** How a gateway in front of the cluster authenticates (the secret is in SecretStorage). */
+  auth?: 'none' | 'basic' | 'bearer';
+  /** User name for Basic auth. */
+  user?: string;
+  /** PEM file of the CA that signed an https endpoint's certificate. */
+  caFile?: string;
+}
+
+/** A stable id for a new cluster from its name, unique among `taken`. */
+export function clusterIdFor(name: string, taken: ReadonlySet<string>): string {
+  const base = name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '') || 'cluster';
+  let id = base;
+  for (let n = 2; taken.has(id); n++) id = `${base}-${n}`;
+  return id;
+}
+
+/**
+ * Clusters from settings. Entries without a name or URL are skipped; entries without an id get one from the name. In
+ * an untrusted workspace only user-level clusters are used: a workspace must not send requests (and credentials) to
+ * servers of its choosing.
+ */
+export function readClusterConfigs(): ClusterConfig[] {
+  const configuration = vscode.workspace.getConfiguration(SECTION);
+  const raw = vscode.workspace.isTrusted ? configuration.get<unknown[]>('clusters', []) : configuration.inspect<unknown[]>('clusters')?.globalValue ?? [];
+  const taken = new Set<string>();
+  const clusters: ClusterConfig[] = [];
+  for (const entry of Array.isArray(raw) ? raw : []) {
+    const candidate = entry as Partial<ClusterConfig> | null;
+    if (typeof candidate?.name !== 'string' || typeof candidate.url !== 'string') continue;
+    const id = typeof candidate.id === 'string' && candidate.id && !taken.has(candidate.id) ? candidate.id : clusterIdFor(candidate.name, taken);
+    taken.add(id);
+    clusters.push({ ...candidate, id, name: candidate.name, url: candidate.url });
+  }
+  return clusters;
+}
+
+/** Writes the clusters where they are defined now (see writeStoreConfigs). */
+export async function writeClusterConfigs(clusters: ClusterConfig[]): Promise<void> {
+  const configuration = vscode.workspace.getConfiguration(SECTION);
+  const inspected = configuration.inspect<unknown[]>('clusters');
+  const target = vscode.workspace.isTrusted && inspected?.workspaceValue !== undefined ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
+  await configuration.update('clusters', clusters, target);
 }

@@ -1,0 +1,73 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Locator } from 'playwright-core';
+import { FlinkRestClient } from '../../src/core/cluster';
+import { ENTRY_CLASS, RunningCluster, clusterSkipReason, lines, startCluster, waitFor } from '../flink/cluster/cluster';
+import { Workbench } from './support/workbench';
+
+describe('UI: a savepoint triggered from the Clusters view opens in the inspector', function () {
+  this.timeout(600_000);
+  let bench: Workbench;
+  let cluster: RunningCluster;
+  let client: FlinkRestClient;
+
+  const row = (text: string | RegExp): Locator => bench.page.locator('.part.sidebar .monaco-list-row[role="treeitem"]').filter({ hasText: text }).first();
+  const quickInput = () => bench.page.locator('.quick-input-widget');
+
+  before(async function () {
+    if (clusterSkipReason()) this.skip();
+    cluster = await startCluster();
+    client = new FlinkRestClient({ url: cluster.url });
+    const jarId = await client.uploadJar('job.jar', fs.readFileSync(cluster.jobJar));
+    const out = path.join(cluster.work, 'counts.txt');
+    await client.runJar(jarId, { entryClass: ENTRY_CLASS, programArgsList: ['--out', out, '--total', '6', '--pause-after', '5', '--checkpoint-interval-ms', '2000'] });
+    await waitFor('hello 5', 120_000, () => lines(out).includes('hello 5'));
+    bench = await Workbench.open({
+      workspaceSettings: {
+        'flinkCheckpoints.stores': [{ id: 'cluster-work', name: 'Cluster storage', uri: cluster.work }],
+        'flinkCheckpoints.clusters': [{ id: 'local', name: 'Local Flink', url: cluster.url }],
+      },
+    });
+    await bench.openContainer('Flink Checkpoints');
+  });
+
+  after(async () => {
+    await bench?.close();
+    client?.close();
+    await cluster?.stop();
+    if (cluster) fs.rmSync(cluster.work, { recursive: true, force: true });
+  });
+
+  it('expands cluster → job, triggers a canonical savepoint from the context menu and opens it from the notification', async () => {
+    await row('Local Flink').waitFor({ timeout: 60_000 });
+    await row('Local Flink').click();
+    const job = row(/hello word count/);
+    await job.waitFor({ timeout: 60_000 });
+    await job.click();
+    await row(/latest · COMPLETED/).waitFor({ timeout: 60_000 });
+    await bench.screenshot('clusters-view');
+
+    await job.click({ button: 'right' });
+    const entry = bench.page.locator('.context-view .monaco-menu .action-item').filter({ hasText: 'Trigger Savepoint…' }).first();
+    await entry.waitFor();
+    await entry.hover();
+    await entry.click();
+    await quickInput().locator('.monaco-list-row').filter({ hasText: 'Canonical' }).first().waitFor({ timeout: 30_000 });
+    await bench.page.keyboard.press('Enter');
+    const input = quickInput().locator('.quick-input-box input');
+    await quickInput().filter({ hasText: 'Savepoint directory' }).waitFor();
+    await input.fill(path.join(cluster.work, 'savepoints'));
+    await input.press('Enter');
+
+    const toast = bench.page.locator('.notification-toast').filter({ hasText: 'Savepoint written to' });
+    await toast.waitFor({ timeout: 120_000 });
+    const savepoints = fs.readdirSync(path.join(cluster.work, 'savepoints'));
+    assert.equal(savepoints.length, 1);
+    await toast.locator('.monaco-button').filter({ hasText: 'Open in Inspector' }).click();
+    const frame = bench.page.frameLocator('iframe.webview.ready >> visible=true').frameLocator('#active-frame');
+    await frame.locator('h1').filter({ hasText: /Savepoint \d+/ }).waitFor({ timeout: 60_000 });
+    await row(/latest savepoint/).waitFor({ timeout: 60_000 });
+    await bench.screenshot('clusters-savepoint-inspector');
+  });
+});
