@@ -1,0 +1,241 @@
+import { DataInput } from './dataInput';
+import { StateSchemaError } from './errors';
+
+/**
+ * A decoded `TypeSerializerSnapshot`: what Flink wrote with `TypeSerializerSnapshot#writeVersionedSnapshot`
+ * (the snapshot's class name, its version, then its own payload). Payloads of the snapshots Flink ships are decoded
+ * into their parts; any other class keeps its payload as raw bytes, so one unknown serializer never hides the rest.
+ */
+export interface SerializerSnapshotNode {
+  /** The snapshot class, as Flink names it (`…StringSerializer$StringSerializerSnapshot`). */
+  readonly class: string;
+  readonly version: number;
+  /** Where the snapshot's class name starts in the state file. */
+  readonly offset: number;
+  /** The type it serializes, where the snapshot names it: tuple, POJO, enum, Kryo or Avro class, array component. */
+  readonly type?: string;
+  /** Nested serializer snapshots of a composite (`CompositeTypeSerializerSnapshot`): Tuple, Row, List, Map, Array, …. */
+  readonly nested?: readonly SerializerSnapshotNode[];
+  /** POJO fields in Flink's order; `serializer` is null when Flink wrote none for the field. */
+  readonly fields?: readonly { readonly name: string; readonly serializer: SerializerSnapshotNode | null }[];
+  readonly constants?: readonly string[];
+  /** Avro: the writer schema. */
+  readonly schema?: string;
+  /** Kryo: the registered classes, in registration order. */
+  readonly registrations?: readonly string[];
+  /** Payload bytes not decoded (hex, at most {@link RAW_SHOWN} bytes of them), and how many there were. */
+  readonly raw?: string;
+  readonly rawLength?: number;
+}
+
+/** `CompositeTypeSerializerSnapshot.MAGIC_NUMBER`. */
+const COMPOSITE_MAGIC = 911108;
+/** `NestedSerializersSnapshotDelegate.MAGIC_NUMBER`. */
+const NESTED_MAGIC = 1333245;
+/** `LinkedOptionalMapSerializer.HEADER`. */
+const OPTIONAL_MAP_HEADER = 0x4f2c69a3d70n;
+/** Raw payload bytes kept per unknown snapshot: enough to recognise it, never a large allocation. */
+export const RAW_SHOWN = 256;
+/** How far an unknown payload is searched for its end; past this it is reported as running to the end of the read. */
+const RESYNC_LIMIT = 64 * 1024;
+const MAX_NESTED = 1024;
+const MAX_DEPTH = 64;
+
+/** Keys of the serializer map in a `StateMetaInfoSnapshot` (`CommonSerializerKeys`). */
+export const SERIALIZER_KEYS = new Set(['KEY_SERIALIZER', 'NAMESPACE_SERIALIZER', 'VALUE_SERIALIZER']);
+
+const JAVA_CLASS = /^(?:[A-Za-z_$][\w$]*\.)+[A-Za-z_$][\w$]*$/;
+
+/**
+ * Where the bytes after a snapshot may plausibly continue, for finding the end of a payload nobody can decode:
+ * `index` is an index into the input's bytes.
+ */
+export type Continuation = (input: DataInput, index: number) => boolean;
+
+/** Another versioned snapshot (a sibling in a composite): a Java class name, then a small version. */
+export const versionedSnapshotAt: Continuation = (input, index) => {
+  const name = input.utfAt(index, (s) => JAVA_CLASS.test(s));
+  if (name === null) return false;
+  const version = input.i32At(index + 2 + utf8Length(input, index));
+  return version !== null && version >= 0 && version <= 1000;
+};
+
+function utf8Length(input: DataInput, index: number): number {
+  return (input.bytes[index] << 8) | input.bytes[index + 1];
+}
+
+/** Reads `TypeSerializerSnapshotSerializationUtil.writeSerializerSnapshot`: a proxy version, then a versioned snapshot. */
+export function readSerializerSnapshot(input: DataInput, continuation: Continuation): SerializerSnapshotNode {
+  const at = input.offset;
+  const proxyVersion = input.i32('the serializer snapshot proxy version');
+  // Version 1 (Flink < 1.7) wrapped Java-serialized serializers; every line from 1.8 on writes 2.
+  if (proxyVersion !== 2) {
+    throw new StateSchemaError('unsupported-version', at, `serializer snapshot proxy version ${proxyVersion} is not supported (Flink writes 2)`);
+  }
+  return readVersionedSnapshot(input, continuation, 0);
+}
+
+/** Reads `TypeSerializerSnapshot.writeVersionedSnapshot`: class name, version, payload. */
+export function readVersionedSnapshot(input: DataInput, continuation: Continuation, depth: number): SerializerSnapshotNode {
+  const offset = input.offset;
+  if (depth > MAX_DEPTH) throw new StateSchemaError('invalid', offset, `serializer snapshots nested deeper than ${MAX_DEPTH}`);
+  const cls = input.utf('the serializer snapshot class name');
+  if (!JAVA_CLASS.test(cls)) throw new StateSchemaError('invalid', offset, `'${cls.slice(0, 80)}' is not a serializer snapshot class name`);
+  const version = input.i32(`the version of ${cls}`);
+  const head = { class: cls, version, offset };
+  const decode = DECODERS.get(cls);
+  if (decode) return { ...head, ...decode(input, version, depth, cls, continuation) };
+  if (input.i32At(input.pos) === COMPOSITE_MAGIC) return { ...head, ...readComposite(input, depth, cls, continuation, null) };
+  return { ...head, ...readUnknownPayload(input, continuation) };
+}
+
+type Decoder = (input: DataInput, version: number, depth: number, cls: string, continuation: Continuation) => Partial<SerializerSnapshotNode>;
+
+/**
+ * `CompositeTypeSerializerSnapshot`: magic, outer version, the subclass's outer snapshot, then the nested snapshots.
+ * `outer` reads the outer snapshot of the classes known here; for any other the outer bytes run to the nested magic.
+ */
+function readComposite(input: DataInput, depth: number, cls: string, continuation: Continuation, outer: ((input: DataInput) => Partial<SerializerSnapshotNode>) | null): Partial<SerializerSnapshotNode> {
+  const at = input.offset;
+  if (input.i32('the composite serializer snapshot magic number') !== COMPOSITE_MAGIC) {
+    throw new StateSchemaError('invalid', at, `${cls} does not start with the composite serializer snapshot magic number`);
+  }
+  input.i32(`the outer snapshot version of ${cls}`);
+  let parts: Partial<SerializerSnapshotNode> = {};
+  if (outer) {
+    parts = outer(input);
+  } else {
+    const start = input.pos;
+    const end = findForward(input, start, (i) => input.i32At(i) === NESTED_MAGIC);
+    if (end === null) throw new StateSchemaError('invalid', input.offset, `no nested serializer snapshots follow the outer snapshot of ${cls}`);
+    if (end > start) parts = rawOf(input.bytes.subarray(start, end));
+    input.pos = end;
+  }
+  return { ...parts, nested: readNestedSnapshots(input, depth, cls, continuation) };
+}
+
+function readNestedSnapshots(input: DataInput, depth: number, cls: string, continuation: Continuation): SerializerSnapshotNode[] {
+  const at = input.offset;
+  if (input.i32('the nested serializer snapshots magic number') !== NESTED_MAGIC) {
+    throw new StateSchemaError('invalid', at, `the nested serializer snapshots of ${cls} do not start with their magic number`);
+  }
+  const version = input.i32('the nested serializer snapshots version');
+  if (version !== 1) throw new StateSchemaError('unsupported-version', at + 4, `nested serializer snapshots version ${version} is not supported (Flink writes 1)`);
+  const n = input.count(`the number of nested serializers of ${cls}`, MAX_NESTED);
+  const nested: SerializerSnapshotNode[] = [];
+  // A nested snapshot is followed by its sibling or, the last one, by whatever follows the composite.
+  const next: Continuation = (inp, i) => versionedSnapshotAt(inp, i) || continuation(inp, i);
+  for (let k = 0; k < n; k++) nested.push(readVersionedSnapshot(input, next, depth + 1));
+  return nested;
+}
+
+function findForward(input: DataInput, start: number, match: (index: number) => boolean): number | null {
+  const last = Math.min(input.bytes.length, start + RESYNC_LIMIT);
+  for (let i = start; i <= last; i++) if (match(i)) return i;
+  return null;
+}
+
+/**
+ * A payload no decoder knows: it ends where a plausible continuation starts (most such snapshots, the simple ones
+ * among them, write nothing at all). With none in reach the payload is taken to run to the end of what was read.
+ */
+function readUnknownPayload(input: DataInput, continuation: Continuation): Partial<SerializerSnapshotNode> {
+  const start = input.pos;
+  const end = findForward(input, start, (i) => (i === input.bytes.length && input.complete) || continuation(input, i)) ?? Math.min(input.bytes.length, start + RESYNC_LIMIT);
+  input.pos = end;
+  return end > start ? rawOf(input.bytes.subarray(start, end)) : {};
+}
+
+function rawOf(bytes: Uint8Array): Partial<SerializerSnapshotNode> {
+  return { raw: Buffer.from(bytes.subarray(0, RAW_SHOWN)).toString('hex'), rawLength: bytes.length };
+}
+
+/** `LinkedOptionalMapSerializer.writeOptionalMap`: each entry a name, then an optional framed key and value. */
+function readOptionalMap<V>(input: DataInput, what: string, readValue: ((frame: DataInput) => V) | null): { name: string; value: V | null }[] {
+  const at = input.offset;
+  if (input.i64(`the header of ${what}`) !== OPTIONAL_MAP_HEADER) throw new StateSchemaError('invalid', at, `${what} does not start with Flink's optional-map header`);
+  const n = input.count(`the number of ${what}`, MAX_NESTED);
+  const entries: { name: string; value: V | null }[] = [];
+  for (let i = 0; i < n; i++) {
+    const name = input.utf(`a name in ${what}`);
+    if (input.bool(`the key flag in ${what}`)) skipFrame(input, what);
+    let value: V | null = null;
+    if (input.bool(`the value flag in ${what}`)) {
+      const length = input.count(`the frame length in ${what}`, input.remaining);
+      const frame = new DataInput(input.bytes.subarray(input.pos, input.pos + length), input.offset, true);
+      if (readValue) {
+        try {
+          value = readValue(frame);
+        } catch (error) {
+          if (!(error instanceof StateSchemaError)) throw error;
+        }
+      }
+      input.pos += length;
+    }
+    entries.push({ name, value });
+  }
+  return entries;
+}
+
+function skipFrame(input: DataInput, what: string): void {
+  input.skip(input.count(`the frame length in ${what}`, input.remaining), `a frame in ${what}`);
+}
+
+const endOfFrame: Continuation = (input, index) => index === input.bytes.length;
+
+const simpleNone: Decoder = () => ({});
+
+const pojo: Decoder = (input, version, depth, _cls, continuation) => {
+  if (version < 2) return readUnknownPayload(input, continuation);
+  const type = input.utf('the POJO class name');
+  const fields = readOptionalMap(input, `the fields of ${type}`, (frame) => readVersionedSnapshot(frame, endOfFrame, depth + 1)).map((f) => ({ name: f.name, serializer: f.value }));
+  readOptionalMap(input, `the registered subclasses of ${type}`, null);
+  readOptionalMap(input, `the non-registered subclasses of ${type}`, null);
+  return { type, fields };
+};
+
+const enumSnapshot: Decoder = (input) => {
+  const type = input.utf('the enum class name');
+  const n = input.count(`the number of constants of ${type}`, 65536);
+  const constants: string[] = [];
+  for (let i = 0; i < n; i++) constants.push(input.utf(`a constant of ${type}`));
+  return { type, constants };
+};
+
+const kryo: Decoder = (input, version, _depth, _cls, continuation) => {
+  if (version !== 2) return readUnknownPayload(input, continuation);
+  const type = input.utf('the Kryo type class name');
+  const registrations = readOptionalMap(input, `the Kryo registrations of ${type}`, null).map((e) => e.name);
+  readOptionalMap(input, `the default Kryo serializers of ${type}`, null);
+  readOptionalMap(input, `the default Kryo serializer classes of ${type}`, null);
+  return { type, registrations };
+};
+
+const avro: Decoder = (input) => {
+  const schema = input.utf('the Avro schema');
+  const type = input.utf('the Avro runtime type');
+  return { type, schema };
+};
+
+const withOuterClass = (what: string): Decoder => (input, _version, depth, cls, continuation) => readComposite(input, depth, cls, continuation, (i) => ({ type: i.utf(what) }));
+const compositeNoOuter: Decoder = (input, _version, depth, cls, continuation) => readComposite(input, depth, cls, continuation, () => ({}));
+
+const BASE = 'org.apache.flink.api.common.typeutils.base.';
+const RUNTIME = 'org.apache.flink.api.java.typeutils.runtime.';
+
+const DECODERS = new Map<string, Decoder>([
+  ...['String', 'Long', 'Integer', 'Int', 'Short', 'Byte', 'Boolean', 'Double', 'Float', 'Char', 'Void', 'Date', 'SqlDate', 'SqlTime', 'SqlTimestamp', 'BigInteger', 'BigDecimal', 'Instant', 'LocalDate', 'LocalTime', 'LocalDateTime', 'BooleanValue', 'ByteValue', 'CharValue', 'DoubleValue', 'FloatValue', 'IntValue', 'LongValue', 'NullValue', 'ShortValue', 'StringValue'].map(
+    (t): [string, Decoder] => [`${BASE}${t}Serializer$${t}SerializerSnapshot`, simpleNone],
+  ),
+  ['org.apache.flink.runtime.state.VoidNamespaceSerializer$VoidNamespaceSerializerSnapshot', simpleNone],
+  ['org.apache.flink.api.common.typeutils.base.array.BytePrimitiveArraySerializer$BytePrimitiveArraySerializerSnapshot', simpleNone],
+  [`${RUNTIME}PojoSerializerSnapshot`, pojo],
+  [`${BASE}EnumSerializer$EnumSerializerSnapshot`, enumSnapshot],
+  [`${RUNTIME}kryo.KryoSerializerSnapshot`, kryo],
+  ['org.apache.flink.formats.avro.typeutils.AvroSerializerSnapshot', avro],
+  [`${RUNTIME}TupleSerializerSnapshot`, withOuterClass('the tuple class name')],
+  [`${BASE}GenericArraySerializerSnapshot`, withOuterClass('the array component class name')],
+  [`${BASE}ListSerializerSnapshot`, compositeNoOuter],
+  [`${BASE}MapSerializerSnapshot`, compositeNoOuter],
+  ['org.apache.flink.streaming.api.operators.TimerSerializerSnapshot', compositeNoOuter],
+]);
