@@ -105,7 +105,7 @@ const nextStateOrEnd: Continuation = (input, index) => {
   const key = input.utfAt(index, (s) => SERIALIZER_KEYS.has(s));
   // Serializer keys are ASCII, so their byte length is their length.
   if (key !== null && input.i32At(index + 2 + key.length) === 2) return true;
-  const name = input.utfAt(index, (s) => s.length > 0 && !/[\u0000-\u001f]/.test(s));
+  const name = input.utfAt(index, (s) => s.length > 0 && [...s].every((c) => c.charCodeAt(0) >= 0x20));
   if (name === null) return false;
   const after = index + 2 + ((input.bytes[index] << 8) | input.bytes[index + 1]);
   const type = input.i32At(after);
