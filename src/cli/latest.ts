@@ -1,5 +1,5 @@
 import { CliCommand, CliIo, EXIT_FAILED, EXIT_OK, TIMEOUT_USAGE, parseArgs, timeoutFlag } from './command';
-import { SnapshotInfo, findLatestCompleteCheckpoint, scanDirectory } from '../core/layout';
+import { SnapshotInfo, findLatestCompleteCheckpoint, missingFilesReason, scanDirectory } from '../core/layout';
 import { externalLocation } from '../core/stores';
 import { snapshotJson } from './lsFormat';
 import { STORE_ENV_HELP, cliLocation, openCliStore, withCliStore } from './lsStore';
@@ -12,7 +12,7 @@ interface JobLatest {
 
 export const latestCommand: CliCommand = {
   name: 'latest',
-  summary: 'Print the latest complete checkpoint of a job (exit 1 when there is none)',
+  summary: 'Print the latest restorable checkpoint of a job: complete, with every referenced file in the store (exit 1 when there is none)',
   usage: `latest <job directory or checkpoints directory, path or store URI> [--json] [--timeout <seconds>] [--conf <flink configuration>]\n\n` +
     `Prints the checkpoint's location, ready for 'flink run -s'. A checkpoints directory gives one line per job.\n${TIMEOUT_USAGE}\n${STORE_ENV_HELP}`,
   async run(args: string[], io: CliIo): Promise<number> {
@@ -47,7 +47,9 @@ export const latestCommand: CliCommand = {
         for (const r of results) {
           const prefix = r.jobId ? `${r.jobId}  ` : '';
           if (r.latest) io.out(`${prefix}${location(r.latest.path)}\n`);
-          else io.err(`${prefix}no complete checkpoint in ${store.label}${r.jobId ? `/${r.jobId}` : ''}${r.skipped.length ? ` (${r.skipped.length} in progress or broken)` : ''}\n`);
+          else io.err(`${prefix}no restorable checkpoint in ${store.label}${r.jobId ? `/${r.jobId}` : ''}${r.skipped.length ? ` (${r.skipped.length} in progress, broken or missing referenced files)` : ''}\n`);
+          // A newer complete checkpoint passed over: say which of its files are missing.
+          for (const s of r.skipped.filter((x) => x.missingFiles?.length)) io.err(`${prefix}${s.name} is not restorable: ${missingFilesReason((s.missingFiles ?? []).map((f) => (f.startsWith('/') ? location(f) : f)))}\n`);
         }
       }
       return results.some((r) => r.latest) ? EXIT_OK : EXIT_FAILED;

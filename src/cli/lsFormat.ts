@@ -40,6 +40,7 @@ export function snapshotJson(info: SnapshotInfo, location: string): Record<strin
     snapshotKind: info.snapshotKind ?? null,
     mtime: info.mtime ?? null,
     reason: info.reason ?? null,
+    ...(info.missingFiles ? { missingFiles: info.missingFiles } : {}),
   };
 }
 

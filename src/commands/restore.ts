@@ -4,7 +4,8 @@ import {
   RestoreInvocation, RestoreOptions, RestoreTarget, SUPPORTED_FLINK_LINES, StepLanguage, buildRestoreInvocation,
   flinkVersionNamedIn, formatSteps, mapToClusterPath, parseFlinkVersion, readsMetadataVersion,
 } from '../core/restore';
-import { DirectoryLayout, SnapshotInfo, inspectSnapshots, scanDirectory } from '../core/layout';
+import { DirectoryLayout, SnapshotInfo, inspectSnapshots, markLatestRestorable, scanDirectory } from '../core/layout';
+import { missingFilesCheck } from '../core/references/presence';
 import { externalLocation } from '../core/stores/uri';
 import { Services } from '../services';
 import * as settings from '../settings';
@@ -154,8 +155,10 @@ interface FlowState {
   /** The layout of the start path in the store, once read. */
   layout?: DirectoryLayout;
   jobPath?: string;
-  /** Every snapshot found (complete or not), once read. */
+  /** Every snapshot found (complete or not), once read; the checked checkpoints carry `missingFiles`. */
   snapshots?: SnapshotInfo[];
+  /** The newest complete checkpoint that holds all its referenced files. */
+  latest?: SnapshotInfo;
   snapshot?: SnapshotInfo;
   target?: RestoreTarget;
   flinkVersion?: string;
@@ -204,15 +207,17 @@ async function restoreJob(services: Services, preset: RestorePreset): Promise<Re
       return inspectSnapshots(store, [...root.checkpoints, ...root.savepoints], { signal });
     });
     if (found === undefined) return true;
-    s.snapshots = found;
-    const complete = found.filter((x) => x.status === 'complete');
+    const clusterPaths = stores.find((c) => c.id === s.storeId)?.clusterPath;
+    const marked = await markLatestRestorable(found, missingFilesCheck(store, { clusterPaths: clusterPaths ? [clusterPaths] : [] }));
+    s.snapshots = marked.snapshots;
+    s.latest = marked.latest;
+    const complete = marked.snapshots.filter(restorable);
     if (complete.length === 0) {
-      if (found.length > 0) void vscode.window.showWarningMessage(vscode.l10n.t('No complete checkpoint or savepoint here: {0} in progress or broken.', found.length));
+      if (found.length > 0) void vscode.window.showWarningMessage(vscode.l10n.t('No restorable checkpoint or savepoint here: {0} in progress, broken or missing referenced files.', found.length));
       return false;
     }
-    const latest = complete.find((x) => x.kind === 'checkpoint');
     if (complete.length === 1) s.snapshot = complete[0];
-    else if (takeLatest && latest) s.snapshot = latest;
+    else if (takeLatest && marked.latest) s.snapshot = marked.latest;
     return true;
   };
 
@@ -223,7 +228,7 @@ async function restoreJob(services: Services, preset: RestorePreset): Promise<Re
         const items = stores.map((c) => ({ label: c.name, description: c.uri, id: c.id }));
         const picked = await pickStep(items, vscode.l10n.t('Restore: store'), at, { active: items.find((i) => i.id === s.storeId) });
         if (picked === undefined || picked === BACK) return picked;
-        if (picked.id !== s.storeId) Object.assign(s, { storeId: picked.id, layout: undefined, jobPath: undefined, snapshots: undefined, snapshot: undefined });
+        if (picked.id !== s.storeId) Object.assign(s, { storeId: picked.id, layout: undefined, jobPath: undefined, snapshots: undefined, latest: undefined, snapshot: undefined });
         return 'next';
       },
     },
@@ -234,7 +239,7 @@ async function restoreJob(services: Services, preset: RestorePreset): Promise<Re
         const jobs = (s.layout?.jobs ?? []).map((j) => ({ label: j.jobId, description: j.mtime ? new Date(j.mtime).toLocaleString() : undefined, path: j.path }));
         const picked = await pickStep(jobs, vscode.l10n.t('Restore: job'), at, { active: jobs.find((j) => j.path === s.jobPath) });
         if (picked === undefined || picked === BACK) return picked;
-        if (picked.path !== s.jobPath) Object.assign(s, { jobPath: picked.path, snapshots: undefined, snapshot: undefined });
+        if (picked.path !== s.jobPath) Object.assign(s, { jobPath: picked.path, snapshots: undefined, latest: undefined, snapshot: undefined });
         return 'next';
       },
     },
@@ -243,19 +248,29 @@ async function restoreJob(services: Services, preset: RestorePreset): Promise<Re
       asks: (s) => !(takeLatest && s.snapshot) && (s.snapshots ?? []).filter((x) => x.status === 'complete').length > 1,
       ask: async (s, at) => {
         const complete = (s.snapshots ?? []).filter((x) => x.status === 'complete');
-        const latest = complete.find((x) => x.kind === 'checkpoint');
-        const items = [...(latest ? [latest] : []), ...complete.filter((x) => x !== latest)].map((x) => ({
-          label: `${x.kind === 'savepoint' ? '$(bookmark)' : '$(pass)'} ${x.name}`,
-          description: [x === latest ? vscode.l10n.t('latest') : '', x.mtime ? new Date(x.mtime).toLocaleString() : ''].filter(Boolean).join(' · '),
-          detail: x.path,
-          snapshot: x,
-        }));
-        const picked = await pickStep(items, vscode.l10n.t('Restore: snapshot'), at, {
-          active: items.find((i) => i.snapshot.path === s.snapshot?.path), placeholder: vscode.l10n.t('The latest complete checkpoint is first'),
-        });
-        if (picked === undefined || picked === BACK) return picked;
-        s.snapshot = picked.snapshot;
-        return 'next';
+        const latest = s.latest;
+        for (;;) {
+          // Checkpoints missing referenced files are listed, marked, and refused: Flink cannot restore them.
+          const items = [...(latest ? [latest] : []), ...complete.filter((x) => x !== latest)].map((x) => ({
+            label: `${x.missingFiles?.length ? '$(warning)' : x.kind === 'savepoint' ? '$(bookmark)' : '$(pass)'} ${x.name}`,
+            description: [
+              x === latest ? vscode.l10n.t('latest') : '',
+              x.missingFiles?.length ? vscode.l10n.t('{0} referenced files missing', x.missingFiles.length) : '',
+              x.mtime ? new Date(x.mtime).toLocaleString() : '',
+            ].filter(Boolean).join(' · '),
+            detail: x.missingFiles?.length ? vscode.l10n.t('cannot be restored: {0}', x.missingFiles.slice(0, 3).join(', ')) : x.path,
+            snapshot: x,
+          }));
+          const picked = await pickStep(items, vscode.l10n.t('Restore: snapshot'), at, {
+            active: items.find((i) => i.snapshot.path === (s.snapshot ?? latest)?.path), placeholder: vscode.l10n.t('The latest restorable checkpoint is first'),
+          });
+          if (picked === undefined || picked === BACK) return picked;
+          if (restorable(picked.snapshot)) {
+            s.snapshot = picked.snapshot;
+            return 'next';
+          }
+          void vscode.window.showErrorMessage(vscode.l10n.t('{0} cannot be restored: {1} referenced files are not in the store ({2}).', picked.snapshot.name, picked.snapshot.missingFiles?.length ?? 0, (picked.snapshot.missingFiles ?? []).slice(0, 3).join(', ')));
+        }
       },
     },
     {
@@ -311,6 +326,11 @@ async function restoreJob(services: Services, preset: RestorePreset): Promise<Re
   services.log.info(`Restore invocation for ${state.snapshot.path} (${state.target}, Flink ${state.flinkVersion}) with ${invocation.warnings.length} warnings`);
   await deliver(invocation, state.snapshot, state.output ?? 'editor');
   return invocation;
+}
+
+/** Complete, and not known to miss a referenced file. */
+function restorable(snapshot: SnapshotInfo): boolean {
+  return snapshot.status === 'complete' && !snapshot.missingFiles?.length;
 }
 
 /**

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
-import { DirectoryLayout, SNAPSHOT_PAGE_SIZE, SnapshotInfo, SnapshotRef, inspectSnapshots, scanDirectory } from '../core/layout';
+import { DirectoryLayout, SNAPSHOT_PAGE_SIZE, SnapshotInfo, SnapshotRef, inspectSnapshots, markLatestRestorable, scanDirectory } from '../core/layout';
+import { missingFilesCheck } from '../core/references/presence';
 import { CheckpointStore, StoreEntry, opensAsDirectory } from '../core/stores/types';
 import { joinStorePath } from '../core/stores/paths';
 import { StoreConfig, treePageSize } from '../settings';
@@ -52,19 +53,25 @@ export class SnapshotNode extends StoreTreeNode {
     if (latest) parts.push(vscode.l10n.t('latest'));
     if (snapshot.status === 'in-progress') parts.push(vscode.l10n.t('in progress'));
     if (snapshot.status === 'broken') parts.push(vscode.l10n.t('broken'));
+    const missing = snapshot.missingFiles ?? [];
+    if (missing.length > 0) parts.push(vscode.l10n.t('{0} referenced files missing', missing.length));
     if (snapshot.stateSize !== undefined) parts.push(formatBytes(snapshot.stateSize));
     if (snapshot.mtime) parts.push(formatAge(snapshot.mtime));
     this.description = parts.join(' · ');
     const kind = snapshot.kind === 'savepoint' ? vscode.l10n.t('Savepoint') : vscode.l10n.t('Checkpoint');
     this.tooltip = new vscode.MarkdownString([
       `**${kind} ${snapshot.metadataCheckpointId ?? snapshot.checkpointId ?? ''}** — ${snapshot.status}${latest ? `, ${vscode.l10n.t('latest complete checkpoint')}` : ''}`,
-      snapshot.reason ? `\n\n${snapshot.reason}` : '',
+      missing.length > 0
+        ? `\n\n${vscode.l10n.t('Cannot be restored: these referenced files are not in the store')}:\n\n${missing.slice(0, 10).map((f) => `- \`${f}\``).join('\n')}${missing.length > 10 ? `\n- ${vscode.l10n.t('and {0} more', missing.length - 10)}` : ''}`
+        : snapshot.reason ? `\n\n${snapshot.reason}` : '',
       snapshot.stateSize !== undefined ? `\n\n${vscode.l10n.t('State size')}: ${formatBytes(snapshot.stateSize)}` : '',
       snapshot.metadataVersion !== undefined ? `\n\n${vscode.l10n.t('Metadata version')}: ${snapshot.metadataVersion}` : '',
       snapshot.mtime ? `\n\n${new Date(snapshot.mtime).toLocaleString()}` : '',
     ].join(''));
     this.iconPath = snapshot.status === 'broken'
       ? new vscode.ThemeIcon('error', new vscode.ThemeColor('errorForeground'))
+      : missing.length > 0
+        ? new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground'))
       : snapshot.status === 'in-progress'
         ? new vscode.ThemeIcon('loading~spin')
         : latest
@@ -147,6 +154,8 @@ interface SnapshotPage {
   readonly layout: DirectoryLayout;
   readonly refs: readonly SnapshotRef[];
   readonly inspected: SnapshotInfo[];
+  /** The newest complete checkpoint that holds all its referenced files (the ones above it carry `missingFiles`). */
+  readonly latest?: SnapshotInfo;
 }
 
 export class StoresTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscode.Disposable {
@@ -236,14 +245,15 @@ export class StoresTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
     if (!page) {
       const layout = await scanDirectory(store, node.path);
       const refs = [...layout.checkpoints, ...layout.savepoints];
-      page = { layout, refs, inspected: await inspectSnapshots(store, refs.slice(0, this.snapshotPageSize())) };
+      const inspected = await inspectSnapshots(store, refs.slice(0, this.snapshotPageSize()));
+      const restorable = await markLatestRestorable(inspected, missingFilesCheck(store));
+      page = { layout, refs, inspected: restorable.snapshots, latest: restorable.latest };
       this.snapshotPages.set(key, page);
     }
     const { layout } = page;
     if (layout.kind === 'snapshot') return this.directoryChildren(store, node);
     const nodes: TreeNode[] = layout.jobs.map((job) => new JobNode(node.storeId, job.path, job.jobId, job.mtime));
-    const latest = page.inspected.find((s) => s.kind === 'checkpoint' && s.status === 'complete');
-    nodes.push(...page.inspected.map((snapshot) => new SnapshotNode(node.storeId, snapshot, snapshot === latest)));
+    nodes.push(...page.inspected.map((snapshot) => new SnapshotNode(node.storeId, snapshot, snapshot === page.latest)));
     if (page.inspected.length < page.refs.length) nodes.push(new LoadMoreNode(node, page.inspected.length));
     if (layout.hasShared) nodes.push(this.dirNode(node.storeId, joinStorePath(node.path, 'shared'), 'shared', vscode.l10n.t('shared state')));
     if (layout.hasTaskOwned) nodes.push(this.dirNode(node.storeId, joinStorePath(node.path, 'taskowned'), 'taskowned', vscode.l10n.t('task-owned state')));

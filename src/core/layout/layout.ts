@@ -4,6 +4,7 @@ import { joinStorePath } from '../stores/paths';
 import { opensAsDirectory } from '../stores/types';
 import type { CallOptions, CheckpointStore, DiskUsage, StoreEntry } from '../stores/types';
 import { externalLocation } from '../stores/uri';
+import { MissingFilesCheck, PresenceOptions, missingFilesCheck } from '../references/presence';
 import { IN_PROGRESS_METADATA_PATTERN, METADATA_FILE, checkpointIdOf, classifyName } from './names';
 
 /** What a store root (or any directory in it) holds, judged by the names of its entries. */
@@ -64,6 +65,11 @@ export interface SnapshotInfo extends SnapshotRef {
   /** `checkpoint`/`savepoint` from the metadata's properties, when recorded (V4+). */
   readonly snapshotKind?: 'checkpoint' | 'savepoint' | null;
   readonly metadataVersion?: number;
+  /**
+   * Referenced files the store does not hold (store paths), once checked: a complete checkpoint missing any cannot be
+   * restored, so it is never the latest.
+   */
+  readonly missingFiles?: readonly string[];
 }
 
 export interface LayoutOptions extends CallOptions {
@@ -205,22 +211,59 @@ async function hasInProgressMetadata(store: CheckpointStore, path: string, optio
 }
 
 /**
- * The newest complete checkpoint of a job directory: tries `chk-N` from the highest id down and returns the first
- * that is complete, with the newer in-progress/broken ones it skipped. `latest` is undefined when none is complete.
+ * The newest restorable checkpoint of a job directory: tries `chk-N` from the highest id down and returns the first
+ * that is complete and whose referenced files the store holds all of, with the newer ones it skipped (in progress,
+ * broken, or complete with `missingFiles`). `latest` is undefined when none is restorable.
  */
 export async function findLatestCompleteCheckpoint(
   store: CheckpointStore,
   jobPath: string,
-  options: LayoutOptions = {},
+  options: LayoutOptions & PresenceOptions = {},
 ): Promise<{ latest?: SnapshotInfo; skipped: SnapshotInfo[] }> {
   const layout = await scanDirectory(store, jobPath, options);
+  const check = missingFilesCheck(store, options);
   const skipped: SnapshotInfo[] = [];
   for (const ref of layout.checkpoints) {
-    const info = await inspectSnapshot(store, ref, options);
-    if (info.status === 'complete') return { latest: info, skipped };
+    const info = await withMissingFiles(await inspectSnapshot(store, ref, options), check);
+    if (info.status === 'complete' && info.missingFiles?.length === 0) return { latest: info, skipped };
     skipped.push(info);
   }
   return { skipped };
+}
+
+/** `info` with `missingFiles` checked (complete snapshots only) and, when some are missing, a reason naming them. */
+export async function withMissingFiles(info: SnapshotInfo, check: MissingFilesCheck): Promise<SnapshotInfo> {
+  if (info.status !== 'complete') return info;
+  const missingFiles = await check(info);
+  if (missingFiles.length === 0) return { ...info, missingFiles };
+  return { ...info, missingFiles, reason: missingFilesReason(missingFiles) };
+}
+
+/** "2 referenced files missing: /job/shared/a, /job/shared/b" (the first few named). */
+export function missingFilesReason(missing: readonly string[]): string {
+  const shown = missing.slice(0, 3).join(', ');
+  return `${missing.length} referenced ${missing.length === 1 ? 'file' : 'files'} missing: ${shown}${missing.length > 3 ? `, and ${missing.length - 3} more` : ''}`;
+}
+
+/**
+ * The latest restorable checkpoint among inspected snapshots: their complete checkpoints are checked from the highest
+ * id down until one holds all its files. Returns the snapshots (in their order) with the checked ones carrying
+ * `missingFiles`, and that checkpoint.
+ */
+export async function markLatestRestorable(
+  snapshots: readonly SnapshotInfo[],
+  check: MissingFilesCheck,
+): Promise<{ snapshots: SnapshotInfo[]; latest?: SnapshotInfo }> {
+  const out = [...snapshots];
+  const order = out
+    .map((info, index) => ({ info, index }))
+    .filter(({ info }) => info.kind === 'checkpoint' && info.status === 'complete')
+    .sort((a, b) => (b.info.metadataCheckpointId ?? b.info.checkpointId ?? 0) - (a.info.metadataCheckpointId ?? a.info.checkpointId ?? 0));
+  for (const { info, index } of order) {
+    out[index] = await withMissingFiles(info, check);
+    if (out[index].missingFiles?.length === 0) return { snapshots: out, latest: out[index] };
+  }
+  return { snapshots: out };
 }
 
 /**

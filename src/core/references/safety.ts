@@ -253,7 +253,7 @@ export async function readBase(store: CheckpointStore, jobPath: string, options:
 // ---------------------------------------------------------------------------------------------------------------
 // Resolving references
 
-interface FlinkLocation {
+export interface FlinkLocation {
   readonly scheme: string;
   readonly host: string;
   readonly path: string;
@@ -282,7 +282,7 @@ function moveAlong(from: string, to: string, onto: string): string | undefined {
  * (`…/chk-<id>/<file>`) when they all agree; else beside the one job directory whose `shared/` or `taskowned/` all its
  * absolute references name. Undefined for savepoints (relative handles only) and when unclear.
  */
-function originalDirectory(snapshot: SnapshotRecord, uri: StoreUri): FlinkLocation | undefined {
+export function originalDirectory(snapshot: SnapshotRecord, uri: StoreUri): FlinkLocation | undefined {
   if (snapshot.checkpointId === undefined || snapshot.kind !== 'checkpoint') return undefined;
   const suffix = `/chk-${snapshot.checkpointId}`;
   let found: FlinkLocation | undefined;

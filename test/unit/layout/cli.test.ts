@@ -41,7 +41,7 @@ describe('ls and latest on a local tree', () => {
     assert.ok(result.checkpoints[3].stateSize! > 0);
   });
 
-  it('latest prints the location of the newest complete checkpoint, exit 1 when there is none', async () => {
+  it('latest prints the location of the newest restorable checkpoint, names missing files, exit 1 when there is none', async () => {
     const job = await cli('latest', path.join(tree, JOB_A));
     assert.deepEqual(job, { code: 0, out: `${path.join(tree, JOB_A, 'chk-3')}\n`, err: '' });
     const json = JSON.parse((await cli('latest', `file://${path.join(tree, JOB_A)}`, '--json')).out) as { latest: { name: string }; skipped: unknown[] };
@@ -50,7 +50,18 @@ describe('ls and latest on a local tree', () => {
     fs.mkdirSync(path.join(tree, 'f'.repeat(32), 'chk-9'), { recursive: true });
     const none = await cli('latest', path.join(tree, 'f'.repeat(32)));
     assert.equal(none.code, 1);
-    assert.match(none.err, /no complete checkpoint .* \(1 in progress or broken\)/);
+    assert.match(none.err, /no restorable checkpoint .* \(1 in progress, broken or missing referenced files\)/);
+    // A state file of chk-3 gone: chk-2 is the latest restorable checkpoint, and the missing file is named.
+    const gone = fs.readdirSync(path.join(tree, JOB_A, 'chk-3')).find((n) => /^[0-9a-f-]{36}$/.test(n) && n !== '5d1c3a0e-7f7b-4d4e-9d0e-2b1f8f0f1a11')!;
+    fs.renameSync(path.join(tree, JOB_A, 'chk-3', gone), path.join(tree, gone));
+    try {
+      const older = await cli('latest', path.join(tree, JOB_A));
+      assert.equal(older.code, 0);
+      assert.equal(older.out, `${path.join(tree, JOB_A, 'chk-2')}\n`);
+      assert.equal(older.err, `chk-3 is not restorable: 1 referenced file missing: ${path.join(tree, JOB_A, 'chk-3', gone)}\n`);
+    } finally {
+      fs.renameSync(path.join(tree, gone), path.join(tree, JOB_A, 'chk-3', gone));
+    }
     const notAJob = await cli('latest', path.join(tree, JOB_A, 'shared'));
     assert.equal(notAJob.code, 1);
     assert.match(notAJob.err, /is not a job directory/);

@@ -4,6 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { runCli } from '../../../src/cli/main';
+import { findFiles, repoRoot } from '../../support/repo';
 import { SKIP_NO_SHARED, sharedMetadataFile } from './support';
 
 async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
@@ -85,17 +86,27 @@ describe('flink-checkpoints restore', () => {
     assert.match(result.err, /warning \(snapshot-too-new\)/);
   });
 
-  it('a local job directory stands for its latest complete checkpoint', { skip: v4 === undefined ? SKIP_NO_SHARED : false }, async () => {
+  it('a local job directory stands for its latest restorable checkpoint', async () => {
     const jobDir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'restore-cli-')), 'ck dir', '0123456789abcdef0123456789abcdef');
     try {
       for (const name of ['chk-3', 'chk-4', 'chk-5', 'shared', 'taskowned']) fs.mkdirSync(path.join(jobDir, name), { recursive: true });
-      fs.copyFileSync(v4 as string, path.join(jobDir, 'chk-3', '_metadata'));
-      fs.writeFileSync(path.join(jobDir, 'chk-4', '_metadata'), fs.readFileSync(v4 as string).subarray(0, 100));
+      // A real Flink 1.20 checkpoint (_metadata format 4) with the state files its _metadata references beside it.
+      const snapshotDir = findFiles(path.join(repoRoot(), 'test', 'fixtures', 'flink', '1.20.5', 'hashmap'), '_metadata').map((f) => path.dirname(f)).sort()[0];
+      for (const name of fs.readdirSync(snapshotDir)) if (!name.endsWith('.json')) fs.copyFileSync(path.join(snapshotDir, name), path.join(jobDir, 'chk-3', name));
+      fs.writeFileSync(path.join(jobDir, 'chk-4', '_metadata'), fs.readFileSync(path.join(snapshotDir, '_metadata')).subarray(0, 100));
       const result = await run('restore', jobDir, '--target', 'cli', '--flink', '2.0', '--jar', 'job.jar', '--path-map', `${path.dirname(jobDir)}=/flink`);
       assert.equal(result.code, 0, result.err);
       assert.ok(result.out.includes(' --fromSavepoint /flink/0123456789abcdef0123456789abcdef/chk-3 '), result.out);
       assert.match(result.err, /note: .* is a job directory: using its latest complete checkpoint chk-3, skipping chk-5: in-progress \(no _metadata yet\), chk-4: broken/);
       assert.match(result.err, /warning \(cross-major-restore\)/, 'the metadata version of the chosen checkpoint is read');
+
+      // A referenced file gone: chk-3 cannot be restored, and the message names the file.
+      const gone = fs.readdirSync(path.join(jobDir, 'chk-3')).find((name) => name !== '_metadata')!;
+      fs.renameSync(path.join(jobDir, 'chk-3', gone), path.join(jobDir, gone));
+      const incomplete = await run('restore', jobDir, '--target', 'cli', '--flink', '2.0', '--jar', 'job.jar');
+      assert.equal(incomplete.code, 1);
+      assert.match(incomplete.err, new RegExp(`chk-3: complete \\(1 referenced file missing: /chk-3/${gone}\\)`));
+      fs.renameSync(path.join(jobDir, gone), path.join(jobDir, 'chk-3', gone));
 
       fs.rmSync(path.join(jobDir, 'chk-3'), { recursive: true });
       const none = await run('restore', jobDir, '--target', 'cli', '--flink', '2.0', '--jar', 'job.jar');

@@ -34,13 +34,25 @@ function fixtureMetadata(scenario: string): string {
 
 function copy(scenario: string, target: string, truncateTo?: number): void {
   fs.mkdirSync(path.dirname(target), { recursive: true });
-  const bytes = fs.readFileSync(fixtureMetadata(scenario));
+  const source = fixtureMetadata(scenario);
+  const bytes = fs.readFileSync(source);
   fs.writeFileSync(target, truncateTo === undefined ? bytes : bytes.subarray(0, truncateTo));
+  if (truncateTo !== undefined) return;
+  // The state files the snapshot references, so that it is restorable: its own files beside `_metadata`, and the
+  // job's shared files (incremental checkpoints) into the target job's shared/.
+  const snapshotDir = path.dirname(source);
+  for (const name of fs.readdirSync(snapshotDir)) {
+    if (name !== '_metadata' && !name.endsWith('.json')) fs.copyFileSync(path.join(snapshotDir, name), path.join(path.dirname(target), name));
+  }
+  const shared = path.join(path.dirname(snapshotDir), 'shared');
+  if (!fs.existsSync(shared) || !/^[0-9a-f]{32}$/.test(path.basename(path.dirname(path.dirname(target))))) return;
+  fs.cpSync(shared, path.join(path.dirname(path.dirname(target)), 'shared'), { recursive: true });
 }
 
 /**
  * Writes a small checkpoint tree from real Flink `_metadata` files into `root` (a temp dir; never the repository).
- * Returns the root. State files are small placeholder bytes: only `_metadata` is read by the layout code.
+ * Returns the root. Each complete snapshot comes with the state files its `_metadata` references (copied from the
+ * fixture), so it is restorable; `shared/` also holds three unreferenced placeholders.
  */
 export function buildCheckpointTree(root = fs.mkdtempSync(path.join(os.tmpdir(), 'fc-tree-'))): string {
   const jobA = path.join(root, JOB_A);
