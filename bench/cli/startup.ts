@@ -63,8 +63,10 @@ interface Mode {
 
 function modesFor(node: string, index: number): Mode[] {
   const cacheHome = path.join(scratch, `cache-${index}`);
+  const bundle = path.join(scratch, 'bundle.js');
+  fs.writeFileSync(bundle, `require(${JSON.stringify(path.join(dist, 'cli-main.js'))}).main();\n`);
   return [
-    { name: 'bundle (dist/cli-main.js)', argv: [node, '-e', `require(${JSON.stringify(path.join(dist, 'cli-main.js'))}).main()`, '--'], env: { ...process.env, XDG_CACHE_HOME: cacheHome } },
+    { name: 'bundle (dist/cli-main.js)', argv: [node, bundle], env: { ...process.env, XDG_CACHE_HOME: cacheHome } },
     { name: 'launcher, cache off', argv: [node, path.join(dist, 'cli.js')], env: { ...process.env, XDG_CACHE_HOME: cacheHome, NODE_DISABLE_COMPILE_CACHE: '1' } },
     { name: 'launcher (dist/cli.js)', argv: [node, path.join(dist, 'cli.js')], env: { ...process.env, XDG_CACHE_HOME: cacheHome } },
   ];

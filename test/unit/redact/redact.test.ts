@@ -1,14 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { addSecret, mayNeedRedaction, redact, redactUriPasswords, secretsInUris } from '../../../src/core/redact';
-
-/** Every form a password takes in a URI or in JSON output. */
-export function encodingsOf(password: string): string[] {
-  const upper = encodeURIComponent(password).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
-  const everyByte = [...new TextEncoder().encode(password)].map((b) => `%${b.toString(16).padStart(2, '0')}`).join('');
-  const half = [...password].map((c, i) => (i % 2 === 0 ? c : encodeURIComponent(c))).join('');
-  return [...new Set([password, upper, upper.replace(/%[0-9A-F]{2}/g, (e) => e.toLowerCase()), everyByte, everyByte.toUpperCase(), half, JSON.stringify(password).slice(1, -1), password.replace(/ /g, '+')])];
-}
+import { encodingsOf } from '../../support/secrets';
 
 describe('redaction at the output boundary', () => {
   it('keeps the user of a URI and hides its password, in any text', () => {
