@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { abortSignalOf } from '../core/concurrency';
 import {
   APPLICATION_TARGETS, ApplicationTarget, ClaimMode, FlinkLine, FlinkVersion, InvocationStep, METADATA_VERSION_WRITERS, NamedFlinkVersion,
   RestoreInvocation, RestoreOptions, RestoreTarget, SUPPORTED_FLINK_LINES, StepLanguage, buildRestoreInvocation,
@@ -189,9 +190,7 @@ async function restoreJob(services: Services, preset: RestorePreset): Promise<Re
     if (s.snapshots || !s.storeId) return true;
     const { store } = await services.stores.get(s.storeId);
     const found = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Reading checkpoints…'), cancellable: true }, async (_p, token) => {
-      const abort = new AbortController();
-      token.onCancellationRequested(() => abort.abort());
-      const signal = abort.signal;
+      const signal = abortSignalOf(token);
       s.layout ??= await scanDirectory(store, startPath, { signal });
       const root = s.layout;
       if (root.kind === 'snapshot') {

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { abortSignalOf } from '../core/concurrency';
 import { diffSummaries, MetadataSummary, summarizeMetadata, operatorIdFromUid } from '../core/metadata';
 import { inspectSnapshots, scanDirectory, METADATA_FILE } from '../core/layout';
 import { joinStorePath } from '../core/stores/paths';
@@ -166,11 +167,9 @@ async function cleanUp(services: Services, node: NodeRef | undefined, options: C
     jobStopped, also: alsoDirectories(store, opened), ...(config.clusterPath ? { clusterPaths: [config.clusterPath] } : {}),
   });
   const analyse = () => vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Reading the checkpoint base of {0} in {1}…', job.path, config.name), cancellable: true }, async (_p, token) => {
-    const abort = new AbortController();
-    token.onCancellationRequested(() => abort.abort());
     const opened: CheckpointStore[] = [];
     try {
-      return await analyseCleanup(store, job.path, { ...safety(opened), signal: abort.signal });
+      return await analyseCleanup(store, job.path, { ...safety(opened), signal: abortSignalOf(token) });
     } finally {
       for (const other of opened) await other.close();
     }

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import * as path from 'node:path';
+import { abortSignalOf } from '../core/concurrency';
 import { addSecret, redact } from '../core/redact';
 import { formatStoreUri, parseStoreUri, splitPassword } from '../core/stores/uri';
 import { StoreConfig, StoreS3Settings } from '../settings';
@@ -161,14 +162,13 @@ async function askLocation(kind: KindPick, current?: Pick<StoreConfig, 'uri' | '
 /** Opens the store, reads its root and one page of entries; reports what it found or why it failed. */
 async function probe(services: Services, config: Omit<StoreConfig, 'id'>, password: string | undefined): Promise<string | undefined> {
   return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Connecting to {0}…', config.name), cancellable: true }, async (_progress, token) => {
-    const abort = new AbortController();
-    token.onCancellationRequested(() => abort.abort());
+    const signal = abortSignalOf(token);
     const store = await services.stores.openUnsaved(config, password);
     try {
-      const root = await store.stat('/', { signal: abort.signal });
+      const root = await store.stat('/', { signal });
       if (root.kind !== 'directory') return vscode.l10n.t('{0} is a file, not a directory', config.uri);
       let entries = 0;
-      for await (const page of store.list('/', { signal: abort.signal, pageSize: 200 })) {
+      for await (const page of store.list('/', { signal, pageSize: 200 })) {
         entries += page.length;
         break;
       }

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { mapLimit } from '../core/concurrency';
 import * as path from 'node:path';
 import { externalLocation, parseStoreUri } from '../core/stores/uri';
 import { storePathOf } from '../core/references/locate';
@@ -56,31 +57,20 @@ export async function locateSnapshot(registry: StoreRegistry, metadataUri: vscod
 
 /** Stats up to `limit` files with bounded concurrency; files beyond the limit or outside any store stay unchecked. */
 export async function checkFiles(location: SnapshotLocation, files: readonly string[], limit = 1000, concurrency = 8): Promise<Map<string, FileStatus>> {
-  const result = new Map<string, FileStatus>();
-  const queue = files.slice(0, limit);
-  let next = 0;
-  const worker = async () => {
-    while (next < queue.length) {
-      const file = queue[next++];
-      const uris = location.candidates?.(file) ?? [location.resolve(file)].filter((u): u is vscode.Uri => u !== undefined);
-      if (uris.length === 0) {
-        result.set(file, { exists: null, size: -1 });
-        continue;
+  const statuses = await mapLimit(files.slice(0, limit), concurrency, async (file): Promise<[string, FileStatus]> => {
+    const uris = location.candidates?.(file) ?? [location.resolve(file)].filter((u): u is vscode.Uri => u !== undefined);
+    if (uris.length === 0) return [file, { exists: null, size: -1 }];
+    let status: FileStatus = { exists: false, size: -1 };
+    for (const uri of uris) {
+      try {
+        const stat = await vscode.workspace.fs.stat(uri);
+        return [file, { exists: true, size: stat.size }];
+      } catch (error) {
+        const missing = error instanceof vscode.FileSystemError && error.code === 'FileNotFound';
+        if (!missing) status = { exists: null, size: -1 };
       }
-      let status: FileStatus = { exists: false, size: -1 };
-      for (const uri of uris) {
-        try {
-          const stat = await vscode.workspace.fs.stat(uri);
-          status = { exists: true, size: stat.size };
-          break;
-        } catch (error) {
-          const missing = error instanceof vscode.FileSystemError && error.code === 'FileNotFound';
-          if (!missing) status = { exists: null, size: -1 };
-        }
-      }
-      result.set(file, status);
     }
-  };
-  await Promise.all(Array.from({ length: Math.min(concurrency, queue.length) }, worker));
-  return result;
+    return [file, status];
+  });
+  return new Map(statuses);
 }

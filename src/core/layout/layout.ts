@@ -1,3 +1,4 @@
+import { mapLimit } from '../concurrency';
 import { MetadataError, scanSummary } from '../metadata';
 import { isStoreError } from '../stores/errors';
 import { joinStorePath } from '../stores/paths';
@@ -280,16 +281,7 @@ export async function inspectSnapshots(
   refs: readonly SnapshotRef[],
   options: LayoutOptions & { concurrency?: number } = {},
 ): Promise<SnapshotInfo[]> {
-  const out = new Array<SnapshotInfo>(refs.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < refs.length) {
-      const i = next++;
-      out[i] = await inspectSnapshot(store, refs[i], options);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(options.concurrency ?? 16, refs.length) }, worker));
-  return out;
+  return mapLimit(refs, options.concurrency ?? 16, (ref) => inspectSnapshot(store, ref, options));
 }
 
 /** The storage footprint of a directory from listing it (bytes, files, directories), recursively. */

@@ -20,6 +20,7 @@
  *    paths kept and a manifest; restoreTrash puts them back, purgeTrash deletes old ones for good. Other stores delete
  *    only after the re-check. Every move and deletion goes to the journal.
  */
+import { mapLimit } from '../concurrency';
 import { MetadataError, summarizeMetadata } from '../metadata';
 import { CHECKPOINT_DIR_PATTERN, METADATA_FILE, SHARED_DIR, TASK_OWNED_DIR, checkpointIdOf } from '../layout/names';
 import { StoreError, isStoreError } from '../stores/errors';
@@ -210,16 +211,7 @@ async function readSnapshot(store: CheckpointStore, dir: { path: string; hasMeta
 
 async function readSnapshots(store: CheckpointStore, root: string, external: string | undefined, options: CallOptions): Promise<SnapshotRecord[]> {
   const dirs = await findSnapshotDirs(store, root, options);
-  const out = new Array<SnapshotRecord>(dirs.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < dirs.length) {
-      const i = next++;
-      out[i] = await readSnapshot(store, dirs[i], external, options);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(READ_CONCURRENCY, dirs.length) }, worker));
-  return out;
+  return mapLimit(dirs, READ_CONCURRENCY, (dir) => readSnapshot(store, dir, external, options));
 }
 
 /** Subdirectories Flink writes in `shared/` and `taskowned/`: file merging's `job_<job id>_op_…` / `job_<job id>_tm_…`. */

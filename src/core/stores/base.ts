@@ -50,6 +50,28 @@ export abstract class BaseStore implements CheckpointStore {
     return new Deadline(options, this.timeoutMs, this.label, path, what);
   }
 
+  /**
+   * Runs one store call under its deadline (the caller's signal and the store timeout): a cancellation or timeout
+   * wins over whatever error the abort caused, any other error goes through `mapError`, and the deadline always ends.
+   */
+  protected async withDeadline<T>(options: CallOptions | undefined, path: string | undefined, what: string, task: (deadline: Deadline) => Promise<T>): Promise<T> {
+    const deadline = this.deadline(options, path, what);
+    try {
+      deadline.check();
+      return await task(deadline);
+    } catch (error) {
+      throw deadline.reason ?? this.mapError(error, path, what);
+    } finally {
+      deadline.dispose();
+    }
+  }
+
+  /** A transport's failure as a StoreError (a StoreError passes unchanged); each transport maps its own errors. */
+  protected mapError(error: unknown, path: string | undefined, what: string): StoreError {
+    if (error instanceof StoreError) return error;
+    return this.error('protocol', path, `${what}: ${error instanceof Error ? error.message : String(error)}`, undefined, error);
+  }
+
   protected error(code: StoreError['code'], path: string | undefined, detail: string, advice?: string, cause?: unknown): StoreError {
     return new StoreError(code, this.label, path, detail, advice, cause === undefined ? undefined : { cause });
   }

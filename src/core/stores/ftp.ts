@@ -1,6 +1,7 @@
-import { Client, FileInfo, FileType, FTPError } from 'basic-ftp';
-import { parseList } from 'basic-ftp/dist/parseList';
-import { parseLine as parseMlsxLine } from 'basic-ftp/dist/parseListMLSD';
+import { Client, FileInfo, FileType, FTPError, parseList } from 'basic-ftp';
+// The MLST fact line of one path: basic-ftp's public parseList drops names with a slash, which an MLST answer has.
+import { parseLine as parseMlstLine } from 'basic-ftp/dist/parseListMLSD';
+import { FtpPool, Pooled } from './ftpPool';
 import * as nodePath from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import { BaseStore, DEFAULT_PAGE_SIZE, DEFAULT_READ_ALL_MAX_BYTES, tempSibling } from './base';
@@ -16,140 +17,9 @@ import { errorMessage } from '../errors';
 
 /** Default number of control connections per FTP store. */
 export const DEFAULT_FTP_POOL_SIZE = 4;
-/** Idle pooled connections are closed after this long, before servers drop them (typically 300 s). */
-const IDLE_CLOSE_MS = 60_000;
 const NODE_CONNECTION_ERRORS = new Set([
   'ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ETIMEDOUT', 'ECONNABORTED',
 ]);
-
-interface Pooled {
-  readonly client: Client;
-  /** Opened for this call (a failure on it is not a stale connection). */
-  readonly fresh: boolean;
-}
-
-interface Waiter {
-  resolve(pooled: Pooled): void;
-  reject(error: StoreError): void;
-}
-
-/**
- * Control connections for one FTP store. A basic-ftp Client runs one task at a time and is closed by any timeout
- * or connection error, so calls borrow a client, and broken clients are dropped and replaced. Connecting is
- * single-flight: while a connection is being opened no second one is started, and when it fails every caller waiting
- * for a connection gets that same error (a dead server or a wrong password costs one attempt, not one per caller).
- * A rejected login is remembered until close(), so no call retries it.
- */
-class FtpPool {
-  private readonly idle: { client: Client; since: number }[] = [];
-  private readonly waiters: Waiter[] = [];
-  private live = 0;
-  private connecting = false;
-  private authFailure: StoreError | undefined;
-  private sweeper: ReturnType<typeof setInterval> | undefined;
-
-  constructor(
-    private readonly size: number,
-    private readonly connect: () => Promise<Client>,
-  ) {}
-
-  acquire(deadline: Deadline): Promise<Pooled> {
-    if (this.authFailure) return Promise.reject(this.authFailure);
-    deadline.check();
-    return new Promise<Pooled>((resolve, reject) => {
-      const waiter: Waiter = {
-        resolve: (pooled) => {
-          deadline.signal.removeEventListener('abort', onAbort);
-          resolve(pooled);
-        },
-        reject: (error) => {
-          deadline.signal.removeEventListener('abort', onAbort);
-          reject(error);
-        },
-      };
-      const onAbort = (): void => {
-        const i = this.waiters.indexOf(waiter);
-        if (i >= 0) this.waiters.splice(i, 1);
-        reject(deadline.reason);
-      };
-      deadline.signal.addEventListener('abort', onAbort, { once: true });
-      this.waiters.push(waiter);
-      this.pump();
-    });
-  }
-
-  /** Returns a client; `broken` (or a client basic-ftp closed) is dropped instead of reused. */
-  release(client: Client, broken: boolean): void {
-    if (broken || client.closed) {
-      client.close();
-      this.live--;
-    } else {
-      this.idle.push({ client, since: Date.now() });
-      this.startSweeper();
-    }
-    this.pump();
-  }
-
-  private pump(): void {
-    while (this.waiters.length > 0 && this.idle.length > 0) {
-      const { client } = this.idle.pop()!;
-      if (client.closed) {
-        this.live--;
-        continue;
-      }
-      this.waiters.shift()!.resolve({ client, fresh: false });
-    }
-    if (this.waiters.length === 0 || this.connecting || this.live >= this.size) return;
-    this.connecting = true;
-    this.live++;
-    this.connect().then(
-      (client) => {
-        this.connecting = false;
-        const waiter = this.waiters.shift();
-        if (waiter) waiter.resolve({ client, fresh: true });
-        else this.idle.push({ client, since: Date.now() });
-        this.pump();
-      },
-      (error: StoreError) => {
-        this.connecting = false;
-        this.live--;
-        if (error.code === 'auth-failed') this.authFailure = error;
-        for (const waiter of this.waiters.splice(0)) waiter.reject(error);
-      },
-    );
-  }
-
-  private startSweeper(): void {
-    if (this.sweeper) return;
-    this.sweeper = setInterval(() => {
-      const now = Date.now();
-      for (let i = this.idle.length - 1; i >= 0; i--) {
-        if (now - this.idle[i].since >= IDLE_CLOSE_MS) {
-          this.idle[i].client.close();
-          this.idle.splice(i, 1);
-          this.live--;
-        }
-      }
-      if (this.idle.length === 0) this.stopSweeper();
-    }, IDLE_CLOSE_MS / 4);
-    this.sweeper.unref?.();
-  }
-
-  private stopSweeper(): void {
-    if (this.sweeper) clearInterval(this.sweeper);
-    this.sweeper = undefined;
-  }
-
-  /** Closes idle clients and forgets a rejected login; clients in use are closed when returned. */
-  close(): void {
-    for (const { client } of this.idle.splice(0)) {
-      client.close();
-      this.live--;
-    }
-    this.authFailure = undefined;
-    this.stopSweeper();
-  }
-}
 
 /** One listing request shared by every caller that asked for the same directory while it ran. */
 interface SharedListing {
@@ -178,7 +48,7 @@ function isConnectionLoss(error: unknown): boolean {
  * reconnect on dropped connections, MLSD listings where the server offers them (LIST otherwise) and MLST stat.
  */
 export class FtpStore extends BaseStore {
-  private readonly pool: FtpPool;
+  private readonly pool: FtpPool<Client>;
   private readonly listings = new Map<string, SharedListing>();
   private readonly password: string | undefined;
   private readonly user: string;
@@ -247,7 +117,7 @@ export class FtpStore extends BaseStore {
   }
 
   /** Maps basic-ftp and socket errors to StoreError. 5xx texts differ by server, so their wording is matched. */
-  private mapError(error: unknown, path: string | undefined, what: string, connecting = false): StoreError {
+  protected override mapError(error: unknown, path: string | undefined, what: string, connecting = false): StoreError {
     if (error instanceof StoreError) return error;
     const where = `${this.uri.host}:${this.uri.port ?? 21}`;
     if (error instanceof FTPError) {
@@ -306,25 +176,19 @@ export class FtpStore extends BaseStore {
     }
   }
 
-  private async call<T>(options: CallOptions | undefined, path: string | undefined, what: string, task: (client: Client) => Promise<T>): Promise<T> {
-    const deadline = this.deadline(options, path, what);
-    try {
-      return await this.run(deadline, path, what, task);
-    } finally {
-      deadline.dispose();
-    }
+  private call<T>(options: CallOptions | undefined, path: string | undefined, what: string, task: (client: Client) => Promise<T>): Promise<T> {
+    return this.withDeadline(options, path, what, (deadline) => this.run(deadline, path, what, task));
   }
 
   async stat(path: string, options?: CallOptions): Promise<StoreEntry> {
     const p = this.norm(path);
-    const deadline = this.deadline(options, p, 'reading file information');
-    try {
+    return this.withDeadline(options, p, 'reading file information', async (deadline) => {
       const entry = await this.run(deadline, p, 'reading file information', async (client) => {
         if (!this.supportsMlst) return undefined;
         try {
           const response = await client.send(`MLST ${this.server(p)}`);
           const factLine = response.message.split(/\r?\n/).find((line) => line.startsWith(' '));
-          const info = factLine ? parseMlsxLine(factLine.trim()) : undefined;
+          const info = factLine ? parseMlstLine(factLine.trim()) : undefined;
           if (!info) throw this.error('protocol', p, `unreadable MLST answer "${response.message.trim()}"`);
           return info;
         } catch (error) {
@@ -336,9 +200,7 @@ export class FtpStore extends BaseStore {
       });
       if (entry) return this.entryOf(p, entry);
       return await this.statByListing(p, deadline);
-    } finally {
-      deadline.dispose();
-    }
+    });
   }
 
   /** stat for servers without MLST: find the name in the parent's listing (the root is always a directory). */
@@ -483,7 +345,7 @@ export class FtpStore extends BaseStore {
     let remaining = options.length ?? Infinity;
     if (remaining <= 0) return;
     const deadline = this.deadline(options, p, 'reading');
-    let pooled: Pooled | undefined;
+    let pooled: Pooled<Client> | undefined;
     let delivered = 0;
     const onAbort = (): void => pooled?.client.close();
     deadline.signal.addEventListener('abort', onAbort, { once: true });
@@ -568,7 +430,7 @@ export class FtpStore extends BaseStore {
       if (this.supportsMlst) {
         const response = await client.send(`MLST ${serverPath}`);
         const factLine = response.message.split(/\r?\n/).find((line) => line.startsWith(' '));
-        const info = factLine ? parseMlsxLine(factLine.trim()) : undefined;
+        const info = factLine ? parseMlstLine(factLine.trim()) : undefined;
         return info ? this.entryOf(serverPath, info) : undefined;
       }
       const name = nodePath.posix.basename(serverPath);

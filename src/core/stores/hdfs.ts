@@ -169,8 +169,7 @@ export class HdfsStore extends BaseStore {
    * WebHdfsFileSystem does) spares the NameNode authenticating every page of a long listing again.
    */
   private keepAuthCookie(response: Response): void {
-    const cookie = response.headers.get('set-cookie')?.split(/,(?=\s*[\w.]+=)/).map((c) => c.trim().split(';')[0])
-      .find((c) => c.startsWith('hadoop.auth='));
+    const cookie = response.headers.getSetCookie().map((c) => c.split(';')[0].trim()).find((c) => c.startsWith('hadoop.auth='));
     if (cookie === undefined) return;
     this.authCookie = /^hadoop\.auth=("")?$/.test(cookie) ? undefined : cookie;
   }
@@ -234,15 +233,8 @@ export class HdfsStore extends BaseStore {
     return { path: storePath, name: baseName(storePath), kind, size: kind === 'directory' ? 0 : status.length, mtime: status.modificationTime };
   }
 
-  private async call<T>(options: CallOptions | undefined, path: string, what: string, task: (deadline: Deadline) => Promise<T>): Promise<T> {
-    const deadline = this.deadline(options, path, what);
-    try {
-      return await task(deadline);
-    } catch (error) {
-      throw deadline.reason ?? error;
-    } finally {
-      deadline.dispose();
-    }
+  protected override mapError(error: unknown, path: string | undefined, what: string): StoreError {
+    return error instanceof StoreError ? error : this.connectionError(error, path, what);
   }
 
   private async statWith(p: string, deadline: Deadline): Promise<StoreEntry> {
@@ -264,7 +256,7 @@ export class HdfsStore extends BaseStore {
 
   async stat(path: string, options?: CallOptions): Promise<StoreEntry> {
     const p = this.norm(path);
-    return await this.call(options, p, 'reading file information', (deadline) => this.statWith(p, deadline));
+    return await this.withDeadline(options, p, 'reading file information', (deadline) => this.statWith(p, deadline));
   }
 
   /** Pages with LISTSTATUS_BATCH (the NameNode's `dfs.ls.limit` entries each, default 1000); LISTSTATUS where it is missing. */
@@ -361,7 +353,7 @@ export class HdfsStore extends BaseStore {
     const p = this.norm(path);
     if (p === '/') throw this.error('is-a-directory', p, 'the store root is a directory');
     const temp = joinStorePath(p.slice(0, p.lastIndexOf('/')) || '/', tempSibling(baseName(p)));
-    await this.call(options, p, 'writing', async (deadline) => {
+    await this.withDeadline(options, p, 'writing', async (deadline) => {
       const existing = await this.probe(p, deadline);
       if (existing?.kind === 'directory') throw this.error('is-a-directory', p, 'a directory has this name');
       if (existing && options.overwrite === false) throw this.error('already-exists', p, 'the file exists');
@@ -445,7 +437,7 @@ export class HdfsStore extends BaseStore {
   async delete(path: string, options: DeleteOptions = {}): Promise<void> {
     const p = this.norm(path);
     if (p === '/') throw this.error('invalid-path', p, 'refusing to delete the store root');
-    await this.call(options, p, 'deleting', async (deadline) => {
+    await this.withDeadline(options, p, 'deleting', async (deadline) => {
       await this.statWith(p, deadline);
       await this.viaPackage(p, 'deleting', deadline, (callback) => this.client.unlink(this.packagePath(p), options.recursive === true, callback));
       // The package reports {"boolean": false} as success: check that it is gone.
@@ -456,7 +448,7 @@ export class HdfsStore extends BaseStore {
   async rename(from: string, to: string, options: RenameOptions = {}): Promise<void> {
     const source = this.norm(from);
     const target = this.norm(to);
-    await this.call(options, source, 'renaming', async (deadline) => {
+    await this.withDeadline(options, source, 'renaming', async (deadline) => {
       const sourceEntry = await this.statWith(source, deadline);
       const existing = await this.probe(target, deadline);
       if (existing && !options.overwrite) throw this.error('already-exists', target, `cannot rename ${source}: the target exists`);
@@ -478,7 +470,7 @@ export class HdfsStore extends BaseStore {
 
   async mkdir(path: string, options?: CallOptions): Promise<void> {
     const p = this.norm(path);
-    await this.call(options, p, 'creating a directory', async (deadline) => {
+    await this.withDeadline(options, p, 'creating a directory', async (deadline) => {
       await this.viaPackage(p, 'creating a directory', deadline, (callback) => this.client.mkdir(this.packagePath(p), '0755', callback));
       const entry = await this.probe(p, deadline);
       if (!entry) throw this.error('protocol', p, 'the NameNode did not create it (MKDIRS returned false)');
@@ -489,7 +481,7 @@ export class HdfsStore extends BaseStore {
   /** One GETCONTENTSUMMARY call instead of a walk. */
   override async diskUsage(path: string, options?: CallOptions): Promise<DiskUsage> {
     const p = this.norm(path);
-    return await this.call(options, p, 'summing sizes', async (deadline) => {
+    return await this.withDeadline(options, p, 'summing sizes', async (deadline) => {
       const response = await this.http('GET', this.url(p, 'GETCONTENTSUMMARY'), p, 'summing sizes', deadline);
       const body = await this.json<{ ContentSummary?: { length: number; fileCount: number; directoryCount: number } }>(response, p, 'summing sizes');
       const summary = body.ContentSummary;

@@ -1,3 +1,4 @@
+import { mapLimit } from '../concurrency';
 import * as fs from 'node:fs/promises';
 import type { Dirent, Stats } from 'node:fs';
 import * as nodePath from 'node:path';
@@ -47,7 +48,7 @@ export class LocalStore extends BaseStore {
     return storePath === '/' ? this.uri.path : nodePath.join(this.uri.path, ...storePath.split('/').filter(Boolean));
   }
 
-  private map(error: unknown, path: string, what: string): StoreError {
+  protected override mapError(error: unknown, path: string | undefined, what: string): StoreError {
     if (error instanceof StoreError) return error;
     const errno = (error as NodeJS.ErrnoException | undefined)?.code;
     const code = (errno && ERRNO_CODES[errno]) || 'unavailable';
@@ -68,31 +69,18 @@ export class LocalStore extends BaseStore {
 
   override async realPath(path: string, options?: CallOptions): Promise<string | undefined> {
     const p = this.norm(path);
-    const deadline = this.deadline(options, p, 'resolving links');
-    try {
+    return this.withDeadline(options, p, 'resolving links', async () => {
       const [root, real] = await Promise.all([fs.realpath(this.uri.path), fs.realpath(this.local(p))]);
       if (real === root) return '/';
       const relative = nodePath.relative(root, real);
       if (relative.startsWith('..') || nodePath.isAbsolute(relative)) return undefined;
       return `/${relative.split(nodePath.sep).join('/')}`;
-    } catch (error) {
-      throw deadline.reason ?? this.map(error, p, 'resolving links');
-    } finally {
-      deadline.dispose();
-    }
+    });
   }
 
   async stat(path: string, options?: CallOptions): Promise<StoreEntry> {
     const p = this.norm(path);
-    const deadline = this.deadline(options, p, 'reading file information');
-    try {
-      deadline.check();
-      return await this.entry(p, p === '/' ? await fs.stat(this.local(p)) : await fs.lstat(this.local(p)));
-    } catch (error) {
-      throw deadline.reason ?? this.map(error, p, 'stat');
-    } finally {
-      deadline.dispose();
-    }
+    return this.withDeadline(options, p, 'stat', async () => this.entry(p, p === '/' ? await fs.stat(this.local(p)) : await fs.lstat(this.local(p))));
   }
 
   async *list(path: string, options: ListOptions = {}): AsyncIterable<StoreEntry[]> {
@@ -120,7 +108,7 @@ export class LocalStore extends BaseStore {
         yield page;
       }
     } catch (error) {
-      throw deadline.reason ?? this.map(error, p, 'listing');
+      throw deadline.reason ?? this.mapError(error, p, 'listing');
     } finally {
       deadline.dispose();
       await dir?.close().catch(() => undefined);
@@ -129,17 +117,9 @@ export class LocalStore extends BaseStore {
 
   /** Sizes and times for a page of entries (links as links); entries deleted meanwhile are dropped. */
   private async describe(dir: string, dirents: Dirent[]): Promise<StoreEntry[]> {
-    const entries = new Array<StoreEntry | undefined>(dirents.length);
     // A bounded number of stats in flight keeps libuv's threads busy without piling up a thousand callbacks at once.
     const localDir = this.local(dir);
-    let next = 0;
-    const worker = async (): Promise<void> => {
-      while (next < dirents.length) {
-        const i = next++;
-        entries[i] = await this.describeOne(dir, localDir, dirents[i]);
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(STATS_IN_FLIGHT, dirents.length) }, worker));
+    const entries = await mapLimit(dirents, STATS_IN_FLIGHT, (dirent) => this.describeOne(dir, localDir, dirent));
     return entries.filter((e): e is StoreEntry => e !== undefined);
   }
 
@@ -172,7 +152,7 @@ export class LocalStore extends BaseStore {
         deadline.touch();
       }
     } catch (error) {
-      throw deadline.reason ?? this.map(error, p, 'reading');
+      throw deadline.reason ?? this.mapError(error, p, 'reading');
     } finally {
       deadline.dispose();
       await handle?.close().catch(() => undefined);
@@ -197,101 +177,80 @@ export class LocalStore extends BaseStore {
   override async readAll(path: string, options: ReadAllOptions = {}): Promise<Uint8Array> {
     const p = this.norm(path);
     const max = options.maxBytes ?? DEFAULT_READ_ALL_MAX_BYTES;
-    const deadline = this.deadline(options, p, 'reading');
-    let handle: fs.FileHandle | undefined;
-    try {
-      deadline.check();
-      handle = await this.openRegular(p);
-      const stats = await handle.stat();
-      const offset = options.offset ?? 0;
-      const length = Math.max(0, Math.min(stats.size - offset, options.length ?? Infinity));
-      if (length > max) throw this.error('too-large', p, `${length} bytes to read, more than the limit of ${max}`);
-      const buffer = new Uint8Array(length);
-      let filled = 0;
-      while (filled < length) {
-        const { bytesRead } = await handle.read(buffer, filled, length - filled, offset + filled);
-        if (bytesRead === 0) break; // truncated meanwhile
-        filled += bytesRead;
+    return this.withDeadline(options, p, 'reading', async (deadline) => {
+      const handle = await this.openRegular(p);
+      try {
+        const stats = await handle.stat();
+        const offset = options.offset ?? 0;
+        const length = Math.max(0, Math.min(stats.size - offset, options.length ?? Infinity));
+        if (length > max) throw this.error('too-large', p, `${length} bytes to read, more than the limit of ${max}`);
+        const buffer = new Uint8Array(length);
+        let filled = 0;
+        while (filled < length) {
+          const { bytesRead } = await handle.read(buffer, filled, length - filled, offset + filled);
+          if (bytesRead === 0) break; // truncated meanwhile
+          filled += bytesRead;
+        }
+        deadline.check();
+        return filled === length ? buffer : buffer.subarray(0, filled);
+      } finally {
+        await handle.close().catch(() => undefined);
       }
-      deadline.check();
-      return filled === length ? buffer : buffer.subarray(0, filled);
-    } catch (error) {
-      throw deadline.reason ?? this.map(error, p, 'reading');
-    } finally {
-      deadline.dispose();
-      await handle?.close().catch(() => undefined);
-    }
+    });
   }
 
   async write(path: string, data: Uint8Array, options: WriteOptions = {}): Promise<void> {
     const p = this.norm(path);
     if (p === '/') throw this.error('is-a-directory', p, 'the store root is a directory');
-    const deadline = this.deadline(options, p, 'writing');
     const target = this.local(p);
     const temp = nodePath.join(nodePath.dirname(target), tempSibling(baseName(p)));
-    try {
-      deadline.check();
-      await fs.writeFile(temp, data, { flag: 'wx', signal: deadline.signal });
-      if (options.overwrite === false) {
-        // link() fails when the target exists, so "no overwrite" holds even against a concurrent writer.
-        await fs.link(temp, target);
-        await fs.unlink(temp);
-      } else {
-        const existing = await fs.stat(target).catch(() => undefined);
-        if (existing?.isDirectory()) throw this.error('is-a-directory', p, 'a directory has this name');
-        await fs.rename(temp, target);
+    await this.withDeadline(options, p, 'writing', async (deadline) => {
+      try {
+        await fs.writeFile(temp, data, { flag: 'wx', signal: deadline.signal });
+        if (options.overwrite === false) {
+          // link() fails when the target exists, so "no overwrite" holds even against a concurrent writer.
+          await fs.link(temp, target);
+          await fs.unlink(temp);
+        } else {
+          const existing = await fs.stat(target).catch(() => undefined);
+          if (existing?.isDirectory()) throw this.error('is-a-directory', p, 'a directory has this name');
+          await fs.rename(temp, target);
+        }
+      } catch (error) {
+        await fs.unlink(temp).catch(() => undefined);
+        throw error;
       }
-    } catch (error) {
-      await fs.unlink(temp).catch(() => undefined);
-      throw deadline.reason ?? this.map(error, p, 'writing');
-    } finally {
-      deadline.dispose();
-    }
+    });
   }
 
   async delete(path: string, options: DeleteOptions = {}): Promise<void> {
     const p = this.norm(path);
     if (p === '/') throw this.error('invalid-path', p, 'refusing to delete the store root');
-    const deadline = this.deadline(options, p, 'deleting');
-    try {
+    await this.withDeadline(options, p, 'deleting', async () => {
       const stats = await fs.lstat(this.local(p));
       if (!stats.isDirectory()) await fs.unlink(this.local(p));
       else if (options.recursive) await fs.rm(this.local(p), { recursive: true });
       else await fs.rmdir(this.local(p));
-    } catch (error) {
-      throw deadline.reason ?? this.map(error, p, 'deleting');
-    } finally {
-      deadline.dispose();
-    }
+    });
   }
 
   async rename(from: string, to: string, options: RenameOptions = {}): Promise<void> {
     const source = this.norm(from);
     const target = this.norm(to);
-    const deadline = this.deadline(options, source, 'renaming');
-    try {
+    await this.withDeadline(options, source, 'renaming', async () => {
       await fs.lstat(this.local(source));
       const existing = await fs.lstat(this.local(target)).catch(() => undefined);
       if (existing && !options.overwrite) throw this.error('already-exists', target, `cannot rename ${source}: the target exists`);
       await fs.stat(this.local(parentStorePath(target)));
       await fs.rename(this.local(source), this.local(target));
-    } catch (error) {
-      throw deadline.reason ?? this.map(error, source, 'renaming');
-    } finally {
-      deadline.dispose();
-    }
+    });
   }
 
   async mkdir(path: string, options?: CallOptions): Promise<void> {
     const p = this.norm(path);
-    const deadline = this.deadline(options, p, 'creating a directory');
-    try {
+    await this.withDeadline(options, p, 'creating a directory', async () => {
       await fs.mkdir(this.local(p), { recursive: true });
-    } catch (error) {
-      throw deadline.reason ?? this.map(error, p, 'creating a directory');
-    } finally {
-      deadline.dispose();
-    }
+    });
   }
 
   async close(): Promise<void> {
