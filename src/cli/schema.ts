@@ -53,7 +53,13 @@ function readSource(source: ByteSource, offset: number, length: number): Uint8Ar
 function readLocal(path: string, offset: number, length: number): Uint8Array {
   const local = path.replace(/^file:(\/\/(?=\/))?/, '');
   if (/^[a-zA-Z][a-zA-Z0-9+.-]*:\/\//.test(local)) throw new Error(`'${path}' is not a local file: give the snapshot as a store URI to read it`);
-  const fd = fs.openSync(local, OPEN_READ_NOW);
+  let fd: number;
+  try {
+    fd = fs.openSync(local, OPEN_READ_NOW);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new Error('the file does not exist: it was moved or deleted after the snapshot was taken');
+    throw error;
+  }
   try {
     const special = specialFileKind(fs.fstatSync(fd));
     if (special !== null) throw new NotRegularFileError(local, special);
