@@ -91,6 +91,37 @@ describe('UI: the restore flow asks step by step, safe answers first, and writes
     await bench?.close();
   });
 
+  it('a checkpoint missing a referenced file is not latest: the tree names the file, the restore picks the one before', async () => {
+    const jobDir = path.join(job.root, job.jobId);
+    const gone = fs.readdirSync(path.join(jobDir, job.latest)).find((n) => n !== '_metadata' && !n.endsWith('.json'))!;
+    const previous = fs.readdirSync(jobDir).filter((n) => n.startsWith('chk-') && n !== job.latest).sort((a, b) => Number(b.slice(4)) - Number(a.slice(4)))[0];
+    fs.renameSync(path.join(jobDir, job.latest, gone), path.join(job.root, gone));
+    try {
+      const row = (text: string | RegExp): Locator => bench.page.locator('.part.sidebar .monaco-list-row[role="treeitem"]').filter({ hasText: text }).first();
+      for (const name of ['Demo checkpoints', job.jobId]) {
+        await row(name).waitFor({ timeout: 30_000 });
+        if ((await row(name).getAttribute('aria-expanded')) !== 'true') await row(name).click();
+      }
+      const broken = row(new RegExp(`${job.latest}.*1 referenced files missing`));
+      await broken.waitFor({ timeout: 30_000 });
+      assert.match(await row(new RegExp(`${previous}(?!\\d)`)).innerText(), /latest/);
+      await broken.hover();
+      const tooltip = bench.page.locator('.monaco-hover').filter({ hasText: gone });
+      await tooltip.waitFor({ timeout: 15_000 });
+      await bench.screenshot('restore-tree-missing-file');
+      await bench.page.mouse.move(0, 0);
+
+      await startRestore();
+      await question(/Restore: snapshot/);
+      assert.match(await focusedRow().innerText(), new RegExp(`${previous}[\\s\\S]*latest`), 'the latest restorable checkpoint is preselected');
+      assert.match(await quickInput().locator('.monaco-list-row').filter({ hasText: job.latest }).innerText(), /1 referenced files missing[\s\S]*cannot be restored/);
+      await bench.screenshot('restore-picker-missing-file');
+      await bench.page.keyboard.press('Escape');
+    } finally {
+      fs.renameSync(path.join(job.root, gone), path.join(jobDir, job.latest, gone));
+    }
+  });
+
   it('Enter through every question of the CLI flow gives no_claim, with "Step k of n" in each title, and a continued command', async () => {
     await startRestore();
     const titles: string[] = [];
