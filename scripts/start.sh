@@ -39,6 +39,7 @@ cat >"$demo/user-data/User/settings.json" <<EOF
   "flinkCheckpoints.stores": $stores,
   "flinkCheckpoints.flinkVersion": "1.20",
   "workbench.startupEditor": "none",
+  "workbench.secondarySideBar.defaultVisibility": "hidden",
   "git.openRepositoryInParentFolders": "never",
   "telemetry.telemetryLevel": "off",
   "update.mode": "none",
