@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -111,6 +112,37 @@ describe('no password in any output of any command', { skip }, () => {
       });
     }
   }
+
+  it('WebHDFS (HTTP Basic for a gateway): refused connection and an endpoint that accepts and closes', async () => {
+    const sockets = new Set<net.Socket>();
+    const closer = net.createServer((socket) => {
+      sockets.add(socket);
+      socket.on('error', () => undefined);
+      socket.destroy();
+    });
+    await new Promise<void>((resolve) => closer.listen(0, '127.0.0.1', resolve));
+    const closingPort = (closer.address() as net.AddressInfo).port;
+    try {
+      const found: string[] = [];
+      // An endpoint that closes costs each command its timeout: there the password is in the URI only.
+      for (const [port, ways] of [[refusedPort, [true, false]], [closingPort, [true]]] as const) {
+        for (const inUri of ways) {
+          const uri = (p: string) => `webhdfs://flink${inUri ? `:${encodeURIComponent(PASSWORD)}` : ''}@127.0.0.1:${port}${p}`;
+          const env = inUri ? {} : { FLINK_CHECKPOINTS_PASSWORD: PASSWORD };
+          for (const [name, argv] of COMMANDS) {
+            const r = await run(argv(uri).map((a) => (a === '10' ? '2' : a)), env);
+            assert.ok(r.out.length > 0, `${name} printed nothing`);
+            if (!name.startsWith('restore')) assert.notEqual(r.code, 0, `${name} succeeded against port ${port}`);
+            for (const form of leaks(r.out, [PASSWORD])) found.push(`${name} (port ${port}): ${form}`);
+          }
+        }
+      }
+      assert.deepEqual(found, []);
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      closer.close();
+    }
+  });
 
   it('conf check of a file that holds the password in a URI', async () => {
     const r = await run(['conf', 'check', configFile, '--json'], { FLINK_CHECKPOINTS_PASSWORD: PASSWORD });
