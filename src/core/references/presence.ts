@@ -3,7 +3,7 @@ import { METADATA_FILE, SHARED_DIR, TASK_OWNED_DIR } from '../layout/names';
 import { isStoreError } from '../stores/errors';
 import { baseName, joinStorePath, parentStorePath } from '../stores/paths';
 import type { CallOptions, CheckpointStore } from '../stores/types';
-import { externalLocation } from '../stores/uri';
+import { StoreUri, externalLocation, isS3Uri } from '../stores/uri';
 import { originalDirectory, resolveReference, tailOf } from './safety';
 
 /** A snapshot directory to check, as the layout knows it. */
@@ -78,10 +78,27 @@ export function missingFilesCheck(store: CheckpointStore, options: PresenceOptio
           break;
         }
       }
-      if (!found) missing.push(candidates[candidates.length - 1] ?? reference);
+      if (!found && !entropyInjected(store.uri, reference)) missing.push(candidates[candidates.length - 1] ?? reference);
     }
     return missing;
   };
+}
+
+/**
+ * Whether a reference is a data file Flink wrote with S3 entropy injection (`s3.entropy.key`): the `_metadata` lies
+ * under the store root with the key removed, its data files in the same bucket with random characters in place of the
+ * key, i.e. outside the root by one inserted path segment. The store cannot see there, so such a file is not counted
+ * as missing.
+ */
+function entropyInjected(root: StoreUri, reference: string): boolean {
+  if (!isS3Uri(root)) return false;
+  const location = /^(s3[ap]?):\/\/([^/]+)(\/.*)$/i.exec(reference);
+  if (!location || location[2] !== root.host) return false;
+  const base = root.path.replace(/\/+$/, '');
+  // A bucket-root store sees every key, and a file under the root is the store's to find.
+  if (base === '' || location[3].startsWith(`${base}/`)) return false;
+  const segments = location[3].split('/').filter(Boolean);
+  return segments.some((_, i) => `/${[...segments.slice(0, i), ...segments.slice(i + 1)].join('/')}`.startsWith(`${base}/`) && i <= base.split('/').filter(Boolean).length);
 }
 
 /** The path part of a Flink location (`file:/a`, `hdfs://nn/a`, `/a`). */
