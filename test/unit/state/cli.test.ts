@@ -67,6 +67,14 @@ describe('flink-checkpoints schema', () => {
     }
   });
 
+  it('reads through a store (file:// URI) with ranged reads, to the same schema as the plain path', async () => {
+    const viaStore = await run(`file://${savepoint}`, '--json');
+    const plain = await run(savepoint, '--json');
+    assert.equal(viaStore.code, 0, viaStore.err);
+    const strip = (text: string) => (JSON.parse(text) as { operators: unknown }).operators;
+    assert.deepEqual(strip(viaStore.out), strip(plain.out));
+  });
+
   it('a missing snapshot is exit 1 with the reason', async () => {
     const r = await run(path.join(os.tmpdir(), 'no-such-snapshot-dir'));
     assert.equal(r.code, 1);
