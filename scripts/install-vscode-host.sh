@@ -115,7 +115,9 @@ cat >"$host_dir/package.json" <<EOF
 EOF
 (
   cd "$host_dir"
-  run_node env npm_config_yes=true npm_config_unsafe_perm=true npm install --no-audit --no-fund --loglevel=error </dev/null
+  # Under `npm test` the outer npm's user agent (naming the machine's Node) is inherited, and code-server's postinstall
+  # reads the Node version from it: the install's own npm must say which Node runs it.
+  run_node env -u npm_config_user_agent npm_config_yes=true npm_config_unsafe_perm=true npm install --no-audit --no-fund --loglevel=error </dev/null
 )
 write_descriptor
 echo "$node" >"$marker"
