@@ -373,7 +373,7 @@ describe('UI: checkpoint stores, inspector, restore, compare, cleanup and config
     await answer(/location/i, `ftp://127.0.0.1:${ftp.port}/`);
     await answer(/User on/i, 'flink');
     await answer(/Password of/i, 'se:cr@t');
-    await answer(/name/i, 'Demo FTP');
+    await answer(/Add Store: name/, 'Demo FTP');
     await expand('Demo FTP');
     await expand(job.jobId);
     await row(/latest/).waitFor();
@@ -394,7 +394,7 @@ describe('UI: checkpoint stores, inspector, restore, compare, cleanup and config
     await startCommand('Flink Checkpoints: Add Store…');
     await answer(/kind/i, 'Local');
     await answer(/location/i, job.root);
-    await answer(/name/i, 'Demo local');
+    await answer(/Add Store: name/, 'Demo local');
     await expand('Demo local');
     await row(/latest/).waitFor();
   });
@@ -461,7 +461,7 @@ describe('UI: checkpoint stores, inspector, restore, compare, cleanup and config
     await startCommand('Flink Checkpoints: Add Store…');
     await answer(/kind/i, 'FTP');
     await answer(/location/i, `ftp://anonymous@127.0.0.1:${port}/down`);
-    await answer(/name/i, 'Down FTP');
+    await answer(/Add Store: name/, 'Down FTP');
     const dialog = bench.page.locator('.monaco-dialog-box');
     await dialog.waitFor({ timeout: 60_000 });
     await dialog.locator('.dialog-buttons .monaco-button').filter({ hasText: 'Save Anyway' }).click();
@@ -484,7 +484,7 @@ describe('UI: checkpoint stores, inspector, restore, compare, cleanup and config
     await answer(/kind/i, 'HDFS');
     await answer(/location/i, `hdfs://127.0.0.1:${hdfs.rpcPort}/flink`);
     await answer(/WebHDFS address/i, `127.0.0.1:${hdfs.httpPort}`);
-    await answer(/name/i, 'Demo HDFS');
+    await answer(/Add Store: name/, 'Demo HDFS');
     // Only the HDFS store open, so the rows below belong to it.
     await bench.page.locator('.part.sidebar .title-actions .action-label[aria-label="Collapse All"]').click();
     await expand('Demo HDFS');
