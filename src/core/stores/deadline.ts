@@ -5,15 +5,24 @@ import type { CallOptions } from './types';
 export const DEFAULT_TIMEOUT_MS = 30_000;
 
 /**
+ * Bytes a read must deliver within each timeout window to count as progress: a server that trickles a byte now and
+ * then would otherwise hold a read, and the command waiting on it, open without end.
+ */
+export const MIN_PROGRESS_BYTES = 1024;
+
+/**
  * Cancellation and timeout of one store call as one AbortSignal. The timeout is an idle timeout: `touch()` restarts
- * it, so a long listing or download that keeps making progress does not time out. The abort reason is the
- * StoreError to reject with (`cancelled` or `timeout`).
+ * it, so a long listing or download that keeps making progress does not time out; a read reports its bytes through
+ * `received()`, which counts as progress only per MIN_PROGRESS_BYTES. The abort reason is the StoreError to reject
+ * with (`cancelled` or `timeout`).
  */
 export class Deadline {
   private readonly controller = new AbortController();
   private timer: ReturnType<typeof setTimeout> | undefined;
   private readonly onAbort = (): void => this.abort('cancelled', 'cancelled');
   private outer: AbortSignal | undefined;
+  /** Bytes received since the idle timer last restarted. */
+  private trickled = 0;
   readonly timeoutMs: number;
 
   constructor(
@@ -51,11 +60,24 @@ export class Deadline {
   touch(): void {
     if (this.aborted) return;
     if (this.timer !== undefined) clearTimeout(this.timer);
+    this.trickled = 0;
     if (this.timeoutMs > 0 && Number.isFinite(this.timeoutMs)) {
       // Not unref'd: a request whose connection closed without an answer may hold nothing else open, and the process
       // must then end with this timeout, not exit as if the call had succeeded.
-      this.timer = setTimeout(() => this.abort('timeout', `no answer within ${this.timeoutMs} ms while ${this.what}`), this.timeoutMs);
+      this.timer = setTimeout(() => this.abort('timeout', this.stalled()), this.timeoutMs);
     }
+  }
+
+  /** Counts bytes a read delivered: the idle timer restarts once MIN_PROGRESS_BYTES arrived since it last did. */
+  received(bytes: number): void {
+    this.trickled += bytes;
+    if (this.trickled >= MIN_PROGRESS_BYTES) this.touch();
+  }
+
+  private stalled(): string {
+    return this.trickled > 0
+      ? `only ${this.trickled} bytes within ${this.timeoutMs} ms while ${this.what}: the server is sending too slowly to finish`
+      : `no answer within ${this.timeoutMs} ms while ${this.what}`;
   }
 
   /** Cancels the call now (as its caller's signal would). */

@@ -358,7 +358,7 @@ export class FtpStore extends BaseStore {
           const download = pooled.client.downloadTo(sink, this.server(p), offset);
           download.catch(() => undefined);
           for await (const chunk of sink as AsyncIterable<Buffer>) {
-            deadline.touch();
+            deadline.received(chunk.byteLength);
             delivered += chunk.byteLength;
             const part = chunk.byteLength > remaining ? chunk.subarray(0, remaining) : chunk;
             remaining -= part.byteLength;

@@ -330,7 +330,7 @@ export class HdfsStore extends BaseStore {
         for (;;) {
           const { done, value } = await reader.read();
           if (done) break;
-          deadline.touch();
+          deadline.received(value.byteLength);
           yield value;
         }
       } finally {

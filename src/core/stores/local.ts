@@ -149,7 +149,7 @@ export class LocalStore extends BaseStore {
         position += bytesRead;
         remaining -= bytesRead;
         yield bytesRead === buffer.byteLength ? buffer : buffer.subarray(0, bytesRead);
-        deadline.touch();
+        deadline.received(bytesRead);
       }
     } catch (error) {
       throw deadline.reason ?? this.mapError(error, p, 'reading');

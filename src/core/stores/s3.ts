@@ -429,7 +429,7 @@ export class S3Store extends BaseStore {
       const body = await this.getBody(p, options, undefined, deadline);
       if (!body) return;
       for await (const chunk of body.stream) {
-        deadline.touch();
+        deadline.received((chunk as Uint8Array).byteLength);
         yield plain(chunk as Uint8Array);
       }
     } catch (error) {
@@ -450,7 +450,7 @@ export class S3Store extends BaseStore {
       const chunks: Uint8Array[] = [];
       let total = 0;
       for await (const chunk of body.stream) {
-        deadline.touch();
+        deadline.received((chunk as Uint8Array).byteLength);
         total += (chunk as Uint8Array).byteLength;
         if (total > max) {
           body.stream.destroy();

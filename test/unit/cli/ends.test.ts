@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as http from 'node:http';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -129,6 +130,33 @@ describe('every command ends', { skip }, () => {
         assertEndedWithMessage(r, new RegExp(`127\\.0\\.0\\.1:${server.port}`));
       }
     } finally {
+      server.close();
+    }
+  });
+
+  it('a WebHDFS server that trickles a file a few bytes at a time ends non-zero at the store timeout', async () => {
+    const timers = new Set<NodeJS.Timeout>();
+    const server = http.createServer((request, response) => {
+      const op = new URL(request.url ?? '/', 'http://x').searchParams.get('op');
+      if (op === 'GETFILESTATUS') {
+        response.writeHead(200, { 'content-type': 'application/json' });
+        response.end(JSON.stringify({ FileStatus: { type: 'FILE', length: 1 << 20, modificationTime: Date.now(), pathSuffix: '', permission: '644' } }));
+        return;
+      }
+      // Every answer a little: the connection never goes idle, the file never arrives.
+      response.writeHead(200, { 'content-type': 'application/octet-stream' });
+      const timer = setInterval(() => response.write(Buffer.alloc(16)), 100);
+      timers.add(timer);
+      response.on('close', () => clearInterval(timer));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as net.AddressInfo;
+    try {
+      const r = await run(['inspect', `webhdfs://127.0.0.1:${port}/flink/${'c'.repeat(32)}/chk-1/_metadata`, '--timeout', String(TIMEOUT_S)]);
+      assertEndedWithMessage(r, /too slowly/);
+    } finally {
+      for (const timer of timers) clearInterval(timer);
+      server.closeAllConnections();
       server.close();
     }
   });
