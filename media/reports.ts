@@ -10,8 +10,23 @@ function pair(values: readonly [number | null, number | null], format: (n: numbe
   return `${a === null ? '—' : format(a)} → ${b === null ? '—' : format(b)}`;
 }
 
+function operatorTable(operators: DiffModel['operators']): HTMLElement {
+  return h('table', { class: 'plain' },
+    h('thead', {}, h('tr', {}, ...['Operator', 'Change', 'Parallelism', 'Max parallelism', 'State size', 'Delta'].map((t) => h('th', {}, t)))),
+    h('tbody', {}, ...operators.map((o) => h('tr', { class: `change-${o.change}` },
+      h('td', { title: o.operatorId }, o.label),
+      h('td', {}, o.change),
+      h('td', { class: 'num' }, pair(o.parallelism)),
+      h('td', { class: 'num' }, pair(o.maxParallelism)),
+      h('td', { class: 'num' }, pair(o.stateSize, formatBytes)),
+      h('td', { class: 'num' }, formatSigned((o.stateSize[1] ?? 0) - (o.stateSize[0] ?? 0))),
+    ))),
+  );
+}
+
 export function renderDiff(root: HTMLElement, model: DiffModel): void {
   const changed = model.operators.filter((o) => o.change !== 'same');
+  const same = model.operators.filter((o) => o.change === 'same');
   root.replaceChildren(
     h('header', { class: 'summary' },
       h('h1', {}, 'Snapshot comparison'),
@@ -21,20 +36,11 @@ export function renderDiff(root: HTMLElement, model: DiffModel): void {
         h('div', { class: 'card' }, h('div', { class: 'card-label' }, 'Files in both'), h('div', { class: 'card-value' }, String(model.filesInBoth))),
       ),
     ),
-    h('section', {},
-      h('h2', {}, changed.length ? 'Operators that differ' : 'No operator differs in id, parallelism, max parallelism or state size'),
-      h('table', { class: 'plain' },
-        h('thead', {}, h('tr', {}, ...['Operator', 'Change', 'Parallelism', 'Max parallelism', 'State size', 'Delta'].map((t) => h('th', {}, t)))),
-        h('tbody', {}, ...model.operators.map((o) => h('tr', { class: `change-${o.change}` },
-          h('td', { title: o.operatorId }, o.label),
-          h('td', {}, o.change),
-          h('td', { class: 'num' }, pair(o.parallelism)),
-          h('td', { class: 'num' }, pair(o.maxParallelism)),
-          h('td', { class: 'num' }, pair(o.stateSize, formatBytes)),
-          h('td', { class: 'num' }, formatSigned((o.stateSize[1] ?? 0) - (o.stateSize[0] ?? 0))),
-        ))),
-      ),
+    h('section', { class: 'operators-differ' },
+      h('h2', {}, changed.length ? `Operators that differ (${changed.length})` : 'No operator differs in id, parallelism, max parallelism or state size'),
+      changed.length ? operatorTable(changed) : null,
     ),
+    ...(same.length ? [h('section', { class: 'operators-same' }, h('h2', {}, `Operators unchanged (${same.length})`), operatorTable(same))] : []),
     fileSection(`Files only in ${model.left}`, model.filesOnlyLeft),
     fileSection(`Files only in ${model.right}`, model.filesOnlyRight),
   );

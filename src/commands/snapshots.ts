@@ -86,8 +86,9 @@ async function compareWith(services: Services, node: NodeRef | undefined, other:
     b = { storeId: a.storeId, path: picked.snapshot.path };
   }
   const [left, right] = await Promise.all([readSummary(services, a), readSummary(services, b)]);
-  const model = diffModel(a, b, left, right);
-  new ReportPanel(services, vscode.l10n.t('Compare {0} ⟷ {1}', a.path.split('/').pop() ?? '', b.path.split('/').pop() ?? ''), { type: 'diff', model });
+  // Older to newer, whichever was right-clicked: a change reads as what happened since.
+  const model = left.checkpointId > right.checkpointId ? diffModel(b, a, right, left) : diffModel(a, b, left, right);
+  new ReportPanel(services, vscode.l10n.t('Compare {0} ⟷ {1}', model.left.split('/').pop() ?? '', model.right.split('/').pop() ?? ''), { type: 'diff', model });
   return model;
 }
 
@@ -102,7 +103,8 @@ async function showHistory(services: Services, node: NodeRef | undefined): Promi
   const points = snapshots
     .filter((s) => s.status === 'complete')
     .map((s) => ({ label: s.name, checkpointId: s.metadataCheckpointId ?? s.checkpointId ?? 0, time: s.mtime ?? null, stateSize: s.stateSize ?? 0, kind: s.kind }))
-    .sort((x, y) => (x.time !== null && y.time !== null ? x.time - y.time : x.checkpointId - y.checkpointId));
+    // By checkpoint id, which Flink counts up per job: directory times tie, and change when a file inside is removed.
+    .sort((x, y) => x.checkpointId - y.checkpointId || (x.time ?? 0) - (y.time ?? 0));
   const model: HistoryModel = { job: job.path.split('/').pop() ?? job.path, points };
   new ReportPanel(services, vscode.l10n.t('History of {0}', model.job), { type: 'history', model });
   return model;

@@ -92,7 +92,9 @@ describe('UI: checkpoint stores, inspector, restore, compare, cleanup and config
       },
     });
     await bench.openContainer('Flink Checkpoints');
-    // The container holds one view, so the workbench shows its tree without a pane header.
+    // These flows are about stores: the Clusters view beside them gives its height to their tree.
+    await bench.expandView('Checkpoint Stores');
+    await bench.collapseView('Clusters');
     await row('Demo checkpoints').waitFor({ timeout: 60_000 });
   });
 
@@ -159,7 +161,7 @@ describe('UI: checkpoint stores, inspector, restore, compare, cleanup and config
     const file = path.join(job.root, job.jobId, chk, '_metadata');
     const bytes = fs.readFileSync(file);
     // Only this checkpoint expanded, so the one `_metadata` row is its own.
-    await bench.page.locator('.part.sidebar .title-actions .action-label[aria-label="Collapse All"]').click();
+    await bench.collapseAll('Checkpoint Stores');
     await expand('Demo checkpoints');
     await expand(job.jobId);
     await expand(chk);
@@ -465,7 +467,7 @@ describe('UI: checkpoint stores, inspector, restore, compare, cleanup and config
     const dialog = bench.page.locator('.monaco-dialog-box');
     await dialog.waitFor({ timeout: 60_000 });
     await dialog.locator('.dialog-buttons .monaco-button').filter({ hasText: 'Save Anyway' }).click();
-    await bench.page.locator('.part.sidebar .title-actions .action-label[aria-label="Collapse All"]').click();
+    await bench.collapseAll('Checkpoint Stores');
     await expand('Down FTP');
     const error = row(/nothing accepts connections/);
     await error.waitFor({ timeout: 60_000 });
@@ -486,7 +488,7 @@ describe('UI: checkpoint stores, inspector, restore, compare, cleanup and config
     await answer(/WebHDFS address/i, `127.0.0.1:${hdfs.httpPort}`);
     await answer(/Add Store: name/, 'Demo HDFS');
     // Only the HDFS store open, so the rows below belong to it.
-    await bench.page.locator('.part.sidebar .title-actions .action-label[aria-label="Collapse All"]').click();
+    await bench.collapseAll('Checkpoint Stores');
     await expand('Demo HDFS');
     const levels = (level: number) => bench.page.locator(`.part.sidebar .monaco-list-row[role="treeitem"][aria-level="${level}"]`);
     await levels(2).filter({ hasText: job.jobId }).first().click();

@@ -64,12 +64,21 @@ describe('snapshots: inspect, restore, compare, history and cleanup on real Flin
     assert.ok(model.operators.length > 0);
     assert.ok(model.operators.every((o) => o.change === 'same' || o.change === 'changed'), 'the same job keeps its operators');
     assert.ok(model.filesInBoth > 0, 'incremental checkpoints share files');
+    const id = (p: string) => Number(/chk-(\d+)$/.exec(p)?.[1]);
+    assert.ok(id(model.left) < id(model.right), `older to newer, whichever was picked first: ${model.left} ⟷ ${model.right}`);
+    const reversed = await vscode.commands.executeCommand<DiffModel>('flinkCheckpoints.compareWith', { storeId: 'demo', path: `/${jobId}/${checkpoints[0]}` }, { storeId: 'demo', path: `/${jobId}/${checkpoints[1]}` });
+    assert.deepEqual([reversed.left, reversed.right], [model.left, model.right]);
   });
 
-  it('charts the sizes of the retained checkpoints', async () => {
+  it('charts the sizes of the retained checkpoints, by checkpoint id', async () => {
+    // A file removed from an older checkpoint makes its directory the newest: the chart must not reorder by that.
+    const now = new Date();
+    fs.utimesSync(path.join(root, jobId, checkpoints[checkpoints.length - 1]), now, now);
     const model = await vscode.commands.executeCommand<HistoryModel>('flinkCheckpoints.showHistory', { storeId: 'demo', path: `/${jobId}` });
     assert.equal(model.points.length, checkpoints.length);
     assert.ok(model.points.every((p) => p.stateSize > 0));
+    const ids = model.points.map((p) => p.checkpointId);
+    assert.deepEqual(ids, [...ids].sort((x, y) => x - y));
   });
 
   it('runs a cleanup dry run that deletes nothing', async () => {

@@ -97,6 +97,21 @@ export class Workbench {
     return this.view(name);
   }
 
+  /** Collapses a view's pane when it is expanded, leaving the side bar's height to the other views. */
+  async collapseView(name: string): Promise<void> {
+    const header = this.page.locator(`.part.sidebar .pane-header[aria-label="${name} Section"]`);
+    await header.waitFor({ timeout: 30_000 });
+    if ((await header.getAttribute('aria-expanded')) === 'true') await header.click();
+    await this.page.locator(`.part.sidebar .pane-header[aria-label="${name} Section"][aria-expanded="false"]`).waitFor();
+  }
+
+  /** Runs a view's Collapse All action; it shows in the view's pane header while the pointer is over the pane. */
+  async collapseAll(name: string): Promise<void> {
+    const header = this.page.locator(`.part.sidebar .pane-header[aria-label="${name} Section"]`);
+    await header.hover();
+    await header.locator('.action-label[aria-label="Collapse All"]').click();
+  }
+
   /** Runs a command from the palette by its full title, e.g. "Flink Checkpoints: Show Log". */
   async runCommand(title: string): Promise<void> {
     await this.page.keyboard.press('Control+Shift+P');
