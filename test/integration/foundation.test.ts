@@ -42,13 +42,14 @@ describe('foundation: the extension in a real VS Code', () => {
     assert.deepEqual(missing, [], 'commands declared in package.json but not registered by activate()');
   });
 
-  it('contributes the Checkpoint Stores view in its own container, which the workbench can open', async () => {
+  it('contributes the Checkpoint Stores and Clusters views in their own container, which the workbench can open', async () => {
     const contributes = extension().packageJSON.contributes;
     const views = contributes.views.flinkCheckpoints as ContributedView[];
-    assert.deepEqual(views.map((view) => [view.id, view.name]), [['flinkCheckpoints.stores', 'Checkpoint Stores']]);
+    assert.deepEqual(views.map((view) => [view.id, view.name]), [['flinkCheckpoints.stores', 'Checkpoint Stores'], ['flinkCheckpoints.clusters', 'Clusters']]);
     // The workbench registers `<view id>.focus` only for views it knows; running it opens the container.
     await vscode.commands.executeCommand('workbench.view.extension.flinkCheckpoints');
     await vscode.commands.executeCommand('flinkCheckpoints.stores.focus');
+    await vscode.commands.executeCommand('flinkCheckpoints.clusters.focus');
   });
 
   it('points the welcome view\'s button at a registered command', async () => {

@@ -86,10 +86,12 @@ describe('a real Flink job checkpointing into MiniDFSCluster through hdfs://, br
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  it('Flink wrote its checkpoints through hdfs:// and retained two on cancellation', (t) => {
+  it('Flink wrote its checkpoints through hdfs:// and retained two (or three) on cancellation', (t) => {
     t.diagnostic(`Flink job (build check, MiniCluster, 3 checkpoints, cancel): ${jobSeconds.toFixed(1)} s; retained ${result.checkpoints.join(', ')}`);
     assert.equal(result.configuration['execution.checkpointing.dir'] ?? result.configuration['state.checkpoints.dir'], checkpointsUri);
-    assert.equal(result.checkpoints.length, 2);
+    // Flink discards a subsumed checkpoint after the next one completes, asynchronously: a cancellation right then
+    // leaves it on disk, complete.
+    assert.ok(result.checkpoints.length === 2 || result.checkpoints.length === 3, result.checkpoints.join(', '));
   });
 
   it('recognises the checkpoints base directory and the job directory', async () => {
