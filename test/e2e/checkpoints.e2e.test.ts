@@ -409,7 +409,15 @@ describe('UI: checkpoint stores, inspector, restore, compare, cleanup and config
     // code-server's folder picker is the workbench's own: a path input with OK.
     const input = quickInput().locator('.quick-input-box input');
     await quickInput().locator('.quick-input-title').filter({ hasText: 'Checkpoint directory' }).waitFor();
-    await input.fill(`${job.root}/`);
+    // The dialog fills in its own starting folder once it has read it, which can land after what was typed (VS Code
+    // 1.139 under load): type again until the dialog lists the typed folder and keeps it.
+    for (let attempt = 1; ; attempt++) {
+      await input.fill(`${job.root}/`);
+      await quickInput().locator('.monaco-list-row').filter({ hasText: job.jobId }).first().waitFor();
+      await bench.page.waitForTimeout(1000);
+      if ((await input.inputValue()) === `${job.root}/`) break;
+      assert.ok(attempt < 5, `the folder dialog keeps replacing the typed folder with ${await input.inputValue()}`);
+    }
     await bench.screenshot('add-store-folder-picker');
     // The pointer still rests where the folder button was, over the picker's own title buttons: their hover would
     // cover OK.
