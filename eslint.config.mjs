@@ -2,7 +2,11 @@ import js from '@eslint/js';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
-const VSCODE = { name: 'vscode', message: 'Only the adapters (src/commands, src/providers, src/views, src/workbench, src/settings.ts) use the VS Code API.' };
+const VSCODE = {
+  name: 'vscode',
+  message:
+    'Only the adapters (src/commands, src/providers, src/views, src/workbench, src/settings.ts) use the VS Code API.',
+};
 
 /**
  * Imports run one way: commands → providers / views → workbench, settings → viewModel, core. A layer may not import a
@@ -13,24 +17,47 @@ function layer(files, above, { vscode = true } = {}) {
   const folders = above.filter((name) => !name.endsWith('.ts'));
   const modules = above.filter((name) => name.endsWith('.ts')).map((name) => name.slice(0, -3));
   const patterns = [];
-  if (folders.length) patterns.push({ regex: `(^|/)(${folders.join('|')})/`, message: `${files.join(', ')} must not import ${folders.join(', ')}: imports run commands → providers/views → workbench → core.` });
-  if (modules.length) patterns.push({ regex: `(^|/)(${modules.join('|')})$`, message: `${files.join(', ')} must not import ${modules.join(', ')}: only the composition root and commands see the services.` });
+  if (folders.length)
+    patterns.push({
+      regex: `(^|/)(${folders.join('|')})/`,
+      message: `${files.join(', ')} must not import ${folders.join(', ')}: imports run commands → providers/views → workbench → core.`,
+    });
+  if (modules.length)
+    patterns.push({
+      regex: `(^|/)(${modules.join('|')})$`,
+      message: `${files.join(', ')} must not import ${modules.join(', ')}: only the composition root and commands see the services.`,
+    });
   return {
     files,
     rules: {
       'no-restricted-imports': ['error', { paths: vscode ? [] : [VSCODE], patterns }],
-      ...(vscode ? {} : {
-        'no-restricted-syntax': ['error', {
-          selector: "CallExpression[callee.name='require'][arguments.0.value='vscode']",
-          message: VSCODE.message,
-        }],
-      }),
+      ...(vscode
+        ? {}
+        : {
+            'no-restricted-syntax': [
+              'error',
+              {
+                selector: "CallExpression[callee.name='require'][arguments.0.value='vscode']",
+                message: VSCODE.message,
+              },
+            ],
+          }),
     },
   };
 }
 
 export default tseslint.config(
-  { ignores: ['out/**', 'dist/**', 'node_modules/**', '.vscode-test/**', 'test-results/**', 'test/fixtures/**', 'test/flink/**'] },
+  {
+    ignores: [
+      'out/**',
+      'dist/**',
+      'node_modules/**',
+      '.vscode-test/**',
+      'test-results/**',
+      'test/fixtures/**',
+      'test/flink/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -40,7 +67,18 @@ export default tseslint.config(
     languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
     rules: {
       // node:test's test() and describe() return promises the runner itself awaits.
-      '@typescript-eslint/no-floating-promises': ['error', { allowForKnownSafeCalls: [{ from: 'package', package: 'node:test', name: ['test', 'describe', 'it', 'suite', 'before', 'after', 'beforeEach', 'afterEach'] }] }],
+      '@typescript-eslint/no-floating-promises': [
+        'error',
+        {
+          allowForKnownSafeCalls: [
+            {
+              from: 'package',
+              package: 'node:test',
+              name: ['test', 'describe', 'it', 'suite', 'before', 'after', 'beforeEach', 'afterEach'],
+            },
+          ],
+        },
+      ],
       '@typescript-eslint/no-misused-promises': 'error',
       '@typescript-eslint/await-thenable': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
@@ -59,10 +97,25 @@ export default tseslint.config(
       eqeqeq: ['error', 'always', { null: 'ignore' }],
     },
   },
-  layer(['src/core/**/*.ts', 'src/viewModel/**/*.ts'], ['commands', 'providers', 'views', 'workbench', 'cli', 'settings.ts', 'services.ts', 'extension.ts'], { vscode: false }),
-  layer(['src/cli/**/*.ts'], ['commands', 'providers', 'views', 'workbench', 'settings.ts', 'services.ts', 'extension.ts'], { vscode: false }),
-  layer(['media/**/*.ts'], ['commands', 'providers', 'views', 'workbench', 'cli', 'settings.ts', 'services.ts', 'extension.ts'], { vscode: false }),
-  layer(['src/workbench/**/*.ts', 'src/settings.ts'], ['commands', 'providers', 'views', 'services.ts', 'extension.ts']),
+  layer(
+    ['src/core/**/*.ts', 'src/viewModel/**/*.ts'],
+    ['commands', 'providers', 'views', 'workbench', 'cli', 'settings.ts', 'services.ts', 'extension.ts'],
+    { vscode: false },
+  ),
+  layer(
+    ['src/cli/**/*.ts'],
+    ['commands', 'providers', 'views', 'workbench', 'settings.ts', 'services.ts', 'extension.ts'],
+    { vscode: false },
+  ),
+  layer(
+    ['media/**/*.ts'],
+    ['commands', 'providers', 'views', 'workbench', 'cli', 'settings.ts', 'services.ts', 'extension.ts'],
+    { vscode: false },
+  ),
+  layer(
+    ['src/workbench/**/*.ts', 'src/settings.ts'],
+    ['commands', 'providers', 'views', 'services.ts', 'extension.ts'],
+  ),
   layer(['src/views/**/*.ts'], ['commands', 'providers', 'services.ts', 'extension.ts']),
   layer(['src/providers/**/*.ts'], ['commands', 'views', 'services.ts', 'extension.ts']),
   layer(['src/commands/**/*.ts'], ['extension.ts']),

@@ -3,7 +3,12 @@ type Child = Node | string | null | undefined | false;
 /** A tiny element builder: the webview has no framework, and text always goes through textContent (no HTML injection). */
 export function h<K extends keyof HTMLElementTagNameMap>(
   tag: K,
-  props: { class?: string; title?: string; attrs?: Record<string, string>; on?: Partial<Record<keyof HTMLElementEventMap, (event: Event) => void>> } = {},
+  props: {
+    class?: string;
+    title?: string;
+    attrs?: Record<string, string>;
+    on?: Partial<Record<keyof HTMLElementEventMap, (event: Event) => void>>;
+  } = {},
   ...children: Child[]
 ): HTMLElementTagNameMap[K] {
   const element = document.createElement(tag);
@@ -22,7 +27,11 @@ export function h<K extends keyof HTMLElementTagNameMap>(
 
 const SVG_NS = 'http://www.w3.org/2000/svg';
 
-export function svg(tag: string, attrs: Record<string, string | number>, ...children: (SVGElement | string)[]): SVGElement {
+export function svg(
+  tag: string,
+  attrs: Record<string, string | number>,
+  ...children: (SVGElement | string)[]
+): SVGElement {
   const element = document.createElementNS(SVG_NS, tag);
   for (const [name, value] of Object.entries(attrs)) element.setAttribute(name, String(value));
   for (const child of children) {

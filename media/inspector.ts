@@ -1,11 +1,30 @@
-import type { FromWebview, InspectorModel, LoadErrorView, OperatorRow, ParseErrorView, SubtaskRow, ToWebview } from './protocol';
+import type {
+  FromWebview,
+  InspectorModel,
+  LoadErrorView,
+  OperatorRow,
+  ParseErrorView,
+  SubtaskRow,
+  ToWebview,
+} from './protocol';
 import { h, svg } from './dom';
 import { formatBytes } from '../src/viewModel/format';
 import { VirtualList } from './virtualList';
 
 type Post = (message: FromWebview) => void;
-type SortKey = 'operator' | 'parallelism' | 'maxParallelism' | 'stateSize' | 'inlineSize' | 'exclusiveSize' | 'sharedSize' | 'subtaskStates';
-type Row = { kind: 'operator'; operator: OperatorRow } | { kind: 'subtask'; operator: OperatorRow; subtask: SubtaskRow } | { kind: 'loading'; operator: OperatorRow };
+type SortKey =
+  | 'operator'
+  | 'parallelism'
+  | 'maxParallelism'
+  | 'stateSize'
+  | 'inlineSize'
+  | 'exclusiveSize'
+  | 'sharedSize'
+  | 'subtaskStates';
+type Row =
+  | { kind: 'operator'; operator: OperatorRow }
+  | { kind: 'subtask'; operator: OperatorRow; subtask: SubtaskRow }
+  | { kind: 'loading'; operator: OperatorRow };
 
 const COLUMNS: readonly { key: SortKey; label: string; numeric: boolean }[] = [
   { key: 'operator', label: 'Operator', numeric: false },
@@ -28,27 +47,43 @@ function sortValue(operator: OperatorRow, key: SortKey): number | string {
 
 export function renderParseError(root: HTMLElement, error: ParseErrorView): void {
   root.replaceChildren(
-    h('section', { class: 'error-view', attrs: { role: 'alert' } },
+    h(
+      'section',
+      { class: 'error-view', attrs: { role: 'alert' } },
       h('h1', {}, 'This _metadata could not be read'),
       h('p', { class: 'error-message' }, error.message),
-      h('dl', {},
-        h('dt', {}, 'File'), h('dd', {}, error.source),
-        h('dt', {}, 'Error'), h('dd', {}, error.code),
+      h(
+        'dl',
+        {},
+        h('dt', {}, 'File'),
+        h('dd', {}, error.source),
+        h('dt', {}, 'Error'),
+        h('dd', {}, error.code),
         error.offset !== null ? h('dt', {}, 'Byte offset') : null,
         error.offset !== null ? h('dd', {}, `${error.offset} (0x${error.offset.toString(16)})`) : null,
       ),
-      h('p', {}, 'A checkpoint whose _metadata does not read to the end is not complete: Flink cannot restore from it. Pick an older complete checkpoint, or open the file with a hex editor to look at the bytes around the offset.'),
+      h(
+        'p',
+        {},
+        'A checkpoint whose _metadata does not read to the end is not complete: Flink cannot restore from it. Pick an older complete checkpoint, or open the file with a hex editor to look at the bytes around the offset.',
+      ),
     ),
   );
 }
 
 export function renderLoadError(root: HTMLElement, error: LoadErrorView): void {
   root.replaceChildren(
-    h('section', { class: 'error-view', attrs: { role: 'alert' } },
+    h(
+      'section',
+      { class: 'error-view', attrs: { role: 'alert' } },
       h('h1', {}, 'This snapshot could not be opened'),
       h('p', { class: 'error-message' }, error.message),
       h('dl', {}, h('dt', {}, 'File'), h('dd', {}, error.source)),
-      h('p', {}, 'The Flink Checkpoints log has the cause. Fix it (or Retry the store in the Checkpoint Stores view), then open the file again.'),
+      h(
+        'p',
+        {},
+        'The Flink Checkpoints log has the cause. Fix it (or Retry the store in the Checkpoint Stores view), then open the file again.',
+      ),
     ),
   );
 }
@@ -61,11 +96,20 @@ export function renderInspector(root: HTMLElement, model: InspectorModel, post: 
   let descending = true;
   let filter = '';
 
-  const kindLabel = model.kind === null ? 'snapshot (kind not recorded)' : model.kind === 'savepoint' ? `${model.savepointFormat ?? ''} savepoint`.trim() : 'checkpoint';
-  const header = h('header', { class: 'summary' },
+  const kindLabel =
+    model.kind === null
+      ? 'snapshot (kind not recorded)'
+      : model.kind === 'savepoint'
+        ? `${model.savepointFormat ?? ''} savepoint`.trim()
+        : 'checkpoint';
+  const header = h(
+    'header',
+    { class: 'summary' },
     h('h1', {}, `${kindLabel[0].toUpperCase()}${kindLabel.slice(1)} ${model.checkpointId}`),
     h('p', { class: 'source' }, model.source),
-    h('div', { class: 'cards' },
+    h(
+      'div',
+      { class: 'cards' },
       card('Type', model.snapshotType ?? kindLabel),
       card('Metadata version', `${model.metadataVersion} (Flink ${model.flinkLines})`),
       card('State size', formatBytes(model.stateSize)),
@@ -78,8 +122,17 @@ export function renderInspector(root: HTMLElement, model: InspectorModel, post: 
 
   const filterBox = h('input', {
     class: 'filter',
-    attrs: { type: 'search', placeholder: 'Filter operators by id, uid, name or handle type', 'aria-label': 'Filter operators' },
-    on: { input: (event) => { filter = (event.target as HTMLInputElement).value.trim().toLowerCase(); refresh(); } },
+    attrs: {
+      type: 'search',
+      placeholder: 'Filter operators by id, uid, name or handle type',
+      'aria-label': 'Filter operators',
+    },
+    on: {
+      input: (event) => {
+        filter = (event.target as HTMLInputElement).value.trim().toLowerCase();
+        refresh();
+      },
+    },
   });
 
   const headerRow = h('div', { class: 'row head', attrs: { role: 'row' } });
@@ -90,10 +143,16 @@ export function renderInspector(root: HTMLElement, model: InspectorModel, post: 
     renderRow: (row, _index, selected) => renderRow(row, selected),
     onKey: (event, row) => {
       if (row.kind !== 'operator') return;
-      if ((event.key === 'Enter' || event.key === 'ArrowRight' || event.key === ' ') && !expanded.has(row.operator.operatorId)) {
+      if (
+        (event.key === 'Enter' || event.key === 'ArrowRight' || event.key === ' ') &&
+        !expanded.has(row.operator.operatorId)
+      ) {
         event.preventDefault();
         toggle(row.operator);
-      } else if ((event.key === 'Enter' || event.key === 'ArrowLeft' || event.key === ' ') && expanded.has(row.operator.operatorId)) {
+      } else if (
+        (event.key === 'Enter' || event.key === 'ArrowLeft' || event.key === ' ') &&
+        expanded.has(row.operator.operatorId)
+      ) {
         event.preventDefault();
         toggle(row.operator);
       }
@@ -101,14 +160,31 @@ export function renderInspector(root: HTMLElement, model: InspectorModel, post: 
   });
 
   function renderHeader(): void {
-    headerRow.replaceChildren(...COLUMNS.map((column) => {
-      const active = column.key === sortKey;
-      return h('button', {
-        class: `cell ${column.numeric ? 'num' : ''} ${active ? 'sorted' : ''}`,
-        attrs: { role: 'columnheader', 'aria-sort': active ? (descending ? 'descending' : 'ascending') : 'none' },
-        on: { click: () => { if (sortKey === column.key) descending = !descending; else { sortKey = column.key; descending = column.numeric; } refresh(); } },
-      }, column.label, active ? (descending ? ' ▾' : ' ▴') : '');
-    }), h('span', { class: 'cell handles' }, 'State handles'));
+    headerRow.replaceChildren(
+      ...COLUMNS.map((column) => {
+        const active = column.key === sortKey;
+        return h(
+          'button',
+          {
+            class: `cell ${column.numeric ? 'num' : ''} ${active ? 'sorted' : ''}`,
+            attrs: { role: 'columnheader', 'aria-sort': active ? (descending ? 'descending' : 'ascending') : 'none' },
+            on: {
+              click: () => {
+                if (sortKey === column.key) descending = !descending;
+                else {
+                  sortKey = column.key;
+                  descending = column.numeric;
+                }
+                refresh();
+              },
+            },
+          },
+          column.label,
+          active ? (descending ? ' ▾' : ' ▴') : '',
+        );
+      }),
+      h('span', { class: 'cell handles' }, 'State handles'),
+    );
   }
 
   function toggle(operator: OperatorRow): void {
@@ -126,24 +202,57 @@ export function renderInspector(root: HTMLElement, model: InspectorModel, post: 
 
   function renderRow(row: Row, selected: boolean): HTMLElement {
     if (row.kind === 'loading') {
-      return h('div', { class: `row loading ${selected ? 'selected' : ''}`, attrs: { role: 'row' } }, h('span', { class: 'cell' }, 'Loading subtasks…'));
+      return h(
+        'div',
+        { class: `row loading ${selected ? 'selected' : ''}`, attrs: { role: 'row' } },
+        h('span', { class: 'cell' }, 'Loading subtasks…'),
+      );
     }
     if (row.kind === 'subtask') {
       const { subtask } = row;
-      return h('div', { class: `row subtask ${selected ? 'selected' : ''}`, attrs: { role: 'row' } },
+      return h(
+        'div',
+        { class: `row subtask ${selected ? 'selected' : ''}`, attrs: { role: 'row' } },
         h('span', { class: 'cell' }, `subtask ${subtask.index}${subtask.finished ? ' (finished)' : ''}`),
-        h('span', { class: 'cell num' }), h('span', { class: 'cell num' }),
+        h('span', { class: 'cell num' }),
+        h('span', { class: 'cell num' }),
         h('span', { class: 'cell num' }, formatBytes(subtask.stateSize)),
-        h('span', { class: 'cell num' }), h('span', { class: 'cell num' }), h('span', { class: 'cell num' }), h('span', { class: 'cell num' }),
+        h('span', { class: 'cell num' }),
+        h('span', { class: 'cell num' }),
+        h('span', { class: 'cell num' }),
+        h('span', { class: 'cell num' }),
         h('span', { class: 'cell handles' }, subtask.handles.join(', ')),
       );
     }
     const { operator } = row;
     const open = expanded.has(operator.operatorId);
-    const title = [`Operator id ${operator.operatorId}`, operator.uid ? `uid ${operator.uid}` : 'no uid recorded', operator.name ? `name ${operator.name}` : ''].filter(Boolean).join('\n');
-    return h('div', { class: `row operator ${selected ? 'selected' : ''}`, attrs: { role: 'row', 'aria-expanded': String(open) } },
-      h('span', { class: 'cell', title },
-        h('button', { class: 'twisty', attrs: { 'aria-label': open ? 'Collapse subtasks' : 'Expand subtasks', tabindex: '-1' }, on: { click: (event) => { event.stopPropagation(); toggle(operator); } } }, open ? '▾' : '▸'),
+    const title = [
+      `Operator id ${operator.operatorId}`,
+      operator.uid ? `uid ${operator.uid}` : 'no uid recorded',
+      operator.name ? `name ${operator.name}` : '',
+    ]
+      .filter(Boolean)
+      .join('\n');
+    return h(
+      'div',
+      { class: `row operator ${selected ? 'selected' : ''}`, attrs: { role: 'row', 'aria-expanded': String(open) } },
+      h(
+        'span',
+        { class: 'cell', title },
+        h(
+          'button',
+          {
+            class: 'twisty',
+            attrs: { 'aria-label': open ? 'Collapse subtasks' : 'Expand subtasks', tabindex: '-1' },
+            on: {
+              click: (event) => {
+                event.stopPropagation();
+                toggle(operator);
+              },
+            },
+          },
+          open ? '▾' : '▸',
+        ),
         h('span', { class: 'op-label' }, operatorLabel(operator)),
         operator.name || operator.uid ? h('span', { class: 'op-id' }, operator.operatorId) : null,
         operator.finished ? h('span', { class: 'badge' }, 'finished') : null,
@@ -154,13 +263,31 @@ export function renderInspector(root: HTMLElement, model: InspectorModel, post: 
       h('span', { class: 'cell num' }, formatBytes(operator.inlineSize)),
       h('span', { class: 'cell num' }, formatBytes(operator.exclusiveSize)),
       h('span', { class: 'cell num' }, formatBytes(operator.sharedSize)),
-      h('span', { class: 'cell num' }, operator.finishedSubtasks ? `${operator.subtaskStates} + ${operator.finishedSubtasks} finished` : String(operator.subtaskStates)),
-      h('span', { class: 'cell handles' }, Object.entries(operator.handleTypes).map(([type, count]) => `${type} ×${count}`).join(', ')),
+      h(
+        'span',
+        { class: 'cell num' },
+        operator.finishedSubtasks
+          ? `${operator.subtaskStates} + ${operator.finishedSubtasks} finished`
+          : String(operator.subtaskStates),
+      ),
+      h(
+        'span',
+        { class: 'cell handles' },
+        Object.entries(operator.handleTypes)
+          .map(([type, count]) => `${type} ×${count}`)
+          .join(', '),
+      ),
     );
   }
 
   function visibleOperators(): OperatorRow[] {
-    const matches = model.operators.filter((operator) => !filter || [operator.operatorId, operator.uid ?? '', operator.name ?? '', ...Object.keys(operator.handleTypes)].some((text) => text.toLowerCase().includes(filter)));
+    const matches = model.operators.filter(
+      (operator) =>
+        !filter ||
+        [operator.operatorId, operator.uid ?? '', operator.name ?? '', ...Object.keys(operator.handleTypes)].some(
+          (text) => text.toLowerCase().includes(filter),
+        ),
+    );
     return matches.sort((a, b) => {
       const x = sortValue(a, sortKey);
       const y = sortValue(b, sortKey);
@@ -185,9 +312,21 @@ export function renderInspector(root: HTMLElement, model: InspectorModel, post: 
 
   const noMatch = h('p', { class: 'hint', attrs: { role: 'status' } }, 'No operator matches the filter.');
 
-  const uidInput = h('input', { attrs: { type: 'text', placeholder: 'my-operator-uid', 'aria-label': 'Operator uid' } });
+  const uidInput = h('input', {
+    attrs: { type: 'text', placeholder: 'my-operator-uid', 'aria-label': 'Operator uid' },
+  });
   const uidResult = h('output', { class: 'uid-result', attrs: { 'aria-live': 'polite' } });
-  const uidForm = h('form', { class: 'uid-box', on: { submit: (event) => { event.preventDefault(); if (uidInput.value) post({ type: 'computeUid', uid: uidInput.value }); } } },
+  const uidForm = h(
+    'form',
+    {
+      class: 'uid-box',
+      on: {
+        submit: (event) => {
+          event.preventDefault();
+          if (uidInput.value) post({ type: 'computeUid', uid: uidInput.value });
+        },
+      },
+    },
     h('label', {}, 'Find an operator by uid: ', uidInput),
     h('button', { attrs: { type: 'submit' } }, 'Compute operator id'),
     uidResult,
@@ -212,11 +351,10 @@ export function renderInspector(root: HTMLElement, model: InspectorModel, post: 
 
   root.replaceChildren(
     header,
-    h('section', {},
-      h('h2', {}, 'State size by operator'),
-      sizeChart(model.operators),
-    ),
-    h('section', {},
+    h('section', {}, h('h2', {}, 'State size by operator'), sizeChart(model.operators)),
+    h(
+      'section',
+      {},
       h('h2', {}, 'Operators'),
       filterBox,
       h('div', { class: 'table' }, headerRow, list.element),
@@ -230,7 +368,12 @@ export function renderInspector(root: HTMLElement, model: InspectorModel, post: 
 }
 
 function card(label: string, value: string): HTMLElement {
-  return h('div', { class: 'card' }, h('div', { class: 'card-label' }, label), h('div', { class: 'card-value', title: value }, value));
+  return h(
+    'div',
+    { class: 'card' },
+    h('div', { class: 'card-label' }, label),
+    h('div', { class: 'card-value', title: value }, value),
+  );
 }
 
 /** A horizontal bar per operator, stacked inline / exclusive / shared; the largest 20 operators. */
@@ -240,15 +383,34 @@ function sizeChart(operators: readonly OperatorRow[]): Element {
   const barHeight = 18;
   const labelWidth = 260;
   const width = 720;
-  const chart = svg('svg', { class: 'chart', viewBox: `0 0 ${width} ${top.length * (barHeight + 6) + 24}`, role: 'img', 'aria-label': 'State size by operator, stacked by inline, exclusive and shared bytes' });
+  const chart = svg('svg', {
+    class: 'chart',
+    viewBox: `0 0 ${width} ${top.length * (barHeight + 6) + 24}`,
+    role: 'img',
+    'aria-label': 'State size by operator, stacked by inline, exclusive and shared bytes',
+  });
   top.forEach((operator, i) => {
     const y = i * (barHeight + 6);
     const label = operatorLabel(operator);
-    chart.append(svg('text', { x: 0, y: y + 13, class: 'chart-label' }, label.length > 36 ? `${label.slice(0, 35)}…` : label));
+    chart.append(
+      svg('text', { x: 0, y: y + 13, class: 'chart-label' }, label.length > 36 ? `${label.slice(0, 35)}…` : label),
+    );
     let x = labelWidth;
-    for (const [part, value] of [['inline', operator.inlineSize], ['exclusive', operator.exclusiveSize], ['shared', operator.sharedSize]] as const) {
+    for (const [part, value] of [
+      ['inline', operator.inlineSize],
+      ['exclusive', operator.exclusiveSize],
+      ['shared', operator.sharedSize],
+    ] as const) {
       const w = ((width - labelWidth - 90) * value) / max;
-      if (w > 0) chart.append(svg('rect', { x, y, width: Math.max(w, 1), height: barHeight, class: `bar ${part}` }, svg('title', {}, `${label}: ${part} ${formatBytes(value)}`)));
+      if (w > 0) {
+        chart.append(
+          svg(
+            'rect',
+            { x, y, width: Math.max(w, 1), height: barHeight, class: `bar ${part}` },
+            svg('title', {}, `${label}: ${part} ${formatBytes(value)}`),
+          ),
+        );
+      }
       x += w;
     }
     chart.append(svg('text', { x: x + 6, y: y + 13, class: 'chart-value' }, formatBytes(operator.stateSize)));
@@ -262,19 +424,47 @@ function sizeChart(operators: readonly OperatorRow[]): Element {
 }
 
 function fileList(model: InspectorModel, post: Post): HTMLElement {
-  if (model.files.length === 0) return h('p', {}, 'No files: every state handle of this snapshot is stored inline in _metadata.');
+  if (model.files.length === 0) {
+    return h('p', {}, 'No files: every state handle of this snapshot is stored inline in _metadata.');
+  }
   const list = new VirtualList<InspectorModel['files'][number]>({
     rowHeight: 24,
     height: `${Math.min(model.files.length * 24 + 4, 360)}px`,
     label: 'Referenced files',
-    renderRow: (file, _index, selected) => h('div', { class: `row file ${selected ? 'selected' : ''} ${file.exists === false ? 'missing' : ''}`, attrs: { role: 'row' } },
-      h('a', { class: 'cell path', attrs: { href: '#', title: file.exists === false ? 'Missing: no retained file at this path' : 'Open' }, on: { click: (event) => { event.preventDefault(); post({ type: 'openFile', uri: file.uri }); } } }, file.uri),
-      h('span', { class: 'cell num' }, formatBytes(file.size)),
-      h('span', { class: 'cell' }, file.shared ? 'shared' : 'exclusive'),
-      h('span', { class: 'cell' }, file.exists === false ? 'missing' : file.exists === true ? 'present' : ''),
-    ),
-    onKey: (event, file) => { if (event.key === 'Enter') post({ type: 'openFile', uri: file.uri }); },
+    renderRow: (file, _index, selected) =>
+      h(
+        'div',
+        {
+          class: `row file ${selected ? 'selected' : ''} ${file.exists === false ? 'missing' : ''}`,
+          attrs: { role: 'row' },
+        },
+        h(
+          'a',
+          {
+            class: 'cell path',
+            attrs: { href: '#', title: file.exists === false ? 'Missing: no retained file at this path' : 'Open' },
+            on: {
+              click: (event) => {
+                event.preventDefault();
+                post({ type: 'openFile', uri: file.uri });
+              },
+            },
+          },
+          file.uri,
+        ),
+        h('span', { class: 'cell num' }, formatBytes(file.size)),
+        h('span', { class: 'cell' }, file.shared ? 'shared' : 'exclusive'),
+        h('span', { class: 'cell' }, file.exists === false ? 'missing' : file.exists === true ? 'present' : ''),
+      ),
+    onKey: (event, file) => {
+      if (event.key === 'Enter') post({ type: 'openFile', uri: file.uri });
+    },
   });
   list.setItems(model.files);
-  return h('div', {}, list.element, model.filesOmitted > 0 ? h('p', { class: 'hint' }, `${model.filesOmitted} more files not listed.`) : null);
+  return h(
+    'div',
+    {},
+    list.element,
+    model.filesOmitted > 0 ? h('p', { class: 'hint' }, `${model.filesOmitted} more files not listed.`) : null,
+  );
 }

@@ -55,7 +55,9 @@ export class VirtualList<T> {
     const top = this.selected * this.options.rowHeight;
     if (top < this.element.scrollTop) this.element.scrollTop = top;
     const bottom = top + this.options.rowHeight;
-    if (bottom > this.element.scrollTop + this.element.clientHeight) this.element.scrollTop = bottom - this.element.clientHeight;
+    if (bottom > this.element.scrollTop + this.element.clientHeight) {
+      this.element.scrollTop = bottom - this.element.clientHeight;
+    }
     this.render();
   }
 

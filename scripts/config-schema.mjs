@@ -26,7 +26,10 @@ const config = require(compiled);
 const newest = config.CATALOG_LINES[config.CATALOG_LINES.length - 1];
 const oldest = config.CATALOG_LINES[0];
 // Flink's own internal keys ($internal.*) are not for users to set.
-const keys = config.allCatalogKeys().filter((key) => !key.startsWith('$')).sort();
+const keys = config
+  .allCatalogKeys()
+  .filter((key) => !key.startsWith('$'))
+  .sort();
 
 function describe(key) {
   const info = config.lookupOption(key, newest);
@@ -37,9 +40,14 @@ function describe(key) {
   if (info.defaultValue !== null) facts.push(`default \`${info.defaultValue}\``);
   if (info.since !== oldest) facts.push(`since Flink ${info.since}`);
   if (facts.length > 0) lines.push(`${facts.join(', ')}.`);
-  if (info.removedIn) lines.push(`Removed in Flink ${info.removedIn}${info.latestReplacement ? `: use \`${info.latestReplacement}\`` : ''}.`);
+  if (info.removedIn)
+    lines.push(
+      `Removed in Flink ${info.removedIn}${info.latestReplacement ? `: use \`${info.latestReplacement}\`` : ''}.`,
+    );
   else if (info.status === 'deprecated' || info.status === 'deprecated-option' || info.deprecatedIn) {
-    lines.push(`Deprecated${info.deprecatedIn ? ` since Flink ${info.deprecatedIn}` : ''}${info.latestReplacement ? `: use \`${info.latestReplacement}\`` : ''}.`);
+    lines.push(
+      `Deprecated${info.deprecatedIn ? ` since Flink ${info.deprecatedIn}` : ''}${info.latestReplacement ? `: use \`${info.latestReplacement}\`` : ''}.`,
+    );
   }
   lines.push(`[Flink documentation](${info.docsUrl})`);
   const schema = { markdownDescription: lines.join('\n\n') };

@@ -4,7 +4,18 @@
 // every state the product knows shows up. Prints the `flinkCheckpoints.stores` setting for them as JSON.
 //
 //   node scripts/demo.mjs <output directory>
-import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, truncateSync, utimesSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  truncateSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 
 const FIXTURES = resolve(import.meta.dirname, '..', 'test', 'fixtures', 'flink');
@@ -40,7 +51,9 @@ function copyFixture(out, id, fixture) {
 
 /** The job directories of a store root (32-hex names). */
 function jobsOf(root) {
-  return readdirSync(root).filter((name) => /^[0-9a-f]{32}$/.test(name)).map((name) => join(root, name));
+  return readdirSync(root)
+    .filter((name) => /^[0-9a-f]{32}$/.test(name))
+    .map((name) => join(root, name));
 }
 
 /**
@@ -79,7 +92,9 @@ function main() {
   const add = (id, name, fixture, shape) => {
     const root = copyFixture(out, id, fixture);
     if (!root) {
-      process.stderr.write(`demo: test/fixtures/flink/${fixture} is missing (npm run fixtures); the demo goes on without it\n`);
+      process.stderr.write(
+        `demo: test/fixtures/flink/${fixture} is missing (npm run fixtures); the demo goes on without it\n`,
+      );
       return;
     }
     shape(root);
@@ -106,12 +121,17 @@ function main() {
 
   add('job-in-trouble', 'Flink 2.2 · a job in trouble', '2.2.1/rocksdb-incremental', (root) => {
     for (const job of jobsOf(root)) {
-      const ids = readdirSync(job).filter((n) => /^chk-\d+$/.test(n)).map((n) => Number(n.slice(4))).sort((a, b) => a - b);
+      const ids = readdirSync(job)
+        .filter((n) => /^chk-\d+$/.test(n))
+        .map((n) => Number(n.slice(4)))
+        .sort((a, b) => a - b);
       const newest = ids[ids.length - 1];
       const older = new Set(ids.length > 1 ? referencedFiles(join(job, `chk-${ids[ids.length - 2]}`)) : []);
       // The newest complete checkpoint lost a shared file only it references (a hand-made cleanup gone wrong): it can
       // no longer be restored, so the one before it is the latest restorable checkpoint.
-      const lost = referencedFiles(join(job, `chk-${newest}`)).find((uri) => uri.includes('/shared/') && !older.has(uri));
+      const lost = referencedFiles(join(job, `chk-${newest}`)).find(
+        (uri) => uri.includes('/shared/') && !older.has(uri),
+      );
       if (lost) rmSync(join(job, 'shared', lost.split('/').pop()));
       ageJob(job, now, 40 * MINUTE, 10 * MINUTE);
       // The next checkpoint's `_metadata` was cut short (the JobManager died while writing it): broken.
@@ -130,7 +150,9 @@ function main() {
 
   add('savepoints', 'Flink 2.2 · savepoints', '2.2.1/savepoints', (root) => {
     const taken = (name) => JSON.parse(readFileSync(join(root, name, '_metadata.oracle.json'), 'utf8')).checkpointId;
-    const savepoints = readdirSync(root).filter((n) => n.startsWith('savepoint-')).sort((a, b) => taken(a) - taken(b));
+    const savepoints = readdirSync(root)
+      .filter((n) => n.startsWith('savepoint-'))
+      .sort((a, b) => taken(a) - taken(b));
     savepoints.forEach((name, i) => age(join(root, name), now - (3 - i) * 24 * HOUR));
     for (const job of jobsOf(root)) ageJob(job, now, 3 * HOUR, HOUR);
   });

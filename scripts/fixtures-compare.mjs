@@ -26,7 +26,9 @@ function* metadataFiles(dir) {
 /** The first place where `actual` does not carry `expected`'s value, or null. Extra keys in `actual` are fine. */
 function difference(expected, actual, where) {
   if (expected === null || typeof expected !== 'object') {
-    return Object.is(expected, actual) ? null : `${where}: oracle ${JSON.stringify(expected)}, parser ${JSON.stringify(actual)}`;
+    return Object.is(expected, actual)
+      ? null
+      : `${where}: oracle ${JSON.stringify(expected)}, parser ${JSON.stringify(actual)}`;
   }
   if (actual === null || typeof actual !== 'object' || Array.isArray(expected) !== Array.isArray(actual)) {
     return `${where}: oracle ${JSON.stringify(expected)}, parser ${JSON.stringify(actual)}`;
@@ -59,10 +61,14 @@ for (const dir of dirs) {
     const oracle = JSON.parse(readFileSync(`${file}.oracle.json`, 'utf8'));
     let parsed;
     try {
-      const out = execFileSync(process.execPath, [cli, 'inspect', '--json', '--pointer', oracle.externalPointer, file], {
-        encoding: 'utf8',
-        maxBuffer: 1 << 30,
-      });
+      const out = execFileSync(
+        process.execPath,
+        [cli, 'inspect', '--json', '--pointer', oracle.externalPointer, file],
+        {
+          encoding: 'utf8',
+          maxBuffer: 1 << 30,
+        },
+      );
       parsed = JSON.parse(out);
     } catch (error) {
       failures.push(`${file}: the parser failed: ${String(error.stderr || error.message).trim()}`);

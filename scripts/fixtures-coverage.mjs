@@ -23,7 +23,11 @@ const bundle = await build({
   logLevel: 'silent',
 });
 const module = { exports: {} };
-new Function('module', 'exports', 'require', bundle.outputFiles[0].text)(module, module.exports, createRequire(import.meta.url));
+new Function('module', 'exports', 'require', bundle.outputFiles[0].text)(
+  module,
+  module.exports,
+  createRequire(import.meta.url),
+);
 const { parseMetadata } = module.exports;
 
 /** Every `type` (with its `tag` when it has one) reachable from the parsed metadata. */
@@ -82,10 +86,16 @@ for (const row of rows.values()) {
   group.files += row.files;
   groups.set(key, group);
 }
-console.log('| fixture | Flink line (metadata version) | _metadata files | state-handle types: tag class, every position |');
+console.log(
+  '| fixture | Flink line (metadata version) | _metadata files | state-handle types: tag class, every position |',
+);
 console.log('|---|---|---|---|');
-for (const group of [...groups.values()].sort((a, b) => a.scenario.localeCompare(b.scenario) || byLine(a.lines[0], b.lines[0]))) {
-  console.log(`| ${group.scenario} | ${group.lines.sort(byLine).join(', ')} | ${group.files} | ${group.kinds || '(none)'} |`);
+for (const group of [...groups.values()].sort(
+  (a, b) => a.scenario.localeCompare(b.scenario) || byLine(a.lines[0], b.lines[0]),
+)) {
+  console.log(
+    `| ${group.scenario} | ${group.lines.sort(byLine).join(', ')} | ${group.files} | ${group.kinds || '(none)'} |`,
+  );
 }
 const all = new Set([...rows.values()].flatMap((r) => [...r.kinds]));
 console.log(`\nAll handle kinds covered: ${[...all].sort(byTag).join(', ')}`);

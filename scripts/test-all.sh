@@ -5,7 +5,7 @@
 #   scripts/test-all.sh [--only tier,tier] [--skip tier,tier]
 #
 # Tiers: setup (installs what the tests run against: Chromium, both code-servers, Node 24, FTP servers, the HDFS
-# launcher; idempotent), static (ESLint, types, build), unit (the machine's Node), unit@node24, servers, fixtures,
+# launcher; idempotent), static (ESLint, Prettier, types, build), unit (the machine's Node), unit@node24, servers, fixtures,
 # conf-agreement, restore-cluster, cluster, in-host@min, in-host@current, e2e@min, e2e@current.
 # A tier's family (the name before `@`) selects all its variants: `--only unit,in-host` runs unit, unit@node24 and both
 # in-host tiers. `@min` is the oldest VS Code the extension declares, `@current` the newest code-server on npm (see
@@ -83,7 +83,8 @@ unit_on_node() {
 }
 
 static() {
-  npx eslint . && npx tsc -p . && node scripts/build.mjs >/dev/null && echo "ESLint, types and build: clean"
+  npx eslint . && npx prettier --check . >/dev/null && npx tsc -p . && node scripts/build.mjs >/dev/null \
+    && echo "ESLint, Prettier, types and build: clean"
 }
 
 large_metadata() {

@@ -27,13 +27,18 @@ export function activate(context: vscode.ExtensionContext): Services {
   const clusters = new ClusterRegistry(context.secrets, log);
   const clustersTree = new ClustersTreeProvider(clusters, stores, log);
   const services: Services = { context, log, stores, storesTree, clusters, clustersTree };
-  const clustersView = vscode.window.createTreeView('flinkCheckpoints.clusters', { treeDataProvider: clustersTree, showCollapseAll: true });
+  const clustersView = vscode.window.createTreeView('flinkCheckpoints.clusters', {
+    treeDataProvider: clustersTree,
+    showCollapseAll: true,
+  });
 
   context.subscriptions.push(
     log,
     stores,
     storesTree,
-    vscode.workspace.registerFileSystemProvider(STORE_SCHEME, new StoreFileSystemProvider(stores), { isCaseSensitive: true }),
+    vscode.workspace.registerFileSystemProvider(STORE_SCHEME, new StoreFileSystemProvider(stores), {
+      isCaseSensitive: true,
+    }),
     vscode.window.createTreeView('flinkCheckpoints.stores', { treeDataProvider: storesTree, showCollapseAll: true }),
     vscode.window.registerCustomEditorProvider(INSPECTOR_VIEW_TYPE, new MetadataEditorProvider(services), {
       webviewOptions: { retainContextWhenHidden: false },
@@ -65,4 +70,3 @@ export function activate(context: vscode.ExtensionContext): Services {
   log.info(`Activated in ${(performance.now() - started).toFixed(1)} ms`);
   return services;
 }
-

@@ -87,13 +87,20 @@ export function clusterRefreshMs(): number {
 }
 
 /** True when a configuration change touches one of the given settings (keys under `flinkCheckpoints.`). */
-export function affects(event: vscode.ConfigurationChangeEvent, ...keys: (SettingKey | 'stores' | 'clusters')[]): boolean {
+export function affects(
+  event: vscode.ConfigurationChangeEvent,
+  ...keys: (SettingKey | 'stores' | 'clusters')[]
+): boolean {
   return keys.some((key) => event.affectsConfiguration(`${SECTION}.${key}`));
 }
 
 /** A URI authority-safe id derived from a name, unique among `taken`. */
 export function storeIdFor(name: string, taken: ReadonlySet<string>): string {
-  const base = name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '') || 'store';
+  const base =
+    name
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-+|-+$/g, '') || 'store';
   let id = base;
   for (let n = 2; taken.has(id); n++) id = `${base}-${n}`;
   return id;
@@ -108,13 +115,16 @@ export function readStoreConfigs(): StoreConfig[] {
   const configuration = vscode.workspace.getConfiguration(SECTION);
   const raw = vscode.workspace.isTrusted
     ? configuration.get<unknown[]>('stores', [])
-    : configuration.inspect<unknown[]>('stores')?.globalValue ?? [];
+    : (configuration.inspect<unknown[]>('stores')?.globalValue ?? []);
   const taken = new Set<string>();
   const stores: StoreConfig[] = [];
   for (const entry of Array.isArray(raw) ? raw : []) {
     const candidate = entry as Partial<StoreConfig> | null;
     if (typeof candidate?.name !== 'string' || typeof candidate.uri !== 'string') continue;
-    const id = typeof candidate.id === 'string' && candidate.id && !taken.has(candidate.id) ? candidate.id : storeIdFor(candidate.name, taken);
+    const id =
+      typeof candidate.id === 'string' && candidate.id && !taken.has(candidate.id)
+        ? candidate.id
+        : storeIdFor(candidate.name, taken);
     taken.add(id);
     stores.push({ ...candidate, id, name: candidate.name, uri: candidate.uri });
   }
@@ -125,7 +135,10 @@ export function readStoreConfigs(): StoreConfig[] {
 export async function writeStoreConfigs(stores: StoreConfig[]): Promise<void> {
   const configuration = vscode.workspace.getConfiguration(SECTION);
   const inspected = configuration.inspect<unknown[]>('stores');
-  const target = vscode.workspace.isTrusted && inspected?.workspaceValue !== undefined ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
+  const target =
+    vscode.workspace.isTrusted && inspected?.workspaceValue !== undefined
+      ? vscode.ConfigurationTarget.Workspace
+      : vscode.ConfigurationTarget.Global;
   await configuration.update('stores', stores, target);
 }
 
@@ -146,7 +159,11 @@ export interface ClusterConfig {
 
 /** A stable id for a new cluster from its name, unique among `taken`. */
 export function clusterIdFor(name: string, taken: ReadonlySet<string>): string {
-  const base = name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '') || 'cluster';
+  const base =
+    name
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-+|-+$/g, '') || 'cluster';
   let id = base;
   for (let n = 2; taken.has(id); n++) id = `${base}-${n}`;
   return id;
@@ -159,13 +176,18 @@ export function clusterIdFor(name: string, taken: ReadonlySet<string>): string {
  */
 export function readClusterConfigs(): ClusterConfig[] {
   const configuration = vscode.workspace.getConfiguration(SECTION);
-  const raw = vscode.workspace.isTrusted ? configuration.get<unknown[]>('clusters', []) : configuration.inspect<unknown[]>('clusters')?.globalValue ?? [];
+  const raw = vscode.workspace.isTrusted
+    ? configuration.get<unknown[]>('clusters', [])
+    : (configuration.inspect<unknown[]>('clusters')?.globalValue ?? []);
   const taken = new Set<string>();
   const clusters: ClusterConfig[] = [];
   for (const entry of Array.isArray(raw) ? raw : []) {
     const candidate = entry as Partial<ClusterConfig> | null;
     if (typeof candidate?.name !== 'string' || typeof candidate.url !== 'string') continue;
-    const id = typeof candidate.id === 'string' && candidate.id && !taken.has(candidate.id) ? candidate.id : clusterIdFor(candidate.name, taken);
+    const id =
+      typeof candidate.id === 'string' && candidate.id && !taken.has(candidate.id)
+        ? candidate.id
+        : clusterIdFor(candidate.name, taken);
     taken.add(id);
     clusters.push({ ...candidate, id, name: candidate.name, url: candidate.url });
   }
@@ -176,6 +198,9 @@ export function readClusterConfigs(): ClusterConfig[] {
 export async function writeClusterConfigs(clusters: ClusterConfig[]): Promise<void> {
   const configuration = vscode.workspace.getConfiguration(SECTION);
   const inspected = configuration.inspect<unknown[]>('clusters');
-  const target = vscode.workspace.isTrusted && inspected?.workspaceValue !== undefined ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
+  const target =
+    vscode.workspace.isTrusted && inspected?.workspaceValue !== undefined
+      ? vscode.ConfigurationTarget.Workspace
+      : vscode.ConfigurationTarget.Global;
   await configuration.update('clusters', clusters, target);
 }

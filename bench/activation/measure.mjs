@@ -22,10 +22,13 @@ const scratch = mkdtempSync(join(tmpdir(), 'bench-activation-'));
 for (let run = 0; run < Number(values.runs); run++) {
   const result = join(scratch, `run-${run}.json`);
   execFileSync('node', ['out/test/integration/driver/runInHost.js', '--files', 'activation'], {
-    cwd: root, stdio: 'ignore', env: { ...process.env, FLINK_CHECKPOINTS_ACTIVATION_RESULT: result },
+    cwd: root,
+    stdio: 'ignore',
+    env: { ...process.env, FLINK_CHECKPOINTS_ACTIVATION_RESULT: result },
   });
   const { ms, wasActive } = JSON.parse(readFileSync(result, 'utf8'));
-  if (wasActive) throw new Error('the extension was already active before the probe: a start-up activation event fired');
+  if (wasActive)
+    throw new Error('the extension was already active before the probe: a start-up activation event fired');
   times.push(ms);
 }
 rmSync(scratch, { recursive: true, force: true });
@@ -33,7 +36,25 @@ times.sort((a, b) => a - b);
 const median = times[Math.floor(times.length / 2)];
 const size = (file) => statSync(join(root, file)).size;
 const bundle = size('dist/extension.js');
-console.log(JSON.stringify({
-  activation: { runs: times.length, medianMs: +median.toFixed(1), maxMs: +times[times.length - 1].toFixed(1), targetMs: 50, ratioToTarget: +(median / 50).toFixed(2) },
-  bundle: { extensionBytes: bundle, targetBytes: 1_000_000, ratioToTarget: +(bundle / 1_000_000).toFixed(2), webviewBytes: size('dist/media/main.js'), hdfsVendorBytesLoadedOnDemand: size('dist/vendor/webhdfs.js') },
-}, null, 2));
+console.log(
+  JSON.stringify(
+    {
+      activation: {
+        runs: times.length,
+        medianMs: +median.toFixed(1),
+        maxMs: +times[times.length - 1].toFixed(1),
+        targetMs: 50,
+        ratioToTarget: +(median / 50).toFixed(2),
+      },
+      bundle: {
+        extensionBytes: bundle,
+        targetBytes: 1_000_000,
+        ratioToTarget: +(bundle / 1_000_000).toFixed(2),
+        webviewBytes: size('dist/media/main.js'),
+        hdfsVendorBytesLoadedOnDemand: size('dist/vendor/webhdfs.js'),
+      },
+    },
+    null,
+    2,
+  ),
+);

@@ -30,7 +30,9 @@ const runs = Number(option('runs', '300'));
 const timeoutMs = Number(option('timeout-ms', '20000'));
 const outFile = option('out', path.join(repoRoot(), 'bench', 'cli', 'RESULTS.md'));
 const dist = path.resolve(option('dist', path.join(repoRoot(), 'dist')));
-const nodeSpecs = option('node', '').split(',').filter((spec) => spec !== '');
+const nodeSpecs = option('node', '')
+  .split(',')
+  .filter((spec) => spec !== '');
 if (args.length === 0) {
   console.error('usage: node out/bench/cli/startup.js [--runs N] [--timeout-ms MS] [--node 22,24] FILE [COMMAND...]');
   process.exit(2);
@@ -48,7 +50,14 @@ function nodeBinary(spec: string): string {
   if (!fs.existsSync(binary)) {
     fs.rmSync(dir, { recursive: true, force: true });
     fs.mkdirSync(dir, { recursive: true });
-    const packed = execFileSync('npm', ['pack', '--silent', `node-${process.platform}-${process.arch}@${spec}`], { cwd: dir, encoding: 'utf8' }).trim().split('\n').pop() ?? '';
+    const packed =
+      execFileSync('npm', ['pack', '--silent', `node-${process.platform}-${process.arch}@${spec}`], {
+        cwd: dir,
+        encoding: 'utf8',
+      })
+        .trim()
+        .split('\n')
+        .pop() ?? '';
     execFileSync('tar', ['xzf', packed], { cwd: dir });
     fs.rmSync(path.join(dir, packed));
   }
@@ -67,15 +76,28 @@ function modesFor(node: string, index: number): Mode[] {
   fs.writeFileSync(bundle, `require(${JSON.stringify(path.join(dist, 'cli-main.js'))}).main();\n`);
   return [
     { name: 'bundle (dist/cli-main.js)', argv: [node, bundle], env: { ...process.env, XDG_CACHE_HOME: cacheHome } },
-    { name: 'launcher, cache off', argv: [node, path.join(dist, 'cli.js')], env: { ...process.env, XDG_CACHE_HOME: cacheHome, NODE_DISABLE_COMPILE_CACHE: '1' } },
-    { name: 'launcher (dist/cli.js)', argv: [node, path.join(dist, 'cli.js')], env: { ...process.env, XDG_CACHE_HOME: cacheHome } },
+    {
+      name: 'launcher, cache off',
+      argv: [node, path.join(dist, 'cli.js')],
+      env: { ...process.env, XDG_CACHE_HOME: cacheHome, NODE_DISABLE_COMPILE_CACHE: '1' },
+    },
+    {
+      name: 'launcher (dist/cli.js)',
+      argv: [node, path.join(dist, 'cli.js')],
+      env: { ...process.env, XDG_CACHE_HOME: cacheHome },
+    },
   ];
 }
 
 function once(mode: Mode): { ms: number; hung: boolean } {
   const start = performance.now();
   const [node, ...rest] = mode.argv;
-  const r = spawnSync(node, [...rest, ...cliArgs], { env: mode.env, stdio: 'ignore', timeout: timeoutMs, killSignal: 'SIGKILL' });
+  const r = spawnSync(node, [...rest, ...cliArgs], {
+    env: mode.env,
+    stdio: 'ignore',
+    timeout: timeoutMs,
+    killSignal: 'SIGKILL',
+  });
   const ms = performance.now() - start;
   const hung = (r.error as NodeJS.ErrnoException | undefined)?.code === 'ETIMEDOUT';
   if (!hung && r.status !== 0) throw new Error(`${mode.name}: exit ${r.status ?? r.signal} for ${cliArgs.join(' ')}`);

@@ -57,7 +57,12 @@ async function timed(fn: () => Promise<number>, expected: number): Promise<numbe
 }
 
 /** Alternates bare and store runs (after one warm-up each) so drift on a shared machine hits both alike. */
-async function compare(transport: string, entries: number, bare: () => Promise<number>, store: () => ReturnType<typeof measureListing>): Promise<Row> {
+async function compare(
+  transport: string,
+  entries: number,
+  bare: () => Promise<number>,
+  store: () => ReturnType<typeof measureListing>,
+): Promise<Row> {
   await bare();
   await store();
   const bareMs: number[] = [];
@@ -82,7 +87,11 @@ async function compare(transport: string, entries: number, bare: () => Promise<n
   const b = median(bareMs);
   const s = median(storeRuns.map((m) => m.totalMs));
   const row: Row = {
-    transport, entries, bareMs: b, storeMs: s, overheadPct: ((s - b) / b) * 100,
+    transport,
+    entries,
+    bareMs: b,
+    storeMs: s,
+    overheadPct: ((s - b) / b) * 100,
     storeFirstPageMs: median(storeRuns.map((m) => m.firstPageMs)),
     storeMaxStallMs: median(storeRuns.map((m) => m.maxStallMs)),
     bareCpuMs: median(bareCpu),
@@ -129,7 +138,13 @@ async function expandJob(transport: string, open: () => CheckpointStore): Promis
 /** A job directory with 1,000 chk-N holding a real `_metadata` (from test/fixtures/flink), or undefined without one. */
 function makeJob(root: string): boolean {
   const fixtures = path.resolve(__dirname, '..', '..', '..', 'test', 'fixtures', 'flink');
-  const version = fs.existsSync(fixtures) ? fs.readdirSync(fixtures).filter((v) => /^\d/.test(v)).sort().pop() : undefined;
+  const version = fs.existsSync(fixtures)
+    ? fs
+        .readdirSync(fixtures)
+        .filter((v) => /^\d/.test(v))
+        .sort()
+        .pop()
+    : undefined;
   if (!version) return false;
   const scenario = path.join(fixtures, version, 'hashmap');
   const job = fs.readdirSync(scenario).find((name) => /^[0-9a-f]{32}$/.test(name));
@@ -146,7 +161,9 @@ function makeJob(root: string): boolean {
 function makeDir(root: string, name: string, entries: number): string {
   const dir = path.join(root, name);
   fs.mkdirSync(dir);
-  for (let i = 0; i < entries; i++) fs.closeSync(fs.openSync(path.join(dir, `entry-${String(i).padStart(6, '0')}`), 'w'));
+  for (let i = 0; i < entries; i++) {
+    fs.closeSync(fs.openSync(path.join(dir, `entry-${String(i).padStart(6, '0')}`), 'w'));
+  }
   return dir;
 }
 
@@ -162,38 +179,52 @@ async function main(): Promise<void> {
     for (const n of SIZES) {
       const dir = path.join(root, `d${n}`);
       const store = openStore(root);
-      rows.push(await compare('local', n,
-        async () => {
-          const names = await fs.promises.readdir(dir);
-          await Promise.all(names.map((name) => fs.promises.stat(path.join(dir, name))));
-          return names.length;
-        },
-        () => measureListing(store, `/d${n}`)));
+      rows.push(
+        await compare(
+          'local',
+          n,
+          async () => {
+            const names = await fs.promises.readdir(dir);
+            await Promise.all(names.map((name) => fs.promises.stat(path.join(dir, name))));
+            return names.length;
+          },
+          () => measureListing(store, `/d${n}`),
+        ),
+      );
     }
 
     if (!serverPrerequisites('pyftpdlib')) {
       const server = await startPyFtpd(root, [{ name: 'flink', password: 'secret' }]);
       try {
-        if (haveJob) expandRows.push(await expandJob('ftp (pyftpdlib)', () => openStore(`ftp://flink:secret@127.0.0.1:${server.port}/`)));
+        if (haveJob) {
+          expandRows.push(
+            await expandJob('ftp (pyftpdlib)', () => openStore(`ftp://flink:secret@127.0.0.1:${server.port}/`)),
+          );
+        }
         for (const n of SIZES) {
-          rows.push(await compare('ftp (pyftpdlib)', n,
-            async () => {
-              const client = new Client(60_000);
-              try {
-                await client.access({ host: '127.0.0.1', port: server.port, user: 'flink', password: 'secret' });
-                return (await client.list(`/d${n}`)).length;
-              } finally {
-                client.close();
-              }
-            },
-            async () => {
-              const store = openStore(`ftp://flink:secret@127.0.0.1:${server.port}/`, { timeoutMs: 60_000 });
-              try {
-                return await measureListing(store, `/d${n}`);
-              } finally {
-                await store.close();
-              }
-            }));
+          rows.push(
+            await compare(
+              'ftp (pyftpdlib)',
+              n,
+              async () => {
+                const client = new Client(60_000);
+                try {
+                  await client.access({ host: '127.0.0.1', port: server.port, user: 'flink', password: 'secret' });
+                  return (await client.list(`/d${n}`)).length;
+                } finally {
+                  client.close();
+                }
+              },
+              async () => {
+                const store = openStore(`ftp://flink:secret@127.0.0.1:${server.port}/`, { timeoutMs: 60_000 });
+                try {
+                  return await measureListing(store, `/d${n}`);
+                } finally {
+                  await store.close();
+                }
+              },
+            ),
+          );
         }
       } finally {
         await server.stop();
@@ -208,14 +239,21 @@ async function main(): Promise<void> {
       try {
         const base = `http://127.0.0.1:${server.httpPort}/webhdfs/v1`;
         for (const n of SIZES) {
-          const store = openStore(`webhdfs://${server.superUser}@127.0.0.1:${server.httpPort}/bench`, { timeoutMs: 120_000 });
-          rows.push(await compare('hdfs (WebHDFS)', n,
-            async () => {
-              const response = await fetch(`${base}/bench/d${n}?op=LISTSTATUS&user.name=${server.superUser}`);
-              const body = (await response.json()) as { FileStatuses: { FileStatus: unknown[] } };
-              return body.FileStatuses.FileStatus.length;
-            },
-            () => measureListing(store, `/d${n}`)));
+          const store = openStore(`webhdfs://${server.superUser}@127.0.0.1:${server.httpPort}/bench`, {
+            timeoutMs: 120_000,
+          });
+          rows.push(
+            await compare(
+              'hdfs (WebHDFS)',
+              n,
+              async () => {
+                const response = await fetch(`${base}/bench/d${n}?op=LISTSTATUS&user.name=${server.superUser}`);
+                const body = (await response.json()) as { FileStatuses: { FileStatus: unknown[] } };
+                return body.FileStatuses.FileStatus.length;
+              },
+              () => measureListing(store, `/d${n}`),
+            ),
+          );
         }
       } finally {
         await server.stop();
@@ -230,15 +268,27 @@ async function main(): Promise<void> {
   const table = [
     '| transport | entries | bare protocol (ms) | store (ms) | overhead | bare CPU (ms) | store CPU (ms) | store first page (ms) | max event-loop stall, bare / store (ms) |',
     '|---|---:|---:|---:|---:|---:|---:|---:|---:|',
-    ...rows.map((r) => `| ${r.transport} | ${r.entries.toLocaleString('en')} | ${r.bareMs.toFixed(0)} | ${r.storeMs.toFixed(0)} | ${r.overheadPct >= 0 ? '+' : ''}${r.overheadPct.toFixed(0)}% | ${r.bareCpuMs.toFixed(0)} | ${r.storeCpuMs.toFixed(0)} | ${r.storeFirstPageMs.toFixed(0)} | ${r.bareMaxStallMs.toFixed(0)} / ${r.storeMaxStallMs.toFixed(0)} |`),
+    ...rows.map(
+      (r) =>
+        `| ${r.transport} | ${r.entries.toLocaleString('en')} | ${r.bareMs.toFixed(0)} | ${r.storeMs.toFixed(0)} | ${r.overheadPct >= 0 ? '+' : ''}${r.overheadPct.toFixed(0)}% | ${r.bareCpuMs.toFixed(0)} | ${r.storeCpuMs.toFixed(0)} | ${r.storeFirstPageMs.toFixed(0)} | ${r.bareMaxStallMs.toFixed(0)} / ${r.storeMaxStallMs.toFixed(0)} |`,
+    ),
   ].join('\n');
   const results = path.resolve(__dirname, '..', '..', '..', 'bench', 'results');
   fs.mkdirSync(results, { recursive: true });
-  fs.writeFileSync(path.join(results, 'listing.json'), `${JSON.stringify({ runs: RUNS, cpus: os.cpus().length, loadavg: os.loadavg(), rows, expandRows }, null, 2)}\n`);
+  fs.writeFileSync(
+    path.join(results, 'listing.json'),
+    `${JSON.stringify({ runs: RUNS, cpus: os.cpus().length, loadavg: os.loadavg(), rows, expandRows }, null, 2)}\n`,
+  );
   console.log(table);
   if (expandRows.length > 0) {
-    console.log(['', '| expanding a job with 1,000 checkpoints | list + sort (ms) | classify first 100 (ms) |', '|---|---:|---:|',
-      ...expandRows.map((r) => `| ${r.transport} | ${r.scanMs.toFixed(0)} | ${r.inspectFirst100Ms.toFixed(0)} |`)].join('\n'));
+    console.log(
+      [
+        '',
+        '| expanding a job with 1,000 checkpoints | list + sort (ms) | classify first 100 (ms) |',
+        '|---|---:|---:|',
+        ...expandRows.map((r) => `| ${r.transport} | ${r.scanMs.toFixed(0)} | ${r.inspectFirst100Ms.toFixed(0)} |`),
+      ].join('\n'),
+    );
   }
 }
 

@@ -36,7 +36,9 @@ const largeDir = value('large-dir', path.join(os.tmpdir(), 'flink-checkpoints-be
 const outFile = value('out', path.join(root, 'bench', 'metadata', 'RESULTS.md'));
 /** Runs of each process in the whole-process table. */
 const WHOLE_RUNS = 9;
-const moreNodes = value('node', '').split(',').filter((spec) => spec !== '');
+const moreNodes = value('node', '')
+  .split(',')
+  .filter((spec) => spec !== '');
 
 /** A Node binary: `spec` itself, or for a major version the official build published on npm, fetched once. */
 function nodeBinary(spec: string): string {
@@ -46,7 +48,14 @@ function nodeBinary(spec: string): string {
   if (!fs.existsSync(binary)) {
     fs.rmSync(dir, { recursive: true, force: true });
     fs.mkdirSync(dir, { recursive: true });
-    const packed = execFileSync('npm', ['pack', '--silent', `node-${process.platform}-${process.arch}@${spec}`], { cwd: dir, encoding: 'utf8' }).trim().split('\n').pop() ?? '';
+    const packed =
+      execFileSync('npm', ['pack', '--silent', `node-${process.platform}-${process.arch}@${spec}`], {
+        cwd: dir,
+        encoding: 'utf8',
+      })
+        .trim()
+        .split('\n')
+        .pop() ?? '';
     execFileSync('tar', ['xzf', packed], { cwd: dir });
     fs.rmSync(path.join(dir, packed));
   }
@@ -102,10 +111,18 @@ function tsTimings(file: string, large: boolean, scale = 1): { read: Timing; sum
 const refusedByFlink: string[] = [];
 
 /** Warm timing of many files in one JVM (java/TimeAll.java): a warm-up pass over all, then a timed pass. */
-function javaTimings(files: string[], warmupMs: number, minMs: number, minIterations: number): Map<string, Timing | null> {
+function javaTimings(
+  files: string[],
+  warmupMs: number,
+  minMs: number,
+  minIterations: number,
+): Map<string, Timing | null> {
   const result = new Map<string, Timing | null>();
   if (!withJava) return result;
-  const out = execFileSync(javaScript, ['time-all', String(warmupMs), String(minMs), String(minIterations), ...files], { encoding: 'utf8', maxBuffer: 1 << 26 });
+  const out = execFileSync(javaScript, ['time-all', String(warmupMs), String(minMs), String(minIterations), ...files], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 26,
+  });
   for (const line of out.trim().split('\n')) {
     const r = JSON.parse(line) as { file: string; msPerOp?: number; iterations?: number; error?: string };
     if (r.error !== undefined || r.msPerOp === undefined || r.iterations === undefined) {
@@ -151,7 +168,9 @@ function ensureLarge(): string[] {
     if (!fs.existsSync(file)) {
       if (!withJava) continue;
       fs.mkdirSync(largeDir, { recursive: true });
-      execFileSync(javaScript, [generator, largeDir, name, String(ops), String(subtasks), String(amount)], { stdio: 'inherit' });
+      execFileSync(javaScript, [generator, largeDir, name, String(ops), String(subtasks), String(amount)], {
+        stdio: 'inherit',
+      });
     }
     files.push(file);
   }
@@ -181,9 +200,17 @@ function wholeProcesses(cases: ProcessRun[], runs: number): { ms: number; maxRss
   const hasTime = fs.existsSync('/usr/bin/time');
   for (let i = 0; i <= runs; i++) {
     cases.forEach(({ command, argv, env = process.env }, c) => {
-      const options = { encoding: 'utf8' as const, maxBuffer: 1 << 30, env, timeout: 120_000, killSignal: 'SIGKILL' as const };
+      const options = {
+        encoding: 'utf8' as const,
+        maxBuffer: 1 << 30,
+        env,
+        timeout: 120_000,
+        killSignal: 'SIGKILL' as const,
+      };
       const t0 = performance.now();
-      const r = hasTime ? spawnSync('/usr/bin/time', ['-f', '%M', command, ...argv], options) : spawnSync(command, argv, options);
+      const r = hasTime
+        ? spawnSync('/usr/bin/time', ['-f', '%M', command, ...argv], options)
+        : spawnSync(command, argv, options);
       const ms = performance.now() - t0;
       if (r.error) throw new Error(`${command} ${argv.join(' ')}: ${r.error.message}`);
       if (r.status !== 0) throw new Error(`${command} ${argv.join(' ')} failed: ${r.stderr}`);
@@ -192,8 +219,12 @@ function wholeProcesses(cases: ProcessRun[], runs: number): { ms: number; maxRss
       rss[c].push(hasTime ? Number(r.stderr.trim().split('\n').pop()) : null);
     });
   }
-  const median = <T>(values: T[], order: (a: T, b: T) => number): T => [...values].sort(order)[Math.floor(values.length / 2)];
-  return cases.map((_, c) => ({ ms: median(times[c], (a, b) => a - b), maxRssKiB: median(rss[c], (a, b) => (a ?? 0) - (b ?? 0)) }));
+  const median = <T>(values: T[], order: (a: T, b: T) => number): T =>
+    [...values].sort(order)[Math.floor(values.length / 2)];
+  return cases.map((_, c) => ({
+    ms: median(times[c], (a, b) => a - b),
+    maxRssKiB: median(rss[c], (a, b) => (a ?? 0) - (b ?? 0)),
+  }));
 }
 
 function wholeProcess(command: string, argv: string[], runs: number): { ms: number; maxRssKiB: number | null } {
@@ -201,7 +232,7 @@ function wholeProcess(command: string, argv: string[], runs: number): { ms: numb
 }
 
 const mb = (bytes: number) => (bytes / 1e6).toFixed(1);
-const rate = (bytes: number, ms: number) => `${((bytes / 1e6) / (ms / 1000)).toFixed(0)} MB/s`;
+const rate = (bytes: number, ms: number) => `${(bytes / 1e6 / (ms / 1000)).toFixed(0)} MB/s`;
 const ratio = (a: number, b: number) => `${(a / b).toFixed(1)}×`;
 
 function main(): void {
@@ -212,7 +243,12 @@ function main(): void {
   };
   say(`# Metadata parser benchmark`);
   say('');
-  say(`Node ${process.version}, ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}; Java side: ${withJava ? `Flink ${process.env.BENCH_FLINK ?? '2.2'} line, Checkpoints.loadCheckpointMetadata (bench/metadata/java/TimeAll.java on test/flink's classpath)` : 'skipped (--no-java)'}; load average at start ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}.`);
+  say(
+    `Node ${process.version}, ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}; Java side: ${withJava ? `Flink ${process.env.BENCH_FLINK ?? '2.2'} line, Checkpoints.loadCheckpointMetadata (bench/metadata/java/TimeAll.java on test/flink's classpath)` : 'skipped (--no-java)'}; load average at start ${os
+      .loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')}.`,
+  );
   say('');
 
   // 1. Real files: aggregate over the corpus, both sides warmed over every file before timing any.
@@ -237,13 +273,20 @@ function main(): void {
     if (j) {
       javaTotal += j.msPerOp;
       perFile.push(j.msPerOp / ts.read.msPerOp);
-      slowest.push({ name: path.basename(path.dirname(file)), ratio: j.msPerOp / ts.read.msPerOp, ts: ts.read.msPerOp, java: j.msPerOp });
+      slowest.push({
+        name: path.basename(path.dirname(file)),
+        ratio: j.msPerOp / ts.read.msPerOp,
+        ts: ts.read.msPerOp,
+        java: j.msPerOp,
+      });
     }
   }
   perFile.sort((a, b) => a - b);
   say(`## Warm, in process`);
   say('');
-  say('| input | bytes | Flink load (ms/op) | this parser: read (ms/op) | summary (ms/op) | read vs Flink | summary vs Flink |');
+  say(
+    '| input | bytes | Flink load (ms/op) | this parser: read (ms/op) | summary (ms/op) | read vs Flink | summary vs Flink |',
+  );
   say('|---|---:|---:|---:|---:|---:|---:|');
   say(
     `| ${compared} real files (one pass over all) | ${bytesTotal} | ${withJava ? javaTotal.toFixed(3) : '–'} | ${tsRead.toFixed(3)} | ${tsSummary.toFixed(3)} | ${withJava ? ratio(javaTotal, tsRead) : '–'} | ${withJava ? ratio(javaTotal, tsSummary) : '–'} |`,
@@ -263,18 +306,32 @@ function main(): void {
   for (const refused of refusedByFlink) say(`Not compared, Flink's reader refuses it: ${refused}`);
   if (perFile.length > 0) {
     say('');
-    say(`Per real file, Flink time / this parser's read time: min ${perFile[0].toFixed(1)}×, median ${perFile[Math.floor(perFile.length / 2)].toFixed(1)}×, max ${perFile[perFile.length - 1].toFixed(1)}×.`);
+    say(
+      `Per real file, Flink time / this parser's read time: min ${perFile[0].toFixed(1)}×, median ${perFile[Math.floor(perFile.length / 2)].toFixed(1)}×, max ${perFile[perFile.length - 1].toFixed(1)}×.`,
+    );
     slowest.sort((a, b) => a.ratio - b.ratio);
-    say(`Lowest ratios: ${slowest.slice(0, 3).map((f) => `${f.name} ${f.ratio.toFixed(1)}× (${(f.ts * 1000).toFixed(0)} µs vs ${(f.java * 1000).toFixed(0)} µs)`).join('; ')}.`);
+    say(
+      `Lowest ratios: ${slowest
+        .slice(0, 3)
+        .map(
+          (f) =>
+            `${f.name} ${f.ratio.toFixed(1)}× (${(f.ts * 1000).toFixed(0)} µs vs ${(f.java * 1000).toFixed(0)} µs)`,
+        )
+        .join('; ')}.`,
+    );
   }
 
   // 2. Peak memory.
   say('');
   say('## Peak memory (fresh process, RSS above its idle baseline)');
   say('');
-  say('The summaries include the referenced files as strings. "held whole": the file read into memory first (what the extension does with a store\'s bytes); "streamed": read from disk through a window (what the CLI does).');
+  say(
+    'The summaries include the referenced files as strings. "held whole": the file read into memory first (what the extension does with a store\'s bytes); "streamed": read from disk through a window (what the CLI does).',
+  );
   say('');
-  say('| input | file | parse (held whole) | summary (held whole) | summary (streamed) | JVM loading it (whole-process max RSS) |');
+  say(
+    '| input | file | parse (held whole) | summary (held whole) | summary (streamed) | JVM loading it (whole-process max RSS) |',
+  );
   say('|---|---:|---:|---:|---:|---:|');
   const cell = (bytes: number, size: number) => `${mb(bytes)} MB (${(bytes / size).toFixed(2)}×)`;
   for (const { file, size } of largeRows) {
@@ -299,13 +356,22 @@ function main(): void {
         ]
       : [{ node, label: `Node ${version}`, env: process.env }];
   });
-  const idle = wholeProcesses(environments.map(({ node, env }) => ({ command: node, argv: ['-e', '0'], env })), WHOLE_RUNS);
+  const idle = wholeProcesses(
+    environments.map(({ node, env }) => ({ command: node, argv: ['-e', '0'], env })),
+    WHOLE_RUNS,
+  );
   say('');
-  say(`## Whole process (median of ${WHOLE_RUNS} runs after one untimed round, the processes of one input taking turns; wall time; peak RSS above a bare \`node -e 0\`)`);
+  say(
+    `## Whole process (median of ${WHOLE_RUNS} runs after one untimed round, the processes of one input taking turns; wall time; peak RSS above a bare \`node -e 0\`)`,
+  );
   say('');
-  say(`A bare \`node -e 0\` takes ${environments.map((e, i) => `${idle[i].ms.toFixed(0)} ms (${e.label})`).join(', ')}; ${idle[0].maxRssKiB != null ? `${mb(idle[0].maxRssKiB * 1024)} MB` : '?'}.`);
+  say(
+    `A bare \`node -e 0\` takes ${environments.map((e, i) => `${idle[i].ms.toFixed(0)} ms (${e.label})`).join(', ')}; ${idle[0].maxRssKiB != null ? `${mb(idle[0].maxRssKiB * 1024)} MB` : '?'}.`,
+  );
   say('');
-  say('| input | environment | `flink-checkpoints inspect` | `inspect --json` | JVM: Checkpoints.loadCheckpointMetadata once | JVM / `inspect` | JVM / `inspect --json` |');
+  say(
+    '| input | environment | `flink-checkpoints inspect` | `inspect --json` | JVM: Checkpoints.loadCheckpointMetadata once | JVM / `inspect` | JVM / `inspect --json` |',
+  );
   say('|---|---|---:|---:|---:|---:|---:|');
   for (const { file, size } of largeRows) {
     if (!fs.existsSync(cli)) {
@@ -321,7 +387,9 @@ function main(): void {
     const jvm = withJava ? results[results.length - 1] : null;
     environments.forEach(({ label }, e) => {
       const rss = (r: { maxRssKiB: number | null }) =>
-        r.maxRssKiB != null && idle[e].maxRssKiB != null ? `, ${mb((r.maxRssKiB - idle[e].maxRssKiB!) * 1024)} MB (${(((r.maxRssKiB - idle[e].maxRssKiB!) * 1024) / size).toFixed(2)}×)` : '';
+        r.maxRssKiB != null && idle[e].maxRssKiB != null
+          ? `, ${mb((r.maxRssKiB - idle[e].maxRssKiB!) * 1024)} MB (${(((r.maxRssKiB - idle[e].maxRssKiB!) * 1024) / size).toFixed(2)}×)`
+          : '';
       const [table, json] = [results[2 * e], results[2 * e + 1]];
       say(
         `| ${path.basename(path.dirname(file))} | ${label} | ${table.ms.toFixed(0)} ms${rss(table)} | ${json.ms.toFixed(0)} ms${rss(json)} | ${jvm ? `${jvm.ms.toFixed(0)} ms` : '–'} | ${jvm ? ratio(jvm.ms, table.ms) : '–'} | ${jvm ? ratio(jvm.ms, json.ms) : '–'} |`,

@@ -16,6 +16,8 @@ export function realMetadataFiles(): { name: string; file: string }[] {
     out.push({ name: `shared/${path.relative(shared, path.dirname(file))}`, file });
   }
   const local = path.join(root, 'test', 'fixtures', 'flink');
-  for (const file of findFiles(local, '_metadata')) out.push({ name: `fixtures/${path.relative(local, path.dirname(file))}`, file });
+  for (const file of findFiles(local, '_metadata')) {
+    out.push({ name: `fixtures/${path.relative(local, path.dirname(file))}`, file });
+  }
   return out;
 }

@@ -39,7 +39,15 @@ export function timeParse(file: string, minMs: number): ParseTiming {
     now = performance.now();
   }
   const ms = now - start;
-  return { file, bytes: bytes.length, operators, warmup, iterations, msPerOp: ms / iterations, bytesPerSecond: Math.round((bytes.length * iterations) / (ms / 1000)) };
+  return {
+    file,
+    bytes: bytes.length,
+    operators,
+    warmup,
+    iterations,
+    msPerOp: ms / iterations,
+    bytesPerSecond: Math.round((bytes.length * iterations) / (ms / 1000)),
+  };
 }
 
 if (require.main === module) {

@@ -16,7 +16,12 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { ListObjectsV2CommandOutput } from '@aws-sdk/client-s3';
-import { SNAPSHOT_PAGE_SIZE, findLatestCompleteCheckpoint, inspectSnapshots, scanDirectory } from '../../src/core/layout';
+import {
+  SNAPSHOT_PAGE_SIZE,
+  findLatestCompleteCheckpoint,
+  inspectSnapshots,
+  scanDirectory,
+} from '../../src/core/layout';
 import { S3Store, openStore } from '../../src/core/stores';
 import { GO_BIN, S3Server, s3Prerequisites, startToxiproxy, startVersityGw } from '../../test/servers/s3Servers';
 import { repoRoot } from '../../test/support/repo';
@@ -31,7 +36,10 @@ function median(values: number[]): number {
 
 function realMetadata(): string {
   const root = path.join(repoRoot(), 'test', 'fixtures', 'flink');
-  const versions = fs.readdirSync(root).filter((v) => /^\d/.test(v)).sort((a, b) => a.localeCompare(b, undefined, { numeric: true }));
+  const versions = fs
+    .readdirSync(root)
+    .filter((v) => /^\d/.test(v))
+    .sort((a, b) => a.localeCompare(b, undefined, { numeric: true }));
   const scenario = path.join(root, versions[versions.length - 1], 'hashmap');
   const job = fs.readdirSync(scenario).find((n) => /^[0-9a-f]{32}$/.test(n))!;
   const chk = fs.readdirSync(path.join(scenario, job)).find((n) => n.startsWith('chk-'))!;
@@ -63,12 +71,19 @@ async function storeList(store: S3Store, prefix: string): Promise<number> {
 
 async function bareList(endpoint: string, server: S3Server, prefix: string): Promise<number> {
   const { S3Client, ListObjectsV2Command } = await import('@aws-sdk/client-s3');
-  const client = new S3Client({ endpoint, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: server.accessKey, secretAccessKey: server.secretKey } });
+  const client = new S3Client({
+    endpoint,
+    region: 'us-east-1',
+    forcePathStyle: true,
+    credentials: { accessKeyId: server.accessKey, secretAccessKey: server.secretKey },
+  });
   let n = 0;
   let token: string | undefined;
   try {
     do {
-      const page: ListObjectsV2CommandOutput = await client.send(new ListObjectsV2Command({ Bucket: BUCKET, Prefix: `${prefix}/`, Delimiter: '/', ContinuationToken: token }));
+      const page: ListObjectsV2CommandOutput = await client.send(
+        new ListObjectsV2Command({ Bucket: BUCKET, Prefix: `${prefix}/`, Delimiter: '/', ContinuationToken: token }),
+      );
       n += (page.Contents?.length ?? 0) + (page.CommonPrefixes?.length ?? 0);
       token = page.IsTruncated ? page.NextContinuationToken : undefined;
     } while (token);
@@ -81,7 +96,13 @@ async function bareList(endpoint: string, server: S3Server, prefix: string): Pro
 function s5cmdList(endpoint: string, server: S3Server, prefix: string): Promise<number> {
   return new Promise((resolve, reject) => {
     const child = spawn(path.join(GO_BIN, 's5cmd'), ['--endpoint-url', endpoint, 'ls', `s3://${BUCKET}/${prefix}/`], {
-      env: { PATH: process.env.PATH, HOME: os.tmpdir(), AWS_ACCESS_KEY_ID: server.accessKey, AWS_SECRET_ACCESS_KEY: server.secretKey, AWS_REGION: 'us-east-1' },
+      env: {
+        PATH: process.env.PATH,
+        HOME: os.tmpdir(),
+        AWS_ACCESS_KEY_ID: server.accessKey,
+        AWS_SECRET_ACCESS_KEY: server.secretKey,
+        AWS_REGION: 'us-east-1',
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let lines = 0;
@@ -102,7 +123,13 @@ async function timed(fn: () => Promise<number>, expected: number): Promise<numbe
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { runs: { type: 'string', default: '3' }, sizes: { type: 'string', default: '10000,100000' }, rtt: { type: 'string', default: '0,50' } } });
+  const { values } = parseArgs({
+    options: {
+      runs: { type: 'string', default: '3' },
+      sizes: { type: 'string', default: '10000,100000' },
+      rtt: { type: 'string', default: '0,50' },
+    },
+  });
   const missing = s3Prerequisites('versitygw', 'toxiproxy-server', 's5cmd');
   if (missing) throw new Error(missing);
   const runs = Number(values.runs);
@@ -118,7 +145,12 @@ async function main(): Promise<void> {
       await proxy.clear();
       if (rtt > 0) await proxy.latency(rtt / 2);
       const endpoint = rtt > 0 ? `http://127.0.0.1:${proxy.port}` : server.endpoint;
-      const open = (): S3Store => openStore(`s3://${BUCKET}`, { password: server.secretKey, timeoutMs: 120_000, s3: { endpoint, accessKeyId: server.accessKey } }) as S3Store;
+      const open = (): S3Store =>
+        openStore(`s3://${BUCKET}`, {
+          password: server.secretKey,
+          timeoutMs: 120_000,
+          s3: { endpoint, accessKeyId: server.accessKey },
+        }) as S3Store;
       for (const size of sizes) {
         const prefix = `list-${size}`;
         const times = { store: [] as number[], bare: [] as number[], s5cmd: [] as number[] };
@@ -136,8 +168,14 @@ async function main(): Promise<void> {
           times.s5cmd.push(s5Ms);
         }
         const row = {
-          rttMs: rtt, objects: size, storeMs: Math.round(median(times.store)), bareMs: Math.round(median(times.bare)), s5cmdMs: Math.round(median(times.s5cmd)),
-          vsBare: +(median(times.store) / median(times.bare)).toFixed(2), vsS5cmd: +(median(times.store) / median(times.s5cmd)).toFixed(2), requests,
+          rttMs: rtt,
+          objects: size,
+          storeMs: Math.round(median(times.store)),
+          bareMs: Math.round(median(times.bare)),
+          s5cmdMs: Math.round(median(times.s5cmd)),
+          vsBare: +(median(times.store) / median(times.bare)).toFixed(2),
+          vsS5cmd: +(median(times.store) / median(times.s5cmd)).toFixed(2),
+          requests,
         };
         listing.push(row);
         console.error(JSON.stringify(row));
@@ -149,9 +187,14 @@ async function main(): Promise<void> {
         const store = open();
         const started = performance.now();
         const layout = await scanDirectory(store, `/jobs/${JOB}`);
-        const page = await inspectSnapshots(store, [...layout.checkpoints, ...layout.savepoints].slice(0, SNAPSHOT_PAGE_SIZE));
+        const page = await inspectSnapshots(
+          store,
+          [...layout.checkpoints, ...layout.savepoints].slice(0, SNAPSHOT_PAGE_SIZE),
+        );
         const ms = performance.now() - started;
-        if (page.length !== SNAPSHOT_PAGE_SIZE || page[0].status !== 'complete') throw new Error('unexpected first page');
+        if (page.length !== SNAPSHOT_PAGE_SIZE || page[0].status !== 'complete') {
+          throw new Error('unexpected first page');
+        }
         pageRequests = store.requestCount;
         const before = store.requestCount;
         const { latest } = await findLatestCompleteCheckpoint(store, `/jobs/${JOB}`);
@@ -160,7 +203,16 @@ async function main(): Promise<void> {
         await store.close();
         if (run >= 0) firstPage.push(ms);
       }
-      const row = { rttMs: rtt, checkpoints: 1000, pageSize: SNAPSHOT_PAGE_SIZE, firstPageMs: Math.round(median(firstPage)), targetMs: 1000, ratioToTarget: +(median(firstPage) / 1000).toFixed(2), requestsFirstPage: pageRequests, requestsLatest: latestRequests };
+      const row = {
+        rttMs: rtt,
+        checkpoints: 1000,
+        pageSize: SNAPSHOT_PAGE_SIZE,
+        firstPageMs: Math.round(median(firstPage)),
+        targetMs: 1000,
+        ratioToTarget: +(median(firstPage) / 1000).toFixed(2),
+        requestsFirstPage: pageRequests,
+        requestsLatest: latestRequests,
+      };
       pages.push(row);
       console.error(JSON.stringify(row));
     }
@@ -174,10 +226,18 @@ async function main(): Promise<void> {
   fs.writeFileSync(path.join(out, 's3.json'), `${JSON.stringify({ runs, listing, firstPage: pages }, null, 2)}\n`);
   console.log('| RTT | objects | store | bare ListObjectsV2 | s5cmd ls | store/bare | store/s5cmd | requests |');
   console.log('|---:|---:|---:|---:|---:|---:|---:|---:|');
-  for (const r of listing) console.log(`| ${r.rttMs} ms | ${Number(r.objects).toLocaleString('en')} | ${r.storeMs} ms | ${r.bareMs} ms | ${r.s5cmdMs} ms | ${r.vsBare}× | ${r.vsS5cmd}× | ${r.requests} |`);
+  for (const r of listing) {
+    console.log(
+      `| ${r.rttMs} ms | ${Number(r.objects).toLocaleString('en')} | ${r.storeMs} ms | ${r.bareMs} ms | ${r.s5cmdMs} ms | ${r.vsBare}× | ${r.vsS5cmd}× | ${r.requests} |`,
+    );
+  }
   console.log('\n| RTT | first page of 1,000 checkpoints | ratio to 1 s | requests (first page) | requests (latest) |');
   console.log('|---:|---:|---:|---:|---:|');
-  for (const r of pages) console.log(`| ${r.rttMs} ms | ${r.firstPageMs} ms | ${r.ratioToTarget} | ${r.requestsFirstPage} | ${r.requestsLatest} |`);
+  for (const r of pages) {
+    console.log(
+      `| ${r.rttMs} ms | ${r.firstPageMs} ms | ${r.ratioToTarget} | ${r.requestsFirstPage} | ${r.requestsLatest} |`,
+    );
+  }
 }
 
 main().catch((error: unknown) => {

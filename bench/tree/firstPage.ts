@@ -16,7 +16,10 @@ import { SNAPSHOT_PAGE_SIZE, inspectSnapshots, scanDirectory } from '../../src/c
 
 function realMetadata(): string {
   const root = path.resolve(__dirname, '../../../test/fixtures/flink');
-  const versions = fs.readdirSync(root).filter((v) => /^\d/.test(v)).sort((a, b) => a.localeCompare(b, undefined, { numeric: true }));
+  const versions = fs
+    .readdirSync(root)
+    .filter((v) => /^\d/.test(v))
+    .sort((a, b) => a.localeCompare(b, undefined, { numeric: true }));
   const scenario = path.join(root, versions[versions.length - 1], 'hashmap');
   const job = fs.readdirSync(scenario).find((n) => /^[0-9a-f]{32}$/.test(n))!;
   const chk = fs.readdirSync(path.join(scenario, job)).find((n) => n.startsWith('chk-'))!;
@@ -24,7 +27,9 @@ function realMetadata(): string {
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { checkpoints: { type: 'string', default: '1000' }, runs: { type: 'string', default: '7' } } });
+  const { values } = parseArgs({
+    options: { checkpoints: { type: 'string', default: '1000' }, runs: { type: 'string', default: '7' } },
+  });
   const count = Number(values.checkpoints);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-tree-'));
   const jobId = '0123456789abcdef0123456789abcdef';
@@ -39,15 +44,30 @@ async function main(): Promise<void> {
   for (let run = 0; run < Number(values.runs); run++) {
     const started = performance.now();
     const layout = await scanDirectory(store, `/${jobId}`);
-    const page = await inspectSnapshots(store, [...layout.checkpoints, ...layout.savepoints].slice(0, SNAPSHOT_PAGE_SIZE));
+    const page = await inspectSnapshots(
+      store,
+      [...layout.checkpoints, ...layout.savepoints].slice(0, SNAPSHOT_PAGE_SIZE),
+    );
     times.push(performance.now() - started);
-    if (page.length !== Math.min(count, SNAPSHOT_PAGE_SIZE) || page[0].status !== 'complete') throw new Error('unexpected first page');
+    if (page.length !== Math.min(count, SNAPSHOT_PAGE_SIZE) || page[0].status !== 'complete') {
+      throw new Error('unexpected first page');
+    }
   }
   await store.close();
   fs.rmSync(dir, { recursive: true, force: true });
   times.sort((a, b) => a - b);
   const median = times[Math.floor(times.length / 2)];
-  console.log(JSON.stringify({ checkpoints: count, pageSize: SNAPSHOT_PAGE_SIZE, runs: times.length, medianMs: Math.round(median), maxMs: Math.round(times[times.length - 1]), targetMs: 300, ratioToTarget: +(median / 300).toFixed(2) }));
+  console.log(
+    JSON.stringify({
+      checkpoints: count,
+      pageSize: SNAPSHOT_PAGE_SIZE,
+      runs: times.length,
+      medianMs: Math.round(median),
+      maxMs: Math.round(times[times.length - 1]),
+      targetMs: 300,
+      ratioToTarget: +(median / 300).toFixed(2),
+    }),
+  );
 }
 
 main().catch((error: unknown) => {

@@ -12,7 +12,7 @@ import { CliCommand, CliIo, EXIT_FAILED, EXIT_OK, UsageError, parseArgs } from '
 
 const USAGE =
   'cluster <subcommand> <rest-url> [...]\n\n' +
-  'Talks to a running Flink cluster through its REST API (the JobManager\'s Web UI address).\n\n' +
+  "Talks to a running Flink cluster through its REST API (the JobManager's Web UI address).\n\n" +
   'Subcommands:\n' +
   '  jobs <url>                                   jobs with state, start time, duration\n' +
   '  checkpoints <url> <job-id> [--json]          counts, latest completed / savepoint / failed / restored, history\n' +
@@ -22,7 +22,7 @@ const USAGE =
   '  cancel <url> <job-id>                        cancel the job without a savepoint\n' +
   '  dispose <url> <savepoint-path>               delete a savepoint through the cluster (waits until done)\n\n' +
   'Options: --timeout SECONDS (per request, default 30; --wait waits up to 10 minutes), --ca FILE (PEM to trust for https).\n' +
-  'A gateway\'s credentials come from the environment: FLINK_REST_TOKEN (Bearer), or FLINK_REST_USER and\n' +
+  "A gateway's credentials come from the environment: FLINK_REST_TOKEN (Bearer), or FLINK_REST_USER and\n" +
   'FLINK_REST_PASSWORD (Basic). They are never printed.';
 
 const BOOLEANS = ['json', 'stop', 'drain', 'wait'];
@@ -42,7 +42,9 @@ export async function clusterClient(url: string, flags: Map<string, string | tru
     return typeof value === 'string' ? value : undefined;
   };
   const timeout = text('timeout');
-  if (timeout !== undefined && !/^\d+(\.\d+)?$/.test(timeout)) throw new UsageError(`--timeout takes seconds, got '${timeout}'`);
+  if (timeout !== undefined && !/^\d+(\.\d+)?$/.test(timeout)) {
+    throw new UsageError(`--timeout takes seconds, got '${timeout}'`);
+  }
   const caFile = text('ca');
   let ca: Buffer | undefined;
   if (caFile !== undefined) {
@@ -89,7 +91,10 @@ function bytes(n: number | undefined): string {
 
 function table(rows: string[][]): string {
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
-  return rows.map((r) => r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i]))).join('  ')).join('\n') + '\n';
+  return (
+    rows.map((r) => r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i]))).join('  ')).join('\n') +
+    '\n'
+  );
 }
 
 /** One line per checkpoint of the statistics, newest first. */
@@ -115,10 +120,12 @@ async function jobs(client: FlinkRestClient, io: CliIo): Promise<number> {
     io.out(`no jobs on ${client.label}\n`);
     return EXIT_OK;
   }
-  io.out(table([
-    ['JOB ID', 'STATE', 'STARTED', 'DURATION', 'NAME'],
-    ...list.map((j) => [j.jid, j.state, time(j['start-time']), duration(j.duration), j.name]),
-  ]));
+  io.out(
+    table([
+      ['JOB ID', 'STATE', 'STARTED', 'DURATION', 'NAME'],
+      ...list.map((j) => [j.jid, j.state, time(j['start-time']), duration(j.duration), j.name]),
+    ]),
+  );
   return EXIT_OK;
 }
 
@@ -134,12 +141,20 @@ async function checkpoints(client: FlinkRestClient, jobId: string, json: boolean
       `${counts.restored} restored (${counts.total} triggered)\n`,
   );
   if (latest.restored) {
-    io.out(`restored from ${latest.restored.is_savepoint ? 'savepoint' : 'checkpoint'} ${latest.restored.id} at ${time(latest.restored.restore_timestamp)}: ${latest.restored.external_path}\n`);
+    io.out(
+      `restored from ${latest.restored.is_savepoint ? 'savepoint' : 'checkpoint'} ${latest.restored.id} at ${time(latest.restored.restore_timestamp)}: ${latest.restored.external_path}\n`,
+    );
   }
   const byId = new Map<number, CheckpointStatistics>();
-  for (const c of [...stats.history, latest.completed, latest.savepoint, latest.failed]) if (c) byId.set(c.id, byId.get(c.id) ?? c);
+  for (const c of [...stats.history, latest.completed, latest.savepoint, latest.failed]) {
+    if (c) byId.set(c.id, byId.get(c.id) ?? c);
+  }
   const marks = (c: CheckpointStatistics): string =>
-    [c.id === latest.completed?.id ? 'latest' : '', c.id === latest.savepoint?.id ? 'latest-savepoint' : '', c.id === latest.failed?.id ? 'latest-failed' : '']
+    [
+      c.id === latest.completed?.id ? 'latest' : '',
+      c.id === latest.savepoint?.id ? 'latest-savepoint' : '',
+      c.id === latest.failed?.id ? 'latest-failed' : '',
+    ]
       .filter(Boolean)
       .join(',') || '-';
   const rows = [...byId.values()].sort((a, b) => b.id - a.id).map((c) => checkpointRow(c, marks(c)));
@@ -147,30 +162,51 @@ async function checkpoints(client: FlinkRestClient, jobId: string, json: boolean
     io.out('no checkpoints yet\n');
     return EXIT_OK;
   }
-  io.out(table([['ID', 'STATUS', 'TYPE', 'TRIGGERED', 'COMPLETED', 'DURATION', 'FULL SIZE', 'INCR SIZE', 'MARK', 'PATH'], ...rows]));
+  io.out(
+    table([
+      ['ID', 'STATUS', 'TYPE', 'TRIGGERED', 'COMPLETED', 'DURATION', 'FULL SIZE', 'INCR SIZE', 'MARK', 'PATH'],
+      ...rows,
+    ]),
+  );
   return EXIT_OK;
 }
 
-function choose<T extends string>(value: string | true | undefined, allowed: readonly T[], flag: string): T | undefined {
+function choose<T extends string>(
+  value: string | true | undefined,
+  allowed: readonly T[],
+  flag: string,
+): T | undefined {
   if (value === undefined) return undefined;
   const upper = String(value).toUpperCase();
-  if (!(allowed as readonly string[]).includes(upper)) throw new UsageError(`--${flag} must be one of ${allowed.map((a) => a.toLowerCase()).join(', ')}`);
+  if (!(allowed as readonly string[]).includes(upper)) {
+    throw new UsageError(`--${flag} must be one of ${allowed.map((a) => a.toLowerCase()).join(', ')}`);
+  }
   return upper as T;
 }
 
-async function savepoint(client: FlinkRestClient, jobId: string, flags: Map<string, string | true>, io: CliIo): Promise<number> {
+async function savepoint(
+  client: FlinkRestClient,
+  jobId: string,
+  flags: Map<string, string | true>,
+  io: CliIo,
+): Promise<number> {
   const dir = flags.get('dir');
   const targetDirectory = typeof dir === 'string' ? dir : undefined;
   const formatType = choose<SavepointFormatType>(flags.get('format'), ['CANONICAL', 'NATIVE'], 'format');
   const stop = flags.get('stop') === true;
   if (flags.get('drain') === true && !stop) throw new UsageError('--drain applies to --stop only');
-  const options = { ...(targetDirectory !== undefined ? { targetDirectory } : {}), ...(formatType ? { formatType } : {}) };
+  const options = {
+    ...(targetDirectory !== undefined ? { targetDirectory } : {}),
+    ...(formatType ? { formatType } : {}),
+  };
   const what = stop ? `stop of job ${jobId} with a savepoint` : `savepoint of job ${jobId}`;
   if (flags.get('wait') !== true) {
     const triggerId = stop
       ? await client.triggerStop(jobId, { ...options, drain: flags.get('drain') === true })
       : await client.triggerSavepoint(jobId, options);
-    io.err(`${what} triggered on ${client.label}; poll GET /jobs/${jobId}/savepoints/${triggerId}, or trigger with --wait\n`);
+    io.err(
+      `${what} triggered on ${client.label}; poll GET /jobs/${jobId}/savepoints/${triggerId}, or trigger with --wait\n`,
+    );
     io.out(`${triggerId}\n`);
     return EXIT_OK;
   }
@@ -182,11 +218,18 @@ async function savepoint(client: FlinkRestClient, jobId: string, flags: Map<stri
   return EXIT_OK;
 }
 
-async function checkpoint(client: FlinkRestClient, jobId: string, flags: Map<string, string | true>, io: CliIo): Promise<number> {
+async function checkpoint(
+  client: FlinkRestClient,
+  jobId: string,
+  flags: Map<string, string | true>,
+  io: CliIo,
+): Promise<number> {
   const type = choose<CheckpointType>(flags.get('type'), ['CONFIGURED', 'FULL', 'INCREMENTAL'], 'type');
   if (flags.get('wait') !== true) {
     const triggerId = await client.triggerCheckpoint(jobId, type);
-    io.err(`checkpoint of job ${jobId} triggered on ${client.label}; poll GET /jobs/${jobId}/checkpoints/${triggerId}\n`);
+    io.err(
+      `checkpoint of job ${jobId} triggered on ${client.label}; poll GET /jobs/${jobId}/checkpoints/${triggerId}\n`,
+    );
     io.out(`${triggerId}\n`);
     return EXIT_OK;
   }
@@ -197,15 +240,29 @@ async function checkpoint(client: FlinkRestClient, jobId: string, flags: Map<str
 
 export const clusterCommand: CliCommand = {
   name: 'cluster',
-  summary: 'List jobs and checkpoints of a running Flink cluster; trigger savepoints and checkpoints, stop, cancel, dispose (REST API).',
+  summary:
+    'List jobs and checkpoints of a running Flink cluster; trigger savepoints and checkpoints, stop, cancel, dispose (REST API).',
   usage: USAGE,
   async run(args: string[], io: CliIo): Promise<number> {
     const { positional, flags } = parseArgs(args, BOOLEANS, VALUED);
     const [sub, url, arg] = positional;
-    const arity: Record<string, number> = { jobs: 2, checkpoints: 3, savepoint: 3, checkpoint: 3, cancel: 3, dispose: 3 };
-    if (sub === undefined || !(sub in arity)) throw new UsageError(sub === undefined ? 'give a subcommand' : `unknown subcommand '${sub}'`);
+    const arity: Record<string, number> = {
+      jobs: 2,
+      checkpoints: 3,
+      savepoint: 3,
+      checkpoint: 3,
+      cancel: 3,
+      dispose: 3,
+    };
+    if (sub === undefined || !(sub in arity)) {
+      throw new UsageError(sub === undefined ? 'give a subcommand' : `unknown subcommand '${sub}'`);
+    }
     if (positional.length !== arity[sub]) {
-      throw new UsageError(arity[sub] === 2 ? `${sub} takes the REST URL` : `${sub} takes the REST URL and ${sub === 'dispose' ? 'a savepoint path' : 'a job ID'}`);
+      throw new UsageError(
+        arity[sub] === 2
+          ? `${sub} takes the REST URL`
+          : `${sub} takes the REST URL and ${sub === 'dispose' ? 'a savepoint path' : 'a job ID'}`,
+      );
     }
     let client: FlinkRestClient;
     try {

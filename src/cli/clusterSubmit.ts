@@ -16,7 +16,13 @@ export interface Submission {
  * `restore --submit URL`: asks the cluster its version (unless given) and uploads `--jar` (unless `--jar-id` names
  * one already there). Null when the cluster failed; the reason is on stderr.
  */
-export async function prepareSubmission(url: string, jar: string | undefined, jarId: string | undefined, flink: string | undefined, io: CliIo): Promise<Submission | null> {
+export async function prepareSubmission(
+  url: string,
+  jar: string | undefined,
+  jarId: string | undefined,
+  flink: string | undefined,
+  io: CliIo,
+): Promise<Submission | null> {
   const auth = authFromEnv();
   let client: FlinkRestClient | undefined;
   try {
@@ -45,12 +51,18 @@ export async function prepareSubmission(url: string, jar: string | undefined, ja
 }
 
 /** Sends the invocation's `POST /jars/:jarid/run` body to the cluster; prints the new job's ID. */
-export async function submitRestore(submission: Submission, invocation: RestoreInvocation, json: boolean, io: CliIo): Promise<number> {
+export async function submitRestore(
+  submission: Submission,
+  invocation: RestoreInvocation,
+  json: boolean,
+  io: CliIo,
+): Promise<number> {
   const { client } = submission;
   try {
     const jobId = await client.runJar(submission.jarId, invocation.request!.body);
-    if (json) io.out(`${JSON.stringify({ jobid: jobId, cluster: client.label, request: invocation.request }, null, 2)}\n`);
-    else io.out(`${jobId}\n`);
+    if (json) {
+      io.out(`${JSON.stringify({ jobid: jobId, cluster: client.label, request: invocation.request }, null, 2)}\n`);
+    } else io.out(`${jobId}\n`);
     io.err(`submitted job ${jobId} to ${client.label}, restoring from ${invocation.snapshotPath}\n`);
     return EXIT_OK;
   } catch (error) {

@@ -49,7 +49,9 @@ export function timeoutFlag(flags: Map<string, string | true>): number | undefin
   const value = flags.get('timeout');
   if (value === undefined) return undefined;
   const seconds = typeof value === 'string' && /^\d+(\.\d+)?$/.test(value) ? Number(value) : NaN;
-  if (!(seconds > 0)) throw new UsageError(`--timeout takes a number of seconds greater than 0, got '${String(value)}'`);
+  if (!(seconds > 0)) {
+    throw new UsageError(`--timeout takes a number of seconds greater than 0, got '${String(value)}'`);
+  }
   return Math.round(seconds * 1000);
 }
 

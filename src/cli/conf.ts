@@ -54,11 +54,16 @@ async function readText(file: string, io: CliIo): Promise<string | null> {
     return await readRegularText(file, MAX_CONFIG_BYTES);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    const why = e instanceof NotRegularFileError ? `it is ${e.kind}, not a regular file; name a flink-conf.yaml or config.yaml`
-      : e instanceof FileTooLargeError ? `it is larger than ${MAX_CONFIG_BYTES / 1024 / 1024} MiB, far more than any Flink configuration file; is this the right file?`
-      : code === 'ENOENT' ? 'no such file'
-      : code === 'EISDIR' ? 'it is a directory; name the flink-conf.yaml or config.yaml in it'
-      : (e as Error).message;
+    const why =
+      e instanceof NotRegularFileError
+        ? `it is ${e.kind}, not a regular file; name a flink-conf.yaml or config.yaml`
+        : e instanceof FileTooLargeError
+          ? `it is larger than ${MAX_CONFIG_BYTES / 1024 / 1024} MiB, far more than any Flink configuration file; is this the right file?`
+          : code === 'ENOENT'
+            ? 'no such file'
+            : code === 'EISDIR'
+              ? 'it is a directory; name the flink-conf.yaml or config.yaml in it'
+              : (e as Error).message;
     io.err(`conf: cannot read ${file}: ${why}\n`);
     return null;
   }
@@ -67,17 +72,24 @@ async function readText(file: string, io: CliIo): Promise<string | null> {
 /** 1-based line/column form of an edit, as the CLI prints it. */
 function cliEdit(edit: TextEdit) {
   return {
-    line: edit.range.start.line + 1, column: edit.range.start.character + 1,
-    endLine: edit.range.end.line + 1, endColumn: edit.range.end.character + 1, newText: edit.newText,
+    line: edit.range.start.line + 1,
+    column: edit.range.start.character + 1,
+    endLine: edit.range.end.line + 1,
+    endColumn: edit.range.end.character + 1,
+    newText: edit.newText,
   };
 }
 
 function cliDiagnostic(d: ConfigDiagnostic) {
   const fix = d.fixes.find((f) => f.preferred) ?? d.fixes[0];
   return {
-    line: d.range.start.line + 1, column: d.range.start.character + 1,
-    endLine: d.range.end.line + 1, endColumn: d.range.end.character + 1,
-    severity: d.severity, code: d.code, message: d.message,
+    line: d.range.start.line + 1,
+    column: d.range.start.character + 1,
+    endLine: d.range.end.line + 1,
+    endColumn: d.range.end.character + 1,
+    severity: d.severity,
+    code: d.code,
+    message: d.message,
     ...(d.key !== undefined ? { key: d.key } : {}),
     ...(fix ? { fix: { title: fix.title, edits: fix.edits.map(cliEdit) } } : {}),
   };
@@ -92,7 +104,12 @@ async function check(args: string[], io: CliIo): Promise<number> {
   const text = await readText(file, io);
   if (text === null) return EXIT_FAILED;
   const siblings = await fs.readdir(path.dirname(path.resolve(file))).catch(() => [] as string[]);
-  const diagnostics = checkConfig(text, { version, format, fileName: path.basename(file), siblingFileNames: siblings.filter((s) => s !== path.basename(file)) });
+  const diagnostics = checkConfig(text, {
+    version,
+    format,
+    fileName: path.basename(file),
+    siblingFileNames: siblings.filter((s) => s !== path.basename(file)),
+  });
   if (flags.has('json')) {
     io.out(`${JSON.stringify(diagnostics.map(cliDiagnostic), null, 2)}\n`);
   } else {
@@ -131,7 +148,9 @@ function snippets(args: string[], io: CliIo): number {
   const { positional, flags } = parseArgs(args, [], ['flink', 'format']);
   if (positional.length) throw new UsageError('conf snippets takes no file');
   const version = versionFlag(flags.get('flink'));
-  io.out(`${JSON.stringify(toVsCodeSnippets(snippetsFor(version, formatFlag(flags.get('format'), undefined))), null, 2)}\n`);
+  io.out(
+    `${JSON.stringify(toVsCodeSnippets(snippetsFor(version, formatFlag(flags.get('format'), undefined))), null, 2)}\n`,
+  );
   return EXIT_OK;
 }
 
@@ -144,6 +163,8 @@ export const confCommand: CliCommand = {
     if (sub === 'check') return check(rest, io);
     if (sub === 'migrate') return migrate(rest, io);
     if (sub === 'snippets') return snippets(rest, io);
-    throw new UsageError(sub === undefined ? 'conf needs a subcommand: check, migrate or snippets' : `unknown conf subcommand '${sub}'`);
+    throw new UsageError(
+      sub === undefined ? 'conf needs a subcommand: check, migrate or snippets' : `unknown conf subcommand '${sub}'`,
+    );
   },
 };

@@ -17,12 +17,32 @@ function formatDiff(a: string, b: string, sa: MetadataSummary, sb: MetadataSumma
   ];
   const label = (o: { uid: string | null; name: string | null }) => o.uid ?? o.name ?? '';
   const rows: string[][] = [
-    ...d.operatorsRemoved.map((o) => ['removed', o.operatorId, label(o), `${o.parallelism}/${o.maxParallelism}`, formatBytes(o.stateSize)]),
-    ...d.operatorsAdded.map((o) => ['added', o.operatorId, label(o), `${o.parallelism}/${o.maxParallelism}`, formatBytes(o.stateSize)]),
+    ...d.operatorsRemoved.map((o) => [
+      'removed',
+      o.operatorId,
+      label(o),
+      `${o.parallelism}/${o.maxParallelism}`,
+      formatBytes(o.stateSize),
+    ]),
+    ...d.operatorsAdded.map((o) => [
+      'added',
+      o.operatorId,
+      label(o),
+      `${o.parallelism}/${o.maxParallelism}`,
+      formatBytes(o.stateSize),
+    ]),
     ...d.operators.map((o) => {
-      const changes = [o.parallelism && 'parallelism', o.maxParallelism && 'max parallelism'].filter(Boolean).join(', ');
+      const changes = [o.parallelism && 'parallelism', o.maxParallelism && 'max parallelism']
+        .filter(Boolean)
+        .join(', ');
       const par = `${o.parallelism ? `${o.parallelism.from}→${o.parallelism.to}` : ''}/${o.maxParallelism ? `${o.maxParallelism.from}→${o.maxParallelism.to}` : ''}`;
-      return [changes === '' ? 'same' : `changed ${changes}`, o.operatorId, label(o), par === '/' ? '' : par, signed(o.stateSize.delta)];
+      return [
+        changes === '' ? 'same' : `changed ${changes}`,
+        o.operatorId,
+        label(o),
+        par === '/' ? '' : par,
+        signed(o.stateSize.delta),
+      ];
     }),
   ];
   out.push(table(['OPERATOR', 'OPERATOR ID', 'UID/NAME', 'PAR/MAXPAR', 'STATE Δ'], rows));
@@ -49,13 +69,18 @@ export const diffCommand: CliCommand = {
       } catch (error) {
         if (!(error instanceof MetadataError) && !(error instanceof InputError)) throw error;
         const offset = error instanceof MetadataError ? error.offset : null;
-        if (flags.has('json')) io.out(`${JSON.stringify({ file: input, error: { code: error.code, message: error.message, offset } })}\n`);
-        else io.err(`${input}: ${error.message}\n`);
+        if (flags.has('json')) {
+          io.out(`${JSON.stringify({ file: input, error: { code: error.code, message: error.message, offset } })}\n`);
+        } else io.err(`${input}: ${error.message}\n`);
         return EXIT_FAILED;
       }
     }
     const d = diffSummaries(summaries[0], summaries[1]);
-    io.out(flags.has('json') ? `${JSON.stringify(d)}\n` : formatDiff(positional[0], positional[1], summaries[0], summaries[1], d));
+    io.out(
+      flags.has('json')
+        ? `${JSON.stringify(d)}\n`
+        : formatDiff(positional[0], positional[1], summaries[0], summaries[1], d),
+    );
     return EXIT_OK;
   },
 };

@@ -1,4 +1,14 @@
-import { CliCommand, CliIo, EXIT_FAILED, EXIT_OK, TIMEOUT_USAGE, UsageError, parseArgs, timeoutFlag, writeBytes } from './command';
+import {
+  CliCommand,
+  CliIo,
+  EXIT_FAILED,
+  EXIT_OK,
+  TIMEOUT_USAGE,
+  UsageError,
+  parseArgs,
+  timeoutFlag,
+  writeBytes,
+} from './command';
 import { MetadataError, SummaryParts, scanSummary } from '../core/metadata';
 import { InputError, openMetadataInput } from './inspectInput';
 import { formatSummary } from './inspectFormat';
@@ -10,8 +20,12 @@ export interface InspectFailure {
 }
 
 function failure(input: string, error: unknown): InspectFailure {
-  if (error instanceof MetadataError) return { file: input, error: { code: error.code, message: error.message, offset: error.offset } };
-  if (error instanceof InputError) return { file: input, error: { code: error.code, message: error.message, offset: null } };
+  if (error instanceof MetadataError) {
+    return { file: input, error: { code: error.code, message: error.message, offset: error.offset } };
+  }
+  if (error instanceof InputError) {
+    return { file: input, error: { code: error.code, message: error.message, offset: null } };
+  }
   throw error;
 }
 
@@ -37,7 +51,9 @@ export const inspectCommand: CliCommand = {
   async run(args: string[], io: CliIo): Promise<number> {
     const { positional, flags } = parseArgs(args, ['json'], ['pointer', 'timeout']);
     const timeoutMs = timeoutFlag(flags);
-    if (positional.length === 0) throw new UsageError('give at least one _metadata file or checkpoint/savepoint directory');
+    if (positional.length === 0) {
+      throw new UsageError('give at least one _metadata file or checkpoint/savepoint directory');
+    }
     const json = flags.has('json');
     const pointerOverride = flags.get('pointer');
     let failed = false;
@@ -46,7 +62,9 @@ export const inspectCommand: CliCommand = {
         const read = await openMetadataInput(input, timeoutMs);
         let parts: SummaryParts;
         try {
-          parts = scanSummary(read.data, { pointer: typeof pointerOverride === 'string' ? pointerOverride : read.pointer });
+          parts = scanSummary(read.data, {
+            pointer: typeof pointerOverride === 'string' ? pointerOverride : read.pointer,
+          });
         } finally {
           read.close();
         }

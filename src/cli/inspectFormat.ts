@@ -16,13 +16,19 @@ export function formatBytes(n: number): string {
 /** Lays out rows as a left-aligned text table with a header rule. */
 export function table(header: string[], rows: string[][]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]))).join('  ').trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i])))
+      .join('  ')
+      .trimEnd();
   return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
 }
 
 /** What the snapshot is, in one phrase: "savepoint (native, Suspend Savepoint)", "checkpoint", "unknown (V3)". */
 export function describeKind(s: MetadataSummary): string {
-  if (s.kind === null) return s.properties === 'null' ? 'unknown (properties are null)' : 'unknown (not recorded before format V4)';
+  if (s.kind === null) {
+    return s.properties === 'null' ? 'unknown (properties are null)' : 'unknown (not recorded before format V4)';
+  }
   const details = [s.savepointFormat, s.checkpointType].filter((d): d is string => d !== null && d !== '');
   return details.length > 0 ? `${s.kind} (${details.join(', ')})` : s.kind;
 }
@@ -46,7 +52,9 @@ export function formatSummary(file: string, s: MetadataSummary, fileCount = s.re
     `  operators        ${s.operators.length}`,
     `  referenced files ${fileCount}`,
   ];
-  for (const m of s.masterStates) head.push(`  master state     ${m.name} (version ${m.version}, ${formatBytes(m.size)})`);
+  for (const m of s.masterStates) {
+    head.push(`  master state     ${m.name} (version ${m.version}, ${formatBytes(m.size)})`);
+  }
   const rows = s.operators.map((o) => [
     o.operatorId,
     o.uid ?? '',

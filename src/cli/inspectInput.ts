@@ -81,7 +81,10 @@ export async function openMetadataInput(input: string, timeoutMs?: number): Prom
 
 function ioError(error: unknown, message: string): InputError {
   if (error instanceof NotRegularFileError) {
-    return new InputError('unreadable', `${error.file} is ${error.kind}, not a regular file: give a _metadata file or a checkpoint/savepoint directory`);
+    return new InputError(
+      'unreadable',
+      `${error.file} is ${error.kind}, not a regular file: give a _metadata file or a checkpoint/savepoint directory`,
+    );
   }
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
   if (code === 'ENOENT' || code === 'ENOTDIR') return new InputError('not-found', message);

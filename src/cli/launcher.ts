@@ -9,7 +9,10 @@ import * as path from 'node:path';
  */
 export function compileCacheDirectory(env: NodeJS.ProcessEnv = process.env): string | null {
   if (env.NODE_DISABLE_COMPILE_CACHE) return null;
-  const base = process.platform === 'win32' ? env.LOCALAPPDATA : env.XDG_CACHE_HOME || (os.homedir() ? path.join(os.homedir(), '.cache') : undefined);
+  const base =
+    process.platform === 'win32'
+      ? env.LOCALAPPDATA
+      : env.XDG_CACHE_HOME || (os.homedir() ? path.join(os.homedir(), '.cache') : undefined);
   return base ? path.join(base, 'flink-checkpoints') : null;
 }
 

@@ -21,7 +21,11 @@ export function formatTime(ms: number | undefined): string {
 /** Left-aligned columns separated by two spaces. */
 export function table(header: string[], rows: string[][]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (cells: string[]): string => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]))).join('  ').trimEnd();
+  const line = (cells: string[]): string =>
+    cells
+      .map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i])))
+      .join('  ')
+      .trimEnd();
   return [line(header), ...rows.map(line)].join('\n');
 }
 
@@ -48,7 +52,11 @@ export function snapshotJson(info: SnapshotInfo, location: string): Record<strin
 export function snapshotRow(info: SnapshotInfo, note = ''): string[] {
   const status = info.status === 'complete' ? 'complete' : info.status;
   return [
-    info.name, status, formatBytes(info.stateSize), formatBytes(info.metadataSize), formatTime(info.mtime),
+    info.name,
+    status,
+    formatBytes(info.stateSize),
+    formatBytes(info.metadataSize),
+    formatTime(info.mtime),
     [note, info.reason ?? ''].filter(Boolean).join('; '),
   ];
 }

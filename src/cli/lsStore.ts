@@ -5,7 +5,13 @@ import { STORE_ENV } from './storeEnv';
 import { addSecret } from '../core/redact';
 import { FlinkConfStore, isS3Location, readFlinkConfStore } from '../core/stores/flinkConf';
 import {
-  CheckpointStore, StoreError, StoreOptions, StoreUri, externalLocation, openStore, parseStoreUri,
+  CheckpointStore,
+  StoreError,
+  StoreOptions,
+  StoreUri,
+  externalLocation,
+  openStore,
+  parseStoreUri,
 } from '../core/stores';
 
 /** A failure of a store (not found, refused, unreachable), as opposed to a bug; for callers that load this module lazily. */
@@ -20,9 +26,16 @@ export { STORE_ENV, STORE_ENV_HELP } from './storeEnv';
  * `--conf <file>`, the `s3.*` keys of that Flink configuration (endpoint, path style, access key, region) apply too,
  * and its `s3.secret-key` when the environment has no password.
  */
-export function storeOptionsFromEnv(env: NodeJS.ProcessEnv = process.env, timeoutMs?: number, confFile?: string): StoreOptions {
+export function storeOptionsFromEnv(
+  env: NodeJS.ProcessEnv = process.env,
+  timeoutMs?: number,
+  confFile?: string,
+): StoreOptions {
   const conf = confFile === undefined ? undefined : readCliConf(confFile);
-  const pathStyle = env[STORE_ENV.s3PathStyle] === 'true' || env[STORE_ENV.s3PathStyle] === 'false' ? { pathStyle: env[STORE_ENV.s3PathStyle] === 'true' } : {};
+  const pathStyle =
+    env[STORE_ENV.s3PathStyle] === 'true' || env[STORE_ENV.s3PathStyle] === 'false'
+      ? { pathStyle: env[STORE_ENV.s3PathStyle] === 'true' }
+      : {};
   const s3 = { ...conf?.s3, ...pathStyle };
   const password = env[STORE_ENV.password] ?? (conf?.s3.accessKeyId ? conf.secretKey : undefined);
   return {
@@ -44,7 +57,9 @@ export function readCliConf(file: string): FlinkConfStore {
   try {
     text = fs.readFileSync(file, 'utf8');
   } catch (error) {
-    throw new UsageError(`--conf ${file}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`);
+    throw new UsageError(
+      `--conf ${file}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`,
+    );
   }
   const conf = readFlinkConfStore(text, file);
   addSecret(conf.secretKey);
@@ -61,15 +76,27 @@ export function cliLocation(positional: readonly string[], confFile: string | tr
   if (positional.length === 1) return positional[0];
   if (positional.length === 0 && confFile !== undefined) {
     const conf = readCliConf(confFile);
-    if (!conf.checkpoints) throw new UsageError(`--conf ${confFile}: the file sets no checkpoint directory (execution.checkpointing.dir / state.checkpoints.dir); give ${what}`);
+    if (!conf.checkpoints) {
+      throw new UsageError(
+        `--conf ${confFile}: the file sets no checkpoint directory (execution.checkpointing.dir / state.checkpoints.dir); give ${what}`,
+      );
+    }
     return conf.checkpoints;
   }
   throw new UsageError(`give ${what}${confFile === undefined ? '' : ' (or only --conf)'}`);
 }
 
 /** Opens the store a CLI argument names, rooted at the path the argument gives (with `--conf`'s s3.* keys for S3). */
-export function openCliStore(location: string, timeoutMs?: number, env: NodeJS.ProcessEnv = process.env, confFile?: string): CheckpointStore {
-  return openStore(parseStoreUri(location), storeOptionsFromEnv(env, timeoutMs, confFile !== undefined && isS3Location(location) ? confFile : undefined));
+export function openCliStore(
+  location: string,
+  timeoutMs?: number,
+  env: NodeJS.ProcessEnv = process.env,
+  confFile?: string,
+): CheckpointStore {
+  return openStore(
+    parseStoreUri(location),
+    storeOptionsFromEnv(env, timeoutMs, confFile !== undefined && isS3Location(location) ? confFile : undefined),
+  );
 }
 
 /** The same store URI rooted one directory up (for an argument that names a file). */
@@ -84,7 +111,11 @@ export function parentUri(uri: StoreUri): StoreUri {
  * (the directory, as Flink names it) relative state handles resolve against.
  * @throws StoreError (`not-found` when a directory has no `_metadata`: in progress, aborted or not a snapshot).
  */
-export async function readSnapshotFile(location: string, timeoutMs?: number, env: NodeJS.ProcessEnv = process.env): Promise<{ file: string; bytes: Uint8Array; pointer: string }> {
+export async function readSnapshotFile(
+  location: string,
+  timeoutMs?: number,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<{ file: string; bytes: Uint8Array; pointer: string }> {
   const uri = parseStoreUri(location);
   const options = storeOptionsFromEnv(env, timeoutMs);
   let store = openStore(uri, options);
@@ -101,8 +132,13 @@ export async function readSnapshotFile(location: string, timeoutMs?: number, env
       return { file: externalLocation(store.uri, metadataPath), bytes, pointer: externalLocation(store.uri, '/') };
     } catch (error) {
       if (error instanceof StoreError && error.code === 'not-found' && metadataPath === '/_metadata') {
-        throw new StoreError('not-found', store.label, metadataPath, 'no _metadata here',
-          'The checkpoint is still in progress, was aborted, or this is not a checkpoint/savepoint directory.');
+        throw new StoreError(
+          'not-found',
+          store.label,
+          metadataPath,
+          'no _metadata here',
+          'The checkpoint is still in progress, was aborted, or this is not a checkpoint/savepoint directory.',
+        );
       }
       throw error;
     }

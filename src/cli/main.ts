@@ -64,7 +64,9 @@ export async function runCli(argv: string[], rawIo: CliIo, env: NodeJS.ProcessEn
     return await command.run(rest, io);
   } catch (error) {
     if (error instanceof UsageError) {
-      io.err(`${PROGRAM} ${name}: ${error.message}\nUsage: ${PROGRAM} ${synopsis(command)}\nRun '${PROGRAM} ${name} --help' for all options.\n`);
+      io.err(
+        `${PROGRAM} ${name}: ${error.message}\nUsage: ${PROGRAM} ${synopsis(command)}\nRun '${PROGRAM} ${name} --help' for all options.\n`,
+      );
       return EXIT_USAGE;
     }
     throw error;
@@ -88,7 +90,11 @@ function exitWhenWritten(code: number): void {
  * ends the process quietly.
  */
 export function main(): Promise<void> {
-  const io = redactingIo({ out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t), outBytes: (b) => process.stdout.write(b) });
+  const io = redactingIo({
+    out: (t) => process.stdout.write(t),
+    err: (t) => process.stderr.write(t),
+    outBytes: (b) => process.stdout.write(b),
+  });
   let settled = false;
   process.exitCode = EXIT_FAILED;
   process.stdout.on('error', (error: NodeJS.ErrnoException) => {
@@ -96,7 +102,11 @@ export function main(): Promise<void> {
     throw error;
   });
   process.once('beforeExit', () => {
-    if (!settled) io.err(`${PROGRAM}: the command stopped without a result (a connection closed without an answer?); nothing was done after that point\n`);
+    if (!settled) {
+      io.err(
+        `${PROGRAM}: the command stopped without a result (a connection closed without an answer?); nothing was done after that point\n`,
+      );
+    }
   });
   return runCli(process.argv.slice(2), io).then(
     (code) => {
@@ -105,7 +115,9 @@ export function main(): Promise<void> {
     },
     (error: unknown) => {
       settled = true;
-      io.err(`${PROGRAM}: internal error: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
+      io.err(
+        `${PROGRAM}: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+      );
       exitWhenWritten(EXIT_FAILED);
     },
   );

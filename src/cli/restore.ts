@@ -25,9 +25,28 @@ import { CliCommand, CliIo, EXIT_FAILED, EXIT_OK, UsageError, parseArgs } from '
 
 const BOOLEANS = ['allow-non-restored-state', 'include-credentials', 'json', 'attached'];
 const VALUED = [
-  'target', 'flink', 'claim-mode', 'parallelism', 'entry-class', 'jar', 'application-target', 'cluster-id', 'image',
-  'yarn-app-name', 'deployment', 'namespace', 'upgrade-mode', 'redeploy-nonce', 'snapshot-name', 'sql', 'rest-url',
-  'jar-id', 'flink-command', 'snapshot-flink', 'snapshot-metadata-version', 'submit',
+  'target',
+  'flink',
+  'claim-mode',
+  'parallelism',
+  'entry-class',
+  'jar',
+  'application-target',
+  'cluster-id',
+  'image',
+  'yarn-app-name',
+  'deployment',
+  'namespace',
+  'upgrade-mode',
+  'redeploy-nonce',
+  'snapshot-name',
+  'sql',
+  'rest-url',
+  'jar-id',
+  'flink-command',
+  'snapshot-flink',
+  'snapshot-metadata-version',
+  'submit',
 ];
 /** Flags that may be given more than once; taken out before the one-value-per-flag parser sees the rest. */
 const REPEATABLE = ['conf', 'path-map'];
@@ -44,14 +63,14 @@ const USAGE =
   '  --application-target kubernetes-application|yarn-application|standalone   (target application)\n' +
   '  --cluster-id ID, --image IMAGE, --yarn-app-name NAME\n' +
   '  --deployment NAME, --namespace NS, --upgrade-mode savepoint|last-state|stateless,\n' +
-  '  --redeploy-nonce N (the deployment\'s current savepointRedeployNonce), --snapshot-name NAME   (target k8s)\n' +
+  "  --redeploy-nonce N (the deployment's current savepointRedeployNonce), --snapshot-name NAME   (target k8s)\n" +
   '  --sql "INSERT INTO ..."                (target sql)\n' +
   '  --rest-url URL, --jar-id ID            (target rest)\n' +
   '  --submit URL                           send the REST call to this cluster (implies --target rest; --flink\n' +
-  '                                         defaults to the cluster\'s version; --jar PATH is uploaded first)\n' +
+  "                                         defaults to the cluster's version; --jar PATH is uploaded first)\n" +
   '  --flink-command PATH                   how to call the Flink CLI (default ./bin/flink)\n' +
   '  --conf key=value                       further configuration (repeatable)\n' +
-  '  --path-map STORE_PREFIX=CLUSTER_PREFIX map a store path to the cluster\'s path (repeatable)\n' +
+  "  --path-map STORE_PREFIX=CLUSTER_PREFIX map a store path to the cluster's path (repeatable)\n" +
   '  --snapshot-flink V, --snapshot-metadata-version N   who wrote the snapshot (read from a local _metadata)\n' +
   '  --include-credentials                  keep a password found in the snapshot URI\n' +
   '  --json                                 print the invocation as JSON';
@@ -81,7 +100,9 @@ function splitPair(text: string, flag: string): [string, string] {
 
 function oneOf<T extends string>(value: string | undefined, allowed: readonly T[], flag: string): T | undefined {
   if (value === undefined) return undefined;
-  if (!(allowed as readonly string[]).includes(value)) throw new UsageError(`--${flag} must be one of ${allowed.join(', ')}`);
+  if (!(allowed as readonly string[]).includes(value)) {
+    throw new UsageError(`--${flag} must be one of ${allowed.join(', ')}`);
+  }
   return value as T;
 }
 
@@ -159,7 +180,8 @@ async function resolveSnapshot(given: string): Promise<ResolvedSnapshot> {
 
 export const restoreCommand: CliCommand = {
   name: 'restore',
-  summary: 'Print the invocation that restores a job from a checkpoint or savepoint (CLI, application mode, Kubernetes operator, SQL, REST).',
+  summary:
+    'Print the invocation that restores a job from a checkpoint or savepoint (CLI, application mode, Kubernetes operator, SQL, REST).',
   usage: USAGE,
   async run(args: string[], io: CliIo): Promise<number> {
     const dashDash = args.indexOf('--');
@@ -172,13 +194,24 @@ export const restoreCommand: CliCommand = {
       return typeof value === 'string' ? value : undefined;
     };
     const submit = text('submit');
-    const target = oneOf<RestoreTarget>(text('target') ?? (submit !== undefined ? 'rest' : undefined), RESTORE_TARGETS, 'target');
+    const target = oneOf<RestoreTarget>(
+      text('target') ?? (submit !== undefined ? 'rest' : undefined),
+      RESTORE_TARGETS,
+      'target',
+    );
     if (target === undefined) throw new UsageError('--target is required');
-    if (submit !== undefined && target !== 'rest') throw new UsageError('--submit sends the REST call: use it with --target rest');
-    if (submit !== undefined && text('jar') === undefined && text('jar-id') === undefined) {
-      throw new UsageError('--submit needs the job: --jar PATH (uploaded first) or --jar-id ID (already on the cluster)');
+    if (submit !== undefined && target !== 'rest') {
+      throw new UsageError('--submit sends the REST call: use it with --target rest');
     }
-    const submission = submit === undefined ? undefined : await prepareSubmission(submit, text('jar'), text('jar-id'), text('flink'), io);
+    if (submit !== undefined && text('jar') === undefined && text('jar-id') === undefined) {
+      throw new UsageError(
+        '--submit needs the job: --jar PATH (uploaded first) or --jar-id ID (already on the cluster)',
+      );
+    }
+    const submission =
+      submit === undefined
+        ? undefined
+        : await prepareSubmission(submit, text('jar'), text('jar-id'), text('flink'), io);
     if (submission === null) return EXIT_FAILED;
     const flink = text('flink') ?? submission?.flinkVersion;
     if (flink === undefined) throw new UsageError('--flink is required (e.g. --flink 1.20)');
@@ -196,11 +229,15 @@ export const restoreCommand: CliCommand = {
       return EXIT_FAILED;
     }
     const snapshotPath = mapToClusterPath(resolved.path, mappings).path;
-    const metadataVersion = integer(text('snapshot-metadata-version'), 'snapshot-metadata-version') ?? resolved.metadataVersion;
+    const metadataVersion =
+      integer(text('snapshot-metadata-version'), 'snapshot-metadata-version') ?? resolved.metadataVersion;
     const writerVersion = text('snapshot-flink');
     const snapshot: SnapshotProvenance | undefined =
       writerVersion !== undefined || metadataVersion !== undefined
-        ? { ...(writerVersion !== undefined ? { writerVersion } : {}), ...(metadataVersion !== undefined ? { metadataVersion } : {}) }
+        ? {
+            ...(writerVersion !== undefined ? { writerVersion } : {}),
+            ...(metadataVersion !== undefined ? { metadataVersion } : {}),
+          }
         : undefined;
 
     const configuration = Object.fromEntries((values.get('conf') ?? []).map((pair) => splitPair(pair, 'conf')));
@@ -214,7 +251,11 @@ export const restoreCommand: CliCommand = {
       flinkConfiguration: configuration,
       detached: flags.get('attached') !== true,
       flinkCommand: text('flink-command'),
-      applicationTarget: oneOf<ApplicationTarget>(text('application-target'), APPLICATION_TARGETS, 'application-target'),
+      applicationTarget: oneOf<ApplicationTarget>(
+        text('application-target'),
+        APPLICATION_TARGETS,
+        'application-target',
+      ),
       clusterId: text('cluster-id'),
       image: text('image'),
       yarnApplicationName: text('yarn-app-name'),

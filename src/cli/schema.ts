@@ -21,7 +21,9 @@ export function describeSerializer(node: SerializerSnapshotNode | null): string 
   if (node === null) return '';
   let text = shortName(node.class);
   if (node.type !== undefined) text += `<${node.type}>`;
-  if (node.fields) text += ` {${node.fields.map((f) => `${f.name}: ${describeSerializer(f.serializer) || '?'}`).join(', ')}}`;
+  if (node.fields) {
+    text += ` {${node.fields.map((f) => `${f.name}: ${describeSerializer(f.serializer) || '?'}`).join(', ')}}`;
+  }
   if (node.constants) text += ` [${node.constants.join(', ')}]`;
   if (node.registrations && node.registrations.length > 0) text += ` registered [${node.registrations.join(', ')}]`;
   if (node.nested) text += `(${node.nested.map(describeSerializer).join(', ')})`;
@@ -32,10 +34,20 @@ export function describeSerializer(node: SerializerSnapshotNode | null): string 
 function formatSchemas(file: string, operators: readonly OperatorSchema[]): string {
   const out = [file];
   for (const op of operators) {
-    out.push('', `operator ${op.operatorId}${op.uid === null ? '' : `  uid ${op.uid}`}${op.name === null ? '' : `  name ${op.name}`}`);
+    out.push(
+      '',
+      `operator ${op.operatorId}${op.uid === null ? '' : `  uid ${op.uid}`}${op.name === null ? '' : `  name ${op.name}`}`,
+    );
     if (op.states.length === 0 && op.problems.length === 0) out.push('  no managed state');
     if (op.states.length > 0) {
-      const rows = op.states.map((s) => [s.name, s.kind, s.backend, describeSerializer(s.keySerializer), describeSerializer(s.namespaceSerializer), describeSerializer(s.valueSerializer) + (s.ttl ? ' (TTL)' : '')]);
+      const rows = op.states.map((s) => [
+        s.name,
+        s.kind,
+        s.backend,
+        describeSerializer(s.keySerializer),
+        describeSerializer(s.namespaceSerializer),
+        describeSerializer(s.valueSerializer) + (s.ttl ? ' (TTL)' : ''),
+      ]);
       out.push(table(['STATE', 'KIND', 'BACKEND', 'KEY', 'NAMESPACE', 'VALUE'], rows).replace(/^/gm, '  '));
     }
     for (const p of op.problems) out.push(`  cannot read ${p.file}: ${p.message}`);
@@ -52,12 +64,16 @@ function readSource(source: ByteSource, offset: number, length: number): Uint8Ar
 /** Local state files: `file:` URIs and plain paths, read with positional reads of the head only. */
 function readLocal(path: string, offset: number, length: number): Uint8Array {
   const local = path.replace(/^file:(\/\/(?=\/))?/, '');
-  if (/^[a-zA-Z][a-zA-Z0-9+.-]*:\/\//.test(local)) throw new Error(`'${path}' is not a local file: give the snapshot as a store URI to read it`);
+  if (/^[a-zA-Z][a-zA-Z0-9+.-]*:\/\//.test(local)) {
+    throw new Error(`'${path}' is not a local file: give the snapshot as a store URI to read it`);
+  }
   let fd: number;
   try {
     fd = fs.openSync(local, OPEN_READ_NOW);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new Error('the file does not exist: it was moved or deleted after the snapshot was taken');
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+      throw new Error('the file does not exist: it was moved or deleted after the snapshot was taken');
+    }
     throw error;
   }
   try {
@@ -80,7 +96,8 @@ function operatorFilter(wanted: string | undefined): ((op: OperatorState) => boo
 
 export const schemaCommand: CliCommand = {
   name: 'schema',
-  summary: 'The state of each operator of a checkpoint/savepoint: state names, kinds and serializers, read from the head of its state files',
+  summary:
+    'The state of each operator of a checkpoint/savepoint: state names, kinds and serializers, read from the head of its state files',
   usage: `schema <snapshot> [--operator <uid|id>] [--json] [--timeout <seconds>]   (a _metadata file or checkpoint/savepoint directory, path or store URI)\n\nExits 1 when a state file cannot be read (the rest is still printed, with the problem).\n${TIMEOUT_USAGE}`,
   async run(args: string[], io: CliIo): Promise<number> {
     const { positional, flags } = parseArgs(args, ['json'], ['timeout', 'operator']);
@@ -115,7 +132,9 @@ export const schemaCommand: CliCommand = {
         throw error;
       }
       const filter = operatorFilter(typeof wanted === 'string' ? wanted : undefined);
-      if (filter && !metadata.operators.some(filter)) return fail(new Error(`no operator with uid or id '${String(wanted)}'`));
+      if (filter && !metadata.operators.some(filter)) {
+        return fail(new Error(`no operator with uid or id '${String(wanted)}'`));
+      }
       const readMetadata = (offset: number, length: number) => Promise.resolve(bytes.subarray(offset, offset + length));
       let operators: OperatorSchema[];
       if (isStoreUri(input)) {
@@ -127,7 +146,11 @@ export const schemaCommand: CliCommand = {
             readMetadata,
             read: async (path, offset, length) => {
               const inStore = storePathOf(store.uri, path);
-              if (inStore === undefined) throw new Error(`it lies outside ${store.label}: give the snapshot's parent directory as the store to read it`);
+              if (inStore === undefined) {
+                throw new Error(
+                  `it lies outside ${store.label}: give the snapshot's parent directory as the store to read it`,
+                );
+              }
               return store.readAll(inStore, { offset, length, maxBytes: length });
             },
           };
@@ -136,7 +159,14 @@ export const schemaCommand: CliCommand = {
           await store.close();
         }
       } else {
-        operators = await readSchemas(metadata, { readMetadata, read: (path, offset, length) => Promise.resolve().then(() => readLocal(path, offset, length)) }, filter);
+        operators = await readSchemas(
+          metadata,
+          {
+            readMetadata,
+            read: (path, offset, length) => Promise.resolve().then(() => readLocal(path, offset, length)),
+          },
+          filter,
+        );
       }
       io.out(json ? `${JSON.stringify({ file: read.file, operators })}\n` : formatSchemas(read.file, operators));
       return operators.some((op) => op.problems.length > 0) ? EXIT_FAILED : EXIT_OK;

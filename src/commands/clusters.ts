@@ -27,32 +27,53 @@ export function register(services: Services): void {
   registerCommand(services, 'flinkCheckpoints.addCluster', () => addCluster(services));
   registerCommand(services, 'flinkCheckpoints.removeCluster', (node?: ClusterNode) => removeCluster(services, node));
   registerCommand(services, 'flinkCheckpoints.refreshClusters', () => services.clusters.reset());
-  registerCommand(services, 'flinkCheckpoints.triggerSavepoint', (node?: ClusterJobNode, given?: SavepointChoices) => triggerSavepoint(services, node, false, given));
-  registerCommand(services, 'flinkCheckpoints.stopWithSavepoint', (node?: ClusterJobNode) => triggerSavepoint(services, node, true));
-  registerCommand(services, 'flinkCheckpoints.triggerCheckpoint', (node?: ClusterJobNode, type?: CheckpointType) => triggerCheckpoint(services, node, type));
+  registerCommand(services, 'flinkCheckpoints.triggerSavepoint', (node?: ClusterJobNode, given?: SavepointChoices) =>
+    triggerSavepoint(services, node, false, given),
+  );
+  registerCommand(services, 'flinkCheckpoints.stopWithSavepoint', (node?: ClusterJobNode) =>
+    triggerSavepoint(services, node, true),
+  );
+  registerCommand(services, 'flinkCheckpoints.triggerCheckpoint', (node?: ClusterJobNode, type?: CheckpointType) =>
+    triggerCheckpoint(services, node, type),
+  );
   registerCommand(services, 'flinkCheckpoints.cancelJob', (node?: ClusterJobNode) => cancelJob(services, node));
-  registerCommand(services, 'flinkCheckpoints.disposeSavepoint', (node?: ClusterCheckpointNode) => disposeSavepoint(services, node));
-  registerCommand(services, 'flinkCheckpoints.openClusterSnapshot', (node?: ClusterCheckpointNode | RestoredNode | { externalPath: string }) =>
-    node?.externalPath ? openSnapshot(services, node.externalPath) : undefined);
+  registerCommand(services, 'flinkCheckpoints.disposeSavepoint', (node?: ClusterCheckpointNode) =>
+    disposeSavepoint(services, node),
+  );
+  registerCommand(
+    services,
+    'flinkCheckpoints.openClusterSnapshot',
+    (node?: ClusterCheckpointNode | RestoredNode | { externalPath: string }) =>
+      node?.externalPath ? openSnapshot(services, node.externalPath) : undefined,
+  );
 }
 
 async function addCluster(services: Services): Promise<ClusterConfig | undefined> {
   const url = await vscode.window.showInputBox({
     title: vscode.l10n.t('Add Cluster: REST address'),
-    prompt: vscode.l10n.t('The JobManager\'s REST address, as the Flink Web UI is opened'),
+    prompt: vscode.l10n.t("The JobManager's REST address, as the Flink Web UI is opened"),
     value: 'http://localhost:8081',
     ignoreFocusOut: true,
-    validateInput: (value) => (/^https?:\/\/[^\s/]+/.test(value.trim()) ? undefined : vscode.l10n.t('Enter an http:// or https:// address')),
+    validateInput: (value) =>
+      /^https?:\/\/[^\s/]+/.test(value.trim()) ? undefined : vscode.l10n.t('Enter an http:// or https:// address'),
   });
   if (!url) return undefined;
-  const name = await vscode.window.showInputBox({ title: vscode.l10n.t('Add Cluster: name'), value: new URL(url.trim()).host, ignoreFocusOut: true });
+  const name = await vscode.window.showInputBox({
+    title: vscode.l10n.t('Add Cluster: name'),
+    value: new URL(url.trim()).host,
+    ignoreFocusOut: true,
+  });
   if (!name?.trim()) return undefined;
   const authKinds = [
     { label: vscode.l10n.t('No authentication'), auth: 'none' as const },
     { label: vscode.l10n.t('Basic (user and password)'), auth: 'basic' as const },
     { label: vscode.l10n.t('Bearer token'), auth: 'bearer' as const },
   ];
-  const auth = (await vscode.window.showQuickPick(authKinds, { title: vscode.l10n.t('Add Cluster: a gateway in front of the cluster') }))?.auth;
+  const auth = (
+    await vscode.window.showQuickPick(authKinds, {
+      title: vscode.l10n.t('Add Cluster: a gateway in front of the cluster'),
+    })
+  )?.auth;
   if (!auth) return undefined;
   let user: string | undefined;
   let secret: string | undefined;
@@ -61,10 +82,17 @@ async function addCluster(services: Services): Promise<ClusterConfig | undefined
     if (user === undefined) return undefined;
   }
   if (auth !== 'none') {
-    secret = await vscode.window.showInputBox({ title: auth === 'basic' ? vscode.l10n.t('Add Cluster: password') : vscode.l10n.t('Add Cluster: token'), password: true, ignoreFocusOut: true });
+    secret = await vscode.window.showInputBox({
+      title: auth === 'basic' ? vscode.l10n.t('Add Cluster: password') : vscode.l10n.t('Add Cluster: token'),
+      password: true,
+      ignoreFocusOut: true,
+    });
     if (secret === undefined) return undefined;
   }
-  const config = await services.clusters.add({ name: name.trim(), url: url.trim(), ...(auth !== 'none' ? { auth } : {}), ...(user ? { user } : {}) }, secret);
+  const config = await services.clusters.add(
+    { name: name.trim(), url: url.trim(), ...(auth !== 'none' ? { auth } : {}), ...(user ? { user } : {}) },
+    secret,
+  );
   services.log.info(`Added cluster "${config.name}"`);
   // Ask once now, so a wrong address shows at once rather than as a red node later.
   try {
@@ -80,7 +108,12 @@ async function addCluster(services: Services): Promise<ClusterConfig | undefined
 async function pickCluster(services: Services, title: string): Promise<ClusterConfig | undefined> {
   const clusters = services.clusters.configs();
   if (clusters.length <= 1) return clusters[0];
-  return (await vscode.window.showQuickPick(clusters.map((c) => ({ label: c.name, description: c.url, config: c })), { title }))?.config;
+  return (
+    await vscode.window.showQuickPick(
+      clusters.map((c) => ({ label: c.name, description: c.url, config: c })),
+      { title },
+    )
+  )?.config;
 }
 
 async function removeCluster(services: Services, node: ClusterNode | undefined): Promise<void> {
@@ -88,7 +121,10 @@ async function removeCluster(services: Services, node: ClusterNode | undefined):
   if (!config) return;
   const remove = vscode.l10n.t('Remove');
   const answer = await vscode.window.showWarningMessage(
-    vscode.l10n.t('Remove cluster "{0}" from the Clusters view? The cluster and its jobs are not touched.', config.name),
+    vscode.l10n.t(
+      'Remove cluster "{0}" from the Clusters view? The cluster and its jobs are not touched.',
+      config.name,
+    ),
     { modal: true },
     remove,
   );
@@ -96,59 +132,111 @@ async function removeCluster(services: Services, node: ClusterNode | undefined):
   await services.clusters.remove(config.id);
 }
 
-async function pickJob(services: Services, node: ClusterJobNode | undefined, title: string, running = true): Promise<JobRef | undefined> {
+async function pickJob(
+  services: Services,
+  node: ClusterJobNode | undefined,
+  title: string,
+  running = true,
+): Promise<JobRef | undefined> {
   if (node) return { clusterId: node.clusterId, jobId: node.jobId, name: node.job.name };
   const cluster = await pickCluster(services, title);
   if (!cluster) return undefined;
-  const jobs = (await (await services.clusters.client(cluster.id)).jobs()).filter((j) => !running || j.state === 'RUNNING');
+  const jobs = (await (await services.clusters.client(cluster.id)).jobs()).filter(
+    (j) => !running || j.state === 'RUNNING',
+  );
   if (jobs.length === 0) {
     void vscode.window.showInformationMessage(vscode.l10n.t('No running job on {0}', cluster.name));
     return undefined;
   }
-  const picked = await vscode.window.showQuickPick(jobs.map((j) => ({ label: j.name, description: `${j.jid} · ${j.state}`, job: j })), { title });
+  const picked = await vscode.window.showQuickPick(
+    jobs.map((j) => ({ label: j.name, description: `${j.jid} · ${j.state}`, job: j })),
+    { title },
+  );
   return picked && { clusterId: cluster.id, jobId: picked.job.jid, name: picked.job.name };
 }
 
 /** Runs a trigger-and-poll operation under a cancellable notification; cancelling stops the wait, not the operation. */
 function withOperation<T>(title: string, run: (wait: WaitOptions) => Promise<T>): Thenable<T> {
-  return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, (progress, token) => {
-    const abort = new AbortController();
-    token.onCancellationRequested(() => abort.abort());
-    return run({
-      signal: abort.signal,
-      onPoll: (elapsed) => progress.report({ message: vscode.l10n.t('{0} s', Math.round(elapsed / 1000)) }),
-    });
-  });
+  return vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title, cancellable: true },
+    (progress, token) => {
+      const abort = new AbortController();
+      token.onCancellationRequested(() => abort.abort());
+      return run({
+        signal: abort.signal,
+        onPoll: (elapsed) => progress.report({ message: vscode.l10n.t('{0} s', Math.round(elapsed / 1000)) }),
+      });
+    },
+  );
 }
 
-async function triggerSavepoint(services: Services, node: ClusterJobNode | undefined, stop: boolean, given?: SavepointChoices): Promise<string | undefined> {
-  const job = await pickJob(services, node, stop ? vscode.l10n.t('Stop with Savepoint') : vscode.l10n.t('Trigger Savepoint'));
+async function triggerSavepoint(
+  services: Services,
+  node: ClusterJobNode | undefined,
+  stop: boolean,
+  given?: SavepointChoices,
+): Promise<string | undefined> {
+  const job = await pickJob(
+    services,
+    node,
+    stop ? vscode.l10n.t('Stop with Savepoint') : vscode.l10n.t('Trigger Savepoint'),
+  );
   if (!job) return undefined;
   const client = await services.clusters.client(job.clusterId);
   const formats = [
-    { label: vscode.l10n.t('Canonical'), description: vscode.l10n.t('portable between state backends'), format: 'CANONICAL' as SavepointFormatType },
-    { label: vscode.l10n.t('Native'), description: vscode.l10n.t('the state backend\'s own format: faster, for the same backend'), format: 'NATIVE' as SavepointFormatType },
+    {
+      label: vscode.l10n.t('Canonical'),
+      description: vscode.l10n.t('portable between state backends'),
+      format: 'CANONICAL' as SavepointFormatType,
+    },
+    {
+      label: vscode.l10n.t('Native'),
+      description: vscode.l10n.t("the state backend's own format: faster, for the same backend"),
+      format: 'NATIVE' as SavepointFormatType,
+    },
   ];
-  const format = given?.formatType ?? (await vscode.window.showQuickPick(formats, { title: vscode.l10n.t('Savepoint format') }))?.format;
+  const format =
+    given?.formatType ??
+    (await vscode.window.showQuickPick(formats, { title: vscode.l10n.t('Savepoint format') }))?.format;
   if (!format) return undefined;
-  const dir = given?.targetDirectory ?? await vscode.window.showInputBox({
-    title: vscode.l10n.t('Savepoint directory'),
-    prompt: vscode.l10n.t('Empty: the cluster\'s configured savepoint directory (execution.checkpointing.savepoint-dir)'),
-    ignoreFocusOut: true,
-  });
+  const dir =
+    given?.targetDirectory ??
+    (await vscode.window.showInputBox({
+      title: vscode.l10n.t('Savepoint directory'),
+      prompt: vscode.l10n.t(
+        "Empty: the cluster's configured savepoint directory (execution.checkpointing.savepoint-dir)",
+      ),
+      ignoreFocusOut: true,
+    }));
   if (dir === undefined) return undefined;
   let drain = false;
   if (stop) {
     const choices = [
-      { label: vscode.l10n.t('Stop'), description: vscode.l10n.t('to resume later: timers and windows stay as they are'), drain: false },
-      { label: vscode.l10n.t('Stop and drain'), description: vscode.l10n.t('for good: emits MAX_WATERMARK, so event-time timers fire and windows close'), drain: true },
+      {
+        label: vscode.l10n.t('Stop'),
+        description: vscode.l10n.t('to resume later: timers and windows stay as they are'),
+        drain: false,
+      },
+      {
+        label: vscode.l10n.t('Stop and drain'),
+        description: vscode.l10n.t('for good: emits MAX_WATERMARK, so event-time timers fire and windows close'),
+        drain: true,
+      },
     ];
-    const picked = await vscode.window.showQuickPick(choices, { title: vscode.l10n.t('Stop job {0}', job.name ?? job.jobId) });
+    const picked = await vscode.window.showQuickPick(choices, {
+      title: vscode.l10n.t('Stop job {0}', job.name ?? job.jobId),
+    });
     if (!picked) return undefined;
     drain = picked.drain;
     const confirm = vscode.l10n.t('Stop Job');
     const answer = await vscode.window.showWarningMessage(
-      vscode.l10n.t('Stop job "{0}" ({1}) on {2}{3}? It ends once the savepoint is complete.', job.name ?? '', job.jobId, client.label, drain ? vscode.l10n.t(' and drain it') : ''),
+      vscode.l10n.t(
+        'Stop job "{0}" ({1}) on {2}{3}? It ends once the savepoint is complete.',
+        job.name ?? '',
+        job.jobId,
+        client.label,
+        drain ? vscode.l10n.t(' and drain it') : '',
+      ),
       { modal: true },
       confirm,
     );
@@ -156,8 +244,13 @@ async function triggerSavepoint(services: Services, node: ClusterJobNode | undef
   }
   const options = { formatType: format, ...(dir.trim() ? { targetDirectory: dir.trim() } : {}) };
   const location = await withOperation(
-    stop ? vscode.l10n.t('Stopping {0} with a savepoint…', job.name ?? job.jobId) : vscode.l10n.t('Savepoint of {0}…', job.name ?? job.jobId),
-    (wait) => (stop ? client.stopWithSavepoint(job.jobId, { ...options, drain }, wait) : client.savepoint(job.jobId, options, wait)),
+    stop
+      ? vscode.l10n.t('Stopping {0} with a savepoint…', job.name ?? job.jobId)
+      : vscode.l10n.t('Savepoint of {0}…', job.name ?? job.jobId),
+    (wait) =>
+      stop
+        ? client.stopWithSavepoint(job.jobId, { ...options, drain }, wait)
+        : client.savepoint(job.jobId, options, wait),
   );
   services.log.info(`${stop ? 'Stopped job' : 'Savepoint of job'} ${job.jobId} on ${client.label}: ${location}`);
   services.clustersTree.refresh();
@@ -165,17 +258,31 @@ async function triggerSavepoint(services: Services, node: ClusterJobNode | undef
   return location;
 }
 
-async function triggerCheckpoint(services: Services, node: ClusterJobNode | undefined, given?: CheckpointType): Promise<number | undefined> {
+async function triggerCheckpoint(
+  services: Services,
+  node: ClusterJobNode | undefined,
+  given?: CheckpointType,
+): Promise<number | undefined> {
   const job = await pickJob(services, node, vscode.l10n.t('Trigger Checkpoint'));
   if (!job) return undefined;
   const client = await services.clusters.client(job.clusterId);
   const types = [
-    { label: vscode.l10n.t('As configured'), description: vscode.l10n.t('the job\'s own checkpoint type (Flink 1.19+)'), type: 'CONFIGURED' as const },
-    { label: vscode.l10n.t('Full'), description: vscode.l10n.t('all state, independent of earlier checkpoints'), type: 'FULL' as const },
+    {
+      label: vscode.l10n.t('As configured'),
+      description: vscode.l10n.t("the job's own checkpoint type (Flink 1.19+)"),
+      type: 'CONFIGURED' as const,
+    },
+    {
+      label: vscode.l10n.t('Full'),
+      description: vscode.l10n.t('all state, independent of earlier checkpoints'),
+      type: 'FULL' as const,
+    },
   ];
   const type = given ?? (await vscode.window.showQuickPick(types, { title: vscode.l10n.t('Checkpoint type') }))?.type;
   if (!type) return undefined;
-  const id = await withOperation(vscode.l10n.t('Checkpoint of {0}…', job.name ?? job.jobId), (wait) => client.checkpoint(job.jobId, type, wait));
+  const id = await withOperation(vscode.l10n.t('Checkpoint of {0}…', job.name ?? job.jobId), (wait) =>
+    client.checkpoint(job.jobId, type, wait),
+  );
   services.log.info(`Checkpoint ${id} of job ${job.jobId} on ${client.label} completed`);
   services.clustersTree.refresh();
   const path = (await client.checkpointDetails(job.jobId, id).catch(() => undefined))?.external_path;
@@ -190,7 +297,12 @@ async function cancelJob(services: Services, node: ClusterJobNode | undefined): 
   const client = await services.clusters.client(job.clusterId);
   const confirm = vscode.l10n.t('Cancel Job');
   const answer = await vscode.window.showWarningMessage(
-    vscode.l10n.t('Cancel job "{0}" ({1}) on {2} without a savepoint? Its state survives only in retained checkpoints.', job.name ?? '', job.jobId, client.label),
+    vscode.l10n.t(
+      'Cancel job "{0}" ({1}) on {2} without a savepoint? Its state survives only in retained checkpoints.',
+      job.name ?? '',
+      job.jobId,
+      client.label,
+    ),
     { modal: true },
     confirm,
   );
@@ -207,14 +319,24 @@ async function disposeSavepoint(services: Services, node: ClusterCheckpointNode 
     const cluster = await pickCluster(services, vscode.l10n.t('Dispose Savepoint'));
     if (!cluster) return;
     clusterId = cluster.id;
-    target = (await vscode.window.showInputBox({ title: vscode.l10n.t('Dispose Savepoint: path'), prompt: vscode.l10n.t('The savepoint directory as the cluster sees it'), ignoreFocusOut: true }))?.trim();
+    target = (
+      await vscode.window.showInputBox({
+        title: vscode.l10n.t('Dispose Savepoint: path'),
+        prompt: vscode.l10n.t('The savepoint directory as the cluster sees it'),
+        ignoreFocusOut: true,
+      })
+    )?.trim();
     if (!target) return;
   }
   const path = target;
   const client: FlinkRestClient = await services.clusters.client(clusterId);
   const confirm = vscode.l10n.t('Dispose');
   const answer = await vscode.window.showWarningMessage(
-    vscode.l10n.t('Delete savepoint {0} and all its files through {1}? A job cannot be restored from it afterwards.', path, client.label),
+    vscode.l10n.t(
+      'Delete savepoint {0} and all its files through {1}? A job cannot be restored from it afterwards.',
+      path,
+      client.label,
+    ),
     { modal: true },
     confirm,
   );
@@ -234,11 +356,18 @@ async function offerSnapshot(services: Services, message: string, path: string):
 async function openSnapshot(services: Services, flinkPath: string): Promise<void> {
   const found = findInStores(services.stores, flinkPath);
   if (found) {
-    await vscode.commands.executeCommand('vscode.openWith', services.stores.uriFor(found.storeId, joinStorePath(found.storePath, METADATA_FILE)), INSPECTOR_VIEW_TYPE);
+    await vscode.commands.executeCommand(
+      'vscode.openWith',
+      services.stores.uriFor(found.storeId, joinStorePath(found.storePath, METADATA_FILE)),
+      INSPECTOR_VIEW_TYPE,
+    );
     return;
   }
   const add = vscode.l10n.t('Add Store for this Location');
-  const answer = await vscode.window.showInformationMessage(vscode.l10n.t('No checkpoint store holds {0}.', flinkPath), add);
+  const answer = await vscode.window.showInformationMessage(
+    vscode.l10n.t('No checkpoint store holds {0}.', flinkPath),
+    add,
+  );
   if (answer === add) {
     await vscode.env.clipboard.writeText(flinkPath);
     await vscode.commands.executeCommand('flinkCheckpoints.addStore');

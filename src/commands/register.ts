@@ -12,21 +12,29 @@ export interface CommandHost {
  * one message named after the command (see `reportError`); a cancellation stays silent. The handler's result is
  * returned to `executeCommand` callers; a failed command returns undefined.
  */
-export function registerCommand<A extends unknown[], R>(host: CommandHost, id: string, handler: (...args: A) => R | Thenable<R>): void {
+export function registerCommand<A extends unknown[], R>(
+  host: CommandHost,
+  id: string,
+  handler: (...args: A) => R | Thenable<R>,
+): void {
   const action = commandTitle(host.context, id);
-  host.context.subscriptions.push(vscode.commands.registerCommand(id, async (...args: A): Promise<R | undefined> => {
-    try {
-      return await handler(...args);
-    } catch (error) {
-      reportError(host.log, action, error);
-      return undefined;
-    }
-  }));
+  host.context.subscriptions.push(
+    vscode.commands.registerCommand(id, async (...args: A): Promise<R | undefined> => {
+      try {
+        return await handler(...args);
+      } catch (error) {
+        reportError(host.log, action, error);
+        return undefined;
+      }
+    }),
+  );
 }
 
 /** The command's title as the palette shows it (package.json, localized), without a trailing ellipsis. */
 function commandTitle(context: vscode.ExtensionContext, id: string): string {
-  const commands = (context.extension.packageJSON as { contributes?: { commands?: { command: string; title: string }[] } }).contributes?.commands ?? [];
+  const commands =
+    (context.extension.packageJSON as { contributes?: { commands?: { command: string; title: string }[] } }).contributes
+      ?.commands ?? [];
   const title = commands.find((c) => c.command === id)?.title;
   return title && !title.startsWith('%') ? title.replace(/…$/, '') : id;
 }

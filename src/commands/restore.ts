@@ -1,9 +1,25 @@
 import * as vscode from 'vscode';
 import { abortSignalOf } from '../core/concurrency';
 import {
-  APPLICATION_TARGETS, ApplicationTarget, ClaimMode, FlinkLine, FlinkVersion, InvocationStep, METADATA_VERSION_WRITERS, NamedFlinkVersion,
-  RestoreInvocation, RestoreOptions, RestoreTarget, SUPPORTED_FLINK_LINES, StepLanguage, buildRestoreInvocation,
-  flinkVersionNamedIn, formatSteps, mapToClusterPath, parseFlinkVersion, readsMetadataVersion,
+  APPLICATION_TARGETS,
+  ApplicationTarget,
+  ClaimMode,
+  FlinkLine,
+  FlinkVersion,
+  InvocationStep,
+  METADATA_VERSION_WRITERS,
+  NamedFlinkVersion,
+  RestoreInvocation,
+  RestoreOptions,
+  RestoreTarget,
+  SUPPORTED_FLINK_LINES,
+  StepLanguage,
+  buildRestoreInvocation,
+  flinkVersionNamedIn,
+  formatSteps,
+  mapToClusterPath,
+  parseFlinkVersion,
+  readsMetadataVersion,
 } from '../core/restore';
 import { DirectoryLayout, SnapshotInfo, inspectSnapshots, markLatestRestorable, scanDirectory } from '../core/layout';
 import { missingFilesCheck } from '../core/references/presence';
@@ -27,18 +43,29 @@ export interface RestorePreset {
 
 const TARGETS: readonly (vscode.QuickPickItem & { target: RestoreTarget })[] = [
   { target: 'cli', label: '$(terminal) Flink CLI', description: 'flink run -s … on a session cluster' },
-  { target: 'application', label: '$(rocket) Application mode', description: 'Kubernetes or YARN application, or a standalone application cluster' },
-  { target: 'k8s', label: '$(symbol-namespace) Kubernetes operator', description: 'FlinkDeployment patch and FlinkStateSnapshot' },
+  {
+    target: 'application',
+    label: '$(rocket) Application mode',
+    description: 'Kubernetes or YARN application, or a standalone application cluster',
+  },
+  {
+    target: 'k8s',
+    label: '$(symbol-namespace) Kubernetes operator',
+    description: 'FlinkDeployment patch and FlinkStateSnapshot',
+  },
   { target: 'sql', label: '$(database) SQL client', description: 'SET the restore path, run the DML, RESET' },
   { target: 'rest', label: '$(cloud-upload) REST API', description: 'POST /jars/:jarid/run body and a curl line' },
 ];
 
 /** Files that may name the job's Flink version (operator manifests, Maven, Gradle, container images). */
-const VERSION_FILES = '{**/pom.xml,**/build.gradle,**/build.gradle.kts,**/gradle.properties,**/Dockerfile,**/docker-compose*.yml,**/docker-compose*.yaml,**/*flink*.yaml,**/*flink*.yml,**/k8s/**/*.yaml,**/deploy/**/*.yaml}';
+const VERSION_FILES =
+  '{**/pom.xml,**/build.gradle,**/build.gradle.kts,**/gradle.properties,**/Dockerfile,**/docker-compose*.yml,**/docker-compose*.yaml,**/*flink*.yaml,**/*flink*.yml,**/k8s/**/*.yaml,**/deploy/**/*.yaml}';
 const VERSION_FILES_EXCLUDED = '{**/node_modules/**,**/.git/**,**/target/**,**/build/**,**/out/**}';
 
 export function register(services: Services): void {
-  registerCommand(services, 'flinkCheckpoints.restoreJob', (arg?: RestorePreset | { storeId: string; path: string }) => restoreJob(services, arg ?? {}));
+  registerCommand(services, 'flinkCheckpoints.restoreJob', (arg?: RestorePreset | { storeId: string; path: string }) =>
+    restoreJob(services, arg ?? {}),
+  );
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -58,7 +85,10 @@ function stepTitle(title: string, at: Position): string {
 
 /** One quick pick; `active` is preselected (Enter takes it). Undefined when the user cancels, BACK for Back. */
 function pickStep<T extends vscode.QuickPickItem>(
-  items: readonly T[], title: string, at: Position, options: { active?: T; placeholder?: string } = {},
+  items: readonly T[],
+  title: string,
+  at: Position,
+  options: { active?: T; placeholder?: string } = {},
 ): Promise<Answer<T>> {
   return new Promise((resolve) => {
     const input = vscode.window.createQuickPick<T>();
@@ -75,8 +105,13 @@ function pickStep<T extends vscode.QuickPickItem>(
       resolve(value);
       input.dispose();
     };
-    input.onDidTriggerButton((button) => { if (button === vscode.QuickInputButtons.Back) finish(BACK); });
-    input.onDidAccept(() => { const [chosen] = input.selectedItems; if (chosen) finish(chosen); });
+    input.onDidTriggerButton((button) => {
+      if (button === vscode.QuickInputButtons.Back) finish(BACK);
+    });
+    input.onDidAccept(() => {
+      const [chosen] = input.selectedItems;
+      if (chosen) finish(chosen);
+    });
     input.onDidHide(() => finish(undefined));
     input.show();
   });
@@ -84,7 +119,9 @@ function pickStep<T extends vscode.QuickPickItem>(
 
 /** One input box, the same way as {@link pickStep}. */
 function textStep(
-  title: string, at: Position, options: { prompt?: string; value?: string; validate?: (value: string) => string | undefined },
+  title: string,
+  at: Position,
+  options: { prompt?: string; value?: string; validate?: (value: string) => string | undefined },
 ): Promise<Answer<string>> {
   return new Promise((resolve) => {
     const input = vscode.window.createInputBox();
@@ -101,8 +138,12 @@ function textStep(
       input.dispose();
     };
     const check = (): string | undefined => options.validate?.(input.value);
-    input.onDidChangeValue(() => { input.validationMessage = check(); });
-    input.onDidTriggerButton((button) => { if (button === vscode.QuickInputButtons.Back) finish(BACK); });
+    input.onDidChangeValue(() => {
+      input.validationMessage = check();
+    });
+    input.onDidTriggerButton((button) => {
+      if (button === vscode.QuickInputButtons.Back) finish(BACK);
+    });
     input.onDidAccept(() => {
       const problem = check();
       input.validationMessage = problem;
@@ -171,7 +212,9 @@ async function restoreJob(services: Services, preset: RestorePreset): Promise<Re
   const stores = services.stores.configs();
   if (!preset.storeId && stores.length === 0) {
     const add = vscode.l10n.t('Add Store…');
-    if ((await vscode.window.showInformationMessage(vscode.l10n.t('Add a checkpoint store first.'), add)) === add) await vscode.commands.executeCommand('flinkCheckpoints.addStore');
+    if ((await vscode.window.showInformationMessage(vscode.l10n.t('Add a checkpoint store first.'), add)) === add) {
+      await vscode.commands.executeCommand('flinkCheckpoints.addStore');
+    }
     return undefined;
   }
   const state: FlowState = {
@@ -189,30 +232,57 @@ async function restoreJob(services: Services, preset: RestorePreset): Promise<Re
   const readSnapshots = async (s: FlowState): Promise<boolean> => {
     if (s.snapshots || !s.storeId) return true;
     const { store } = await services.stores.get(s.storeId);
-    const found = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Reading checkpoints…'), cancellable: true }, async (_p, token) => {
-      const signal = abortSignalOf(token);
-      s.layout ??= await scanDirectory(store, startPath, { signal });
-      const root = s.layout;
-      if (root.kind === 'snapshot') {
-        return inspectSnapshots(store, [{ kind: startPath.includes('savepoint-') ? 'savepoint' : 'checkpoint', name: startPath.split('/').pop() ?? startPath, path: startPath }], { signal });
-      }
-      if (root.kind === 'checkpoints-base' && root.jobs.length > 0) {
-        if (root.jobs.length === 1) s.jobPath = root.jobs[0].path;
-        // Several jobs: the job question comes first.
-        if (!s.jobPath) return undefined;
-        const job = await scanDirectory(store, s.jobPath, { signal });
-        return inspectSnapshots(store, [...job.checkpoints, ...job.savepoints, ...root.savepoints], { signal });
-      }
-      return inspectSnapshots(store, [...root.checkpoints, ...root.savepoints], { signal });
-    });
+    const found = await vscode.window.withProgress(
+      {
+        location: vscode.ProgressLocation.Notification,
+        title: vscode.l10n.t('Reading checkpoints…'),
+        cancellable: true,
+      },
+      async (_p, token) => {
+        const signal = abortSignalOf(token);
+        s.layout ??= await scanDirectory(store, startPath, { signal });
+        const root = s.layout;
+        if (root.kind === 'snapshot') {
+          return inspectSnapshots(
+            store,
+            [
+              {
+                kind: startPath.includes('savepoint-') ? 'savepoint' : 'checkpoint',
+                name: startPath.split('/').pop() ?? startPath,
+                path: startPath,
+              },
+            ],
+            { signal },
+          );
+        }
+        if (root.kind === 'checkpoints-base' && root.jobs.length > 0) {
+          if (root.jobs.length === 1) s.jobPath = root.jobs[0].path;
+          // Several jobs: the job question comes first.
+          if (!s.jobPath) return undefined;
+          const job = await scanDirectory(store, s.jobPath, { signal });
+          return inspectSnapshots(store, [...job.checkpoints, ...job.savepoints, ...root.savepoints], { signal });
+        }
+        return inspectSnapshots(store, [...root.checkpoints, ...root.savepoints], { signal });
+      },
+    );
     if (found === undefined) return true;
     const clusterPaths = stores.find((c) => c.id === s.storeId)?.clusterPath;
-    const marked = await markLatestRestorable(found, missingFilesCheck(store, { clusterPaths: clusterPaths ? [clusterPaths] : [] }));
+    const marked = await markLatestRestorable(
+      found,
+      missingFilesCheck(store, { clusterPaths: clusterPaths ? [clusterPaths] : [] }),
+    );
     s.snapshots = marked.snapshots;
     s.latest = marked.latest;
     const complete = marked.snapshots.filter(restorable);
     if (complete.length === 0) {
-      if (found.length > 0) void vscode.window.showWarningMessage(vscode.l10n.t('No restorable checkpoint or savepoint here: {0} in progress, broken or missing referenced files.', found.length));
+      if (found.length > 0) {
+        void vscode.window.showWarningMessage(
+          vscode.l10n.t(
+            'No restorable checkpoint or savepoint here: {0} in progress, broken or missing referenced files.',
+            found.length,
+          ),
+        );
+      }
       return false;
     }
     if (complete.length === 1) s.snapshot = complete[0];
@@ -225,9 +295,20 @@ async function restoreJob(services: Services, preset: RestorePreset): Promise<Re
       asks: () => !preset.storeId && stores.length > 1,
       ask: async (s, at) => {
         const items = stores.map((c) => ({ label: c.name, description: c.uri, id: c.id }));
-        const picked = await pickStep(items, vscode.l10n.t('Restore: store'), at, { active: items.find((i) => i.id === s.storeId) });
+        const picked = await pickStep(items, vscode.l10n.t('Restore: store'), at, {
+          active: items.find((i) => i.id === s.storeId),
+        });
         if (picked === undefined || picked === BACK) return picked;
-        if (picked.id !== s.storeId) Object.assign(s, { storeId: picked.id, layout: undefined, jobPath: undefined, snapshots: undefined, latest: undefined, snapshot: undefined });
+        if (picked.id !== s.storeId) {
+          Object.assign(s, {
+            storeId: picked.id,
+            layout: undefined,
+            jobPath: undefined,
+            snapshots: undefined,
+            latest: undefined,
+            snapshot: undefined,
+          });
+        }
         return 'next';
       },
     },
@@ -235,10 +316,18 @@ async function restoreJob(services: Services, preset: RestorePreset): Promise<Re
       prepare: readSnapshots,
       asks: (s) => s.layout?.kind === 'checkpoints-base' && s.layout.jobs.length > 1,
       ask: async (s, at) => {
-        const jobs = (s.layout?.jobs ?? []).map((j) => ({ label: j.jobId, description: j.mtime ? new Date(j.mtime).toLocaleString() : undefined, path: j.path }));
-        const picked = await pickStep(jobs, vscode.l10n.t('Restore: job'), at, { active: jobs.find((j) => j.path === s.jobPath) });
+        const jobs = (s.layout?.jobs ?? []).map((j) => ({
+          label: j.jobId,
+          description: j.mtime ? new Date(j.mtime).toLocaleString() : undefined,
+          path: j.path,
+        }));
+        const picked = await pickStep(jobs, vscode.l10n.t('Restore: job'), at, {
+          active: jobs.find((j) => j.path === s.jobPath),
+        });
         if (picked === undefined || picked === BACK) return picked;
-        if (picked.path !== s.jobPath) Object.assign(s, { jobPath: picked.path, snapshots: undefined, latest: undefined, snapshot: undefined });
+        if (picked.path !== s.jobPath) {
+          Object.assign(s, { jobPath: picked.path, snapshots: undefined, latest: undefined, snapshot: undefined });
+        }
         return 'next';
       },
     },
@@ -256,26 +345,40 @@ async function restoreJob(services: Services, preset: RestorePreset): Promise<Re
               x === latest ? vscode.l10n.t('latest') : '',
               x.missingFiles?.length ? vscode.l10n.t('{0} referenced files missing', x.missingFiles.length) : '',
               x.mtime ? new Date(x.mtime).toLocaleString() : '',
-            ].filter(Boolean).join(' · '),
-            detail: x.missingFiles?.length ? vscode.l10n.t('cannot be restored: {0}', x.missingFiles.slice(0, 3).join(', ')) : x.path,
+            ]
+              .filter(Boolean)
+              .join(' · '),
+            detail: x.missingFiles?.length
+              ? vscode.l10n.t('cannot be restored: {0}', x.missingFiles.slice(0, 3).join(', '))
+              : x.path,
             snapshot: x,
           }));
           const picked = await pickStep(items, vscode.l10n.t('Restore: snapshot'), at, {
-            active: items.find((i) => i.snapshot.path === (s.snapshot ?? latest)?.path), placeholder: vscode.l10n.t('The latest restorable checkpoint is first'),
+            active: items.find((i) => i.snapshot.path === (s.snapshot ?? latest)?.path),
+            placeholder: vscode.l10n.t('The latest restorable checkpoint is first'),
           });
           if (picked === undefined || picked === BACK) return picked;
           if (restorable(picked.snapshot)) {
             s.snapshot = picked.snapshot;
             return 'next';
           }
-          void vscode.window.showErrorMessage(vscode.l10n.t('{0} cannot be restored: {1} referenced files are not in the store ({2}).', picked.snapshot.name, picked.snapshot.missingFiles?.length ?? 0, (picked.snapshot.missingFiles ?? []).slice(0, 3).join(', ')));
+          void vscode.window.showErrorMessage(
+            vscode.l10n.t(
+              '{0} cannot be restored: {1} referenced files are not in the store ({2}).',
+              picked.snapshot.name,
+              picked.snapshot.missingFiles?.length ?? 0,
+              (picked.snapshot.missingFiles ?? []).slice(0, 3).join(', '),
+            ),
+          );
         }
       },
     },
     {
       asks: () => preset.target === undefined,
       ask: async (s, at) => {
-        const picked = await pickStep(TARGETS, vscode.l10n.t('Restore: target'), at, { active: TARGETS.find((t) => t.target === s.target) });
+        const picked = await pickStep(TARGETS, vscode.l10n.t('Restore: target'), at, {
+          active: TARGETS.find((t) => t.target === s.target),
+        });
         if (picked === undefined || picked === BACK) return picked;
         s.target = picked.target;
         return 'next';
@@ -297,13 +400,24 @@ async function restoreJob(services: Services, preset: RestorePreset): Promise<Re
     {
       asks: () => preset.output === undefined,
       ask: async (s, at) => {
-        const shellOnly = s.target === 'cli' || (s.target === 'application' && s.options.applicationTarget !== 'standalone');
+        const shellOnly =
+          s.target === 'cli' || (s.target === 'application' && s.options.applicationTarget !== 'standalone');
         const outputs = [
           { label: vscode.l10n.t('$(go-to-file) Open in Editor'), output: 'editor' as const },
           { label: vscode.l10n.t('$(copy) Copy to Clipboard'), output: 'clipboard' as const },
-          ...(shellOnly ? [{ label: vscode.l10n.t('$(terminal) Type in Terminal'), description: vscode.l10n.t('typed, not run'), output: 'terminal' as const }] : []),
+          ...(shellOnly
+            ? [
+                {
+                  label: vscode.l10n.t('$(terminal) Type in Terminal'),
+                  description: vscode.l10n.t('typed, not run'),
+                  output: 'terminal' as const,
+                },
+              ]
+            : []),
         ];
-        const picked = await pickStep(outputs, vscode.l10n.t('Restore: where should the invocation go?'), at, { active: outputs.find((o) => o.output === s.output) });
+        const picked = await pickStep(outputs, vscode.l10n.t('Restore: where should the invocation go?'), at, {
+          active: outputs.find((o) => o.output === s.output),
+        });
         if (picked === undefined || picked === BACK) return picked;
         s.output = picked.output;
         return 'next';
@@ -315,14 +429,23 @@ async function restoreJob(services: Services, preset: RestorePreset): Promise<Re
   if (!state.storeId || !state.snapshot || !state.target || !state.flinkVersion) return undefined;
   const { store, config } = await services.stores.get(state.storeId);
   const storePath = externalLocation(store.uri, state.snapshot.path);
-  const clusterPath = config.clusterPath ? mapToClusterPath(storePath, [{ storePrefix: externalLocation(store.uri, '/'), clusterPrefix: config.clusterPath }]).path : storePath;
+  const clusterPath = config.clusterPath
+    ? mapToClusterPath(storePath, [
+        { storePrefix: externalLocation(store.uri, '/'), clusterPrefix: config.clusterPath },
+      ]).path
+    : storePath;
   const invocation = buildRestoreInvocation({
     snapshotPath: clusterPath,
     target: state.target,
     flinkVersion: state.flinkVersion,
-    options: { ...state.options, snapshot: { metadataVersion: state.snapshot.metadataVersion, ...state.options.snapshot } },
+    options: {
+      ...state.options,
+      snapshot: { metadataVersion: state.snapshot.metadataVersion, ...state.options.snapshot },
+    },
   });
-  services.log.info(`Restore invocation for ${state.snapshot.path} (${state.target}, Flink ${state.flinkVersion}) with ${invocation.warnings.length} warnings`);
+  services.log.info(
+    `Restore invocation for ${state.snapshot.path} (${state.target}, Flink ${state.flinkVersion}) with ${invocation.warnings.length} warnings`,
+  );
   await deliver(invocation, state.snapshot, state.output ?? 'editor');
   return invocation;
 }
@@ -337,7 +460,8 @@ function restorable(snapshot: SnapshotInfo): boolean {
  * one reads it: the version a workspace file names, else the setting, else the oldest line that reads it.
  */
 function flinkVersionItems(
-  metadataVersion: number | undefined, named: { version: NamedFlinkVersion; file: string } | undefined,
+  metadataVersion: number | undefined,
+  named: { version: NamedFlinkVersion; file: string } | undefined,
 ): { items: (vscode.QuickPickItem & { label: string })[]; preselected?: vscode.QuickPickItem & { label: string } } {
   const configured = settings.flinkVersion();
   const writers = metadataVersion === undefined ? undefined : METADATA_VERSION_WRITERS[metadataVersion];
@@ -345,20 +469,37 @@ function flinkVersionItems(
     const version: FlinkVersion = parseFlinkVersion(line);
     const reads = readsMetadataVersion(version, metadataVersion) !== false;
     const notes: string[] = [];
-    if (named?.version.version.line === line) notes.push(vscode.l10n.t('named in {0} ({1})', named.file, named.version.evidence));
+    if (named?.version.version.line === line) {
+      notes.push(vscode.l10n.t('named in {0} ({1})', named.file, named.version.evidence));
+    }
     if (line === configured) notes.push(vscode.l10n.t('setting flinkCheckpoints.flinkVersion'));
     return {
       label: line,
       reads,
       description: notes.join(' · ') || undefined,
-      detail: reads ? undefined : writers
-        ? vscode.l10n.t('$(error) cannot read this snapshot: _metadata format {0} is written by Flink {1} and read from {1} on', metadataVersion ?? '', writers.first)
-        : vscode.l10n.t('$(error) cannot read this snapshot: no Flink release reads _metadata format {0}', metadataVersion ?? ''),
+      detail: reads
+        ? undefined
+        : writers
+          ? vscode.l10n.t(
+              '$(error) cannot read this snapshot: _metadata format {0} is written by Flink {1} and read from {1} on',
+              metadataVersion ?? '',
+              writers.first,
+            )
+          : vscode.l10n.t(
+              '$(error) cannot read this snapshot: no Flink release reads _metadata format {0}',
+              metadataVersion ?? '',
+            ),
     };
   });
   const readable = new Set(items.filter((i) => i.reads).map((i) => i.label));
-  const shown = items.map((i): vscode.QuickPickItem & { label: string } => ({ label: i.label, description: i.description, detail: i.detail }));
-  const preference = [named?.version.version.line, configured, ...SUPPORTED_FLINK_LINES].filter((l): l is string => l !== undefined && readable.has(l as FlinkLine));
+  const shown = items.map((i): vscode.QuickPickItem & { label: string } => ({
+    label: i.label,
+    description: i.description,
+    detail: i.detail,
+  }));
+  const preference = [named?.version.version.line, configured, ...SUPPORTED_FLINK_LINES].filter(
+    (l): l is string => l !== undefined && readable.has(l as FlinkLine),
+  );
   return { items: shown, preselected: shown.find((i) => i.label === preference[0]) };
 }
 
@@ -384,9 +525,23 @@ async function findNamedFlinkVersion(): Promise<{ version: NamedFlinkVersion; fi
 }
 
 const CLAIM_MODE_ITEMS: readonly (vscode.QuickPickItem & { mode: ClaimMode })[] = [
-  { mode: 'no_claim', label: 'no_claim', description: vscode.l10n.t('default: the snapshot stays yours; Flink never deletes it') },
-  { mode: 'claim', label: 'claim', description: vscode.l10n.t('the new job owns the snapshot and deletes it once a newer checkpoint subsumes it') },
-  { mode: 'legacy', label: 'legacy', description: vscode.l10n.t('deprecated since 1.19: new checkpoints may reference its files, so nobody can safely delete it') },
+  {
+    mode: 'no_claim',
+    label: 'no_claim',
+    description: vscode.l10n.t('default: the snapshot stays yours; Flink never deletes it'),
+  },
+  {
+    mode: 'claim',
+    label: 'claim',
+    description: vscode.l10n.t('the new job owns the snapshot and deletes it once a newer checkpoint subsumes it'),
+  },
+  {
+    mode: 'legacy',
+    label: 'legacy',
+    description: vscode.l10n.t(
+      'deprecated since 1.19: new checkpoints may reference its files, so nobody can safely delete it',
+    ),
+  },
 ];
 
 /**
@@ -400,10 +555,18 @@ async function confirmClaim(snapshot: SnapshotInfo | undefined, at: Position): P
     {
       handOver: true,
       label: vscode.l10n.t('$(warning) Hand {0} over to the new job', name),
-      detail: vscode.l10n.t('Its _metadata and the state files only it references become the new job\'s: Flink deletes them once a newer checkpoint subsumes it, so {0} cannot be restored again, and no second job may start from it.', name),
+      detail: vscode.l10n.t(
+        "Its _metadata and the state files only it references become the new job's: Flink deletes them once a newer checkpoint subsumes it, so {0} cannot be restored again, and no second job may start from it.",
+        name,
+      ),
     },
   ];
-  const picked = await pickStep(items, vscode.l10n.t('Restore: CLAIM hands {0} ({1}) over to the new job', name, snapshot?.path ?? ''), at, { active: items[0] });
+  const picked = await pickStep(
+    items,
+    vscode.l10n.t('Restore: CLAIM hands {0} ({1}) over to the new job', name, snapshot?.path ?? ''),
+    at,
+    { active: items[0] },
+  );
   return picked === undefined || picked === BACK ? picked : picked.handOver;
 }
 
@@ -434,10 +597,20 @@ function optionQuestions(): Question<FlowState>[] {
       asks: () => true,
       ask: async (s, at) => {
         const items = [
-          { label: vscode.l10n.t('No'), allow: false, description: vscode.l10n.t('default: fail when an operator of the snapshot is missing from the job') },
-          { label: vscode.l10n.t('Yes'), allow: true, description: vscode.l10n.t('--allowNonRestoredState: drop the state of operators the job no longer has') },
+          {
+            label: vscode.l10n.t('No'),
+            allow: false,
+            description: vscode.l10n.t('default: fail when an operator of the snapshot is missing from the job'),
+          },
+          {
+            label: vscode.l10n.t('Yes'),
+            allow: true,
+            description: vscode.l10n.t('--allowNonRestoredState: drop the state of operators the job no longer has'),
+          },
         ];
-        const picked = await pickStep(items, vscode.l10n.t('Restore: allow non-restored state?'), at, { active: items.find((i) => i.allow === (s.options.allowNonRestoredState === true)) });
+        const picked = await pickStep(items, vscode.l10n.t('Restore: allow non-restored state?'), at, {
+          active: items.find((i) => i.allow === (s.options.allowNonRestoredState === true)),
+        });
         if (picked === undefined || picked === BACK) return picked;
         s.options.allowNonRestoredState = picked.allow;
         return 'next';
@@ -447,7 +620,9 @@ function optionQuestions(): Question<FlowState>[] {
       asks: (s) => s.target === 'application',
       ask: async (s, at) => {
         const items = APPLICATION_TARGETS.map((t) => ({ label: t, target: t }));
-        const picked = await pickStep(items, vscode.l10n.t('Restore: application target'), at, { active: items.find((i) => i.target === s.options.applicationTarget) });
+        const picked = await pickStep(items, vscode.l10n.t('Restore: application target'), at, {
+          active: items.find((i) => i.target === s.options.applicationTarget),
+        });
         if (picked === undefined || picked === BACK) return picked;
         s.options.applicationTarget = picked.target as ApplicationTarget;
         return 'next';
@@ -469,7 +644,10 @@ function optionQuestions(): Question<FlowState>[] {
     {
       asks: usesProgram,
       ask: async (s, at) => {
-        const answer = await textStep(vscode.l10n.t('Restore: entry class (optional)'), at, { prompt: vscode.l10n.t('The main class, when the jar manifest does not name it'), value: s.options.entryClass });
+        const answer = await textStep(vscode.l10n.t('Restore: entry class (optional)'), at, {
+          prompt: vscode.l10n.t('The main class, when the jar manifest does not name it'),
+          value: s.options.entryClass,
+        });
         if (answer === undefined || answer === BACK) return answer;
         s.options.entryClass = answer.trim() || undefined;
         return 'next';
@@ -480,7 +658,8 @@ function optionQuestions(): Question<FlowState>[] {
       ask: async (s, at) => {
         const answer = await textStep(vscode.l10n.t('Restore: parallelism (optional)'), at, {
           value: s.options.parallelism === undefined ? '' : String(s.options.parallelism),
-          validate: (v) => (!v.trim() || /^[1-9]\d*$/.test(v.trim()) ? undefined : vscode.l10n.t('A positive whole number')),
+          validate: (v) =>
+            !v.trim() || /^[1-9]\d*$/.test(v.trim()) ? undefined : vscode.l10n.t('A positive whole number'),
         });
         if (answer === undefined || answer === BACK) return answer;
         s.options.parallelism = answer.trim() ? Number(answer.trim()) : undefined;
@@ -488,10 +667,13 @@ function optionQuestions(): Question<FlowState>[] {
       },
     },
     {
-      asks: (s) => s.target === 'application' && (s.options.applicationTarget ?? 'kubernetes-application') === 'kubernetes-application',
+      asks: (s) =>
+        s.target === 'application' &&
+        (s.options.applicationTarget ?? 'kubernetes-application') === 'kubernetes-application',
       ask: async (s, at) => {
         const answer = await textStep(vscode.l10n.t('Restore: kubernetes.cluster-id'), at, {
-          prompt: vscode.l10n.t('The deployment name of the application cluster'), value: s.options.clusterId ?? 'my-flink-job',
+          prompt: vscode.l10n.t('The deployment name of the application cluster'),
+          value: s.options.clusterId ?? 'my-flink-job',
           validate: (v) => (v.trim() ? undefined : vscode.l10n.t('Required')),
         });
         if (answer === undefined || answer === BACK) return answer;
@@ -503,8 +685,12 @@ function optionQuestions(): Question<FlowState>[] {
       asks: (s) => s.target === 'k8s',
       ask: async (s, at) => {
         const answer = await textStep(vscode.l10n.t('Restore: FlinkDeployment name'), at, {
-          prompt: vscode.l10n.t('metadata.name of the FlinkDeployment to patch'), value: s.options.deploymentName ?? 'my-flink-job',
-          validate: (v) => (/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(v.trim()) ? undefined : vscode.l10n.t('A Kubernetes name: lower-case letters, digits, \'-\' and \'.\'')),
+          prompt: vscode.l10n.t('metadata.name of the FlinkDeployment to patch'),
+          value: s.options.deploymentName ?? 'my-flink-job',
+          validate: (v) =>
+            /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(v.trim())
+              ? undefined
+              : vscode.l10n.t("A Kubernetes name: lower-case letters, digits, '-' and '.'"),
         });
         if (answer === undefined || answer === BACK) return answer;
         s.options.deploymentName = answer.trim();
@@ -551,42 +737,73 @@ function commentLines(language: StepLanguage, lines: readonly string[]): string 
 }
 
 /** Opens (or refills) the untitled document `name` with `content`; shown in the editor. */
-async function showNamedDocument(name: string, language: StepLanguage, content: string, preview: boolean): Promise<vscode.TextEditor> {
+async function showNamedDocument(
+  name: string,
+  language: StepLanguage,
+  content: string,
+  preview: boolean,
+): Promise<vscode.TextEditor> {
   const uri = vscode.Uri.from({ scheme: 'untitled', path: name });
   const document = await vscode.workspace.openTextDocument(uri);
   if (document.getText() !== content) {
     const edit = new vscode.WorkspaceEdit();
-    edit.replace(uri, new vscode.Range(document.positionAt(0), document.positionAt(document.getText().length)), content);
+    edit.replace(
+      uri,
+      new vscode.Range(document.positionAt(0), document.positionAt(document.getText().length)),
+      content,
+    );
     await vscode.workspace.applyEdit(edit);
   }
   if (document.languageId !== language) await vscode.languages.setTextDocumentLanguage(document, language);
   return vscode.window.showTextDocument(document, { preview, preserveFocus: false });
 }
 
-async function deliver(invocation: RestoreInvocation, snapshot: SnapshotInfo, output: NonNullable<RestorePreset['output']>): Promise<void> {
+async function deliver(
+  invocation: RestoreInvocation,
+  snapshot: SnapshotInfo,
+  output: NonNullable<RestorePreset['output']>,
+): Promise<void> {
   const warnings = invocation.warnings.map((w) => `${vscode.l10n.t('Warning')}: ${w.message}`);
-  if (invocation.warnings.length > 0) void vscode.window.showWarningMessage(invocation.warnings.map((w) => w.message).join(' '));
+  if (invocation.warnings.length > 0) {
+    void vscode.window.showWarningMessage(invocation.warnings.map((w) => w.message).join(' '));
+  }
   if (output === 'editor') {
     const documents = invocationDocuments(invocation, snapshot);
     // Warnings go where comments can hold them, before the commands; the first non-JSON document is shown last.
-    const commented = documents.find((d) => d.language === 'shellscript' || d.language === 'sql') ?? documents.find((d) => d.language !== 'json');
+    const commented =
+      documents.find((d) => d.language === 'shellscript' || d.language === 'sql') ??
+      documents.find((d) => d.language !== 'json');
     const main = documents.find((d) => d.language !== 'json') ?? documents[0];
     for (const document of [...documents.filter((d) => d !== main), main]) {
-      const header = document === commented && warnings.length > 0 ? `${commentLines(document.language, warnings)}\n` : '';
+      const header =
+        document === commented && warnings.length > 0 ? `${commentLines(document.language, warnings)}\n` : '';
       // A manifest is the file its command reads: its text alone, as it must be saved.
       // JSON has no comments: a request body is its text alone too.
-      const bare = document.language === 'json' || (document.steps.length === 1 && document.steps[0].fileName !== undefined);
-      const body = bare ? document.steps.map((step) => step.text).join('\n') : formatSteps(document.steps, { wrapCommands: true });
+      const bare =
+        document.language === 'json' || (document.steps.length === 1 && document.steps[0].fileName !== undefined);
+      const body = bare
+        ? document.steps.map((step) => step.text).join('\n')
+        : formatSteps(document.steps, { wrapCommands: true });
       await showNamedDocument(document.name, document.language, `${header}${body}`, false);
     }
   } else if (output === 'clipboard') {
-    await vscode.env.clipboard.writeText(`${warnings.length > 0 ? `${commentLines('shellscript', warnings)}\n` : ''}${formatSteps(invocation.steps, { wrapCommands: true })}`);
+    await vscode.env.clipboard.writeText(
+      `${warnings.length > 0 ? `${commentLines('shellscript', warnings)}\n` : ''}${formatSteps(invocation.steps, { wrapCommands: true })}`,
+    );
     void vscode.window.showInformationMessage(vscode.l10n.t('Restore invocation copied.'));
   } else {
     const terminal = vscode.window.activeTerminal ?? vscode.window.createTerminal(vscode.l10n.t('Flink restore'));
     terminal.show();
     terminal.sendText(invocation.steps.map((s) => s.text.trim()).join(' && '), false);
     const run = vscode.l10n.t('Run It');
-    if ((await vscode.window.showInformationMessage(vscode.l10n.t('The restore command is typed in the terminal. Run it now?'), { modal: true }, run)) === run) terminal.sendText('', true);
+    if (
+      (await vscode.window.showInformationMessage(
+        vscode.l10n.t('The restore command is typed in the terminal. Run it now?'),
+        { modal: true },
+        run,
+      )) === run
+    ) {
+      terminal.sendText('', true);
+    }
   }
 }

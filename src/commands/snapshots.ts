@@ -4,7 +4,18 @@ import { diffSummaries, MetadataSummary, summarizeMetadata, operatorIdFromUid } 
 import { inspectSnapshots, scanDirectory, METADATA_FILE } from '../core/layout';
 import { joinStorePath } from '../core/stores/paths';
 import { externalLocation } from '../core/stores/uri';
-import { CleanupPlan, CleanupResult, RestoreResult, SafetyOptions, TrashDirectory, analyseCleanup, basePathOf, listTrash, restoreTrash, runCleanup } from '../core/references/safety';
+import {
+  CleanupPlan,
+  CleanupResult,
+  RestoreResult,
+  SafetyOptions,
+  TrashDirectory,
+  analyseCleanup,
+  basePathOf,
+  listTrash,
+  restoreTrash,
+  runCleanup,
+} from '../core/references/safety';
 import { openStore, parseStoreUri } from '../core/stores';
 import type { CheckpointStore } from '../core/stores/types';
 import type { CleanupModel, DiffModel, HistoryModel } from '../../media/protocol';
@@ -20,22 +31,36 @@ interface NodeRef {
 }
 
 export function register(services: Services): void {
-  registerCommand(services, 'flinkCheckpoints.compareWith', (node?: NodeRef, other?: NodeRef) => compareWith(services, node, other));
+  registerCommand(services, 'flinkCheckpoints.compareWith', (node?: NodeRef, other?: NodeRef) =>
+    compareWith(services, node, other),
+  );
   registerCommand(services, 'flinkCheckpoints.showHistory', (node?: NodeRef) => showHistory(services, node));
-  registerCommand(services, 'flinkCheckpoints.cleanUp', (node?: NodeRef, options?: CleanUpOptions) => cleanUp(services, node, options));
+  registerCommand(services, 'flinkCheckpoints.cleanUp', (node?: NodeRef, options?: CleanUpOptions) =>
+    cleanUp(services, node, options),
+  );
   registerCommand(services, 'flinkCheckpoints.computeOperatorId', async () => {
-    const uid = await vscode.window.showInputBox({ title: vscode.l10n.t('Operator id from uid'), prompt: vscode.l10n.t('The uid(...) given to the operator in the job'), ignoreFocusOut: true });
+    const uid = await vscode.window.showInputBox({
+      title: vscode.l10n.t('Operator id from uid'),
+      prompt: vscode.l10n.t('The uid(...) given to the operator in the job'),
+      ignoreFocusOut: true,
+    });
     if (!uid) return undefined;
     const id = operatorIdFromUid(uid);
     const copy = vscode.l10n.t('Copy');
-    if ((await vscode.window.showInformationMessage(vscode.l10n.t('uid "{0}" → operator id {1}', uid, id), copy)) === copy) await vscode.env.clipboard.writeText(id);
+    if (
+      (await vscode.window.showInformationMessage(vscode.l10n.t('uid "{0}" → operator id {1}', uid, id), copy)) === copy
+    ) {
+      await vscode.env.clipboard.writeText(id);
+    }
     return id;
   });
 }
 
 function requireNode(node: NodeRef | undefined, what: string): NodeRef | undefined {
   if (node) return node;
-  void vscode.window.showInformationMessage(vscode.l10n.t('Run this from the Checkpoint Stores view: right-click a {0}.', what));
+  void vscode.window.showInformationMessage(
+    vscode.l10n.t('Run this from the Checkpoint Stores view: right-click a {0}.', what),
+  );
   return undefined;
 }
 
@@ -53,13 +78,34 @@ function diffModel(a: NodeRef, b: NodeRef, left: MetadataSummary, right: Metadat
     left: a.path,
     right: b.path,
     operators: [
-      ...diff.operatorsAdded.map((o) => ({ operatorId: o.operatorId, label: label(o), change: 'added' as const, parallelism: [null, o.parallelism] as const, maxParallelism: [null, o.maxParallelism] as const, stateSize: [null, o.stateSize] as const })),
-      ...diff.operatorsRemoved.map((o) => ({ operatorId: o.operatorId, label: label(o), change: 'removed' as const, parallelism: [o.parallelism, null] as const, maxParallelism: [o.maxParallelism, null] as const, stateSize: [o.stateSize, null] as const })),
+      ...diff.operatorsAdded.map((o) => ({
+        operatorId: o.operatorId,
+        label: label(o),
+        change: 'added' as const,
+        parallelism: [null, o.parallelism] as const,
+        maxParallelism: [null, o.maxParallelism] as const,
+        stateSize: [null, o.stateSize] as const,
+      })),
+      ...diff.operatorsRemoved.map((o) => ({
+        operatorId: o.operatorId,
+        label: label(o),
+        change: 'removed' as const,
+        parallelism: [o.parallelism, null] as const,
+        maxParallelism: [o.maxParallelism, null] as const,
+        stateSize: [o.stateSize, null] as const,
+      })),
       ...diff.operators.map((o) => {
         const before = left.operators.find((x) => x.operatorId === o.operatorId)!;
         const after = right.operators.find((x) => x.operatorId === o.operatorId)!;
         const changed = o.parallelism !== null || o.maxParallelism !== null || o.stateSize.delta !== 0;
-        return { operatorId: o.operatorId, label: label(o), change: changed ? 'changed' as const : 'same' as const, parallelism: [before.parallelism, after.parallelism] as const, maxParallelism: [before.maxParallelism, after.maxParallelism] as const, stateSize: [before.stateSize, after.stateSize] as const };
+        return {
+          operatorId: o.operatorId,
+          label: label(o),
+          change: changed ? ('changed' as const) : ('same' as const),
+          parallelism: [before.parallelism, after.parallelism] as const,
+          maxParallelism: [before.maxParallelism, after.maxParallelism] as const,
+          stateSize: [before.stateSize, after.stateSize] as const,
+        };
       }),
     ],
     filesOnlyLeft: diff.files.onlyInA,
@@ -68,7 +114,11 @@ function diffModel(a: NodeRef, b: NodeRef, left: MetadataSummary, right: Metadat
   };
 }
 
-async function compareWith(services: Services, node: NodeRef | undefined, other: NodeRef | undefined): Promise<DiffModel | undefined> {
+async function compareWith(
+  services: Services,
+  node: NodeRef | undefined,
+  other: NodeRef | undefined,
+): Promise<DiffModel | undefined> {
   const a = requireNode(node, vscode.l10n.t('complete checkpoint or savepoint'));
   if (!a) return undefined;
   let b = other;
@@ -76,19 +126,34 @@ async function compareWith(services: Services, node: NodeRef | undefined, other:
     const { store } = await services.stores.get(a.storeId);
     const parent = a.path.slice(0, a.path.lastIndexOf('/')) || '/';
     const layout = await scanDirectory(store, parent);
-    const candidates = (await inspectSnapshots(store, [...layout.checkpoints, ...layout.savepoints])).filter((s) => s.status === 'complete' && s.path !== a.path);
+    const candidates = (await inspectSnapshots(store, [...layout.checkpoints, ...layout.savepoints])).filter(
+      (s) => s.status === 'complete' && s.path !== a.path,
+    );
     if (candidates.length === 0) {
-      void vscode.window.showInformationMessage(vscode.l10n.t('No other complete snapshot beside {0} to compare with.', a.path));
+      void vscode.window.showInformationMessage(
+        vscode.l10n.t('No other complete snapshot beside {0} to compare with.', a.path),
+      );
       return undefined;
     }
-    const picked = await vscode.window.showQuickPick(candidates.map((s) => ({ label: s.name, description: s.stateSize !== undefined ? formatBytes(s.stateSize) : undefined, snapshot: s })), { title: vscode.l10n.t('Compare {0} with…', a.path.split('/').pop() ?? a.path) });
+    const picked = await vscode.window.showQuickPick(
+      candidates.map((s) => ({
+        label: s.name,
+        description: s.stateSize !== undefined ? formatBytes(s.stateSize) : undefined,
+        snapshot: s,
+      })),
+      { title: vscode.l10n.t('Compare {0} with…', a.path.split('/').pop() ?? a.path) },
+    );
     if (!picked) return undefined;
     b = { storeId: a.storeId, path: picked.snapshot.path };
   }
   const [left, right] = await Promise.all([readSummary(services, a), readSummary(services, b)]);
   // Older to newer, whichever was right-clicked: a change reads as what happened since.
   const model = left.checkpointId > right.checkpointId ? diffModel(b, a, right, left) : diffModel(a, b, left, right);
-  new ReportPanel(services, vscode.l10n.t('Compare {0} ⟷ {1}', model.left.split('/').pop() ?? '', model.right.split('/').pop() ?? ''), { type: 'diff', model });
+  new ReportPanel(
+    services,
+    vscode.l10n.t('Compare {0} ⟷ {1}', model.left.split('/').pop() ?? '', model.right.split('/').pop() ?? ''),
+    { type: 'diff', model },
+  );
   return model;
 }
 
@@ -96,13 +161,22 @@ async function showHistory(services: Services, node: NodeRef | undefined): Promi
   const job = requireNode(node, vscode.l10n.t('job'));
   if (!job) return undefined;
   const { store } = await services.stores.get(job.storeId);
-  const snapshots = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Reading the snapshots of {0}…', job.path) }, async () => {
-    const layout = await scanDirectory(store, job.path);
-    return inspectSnapshots(store, [...layout.checkpoints, ...layout.savepoints]);
-  });
+  const snapshots = await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Reading the snapshots of {0}…', job.path) },
+    async () => {
+      const layout = await scanDirectory(store, job.path);
+      return inspectSnapshots(store, [...layout.checkpoints, ...layout.savepoints]);
+    },
+  );
   const points = snapshots
     .filter((s) => s.status === 'complete')
-    .map((s) => ({ label: s.name, checkpointId: s.metadataCheckpointId ?? s.checkpointId ?? 0, time: s.mtime ?? null, stateSize: s.stateSize ?? 0, kind: s.kind }))
+    .map((s) => ({
+      label: s.name,
+      checkpointId: s.metadataCheckpointId ?? s.checkpointId ?? 0,
+      time: s.mtime ?? null,
+      stateSize: s.stateSize ?? 0,
+      kind: s.kind,
+    }))
     // By checkpoint id, which Flink counts up per job: directory times tie, and change when a file inside is removed.
     .sort((x, y) => x.checkpointId - y.checkpointId || (x.time ?? 0) - (y.time ?? 0));
   const model: HistoryModel = { job: job.path.split('/').pop() ?? job.path, points };
@@ -114,7 +188,13 @@ function plural(n: number): string {
   return n === 1 ? vscode.l10n.t('1 entry') : vscode.l10n.t('{0} entries', n);
 }
 
-function cleanupModel(storeName: string, plan: CleanupPlan, jobStopped: boolean, trash: readonly TrashDirectory[], lastRun: string | null): CleanupModel {
+function cleanupModel(
+  storeName: string,
+  plan: CleanupPlan,
+  jobStopped: boolean,
+  trash: readonly TrashDirectory[],
+  lastRun: string | null,
+): CleanupModel {
   return {
     store: storeName,
     job: plan.jobPath,
@@ -137,12 +217,16 @@ function cleanupModel(storeName: string, plan: CleanupPlan, jobStopped: boolean,
  * `flinkCheckpoints.cleanUp.alsoReferencing`): a path inside the store, or a location of its own.
  */
 function alsoDirectories(store: CheckpointStore, opened: CheckpointStore[]): SafetyOptions['also'] {
-  return cleanUpAlsoReferencing().filter((d) => typeof d === 'string' && d.trim() !== '').map((dir) => {
-    if (dir.startsWith('/') && !/^[a-z][a-z0-9+.-]*:/i.test(dir) && store.uri.scheme !== 'file') return { store, path: dir };
-    const other = openStore(parseStoreUri(dir));
-    opened.push(other);
-    return { store: other, path: '/' };
-  });
+  return cleanUpAlsoReferencing()
+    .filter((d) => typeof d === 'string' && d.trim() !== '')
+    .map((dir) => {
+      if (dir.startsWith('/') && !/^[a-z][a-z0-9+.-]*:/i.test(dir) && store.uri.scheme !== 'file') {
+        return { store, path: dir };
+      }
+      const other = openStore(parseStoreUri(dir));
+      opened.push(other);
+      return { store: other, path: '/' };
+    });
 }
 
 /**
@@ -157,7 +241,11 @@ interface CleanUpOptions {
 
 type CleanUpOutcome = CleanupPlan & { readonly result?: CleanupResult; readonly restored?: RestoreResult };
 
-async function cleanUp(services: Services, node: NodeRef | undefined, options: CleanUpOptions = {}): Promise<CleanUpOutcome | undefined> {
+async function cleanUp(
+  services: Services,
+  node: NodeRef | undefined,
+  options: CleanUpOptions = {},
+): Promise<CleanUpOutcome | undefined> {
   const job = requireNode(node, vscode.l10n.t('job'));
   if (!job) return undefined;
   const { store, config } = await services.stores.get(job.storeId);
@@ -166,16 +254,26 @@ async function cleanUp(services: Services, node: NodeRef | undefined, options: C
   let lastRun: string | null = null;
   const journal = (line: string) => services.log.info(`Clean Up ${config.name}: ${line}`);
   const safety = (opened: CheckpointStore[]): SafetyOptions => ({
-    jobStopped, also: alsoDirectories(store, opened), ...(config.clusterPath ? { clusterPaths: [config.clusterPath] } : {}),
+    jobStopped,
+    also: alsoDirectories(store, opened),
+    ...(config.clusterPath ? { clusterPaths: [config.clusterPath] } : {}),
   });
-  const analyse = () => vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Reading the checkpoint base of {0} in {1}…', job.path, config.name), cancellable: true }, async (_p, token) => {
-    const opened: CheckpointStore[] = [];
-    try {
-      return await analyseCleanup(store, job.path, { ...safety(opened), signal: abortSignalOf(token) });
-    } finally {
-      for (const other of opened) await other.close();
-    }
-  });
+  const analyse = () =>
+    vscode.window.withProgress(
+      {
+        location: vscode.ProgressLocation.Notification,
+        title: vscode.l10n.t('Reading the checkpoint base of {0} in {1}…', job.path, config.name),
+        cancellable: true,
+      },
+      async (_p, token) => {
+        const opened: CheckpointStore[] = [];
+        try {
+          return await analyseCleanup(store, job.path, { ...safety(opened), signal: abortSignalOf(token) });
+        } finally {
+          for (const other of opened) await other.close();
+        }
+      },
+    );
   let plan = await analyse();
   let trash = await listTrash(store, base);
   const show = () => ({ type: 'cleanup' as const, model: cleanupModel(config.name, plan, jobStopped, trash, lastRun) });
@@ -187,13 +285,20 @@ async function cleanUp(services: Services, node: NodeRef | undefined, options: C
   const title = vscode.l10n.t('Clean Up {0} — {1}', job.path.split('/').pop() ?? job.path, config.name);
   const writable = (): boolean => {
     if (config.writable) return true;
-    void vscode.window.showErrorMessage(vscode.l10n.t('Store "{0}" is read-only. Enable "writable" in Edit Store… to change files.', config.name));
+    void vscode.window.showErrorMessage(
+      vscode.l10n.t('Store "{0}" is read-only. Enable "writable" in Edit Store… to change files.', config.name),
+    );
     return false;
   };
   const putBack = async (path: string): Promise<RestoreResult | undefined> => {
     if (!trash.some((t) => t.path === path) || !writable()) return undefined;
     const result = await restoreTrash(store, path, { journal });
-    lastRun = vscode.l10n.t('Put back {0} from {1}; {2} left in the trash.', plural(result.restored.length), path, plural(result.skipped.length));
+    lastRun = vscode.l10n.t(
+      'Put back {0} from {1}; {2} left in the trash.',
+      plural(result.restored.length),
+      path,
+      plural(result.skipped.length),
+    );
     services.storesTree.refresh();
     await refresh();
     return result;
@@ -201,17 +306,25 @@ async function cleanUp(services: Services, node: NodeRef | undefined, options: C
   const apply = async (): Promise<CleanupResult | undefined> => {
     if (plan.candidates.length === 0 || !writable()) return undefined;
     const opened: CheckpointStore[] = [];
-    const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: plan.reversible ? vscode.l10n.t('Moving to the trash…') : vscode.l10n.t('Deleting…') }, async () => {
-      try {
-        return await runCleanup(store, plan, { ...safety(opened), journal });
-      } finally {
-        for (const other of opened) await other.close();
-      }
-    });
+    const result = await vscode.window.withProgress(
+      {
+        location: vscode.ProgressLocation.Notification,
+        title: plan.reversible ? vscode.l10n.t('Moving to the trash…') : vscode.l10n.t('Deleting…'),
+      },
+      async () => {
+        try {
+          return await runCleanup(store, plan, { ...safety(opened), journal });
+        } finally {
+          for (const other of opened) await other.close();
+        }
+      },
+    );
     const done = result.trashPath
       ? vscode.l10n.t('Moved {0} to {1}.', plural(result.moved.length), result.trashPath)
       : vscode.l10n.t('Deleted {0} for good.', plural(result.deleted.length));
-    const skipped = result.skipped.length ? ` ${vscode.l10n.t('Skipped {0}: {1}', plural(result.skipped.length), [...new Set(result.skipped.map((s) => s.why))].join('; '))}` : '';
+    const skipped = result.skipped.length
+      ? ` ${vscode.l10n.t('Skipped {0}: {1}', plural(result.skipped.length), [...new Set(result.skipped.map((s) => s.why))].join('; '))}`
+      : '';
     const stopped = result.stopped ? ` ${vscode.l10n.t('Stopped: {0} since the dry run.', result.stopped)}` : '';
     lastRun = `${done}${skipped}${stopped}`;
     void (result.stopped ? vscode.window.showWarningMessage(lastRun) : vscode.window.showInformationMessage(lastRun));
@@ -230,11 +343,28 @@ async function cleanUp(services: Services, node: NodeRef | undefined, options: C
       return;
     }
     if (message.type !== 'confirmCleanup' || plan.candidates.length === 0) return;
-    const names = plan.candidates.slice(0, 5).map((c) => c.path).join('\n') + (plan.candidates.length > 5 ? `\n… ${vscode.l10n.t('and {0} more', plan.candidates.length - 5)}` : '');
+    const names =
+      plan.candidates
+        .slice(0, 5)
+        .map((c) => c.path)
+        .join('\n') +
+      (plan.candidates.length > 5 ? `\n… ${vscode.l10n.t('and {0} more', plan.candidates.length - 5)}` : '');
     const confirm = plan.reversible ? vscode.l10n.t('Move to Trash') : vscode.l10n.t('Delete for Good');
     const question = plan.reversible
-      ? vscode.l10n.t('Move {0} ({1}) of {2} in store "{3}" to .flink-checkpoints-trash in its checkpoint base?', plural(plan.candidates.length), formatBytes(plan.totalBytes), job.path, config.name)
-      : vscode.l10n.t('Delete {0} ({1}) of {2} in store "{3}" for good? This store cannot move them to a trash.', plural(plan.candidates.length), formatBytes(plan.totalBytes), job.path, config.name);
+      ? vscode.l10n.t(
+          'Move {0} ({1}) of {2} in store "{3}" to .flink-checkpoints-trash in its checkpoint base?',
+          plural(plan.candidates.length),
+          formatBytes(plan.totalBytes),
+          job.path,
+          config.name,
+        )
+      : vscode.l10n.t(
+          'Delete {0} ({1}) of {2} in store "{3}" for good? This store cannot move them to a trash.',
+          plural(plan.candidates.length),
+          formatBytes(plan.totalBytes),
+          job.path,
+          config.name,
+        );
     const detail = `${names}\n\n${vscode.l10n.t('The checkpoint base is read again before each batch; the run stops if a snapshot appears or completes. Files a retained snapshot references are never removed.')}`;
     const answer = await vscode.window.showWarningMessage(question, { modal: true, detail }, confirm);
     if (answer === confirm) await apply();

@@ -2,7 +2,11 @@
  * `fn` over every item with at most `limit` calls in flight, results in the order of the items. The first rejection
  * rejects the whole (calls already running finish on their own; no new one starts).
  */
-export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
+export async function mapLimit<T, R>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T, index: number) => Promise<R>,
+): Promise<R[]> {
   const out = new Array<R>(items.length);
   let next = 0;
   let failed = false;

@@ -28,7 +28,9 @@ export function errorDetail(error: unknown): string {
     lines.push(depth === 0 ? text : `caused by ${text}`);
     current = current instanceof Error ? current.cause : undefined;
   }
-  if (error instanceof Error && error.stack && !isProductError(error)) lines.push(error.stack.split('\n').slice(1).join('\n'));
+  if (error instanceof Error && error.stack && !isProductError(error)) {
+    lines.push(error.stack.split('\n').slice(1).join('\n'));
+  }
   return lines.join('\n');
 }
 
@@ -36,7 +38,15 @@ export function errorDetail(error: unknown): string {
  * Error types (by `name`) whose message is written for the user: it names the thing (a store path, a byte offset, a
  * version) and what to do. Other errors are bugs or surprises of a library; the log gets their stack.
  */
-const PRODUCT_ERRORS: ReadonlySet<string> = new Set(['StoreError', 'MetadataError', 'RestoreError', 'FlinkVersionError', 'MigrationError', 'UsageError', 'ClusterError']);
+const PRODUCT_ERRORS: ReadonlySet<string> = new Set([
+  'StoreError',
+  'MetadataError',
+  'RestoreError',
+  'FlinkVersionError',
+  'MigrationError',
+  'UsageError',
+  'ClusterError',
+]);
 
 /** True when the error's message is written for the user (see `PRODUCT_ERRORS`). */
 export function isProductError(error: unknown): boolean {

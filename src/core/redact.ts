@@ -87,7 +87,9 @@ function uriAuthorities(text: string, wholeArgument: boolean): { start: number; 
     const atSign = authority.lastIndexOf('@');
     if (atSign <= 0) continue;
     if (wholeArgument) {
-      for (let at = authority.indexOf('@'); at > 0; at = authority.indexOf('@', at + 1)) found.push({ start, userInfo: authority.slice(0, at) });
+      for (let at = authority.indexOf('@'); at > 0; at = authority.indexOf('@', at + 1)) {
+        found.push({ start, userInfo: authority.slice(0, at) });
+      }
     } else {
       found.push({ start, userInfo: authority.slice(0, atSign) });
     }
@@ -103,7 +105,9 @@ function encodingsPattern(secret: string): string {
     const forms = [escapeRegExp(char), percentPattern(char)];
     const json = JSON.stringify(char).slice(1, -1);
     if (json !== char) forms.push(escapeRegExp(json));
-    if (char.charCodeAt(0) < 0x20 || char === '"' || char === '\\') forms.push(`\\\\u00${hexPattern(char.charCodeAt(0))}`);
+    if (char.charCodeAt(0) < 0x20 || char === '"' || char === '\\') {
+      forms.push(`\\\\u00${hexPattern(char.charCodeAt(0))}`);
+    }
     if (char === ' ') forms.push('\\+');
     pattern += `(?:${forms.join('|')})`;
   }

@@ -53,25 +53,37 @@ class ConfigDiagnostics implements vscode.Disposable {
   async check(document: vscode.TextDocument): Promise<ConfigDiagnostic[]> {
     if (!isFlinkConfig(document)) return [];
     const fileName = path.posix.basename(document.uri.path);
-    const found = configCore().checkConfig(document.getText(), { version: flinkVersion(), fileName, siblingFileNames: await this.siblingNames(document.uri) });
+    const found = configCore().checkConfig(document.getText(), {
+      version: flinkVersion(),
+      fileName,
+      siblingFileNames: await this.siblingNames(document.uri),
+    });
     this.findings.set(document.uri.toString(), { version: document.version, found });
-    this.collection.set(document.uri, found.map((d) => {
-      const diagnostic = new vscode.Diagnostic(toRange(d.range), d.message, SEVERITY[d.severity]);
-      diagnostic.source = 'Flink';
-      diagnostic.code = d.code;
-      diagnostic.tags = d.tags?.map((t) => (t === 'deprecated' ? vscode.DiagnosticTag.Deprecated : vscode.DiagnosticTag.Unnecessary));
-      return diagnostic;
-    }));
+    this.collection.set(
+      document.uri,
+      found.map((d) => {
+        const diagnostic = new vscode.Diagnostic(toRange(d.range), d.message, SEVERITY[d.severity]);
+        diagnostic.source = 'Flink';
+        diagnostic.code = d.code;
+        diagnostic.tags = d.tags?.map((t) =>
+          t === 'deprecated' ? vscode.DiagnosticTag.Deprecated : vscode.DiagnosticTag.Unnecessary,
+        );
+        return diagnostic;
+      }),
+    );
     return found;
   }
 
   schedule(document: vscode.TextDocument): void {
     const key = document.uri.toString();
     clearTimeout(this.pending.get(key));
-    this.pending.set(key, setTimeout(() => {
-      this.pending.delete(key);
-      void this.check(document);
-    }, 200));
+    this.pending.set(
+      key,
+      setTimeout(() => {
+        this.pending.delete(key);
+        void this.check(document);
+      }, 200),
+    );
   }
 
   /**
@@ -101,7 +113,10 @@ class ConfigDiagnostics implements vscode.Disposable {
     const key = directory.toString();
     let names = this.siblings.get(key);
     if (!names) {
-      names = await Promise.resolve(vscode.workspace.fs.readDirectory(directory)).then((entries) => entries.map(([name]) => name), () => []);
+      names = await Promise.resolve(vscode.workspace.fs.readDirectory(directory)).then(
+        (entries) => entries.map(([name]) => name),
+        () => [],
+      );
       this.siblings.set(key, names);
     }
     return names;
@@ -115,7 +130,11 @@ class ConfigDiagnostics implements vscode.Disposable {
 
 export function register(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): void {
   const diagnostics = new ConfigDiagnostics();
-  const selector: vscode.DocumentSelector = [{ pattern: '**/flink-conf.yaml' }, { pattern: '**/*.yaml' }, { pattern: '**/*.yml' }];
+  const selector: vscode.DocumentSelector = [
+    { pattern: '**/flink-conf.yaml' },
+    { pattern: '**/*.yaml' },
+    { pattern: '**/*.yml' },
+  ];
 
   context.subscriptions.push(
     diagnostics,
@@ -125,55 +144,81 @@ export function register(context: vscode.ExtensionContext, log: vscode.LogOutput
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (affects(e, 'flinkVersion', 'config.fileNames')) diagnostics.recheckAll();
     }),
-    vscode.languages.registerCodeActionsProvider(selector, {
-      async provideCodeActions(document, range) {
-        if (!isFlinkConfig(document)) return [];
-        const found = await diagnostics.current(document);
-        return found.filter((d) => toRange(d.range).intersection(range)).flatMap((d) => d.fixes.map((fix) => {
-          const action = new vscode.CodeAction(fix.title, vscode.CodeActionKind.QuickFix);
-          action.edit = toWorkspaceEdit(document.uri, fix.edits);
-          action.isPreferred = fix.preferred === true;
-          action.diagnostics = vscode.languages.getDiagnostics(document.uri).filter((v) => v.code === d.code && v.range.isEqual(toRange(d.range)));
-          return action;
-        }));
+    vscode.languages.registerCodeActionsProvider(
+      selector,
+      {
+        async provideCodeActions(document, range) {
+          if (!isFlinkConfig(document)) return [];
+          const found = await diagnostics.current(document);
+          return found
+            .filter((d) => toRange(d.range).intersection(range))
+            .flatMap((d) =>
+              d.fixes.map((fix) => {
+                const action = new vscode.CodeAction(fix.title, vscode.CodeActionKind.QuickFix);
+                action.edit = toWorkspaceEdit(document.uri, fix.edits);
+                action.isPreferred = fix.preferred === true;
+                action.diagnostics = vscode.languages
+                  .getDiagnostics(document.uri)
+                  .filter((v) => v.code === d.code && v.range.isEqual(toRange(d.range)));
+                return action;
+              }),
+            );
+        },
       },
-    }, { providedCodeActionKinds: [vscode.CodeActionKind.QuickFix] }),
-    vscode.languages.registerCompletionItemProvider(selector, {
-      provideCompletionItems(document, position) {
-        if (!isFlinkConfig(document)) return undefined;
-        const version = flinkVersion();
-        const format = formatOf(document);
-        const items = configCore().completeAt(document.getText(), position, { version, format }).map((c) => {
-          const item = new vscode.CompletionItem(c.label, c.kind === 'key' ? vscode.CompletionItemKind.Property : vscode.CompletionItemKind.Value);
-          item.insertText = c.insertText;
-          item.range = toRange(c.range);
-          item.detail = c.detail;
-          item.documentation = c.documentation ? new vscode.MarkdownString(c.documentation) : undefined;
-          item.sortText = c.sortText;
-          if (c.deprecated) item.tags = [vscode.CompletionItemTag.Deprecated];
-          return item;
-        });
-        // Snippets write top-level flat keys: offer them where a top-level key is being typed.
-        const typed = /^[\w.-]*$/.exec(document.lineAt(position.line).text.slice(0, position.character));
-        if (typed) {
-          const range = new vscode.Range(position.line, 0, position.line, position.character);
-          for (const snippet of configCore().snippetsFor(version, format)) {
-            const item = new vscode.CompletionItem(snippet.prefix, vscode.CompletionItemKind.Snippet);
-            item.range = range;
-            item.insertText = new vscode.SnippetString(snippet.body.join('\n'));
-            item.detail = vscode.l10n.t('Flink {0} snippet', version);
-            item.documentation = new vscode.MarkdownString(`${snippet.description}\n\n\`\`\`yaml\n${snippet.body.join('\n').replace(/\$\{\d+:([^}]*)\}/g, '$1')}\n\`\`\``);
-            item.sortText = `1${snippet.prefix}`;
-            items.push(item);
+      { providedCodeActionKinds: [vscode.CodeActionKind.QuickFix] },
+    ),
+    vscode.languages.registerCompletionItemProvider(
+      selector,
+      {
+        provideCompletionItems(document, position) {
+          if (!isFlinkConfig(document)) return undefined;
+          const version = flinkVersion();
+          const format = formatOf(document);
+          const items = configCore()
+            .completeAt(document.getText(), position, { version, format })
+            .map((c) => {
+              const item = new vscode.CompletionItem(
+                c.label,
+                c.kind === 'key' ? vscode.CompletionItemKind.Property : vscode.CompletionItemKind.Value,
+              );
+              item.insertText = c.insertText;
+              item.range = toRange(c.range);
+              item.detail = c.detail;
+              item.documentation = c.documentation ? new vscode.MarkdownString(c.documentation) : undefined;
+              item.sortText = c.sortText;
+              if (c.deprecated) item.tags = [vscode.CompletionItemTag.Deprecated];
+              return item;
+            });
+          // Snippets write top-level flat keys: offer them where a top-level key is being typed.
+          const typed = /^[\w.-]*$/.exec(document.lineAt(position.line).text.slice(0, position.character));
+          if (typed) {
+            const range = new vscode.Range(position.line, 0, position.line, position.character);
+            for (const snippet of configCore().snippetsFor(version, format)) {
+              const item = new vscode.CompletionItem(snippet.prefix, vscode.CompletionItemKind.Snippet);
+              item.range = range;
+              item.insertText = new vscode.SnippetString(snippet.body.join('\n'));
+              item.detail = vscode.l10n.t('Flink {0} snippet', version);
+              item.documentation = new vscode.MarkdownString(
+                `${snippet.description}\n\n\`\`\`yaml\n${snippet.body.join('\n').replace(/\$\{\d+:([^}]*)\}/g, '$1')}\n\`\`\``,
+              );
+              item.sortText = `1${snippet.prefix}`;
+              items.push(item);
+            }
           }
-        }
-        return items;
+          return items;
+        },
       },
-    }, '.', ':', ' '),
+      '.',
+      ':',
+      ' ',
+    ),
     vscode.languages.registerHoverProvider(selector, {
       provideHover(document, position) {
         if (!isFlinkConfig(document)) return undefined;
-        const hover = configCore().hoverAt(document.getText(), position, { version: flinkVersion(), format: formatOf(document) });
+        const hover = configCore().hoverAt(document.getText(), position, {
+          version: flinkVersion(),
+          format: formatOf(document),
+        });
         return hover ? new vscode.Hover(new vscode.MarkdownString(hover.markdown), toRange(hover.range)) : undefined;
       },
     }),

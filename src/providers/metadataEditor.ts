@@ -22,7 +22,13 @@ interface LoadedSnapshot {
  * A file that does not parse shows the parser's error and byte offset instead of a blank page.
  */
 export class MetadataEditorProvider implements vscode.CustomReadonlyEditorProvider {
-  constructor(private readonly services: { readonly context: vscode.ExtensionContext; readonly log: vscode.LogOutputChannel; readonly stores: StoreRegistry }) {}
+  constructor(
+    private readonly services: {
+      readonly context: vscode.ExtensionContext;
+      readonly log: vscode.LogOutputChannel;
+      readonly stores: StoreRegistry;
+    },
+  ) {}
 
   openCustomDocument(uri: vscode.Uri): vscode.CustomDocument {
     return { uri, dispose: () => undefined };
@@ -34,7 +40,12 @@ export class MetadataEditorProvider implements vscode.CustomReadonlyEditorProvid
     panel.webview.html = webviewHtml(panel.webview, extensionUri, vscode.l10n.t('Flink Snapshot Inspector'));
     const worker = new MetadataWorkerClient(vscode.Uri.joinPath(extensionUri, 'dist', 'metadataWorker.js').fsPath);
     const state = this.load(document.uri, worker);
-    const channel: WebviewChannel = new WebviewChannel(panel.webview, (message): Promise<void> => this.onMessage(message, state, channel, worker), this.services.log, vscode.l10n.t('Flink Snapshot Inspector'));
+    const channel: WebviewChannel = new WebviewChannel(
+      panel.webview,
+      (message): Promise<void> => this.onMessage(message, state, channel, worker),
+      this.services.log,
+      vscode.l10n.t('Flink Snapshot Inspector'),
+    );
     panel.onDidDispose(() => {
       channel.dispose();
       worker.dispose();
@@ -54,25 +65,47 @@ export class MetadataEditorProvider implements vscode.CustomReadonlyEditorProvid
 
   private async read(uri: vscode.Uri, source: string, worker: MetadataWorkerClient): Promise<LoadedSnapshot> {
     const location = await locateSnapshot(this.services.stores, uri);
-    return vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: vscode.l10n.t('Reading {0}', source) }, async () => {
-      const read = await vscode.workspace.fs.readFile(uri);
-      // The bytes move to the worker: copy them out of a larger or shared buffer first.
-      const bytes = read.byteOffset === 0 && read.byteLength === read.buffer.byteLength && read.buffer instanceof ArrayBuffer ? read.buffer : read.slice().buffer;
-      const reply = await worker.request({ type: 'parse', bytes, pointer: location.pointer }, [bytes]);
-      if (reply.type === 'error') {
-        this.services.log.warn(`${source}: ${reply.message}`);
-        return { view: { type: 'parseError', error: { source, code: reply.code, message: reply.message, offset: reply.offset } }, resolve: location.resolve };
-      }
-      if (reply.type !== 'summary') throw new Error(`unexpected metadata worker reply ${reply.type}`);
-      const { summary } = reply;
-      const located = location.withReferences?.(summary.checkpointId, summary.referencedFiles) ?? location;
-      const status = await checkFiles(located, summary.referencedFiles);
-      this.services.log.info(`Inspected ${source}: ${summary.operators.length} operators, ${summary.referencedFiles.length} files`);
-      return { view: { type: 'inspector', model: buildInspectorModel(source, summary, status) }, resolve: located.resolve };
-    });
+    return vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Window, title: vscode.l10n.t('Reading {0}', source) },
+      async () => {
+        const read = await vscode.workspace.fs.readFile(uri);
+        // The bytes move to the worker: copy them out of a larger or shared buffer first.
+        const bytes =
+          read.byteOffset === 0 && read.byteLength === read.buffer.byteLength && read.buffer instanceof ArrayBuffer
+            ? read.buffer
+            : read.slice().buffer;
+        const reply = await worker.request({ type: 'parse', bytes, pointer: location.pointer }, [bytes]);
+        if (reply.type === 'error') {
+          this.services.log.warn(`${source}: ${reply.message}`);
+          return {
+            view: {
+              type: 'parseError',
+              error: { source, code: reply.code, message: reply.message, offset: reply.offset },
+            },
+            resolve: location.resolve,
+          };
+        }
+        if (reply.type !== 'summary') throw new Error(`unexpected metadata worker reply ${reply.type}`);
+        const { summary } = reply;
+        const located = location.withReferences?.(summary.checkpointId, summary.referencedFiles) ?? location;
+        const status = await checkFiles(located, summary.referencedFiles);
+        this.services.log.info(
+          `Inspected ${source}: ${summary.operators.length} operators, ${summary.referencedFiles.length} files`,
+        );
+        return {
+          view: { type: 'inspector', model: buildInspectorModel(source, summary, status) },
+          resolve: located.resolve,
+        };
+      },
+    );
   }
 
-  private async onMessage(message: FromWebview, state: Promise<LoadedSnapshot>, channel: WebviewChannel, worker: MetadataWorkerClient): Promise<void> {
+  private async onMessage(
+    message: FromWebview,
+    state: Promise<LoadedSnapshot>,
+    channel: WebviewChannel,
+    worker: MetadataWorkerClient,
+  ): Promise<void> {
     switch (message.type) {
       case 'ready':
         channel.post((await state).view);
@@ -80,7 +113,9 @@ export class MetadataEditorProvider implements vscode.CustomReadonlyEditorProvid
       case 'openFile': {
         const target = (await state).resolve(message.uri);
         if (!target) {
-          void vscode.window.showWarningMessage(vscode.l10n.t('{0} is not in a configured store. Add a store for its location to open it.', message.uri));
+          void vscode.window.showWarningMessage(
+            vscode.l10n.t('{0} is not in a configured store. Add a store for its location to open it.', message.uri),
+          );
           return;
         }
         await vscode.commands.executeCommand('vscode.open', target);

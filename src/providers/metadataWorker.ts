@@ -23,7 +23,11 @@ function answer(request: MetadataWorkerRequest): MetadataWorkerReply {
     }
   }
   const operator = metadata?.operators.find((o) => o.operatorId === request.operatorId);
-  return { type: 'subtasks', operatorId: request.operatorId, rows: metadata && operator ? subtaskRows(metadata, operator) : [] };
+  return {
+    type: 'subtasks',
+    operatorId: request.operatorId,
+    rows: metadata && operator ? subtaskRows(metadata, operator) : [],
+  };
 }
 
 parentPort?.on('message', (request: MetadataWorkerRequest) => parentPort?.postMessage(answer(request)));

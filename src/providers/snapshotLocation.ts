@@ -28,12 +28,19 @@ export async function locateSnapshot(registry: StoreRegistry, metadataUri: vscod
   if (metadataUri.scheme === STORE_SCHEME) {
     const { store, config } = await registry.get(metadataUri.authority);
     const pointer = externalLocation(store.uri, directory.path);
-    const inStore = (storePath: string | undefined) => (storePath === undefined ? undefined : registry.uriFor(metadataUri.authority, storePath));
+    const inStore = (storePath: string | undefined) =>
+      storePath === undefined ? undefined : registry.uriFor(metadataUri.authority, storePath);
     return {
       pointer,
       resolve: (flinkPath) => inStore(storePathOf(store.uri, flinkPath)),
       withReferences: (checkpointId, references) => {
-        const resolver = snapshotResolver(directory.path, checkpointId, references, store.uri, config.clusterPath ? [config.clusterPath] : []);
+        const resolver = snapshotResolver(
+          directory.path,
+          checkpointId,
+          references,
+          store.uri,
+          config.clusterPath ? [config.clusterPath] : [],
+        );
         return {
           pointer,
           resolve: (flinkPath) => inStore(resolver(flinkPath)[0]),
@@ -56,9 +63,15 @@ export async function locateSnapshot(registry: StoreRegistry, metadataUri: vscod
 }
 
 /** Stats up to `limit` files with bounded concurrency; files beyond the limit or outside any store stay unchecked. */
-export async function checkFiles(location: SnapshotLocation, files: readonly string[], limit = 1000, concurrency = 8): Promise<Map<string, FileStatus>> {
+export async function checkFiles(
+  location: SnapshotLocation,
+  files: readonly string[],
+  limit = 1000,
+  concurrency = 8,
+): Promise<Map<string, FileStatus>> {
   const statuses = await mapLimit(files.slice(0, limit), concurrency, async (file): Promise<[string, FileStatus]> => {
-    const uris = location.candidates?.(file) ?? [location.resolve(file)].filter((u): u is vscode.Uri => u !== undefined);
+    const uris =
+      location.candidates?.(file) ?? [location.resolve(file)].filter((u): u is vscode.Uri => u !== undefined);
     if (uris.length === 0) return [file, { exists: null, size: -1 }];
     let status: FileStatus = { exists: false, size: -1 };
     for (const uri of uris) {

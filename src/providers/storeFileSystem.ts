@@ -25,7 +25,9 @@ export class StoreFileSystemProvider implements vscode.FileSystemProvider {
   async readDirectory(uri: vscode.Uri): Promise<[string, vscode.FileType][]> {
     return this.call(uri, async (store) => {
       const entries: [string, vscode.FileType][] = [];
-      for await (const page of store.list(uri.path)) for (const entry of page) entries.push([entry.name, fileType(entry)]);
+      for await (const page of store.list(uri.path)) {
+        for (const entry of page) entries.push([entry.name, fileType(entry)]);
+      }
       return entries;
     });
   }
@@ -34,13 +36,24 @@ export class StoreFileSystemProvider implements vscode.FileSystemProvider {
     return this.call(uri, (store) => store.readAll(uri.path));
   }
 
-  async writeFile(uri: vscode.Uri, content: Uint8Array, options: { create: boolean; overwrite: boolean }): Promise<void> {
-    await this.call(uri, async (store) => {
-      const exists = await store.stat(uri.path).then(() => true, () => false);
-      if (!exists && !options.create) throw vscode.FileSystemError.FileNotFound(uri);
-      if (exists && !options.overwrite) throw vscode.FileSystemError.FileExists(uri);
-      await store.write(uri.path, content, { overwrite: options.overwrite });
-    }, true);
+  async writeFile(
+    uri: vscode.Uri,
+    content: Uint8Array,
+    options: { create: boolean; overwrite: boolean },
+  ): Promise<void> {
+    await this.call(
+      uri,
+      async (store) => {
+        const exists = await store.stat(uri.path).then(
+          () => true,
+          () => false,
+        );
+        if (!exists && !options.create) throw vscode.FileSystemError.FileNotFound(uri);
+        if (exists && !options.overwrite) throw vscode.FileSystemError.FileExists(uri);
+        await store.write(uri.path, content, { overwrite: options.overwrite });
+      },
+      true,
+    );
     this.emitter.fire([{ type: vscode.FileChangeType.Changed, uri }]);
   }
 
@@ -55,17 +68,28 @@ export class StoreFileSystemProvider implements vscode.FileSystemProvider {
   }
 
   async rename(oldUri: vscode.Uri, newUri: vscode.Uri, options: { overwrite: boolean }): Promise<void> {
-    if (oldUri.authority !== newUri.authority) throw vscode.FileSystemError.NoPermissions(vscode.l10n.t('Moving files between stores is not supported'));
+    if (oldUri.authority !== newUri.authority) {
+      throw vscode.FileSystemError.NoPermissions(vscode.l10n.t('Moving files between stores is not supported'));
+    }
     await this.call(oldUri, (store) => store.rename(oldUri.path, newUri.path, { overwrite: options.overwrite }), true);
-    this.emitter.fire([{ type: vscode.FileChangeType.Deleted, uri: oldUri }, { type: vscode.FileChangeType.Created, uri: newUri }]);
+    this.emitter.fire([
+      { type: vscode.FileChangeType.Deleted, uri: oldUri },
+      { type: vscode.FileChangeType.Created, uri: newUri },
+    ]);
   }
 
-  private async call<T>(uri: vscode.Uri, operation: (store: CheckpointStore, writable: boolean) => Promise<T>, writes = false): Promise<T> {
+  private async call<T>(
+    uri: vscode.Uri,
+    operation: (store: CheckpointStore, writable: boolean) => Promise<T>,
+    writes = false,
+  ): Promise<T> {
     try {
       const { config, store } = await this.registry.get(uri.authority);
       const writable = config.writable === true;
       if (writes && !writable) {
-        throw vscode.FileSystemError.NoPermissions(vscode.l10n.t('Store "{0}" is read-only. Enable "writable" in its settings to change files.', config.name));
+        throw vscode.FileSystemError.NoPermissions(
+          vscode.l10n.t('Store "{0}" is read-only. Enable "writable" in its settings to change files.', config.name),
+        );
       }
       return await operation(store, writable);
     } catch (error) {
@@ -76,10 +100,19 @@ export class StoreFileSystemProvider implements vscode.FileSystemProvider {
 
 function fileType(entry: StoreEntry): vscode.FileType {
   if (entry.kind === 'link') {
-    const target = entry.linkTarget === 'directory' ? vscode.FileType.Directory : entry.linkTarget === 'file' ? vscode.FileType.File : vscode.FileType.Unknown;
+    const target =
+      entry.linkTarget === 'directory'
+        ? vscode.FileType.Directory
+        : entry.linkTarget === 'file'
+          ? vscode.FileType.File
+          : vscode.FileType.Unknown;
     return vscode.FileType.SymbolicLink | target;
   }
-  return entry.kind === 'directory' ? vscode.FileType.Directory : entry.kind === 'file' ? vscode.FileType.File : vscode.FileType.Unknown;
+  return entry.kind === 'directory'
+    ? vscode.FileType.Directory
+    : entry.kind === 'file'
+      ? vscode.FileType.File
+      : vscode.FileType.Unknown;
 }
 
 function toStat(entry: StoreEntry, writable: boolean): vscode.FileStat {

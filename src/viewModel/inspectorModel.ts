@@ -12,8 +12,14 @@ const MAX_LISTED_FILES = 5000;
 export function subtaskRows(metadata: CheckpointMetadata, operator: OperatorState): SubtaskRow[] {
   return operator.subtasks.map((subtask) => {
     if (subtask.finished) return { index: subtask.subtaskIndex, finished: true, stateSize: 0, handles: [] };
-    const single = summarize({ ...metadata, masterStates: [], operators: [{ ...operator, coordinatorState: null, subtasks: [subtask] }] });
-    const handles = Object.entries(single.operators[0].handleTypes).flatMap(([type, count]) => (count === 1 ? [type] : [`${type} ×${count}`]));
+    const single = summarize({
+      ...metadata,
+      masterStates: [],
+      operators: [{ ...operator, coordinatorState: null, subtasks: [subtask] }],
+    });
+    const handles = Object.entries(single.operators[0].handleTypes).flatMap(([type, count]) =>
+      count === 1 ? [type] : [`${type} ×${count}`],
+    );
     return { index: subtask.subtaskIndex, finished: false, stateSize: single.stateSize, handles };
   });
 }

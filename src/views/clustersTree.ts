@@ -1,5 +1,12 @@
 import * as vscode from 'vscode';
-import { CheckpointStatistics, HistoryEntry, JobOverview, TERMINAL_JOB_STATES, jobCheckpointDirectory, mergeHistory } from '../core/cluster';
+import {
+  CheckpointStatistics,
+  HistoryEntry,
+  JobOverview,
+  TERMINAL_JOB_STATES,
+  jobCheckpointDirectory,
+  mergeHistory,
+} from '../core/cluster';
 import { scanDirectory, SnapshotRef } from '../core/layout';
 import { errorMessage } from '../core/errors';
 import { ClusterConfig } from '../settings';
@@ -33,11 +40,19 @@ function formatDuration(ms: number): string {
 }
 
 export class ClusterJobNode extends vscode.TreeItem {
-  constructor(readonly clusterId: string, readonly job: JobOverview, parallelism: number | undefined) {
+  constructor(
+    readonly clusterId: string,
+    readonly job: JobOverview,
+    parallelism: number | undefined,
+  ) {
     super(job.name, vscode.TreeItemCollapsibleState.Collapsed);
     this.id = `cluster:${clusterId}:job:${job.jid}`;
     const running = !TERMINAL_JOB_STATES.includes(job.state);
-    this.description = [job.state, formatDuration(job.duration), parallelism !== undefined ? vscode.l10n.t('parallelism {0}', parallelism) : '']
+    this.description = [
+      job.state,
+      formatDuration(job.duration),
+      parallelism !== undefined ? vscode.l10n.t('parallelism {0}', parallelism) : '',
+    ]
       .filter(Boolean)
       .join(' · ');
     this.tooltip = new vscode.MarkdownString(
@@ -59,8 +74,16 @@ export class ClusterJobNode extends vscode.TreeItem {
 export class ClusterCheckpointNode extends vscode.TreeItem {
   /** The snapshot directory as Flink names it, when known. */
   readonly externalPath: string | undefined;
-  constructor(readonly clusterId: string, readonly jobId: string, readonly entry: HistoryEntry, storedPath: string | undefined) {
-    super(entry.rest?.is_savepoint ? vscode.l10n.t('Savepoint {0}', entry.id) : vscode.l10n.t('Checkpoint {0}', entry.id), vscode.TreeItemCollapsibleState.None);
+  constructor(
+    readonly clusterId: string,
+    readonly jobId: string,
+    readonly entry: HistoryEntry,
+    storedPath: string | undefined,
+  ) {
+    super(
+      entry.rest?.is_savepoint ? vscode.l10n.t('Savepoint {0}', entry.id) : vscode.l10n.t('Checkpoint {0}', entry.id),
+      vscode.TreeItemCollapsibleState.None,
+    );
     this.id = `cluster:${clusterId}:job:${jobId}:chk:${entry.id}`;
     const rest: CheckpointStatistics | undefined = entry.rest;
     this.externalPath = rest?.external_path ?? storedPath;
@@ -74,14 +97,18 @@ export class ClusterCheckpointNode extends vscode.TreeItem {
       ? [
           ...marks,
           rest.status,
-          rest.is_savepoint ? `${rest.checkpoint_type}${rest.savepointFormat ? ` ${rest.savepointFormat}` : ''}` : rest.checkpoint_type,
+          rest.is_savepoint
+            ? `${rest.checkpoint_type}${rest.savepointFormat ? ` ${rest.savepointFormat}` : ''}`
+            : rest.checkpoint_type,
           formatAge(rest.trigger_timestamp),
           rest.status === 'COMPLETED' ? `${rest.end_to_end_duration} ms` : '',
           formatBytes(rest.state_size),
-          rest.checkpointed_size !== undefined && rest.checkpointed_size !== rest.state_size ? vscode.l10n.t('+{0} incremental', formatBytes(rest.checkpointed_size)) : '',
+          rest.checkpointed_size !== undefined && rest.checkpointed_size !== rest.state_size
+            ? vscode.l10n.t('+{0} incremental', formatBytes(rest.checkpointed_size))
+            : '',
           rest.discarded ? vscode.l10n.t('discarded') : '',
         ]
-      : [...marks, vscode.l10n.t('in storage, beyond the cluster\'s history')];
+      : [...marks, vscode.l10n.t("in storage, beyond the cluster's history")];
     this.description = parts.filter(Boolean).join(' · ');
     const lines = [`**${this.label as string}**`];
     if (rest) {
@@ -91,10 +118,14 @@ export class ClusterCheckpointNode extends vscode.TreeItem {
         `${vscode.l10n.t('Triggered')}: ${new Date(rest.trigger_timestamp).toLocaleString()}`,
       );
       if (rest.status === 'COMPLETED') {
-        lines.push(`${vscode.l10n.t('Completed')}: ${new Date(rest.trigger_timestamp + rest.end_to_end_duration).toLocaleString()} (${rest.end_to_end_duration} ms)`);
+        lines.push(
+          `${vscode.l10n.t('Completed')}: ${new Date(rest.trigger_timestamp + rest.end_to_end_duration).toLocaleString()} (${rest.end_to_end_duration} ms)`,
+        );
       }
       lines.push(`${vscode.l10n.t('Full size')}: ${formatBytes(rest.state_size)}`);
-      if (rest.checkpointed_size !== undefined) lines.push(`${vscode.l10n.t('Checkpointed (incremental) size')}: ${formatBytes(rest.checkpointed_size)}`);
+      if (rest.checkpointed_size !== undefined) {
+        lines.push(`${vscode.l10n.t('Checkpointed (incremental) size')}: ${formatBytes(rest.checkpointed_size)}`);
+      }
       if (rest.failure_message) lines.push(`${vscode.l10n.t('Failure')}: ${rest.failure_message}`);
     }
     if (this.externalPath) lines.push(`\`${this.externalPath}\``);
@@ -111,24 +142,49 @@ export class ClusterCheckpointNode extends vscode.TreeItem {
               : entry.restoredFrom
                 ? new vscode.ThemeIcon('history')
                 : new vscode.ThemeIcon(rest ? 'pass' : 'database');
-    const kind = rest?.status === 'FAILED' ? 'failed' : rest?.status === 'IN_PROGRESS' ? 'inprogress' : rest?.is_savepoint ? 'savepoint' : 'checkpoint';
+    const kind =
+      rest?.status === 'FAILED'
+        ? 'failed'
+        : rest?.status === 'IN_PROGRESS'
+          ? 'inprogress'
+          : rest?.is_savepoint
+            ? 'savepoint'
+            : 'checkpoint';
     this.contextValue = `clusterCheckpoint.${kind}${this.externalPath && !rest?.discarded ? '.path' : ''}`;
     if (this.externalPath && !rest?.discarded && kind !== 'failed' && kind !== 'inprogress') {
-      this.command = { command: 'flinkCheckpoints.openClusterSnapshot', title: vscode.l10n.t('Open in Store'), arguments: [this] };
+      this.command = {
+        command: 'flinkCheckpoints.openClusterSnapshot',
+        title: vscode.l10n.t('Open in Store'),
+        arguments: [this],
+      };
     }
   }
 }
 
 /** Where the job was last restored from (`latest.restored`), when that is not in its own history. */
 export class RestoredNode extends vscode.TreeItem {
-  constructor(readonly clusterId: string, readonly jobId: string, readonly externalPath: string, id: number, savepoint: boolean, at: number) {
-    super(vscode.l10n.t('Restored from {0} {1}', savepoint ? vscode.l10n.t('savepoint') : vscode.l10n.t('checkpoint'), id), vscode.TreeItemCollapsibleState.None);
+  constructor(
+    readonly clusterId: string,
+    readonly jobId: string,
+    readonly externalPath: string,
+    id: number,
+    savepoint: boolean,
+    at: number,
+  ) {
+    super(
+      vscode.l10n.t('Restored from {0} {1}', savepoint ? vscode.l10n.t('savepoint') : vscode.l10n.t('checkpoint'), id),
+      vscode.TreeItemCollapsibleState.None,
+    );
     this.id = `cluster:${clusterId}:job:${jobId}:restored`;
     this.description = `${formatAge(at)} · ${externalPath}`;
     this.tooltip = externalPath;
     this.iconPath = new vscode.ThemeIcon('history');
     this.contextValue = 'clusterRestored.path';
-    this.command = { command: 'flinkCheckpoints.openClusterSnapshot', title: vscode.l10n.t('Open in Store'), arguments: [this] };
+    this.command = {
+      command: 'flinkCheckpoints.openClusterSnapshot',
+      title: vscode.l10n.t('Open in Store'),
+      arguments: [this],
+    };
   }
 }
 
@@ -137,7 +193,10 @@ export class ClusterMessageNode extends vscode.TreeItem {
     super(message, vscode.TreeItemCollapsibleState.None);
     this.id = `${id}#message`;
     this.tooltip = message;
-    this.iconPath = new vscode.ThemeIcon(error ? 'warning' : 'info', error ? new vscode.ThemeColor('problemsWarningIcon.foreground') : undefined);
+    this.iconPath = new vscode.ThemeIcon(
+      error ? 'warning' : 'info',
+      error ? new vscode.ThemeColor('problemsWarningIcon.foreground') : undefined,
+    );
     if (error) this.command = { command: 'flinkCheckpoints.refreshClusters', title: vscode.l10n.t('Retry') };
   }
 }
@@ -157,7 +216,11 @@ export class ClustersTreeProvider implements vscode.TreeDataProvider<ClusterTree
   readonly onDidChangeTreeData = this.changed.event;
   private readonly subscription: vscode.Disposable;
 
-  constructor(private readonly clusters: ClusterRegistry, private readonly stores: StoreRegistry, private readonly log: vscode.LogOutputChannel) {
+  constructor(
+    private readonly clusters: ClusterRegistry,
+    private readonly stores: StoreRegistry,
+    private readonly log: vscode.LogOutputChannel,
+  ) {
     this.subscription = clusters.onDidChange(() => this.refresh());
   }
 
@@ -184,7 +247,9 @@ export class ClustersTreeProvider implements vscode.TreeDataProvider<ClusterTree
   private async jobs(node: ClusterNode): Promise<ClusterTreeNode[]> {
     const client = await this.clusters.client(node.clusterId);
     const jobs = await client.jobs();
-    if (jobs.length === 0) return [new ClusterMessageNode(String(node.id), vscode.l10n.t('No jobs on this cluster'), false)];
+    if (jobs.length === 0) {
+      return [new ClusterMessageNode(String(node.id), vscode.l10n.t('No jobs on this cluster'), false)];
+    }
     const parallelism = await Promise.all(
       jobs.map(async (job, i) => {
         if (i >= DETAILED_JOBS) return undefined;
@@ -203,18 +268,31 @@ export class ClustersTreeProvider implements vscode.TreeDataProvider<ClusterTree
     const nodes: ClusterTreeNode[] = [];
     const restored = stats.latest.restored;
     if (restored && !entries.some((e) => e.restoredFrom)) {
-      nodes.push(new RestoredNode(node.clusterId, node.jobId, restored.external_path, restored.id, restored.is_savepoint, restored.restore_timestamp));
+      nodes.push(
+        new RestoredNode(
+          node.clusterId,
+          node.jobId,
+          restored.external_path,
+          restored.id,
+          restored.is_savepoint,
+          restored.restore_timestamp,
+        ),
+      );
     }
     for (const entry of entries) {
       const storedPath = entry.stored && stored ? `${stored.directory}/${entry.stored.name}` : undefined;
       nodes.push(new ClusterCheckpointNode(node.clusterId, node.jobId, entry, storedPath));
     }
-    if (nodes.length === 0) nodes.push(new ClusterMessageNode(String(node.id), vscode.l10n.t('No checkpoints yet'), false));
+    if (nodes.length === 0) {
+      nodes.push(new ClusterMessageNode(String(node.id), vscode.l10n.t('No checkpoints yet'), false));
+    }
     return nodes;
   }
 
   /** The `chk-N` directories of the job's checkpoint directory, when a configured store holds it. */
-  private async storedCheckpoints(directory: string | undefined): Promise<{ directory: string; refs: readonly SnapshotRef[] } | undefined> {
+  private async storedCheckpoints(
+    directory: string | undefined,
+  ): Promise<{ directory: string; refs: readonly SnapshotRef[] } | undefined> {
     if (directory === undefined) return undefined;
     const found = findInStores(this.stores, directory);
     if (!found) return undefined;

@@ -10,15 +10,30 @@ export class ReportPanel {
   private readonly panel: vscode.WebviewPanel;
   private readonly channel: WebviewChannel;
 
-  constructor(services: { readonly context: vscode.ExtensionContext; readonly log: vscode.LogOutputChannel }, title: string, private view: ToWebview, onMessage: (message: FromWebview) => void | Promise<void> = () => undefined) {
+  constructor(
+    services: { readonly context: vscode.ExtensionContext; readonly log: vscode.LogOutputChannel },
+    title: string,
+    private view: ToWebview,
+    onMessage: (message: FromWebview) => void | Promise<void> = () => undefined,
+  ) {
     const { extensionUri } = services.context;
-    this.panel = vscode.window.createWebviewPanel('flinkCheckpoints.report', title, vscode.ViewColumn.Active, webviewOptions(extensionUri));
+    this.panel = vscode.window.createWebviewPanel(
+      'flinkCheckpoints.report',
+      title,
+      vscode.ViewColumn.Active,
+      webviewOptions(extensionUri),
+    );
     this.panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'icons', 'flink-checkpoints.svg');
     this.panel.webview.html = webviewHtml(this.panel.webview, extensionUri, title);
-    this.channel = new WebviewChannel(this.panel.webview, async (message) => {
-      if (message.type === 'ready') this.channel.post(this.view);
-      else await onMessage(message);
-    }, services.log, title);
+    this.channel = new WebviewChannel(
+      this.panel.webview,
+      async (message) => {
+        if (message.type === 'ready') this.channel.post(this.view);
+        else await onMessage(message);
+      },
+      services.log,
+      title,
+    );
     this.panel.onDidDispose(() => this.channel.dispose());
   }
 
@@ -26,5 +41,4 @@ export class ReportPanel {
     this.view = view;
     this.channel.post(view);
   }
-
 }

@@ -1,5 +1,13 @@
 import * as vscode from 'vscode';
-import { DirectoryLayout, SNAPSHOT_PAGE_SIZE, SnapshotInfo, SnapshotRef, inspectSnapshots, markLatestRestorable, scanDirectory } from '../core/layout';
+import {
+  DirectoryLayout,
+  SNAPSHOT_PAGE_SIZE,
+  SnapshotInfo,
+  SnapshotRef,
+  inspectSnapshots,
+  markLatestRestorable,
+  scanDirectory,
+} from '../core/layout';
 import { missingFilesCheck } from '../core/references/presence';
 import { CheckpointStore, StoreEntry, opensAsDirectory } from '../core/stores/types';
 import { joinStorePath } from '../core/stores/paths';
@@ -13,7 +21,12 @@ import { reportError } from '../workbench/errors';
 
 /** Every node knows its store and store path; commands act on these. */
 abstract class StoreTreeNode extends vscode.TreeItem {
-  constructor(readonly storeId: string, readonly path: string, label: string, collapsible: vscode.TreeItemCollapsibleState) {
+  constructor(
+    readonly storeId: string,
+    readonly path: string,
+    label: string,
+    collapsible: vscode.TreeItemCollapsibleState,
+  ) {
     super(label, collapsible);
     this.id = `${storeId}:${path}:${new.target.name}`;
   }
@@ -30,14 +43,23 @@ export class StoreNode extends StoreTreeNode {
   constructor(readonly config: StoreConfig) {
     super(config.id, '/', config.name, vscode.TreeItemCollapsibleState.Collapsed);
     this.description = shortLocation(config.uri);
-    this.tooltip = new vscode.MarkdownString(`**${config.name}**\n\n\`${config.uri}\`${config.writable ? '' : `\n\n${vscode.l10n.t('read-only')}`}`);
-    this.iconPath = new vscode.ThemeIcon(config.uri.includes('://') && !config.uri.startsWith('file:') ? 'cloud' : 'database');
+    this.tooltip = new vscode.MarkdownString(
+      `**${config.name}**\n\n\`${config.uri}\`${config.writable ? '' : `\n\n${vscode.l10n.t('read-only')}`}`,
+    );
+    this.iconPath = new vscode.ThemeIcon(
+      config.uri.includes('://') && !config.uri.startsWith('file:') ? 'cloud' : 'database',
+    );
     this.contextValue = 'store';
   }
 }
 
 export class JobNode extends StoreTreeNode {
-  constructor(storeId: string, path: string, readonly jobId: string, mtime: number | undefined) {
+  constructor(
+    storeId: string,
+    path: string,
+    readonly jobId: string,
+    mtime: number | undefined,
+  ) {
     super(storeId, path, jobId, vscode.TreeItemCollapsibleState.Collapsed);
     this.description = mtime ? formatAge(mtime) : undefined;
     this.tooltip = vscode.l10n.t('Job {0}', jobId);
@@ -47,7 +69,11 @@ export class JobNode extends StoreTreeNode {
 }
 
 export class SnapshotNode extends StoreTreeNode {
-  constructor(storeId: string, readonly snapshot: SnapshotInfo, latest: boolean) {
+  constructor(
+    storeId: string,
+    readonly snapshot: SnapshotInfo,
+    latest: boolean,
+  ) {
     super(storeId, snapshot.path, snapshot.name, vscode.TreeItemCollapsibleState.Collapsed);
     const parts: string[] = [];
     if (latest) parts.push(vscode.l10n.t('latest'));
@@ -59,24 +85,39 @@ export class SnapshotNode extends StoreTreeNode {
     if (snapshot.mtime) parts.push(formatAge(snapshot.mtime));
     this.description = parts.join(' · ');
     const kind = snapshot.kind === 'savepoint' ? vscode.l10n.t('Savepoint') : vscode.l10n.t('Checkpoint');
-    this.tooltip = new vscode.MarkdownString([
-      `**${kind} ${snapshot.metadataCheckpointId ?? snapshot.checkpointId ?? ''}** — ${snapshot.status}${latest ? `, ${vscode.l10n.t('latest complete checkpoint')}` : ''}`,
-      missing.length > 0
-        ? `\n\n${vscode.l10n.t('Cannot be restored: these referenced files are not in the store')}:\n\n${missing.slice(0, 10).map((f) => `- \`${f}\``).join('\n')}${missing.length > 10 ? `\n- ${vscode.l10n.t('and {0} more', missing.length - 10)}` : ''}`
-        : snapshot.reason ? `\n\n${snapshot.reason}` : '',
-      snapshot.stateSize !== undefined ? `\n\n${vscode.l10n.t('State size')}: ${formatBytes(snapshot.stateSize)}` : '',
-      snapshot.metadataVersion !== undefined ? `\n\n${vscode.l10n.t('Metadata version')}: ${snapshot.metadataVersion}` : '',
-      snapshot.mtime ? `\n\n${new Date(snapshot.mtime).toLocaleString()}` : '',
-    ].join(''));
-    this.iconPath = snapshot.status === 'broken'
-      ? new vscode.ThemeIcon('error', new vscode.ThemeColor('errorForeground'))
-      : missing.length > 0
-        ? new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground'))
-      : snapshot.status === 'in-progress'
-        ? new vscode.ThemeIcon('loading~spin')
-        : latest
-          ? new vscode.ThemeIcon('star-full', new vscode.ThemeColor('charts.yellow'))
-          : new vscode.ThemeIcon(snapshot.kind === 'savepoint' ? 'bookmark' : 'pass', new vscode.ThemeColor(snapshot.kind === 'savepoint' ? 'charts.purple' : 'testing.iconPassed'));
+    this.tooltip = new vscode.MarkdownString(
+      [
+        `**${kind} ${snapshot.metadataCheckpointId ?? snapshot.checkpointId ?? ''}** — ${snapshot.status}${latest ? `, ${vscode.l10n.t('latest complete checkpoint')}` : ''}`,
+        missing.length > 0
+          ? `\n\n${vscode.l10n.t('Cannot be restored: these referenced files are not in the store')}:\n\n${missing
+              .slice(0, 10)
+              .map((f) => `- \`${f}\``)
+              .join('\n')}${missing.length > 10 ? `\n- ${vscode.l10n.t('and {0} more', missing.length - 10)}` : ''}`
+          : snapshot.reason
+            ? `\n\n${snapshot.reason}`
+            : '',
+        snapshot.stateSize !== undefined
+          ? `\n\n${vscode.l10n.t('State size')}: ${formatBytes(snapshot.stateSize)}`
+          : '',
+        snapshot.metadataVersion !== undefined
+          ? `\n\n${vscode.l10n.t('Metadata version')}: ${snapshot.metadataVersion}`
+          : '',
+        snapshot.mtime ? `\n\n${new Date(snapshot.mtime).toLocaleString()}` : '',
+      ].join(''),
+    );
+    this.iconPath =
+      snapshot.status === 'broken'
+        ? new vscode.ThemeIcon('error', new vscode.ThemeColor('errorForeground'))
+        : missing.length > 0
+          ? new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground'))
+          : snapshot.status === 'in-progress'
+            ? new vscode.ThemeIcon('loading~spin')
+            : latest
+              ? new vscode.ThemeIcon('star-full', new vscode.ThemeColor('charts.yellow'))
+              : new vscode.ThemeIcon(
+                  snapshot.kind === 'savepoint' ? 'bookmark' : 'pass',
+                  new vscode.ThemeColor(snapshot.kind === 'savepoint' ? 'charts.purple' : 'testing.iconPassed'),
+                );
     this.contextValue = `snapshot.${snapshot.status === 'in-progress' ? 'inprogress' : snapshot.status}`;
   }
 }
@@ -92,7 +133,11 @@ export class DirNode extends StoreTreeNode {
 }
 
 export class FileNode extends StoreTreeNode {
-  constructor(storeId: string, readonly entry: StoreEntry, uri: vscode.Uri) {
+  constructor(
+    storeId: string,
+    readonly entry: StoreEntry,
+    uri: vscode.Uri,
+  ) {
     super(storeId, entry.path, entry.name, vscode.TreeItemCollapsibleState.None);
     this.resourceUri = uri;
     this.description = formatBytes(entry.size);
@@ -103,7 +148,10 @@ export class FileNode extends StoreTreeNode {
 }
 
 export class LoadMoreNode extends StoreTreeNode {
-  constructor(readonly parent: ParentNode, shown: number) {
+  constructor(
+    readonly parent: ParentNode,
+    shown: number,
+  ) {
     super(parent.storeId, `${parent.path}#more`, vscode.l10n.t('Load more…'), vscode.TreeItemCollapsibleState.None);
     this.description = vscode.l10n.t('{0} shown', shown);
     this.iconPath = new vscode.ThemeIcon('ellipsis');
@@ -126,11 +174,22 @@ function failureLabel(error: unknown): string {
 
 export class MessageNode extends StoreTreeNode {
   /** `message` is the label (and tooltip) of an information node; an error node is labelled by the error. */
-  constructor(readonly parent: ParentNode, message: string | { error: unknown }) {
+  constructor(
+    readonly parent: ParentNode,
+    message: string | { error: unknown },
+  ) {
     const error = typeof message === 'string' ? undefined : message.error;
-    super(parent.storeId, `${parent.path}#message`, error === undefined ? message as string : failureLabel(error), vscode.TreeItemCollapsibleState.None);
-    this.tooltip = error === undefined ? message as string : errorMessage(error);
-    this.iconPath = new vscode.ThemeIcon(error !== undefined ? 'warning' : 'info', error !== undefined ? new vscode.ThemeColor('problemsWarningIcon.foreground') : undefined);
+    super(
+      parent.storeId,
+      `${parent.path}#message`,
+      error === undefined ? (message as string) : failureLabel(error),
+      vscode.TreeItemCollapsibleState.None,
+    );
+    this.tooltip = error === undefined ? (message as string) : errorMessage(error);
+    this.iconPath = new vscode.ThemeIcon(
+      error !== undefined ? 'warning' : 'info',
+      error !== undefined ? new vscode.ThemeColor('problemsWarningIcon.foreground') : undefined,
+    );
     if (error !== undefined) {
       this.description = vscode.l10n.t('Retry');
       this.contextValue = 'error';
@@ -165,7 +224,10 @@ export class StoresTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
   private readonly snapshotPages = new Map<string, SnapshotPage>();
   private readonly subscription: vscode.Disposable;
 
-  constructor(private readonly registry: StoreRegistry, private readonly log: vscode.LogOutputChannel) {
+  constructor(
+    private readonly registry: StoreRegistry,
+    private readonly log: vscode.LogOutputChannel,
+  ) {
     this.subscription = registry.onDidChange(() => this.refresh());
   }
 
@@ -179,7 +241,9 @@ export class StoresTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
     } else {
       const prefix = `${node.storeId}:${node.path === '/' ? '' : node.path}`;
       for (const cache of [this.listings, this.snapshotPages] as Map<string, unknown>[]) {
-        for (const key of [...cache.keys()]) if (key === `${node.storeId}:${node.path}` || key.startsWith(`${prefix}/`)) cache.delete(key);
+        for (const key of [...cache.keys()]) {
+          if (key === `${node.storeId}:${node.path}` || key.startsWith(`${prefix}/`)) cache.delete(key);
+        }
       }
     }
     this.changed.fire(node instanceof StoreNode || node === undefined ? undefined : node);
@@ -213,11 +277,14 @@ export class StoresTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
     try {
       const { store } = await this.registry.get(element.storeId);
       const requestsBefore = requestCount(store);
-      const children = element instanceof StoreNode || element instanceof JobNode
-        ? await this.withProgress(() => this.layoutChildren(store, element))
-        : await this.withProgress(() => this.directoryChildren(store, element));
+      const children =
+        element instanceof StoreNode || element instanceof JobNode
+          ? await this.withProgress(() => this.layoutChildren(store, element))
+          : await this.withProgress(() => this.directoryChildren(store, element));
       // S3 bills and throttles per request: each expansion says what it cost (concurrent expansions share the count).
-      if (requestsBefore !== undefined) this.log.info(`Expanded ${element.storeId}:${element.path}: ${requestCount(store)! - requestsBefore} requests`);
+      if (requestsBefore !== undefined) {
+        this.log.info(`Expanded ${element.storeId}:${element.path}: ${requestCount(store)! - requestsBefore} requests`);
+      }
       return children;
     } catch (error) {
       this.log.warn(`Listing ${element.storeId}:${element.path} failed: ${errorDetail(error)}`);
@@ -255,10 +322,32 @@ export class StoresTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
     const nodes: TreeNode[] = layout.jobs.map((job) => new JobNode(node.storeId, job.path, job.jobId, job.mtime));
     nodes.push(...page.inspected.map((snapshot) => new SnapshotNode(node.storeId, snapshot, snapshot === page.latest)));
     if (page.inspected.length < page.refs.length) nodes.push(new LoadMoreNode(node, page.inspected.length));
-    if (layout.hasShared) nodes.push(this.dirNode(node.storeId, joinStorePath(node.path, 'shared'), 'shared', vscode.l10n.t('shared state')));
-    if (layout.hasTaskOwned) nodes.push(this.dirNode(node.storeId, joinStorePath(node.path, 'taskowned'), 'taskowned', vscode.l10n.t('task-owned state')));
+    if (layout.hasShared) {
+      nodes.push(
+        this.dirNode(node.storeId, joinStorePath(node.path, 'shared'), 'shared', vscode.l10n.t('shared state')),
+      );
+    }
+    if (layout.hasTaskOwned) {
+      nodes.push(
+        this.dirNode(
+          node.storeId,
+          joinStorePath(node.path, 'taskowned'),
+          'taskowned',
+          vscode.l10n.t('task-owned state'),
+        ),
+      );
+    }
     for (const entry of layout.others) nodes.push(this.entryNode(node.storeId, entry));
-    if (nodes.length === 0) return [new MessageNode(node, layout.kind === 'empty' ? vscode.l10n.t('Empty: no checkpoints yet') : vscode.l10n.t('No checkpoints or savepoints here'))];
+    if (nodes.length === 0) {
+      return [
+        new MessageNode(
+          node,
+          layout.kind === 'empty'
+            ? vscode.l10n.t('Empty: no checkpoints yet')
+            : vscode.l10n.t('No checkpoints or savepoints here'),
+        ),
+      ];
+    }
     return nodes;
   }
 
@@ -266,7 +355,11 @@ export class StoresTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
     const key = `${node.storeId}:${node.path}`;
     let listing = this.listings.get(key);
     if (!listing) {
-      listing = { iterator: store.list(node.path, { pageSize: this.pageSize() })[Symbol.asyncIterator](), entries: [], done: false };
+      listing = {
+        iterator: store.list(node.path, { pageSize: this.pageSize() })[Symbol.asyncIterator](),
+        entries: [],
+        done: false,
+      };
       this.listings.set(key, listing);
       try {
         await this.pull(listing);
@@ -275,7 +368,9 @@ export class StoresTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
         throw error;
       }
     }
-    const sorted = [...listing.entries].sort((a, b) => (opensAsDirectory(a) === opensAsDirectory(b) ? a.name.localeCompare(b.name) : opensAsDirectory(a) ? -1 : 1));
+    const sorted = [...listing.entries].sort((a, b) =>
+      opensAsDirectory(a) === opensAsDirectory(b) ? a.name.localeCompare(b.name) : opensAsDirectory(a) ? -1 : 1,
+    );
     const nodes: TreeNode[] = sorted.map((entry) => this.entryNode(node.storeId, entry));
     if (!listing.done) nodes.push(new LoadMoreNode(node, listing.entries.length));
     if (nodes.length === 0) nodes.push(new MessageNode(node, vscode.l10n.t('Empty directory')));
@@ -297,7 +392,9 @@ export class StoresTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
   }
 
   private entryNode(storeId: string, entry: StoreEntry): TreeNode {
-    return opensAsDirectory(entry) ? this.dirNode(storeId, entry.path, entry.name, entry.kind === 'link' ? vscode.l10n.t('link') : undefined) : new FileNode(storeId, entry, this.registry.uriFor(storeId, entry.path));
+    return opensAsDirectory(entry)
+      ? this.dirNode(storeId, entry.path, entry.name, entry.kind === 'link' ? vscode.l10n.t('link') : undefined)
+      : new FileNode(storeId, entry, this.registry.uriFor(storeId, entry.path));
   }
 
   dispose(): void {

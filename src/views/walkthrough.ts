@@ -20,5 +20,9 @@ export function openWalkthroughOnFirstRun(context: vscode.ExtensionContext): voi
   const [major, minor] = vscode.version.split('.').map(Number);
   if (major < OPENS_AT_ACTIVATION[0] || (major === OPENS_AT_ACTIVATION[0] && minor < OPENS_AT_ACTIVATION[1])) return;
   void context.globalState.update(OPENED_KEY, true);
-  void vscode.commands.executeCommand('workbench.action.openWalkthrough', `${context.extension.id}#${WALKTHROUGH}`, false);
+  void vscode.commands.executeCommand(
+    'workbench.action.openWalkthrough',
+    `${context.extension.id}#${WALKTHROUGH}`,
+    false,
+  );
 }

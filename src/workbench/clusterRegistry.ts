@@ -14,7 +14,10 @@ export class ClusterRegistry implements vscode.Disposable {
   /** Fires when clusters were added, removed or reconfigured. */
   readonly onDidChange = this.changed.event;
 
-  constructor(private readonly secrets: vscode.SecretStorage, private readonly log: vscode.LogOutputChannel) {}
+  constructor(
+    private readonly secrets: vscode.SecretStorage,
+    private readonly log: vscode.LogOutputChannel,
+  ) {}
 
   configs(): ClusterConfig[] {
     return readClusterConfigs();
@@ -52,26 +55,53 @@ export class ClusterRegistry implements vscode.Disposable {
 
   /** Drops the clients so the next call uses the current settings and secrets. */
   reset(): void {
-    for (const client of this.clients.values()) void client.then((c) => c.close(), () => undefined);
+    for (const client of this.clients.values()) {
+      void client.then(
+        (c) => c.close(),
+        () => undefined,
+      );
+    }
     this.clients.clear();
     this.changed.fire();
   }
 
   private async connect(id: string): Promise<FlinkRestClient> {
     const config = this.config(id);
-    if (!config) throw new ClusterError('invalid-url', `"${id}"`, 'no cluster with this id is configured', 'Pick a cluster from the Clusters view, or add it with Add Cluster….');
-    const secret = config.auth === 'basic' || config.auth === 'bearer' ? await this.secrets.get(secretKey(id)) : undefined;
+    if (!config) {
+      throw new ClusterError(
+        'invalid-url',
+        `"${id}"`,
+        'no cluster with this id is configured',
+        'Pick a cluster from the Clusters view, or add it with Add Cluster….',
+      );
+    }
+    const secret =
+      config.auth === 'basic' || config.auth === 'bearer' ? await this.secrets.get(secretKey(id)) : undefined;
     const auth: ClusterAuth | undefined =
-      config.auth === 'basic' ? { kind: 'basic', user: config.user ?? '', password: secret ?? '' } : config.auth === 'bearer' ? { kind: 'bearer', token: secret ?? '' } : undefined;
+      config.auth === 'basic'
+        ? { kind: 'basic', user: config.user ?? '', password: secret ?? '' }
+        : config.auth === 'bearer'
+          ? { kind: 'bearer', token: secret ?? '' }
+          : undefined;
     let ca: Buffer | undefined;
     if (config.caFile) {
       try {
         ca = await fs.readFile(config.caFile);
       } catch (error) {
-        throw new ClusterError('tls', config.url, `the CA file ${config.caFile} cannot be read (${(error as Error).message})`, 'Fix caFile in the cluster\'s settings.');
+        throw new ClusterError(
+          'tls',
+          config.url,
+          `the CA file ${config.caFile} cannot be read (${(error as Error).message})`,
+          "Fix caFile in the cluster's settings.",
+        );
       }
     }
-    const client = new FlinkRestClient({ url: config.url, timeoutMs: storeTimeoutMs(), ...(auth ? { auth } : {}), ...(ca ? { ca } : {}) });
+    const client = new FlinkRestClient({
+      url: config.url,
+      timeoutMs: storeTimeoutMs(),
+      ...(auth ? { auth } : {}),
+      ...(ca ? { ca } : {}),
+    });
     this.log.info(`Cluster "${config.name}": ${client.label}`);
     return client;
   }

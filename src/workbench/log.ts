@@ -10,7 +10,11 @@ const WRITES = new Set(['trace', 'debug', 'info', 'warn', 'error', 'append', 'ap
 export function createLog(): vscode.LogOutputChannel {
   const channel = vscode.window.createOutputChannel(vscode.l10n.t('Flink Checkpoints'), { log: true });
   const clean = (value: unknown): unknown =>
-    typeof value === 'string' ? redact(value) : value instanceof Error ? redact(value.stack ?? `${value.name}: ${value.message}`) : value;
+    typeof value === 'string'
+      ? redact(value)
+      : value instanceof Error
+        ? redact(value.stack ?? `${value.name}: ${value.message}`)
+        : value;
   return new Proxy(channel, {
     get(target, property, receiver) {
       const value: unknown = Reflect.get(target, property, receiver);

@@ -19,7 +19,13 @@ function secretKey(id: string): string {
 
 /** The error for a store id that is not (or no longer) in the settings, wherever it is looked up. */
 function unknownStore(id: string): StoreError {
-  return new StoreError('not-found', `store "${id}"`, undefined, 'no store with this id is configured', 'Pick a store from the Checkpoint Stores view, or add it with Add Store….');
+  return new StoreError(
+    'not-found',
+    `store "${id}"`,
+    undefined,
+    'no store with this id is configured',
+    'Pick a store from the Checkpoint Stores view, or add it with Add Store….',
+  );
 }
 
 /**
@@ -33,7 +39,10 @@ export class StoreRegistry implements vscode.Disposable {
   /** Fires when stores were added, removed or reconfigured. */
   readonly onDidChange = this.changed.event;
 
-  constructor(private readonly secrets: vscode.SecretStorage, private readonly log: vscode.LogOutputChannel) {}
+  constructor(
+    private readonly secrets: vscode.SecretStorage,
+    private readonly log: vscode.LogOutputChannel,
+  ) {}
 
   configs(): StoreConfig[] {
     return readStoreConfigs();
@@ -94,16 +103,27 @@ export class StoreRegistry implements vscode.Disposable {
   /** Closes a store's transport so the next call reconnects with the current settings and secrets. */
   async reset(id?: string): Promise<void> {
     const ids = id === undefined ? [...this.open.keys()] : [id];
-    await Promise.all(ids.map(async (key) => {
-      const entry = this.open.get(key);
-      this.open.delete(key);
-      if (entry) await entry.then((s) => s.store.close(), () => undefined);
-    }));
+    await Promise.all(
+      ids.map(async (key) => {
+        const entry = this.open.get(key);
+        this.open.delete(key);
+        if (entry) {
+          await entry.then(
+            (s) => s.store.close(),
+            () => undefined,
+          );
+        }
+      }),
+    );
     this.changed.fire();
   }
 
   uriFor(id: string, storePath: string): vscode.Uri {
-    return vscode.Uri.from({ scheme: STORE_SCHEME, authority: id, path: storePath.startsWith('/') ? storePath : `/${storePath}` });
+    return vscode.Uri.from({
+      scheme: STORE_SCHEME,
+      authority: id,
+      path: storePath.startsWith('/') ? storePath : `/${storePath}`,
+    });
   }
 
   private async connect(id: string): Promise<RegisteredStore> {

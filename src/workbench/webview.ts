@@ -7,7 +7,10 @@ import { reportError } from '../workbench/errors';
 export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions {
   return {
     enableScripts: true,
-    localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist', 'media'), vscode.Uri.joinPath(extensionUri, 'media')],
+    localResourceRoots: [
+      vscode.Uri.joinPath(extensionUri, 'dist', 'media'),
+      vscode.Uri.joinPath(extensionUri, 'media'),
+    ],
   };
 }
 

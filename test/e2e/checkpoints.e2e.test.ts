@@ -10,7 +10,10 @@ const FIXTURES = path.join(repoRoot, 'test/fixtures/flink');
 
 /** The newest Flink line's incremental RocksDB job, copied so flows may change it. */
 function copyJob(): { root: string; jobId: string } {
-  const versions = fs.readdirSync(FIXTURES).filter((v) => /^\d/.test(v)).sort((a, b) => a.localeCompare(b, undefined, { numeric: true }));
+  const versions = fs
+    .readdirSync(FIXTURES)
+    .filter((v) => /^\d/.test(v))
+    .sort((a, b) => a.localeCompare(b, undefined, { numeric: true }));
   const source = path.join(FIXTURES, versions[versions.length - 1], 'rocksdb-incremental');
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'e2e-store-'));
   fs.cpSync(source, root, { recursive: true });
@@ -25,14 +28,20 @@ describe('UI: checkpoint stores, inspector, restore, compare, cleanup and config
   let ftp: FtpServer | undefined;
   let hdfs: HdfsServer | undefined;
 
-  const row = (text: string | RegExp): Locator => bench.page.locator('.part.sidebar .monaco-list-row[role="treeitem"]').filter({ hasText: text }).first();
+  const row = (text: string | RegExp): Locator =>
+    bench.page.locator('.part.sidebar .monaco-list-row[role="treeitem"]').filter({ hasText: text }).first();
   const quickInput = () => bench.page.locator('.quick-input-widget');
   /** The webview of the active editor: hidden editors keep their iframes in the DOM. */
-  const webview = (): FrameLocator => bench.page.frameLocator('iframe.webview.ready >> visible=true').frameLocator('#active-frame');
+  const webview = (): FrameLocator =>
+    bench.page.frameLocator('iframe.webview.ready >> visible=true').frameLocator('#active-frame');
 
   /** Answers the open quick input: types `text` (if any) and accepts the selected item. */
   async function answer(title: RegExp, text?: string): Promise<void> {
-    await quickInput().locator('.quick-input-title, .quick-input-header').filter({ hasText: title }).first().waitFor({ timeout: 30_000 });
+    await quickInput()
+      .locator('.quick-input-title, .quick-input-header')
+      .filter({ hasText: title })
+      .first()
+      .waitFor({ timeout: 30_000 });
     const input = quickInput().locator('.quick-input-box input');
     if (text !== undefined) await input.fill(text);
     await input.press('Enter');
@@ -67,7 +76,11 @@ describe('UI: checkpoint stores, inspector, restore, compare, cleanup and config
     const target = row(text);
     await target.waitFor({ timeout: 30_000 });
     if ((await target.getAttribute('aria-expanded')) !== 'true') await target.click();
-    await bench.page.locator('.part.sidebar .monaco-list-row[aria-expanded="true"]').filter({ hasText: text }).first().waitFor();
+    await bench.page
+      .locator('.part.sidebar .monaco-list-row[aria-expanded="true"]')
+      .filter({ hasText: text })
+      .first()
+      .waitFor();
   }
 
   async function contextMenu(on: string | RegExp, item: string): Promise<void> {
@@ -78,7 +91,14 @@ describe('UI: checkpoint stores, inspector, restore, compare, cleanup and config
     await entry.click();
     // A click that lands while the menu still lays itself out is lost: click once more if the menu stays open.
     const menu = bench.page.locator('.context-view .monaco-menu');
-    if (!(await menu.waitFor({ state: 'hidden', timeout: 3_000 }).then(() => true, () => false))) await entry.click();
+    if (
+      !(await menu.waitFor({ state: 'hidden', timeout: 3_000 }).then(
+        () => true,
+        () => false,
+      ))
+    ) {
+      await entry.click();
+    }
     await menu.waitFor({ state: 'hidden' });
   }
 
@@ -103,9 +123,23 @@ describe('UI: checkpoint stores, inspector, restore, compare, cleanup and config
     if (this.currentTest?.state !== 'failed' || !bench) return;
     await bench.screenshot(`failed-${this.currentTest.title.toLowerCase().replace(/\W+/g, '-').slice(0, 60)}`);
     const logs = path.join(bench.server.userDataDir, 'logs');
-    const ours = (dir: string): string[] => !fs.existsSync(dir) ? [] : fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
-      e.isDirectory() ? ours(path.join(dir, e.name)) : e.name.includes('Flink Checkpoints') ? [path.join(dir, e.name)] : []);
-    for (const file of ours(logs)) console.error(`--- ${path.basename(file)}, last lines:\n${fs.readFileSync(file, 'utf8').split('\n').slice(-40).join('\n')}`);
+    const ours = (dir: string): string[] =>
+      !fs.existsSync(dir)
+        ? []
+        : fs
+            .readdirSync(dir, { withFileTypes: true })
+            .flatMap((e) =>
+              e.isDirectory()
+                ? ours(path.join(dir, e.name))
+                : e.name.includes('Flink Checkpoints')
+                  ? [path.join(dir, e.name)]
+                  : [],
+            );
+    for (const file of ours(logs)) {
+      console.error(
+        `--- ${path.basename(file)}, last lines:\n${fs.readFileSync(file, 'utf8').split('\n').slice(-40).join('\n')}`,
+      );
+    }
   });
 
   after(async () => {
@@ -119,7 +153,10 @@ describe('UI: checkpoint stores, inspector, restore, compare, cleanup and config
     await expand(job.jobId);
     const latest = row(/latest/);
     await latest.waitFor();
-    const newest = fs.readdirSync(path.join(job.root, job.jobId)).filter((n) => n.startsWith('chk-')).sort((a, b) => Number(b.slice(4)) - Number(a.slice(4)))[0];
+    const newest = fs
+      .readdirSync(path.join(job.root, job.jobId))
+      .filter((n) => n.startsWith('chk-'))
+      .sort((a, b) => Number(b.slice(4)) - Number(a.slice(4)))[0];
     assert.match(await latest.innerText(), new RegExp(newest));
     await bench.screenshot('stores-tree');
   });
@@ -128,7 +165,10 @@ describe('UI: checkpoint stores, inspector, restore, compare, cleanup and config
     await expand(/latest/);
     await row('_metadata').click();
     const frame = webview();
-    await frame.locator('h1').filter({ hasText: /Checkpoint \d+/ }).waitFor({ timeout: 60_000 });
+    await frame
+      .locator('h1')
+      .filter({ hasText: /Checkpoint \d+/ })
+      .waitFor({ timeout: 60_000 });
     const operators = frame.locator('.row.operator');
     await operators.first().waitFor();
     assert.ok((await operators.count()) >= 3, 'the word count has source, tokenizer, counter and sink');
@@ -139,11 +179,14 @@ describe('UI: checkpoint stores, inspector, restore, compare, cleanup and config
     await bench.screenshot('inspector');
   });
 
-  it('shows the parser\'s error and byte offset for a truncated _metadata instead of a blank page', async () => {
+  it("shows the parser's error and byte offset for a truncated _metadata instead of a blank page", async () => {
     const chk = fs.readdirSync(path.join(job.root, job.jobId)).find((n) => n.startsWith('chk-'))!;
     const bytes = fs.readFileSync(path.join(job.root, job.jobId, chk, '_metadata'));
     fs.mkdirSync(path.join(bench.server.workspace, 'corrupt'), { recursive: true });
-    fs.writeFileSync(path.join(bench.server.workspace, 'corrupt', '_metadata'), bytes.subarray(0, Math.floor(bytes.length / 2)));
+    fs.writeFileSync(
+      path.join(bench.server.workspace, 'corrupt', '_metadata'),
+      bytes.subarray(0, Math.floor(bytes.length / 2)),
+    );
     // Keys pressed while the inspector's webview has focus stay in the webview.
     await bench.page.locator('.part.sidebar .composite.title').click();
     await bench.page.keyboard.press('Control+P');
@@ -157,7 +200,10 @@ describe('UI: checkpoint stores, inspector, restore, compare, cleanup and config
   });
 
   it('shows an error view instead of "Loading…" when the store fails while the inspector loads', async () => {
-    const chk = fs.readdirSync(path.join(job.root, job.jobId)).filter((n) => n.startsWith('chk-')).sort((a, b) => Number(a.slice(4)) - Number(b.slice(4)))[0];
+    const chk = fs
+      .readdirSync(path.join(job.root, job.jobId))
+      .filter((n) => n.startsWith('chk-'))
+      .sort((a, b) => Number(a.slice(4)) - Number(b.slice(4)))[0];
     const file = path.join(job.root, job.jobId, chk, '_metadata');
     const bytes = fs.readFileSync(file);
     // Only this checkpoint expanded, so the one `_metadata` row is its own.
@@ -185,7 +231,9 @@ describe('UI: checkpoint stores, inspector, restore, compare, cleanup and config
   it('opens a large Flink-written _metadata, scrolls, expands and filters without freezing', async function () {
     const large = process.env.FLINK_CHECKPOINTS_LARGE_METADATA;
     if (!large || !fs.existsSync(large)) {
-      console.log('    (skipped: set FLINK_CHECKPOINTS_LARGE_METADATA to a large _metadata, e.g. from npm run fixtures:large)');
+      console.log(
+        '    (skipped: set FLINK_CHECKPOINTS_LARGE_METADATA to a large _metadata, e.g. from npm run fixtures:large)',
+      );
       this.skip();
     }
     fs.mkdirSync(path.join(bench.server.workspace, 'large'), { recursive: true });
@@ -197,7 +245,11 @@ describe('UI: checkpoint stores, inspector, restore, compare, cleanup and config
     await bench.page.locator('.quick-input-widget .monaco-list-row').filter({ hasText: 'large' }).first().click();
     // While the worker parses, the extension host still answers commands at once.
     const commandAt = await startCommand('Flink Checkpoints: Compute Operator Id from uid…');
-    await quickInput().locator('.quick-input-title, .quick-input-header').filter({ hasText: 'Operator id from uid' }).first().waitFor();
+    await quickInput()
+      .locator('.quick-input-title, .quick-input-header')
+      .filter({ hasText: 'Operator id from uid' })
+      .first()
+      .waitFor();
     const commandAnswered = Date.now() - commandAt;
     await bench.page.keyboard.press('Escape');
     const frame = webview();
@@ -210,13 +262,15 @@ describe('UI: checkpoint stores, inspector, restore, compare, cleanup and config
     const expandedAt = Date.now();
     await frame.locator('.row.subtask').first().waitFor({ timeout: 60_000 });
     const expanded = Date.now() - expandedAt;
-    assert.ok(await frame.locator('.row').count() < 400, 'only the rows in view are in the DOM');
+    assert.ok((await frame.locator('.row').count()) < 400, 'only the rows in view are in the DOM');
     const filter = frame.locator('input.filter');
     const typedAt = Date.now();
     await filter.fill('no-operator-has-this-id');
     await frame.locator('.row.operator').first().waitFor({ state: 'detached', timeout: 10_000 });
     const filtered = Date.now() - typedAt;
-    console.log(`    ${(fs.statSync(large).size / 1e6).toFixed(0)} MB _metadata: a command answered after ${commandAnswered} ms while it loaded; inspector shown after ${opened} ms, subtasks after ${expanded} ms, filter applied after ${filtered} ms`);
+    console.log(
+      `    ${(fs.statSync(large).size / 1e6).toFixed(0)} MB _metadata: a command answered after ${commandAnswered} ms while it loaded; inspector shown after ${opened} ms, subtasks after ${expanded} ms, filter applied after ${filtered} ms`,
+    );
     assert.ok(commandAnswered < 3_000, 'the extension host is not blocked by the parse');
     assert.ok(filtered < 2_000, 'the inspector answers input while showing a large snapshot');
     await bench.screenshot('inspector-large');
@@ -252,7 +306,7 @@ describe('UI: checkpoint stores, inspector, restore, compare, cleanup and config
     });
   }
 
-  it('compares two checkpoints from the tree\'s context menu', async () => {
+  it("compares two checkpoints from the tree's context menu", async () => {
     await contextMenu(/latest/, 'Compare With…');
     await answer(/Compare/);
     const frame = webview();
@@ -260,8 +314,11 @@ describe('UI: checkpoint stores, inspector, restore, compare, cleanup and config
     // The fixture job has two checkpoints of the same word count: the diff names both, keeps every operator and shares files.
     const checkpoints = fs.readdirSync(path.join(job.root, job.jobId)).filter((n) => n.startsWith('chk-'));
     const source = await frame.locator('.source').innerText();
-    for (const chk of checkpoints) assert.ok(source.includes(`/${job.jobId}/${chk}`), `the diff names ${chk}: ${source}`);
-    const card = async (label: string): Promise<number> => Number(await frame.locator('.card').filter({ hasText: label }).locator('.card-value').innerText());
+    for (const chk of checkpoints) {
+      assert.ok(source.includes(`/${job.jobId}/${chk}`), `the diff names ${chk}: ${source}`);
+    }
+    const card = async (label: string): Promise<number> =>
+      Number(await frame.locator('.card').filter({ hasText: label }).locator('.card-value').innerText());
     assert.equal(await card('Operators added'), 0);
     assert.equal(await card('Operators removed'), 0);
     const rows = frame.locator('tbody tr');
@@ -279,7 +336,10 @@ describe('UI: checkpoint stores, inspector, restore, compare, cleanup and config
     const before = fs.readdirSync(path.join(job.root, job.jobId, 'shared')).length;
     await contextMenu(job.jobId, 'Clean Up…');
     const frame = webview();
-    await frame.locator('h1').filter({ hasText: /dry run/ }).waitFor({ timeout: 30_000 });
+    await frame
+      .locator('h1')
+      .filter({ hasText: /dry run/ })
+      .waitFor({ timeout: 30_000 });
     await frame.locator('td').filter({ hasText: 'leftover-from-a-failed-checkpoint' }).waitFor();
     assert.equal(fs.readdirSync(path.join(job.root, job.jobId, 'shared')).length, before);
     assert.ok(fs.existsSync(leftover), 'a dry run deletes nothing');
@@ -298,13 +358,30 @@ describe('UI: checkpoint stores, inspector, restore, compare, cleanup and config
     await dialog.filter({ hasText: 'leftover-from-a-failed-checkpoint' }).waitFor();
     await bench.screenshot('cleanup-confirm');
     await dialog.locator('.monaco-button').filter({ hasText: 'Move to Trash' }).click();
-    await frame.locator('p.note').filter({ hasText: /Moved 1 entry to \/\.flink-checkpoints-trash\// }).waitFor({ timeout: 30_000 });
+    await frame
+      .locator('p.note')
+      .filter({ hasText: /Moved 1 entry to \/\.flink-checkpoints-trash\// })
+      .waitFor({ timeout: 30_000 });
     assert.ok(!fs.existsSync(leftover), 'moved away');
     const [stamp] = fs.readdirSync(path.join(job.root, '.flink-checkpoints-trash'));
-    assert.ok(fs.existsSync(path.join(job.root, '.flink-checkpoints-trash', stamp, job.jobId, 'shared', 'leftover-from-a-failed-checkpoint')));
+    assert.ok(
+      fs.existsSync(
+        path.join(
+          job.root,
+          '.flink-checkpoints-trash',
+          stamp,
+          job.jobId,
+          'shared',
+          'leftover-from-a-failed-checkpoint',
+        ),
+      ),
+    );
     await bench.screenshot('cleanup-moved');
     await frame.locator('button.secondary').filter({ hasText: 'Put back' }).click();
-    await frame.locator('p.note').filter({ hasText: /Put back 1 entry/ }).waitFor({ timeout: 30_000 });
+    await frame
+      .locator('p.note')
+      .filter({ hasText: /Put back 1 entry/ })
+      .waitFor({ timeout: 30_000 });
     assert.ok(fs.existsSync(leftover), 'put back where it was');
   });
 
@@ -315,18 +392,40 @@ describe('UI: checkpoint stores, inspector, restore, compare, cleanup and config
       const [r, g, b] = rgb.map((v) => v / 255).map((c) => (c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4));
       return 0.2126 * r + 0.7152 * g + 0.0722 * b;
     };
-    const parse = (css: string): number[] => (/rgba?\(([^)]+)\)/.exec(css)?.[1] ?? '0,0,0').split(',').slice(0, 3).map((v) => Number(v.trim()));
+    const parse = (css: string): number[] =>
+      (/rgba?\(([^)]+)\)/.exec(css)?.[1] ?? '0,0,0')
+        .split(',')
+        .slice(0, 3)
+        .map((v) => Number(v.trim()));
     try {
-      for (const theme of ['Default Light Modern', 'Default Dark Modern', 'Default High Contrast', 'Default High Contrast Light']) {
-        fs.writeFileSync(settingsFile, JSON.stringify({ ...JSON.parse(original), 'workbench.colorTheme': theme }, null, 2));
+      for (const theme of [
+        'Default Light Modern',
+        'Default Dark Modern',
+        'Default High Contrast',
+        'Default High Contrast Light',
+      ]) {
+        fs.writeFileSync(
+          settingsFile,
+          JSON.stringify({ ...JSON.parse(original), 'workbench.colorTheme': theme }, null, 2),
+        );
         const button = webview().locator('button.danger');
-        const kind = theme.includes('High Contrast') ? (theme.includes('Light') ? 'hc-light' : 'hc-black') : theme.includes('Light') ? 'vs' : 'vs-dark';
+        const kind = theme.includes('High Contrast')
+          ? theme.includes('Light')
+            ? 'hc-light'
+            : 'hc-black'
+          : theme.includes('Light')
+            ? 'vs'
+            : 'vs-dark';
         await bench.page.locator(`.monaco-workbench.${kind}`).waitFor({ timeout: 30_000 });
         // The webview gets the theme's colors a moment after the workbench: sample until two readings agree.
         let colors: string[] = [];
         for (let previous = ''; ; previous = colors.join()) {
           await new Promise((resolve) => setTimeout(resolve, 300));
-          colors = await button.evaluate((el) => [getComputedStyle(el).color, getComputedStyle(el).backgroundColor, getComputedStyle(document.body).backgroundColor]);
+          colors = await button.evaluate((el) => [
+            getComputedStyle(el).color,
+            getComputedStyle(el).backgroundColor,
+            getComputedStyle(document.body).backgroundColor,
+          ]);
           if (colors.join() === previous) break;
         }
         const [fg, bg, page] = colors.map(parse);
@@ -334,7 +433,10 @@ describe('UI: checkpoint stores, inspector, restore, compare, cleanup and config
         const [hi, lo] = [luminance(fg), luminance(background)].sort((x, y) => y - x);
         const ratio = (hi + 0.05) / (lo + 0.05);
         await bench.screenshot(`cleanup-${theme.toLowerCase().replace(/\W+/g, '-')}`);
-        assert.ok(ratio >= 4.5, `${theme}: text ${colors[0]} on ${colors[1]} has contrast ${ratio.toFixed(2)}, under 4.5`);
+        assert.ok(
+          ratio >= 4.5,
+          `${theme}: text ${colors[0]} on ${colors[1]} has contrast ${ratio.toFixed(2)}, under 4.5`,
+        );
       }
     } finally {
       fs.writeFileSync(settingsFile, original);
@@ -344,7 +446,11 @@ describe('UI: checkpoint stores, inspector, restore, compare, cleanup and config
   it('inserts a configuration snippet and shows a diagnostic with a quick fix', async () => {
     await bench.page.keyboard.press('Control+P');
     await bench.page.locator('.quick-input-widget .quick-input-box input').fill('flink-conf.yaml');
-    await bench.page.locator('.quick-input-widget .monaco-list-row').filter({ hasText: 'flink-conf.yaml' }).first().waitFor();
+    await bench.page
+      .locator('.quick-input-widget .monaco-list-row')
+      .filter({ hasText: 'flink-conf.yaml' })
+      .first()
+      .waitFor();
     await bench.page.keyboard.press('Enter');
     const editor = bench.page.locator('.editor-instance .monaco-editor').last();
     await editor.locator('.view-lines').filter({ hasText: 'state.backend.typ' }).waitFor();
@@ -353,14 +459,22 @@ describe('UI: checkpoint stores, inspector, restore, compare, cleanup and config
     await bench.page.keyboard.press('Control+End');
     await bench.page.keyboard.type('flink-checkpoints-hdfs');
     await bench.page.keyboard.press('Control+Space');
-    await bench.page.locator('.suggest-widget .monaco-list-row').filter({ hasText: 'flink-checkpoints-hdfs' }).first().waitFor();
+    await bench.page
+      .locator('.suggest-widget .monaco-list-row')
+      .filter({ hasText: 'flink-checkpoints-hdfs' })
+      .first()
+      .waitFor();
     await bench.page.keyboard.press('Enter');
     await editor.locator('.view-lines').filter({ hasText: 'execution.checkpointing.dir' }).waitFor();
     await bench.screenshot('config-snippet');
     await bench.page.keyboard.press('Control+Home');
     await bench.page.keyboard.press('End');
     await bench.page.keyboard.press('Control+.');
-    await bench.page.locator('.action-widget .monaco-list-row').filter({ hasText: 'state.backend.type' }).first().waitFor({ timeout: 30_000 });
+    await bench.page
+      .locator('.action-widget .monaco-list-row')
+      .filter({ hasText: 'state.backend.type' })
+      .first()
+      .waitFor({ timeout: 30_000 });
     await bench.screenshot('config-quick-fix');
     // The list animates in; the keyboard applies the focused (preferred) fix without waiting for it to settle.
     await bench.page.keyboard.press('Enter');
@@ -379,16 +493,27 @@ describe('UI: checkpoint stores, inspector, restore, compare, cleanup and config
     await expand('Demo FTP');
     await expand(job.jobId);
     await row(/latest/).waitFor();
-    const settings = [path.join(bench.server.workspace, '.vscode/settings.json'), path.join(bench.server.userDataDir, 'User/settings.json')]
-      .filter((file) => fs.existsSync(file)).map((file) => fs.readFileSync(file, 'utf8')).join('\n');
+    const settings = [
+      path.join(bench.server.workspace, '.vscode/settings.json'),
+      path.join(bench.server.userDataDir, 'User/settings.json'),
+    ]
+      .filter((file) => fs.existsSync(file))
+      .map((file) => fs.readFileSync(file, 'utf8'))
+      .join('\n');
     assert.match(settings, /Demo FTP/, 'the store was saved');
     const logs = path.join(bench.server.userDataDir, 'logs');
-    const leaks = (dir: string): string[] => !fs.existsSync(dir) ? [] : fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
-      const full = path.join(dir, e.name);
-      return e.isDirectory() ? leaks(full) : fs.readFileSync(full, 'latin1').includes('se:cr@t') ? [full] : [];
-    });
+    const leaks = (dir: string): string[] =>
+      !fs.existsSync(dir)
+        ? []
+        : fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+            const full = path.join(dir, e.name);
+            return e.isDirectory() ? leaks(full) : fs.readFileSync(full, 'latin1').includes('se:cr@t') ? [full] : [];
+          });
     assert.deepEqual(leaks(logs), [], 'no log of the workbench or the extension holds the password');
-    assert.ok(!settings.includes('se:cr@t') && !settings.includes('se%3Acr%40t'), 'the password is in no settings file');
+    assert.ok(
+      !settings.includes('se:cr@t') && !settings.includes('se%3Acr%40t'),
+      'the password is in no settings file',
+    );
     await bench.screenshot('ftp-store');
   });
 
@@ -401,10 +526,13 @@ describe('UI: checkpoint stores, inspector, restore, compare, cleanup and config
     await row(/latest/).waitFor();
   });
 
-  it('picks a local store\'s folder with the folder picker', async () => {
+  it("picks a local store's folder with the folder picker", async () => {
     await startCommand('Flink Checkpoints: Add Store…');
     await answer(/kind/i, 'Local');
-    await quickInput().locator('.quick-input-title').filter({ hasText: /location/i }).waitFor();
+    await quickInput()
+      .locator('.quick-input-title')
+      .filter({ hasText: /location/i })
+      .waitFor();
     await quickInput().locator('.action-label[aria-label="Choose a folder…"]').click();
     // code-server's folder picker is the workbench's own: a path input with OK.
     const input = quickInput().locator('.quick-input-box input');
@@ -428,27 +556,41 @@ describe('UI: checkpoint stores, inspector, restore, compare, cleanup and config
     await input.press('Escape');
   });
 
-  it('refuses a location of the wrong kind, asks a new store\'s password plainly and defaults to Edit Location when the store cannot be read', async () => {
+  it("refuses a location of the wrong kind, asks a new store's password plainly and defaults to Edit Location when the store cannot be read", async () => {
     const port = await freePort();
     const input = quickInput().locator('.quick-input-box input');
     const message = quickInput().locator('.quick-input-message');
     await startCommand('Flink Checkpoints: Add Store…');
     await answer(/kind/i, 'FTP');
-    await quickInput().locator('.quick-input-title').filter({ hasText: /location/i }).waitFor();
+    await quickInput()
+      .locator('.quick-input-title')
+      .filter({ hasText: /location/i })
+      .waitFor();
     await input.fill('not a uri at all');
     await message.filter({ hasText: /Not a FTP location/ }).waitFor();
     await input.press('Enter');
     await message.filter({ hasText: /Not a FTP location/ }).waitFor();
-    assert.match(await quickInput().locator('.quick-input-title').innerText(), /location/i, 'Enter on a wrong location keeps the input open');
+    assert.match(
+      await quickInput().locator('.quick-input-title').innerText(),
+      /location/i,
+      'Enter on a wrong location keeps the input open',
+    );
     await bench.screenshot('add-store-wrong-kind');
     await input.fill(`ftp://flink@127.0.0.1:${port}/checkpoints`);
     await input.press('Enter');
-    await quickInput().locator('.quick-input-title').filter({ hasText: /Password of flink/ }).waitFor();
+    await quickInput()
+      .locator('.quick-input-title')
+      .filter({ hasText: /Password of flink/ })
+      .waitFor();
     const prompt = await message.innerText();
     assert.doesNotMatch(prompt, /keep the current one/, 'a new store has no current password');
     await answer(/Password of/i, 'secret');
     await quickInput().locator('.quick-input-title').filter({ hasText: /name/i }).waitFor();
-    assert.equal(await input.inputValue(), 'checkpoints', 'the suggested name is the folder, not "127.0.0.1: checkpoints"');
+    assert.equal(
+      await input.inputValue(),
+      'checkpoints',
+      'the suggested name is the folder, not "127.0.0.1: checkpoints"',
+    );
     await input.press('Enter');
     // Nothing listens on the port: the store cannot be read, and the safe answer is the default one.
     const dialog = bench.page.locator('.monaco-dialog-box');
@@ -457,12 +599,24 @@ describe('UI: checkpoint stores, inspector, restore, compare, cleanup and config
     assert.equal(await dialog.locator('.dialog-buttons .monaco-button:focus').innerText(), 'Edit Location…');
     await bench.screenshot('add-store-unreadable');
     await bench.page.keyboard.press('Enter');
-    await quickInput().locator('.quick-input-title').filter({ hasText: /location/i }).waitFor();
-    assert.equal(await input.inputValue(), `ftp://flink@127.0.0.1:${port}/checkpoints`, 'Edit Location starts from what was typed');
+    await quickInput()
+      .locator('.quick-input-title')
+      .filter({ hasText: /location/i })
+      .waitFor();
+    assert.equal(
+      await input.inputValue(),
+      `ftp://flink@127.0.0.1:${port}/checkpoints`,
+      'Edit Location starts from what was typed',
+    );
     await input.press('Escape');
     await dialog.waitFor({ state: 'hidden' });
-    const settings = [path.join(bench.server.workspace, '.vscode/settings.json'), path.join(bench.server.userDataDir, 'User/settings.json')]
-      .filter((file) => fs.existsSync(file)).map((file) => fs.readFileSync(file, 'utf8')).join('\n');
+    const settings = [
+      path.join(bench.server.workspace, '.vscode/settings.json'),
+      path.join(bench.server.userDataDir, 'User/settings.json'),
+    ]
+      .filter((file) => fs.existsSync(file))
+      .map((file) => fs.readFileSync(file, 'utf8'))
+      .join('\n');
     assert.ok(!settings.includes(`127.0.0.1:${port}`), 'nothing was saved');
   });
 
@@ -479,10 +633,17 @@ describe('UI: checkpoint stores, inspector, restore, compare, cleanup and config
     await expand('Down FTP');
     const error = row(/nothing accepts connections/);
     await error.waitFor({ timeout: 60_000 });
-    assert.match(await error.innerText(), /^\w+: nothing accepts connections at 127\.0\.0\.1:\d+ \(down\)/, 'the reason comes first');
+    assert.match(
+      await error.innerText(),
+      /^\w+: nothing accepts connections at 127\.0\.0\.1:\d+ \(down\)/,
+      'the reason comes first',
+    );
     await bench.screenshot('store-error-node');
     await contextMenu(/nothing accepts connections/, 'Edit Store…');
-    await quickInput().locator('.quick-input-title').filter({ hasText: /Edit Store "Down FTP"/ }).waitFor();
+    await quickInput()
+      .locator('.quick-input-title')
+      .filter({ hasText: /Edit Store "Down FTP"/ })
+      .waitFor();
     await bench.page.keyboard.press('Escape');
   });
 
@@ -498,10 +659,18 @@ describe('UI: checkpoint stores, inspector, restore, compare, cleanup and config
     // Only the HDFS store open, so the rows below belong to it.
     await bench.collapseAll('Checkpoint Stores');
     await expand('Demo HDFS');
-    const levels = (level: number) => bench.page.locator(`.part.sidebar .monaco-list-row[role="treeitem"][aria-level="${level}"]`);
+    const levels = (level: number) =>
+      bench.page.locator(`.part.sidebar .monaco-list-row[role="treeitem"][aria-level="${level}"]`);
     await levels(2).filter({ hasText: job.jobId }).first().click();
-    await levels(3).filter({ hasText: /latest/ }).first().waitFor({ timeout: 60_000 });
-    assert.equal(await bench.page.locator('.part.sidebar .monaco-list-row[aria-expanded="true"]').count(), 2, 'only the HDFS store and its job are expanded');
+    await levels(3)
+      .filter({ hasText: /latest/ })
+      .first()
+      .waitFor({ timeout: 60_000 });
+    assert.equal(
+      await bench.page.locator('.part.sidebar .monaco-list-row[aria-expanded="true"]').count(),
+      2,
+      'only the HDFS store and its job are expanded',
+    );
     await bench.screenshot('hdfs-store');
   });
 });

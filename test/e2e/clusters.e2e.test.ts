@@ -12,7 +12,8 @@ describe('UI: a savepoint triggered from the Clusters view opens in the inspecto
   let cluster: RunningCluster;
   let client: FlinkRestClient;
 
-  const row = (text: string | RegExp): Locator => bench.page.locator('.part.sidebar .monaco-list-row[role="treeitem"]').filter({ hasText: text }).first();
+  const row = (text: string | RegExp): Locator =>
+    bench.page.locator('.part.sidebar .monaco-list-row[role="treeitem"]').filter({ hasText: text }).first();
   const quickInput = () => bench.page.locator('.quick-input-widget');
 
   before(async function () {
@@ -21,7 +22,10 @@ describe('UI: a savepoint triggered from the Clusters view opens in the inspecto
     client = new FlinkRestClient({ url: cluster.url });
     const jarId = await client.uploadJar('job.jar', fs.readFileSync(cluster.jobJar));
     const out = path.join(cluster.work, 'counts.txt');
-    await client.runJar(jarId, { entryClass: ENTRY_CLASS, programArgsList: ['--out', out, '--total', '6', '--pause-after', '5', '--checkpoint-interval-ms', '2000'] });
+    await client.runJar(jarId, {
+      entryClass: ENTRY_CLASS,
+      programArgsList: ['--out', out, '--total', '6', '--pause-after', '5', '--checkpoint-interval-ms', '2000'],
+    });
     await waitFor('hello 5', 120_000, () => lines(out).includes('hello 5'));
     bench = await Workbench.open({
       workspaceSettings: {
@@ -53,14 +57,28 @@ describe('UI: a savepoint triggered from the Clusters view opens in the inspecto
     await bench.screenshot('clusters-view');
 
     await job.click({ button: 'right' });
-    const entry = bench.page.locator('.context-view .monaco-menu .action-item').filter({ hasText: 'Trigger Savepoint…' }).first();
+    const entry = bench.page
+      .locator('.context-view .monaco-menu .action-item')
+      .filter({ hasText: 'Trigger Savepoint…' })
+      .first();
     await entry.waitFor();
     await entry.hover();
     await entry.click();
     // A click that lands while the menu still lays itself out is lost: click once more if the menu stays open.
     const menu = bench.page.locator('.context-view .monaco-menu');
-    if (!(await menu.waitFor({ state: 'hidden', timeout: 3_000 }).then(() => true, () => false))) await entry.click();
-    await quickInput().locator('.monaco-list-row').filter({ hasText: 'Canonical' }).first().waitFor({ timeout: 30_000 });
+    if (
+      !(await menu.waitFor({ state: 'hidden', timeout: 3_000 }).then(
+        () => true,
+        () => false,
+      ))
+    ) {
+      await entry.click();
+    }
+    await quickInput()
+      .locator('.monaco-list-row')
+      .filter({ hasText: 'Canonical' })
+      .first()
+      .waitFor({ timeout: 30_000 });
     await bench.page.keyboard.press('Enter');
     const input = quickInput().locator('.quick-input-box input');
     await quickInput().filter({ hasText: 'Savepoint directory' }).waitFor();
@@ -74,7 +92,10 @@ describe('UI: a savepoint triggered from the Clusters view opens in the inspecto
     assert.equal(savepoints.length, 1);
     await savepointRow.click();
     const frame = bench.page.frameLocator('iframe.webview.ready >> visible=true').frameLocator('#active-frame');
-    await frame.locator('h1').filter({ hasText: /savepoint \d+/i }).waitFor({ timeout: 60_000 });
+    await frame
+      .locator('h1')
+      .filter({ hasText: /savepoint \d+/i })
+      .waitFor({ timeout: 60_000 });
     await bench.screenshot('clusters-savepoint-inspector');
   });
 });

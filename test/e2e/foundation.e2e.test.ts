@@ -38,9 +38,14 @@ describe('UI: the extension in the workbench', function () {
     });
 
     it('starts Add Store… from the welcome button with a choice of store kinds', async () => {
-      await bench.page.locator('.part.sidebar .welcome-view-content .monaco-button').filter({ hasText: 'Add Store…' }).click();
+      await bench.page
+        .locator('.part.sidebar .welcome-view-content .monaco-button')
+        .filter({ hasText: 'Add Store…' })
+        .click();
       const kinds = bench.page.locator('.quick-input-widget .monaco-list-row');
-      for (const kind of ['Local, NFS or Kubernetes volume', 'FTP', 'FTPS', 'HDFS over WebHDFS']) await kinds.filter({ hasText: kind }).first().waitFor();
+      for (const kind of ['Local, NFS or Kubernetes volume', 'FTP', 'FTPS', 'HDFS over WebHDFS']) {
+        await kinds.filter({ hasText: kind }).first().waitFor();
+      }
       await bench.page.keyboard.press('Escape');
     });
   });
@@ -77,11 +82,16 @@ describe('UI: the extension in the workbench', function () {
       const [major, minor] = bench.server.host.vscode.split('.').map(Number);
       if (major === 1 && minor < 139) {
         // See src/views/walkthrough.ts: 1.100 shows its own walkthrough when asked at activation, so none is opened.
-        console.log(`      (skipped: VS Code ${bench.server.host.vscode} is not asked to open the walkthrough at activation)`);
+        console.log(
+          `      (skipped: VS Code ${bench.server.host.vscode} is not asked to open the walkthrough at activation)`,
+        );
         this.skip();
       }
       await expectWalkthrough(bench);
-      await walkthroughPage(bench).locator('.getting-started-step .step-title').filter({ hasText: 'Restore a job' }).click();
+      await walkthroughPage(bench)
+        .locator('.getting-started-step .step-title')
+        .filter({ hasText: 'Restore a job' })
+        .click();
       await expectStepMedia(bench, 'Restore a job from a snapshot');
       await bench.screenshot('installed-from-vsix-walkthrough');
     });

@@ -9,12 +9,18 @@ const FIXTURES = path.join(repoRoot, 'test/fixtures/flink');
 
 /** The newest Flink line's incremental RocksDB job (its `_metadata` only Flink 2.1 and newer read), copied. */
 function copyJob(): { root: string; jobId: string; latest: string } {
-  const versions = fs.readdirSync(FIXTURES).filter((v) => /^\d/.test(v)).sort((a, b) => a.localeCompare(b, undefined, { numeric: true }));
+  const versions = fs
+    .readdirSync(FIXTURES)
+    .filter((v) => /^\d/.test(v))
+    .sort((a, b) => a.localeCompare(b, undefined, { numeric: true }));
   const source = path.join(FIXTURES, versions[versions.length - 1], 'rocksdb-incremental');
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'e2e-restore-'));
   fs.cpSync(source, root, { recursive: true });
   const jobId = fs.readdirSync(root).find((n) => /^[0-9a-f]{32}$/.test(n))!;
-  const latest = fs.readdirSync(path.join(root, jobId)).filter((n) => n.startsWith('chk-')).sort((a, b) => Number(b.slice(4)) - Number(a.slice(4)))[0];
+  const latest = fs
+    .readdirSync(path.join(root, jobId))
+    .filter((n) => n.startsWith('chk-'))
+    .sort((a, b) => Number(b.slice(4)) - Number(a.slice(4)))[0];
   return { root, jobId, latest };
 }
 
@@ -28,8 +34,12 @@ describe('UI: the restore flow asks step by step, safe answers first, and writes
   const input = (): Locator => quickInput().locator('.quick-input-box input');
   const focusedRow = (): Locator => quickInput().locator('.monaco-list-row.focused');
   /** The text of the active editor's visible lines (Monaco renders spaces as no-break spaces). */
-  const editorText = async (): Promise<string> => (await bench.page.locator('.part.editor .editor-group-container.active .monaco-editor .view-lines').innerText()).replace(/\u00a0/g, ' ');
-  const editorTab = (name: string): Locator => bench.page.locator('.part.editor .tabs-container .tab').filter({ hasText: name });
+  const editorText = async (): Promise<string> =>
+    (
+      await bench.page.locator('.part.editor .editor-group-container.active .monaco-editor .view-lines').innerText()
+    ).replace(/\u00a0/g, ' ');
+  const editorTab = (name: string): Locator =>
+    bench.page.locator('.part.editor .tabs-container .tab').filter({ hasText: name });
 
   /** Waits for the question whose title matches, and returns its title text. */
   async function question(pattern: RegExp): Promise<string> {
@@ -65,26 +75,39 @@ describe('UI: the restore flow asks step by step, safe answers first, and writes
     if (how.text !== undefined) await input().fill(how.text);
     await input().press('Enter');
     // The next question replaces this one; wait until the title changed so answers do not land on the old one.
-    await bench.page.waitForFunction((old) => document.querySelector('.quick-input-widget .quick-input-title')?.textContent !== old
-      || getComputedStyle(document.querySelector('.quick-input-widget')!).display === 'none', shown, { timeout: 30_000 });
+    await bench.page.waitForFunction(
+      (old) =>
+        document.querySelector('.quick-input-widget .quick-input-title')?.textContent !== old ||
+        getComputedStyle(document.querySelector('.quick-input-widget')!).display === 'none',
+      shown,
+      { timeout: 30_000 },
+    );
     return shown;
   }
 
   before(async () => {
     job = copyJob();
     bench = await Workbench.open({
-      workspaceFiles: { 'pom.xml': '<project>\n  <properties>\n    <flink.version>2.2.0</flink.version>\n  </properties>\n</project>\n' },
+      workspaceFiles: {
+        'pom.xml': '<project>\n  <properties>\n    <flink.version>2.2.0</flink.version>\n  </properties>\n</project>\n',
+      },
       workspaceSettings: {
         'flinkCheckpoints.stores': [{ id: 'demo', name: 'Demo checkpoints', uri: job.root }],
         'flinkCheckpoints.flinkVersion': '1.20',
       },
     });
     await bench.openContainer('Flink Checkpoints');
-    await bench.page.locator('.part.sidebar .monaco-list-row[role="treeitem"]').filter({ hasText: 'Demo checkpoints' }).first().waitFor({ timeout: 60_000 });
+    await bench.page
+      .locator('.part.sidebar .monaco-list-row[role="treeitem"]')
+      .filter({ hasText: 'Demo checkpoints' })
+      .first()
+      .waitFor({ timeout: 60_000 });
   });
 
   afterEach(async function () {
-    if (this.currentTest?.state === 'failed' && bench) await bench.screenshot(`failed-${this.currentTest.title.toLowerCase().replace(/\W+/g, '-').slice(0, 60)}`);
+    if (this.currentTest?.state === 'failed' && bench) {
+      await bench.screenshot(`failed-${this.currentTest.title.toLowerCase().replace(/\W+/g, '-').slice(0, 60)}`);
+    }
   });
 
   after(async () => {
@@ -94,10 +117,14 @@ describe('UI: the restore flow asks step by step, safe answers first, and writes
   it('a checkpoint missing a referenced file is not latest: the tree names the file, the restore picks the one before', async () => {
     const jobDir = path.join(job.root, job.jobId);
     const gone = fs.readdirSync(path.join(jobDir, job.latest)).find((n) => n !== '_metadata' && !n.endsWith('.json'))!;
-    const previous = fs.readdirSync(jobDir).filter((n) => n.startsWith('chk-') && n !== job.latest).sort((a, b) => Number(b.slice(4)) - Number(a.slice(4)))[0];
+    const previous = fs
+      .readdirSync(jobDir)
+      .filter((n) => n.startsWith('chk-') && n !== job.latest)
+      .sort((a, b) => Number(b.slice(4)) - Number(a.slice(4)))[0];
     fs.renameSync(path.join(jobDir, job.latest, gone), path.join(job.root, gone));
     try {
-      const row = (text: string | RegExp): Locator => bench.page.locator('.part.sidebar .monaco-list-row[role="treeitem"]').filter({ hasText: text }).first();
+      const row = (text: string | RegExp): Locator =>
+        bench.page.locator('.part.sidebar .monaco-list-row[role="treeitem"]').filter({ hasText: text }).first();
       for (const name of ['Demo checkpoints', job.jobId]) {
         await row(name).waitFor({ timeout: 30_000 });
         if ((await row(name).getAttribute('aria-expanded')) !== 'true') await row(name).click();
@@ -113,8 +140,15 @@ describe('UI: the restore flow asks step by step, safe answers first, and writes
 
       await startRestore();
       await question(/Restore: snapshot/);
-      assert.match(await focusedRow().innerText(), new RegExp(`${previous}[\\s\\S]*latest`), 'the latest restorable checkpoint is preselected');
-      assert.match(await quickInput().locator('.monaco-list-row').filter({ hasText: job.latest }).innerText(), /1 referenced files missing[\s\S]*cannot be restored/);
+      assert.match(
+        await focusedRow().innerText(),
+        new RegExp(`${previous}[\\s\\S]*latest`),
+        'the latest restorable checkpoint is preselected',
+      );
+      assert.match(
+        await quickInput().locator('.monaco-list-row').filter({ hasText: job.latest }).innerText(),
+        /1 referenced files missing[\s\S]*cannot be restored/,
+      );
       await bench.screenshot('restore-picker-missing-file');
       await bench.page.keyboard.press('Escape');
     } finally {
@@ -131,7 +165,9 @@ describe('UI: the restore flow asks step by step, safe answers first, and writes
     // The snapshot's _metadata is read from Flink 2.1 on; the workspace's pom.xml names 2.2, the setting says 1.20.
     assert.match(await focusedRow().innerText(), /^2\.2(?!\d)/);
     assert.match(await focusedRow().innerText(), /named in pom\.xml/);
-    const old = quickInput().locator('.monaco-list-row').filter({ hasText: /^1\.20/ });
+    const old = quickInput()
+      .locator('.monaco-list-row')
+      .filter({ hasText: /^1\.20/ });
     assert.match(await old.innerText(), /cannot read this snapshot/);
     await bench.screenshot('restore-version-step');
     titles.push(await answer(/Flink version/));
@@ -146,9 +182,18 @@ describe('UI: the restore flow asks step by step, safe answers first, and writes
     titles.push(await answer(/parallelism/));
     titles.push(await answer(/where should/));
     const steps = titles.map((t) => /Step (\d+) of (\d+)/.exec(t));
-    assert.ok(steps.every((m) => m !== null), `every title has a step counter: ${titles.join(' | ')}`);
-    assert.deepEqual(steps.map((m) => Number(m![1])), [1, 2, 3, 4, 5, 6, 7, 8, 9]);
-    assert.ok(steps.every((m) => m![2] === '9'), titles.join(' | '));
+    assert.ok(
+      steps.every((m) => m !== null),
+      `every title has a step counter: ${titles.join(' | ')}`,
+    );
+    assert.deepEqual(
+      steps.map((m) => Number(m![1])),
+      [1, 2, 3, 4, 5, 6, 7, 8, 9],
+    );
+    assert.ok(
+      steps.every((m) => m![2] === '9'),
+      titles.join(' | '),
+    );
     assert.match(claimTitle, /Step 4 of 9/);
 
     const tab = editorTab(`restore-${job.latest}-cli.sh`);
@@ -178,7 +223,13 @@ describe('UI: the restore flow asks step by step, safe answers first, and writes
     const asked = await question(/CLAIM hands/);
     assert.match(asked, new RegExp(`CLAIM hands ${job.latest} \\(/${job.jobId}/${job.latest}\\)`));
     assert.match(await focusedRow().innerText(), /keep .* mine: restore with no_claim/);
-    assert.match(await quickInput().locator('.monaco-list-row').filter({ hasText: /Hand .* over/ }).innerText(), /Flink deletes them/);
+    assert.match(
+      await quickInput()
+        .locator('.monaco-list-row')
+        .filter({ hasText: /Hand .* over/ })
+        .innerText(),
+      /Flink deletes them/,
+    );
     await bench.screenshot('restore-claim-confirmation');
     await answer(/CLAIM hands/);
     await answer(/non-restored/);
@@ -213,7 +264,9 @@ describe('UI: the restore flow asks step by step, safe answers first, and writes
     await answer(/where should/);
     const patchName = 'word-count-restore-patch.yaml';
     const snapshotName = `word-count-${job.latest}.yaml`;
-    for (const name of [patchName, snapshotName, `restore-${job.latest}-k8s.sh`]) await editorTab(name).waitFor({ timeout: 30_000 });
+    for (const name of [patchName, snapshotName, `restore-${job.latest}-k8s.sh`]) {
+      await editorTab(name).waitFor({ timeout: 30_000 });
+    }
     const editor = bench.page.locator('.part.editor .editor-group-container.active .monaco-editor .view-lines');
     await editor.filter({ hasText: 'initialSavepointPath' }).waitFor({ timeout: 30_000 });
     const patch = await editorText();
@@ -224,7 +277,12 @@ describe('UI: the restore flow asks step by step, safe answers first, and writes
     await editorTab(`restore-${job.latest}-k8s.sh`).click();
     await editor.filter({ hasText: 'kubectl patch' }).waitFor();
     const commands = await editorText();
-    assert.match(commands, new RegExp(`kubectl patch flinkdeployment word-count --type merge --patch-file ${patchName.replace(/\./g, '\\.')}`));
+    assert.match(
+      commands,
+      new RegExp(
+        `kubectl patch flinkdeployment word-count --type merge --patch-file ${patchName.replace(/\./g, '\\.')}`,
+      ),
+    );
     assert.match(commands, new RegExp(`kubectl apply --filename ${snapshotName.replace(/\./g, '\\.')}`));
     assert.match(commands, /Path as the cluster sees it/, 'the local-path warning says where to map the path');
     await bench.screenshot('restore-k8s-commands');

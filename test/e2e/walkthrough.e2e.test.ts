@@ -9,7 +9,10 @@ const FIXTURES = path.join(repoRoot, 'test/fixtures/flink');
 
 /** The newest Flink line's incremental RocksDB job, copied so nothing the walkthrough starts touches the fixtures. */
 function copyJob(): string {
-  const versions = fs.readdirSync(FIXTURES).filter((v) => /^\d/.test(v)).sort((a, b) => a.localeCompare(b, undefined, { numeric: true }));
+  const versions = fs
+    .readdirSync(FIXTURES)
+    .filter((v) => /^\d/.test(v))
+    .sort((a, b) => a.localeCompare(b, undefined, { numeric: true }));
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'e2e-walkthrough-'));
   fs.cpSync(path.join(FIXTURES, versions[versions.length - 1], 'rocksdb-incremental'), root, { recursive: true });
   return root;
@@ -20,15 +23,23 @@ describe('UI: the Get Started walkthrough', function () {
   let bench: Workbench;
   let store: string;
 
-  const step = (title: string): Locator => walkthroughPage(bench).locator('.getting-started-step').filter({ has: bench.page.locator('.step-title', { hasText: title }) });
+  const step = (title: string): Locator =>
+    walkthroughPage(bench)
+      .locator('.getting-started-step')
+      .filter({ has: bench.page.locator('.step-title', { hasText: title }) });
   const select = async (title: string): Promise<Locator> => {
     const s = step(title);
     if ((await s.getAttribute('aria-expanded')) !== 'true') await s.locator('.step-title').click();
-    await walkthroughPage(bench).locator('.getting-started-step.expanded').filter({ has: bench.page.locator('.step-title', { hasText: title }) }).waitFor();
+    await walkthroughPage(bench)
+      .locator('.getting-started-step.expanded')
+      .filter({ has: bench.page.locator('.step-title', { hasText: title }) })
+      .waitFor();
     return s;
   };
-  const button = (s: Locator, label: string): Locator => s.locator('.button-container .monaco-button').filter({ hasText: label });
-  const checked = (s: Locator): Promise<void> => s.and(bench.page.locator('[aria-checked="true"]')).waitFor({ timeout: 30_000 });
+  const button = (s: Locator, label: string): Locator =>
+    s.locator('.button-container .monaco-button').filter({ hasText: label });
+  const checked = (s: Locator): Promise<void> =>
+    s.and(bench.page.locator('[aria-checked="true"]')).waitFor({ timeout: 30_000 });
 
   before(async () => {
     store = copyJob();
@@ -49,9 +60,16 @@ describe('UI: the Get Started walkthrough', function () {
     await bench.page.keyboard.press('Control+Shift+P');
     const input = bench.page.locator('.quick-input-widget .quick-input-box input');
     await input.fill('>Welcome: Open Walkthrough...');
-    await bench.page.locator('.quick-input-widget .monaco-list-row').filter({ hasText: 'Welcome: Open Walkthrough...' }).first().waitFor();
+    await bench.page
+      .locator('.quick-input-widget .monaco-list-row')
+      .filter({ hasText: 'Welcome: Open Walkthrough...' })
+      .first()
+      .waitFor();
     await input.press('Enter');
-    await bench.page.locator('.quick-input-widget .monaco-list-row').filter({ hasText: 'Get Started with Flink Checkpoints' }).click();
+    await bench.page
+      .locator('.quick-input-widget .monaco-list-row')
+      .filter({ hasText: 'Get Started with Flink Checkpoints' })
+      .click();
     await expectWalkthrough(bench);
     await bench.screenshot('walkthrough');
   });
@@ -59,7 +77,11 @@ describe('UI: the Get Started walkthrough', function () {
   it('adds a store: the button starts Add Store… and the step is checked', async () => {
     const s = await select('Add a checkpoint store');
     await button(s, 'Add Store…').click();
-    await bench.page.locator('.quick-input-widget .monaco-list-row').filter({ hasText: 'Local, NFS or Kubernetes volume' }).first().waitFor();
+    await bench.page
+      .locator('.quick-input-widget .monaco-list-row')
+      .filter({ hasText: 'Local, NFS or Kubernetes volume' })
+      .first()
+      .waitFor();
     await bench.page.keyboard.press('Escape');
     await checked(s);
   });
@@ -86,7 +108,10 @@ describe('UI: the Get Started walkthrough', function () {
   it('checks a configuration: the button opens the Flink version setting with what each version changes', async () => {
     const s = await select('Check a Flink configuration');
     await button(s, 'Choose the Flink Version').click();
-    const setting = bench.page.locator('.settings-editor .setting-item-contents').filter({ hasText: 'Flink Version' }).first();
+    const setting = bench.page
+      .locator('.settings-editor .setting-item-contents')
+      .filter({ hasText: 'Flink Version' })
+      .first();
     await setting.waitFor({ timeout: 30_000 });
     await bench.screenshot('walkthrough-settings');
   });

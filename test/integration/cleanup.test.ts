@@ -18,27 +18,46 @@ function plantLeftover(jobDir: string): string {
 }
 
 function cleanUpTab(storeName: string): vscode.Tab | undefined {
-  return vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => t.label.startsWith('Clean Up') && t.label.endsWith(`— ${storeName}`));
+  return vscode.window.tabGroups.all
+    .flatMap((g) => g.tabs)
+    .find((t) => t.label.startsWith('Clean Up') && t.label.endsWith(`— ${storeName}`));
 }
 
 /** Dry run, move to the trash, put back: what the Clean Up page's buttons do, through the command it runs. */
 async function quarantineRoundTrip(storeId: string, storeName: string, root: string, jobId: string): Promise<void> {
   const leftover = plantLeftover(path.join(root, jobId));
   const dry = await vscode.commands.executeCommand<Outcome>('flinkCheckpoints.cleanUp', { storeId, path: `/${jobId}` });
-  assert.deepEqual(dry.candidates.map((c) => c.path), [`/${jobId}/shared/leftover-from-a-failed-checkpoint`]);
+  assert.deepEqual(
+    dry.candidates.map((c) => c.path),
+    [`/${jobId}/shared/leftover-from-a-failed-checkpoint`],
+  );
   assert.equal(dry.reversible, true);
   assert.ok(fs.existsSync(leftover), 'a dry run removes nothing');
   await eventually('a Clean Up tab naming the store', () => cleanUpTab(storeName));
 
-  const moved = await vscode.commands.executeCommand<Outcome>('flinkCheckpoints.cleanUp', { storeId, path: `/${jobId}` }, { apply: true });
+  const moved = await vscode.commands.executeCommand<Outcome>(
+    'flinkCheckpoints.cleanUp',
+    { storeId, path: `/${jobId}` },
+    { apply: true },
+  );
   assert.ok(moved.result, 'the run happened');
-  assert.deepEqual(moved.result.moved.map((c) => c.path), [`/${jobId}/shared/leftover-from-a-failed-checkpoint`]);
+  assert.deepEqual(
+    moved.result.moved.map((c) => c.path),
+    [`/${jobId}/shared/leftover-from-a-failed-checkpoint`],
+  );
   assert.ok(!fs.existsSync(leftover));
   const trash = moved.result.trashPath;
   assert.ok(trash && trash.startsWith('/.flink-checkpoints-trash/'));
-  assert.ok(fs.existsSync(path.join(root, trash, jobId, 'shared', 'leftover-from-a-failed-checkpoint')), 'quarantined below the base with its path');
+  assert.ok(
+    fs.existsSync(path.join(root, trash, jobId, 'shared', 'leftover-from-a-failed-checkpoint')),
+    'quarantined below the base with its path',
+  );
 
-  const back = await vscode.commands.executeCommand<Outcome>('flinkCheckpoints.cleanUp', { storeId, path: `/${jobId}` }, { putBack: trash });
+  const back = await vscode.commands.executeCommand<Outcome>(
+    'flinkCheckpoints.cleanUp',
+    { storeId, path: `/${jobId}` },
+    { putBack: trash },
+  );
   assert.deepEqual(back.restored?.restored, [`/${jobId}/shared/leftover-from-a-failed-checkpoint`]);
   assert.ok(fs.existsSync(leftover), 'put back where it was');
   assert.ok(!fs.existsSync(path.join(root, trash)), 'the emptied trash directory is gone');
@@ -62,7 +81,11 @@ describe('Clean Up: quarantine and restore from the trash on real Flink checkpoi
     const { root, jobId } = copyScenario(newestFixtureVersion(), 'rocksdb-incremental');
     const leftover = plantLeftover(path.join(root, jobId));
     await setStores([{ id: 'read-only', name: 'Read only', uri: root }]);
-    const outcome = await vscode.commands.executeCommand<Outcome>('flinkCheckpoints.cleanUp', { storeId: 'read-only', path: `/${jobId}` }, { apply: true });
+    const outcome = await vscode.commands.executeCommand<Outcome>(
+      'flinkCheckpoints.cleanUp',
+      { storeId: 'read-only', path: `/${jobId}` },
+      { apply: true },
+    );
     assert.equal(outcome.result, undefined);
     assert.ok(fs.existsSync(leftover));
   });
@@ -74,7 +97,9 @@ describe('Clean Up: quarantine and restore from the trash on real Flink checkpoi
       if (serverPrerequisites('pyftpdlib')) this.skip();
       fixture = copyScenario(newestFixtureVersion(), 'rocksdb-incremental');
       server = await startPyFtpd(fixture.root, [{ name: 'flink', password: 'cleanup-secret' }]);
-      await setStores([{ id: 'ftp-cleanup', name: 'FTP cleanup', uri: `ftp://flink@127.0.0.1:${server.port}/`, writable: true }]);
+      await setStores([
+        { id: 'ftp-cleanup', name: 'FTP cleanup', uri: `ftp://flink@127.0.0.1:${server.port}/`, writable: true },
+      ]);
       await (await services()).stores.setPassword('ftp-cleanup', 'cleanup-secret');
     });
     after(async () => server?.stop());

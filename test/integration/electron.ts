@@ -15,7 +15,9 @@ import { errorMessage } from '../../src/core/errors';
 
 /** `^1.100.0` in package.json's engines.vscode → `1.100.0`. */
 function declaredMinimum(root: string): string {
-  const manifest = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { engines: { vscode: string } };
+  const manifest = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as {
+    engines: { vscode: string };
+  };
   return manifest.engines.vscode.replace(/^[\^~>=]+/, '');
 }
 
@@ -34,13 +36,20 @@ async function main(): Promise<number> {
       ...(process.env.VSCODE_EXECUTABLE_PATH
         ? { vscodeExecutablePath: process.env.VSCODE_EXECUTABLE_PATH }
         : { version: selectedFlavor() === 'min' ? declaredMinimum(root) : 'stable' }),
-      launchArgs: [workspace, '--disable-extensions', '--disable-workspace-trust', `--user-data-dir=${path.join(scratch, 'user-data')}`],
+      launchArgs: [
+        workspace,
+        '--disable-extensions',
+        '--disable-workspace-trust',
+        `--user-data-dir=${path.join(scratch, 'user-data')}`,
+      ],
       extensionTestsEnv: { [TEST_ENV.results]: results },
     });
   } catch (error) {
     console.error(`test:electron: ${errorMessage(error)}`);
   }
-  const counts: TestCounts = fs.existsSync(results) ? JSON.parse(fs.readFileSync(results, 'utf8')) : { passed: 0, failed: 1, skipped: 0 };
+  const counts: TestCounts = fs.existsSync(results)
+    ? JSON.parse(fs.readFileSync(results, 'utf8'))
+    : { passed: 0, failed: 1, skipped: 0 };
   fs.rmSync(scratch, { recursive: true, force: true });
   console.log(`${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped`);
   return counts.failed > 0 ? 1 : 0;

@@ -27,7 +27,11 @@ async function shownErrors(run: () => Thenable<unknown>): Promise<{ result: unkn
 async function logText(): Promise<string> {
   const folder = (await services()).context.logUri.fsPath;
   if (!fs.existsSync(folder)) return '';
-  return fs.readdirSync(folder).filter((n) => n.endsWith('.log')).map((n) => fs.readFileSync(path.join(folder, n), 'utf8')).join('\n');
+  return fs
+    .readdirSync(folder)
+    .filter((n) => n.endsWith('.log'))
+    .map((n) => fs.readFileSync(path.join(folder, n), 'utf8'))
+    .join('\n');
 }
 
 describe('errors: every command fails through one path that shows one message and logs the cause', function () {
@@ -42,12 +46,14 @@ describe('errors: every command fails through one path that shows one message an
   after(() => setStores([]));
 
   it('shows one message named after the command and logs the store error with its errno', async () => {
-    const { result, messages } = await shownErrors(() => vscode.commands.executeCommand('flinkCheckpoints.showHistory', { storeId: 'gone', path: '/job-a' }));
+    const { result, messages } = await shownErrors(() =>
+      vscode.commands.executeCommand('flinkCheckpoints.showHistory', { storeId: 'gone', path: '/job-a' }),
+    );
     assert.equal(result, undefined, 'a failed command returns nothing');
     assert.equal(messages.length, 1, `one message, got ${JSON.stringify(messages)}`);
     assert.match(messages[0], /^Show Snapshot History failed: /);
     assert.ok(messages[0].includes(`${missing}/job-a: no such file or directory`), messages[0]);
-    assert.doesNotMatch(messages[0], /unexpected/, 'a store error is the product\'s own message');
+    assert.doesNotMatch(messages[0], /unexpected/, "a store error is the product's own message");
     const logged = await eventually('the log entry', async () => {
       const text = await logText();
       const at = text.indexOf(`Show Snapshot History failed: StoreError: ${missing}/job-a`);
@@ -57,15 +63,25 @@ describe('errors: every command fails through one path that shows one message an
   });
 
   it('says the same for a store id that is not configured, from restore and from the file system', async () => {
-    const { messages } = await shownErrors(() => vscode.commands.executeCommand('flinkCheckpoints.restoreJob', { storeId: 'no-such-store', path: '/' }));
+    const { messages } = await shownErrors(() =>
+      vscode.commands.executeCommand('flinkCheckpoints.restoreJob', { storeId: 'no-such-store', path: '/' }),
+    );
     assert.equal(messages.length, 1, `one message, got ${JSON.stringify(messages)}`);
-    assert.match(messages[0], /^Restore Job from Snapshot failed: store "no-such-store": no store with this id is configured\./);
+    assert.match(
+      messages[0],
+      /^Restore Job from Snapshot failed: store "no-such-store": no store with this id is configured\./,
+    );
     const s = await services();
-    await assert.rejects(Promise.resolve(vscode.workspace.fs.stat(s.stores.uriFor('no-such-store', '/'))), (error: unknown) => error instanceof vscode.FileSystemError && error.code === 'FileNotFound');
+    await assert.rejects(
+      Promise.resolve(vscode.workspace.fs.stat(s.stores.uriFor('no-such-store', '/'))),
+      (error: unknown) => error instanceof vscode.FileSystemError && error.code === 'FileNotFound',
+    );
   });
 
-  it('marks an error that is not the product\'s own as unexpected and logs its stack', async () => {
-    const { messages } = await shownErrors(() => vscode.commands.executeCommand('flinkCheckpoints.loadMore', undefined));
+  it("marks an error that is not the product's own as unexpected and logs its stack", async () => {
+    const { messages } = await shownErrors(() =>
+      vscode.commands.executeCommand('flinkCheckpoints.loadMore', undefined),
+    );
     assert.equal(messages.length, 1, `one message, got ${JSON.stringify(messages)}`);
     assert.match(messages[0], /^Load More failed: .*\(unexpected; details in the log\)$/);
     const logged = await eventually('the stack in the log', async () => {

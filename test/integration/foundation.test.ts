@@ -45,14 +45,20 @@ describe('foundation: the extension in a real VS Code', () => {
   it('contributes the Checkpoint Stores and Clusters views in their own container, which the workbench can open', async () => {
     const contributes = extension().packageJSON.contributes;
     const views = contributes.views.flinkCheckpoints as ContributedView[];
-    assert.deepEqual(views.map((view) => [view.id, view.name]), [['flinkCheckpoints.stores', 'Checkpoint Stores'], ['flinkCheckpoints.clusters', 'Clusters']]);
+    assert.deepEqual(
+      views.map((view) => [view.id, view.name]),
+      [
+        ['flinkCheckpoints.stores', 'Checkpoint Stores'],
+        ['flinkCheckpoints.clusters', 'Clusters'],
+      ],
+    );
     // The workbench registers `<view id>.focus` only for views it knows; running it opens the container.
     await vscode.commands.executeCommand('workbench.view.extension.flinkCheckpoints');
     await vscode.commands.executeCommand('flinkCheckpoints.stores.focus');
     await vscode.commands.executeCommand('flinkCheckpoints.clusters.focus');
   });
 
-  it('points the welcome view\'s button at a registered command', async () => {
+  it("points the welcome view's button at a registered command", async () => {
     const welcome = extension().packageJSON.contributes.viewsWelcome as Array<{ view: string; contents: string }>;
     const storesWelcome = welcome.find((entry) => entry.view === 'flinkCheckpoints.stores');
     assert.ok(storesWelcome, 'no welcome content for flinkCheckpoints.stores');
@@ -64,7 +70,9 @@ describe('foundation: the extension in a real VS Code', () => {
   it('cancelling Add Store leaves the configured stores unchanged', async () => {
     const before = vscode.workspace.getConfiguration('flinkCheckpoints').get<unknown[]>('stores');
     let settled = false;
-    const running = Promise.resolve(vscode.commands.executeCommand('flinkCheckpoints.addStore')).finally(() => (settled = true));
+    const running = Promise.resolve(vscode.commands.executeCommand('flinkCheckpoints.addStore')).finally(
+      () => (settled = true),
+    );
     // Dismiss the input box (Escape) once it is up; until then closing is a no-op, so keep trying.
     await eventually('Add Store to end after its input box is dismissed', () => {
       if (!settled) void vscode.commands.executeCommand('workbench.action.closeQuickOpen');

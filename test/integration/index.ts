@@ -22,7 +22,11 @@ export interface TestCounts {
 }
 
 function suiteFiles(root: string, filter: string | undefined): string[] {
-  const wanted = filter?.split(',').map((part) => part.trim()).filter(Boolean) ?? [];
+  const wanted =
+    filter
+      ?.split(',')
+      .map((part) => part.trim())
+      .filter(Boolean) ?? [];
   return fs
     .readdirSync(root, { recursive: true, encoding: 'utf8' })
     .filter((file) => file.endsWith('.test.js'))

@@ -3,7 +3,14 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { copyScenario, newestFixtureVersion, services, setStores } from './support/extension';
-import { FtpServer, HdfsServer, serverPrerequisites, startMiniHdfs, startProftpd, startPyFtpd } from '../servers/servers';
+import {
+  FtpServer,
+  HdfsServer,
+  serverPrerequisites,
+  startMiniHdfs,
+  startProftpd,
+  startPyFtpd,
+} from '../servers/servers';
 import type { TreeNode } from '../../src/views/storesTree';
 
 /** A password with every character Hadoop's own FTP file system mishandles in a URI. */
@@ -76,12 +83,14 @@ describe('remote stores: FTP, FTPS and HDFS servers serving real Flink checkpoin
       if (serverPrerequisites('proftpd')) this.skip();
       server = await startProftpd(fixture.root, { name: 'flink', password: PASSWORD });
       const s = await services();
-      await setStores([{ id: 'ftps', name: 'FTPS', uri: `ftps://flink@127.0.0.1:${server.port}/`, allowUntrustedCertificate: true }]);
+      await setStores([
+        { id: 'ftps', name: 'FTPS', uri: `ftps://flink@127.0.0.1:${server.port}/`, allowUntrustedCertificate: true },
+      ]);
       await s.stores.setPassword('ftps', PASSWORD);
     });
     after(async () => server?.stop());
 
-    it('lists the job over TLS and opens the latest checkpoint\'s _metadata', async () => {
+    it("lists the job over TLS and opens the latest checkpoint's _metadata", async () => {
       await openMetadataOfLatest('FTPS', path.join(fixture.root, fixture.jobId));
     });
   });
@@ -91,7 +100,14 @@ describe('remote stores: FTP, FTPS and HDFS servers serving real Flink checkpoin
     before(async function () {
       if (serverPrerequisites('hdfs')) this.skip();
       server = await startMiniHdfs({ seed: fixture.root });
-      await setStores([{ id: 'hdfs', name: 'HDFS', uri: `hdfs://127.0.0.1:${server.rpcPort}/flink`, webHdfsAddress: `127.0.0.1:${server.httpPort}` }]);
+      await setStores([
+        {
+          id: 'hdfs',
+          name: 'HDFS',
+          uri: `hdfs://127.0.0.1:${server.rpcPort}/flink`,
+          webHdfsAddress: `127.0.0.1:${server.httpPort}`,
+        },
+      ]);
     });
     after(async () => server?.stop());
 

@@ -22,7 +22,14 @@ describe('S3: a bucket on versitygw with its secret key in secret storage', func
     server = await startVersityGw();
     copyIntoBucket(server, 'flink', 'checkpoints', fixture.root);
     const s = await services();
-    await setStores([{ id: 's3', name: 'S3', uri: 's3://flink/checkpoints', s3: { endpoint: server.endpoint, accessKeyId: server.accessKey } }]);
+    await setStores([
+      {
+        id: 's3',
+        name: 'S3',
+        uri: 's3://flink/checkpoints',
+        s3: { endpoint: server.endpoint, accessKeyId: server.accessKey },
+      },
+    ]);
     await s.stores.setPassword('s3', server.secretKey);
   });
   after(async () => {
@@ -41,11 +48,17 @@ describe('S3: a bucket on versitygw with its secret key in secret storage', func
     const metadata = (await children(latest)).find((n) => n.label === '_metadata');
     assert.ok(metadata?.resourceUri);
     const bytes = await vscode.workspace.fs.readFile(metadata.resourceUri);
-    assert.deepEqual(Buffer.from(bytes), fs.readFileSync(path.join(fixture.root, fixture.jobId, String(latest.label), '_metadata')));
+    assert.deepEqual(
+      Buffer.from(bytes),
+      fs.readFileSync(path.join(fixture.root, fixture.jobId, String(latest.label), '_metadata')),
+    );
   });
 
   it('runs a clean-up dry run: nothing is deleted, and deletion would be for good (S3 cannot rename cheaply)', async () => {
-    const plan = await vscode.commands.executeCommand<CleanupPlan>('flinkCheckpoints.cleanUp', { storeId: 's3', path: `/${fixture.jobId}` });
+    const plan = await vscode.commands.executeCommand<CleanupPlan>('flinkCheckpoints.cleanUp', {
+      storeId: 's3',
+      path: `/${fixture.jobId}`,
+    });
     assert.deepEqual(plan.candidates, []);
     assert.equal(plan.reversible, false);
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');

@@ -9,7 +9,17 @@ describe('settings: one table of what the extension reads', () => {
     for (const [key, value] of Object.entries(SETTING_DEFAULTS)) {
       assert.deepEqual(configuration.inspect(key)?.defaultValue, value, `flinkCheckpoints.${key}`);
     }
-    const contributed = Object.keys((vscode.extensions.getExtension(EXTENSION_ID)?.packageJSON as { contributes: { configuration: { properties: object } } }).contributes.configuration.properties);
-    assert.deepEqual(contributed.sort(), [...Object.keys(SETTING_DEFAULTS), 'stores', 'clusters'].map((key) => `flinkCheckpoints.${key}`).sort(), 'every contributed setting is read through src/settings.ts');
+    const contributed = Object.keys(
+      (
+        vscode.extensions.getExtension(EXTENSION_ID)?.packageJSON as {
+          contributes: { configuration: { properties: object } };
+        }
+      ).contributes.configuration.properties,
+    );
+    assert.deepEqual(
+      contributed.sort(),
+      [...Object.keys(SETTING_DEFAULTS), 'stores', 'clusters'].map((key) => `flinkCheckpoints.${key}`).sort(),
+      'every contributed setting is read through src/settings.ts',
+    );
   });
 });

@@ -15,7 +15,10 @@ describe('snapshots: inspect, restore, compare, history and cleanup on real Flin
 
   before(async () => {
     ({ root, jobId } = copyScenario(newestFixtureVersion(), 'rocksdb-incremental'));
-    checkpoints = fs.readdirSync(path.join(root, jobId)).filter((n) => n.startsWith('chk-')).sort((a, b) => Number(b.slice(4)) - Number(a.slice(4)));
+    checkpoints = fs
+      .readdirSync(path.join(root, jobId))
+      .filter((n) => n.startsWith('chk-'))
+      .sort((a, b) => Number(b.slice(4)) - Number(a.slice(4)));
     await setStores([{ id: 'demo', name: 'Demo', uri: root, clusterPath: 's3://bucket/checkpoints' }]);
   });
 
@@ -25,7 +28,10 @@ describe('snapshots: inspect, restore, compare, history and cleanup on real Flin
   });
 
   it('opens _metadata in the snapshot inspector', async () => {
-    await vscode.commands.executeCommand('flinkCheckpoints.inspectSnapshot', { storeId: 'demo', path: `/${jobId}/${checkpoints[0]}` });
+    await vscode.commands.executeCommand('flinkCheckpoints.inspectSnapshot', {
+      storeId: 'demo',
+      path: `/${jobId}/${checkpoints[0]}`,
+    });
     const tab = await eventually('the inspector tab', () => {
       const input = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
       return input instanceof vscode.TabInputCustom ? input : undefined;
@@ -48,8 +54,19 @@ describe('snapshots: inspect, restore, compare, history and cleanup on real Flin
   for (const { target, version, expect } of targets) {
     it(`restores the latest complete checkpoint through ${target} for Flink ${version}`, async () => {
       const invocation = await vscode.commands.executeCommand<RestoreInvocation>('flinkCheckpoints.restoreJob', {
-        storeId: 'demo', path: `/${jobId}`, snapshot: 'latest', target, flinkVersion: version, output: 'editor',
-        options: { claimMode: 'claim', allowNonRestoredState: true, jar: './job.jar', deploymentName: 'wordcount', clusterId: 'wordcount' },
+        storeId: 'demo',
+        path: `/${jobId}`,
+        snapshot: 'latest',
+        target,
+        flinkVersion: version,
+        output: 'editor',
+        options: {
+          claimMode: 'claim',
+          allowNonRestoredState: true,
+          jar: './job.jar',
+          deploymentName: 'wordcount',
+          clusterId: 'wordcount',
+        },
       });
       assert.ok(invocation, 'an invocation');
       assert.equal(invocation.snapshotPath, `s3://bucket/checkpoints/${jobId}/${checkpoints[0]}`);
@@ -60,13 +77,27 @@ describe('snapshots: inspect, restore, compare, history and cleanup on real Flin
   }
 
   it('compares two checkpoints of the job', async () => {
-    const model = await vscode.commands.executeCommand<DiffModel>('flinkCheckpoints.compareWith', { storeId: 'demo', path: `/${jobId}/${checkpoints[1]}` }, { storeId: 'demo', path: `/${jobId}/${checkpoints[0]}` });
+    const model = await vscode.commands.executeCommand<DiffModel>(
+      'flinkCheckpoints.compareWith',
+      { storeId: 'demo', path: `/${jobId}/${checkpoints[1]}` },
+      { storeId: 'demo', path: `/${jobId}/${checkpoints[0]}` },
+    );
     assert.ok(model.operators.length > 0);
-    assert.ok(model.operators.every((o) => o.change === 'same' || o.change === 'changed'), 'the same job keeps its operators');
+    assert.ok(
+      model.operators.every((o) => o.change === 'same' || o.change === 'changed'),
+      'the same job keeps its operators',
+    );
     assert.ok(model.filesInBoth > 0, 'incremental checkpoints share files');
     const id = (p: string) => Number(/chk-(\d+)$/.exec(p)?.[1]);
-    assert.ok(id(model.left) < id(model.right), `older to newer, whichever was picked first: ${model.left} ⟷ ${model.right}`);
-    const reversed = await vscode.commands.executeCommand<DiffModel>('flinkCheckpoints.compareWith', { storeId: 'demo', path: `/${jobId}/${checkpoints[0]}` }, { storeId: 'demo', path: `/${jobId}/${checkpoints[1]}` });
+    assert.ok(
+      id(model.left) < id(model.right),
+      `older to newer, whichever was picked first: ${model.left} ⟷ ${model.right}`,
+    );
+    const reversed = await vscode.commands.executeCommand<DiffModel>(
+      'flinkCheckpoints.compareWith',
+      { storeId: 'demo', path: `/${jobId}/${checkpoints[0]}` },
+      { storeId: 'demo', path: `/${jobId}/${checkpoints[1]}` },
+    );
     assert.deepEqual([reversed.left, reversed.right], [model.left, model.right]);
   });
 
@@ -74,11 +105,17 @@ describe('snapshots: inspect, restore, compare, history and cleanup on real Flin
     // A file removed from an older checkpoint makes its directory the newest: the chart must not reorder by that.
     const now = new Date();
     fs.utimesSync(path.join(root, jobId, checkpoints[checkpoints.length - 1]), now, now);
-    const model = await vscode.commands.executeCommand<HistoryModel>('flinkCheckpoints.showHistory', { storeId: 'demo', path: `/${jobId}` });
+    const model = await vscode.commands.executeCommand<HistoryModel>('flinkCheckpoints.showHistory', {
+      storeId: 'demo',
+      path: `/${jobId}`,
+    });
     assert.equal(model.points.length, checkpoints.length);
     assert.ok(model.points.every((p) => p.stateSize > 0));
     const ids = model.points.map((p) => p.checkpointId);
-    assert.deepEqual(ids, [...ids].sort((x, y) => x - y));
+    assert.deepEqual(
+      ids,
+      [...ids].sort((x, y) => x - y),
+    );
   });
 
   it('runs a cleanup dry run that deletes nothing', async () => {
@@ -86,7 +123,10 @@ describe('snapshots: inspect, restore, compare, history and cleanup on real Flin
     fs.writeFileSync(leftover, 'x');
     const old = new Date(Date.now() - 86_400_000);
     fs.utimesSync(leftover, old, old);
-    const report = await vscode.commands.executeCommand<CleanupPlan>('flinkCheckpoints.cleanUp', { storeId: 'demo', path: `/${jobId}` });
+    const report = await vscode.commands.executeCommand<CleanupPlan>('flinkCheckpoints.cleanUp', {
+      storeId: 'demo',
+      path: `/${jobId}`,
+    });
     assert.ok(report.candidates.some((c) => c.path === `/${jobId}/shared/leftover`));
     assert.ok(fs.existsSync(leftover), 'a dry run deletes nothing');
   });

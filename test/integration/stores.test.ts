@@ -36,19 +36,32 @@ describe('stores: a local store of real Flink checkpoints in the tree and as a f
     assert.ok(job, 'a job node');
     assert.equal(job.jobId, jobId);
     const snapshots = (await children(job)).filter(isSnapshot);
-    const ids = fs.readdirSync(path.join(root, jobId)).filter((n) => n.startsWith('chk-')).map((n) => Number(n.slice(4))).sort((a, b) => b - a);
-    assert.deepEqual(snapshots.map((s) => s.label), ids.map((id) => `chk-${id}`));
+    const ids = fs
+      .readdirSync(path.join(root, jobId))
+      .filter((n) => n.startsWith('chk-'))
+      .map((n) => Number(n.slice(4)))
+      .sort((a, b) => b - a);
+    assert.deepEqual(
+      snapshots.map((s) => s.label),
+      ids.map((id) => `chk-${id}`),
+    );
     assert.match(String(snapshots[0].description), /latest/);
     assert.doesNotMatch(String(snapshots[1].description), /latest/);
     assert.equal(snapshots[0].contextValue, 'snapshot.complete');
-    assert.ok((await children(job)).some((n) => n.contextValue === 'dir' && n.label === 'shared'), 'shared/ is shown');
+    assert.ok(
+      (await children(job)).some((n) => n.contextValue === 'dir' && n.label === 'shared'),
+      'shared/ is shown',
+    );
   });
 
   it('marks an in-progress and a broken checkpoint, and latest skips them', async () => {
     fs.mkdirSync(path.join(root, jobId, 'chk-1000'));
     fs.mkdirSync(path.join(root, jobId, 'chk-999'));
     const chk = fs.readdirSync(path.join(root, jobId)).find((n) => /^chk-[1-9]$/.test(n))!;
-    fs.writeFileSync(path.join(root, jobId, 'chk-999', '_metadata'), fs.readFileSync(path.join(root, jobId, chk, '_metadata')).subarray(0, 40));
+    fs.writeFileSync(
+      path.join(root, jobId, 'chk-999', '_metadata'),
+      fs.readFileSync(path.join(root, jobId, chk, '_metadata')).subarray(0, 40),
+    );
     const s = await services();
     s.storesTree.refresh();
     const [store] = await children();
@@ -76,13 +89,21 @@ describe('stores: a local store of real Flink checkpoints in the tree and as a f
     assert.deepEqual(Buffer.from(bytes), fs.readFileSync(path.join(root, jobId, String(snapshot.label), '_metadata')));
     const stat = await vscode.workspace.fs.stat(metadata.resourceUri);
     assert.equal(stat.permissions, vscode.FilePermission.Readonly);
-    await assert.rejects(Promise.resolve(vscode.workspace.fs.writeFile(s.stores.uriFor('local-demo', `/${jobId}/new-file`), new Uint8Array([1]))), (error: unknown) => error instanceof vscode.FileSystemError && error.code === 'NoPermissions');
+    await assert.rejects(
+      Promise.resolve(
+        vscode.workspace.fs.writeFile(s.stores.uriFor('local-demo', `/${jobId}/new-file`), new Uint8Array([1])),
+      ),
+      (error: unknown) => error instanceof vscode.FileSystemError && error.code === 'NoPermissions',
+    );
     assert.ok(!fs.existsSync(path.join(root, jobId, 'new-file')));
   });
 
   it('maps a missing path to FileNotFound and an unreachable store to an error node with Retry', async () => {
     const s = await services();
-    await assert.rejects(Promise.resolve(vscode.workspace.fs.stat(s.stores.uriFor('local-demo', '/no-such-job'))), (error: unknown) => error instanceof vscode.FileSystemError && error.code === 'FileNotFound');
+    await assert.rejects(
+      Promise.resolve(vscode.workspace.fs.stat(s.stores.uriFor('local-demo', '/no-such-job'))),
+      (error: unknown) => error instanceof vscode.FileSystemError && error.code === 'FileNotFound',
+    );
     await setStores([{ id: 'gone', name: 'Gone', uri: path.join(root, 'does-not-exist') }]);
     const [store] = await children();
     const [message] = await children(store);
@@ -98,14 +119,26 @@ describe('stores: a local store of real Flink checkpoints in the tree and as a f
     const [store] = await children();
     assert.equal(store.label, 'Gone');
     assert.equal(store.description, '…/not/mounted');
-    assert.match(String((store.tooltip as vscode.MarkdownString).value), new RegExp(gone.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
+    assert.match(
+      String((store.tooltip as vscode.MarkdownString).value),
+      new RegExp(gone.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')),
+    );
     const [message] = await children(store);
     assert.equal(message.label, 'no such file or directory (mounted)');
     assert.equal(message.description, 'Retry');
     assert.match(String(message.tooltip), /Check the path, or refresh/);
-    const menus = (vscode.extensions.getExtension(EXTENSION_ID)?.packageJSON as { contributes: { menus: Record<string, { command: string; when: string }[]> } }).contributes.menus['view/item/context'];
+    const menus = (
+      vscode.extensions.getExtension(EXTENSION_ID)?.packageJSON as {
+        contributes: { menus: Record<string, { command: string; when: string }[]> };
+      }
+    ).contributes.menus['view/item/context'];
     const onError = menus.filter((m) => /viewItem == error\b/.test(m.when)).map((m) => m.command);
-    assert.deepEqual(onError, ['flinkCheckpoints.refreshNode', 'flinkCheckpoints.editStore', 'flinkCheckpoints.testConnection', 'flinkCheckpoints.showLog']);
+    assert.deepEqual(onError, [
+      'flinkCheckpoints.refreshNode',
+      'flinkCheckpoints.editStore',
+      'flinkCheckpoints.testConnection',
+      'flinkCheckpoints.showLog',
+    ]);
     await setStores([{ id: 'local-demo', name: 'Local demo', uri: root }]);
   });
 

@@ -31,7 +31,9 @@ describe(`a ${ENTRIES.toLocaleString('en')}-entry shared/ directory lists in pag
     root = fs.mkdtempSync(path.join(os.tmpdir(), 'fc-100k-'));
     const shared = path.join(root, 'shared');
     fs.mkdirSync(shared);
-    for (let i = 0; i < ENTRIES; i++) fs.closeSync(fs.openSync(path.join(shared, `${String(i).padStart(6, '0')}-sst`), 'w'));
+    for (let i = 0; i < ENTRIES; i++) {
+      fs.closeSync(fs.openSync(path.join(shared, `${String(i).padStart(6, '0')}-sst`), 'w'));
+    }
   });
   after(() => fs.rmSync(root, { recursive: true, force: true }));
 

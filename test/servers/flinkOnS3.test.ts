@@ -33,9 +33,27 @@ const BUCKET = 'flink';
 /** The entropy key S3Scenario configures (`s3.entropy.key`). */
 const ENTROPY_KEY = '_entropy_';
 const SCENARIOS: readonly Scenario[] = [
-  { title: 'Flink 2.2, flink-s3-fs-hadoop (s3a://), RocksDB incremental', flink: '2.2', scenario: 'rocksdb-incremental', checkpoints: `s3a://${BUCKET}/hadoop/checkpoints`, root: `s3a://${BUCKET}/hadoop/checkpoints` },
-  { title: 'Flink 2.2, flink-s3-fs-presto (s3p://), entropy injection', flink: '2.2', scenario: 'entropy', checkpoints: `s3p://${BUCKET}/${ENTROPY_KEY}/presto/checkpoints`, root: `s3p://${BUCKET}/presto/checkpoints` },
-  { title: 'Flink 1.20, flink-s3-fs-hadoop (s3a://), file merging', flink: '1.20', scenario: 'file-merging', checkpoints: `s3a://${BUCKET}/merging/checkpoints`, root: `s3a://${BUCKET}/merging/checkpoints` },
+  {
+    title: 'Flink 2.2, flink-s3-fs-hadoop (s3a://), RocksDB incremental',
+    flink: '2.2',
+    scenario: 'rocksdb-incremental',
+    checkpoints: `s3a://${BUCKET}/hadoop/checkpoints`,
+    root: `s3a://${BUCKET}/hadoop/checkpoints`,
+  },
+  {
+    title: 'Flink 2.2, flink-s3-fs-presto (s3p://), entropy injection',
+    flink: '2.2',
+    scenario: 'entropy',
+    checkpoints: `s3p://${BUCKET}/${ENTROPY_KEY}/presto/checkpoints`,
+    root: `s3p://${BUCKET}/presto/checkpoints`,
+  },
+  {
+    title: 'Flink 1.20, flink-s3-fs-hadoop (s3a://), file merging',
+    flink: '1.20',
+    scenario: 'file-merging',
+    checkpoints: `s3a://${BUCKET}/merging/checkpoints`,
+    root: `s3a://${BUCKET}/merging/checkpoints`,
+  },
 ];
 
 /** Each job gets this long (Maven when its build is stale, the MiniCluster, three checkpoints, the cancellation). */
@@ -43,7 +61,9 @@ const JOB_TIMEOUT_MS = 240_000;
 const ROOT = repoRoot();
 
 function onPath(command: string): boolean {
-  return (process.env.PATH ?? '').split(path.delimiter).some((dir) => dir !== '' && fs.existsSync(path.join(dir, command)));
+  return (process.env.PATH ?? '')
+    .split(path.delimiter)
+    .some((dir) => dir !== '' && fs.existsSync(path.join(dir, command)));
 }
 
 function prerequisites(): string | undefined {
@@ -62,158 +82,215 @@ function killGroup(child: ChildProcess): void {
   }
 }
 
-describe('real Flink jobs checkpointing into versitygw through Flink\'s S3 file systems, browsed by the S3 store and the CLI', { skip: prerequisites() ?? false }, () => {
-  let dir = '';
-  let server: S3Server;
-  let job: ChildProcess | undefined;
-  const results = new Map<Scenario, JobResult>();
-  const seconds = new Map<Scenario, number>();
-  let env: NodeJS.ProcessEnv;
+describe(
+  "real Flink jobs checkpointing into versitygw through Flink's S3 file systems, browsed by the S3 store and the CLI",
+  { skip: prerequisites() ?? false },
+  () => {
+    let dir = '';
+    let server: S3Server;
+    let job: ChildProcess | undefined;
+    const results = new Map<Scenario, JobResult>();
+    const seconds = new Map<Scenario, number>();
+    let env: NodeJS.ProcessEnv;
 
-  async function runJob(scenario: Scenario): Promise<JobResult> {
-    const resultFile = path.join(dir, `${scenario.scenario}.json`);
-    const logFile = path.join(dir, `${scenario.scenario}.log`);
-    const out = fs.openSync(logFile, 'a');
-    const child = spawn('bash', [path.join(ROOT, 'scripts', 'flink-on-s3.sh'), '--flink', scenario.flink, '--checkpoints', scenario.checkpoints,
-      '--endpoint', server.endpoint, '--scenario', scenario.scenario, '--result', resultFile], {
-      stdio: ['ignore', out, out],
-      detached: true,
-      env: { ...process.env, AWS_ACCESS_KEY_ID: server.accessKey, AWS_SECRET_ACCESS_KEY: server.secretKey },
-    });
-    fs.closeSync(out);
-    job = child;
-    const timer = setTimeout(() => killGroup(child), JOB_TIMEOUT_MS);
-    const code = await new Promise<number | null>((resolve) => child.once('exit', (c) => resolve(c)));
-    clearTimeout(timer);
-    assert.equal(code, 0, `${scenario.title}: the Flink job failed or timed out after ${JOB_TIMEOUT_MS} ms:\n${fs.readFileSync(logFile, 'utf8').slice(-4000)}`);
-    return JSON.parse(fs.readFileSync(resultFile, 'utf8')) as JobResult;
-  }
-
-  /** The real command line (dist/cli.js), with the environment given. */
-  function cli(args: string[], extraEnv: NodeJS.ProcessEnv = env): { code: number | null; out: string; err: string; ms: number } {
-    const started = Date.now();
-    const run = spawnSync(process.execPath, [path.join(ROOT, 'dist', 'cli.js'), ...args], { env: extraEnv, encoding: 'utf8', timeout: 60_000 });
-    return { code: run.status, out: run.stdout, err: run.stderr, ms: Date.now() - started };
-  }
-
-  function store(scenario: Scenario): S3Store {
-    return openStore(scenario.root, { password: server.secretKey, s3: { endpoint: server.endpoint, accessKeyId: server.accessKey } }) as S3Store;
-  }
-
-  before(async () => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fc-flink-s3-'));
-    const build = spawnSync(process.execPath, [path.join(ROOT, 'scripts', 'build.mjs')], { cwd: ROOT, encoding: 'utf8' });
-    assert.equal(build.status, 0, build.stderr);
-    server = await startVersityGw();
-    fs.mkdirSync(path.join(server.dataDir, BUCKET));
-    env = {
-      PATH: process.env.PATH, HOME: dir,
-      AWS_ACCESS_KEY_ID: server.accessKey, AWS_SECRET_ACCESS_KEY: server.secretKey, AWS_REGION: 'us-east-1', AWS_ENDPOINT_URL: server.endpoint,
-    };
-    for (const scenario of SCENARIOS) {
-      const start = Date.now();
-      results.set(scenario, await runJob(scenario));
-      seconds.set(scenario, (Date.now() - start) / 1000);
+    async function runJob(scenario: Scenario): Promise<JobResult> {
+      const resultFile = path.join(dir, `${scenario.scenario}.json`);
+      const logFile = path.join(dir, `${scenario.scenario}.log`);
+      const out = fs.openSync(logFile, 'a');
+      const child = spawn(
+        'bash',
+        [
+          path.join(ROOT, 'scripts', 'flink-on-s3.sh'),
+          '--flink',
+          scenario.flink,
+          '--checkpoints',
+          scenario.checkpoints,
+          '--endpoint',
+          server.endpoint,
+          '--scenario',
+          scenario.scenario,
+          '--result',
+          resultFile,
+        ],
+        {
+          stdio: ['ignore', out, out],
+          detached: true,
+          env: { ...process.env, AWS_ACCESS_KEY_ID: server.accessKey, AWS_SECRET_ACCESS_KEY: server.secretKey },
+        },
+      );
+      fs.closeSync(out);
+      job = child;
+      const timer = setTimeout(() => killGroup(child), JOB_TIMEOUT_MS);
+      const code = await new Promise<number | null>((resolve) => child.once('exit', (c) => resolve(c)));
+      clearTimeout(timer);
+      assert.equal(
+        code,
+        0,
+        `${scenario.title}: the Flink job failed or timed out after ${JOB_TIMEOUT_MS} ms:\n${fs.readFileSync(logFile, 'utf8').slice(-4000)}`,
+      );
+      return JSON.parse(fs.readFileSync(resultFile, 'utf8')) as JobResult;
     }
-  }, { timeout: SCENARIOS.length * JOB_TIMEOUT_MS + 60_000 });
 
-  after(async () => {
-    if (job) killGroup(job);
-    await server?.stop();
-    if (server) fs.rmSync(path.dirname(server.dataDir), { recursive: true, force: true });
-    if (dir) fs.rmSync(dir, { recursive: true, force: true });
-  });
-
-  for (const scenario of SCENARIOS) {
-    describe(scenario.title, () => {
-      it('ls shows the job and its latest complete checkpoint, with credentials from the environment', (t) => {
-        const result = results.get(scenario)!;
-        t.diagnostic(`Flink job: ${seconds.get(scenario)!.toFixed(1)} s; completed ${result.checkpoints.join(', ')}`);
-        const ls = cli(['ls', scenario.root, '--json']);
-        assert.equal(ls.code, 0, ls.err);
-        const newest = result.checkpoints[result.checkpoints.length - 1];
-        assert.ok(ls.out.includes(result.jobId), ls.out);
-        assert.ok(ls.out.includes(newest), ls.out);
-        const latest = cli(['latest', `${scenario.root}/${result.jobId}`]);
-        assert.equal(latest.code, 0, latest.err);
-        assert.equal(latest.out.trim(), `${scenario.root}/${result.jobId}/${newest}`);
+    /** The real command line (dist/cli.js), with the environment given. */
+    function cli(
+      args: string[],
+      extraEnv: NodeJS.ProcessEnv = env,
+    ): { code: number | null; out: string; err: string; ms: number } {
+      const started = Date.now();
+      const run = spawnSync(process.execPath, [path.join(ROOT, 'dist', 'cli.js'), ...args], {
+        env: extraEnv,
+        encoding: 'utf8',
+        timeout: 60_000,
       });
+      return { code: run.status, out: run.stdout, err: run.stderr, ms: Date.now() - started };
+    }
 
-      it('inspect reads the _metadata Flink wrote, whose paths name the bucket', async (t) => {
-        const result = results.get(scenario)!;
-        const newest = result.checkpoints[result.checkpoints.length - 1];
-        const inspect = cli(['inspect', `${scenario.root}/${result.jobId}/${newest}`, '--json']);
-        assert.equal(inspect.code, 0, inspect.err);
-        const s3 = store(scenario);
-        try {
-          const pointer = `${scenario.root}/${result.jobId}/${newest}`;
-          const bytes = await s3.readAll(`/${result.jobId}/${newest}/_metadata`);
-          const summary = summarize(parseMetadata(bytes, { pointer }), { pointer });
-          assert.equal(summary.checkpointId, Number(newest.slice(4)));
-          assert.ok(summary.referencedFiles.length > 0);
-          const scheme = scenario.root.slice(0, scenario.root.indexOf(':'));
-          for (const file of summary.referencedFiles) assert.ok(file.startsWith(`${scheme}://${BUCKET}/`), file);
-          // Every referenced file is an object in the bucket: under the store root, or (entropy) under a random prefix.
-          const bucket = openStore(`${scheme}://${BUCKET}`, { password: server.secretKey, s3: { endpoint: server.endpoint, accessKeyId: server.accessKey } });
+    function store(scenario: Scenario): S3Store {
+      return openStore(scenario.root, {
+        password: server.secretKey,
+        s3: { endpoint: server.endpoint, accessKeyId: server.accessKey },
+      }) as S3Store;
+    }
+
+    before(
+      async () => {
+        dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fc-flink-s3-'));
+        const build = spawnSync(process.execPath, [path.join(ROOT, 'scripts', 'build.mjs')], {
+          cwd: ROOT,
+          encoding: 'utf8',
+        });
+        assert.equal(build.status, 0, build.stderr);
+        server = await startVersityGw();
+        fs.mkdirSync(path.join(server.dataDir, BUCKET));
+        env = {
+          PATH: process.env.PATH,
+          HOME: dir,
+          AWS_ACCESS_KEY_ID: server.accessKey,
+          AWS_SECRET_ACCESS_KEY: server.secretKey,
+          AWS_REGION: 'us-east-1',
+          AWS_ENDPOINT_URL: server.endpoint,
+        };
+        for (const scenario of SCENARIOS) {
+          const start = Date.now();
+          results.set(scenario, await runJob(scenario));
+          seconds.set(scenario, (Date.now() - start) / 1000);
+        }
+      },
+      { timeout: SCENARIOS.length * JOB_TIMEOUT_MS + 60_000 },
+    );
+
+    after(async () => {
+      if (job) killGroup(job);
+      await server?.stop();
+      if (server) fs.rmSync(path.dirname(server.dataDir), { recursive: true, force: true });
+      if (dir) fs.rmSync(dir, { recursive: true, force: true });
+    });
+
+    for (const scenario of SCENARIOS) {
+      describe(scenario.title, () => {
+        it('ls shows the job and its latest complete checkpoint, with credentials from the environment', (t) => {
+          const result = results.get(scenario)!;
+          t.diagnostic(`Flink job: ${seconds.get(scenario)!.toFixed(1)} s; completed ${result.checkpoints.join(', ')}`);
+          const ls = cli(['ls', scenario.root, '--json']);
+          assert.equal(ls.code, 0, ls.err);
+          const newest = result.checkpoints[result.checkpoints.length - 1];
+          assert.ok(ls.out.includes(result.jobId), ls.out);
+          assert.ok(ls.out.includes(newest), ls.out);
+          const latest = cli(['latest', `${scenario.root}/${result.jobId}`]);
+          assert.equal(latest.code, 0, latest.err);
+          assert.equal(latest.out.trim(), `${scenario.root}/${result.jobId}/${newest}`);
+        });
+
+        it('inspect reads the _metadata Flink wrote, whose paths name the bucket', async (t) => {
+          const result = results.get(scenario)!;
+          const newest = result.checkpoints[result.checkpoints.length - 1];
+          const inspect = cli(['inspect', `${scenario.root}/${result.jobId}/${newest}`, '--json']);
+          assert.equal(inspect.code, 0, inspect.err);
+          const s3 = store(scenario);
           try {
-            for (const file of summary.referencedFiles) {
-              const inBucket = storePathOf(bucket.uri, file)!;
-              assert.equal((await bucket.stat(inBucket)).kind, 'file', file);
+            const pointer = `${scenario.root}/${result.jobId}/${newest}`;
+            const bytes = await s3.readAll(`/${result.jobId}/${newest}/_metadata`);
+            const summary = summarize(parseMetadata(bytes, { pointer }), { pointer });
+            assert.equal(summary.checkpointId, Number(newest.slice(4)));
+            assert.ok(summary.referencedFiles.length > 0);
+            const scheme = scenario.root.slice(0, scenario.root.indexOf(':'));
+            for (const file of summary.referencedFiles) assert.ok(file.startsWith(`${scheme}://${BUCKET}/`), file);
+            // Every referenced file is an object in the bucket: under the store root, or (entropy) under a random prefix.
+            const bucket = openStore(`${scheme}://${BUCKET}`, {
+              password: server.secretKey,
+              s3: { endpoint: server.endpoint, accessKeyId: server.accessKey },
+            });
+            try {
+              for (const file of summary.referencedFiles) {
+                const inBucket = storePathOf(bucket.uri, file)!;
+                assert.equal((await bucket.stat(inBucket)).kind, 'file', file);
+              }
+            } finally {
+              await bucket.close();
             }
+            const outside = summary.referencedFiles.filter((f) => storePathOf(s3.uri, f) === undefined);
+            if (scenario.scenario === 'entropy') {
+              assert.ok(outside.length > 0, 'data files lie under entropy prefixes, outside the _metadata root');
+              for (const file of outside) {
+                assert.match(file, new RegExp(`^s3p://${BUCKET}/[A-Za-z0-9]{4}/presto/checkpoints/`), file);
+              }
+            } else {
+              assert.deepEqual(outside, []);
+            }
+            t.diagnostic(
+              `${summary.referencedFiles.length} referenced files, ${outside.length} under entropy prefixes; state ${summary.stateSize} bytes`,
+            );
           } finally {
-            await bucket.close();
+            await s3.close();
           }
-          const outside = summary.referencedFiles.filter((f) => storePathOf(s3.uri, f) === undefined);
-          if (scenario.scenario === 'entropy') {
-            assert.ok(outside.length > 0, 'data files lie under entropy prefixes, outside the _metadata root');
-            for (const file of outside) assert.match(file, new RegExp(`^s3p://${BUCKET}/[A-Za-z0-9]{4}/presto/checkpoints/`), file);
-          } else {
-            assert.deepEqual(outside, []);
+        });
+
+        it('the store finds the latest checkpoint in a few requests, and orphans runs as a dry run', async (t) => {
+          const result = results.get(scenario)!;
+          const s3 = store(scenario);
+          try {
+            const { latest } = await findLatestCompleteCheckpoint(s3, `/${result.jobId}`);
+            assert.equal(latest?.name, result.checkpoints[result.checkpoints.length - 1]);
+            t.diagnostic(`latest: ${s3.requestCount} S3 requests`);
+          } finally {
+            await s3.close();
           }
-          t.diagnostic(`${summary.referencedFiles.length} referenced files, ${outside.length} under entropy prefixes; state ${summary.stateSize} bytes`);
-        } finally {
-          await s3.close();
-        }
+          const orphans = cli(['orphans', `${scenario.root}/${result.jobId}`, '--json']);
+          assert.equal(orphans.code, 0, orphans.err);
+          const report = JSON.parse(orphans.out) as { candidates: { path: string }[] };
+          assert.ok(Array.isArray(report.candidates));
+          t.diagnostic(`orphans: ${report.candidates.length} candidates`);
+        });
       });
+    }
 
-      it('the store finds the latest checkpoint in a few requests, and orphans runs as a dry run', async (t) => {
-        const result = results.get(scenario)!;
-        const s3 = store(scenario);
-        try {
-          const { latest } = await findLatestCompleteCheckpoint(s3, `/${result.jobId}`);
-          assert.equal(latest?.name, result.checkpoints[result.checkpoints.length - 1]);
-          t.diagnostic(`latest: ${s3.requestCount} S3 requests`);
-        } finally {
-          await s3.close();
-        }
-        const orphans = cli(['orphans', `${scenario.root}/${result.jobId}`, '--json']);
-        assert.equal(orphans.code, 0, orphans.err);
-        const report = JSON.parse(orphans.out) as { candidates: { path: string }[] };
-        assert.ok(Array.isArray(report.candidates));
-        t.diagnostic(`orphans: ${report.candidates.length} candidates`);
+    it('reads credentials from a profile of the shared AWS files', () => {
+      const [first] = SCENARIOS;
+      const credentials = path.join(dir, 'credentials');
+      fs.writeFileSync(
+        credentials,
+        `[flink-test]\naws_access_key_id = ${server.accessKey}\naws_secret_access_key = ${server.secretKey}\n`,
+      );
+      const ls = cli(['ls', first.root], {
+        PATH: process.env.PATH,
+        HOME: dir,
+        AWS_PROFILE: 'flink-test',
+        AWS_SHARED_CREDENTIALS_FILE: credentials,
+        AWS_CONFIG_FILE: path.join(dir, 'config'),
+        AWS_ENDPOINT_URL: server.endpoint,
       });
+      assert.equal(ls.code, 0, ls.err);
+      assert.ok(ls.out.includes(results.get(first)!.jobId));
     });
-  }
 
-  it('reads credentials from a profile of the shared AWS files', () => {
-    const [first] = SCENARIOS;
-    const credentials = path.join(dir, 'credentials');
-    fs.writeFileSync(credentials, `[flink-test]\naws_access_key_id = ${server.accessKey}\naws_secret_access_key = ${server.secretKey}\n`);
-    const ls = cli(['ls', first.root], {
-      PATH: process.env.PATH, HOME: dir, AWS_PROFILE: 'flink-test', AWS_SHARED_CREDENTIALS_FILE: credentials,
-      AWS_CONFIG_FILE: path.join(dir, 'config'), AWS_ENDPOINT_URL: server.endpoint,
+    it('fails a wrong secret with exit 1 and a clear message within 10 s, printing no secret', () => {
+      const [first] = SCENARIOS;
+      const wrong = 'NotTheSecret/But+Close1234567890abcdefgh';
+      const run = cli(['ls', first.root], { ...env, AWS_SECRET_ACCESS_KEY: wrong });
+      assert.equal(run.code, 1);
+      assert.ok(run.ms < 10_000, `${run.ms} ms`);
+      assert.match(run.err, /s3a:\/\/flink\/hadoop\/checkpoints: .*SignatureDoesNotMatch.*secret access key/);
+      for (const secret of [wrong, server.secretKey]) assert.ok(!run.err.includes(secret) && !run.out.includes(secret));
     });
-    assert.equal(ls.code, 0, ls.err);
-    assert.ok(ls.out.includes(results.get(first)!.jobId));
-  });
-
-  it('fails a wrong secret with exit 1 and a clear message within 10 s, printing no secret', () => {
-    const [first] = SCENARIOS;
-    const wrong = 'NotTheSecret/But+Close1234567890abcdefgh';
-    const run = cli(['ls', first.root], { ...env, AWS_SECRET_ACCESS_KEY: wrong });
-    assert.equal(run.code, 1);
-    assert.ok(run.ms < 10_000, `${run.ms} ms`);
-    assert.match(run.err, /s3a:\/\/flink\/hadoop\/checkpoints: .*SignatureDoesNotMatch.*secret access key/);
-    for (const secret of [wrong, server.secretKey]) assert.ok(!run.err.includes(secret) && !run.out.includes(secret));
-  });
-});
+  },
+);

@@ -43,7 +43,10 @@ describe('HdfsStore against MiniDFSCluster (WebHDFS)', { skip }, () => {
     fs.rmSync(tree, { recursive: true, force: true });
   });
 
-  storeContract(() => store, () => tree);
+  storeContract(
+    () => store,
+    () => tree,
+  );
 
   it('pages huge directories with LISTSTATUS_BATCH', async () => {
     const { result, count } = await countOps('LISTSTATUS_BATCH', async () => {
@@ -56,7 +59,10 @@ describe('HdfsStore against MiniDFSCluster (WebHDFS)', { skip }, () => {
   });
 
   it('reaches the same files through hdfs:// with the WebHDFS address as an option', async () => {
-    const viaRpcUri = openStore(`hdfs://127.0.0.1:${server.rpcPort}/flink`, { user: server.superUser, webHdfsAddress: `127.0.0.1:${server.httpPort}` });
+    const viaRpcUri = openStore(`hdfs://127.0.0.1:${server.rpcPort}/flink`, {
+      user: server.superUser,
+      webHdfsAddress: `127.0.0.1:${server.httpPort}`,
+    });
     const { latest } = await findLatestCompleteCheckpoint(viaRpcUri, `/${JOB_A}`);
     assert.equal(latest?.name, 'chk-3');
     assert.equal(latest?.status, 'complete');
@@ -67,7 +73,10 @@ describe('HdfsStore against MiniDFSCluster (WebHDFS)', { skip }, () => {
     assert.equal(count, 1);
     const files = fs.readdirSync(`${tree}/${JOB_A}/chk-3`).map((name) => fs.statSync(`${tree}/${JOB_A}/chk-3/${name}`));
     assert.equal(result.files, files.length);
-    assert.equal(result.bytes, files.reduce((sum, f) => sum + f.size, 0));
+    assert.equal(
+      result.bytes,
+      files.reduce((sum, f) => sum + f.size, 0),
+    );
   });
 
   it('keeps % and other special characters in names', async () => {
@@ -82,10 +91,17 @@ describe('HdfsStore against MiniDFSCluster (WebHDFS)', { skip }, () => {
     await store.delete('/special', { recursive: true });
   });
 
-  it('turns the package\'s false successes into errors', async () => {
+  it("turns the package's false successes into errors", async () => {
     // The bare package says a rename of a missing file succeeded: the reason for the adapter's checks.
-    const raw = webhdfs.createClient({ host: '127.0.0.1', port: server.httpPort, path: '/webhdfs/v1', user: server.superUser });
-    const rawError = await new Promise<Error | null>((resolve) => raw.rename('/flink/missing', '/flink/elsewhere', resolve));
+    const raw = webhdfs.createClient({
+      host: '127.0.0.1',
+      port: server.httpPort,
+      path: '/webhdfs/v1',
+      user: server.superUser,
+    });
+    const rawError = await new Promise<Error | null>((resolve) =>
+      raw.rename('/flink/missing', '/flink/elsewhere', resolve),
+    );
     assert.equal(rawError, null, 'webhdfs reports {"boolean": false} as success');
 
     assert.equal((await rejection(store.rename('/missing', '/elsewhere'))).code, 'not-found');
@@ -99,9 +115,11 @@ describe('HdfsStore against MiniDFSCluster (WebHDFS)', { skip }, () => {
 
   it('names permission denied for another user, with the exception class', async () => {
     const alice = openStore(`webhdfs://alice@127.0.0.1:${server.httpPort}/flink`);
-    const listing = await rejection((async () => {
-      for await (const page of alice.list('/locked')) void page;
-    })());
+    const listing = await rejection(
+      (async () => {
+        for await (const page of alice.list('/locked')) void page;
+      })(),
+    );
     assert.equal(listing.code, 'permission-denied');
     assert.match(listing.message, /AccessControlException: Permission denied: user=alice/);
     const deleting = await rejection(alice.delete(`/${JOB_A}/chk-5`));
@@ -110,22 +128,29 @@ describe('HdfsStore against MiniDFSCluster (WebHDFS)', { skip }, () => {
     assert.equal(writing.code, 'permission-denied');
   });
 
-  it('gives the same layout answers as the disk for a real Flink tree', { skip: versions.length ? false : 'no test/fixtures/flink trees' }, async () => {
-    const version = versions[versions.length - 1];
-    const { scenarios } = readScenarios(version);
-    const name = 'rocksdb-incremental';
-    const local = path.join(FIXTURES, version, name);
-    const upload = async (dir: string, target: string): Promise<void> => {
-      await store.mkdir(target);
-      for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-        if (entry.isDirectory()) await upload(path.join(dir, entry.name), `${target}/${entry.name}`);
-        else await store.write(`${target}/${entry.name}`, fs.readFileSync(path.join(dir, entry.name)));
-      }
-    };
-    await upload(local, `/real/${name}`);
-    const hdfs = openStore(`webhdfs://${server.superUser}@127.0.0.1:${server.httpPort}/flink/real/${name}`);
-    assert.deepEqual(await checkScenario(hdfs, local, scenarios[name]), await checkScenario(openStore(local), local, scenarios[name]));
-  });
+  it(
+    'gives the same layout answers as the disk for a real Flink tree',
+    { skip: versions.length ? false : 'no test/fixtures/flink trees' },
+    async () => {
+      const version = versions[versions.length - 1];
+      const { scenarios } = readScenarios(version);
+      const name = 'rocksdb-incremental';
+      const local = path.join(FIXTURES, version, name);
+      const upload = async (dir: string, target: string): Promise<void> => {
+        await store.mkdir(target);
+        for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+          if (entry.isDirectory()) await upload(path.join(dir, entry.name), `${target}/${entry.name}`);
+          else await store.write(`${target}/${entry.name}`, fs.readFileSync(path.join(dir, entry.name)));
+        }
+      };
+      await upload(local, `/real/${name}`);
+      const hdfs = openStore(`webhdfs://${server.superUser}@127.0.0.1:${server.httpPort}/flink/real/${name}`);
+      assert.deepEqual(
+        await checkScenario(hdfs, local, scenarios[name]),
+        await checkScenario(openStore(local), local, scenarios[name]),
+      );
+    },
+  );
 
   it('says when nothing listens at the WebHDFS address', async () => {
     const port = await freePort();

@@ -13,7 +13,11 @@ export interface ListingMeasurement {
 }
 
 /** Lists `path` page by page and measures time to first page, total time and the longest event-loop stall. */
-export async function measureListing(store: CheckpointStore, path: string, pageSize = 1000): Promise<ListingMeasurement> {
+export async function measureListing(
+  store: CheckpointStore,
+  path: string,
+  pageSize = 1000,
+): Promise<ListingMeasurement> {
   const histogram = monitorEventLoopDelay({ resolution: 5 });
   histogram.enable();
   const start = performance.now();

@@ -31,10 +31,17 @@ export interface S3Server extends RunningServer {
 /** Why the S3 tools cannot run here, or undefined when they can. */
 export function s3Prerequisites(...tools: ('versitygw' | 'toxiproxy-server' | 's5cmd')[]): string | undefined {
   const missing = (tools.length ? tools : ['versitygw' as const]).filter((t) => !fs.existsSync(path.join(GO_BIN, t)));
-  return prerequisite(missing.length ? `${missing.join(', ')} not built (run test/servers/install-s3-tools.sh; needs Go)` : undefined);
+  return prerequisite(
+    missing.length ? `${missing.join(', ')} not built (run test/servers/install-s3-tools.sh; needs Go)` : undefined,
+  );
 }
 
-function launch(command: string, args: string[], logFile: string, env: NodeJS.ProcessEnv = process.env): { child: ChildProcess; server: RunningServer } {
+function launch(
+  command: string,
+  args: string[],
+  logFile: string,
+  env: NodeJS.ProcessEnv = process.env,
+): { child: ChildProcess; server: RunningServer } {
   const out = fs.openSync(logFile, 'a');
   const child = spawn(command, args, { stdio: ['ignore', out, out], env });
   fs.closeSync(out);
@@ -68,10 +75,18 @@ function canConnect(port: number): Promise<boolean> {
   });
 }
 
-async function waitForPort(what: string, port: number, child: ChildProcess, server: RunningServer, timeoutMs = 30_000): Promise<void> {
+async function waitForPort(
+  what: string,
+  port: number,
+  child: ChildProcess,
+  server: RunningServer,
+  timeoutMs = 30_000,
+): Promise<void> {
   const start = Date.now();
   while (!(await canConnect(port))) {
-    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`${what} exited before it was ready:\n${server.log().slice(-3000)}`);
+    if (child.exitCode !== null || child.signalCode !== null) {
+      throw new Error(`${what} exited before it was ready:\n${server.log().slice(-3000)}`);
+    }
     if (Date.now() - start > timeoutMs) {
       await server.stop();
       throw new Error(`${what} was not listening within ${timeoutMs} ms:\n${server.log().slice(-3000)}`);
@@ -84,15 +99,19 @@ async function waitForPort(what: string, port: number, child: ChildProcess, serv
  * Starts versitygw serving `dataDir` (created when missing; each folder in it is a bucket). `port` reuses a port to
  * restart a stopped server in place.
  */
-export async function startVersityGw(options: { dataDir?: string; port?: number; secretKey?: string } = {}): Promise<S3Server> {
+export async function startVersityGw(
+  options: { dataDir?: string; port?: number; secretKey?: string } = {},
+): Promise<S3Server> {
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'fc-versitygw-'));
   const dataDir = options.dataDir ?? path.join(work, 'data');
   fs.mkdirSync(dataDir, { recursive: true });
-  const port = options.port ?? await freePort();
+  const port = options.port ?? (await freePort());
   const secretKey = options.secretKey ?? `secret-${Math.random().toString(36).slice(2)}`;
-  const { child, server } = launch(path.join(GO_BIN, 'versitygw'),
+  const { child, server } = launch(
+    path.join(GO_BIN, 'versitygw'),
     ['--access', S3_ACCESS_KEY, '--secret', secretKey, '--port', `127.0.0.1:${port}`, 'posix', dataDir],
-    path.join(work, 'versitygw.log'));
+    path.join(work, 'versitygw.log'),
+  );
   await waitForPort('versitygw', port, child, server);
   return { ...server, port, endpoint: `http://127.0.0.1:${port}`, accessKey: S3_ACCESS_KEY, secretKey, dataDir };
 }
@@ -121,20 +140,35 @@ export interface Toxiproxy extends RunningServer {
 export async function startToxiproxy(upstreamPort: number): Promise<Toxiproxy> {
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'fc-toxiproxy-'));
   const apiPort = await freePort();
-  const { child, server } = launch(path.join(GO_BIN, 'toxiproxy-server'), ['-host', '127.0.0.1', '-port', String(apiPort)], path.join(work, 'toxiproxy.log'));
+  const { child, server } = launch(
+    path.join(GO_BIN, 'toxiproxy-server'),
+    ['-host', '127.0.0.1', '-port', String(apiPort)],
+    path.join(work, 'toxiproxy.log'),
+  );
   await waitForPort('toxiproxy', apiPort, child, server);
   const api = async (method: string, route: string, body?: unknown): Promise<unknown> => {
     const response = await fetch(`http://127.0.0.1:${apiPort}${route}`, {
-      method, ...(body === undefined ? {} : { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }),
+      method,
+      ...(body === undefined ? {} : { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }),
     });
     const text = await response.text();
     if (!response.ok) throw new Error(`toxiproxy ${method} ${route}: HTTP ${response.status} ${text}`);
     return text ? JSON.parse(text) : undefined;
   };
   const port = await freePort();
-  await api('POST', '/proxies', { name: 's3', listen: `127.0.0.1:${port}`, upstream: `127.0.0.1:${upstreamPort}`, enabled: true });
+  await api('POST', '/proxies', {
+    name: 's3',
+    listen: `127.0.0.1:${port}`,
+    upstream: `127.0.0.1:${upstreamPort}`,
+    enabled: true,
+  });
   let toxics: string[] = [];
-  const toxic = async (type: string, attributes: Record<string, number>, name = `${type}-${toxics.length}`, stream = 'downstream'): Promise<void> => {
+  const toxic = async (
+    type: string,
+    attributes: Record<string, number>,
+    name = `${type}-${toxics.length}`,
+    stream = 'downstream',
+  ): Promise<void> => {
     await api('POST', '/proxies/s3/toxics', { name, type, stream, toxicity: 1, attributes });
     toxics.push(name);
   };
@@ -198,13 +232,18 @@ export async function startThrottlingProxy(upstreamPort: number): Promise<Thrott
       throttled++;
       req.resume();
       res.writeHead(503, { 'content-type': 'application/xml' });
-      res.end('<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>SlowDown</Code><Message>Please reduce your request rate.</Message></Error>');
+      res.end(
+        '<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>SlowDown</Code><Message>Please reduce your request rate.</Message></Error>',
+      );
       return;
     }
-    const upstream = http.request({ host: '127.0.0.1', port: upstreamPort, method: req.method, path: req.url, headers: req.headers }, (answer) => {
-      res.writeHead(answer.statusCode ?? 502, answer.headers);
-      answer.pipe(res);
-    });
+    const upstream = http.request(
+      { host: '127.0.0.1', port: upstreamPort, method: req.method, path: req.url, headers: req.headers },
+      (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      },
+    );
     upstream.on('error', () => res.destroy());
     req.pipe(upstream);
   };
@@ -222,9 +261,10 @@ export async function startThrottlingProxy(upstreamPort: number): Promise<Thrott
     delay(ms) {
       delayMs = ms;
     },
-    close: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }

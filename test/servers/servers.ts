@@ -51,10 +51,12 @@ function missingServer(kind: 'pyftpdlib' | 'proftpd' | 'hdfs'): string | undefin
     }
   }
   if (kind === 'proftpd') {
-    return fs.existsSync(PROFTPD) && fs.existsSync('/usr/lib/proftpd/mod_tls.so') ? undefined
+    return fs.existsSync(PROFTPD) && fs.existsSync('/usr/lib/proftpd/mod_tls.so')
+      ? undefined
       : 'proftpd-core and proftpd-mod-crypto are not installed (run test/servers/install.sh)';
   }
-  return fs.existsSync(path.join(HERE, 'hdfs', 'target', 'classpath.txt')) ? undefined
+  return fs.existsSync(path.join(HERE, 'hdfs', 'target', 'classpath.txt'))
+    ? undefined
     : 'the MiniDFSCluster launcher is not built (run test/servers/install.sh; needs Java 17 and Maven)';
 }
 
@@ -75,7 +77,12 @@ function workDir(prefix: string): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), `fc-${prefix}-`));
 }
 
-function launch(command: string, args: string[], logFile: string, env?: NodeJS.ProcessEnv): { child: ChildProcess; server: RunningServer } {
+function launch(
+  command: string,
+  args: string[],
+  logFile: string,
+  env?: NodeJS.ProcessEnv,
+): { child: ChildProcess; server: RunningServer } {
   const out = fs.openSync(logFile, 'a');
   const child = spawn(command, args, { stdio: ['ignore', out, out], env: env ?? process.env });
   fs.closeSync(out);
@@ -96,7 +103,13 @@ function launch(command: string, args: string[], logFile: string, env?: NodeJS.P
   return { child, server };
 }
 
-async function waitFor<T>(what: string, server: RunningServer, child: ChildProcess, timeoutMs: number, probe: () => T | undefined): Promise<T> {
+async function waitFor<T>(
+  what: string,
+  server: RunningServer,
+  child: ChildProcess,
+  timeoutMs: number,
+  probe: () => T | undefined,
+): Promise<T> {
   const start = Date.now();
   for (;;) {
     const value = probe();
@@ -128,10 +141,22 @@ export interface FtpUser {
  * `throttle` limits data connections to that many bytes per second (to stop a server in the middle of a listing);
  * `verbose` logs every command; `noMlsd` hides MLSD/MLST so clients fall back to LIST.
  */
-export async function startPyFtpd(root: string, users: readonly FtpUser[], options: { port?: number; throttle?: number; verbose?: boolean; noMlsd?: boolean } = {}): Promise<FtpServer> {
+export async function startPyFtpd(
+  root: string,
+  users: readonly FtpUser[],
+  options: { port?: number; throttle?: number; verbose?: boolean; noMlsd?: boolean } = {},
+): Promise<FtpServer> {
   const dir = workDir('pyftpd');
   const portFile = path.join(dir, 'port');
-  const args = [path.join(HERE, 'pyftpd.py'), '--root', root, '--port', String(options.port ?? 0), '--port-file', portFile];
+  const args = [
+    path.join(HERE, 'pyftpd.py'),
+    '--root',
+    root,
+    '--port',
+    String(options.port ?? 0),
+    '--port-file',
+    portFile,
+  ];
   for (const user of users) {
     const hex = (s: string): string => Buffer.from(s, 'utf8').toString('hex');
     args.push('--user-hex', `${hex(user.name)}:${hex(user.password)}:${user.perm ?? 'elradfmwMT'}`);
@@ -157,11 +182,30 @@ export async function startProftpd(root: string, user: { name: string; password:
   const userName = os.userInfo().username;
   const groupName = execFileSync('id', ['-gn'], { encoding: 'utf8' }).trim();
   const hash = execFileSync('openssl', ['passwd', '-6', '-stdin'], { input: user.password, encoding: 'utf8' }).trim();
-  fs.writeFileSync(path.join(dir, 'passwd'), `${user.name}:${hash}:${uid}:${gid}::${root}:/bin/false\n`, { mode: 0o600 });
-  execFileSync('openssl', [
-    'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', '/CN=127.0.0.1',
-    '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', path.join(dir, 'key.pem'), '-out', path.join(dir, 'cert.pem'),
-  ], { stdio: 'ignore' });
+  fs.writeFileSync(path.join(dir, 'passwd'), `${user.name}:${hash}:${uid}:${gid}::${root}:/bin/false\n`, {
+    mode: 0o600,
+  });
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-days',
+      '2',
+      '-subj',
+      '/CN=127.0.0.1',
+      '-addext',
+      'subjectAltName=IP:127.0.0.1',
+      '-keyout',
+      path.join(dir, 'key.pem'),
+      '-out',
+      path.join(dir, 'cert.pem'),
+    ],
+    { stdio: 'ignore' },
+  );
   const conf = [
     'ServerName "flink-checkpoints test"',
     'ServerType standalone',
@@ -237,25 +281,51 @@ function portAccepts(port: number): boolean {
  * NameNode's `dfs.ls.limit`, the LISTSTATUS_BATCH page size. `seed` (a local directory) is copied to `/flink`;
  * `populate` maps HDFS directories to a number of empty subdirectories to create in them (big listings).
  */
-export async function startMiniHdfs(options: {
-  listLimit?: number;
-  seed?: string;
-  populate?: Record<string, number>;
-  /** Start a stopped cluster again on its ports, with its data. */
-  restart?: HdfsServer;
-} = {}): Promise<HdfsServer> {
+export async function startMiniHdfs(
+  options: {
+    listLimit?: number;
+    seed?: string;
+    populate?: Record<string, number>;
+    /** Start a stopped cluster again on its ports, with its data. */
+    restart?: HdfsServer;
+  } = {},
+): Promise<HdfsServer> {
   const dir = options.restart ? path.dirname(options.restart.dataDir) : workDir('hdfs');
   const portsFile = path.join(dir, 'ports.json');
   const target = path.join(HERE, 'hdfs', 'target');
   const classpath = `${path.join(target, 'classes')}:${fs.readFileSync(path.join(target, 'classpath.txt'), 'utf8').trim()}`;
-  const opens = ['java.io', 'java.lang', 'java.lang.reflect', 'java.math', 'java.net', 'java.nio', 'java.text', 'java.util',
-    'java.util.concurrent', 'java.util.zip', 'sun.nio.ch', 'sun.security.util', 'sun.security.x509']
-    .map((p) => `--add-opens=java.base/${p}=ALL-UNNAMED`);
+  const opens = [
+    'java.io',
+    'java.lang',
+    'java.lang.reflect',
+    'java.math',
+    'java.net',
+    'java.nio',
+    'java.text',
+    'java.util',
+    'java.util.concurrent',
+    'java.util.zip',
+    'sun.nio.ch',
+    'sun.security.util',
+    'sun.security.x509',
+  ].map((p) => `--add-opens=java.base/${p}=ALL-UNNAMED`);
   const args = [
-    ...opens, '-Xmx1g', '-XX:+UseSerialGC', `-DlistLimit=${options.listLimit ?? 1000}`,
-    `-Dpopulate=${Object.entries(options.populate ?? {}).map(([dir, count]) => `${dir}:${count}`).join(',')}`,
-    ...(options.restart ? ['-Dformat=false', `-DrpcPort=${options.restart.rpcPort}`, `-DhttpPort=${options.restart.httpPort}`] : []),
-    '-Dlog4j.configuration=', '-cp', classpath, 'flinkcheckpoints.servers.MiniHdfs', path.join(dir, 'data'), portsFile,
+    ...opens,
+    '-Xmx1g',
+    '-XX:+UseSerialGC',
+    `-DlistLimit=${options.listLimit ?? 1000}`,
+    `-Dpopulate=${Object.entries(options.populate ?? {})
+      .map(([dir, count]) => `${dir}:${count}`)
+      .join(',')}`,
+    ...(options.restart
+      ? ['-Dformat=false', `-DrpcPort=${options.restart.rpcPort}`, `-DhttpPort=${options.restart.httpPort}`]
+      : []),
+    '-Dlog4j.configuration=',
+    '-cp',
+    classpath,
+    'flinkcheckpoints.servers.MiniHdfs',
+    path.join(dir, 'data'),
+    portsFile,
     ...(options.seed ? [options.seed] : []),
   ];
   fs.rmSync(portsFile, { force: true });

@@ -20,12 +20,15 @@ export const REQUIRE_ALL = 'FLINK_CHECKPOINTS_REQUIRE_ALL';
  * REQUIRE_ALL), a missing prerequisite throws instead, so the suite fails with the reason rather than skipping.
  */
 export function prerequisite(missing: string | undefined): string | undefined {
-  if (missing !== undefined && process.env[REQUIRE_ALL] === '1') throw new Error(`${missing} (${REQUIRE_ALL}=1: no test may skip)`);
+  if (missing !== undefined && process.env[REQUIRE_ALL] === '1') {
+    throw new Error(`${missing} (${REQUIRE_ALL}=1: no test may skip)`);
+  }
   return missing;
 }
 
 /** Why tests that read the shared fixtures are skipped. */
-export const SKIP_NO_SHARED = 'needs ../shared/flink-metadata-fixtures beside the repository (40 real Flink _metadata files)';
+export const SKIP_NO_SHARED =
+  'needs ../shared/flink-metadata-fixtures beside the repository (40 real Flink _metadata files)';
 
 /** `../shared/flink-metadata-fixtures` beside the repository, or undefined when this checkout has none. */
 export function sharedFixturesDir(): string | undefined {

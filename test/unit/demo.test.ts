@@ -36,7 +36,9 @@ describe('the demo stores of npm start', () => {
 
   before(() => {
     out = fs.mkdtempSync(path.join(os.tmpdir(), 'fc-demo-'));
-    stores = JSON.parse(execFileSync(process.execPath, [path.join(repoRoot(), 'scripts', 'demo.mjs'), out], { encoding: 'utf8' })) as DemoStore[];
+    stores = JSON.parse(
+      execFileSync(process.execPath, [path.join(repoRoot(), 'scripts', 'demo.mjs'), out], { encoding: 'utf8' }),
+    ) as DemoStore[];
   });
   after(async () => {
     await Promise.all(opened.map((s) => s.close()));
@@ -44,7 +46,10 @@ describe('the demo stores of npm start', () => {
   });
 
   it('lays out six stores of Flink 1.15, 1.20 and 2.2 with no oracle files left in them', () => {
-    assert.deepEqual(stores.map((s) => s.id), ['rocksdb-incremental', 'job-in-trouble', 'savepoints', 'unaligned', 'file-merging', 'hashmap-115']);
+    assert.deepEqual(
+      stores.map((s) => s.id),
+      ['rocksdb-incremental', 'job-in-trouble', 'savepoints', 'unaligned', 'file-merging', 'hashmap-115'],
+    );
     const leftovers: string[] = [];
     const walk = (dir: string): void => {
       for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
@@ -59,7 +64,9 @@ describe('the demo stores of npm start', () => {
   it('a job in trouble: complete, broken and in-progress checkpoints', async () => {
     const store = open('job-in-trouble');
     const job = await scanDirectory(store, await onlyJob(store));
-    const statuses = await Promise.all(job.checkpoints.map(async (ref) => `${ref.name} ${(await inspectSnapshot(store, ref)).status}`));
+    const statuses = await Promise.all(
+      job.checkpoints.map(async (ref) => `${ref.name} ${(await inspectSnapshot(store, ref)).status}`),
+    );
     assert.deepEqual(statuses, ['chk-5 in-progress', 'chk-4 broken', 'chk-3 complete', 'chk-2 complete']);
   });
 
@@ -67,10 +74,16 @@ describe('the demo stores of npm start', () => {
     const root = stores.find((s) => s.id === 'job-in-trouble')!.uri;
     const fixture = path.join(repoRoot(), 'test', 'fixtures', 'flink', '2.2.1', 'rocksdb-incremental');
     const [jobId] = fs.readdirSync(root);
-    const missing = fs.readdirSync(path.join(fixture, jobId, 'shared')).filter((f) => !fs.existsSync(path.join(root, jobId, 'shared', f)));
+    const missing = fs
+      .readdirSync(path.join(fixture, jobId, 'shared'))
+      .filter((f) => !fs.existsSync(path.join(root, jobId, 'shared', f)));
     assert.equal(missing.length, 1);
     const references = (chk: string): string[] =>
-      (JSON.parse(fs.readFileSync(path.join(fixture, jobId, chk, '_metadata.oracle.json'), 'utf8')) as { referencedFiles: string[] }).referencedFiles;
+      (
+        JSON.parse(fs.readFileSync(path.join(fixture, jobId, chk, '_metadata.oracle.json'), 'utf8')) as {
+          referencedFiles: string[];
+        }
+      ).referencedFiles;
     assert.ok(references('chk-3').some((f) => f.endsWith(`/shared/${missing[0]}`)));
     assert.ok(!references('chk-2').some((f) => f.endsWith(`/shared/${missing[0]}`)));
   });

@@ -103,7 +103,11 @@ export class FlinkRestClient {
 
   private jobRoute(jobId: string): string {
     if (!JOB_ID.test(jobId)) {
-      throw this.http.error('not-found', `'${jobId}' is not a Flink job ID`, 'A job ID is 32 hexadecimal digits, as `cluster jobs` lists them.');
+      throw this.http.error(
+        'not-found',
+        `'${jobId}' is not a Flink job ID`,
+        'A job ID is 32 hexadecimal digits, as `cluster jobs` lists them.',
+      );
     }
     return `/jobs/${jobId}`;
   }
@@ -117,7 +121,12 @@ export class FlinkRestClient {
   version(options?: ClusterCallOptions): Promise<ClusterVersion> {
     this.versionPromise ??= this.config(options).then((config) => {
       const version = parseClusterVersion(String(config['flink-version'] ?? ''));
-      if (!version) throw this.http.error('not-flink', `GET /config has no Flink version (flink-version: ${JSON.stringify(config['flink-version'])})`);
+      if (!version) {
+        throw this.http.error(
+          'not-flink',
+          `GET /config has no Flink version (flink-version: ${JSON.stringify(config['flink-version'])})`,
+        );
+      }
       return version;
     });
     const pending = this.versionPromise;
@@ -146,7 +155,11 @@ export class FlinkRestClient {
 
   /** `GET /jobs/:jobid/checkpoints`: counts, latest completed / savepoint / failed / restored, history, summary. */
   async checkpoints(jobId: string, options?: ClusterCallOptions): Promise<CheckpointingStatistics> {
-    const stats = await this.get<CheckpointingStatistics>(`${this.jobRoute(jobId)}/checkpoints`, `reading the checkpoints of job ${jobId}`, options);
+    const stats = await this.get<CheckpointingStatistics>(
+      `${this.jobRoute(jobId)}/checkpoints`,
+      `reading the checkpoints of job ${jobId}`,
+      options,
+    );
     if (stats.counts === undefined || !Array.isArray(stats.history)) {
       throw this.http.error('not-flink', `GET /jobs/${jobId}/checkpoints has no counts or history`);
     }
@@ -155,11 +168,19 @@ export class FlinkRestClient {
 
   /** `GET /jobs/:jobid/checkpoints/config`. */
   async checkpointConfig(jobId: string, options?: ClusterCallOptions): Promise<CheckpointConfigInfo> {
-    return this.get<CheckpointConfigInfo>(`${this.jobRoute(jobId)}/checkpoints/config`, `reading the checkpoint configuration of job ${jobId}`, options);
+    return this.get<CheckpointConfigInfo>(
+      `${this.jobRoute(jobId)}/checkpoints/config`,
+      `reading the checkpoint configuration of job ${jobId}`,
+      options,
+    );
   }
 
   /** `GET /jobs/:jobid/checkpoints/details/:checkpointid`. */
-  async checkpointDetails(jobId: string, checkpointId: number, options?: ClusterCallOptions): Promise<CheckpointStatistics> {
+  async checkpointDetails(
+    jobId: string,
+    checkpointId: number,
+    options?: ClusterCallOptions,
+  ): Promise<CheckpointStatistics> {
     return this.get<CheckpointStatistics>(
       `${this.jobRoute(jobId)}/checkpoints/details/${checkpointId}`,
       `reading checkpoint ${checkpointId} of job ${jobId}`,
@@ -168,11 +189,17 @@ export class FlinkRestClient {
   }
 
   /** `POST /jobs/:jobid/savepoints`; resolves with the trigger ID to poll ({@link savepointStatus}). */
-  async triggerSavepoint(jobId: string, savepoint: SavepointOptions = {}, options?: ClusterCallOptions): Promise<string> {
+  async triggerSavepoint(
+    jobId: string,
+    savepoint: SavepointOptions = {},
+    options?: ClusterCallOptions,
+  ): Promise<string> {
     const body: Record<string, unknown> = { 'cancel-job': savepoint.cancelJob === true };
     if (savepoint.targetDirectory !== undefined) body['target-directory'] = savepoint.targetDirectory;
     if (savepoint.formatType !== undefined) body.formatType = await this.formatType(savepoint.formatType, options);
-    return this.triggerId(await this.post(`${this.jobRoute(jobId)}/savepoints`, body, `triggering a savepoint of job ${jobId}`, options));
+    return this.triggerId(
+      await this.post(`${this.jobRoute(jobId)}/savepoints`, body, `triggering a savepoint of job ${jobId}`, options),
+    );
   }
 
   /** `POST /jobs/:jobid/stop`: stop with a savepoint; poll it with {@link savepointStatus}. */
@@ -180,48 +207,85 @@ export class FlinkRestClient {
     const body: Record<string, unknown> = { drain: stop.drain === true };
     if (stop.targetDirectory !== undefined) body.targetDirectory = stop.targetDirectory;
     if (stop.formatType !== undefined) body.formatType = await this.formatType(stop.formatType, options);
-    return this.triggerId(await this.post(`${this.jobRoute(jobId)}/stop`, body, `stopping job ${jobId} with a savepoint`, options));
+    return this.triggerId(
+      await this.post(`${this.jobRoute(jobId)}/stop`, body, `stopping job ${jobId} with a savepoint`, options),
+    );
   }
 
   /** `GET /jobs/:jobid/savepoints/:triggerid` (savepoint and stop-with-savepoint alike). */
   async savepointStatus(jobId: string, triggerId: string, options?: ClusterCallOptions): Promise<OperationResult> {
-    return this.get<OperationResult>(`${this.jobRoute(jobId)}/savepoints/${encodeURIComponent(triggerId)}`, `polling the savepoint of job ${jobId}`, options);
+    return this.get<OperationResult>(
+      `${this.jobRoute(jobId)}/savepoints/${encodeURIComponent(triggerId)}`,
+      `polling the savepoint of job ${jobId}`,
+      options,
+    );
   }
 
   /**
    * `POST /jobs/:jobid/checkpoints` (Flink 1.17+); resolves with the trigger ID to poll. `CONFIGURED` (the job's own
    * type, Flink 1.19+) is the default there; 1.17 and 1.18 take FULL or INCREMENTAL.
    */
-  async triggerCheckpoint(jobId: string, checkpointType?: CheckpointType, options?: ClusterCallOptions): Promise<string> {
+  async triggerCheckpoint(
+    jobId: string,
+    checkpointType?: CheckpointType,
+    options?: ClusterCallOptions,
+  ): Promise<string> {
     const version = await this.version(options);
     if (!atLeast(version, 1, 17)) {
-      throw this.http.error('unsupported', `Flink ${version.text} cannot trigger a checkpoint over REST (that came with 1.17)`);
+      throw this.http.error(
+        'unsupported',
+        `Flink ${version.text} cannot trigger a checkpoint over REST (that came with 1.17)`,
+      );
     }
     if (checkpointType === 'CONFIGURED' && !atLeast(version, 1, 19)) {
-      throw this.http.error('unsupported', `Flink ${version.text} has no CONFIGURED checkpoint type (1.19+)`, 'Use FULL or INCREMENTAL.');
+      throw this.http.error(
+        'unsupported',
+        `Flink ${version.text} has no CONFIGURED checkpoint type (1.19+)`,
+        'Use FULL or INCREMENTAL.',
+      );
     }
     const body = checkpointType === undefined ? {} : { checkpointType };
-    return this.triggerId(await this.post(`${this.jobRoute(jobId)}/checkpoints`, body, `triggering a checkpoint of job ${jobId}`, options));
+    return this.triggerId(
+      await this.post(`${this.jobRoute(jobId)}/checkpoints`, body, `triggering a checkpoint of job ${jobId}`, options),
+    );
   }
 
   /** `GET /jobs/:jobid/checkpoints/:triggerid`. */
   async checkpointStatus(jobId: string, triggerId: string, options?: ClusterCallOptions): Promise<OperationResult> {
-    return this.get<OperationResult>(`${this.jobRoute(jobId)}/checkpoints/${encodeURIComponent(triggerId)}`, `polling the checkpoint of job ${jobId}`, options);
+    return this.get<OperationResult>(
+      `${this.jobRoute(jobId)}/checkpoints/${encodeURIComponent(triggerId)}`,
+      `polling the checkpoint of job ${jobId}`,
+      options,
+    );
   }
 
   /** `PATCH /jobs/:jobid?mode=cancel`: cancels the job without a savepoint. */
   async cancelJob(jobId: string, options?: ClusterCallOptions): Promise<void> {
-    await this.http.send({ method: 'PATCH', route: `${this.jobRoute(jobId)}?mode=cancel`, what: `cancelling job ${jobId}` }, options);
+    await this.http.send(
+      { method: 'PATCH', route: `${this.jobRoute(jobId)}?mode=cancel`, what: `cancelling job ${jobId}` },
+      options,
+    );
   }
 
   /** `POST /savepoint-disposal`: deletes a savepoint's files through the cluster; poll with {@link disposalStatus}. */
   async triggerDisposal(savepointPath: string, options?: ClusterCallOptions): Promise<string> {
-    return this.triggerId(await this.post('/savepoint-disposal', { 'savepoint-path': savepointPath }, `disposing savepoint ${savepointPath}`, options));
+    return this.triggerId(
+      await this.post(
+        '/savepoint-disposal',
+        { 'savepoint-path': savepointPath },
+        `disposing savepoint ${savepointPath}`,
+        options,
+      ),
+    );
   }
 
   /** `GET /savepoint-disposal/:triggerid`. */
   async disposalStatus(triggerId: string, options?: ClusterCallOptions): Promise<OperationResult> {
-    return this.get<OperationResult>(`/savepoint-disposal/${encodeURIComponent(triggerId)}`, 'polling a savepoint disposal', options);
+    return this.get<OperationResult>(
+      `/savepoint-disposal/${encodeURIComponent(triggerId)}`,
+      'polling a savepoint disposal',
+      options,
+    );
   }
 
   /** `GET /jars`: jars uploaded to this cluster. */
@@ -234,12 +298,20 @@ export class FlinkRestClient {
     const boundary = `----flink-checkpoints-${Date.now().toString(36)}${Math.random().toString(36).slice(2)}`;
     const name = path.basename(fileName).replace(/["\r\n]/g, '_');
     const body = Buffer.concat([
-      Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="jarfile"; filename="${name}"\r\nContent-Type: application/x-java-archive\r\n\r\n`, 'utf8'),
+      Buffer.from(
+        `--${boundary}\r\nContent-Disposition: form-data; name="jarfile"; filename="${name}"\r\nContent-Type: application/x-java-archive\r\n\r\n`,
+        'utf8',
+      ),
       bytes,
       Buffer.from(`\r\n--${boundary}--\r\n`, 'utf8'),
     ]);
     const answer = await this.http.send(
-      { method: 'POST', route: '/jars/upload', body: { contentType: `multipart/form-data; boundary=${boundary}`, bytes: body }, what: `uploading ${name}` },
+      {
+        method: 'POST',
+        route: '/jars/upload',
+        body: { contentType: `multipart/form-data; boundary=${boundary}`, bytes: body },
+        what: `uploading ${name}`,
+      },
       { timeoutMs: Math.max(120_000, options?.timeoutMs ?? 0), ...(options?.signal ? { signal: options.signal } : {}) },
     );
     const uploaded = answer.json as { filename?: string; status?: string };
@@ -253,37 +325,57 @@ export class FlinkRestClient {
    * `POST /jars/:jarid/run` with the body the restore builder makes (`buildRestoreInvocation(...).request.body`), so
    * a submitted restore and a generated one are the same request. Resolves with the new job's ID.
    */
-  async runJar(jarId: string, body: JarRunRequestBody | Omit<JarRunRequestBody, 'savepointPath' | 'allowNonRestoredState'>, options?: ClusterCallOptions): Promise<string> {
+  async runJar(
+    jarId: string,
+    body: JarRunRequestBody | Omit<JarRunRequestBody, 'savepointPath' | 'allowNonRestoredState'>,
+    options?: ClusterCallOptions,
+  ): Promise<string> {
     const answer = await this.post<{ jobid?: string }>(
       `/jars/${encodeURIComponent(jarId)}/run`,
       body,
       `running jar ${jarId}`,
       { timeoutMs: Math.max(120_000, options?.timeoutMs ?? 0), ...(options?.signal ? { signal: options.signal } : {}) },
     );
-    if (typeof answer.jobid !== 'string') throw this.http.error('not-flink', `POST /jars/${jarId}/run answered without a jobid`);
+    if (typeof answer.jobid !== 'string') {
+      throw this.http.error('not-flink', `POST /jars/${jarId}/run answered without a jobid`);
+    }
     return answer.jobid;
   }
 
   /** Triggers a savepoint and waits for it; resolves with its location (the savepoint directory). */
   async savepoint(jobId: string, savepoint: SavepointOptions = {}, wait: WaitOptions = {}): Promise<string> {
     const triggerId = await this.triggerSavepoint(jobId, savepoint, wait);
-    const done = await this.waitFor(`the savepoint of job ${jobId}`, (o) => this.savepointStatus(jobId, triggerId, o), wait);
+    const done = await this.waitFor(
+      `the savepoint of job ${jobId}`,
+      (o) => this.savepointStatus(jobId, triggerId, o),
+      wait,
+    );
     return this.location(done, `the savepoint of job ${jobId}`);
   }
 
   /** Stops the job with a savepoint and waits for it; resolves with the savepoint's location. */
   async stopWithSavepoint(jobId: string, stop: StopOptions = {}, wait: WaitOptions = {}): Promise<string> {
     const triggerId = await this.triggerStop(jobId, stop, wait);
-    const done = await this.waitFor(`stopping job ${jobId} with a savepoint`, (o) => this.savepointStatus(jobId, triggerId, o), wait);
+    const done = await this.waitFor(
+      `stopping job ${jobId} with a savepoint`,
+      (o) => this.savepointStatus(jobId, triggerId, o),
+      wait,
+    );
     return this.location(done, `stopping job ${jobId}`);
   }
 
   /** Triggers a checkpoint and waits for it; resolves with its checkpoint ID. */
   async checkpoint(jobId: string, checkpointType?: CheckpointType, wait: WaitOptions = {}): Promise<number> {
     const triggerId = await this.triggerCheckpoint(jobId, checkpointType, wait);
-    const done = await this.waitFor(`the checkpoint of job ${jobId}`, (o) => this.checkpointStatus(jobId, triggerId, o), wait);
+    const done = await this.waitFor(
+      `the checkpoint of job ${jobId}`,
+      (o) => this.checkpointStatus(jobId, triggerId, o),
+      wait,
+    );
     const id = done.checkpointId;
-    if (typeof id !== 'number') throw this.http.error('not-flink', `the checkpoint of job ${jobId} completed without a checkpointId`);
+    if (typeof id !== 'number') {
+      throw this.http.error('not-flink', `the checkpoint of job ${jobId} completed without a checkpointId`);
+    }
     return id;
   }
 
@@ -296,14 +388,23 @@ export class FlinkRestClient {
   private async formatType(format: SavepointFormatType, options?: ClusterCallOptions): Promise<SavepointFormatType> {
     const version = await this.version(options);
     if (!atLeast(version, 1, 15)) {
-      throw this.http.error('unsupported', `Flink ${version.text} writes only canonical savepoints (the format type came with 1.15)`, 'Leave the format out.');
+      throw this.http.error(
+        'unsupported',
+        `Flink ${version.text} writes only canonical savepoints (the format type came with 1.15)`,
+        'Leave the format out.',
+      );
     }
     return format;
   }
 
   private triggerId(answer: unknown): string {
     const id = (answer as { 'request-id'?: unknown })['request-id'];
-    if (typeof id !== 'string') throw this.http.error('not-flink', `the trigger answered without a request-id: ${JSON.stringify(answer).slice(0, 200)}`);
+    if (typeof id !== 'string') {
+      throw this.http.error(
+        'not-flink',
+        `the trigger answered without a request-id: ${JSON.stringify(answer).slice(0, 200)}`,
+      );
+    }
     return id;
   }
 
@@ -336,11 +437,21 @@ export class FlinkRestClient {
         }
         return operation;
       }
-      if (result.status?.id !== 'IN_PROGRESS') throw this.http.error('not-flink', `${what}: unexpected status ${JSON.stringify(result.status)}`);
+      if (result.status?.id !== 'IN_PROGRESS') {
+        throw this.http.error('not-flink', `${what}: unexpected status ${JSON.stringify(result.status)}`);
+      }
       const elapsed = Date.now() - started;
-      if (elapsed > limit) throw this.http.error('timeout', `${what} did not complete within ${Math.round(limit / 1000)} s`, 'It may still complete: look at the job\'s checkpoints.');
+      if (elapsed > limit) {
+        throw this.http.error(
+          'timeout',
+          `${what} did not complete within ${Math.round(limit / 1000)} s`,
+          "It may still complete: look at the job's checkpoints.",
+        );
+      }
       wait.onPoll?.(elapsed);
-      await sleep(pollMs, wait.signal, () => this.http.error('cancelled', `waiting for ${what} was cancelled (the operation itself goes on in the cluster)`));
+      await sleep(pollMs, wait.signal, () =>
+        this.http.error('cancelled', `waiting for ${what} was cancelled (the operation itself goes on in the cluster)`),
+      );
     }
   }
 }

@@ -27,7 +27,9 @@ export function mergeHistory(stats: CheckpointingStatistics, stored: readonly Sn
     if (c && !rest.has(c.id)) rest.set(c.id, c);
   }
   const storedById = new Map<number, SnapshotRef>();
-  for (const ref of stored) if (ref.kind === 'checkpoint' && ref.checkpointId !== undefined) storedById.set(ref.checkpointId, ref);
+  for (const ref of stored) {
+    if (ref.kind === 'checkpoint' && ref.checkpointId !== undefined) storedById.set(ref.checkpointId, ref);
+  }
   const restored = stats.latest.restored;
   const ids = [...new Set([...rest.keys(), ...storedById.keys()])].sort((a, b) => b - a);
   return ids.map((id) => {
@@ -40,14 +42,19 @@ export function mergeHistory(stats: CheckpointingStatistics, stored: readonly Sn
       latestCompleted: stats.latest.completed?.id === id,
       latestSavepoint: stats.latest.savepoint?.id === id,
       latestFailed: stats.latest.failed?.id === id,
-      restoredFrom: restored !== null && restored.id === id && (fromRest?.external_path === undefined || samePath(fromRest.external_path, restored.external_path)),
+      restoredFrom:
+        restored !== null &&
+        restored.id === id &&
+        (fromRest?.external_path === undefined || samePath(fromRest.external_path, restored.external_path)),
     };
   });
 }
 
 /** The job's checkpoint directory (`<checkpoints dir>/<job id>`), from its latest completed checkpoint's path. */
 export function jobCheckpointDirectory(stats: CheckpointingStatistics): string | undefined {
-  const candidates = [stats.latest.completed, ...stats.history].filter((c): c is CheckpointStatistics => !!c && !c.is_savepoint && !!c.external_path);
+  const candidates = [stats.latest.completed, ...stats.history].filter(
+    (c): c is CheckpointStatistics => !!c && !c.is_savepoint && !!c.external_path,
+  );
   const path = candidates[0]?.external_path;
   if (path === undefined) return undefined;
   const match = /^(.*)\/chk-\d+\/?$/.exec(path);

@@ -48,7 +48,16 @@ export interface HttpAnswer {
   readonly json: unknown;
 }
 
-const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE', 'ECONNABORTED']);
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EPIPE',
+  'ECONNABORTED',
+]);
 
 /**
  * HTTP(S) transport of the REST client: one JSON request, its answer parsed, every failure a {@link ClusterError}
@@ -70,7 +79,10 @@ export class ClusterHttp {
     } catch {
       throw new ClusterError('invalid-url', redactText(connection.url), 'not a URL');
     }
-    const userInfo = url.username !== '' ? { user: decodeURIComponent(url.username), password: decodeURIComponent(url.password) } : undefined;
+    const userInfo =
+      url.username !== ''
+        ? { user: decodeURIComponent(url.username), password: decodeURIComponent(url.password) }
+        : undefined;
     url.username = '';
     url.password = '';
     url.search = '';
@@ -96,7 +108,14 @@ export class ClusterHttp {
 
   /** A ClusterError for this cluster, with secrets removed from Flink's text. */
   error(code: ClusterErrorCode, detail: string, advice?: string, status?: number, cause?: unknown): ClusterError {
-    return new ClusterError(code, this.label, this.redact(detail), advice === undefined ? undefined : this.redact(advice), status, { cause });
+    return new ClusterError(
+      code,
+      this.label,
+      this.redact(detail),
+      advice === undefined ? undefined : this.redact(advice),
+      status,
+      { cause },
+    );
   }
 
   private redact(text: string): string {
@@ -159,7 +178,12 @@ export class ClusterHttp {
           size += chunk.length;
           if (size > MAX_RESPONSE_BYTES) {
             res.destroy();
-            reject(this.error('not-flink', `the answer to ${call.what} is larger than ${MAX_RESPONSE_BYTES / 1024 / 1024} MB`));
+            reject(
+              this.error(
+                'not-flink',
+                `the answer to ${call.what} is larger than ${MAX_RESPONSE_BYTES / 1024 / 1024} MB`,
+              ),
+            );
             return;
           }
           chunks.push(chunk);
@@ -192,7 +216,12 @@ export class ClusterHttp {
       }
     }
     if (status === 401 || status === 403) {
-      throw this.error('auth-failed', `${call.what} was refused with HTTP ${status}${this.auth ? '' : ' (no credentials were given)'}`, undefined, status);
+      throw this.error(
+        'auth-failed',
+        `${call.what} was refused with HTTP ${status}${this.auth ? '' : ' (no credentials were given)'}`,
+        undefined,
+        status,
+      );
     }
     if (status >= 300 && status < 400) {
       const location = String(res.headers.location ?? '');
@@ -207,20 +236,51 @@ export class ClusterHttp {
     if (status >= 400) {
       if (flinkErrors !== undefined) {
         const message = describeFlinkErrors(flinkErrors);
-        if (status === 404 || /NotFoundException|not found/i.test(message)) throw this.error('not-found', `${call.what}: ${message}`, undefined, status);
+        if (status === 404 || /NotFoundException|not found/i.test(message)) {
+          throw this.error('not-found', `${call.what}: ${message}`, undefined, status);
+        }
         // Flink answers 503 while its leader is being elected (at start, after a failover): not a rejection.
-        if (status === 503) throw this.error('unreachable', `${call.what}: ${message}`, 'Retry in a moment: the JobManager is starting or failing over.', status);
+        if (status === 503) {
+          throw this.error(
+            'unreachable',
+            `${call.what}: ${message}`,
+            'Retry in a moment: the JobManager is starting or failing over.',
+            status,
+          );
+        }
         throw this.error('rejected', `${call.what} failed with HTTP ${status}: ${message}`, undefined, status);
       }
-      if (status === 404) throw this.error('not-flink', `${call.what}: HTTP 404 with ${describeBody(contentType, text)}`, undefined, status);
-      if (status === 502 || status === 503 || status === 504) {
-        throw this.error('unreachable', `${call.what}: HTTP ${status} from a proxy in front of the cluster (${describeBody(contentType, text)})`, undefined, status);
+      if (status === 404) {
+        throw this.error(
+          'not-flink',
+          `${call.what}: HTTP 404 with ${describeBody(contentType, text)}`,
+          undefined,
+          status,
+        );
       }
-      throw this.error('not-flink', `${call.what} failed with HTTP ${status} and ${describeBody(contentType, text)}`, undefined, status);
+      if (status === 502 || status === 503 || status === 504) {
+        throw this.error(
+          'unreachable',
+          `${call.what}: HTTP ${status} from a proxy in front of the cluster (${describeBody(contentType, text)})`,
+          undefined,
+          status,
+        );
+      }
+      throw this.error(
+        'not-flink',
+        `${call.what} failed with HTTP ${status} and ${describeBody(contentType, text)}`,
+        undefined,
+        status,
+      );
     }
     if (text.trim() === '') return { status, json: {} };
     if (!parsed || json === null || typeof json !== 'object') {
-      throw this.error('not-flink', `${call.what} got ${describeBody(contentType, text)} instead of JSON`, undefined, status);
+      throw this.error(
+        'not-flink',
+        `${call.what} got ${describeBody(contentType, text)} instead of JSON`,
+        undefined,
+        status,
+      );
     }
     return { status, json };
   }
@@ -229,12 +289,29 @@ export class ClusterHttp {
     if (error instanceof ClusterError) return error;
     const code = (error as NodeJS.ErrnoException).code ?? '';
     const message = error instanceof Error ? error.message : String(error);
-    if (code === 'ABORT_ERR' || (error as Error).name === 'AbortError') return this.error('cancelled', `${call.what} was aborted`);
-    if (/^(ERR_TLS|ERR_SSL|CERT_|UNABLE_TO_|DEPTH_ZERO|SELF_SIGNED|EPROTO$|ERR_OSSL)/.test(code) || /SSL|TLS|certificate/i.test(message)) {
-      return this.error('tls', `TLS failed while ${call.what}: ${message}${code && !message.includes(code) ? ` (${code})` : ''}`, undefined, undefined, error);
+    if (code === 'ABORT_ERR' || (error as Error).name === 'AbortError') {
+      return this.error('cancelled', `${call.what} was aborted`);
+    }
+    if (
+      /^(ERR_TLS|ERR_SSL|CERT_|UNABLE_TO_|DEPTH_ZERO|SELF_SIGNED|EPROTO$|ERR_OSSL)/.test(code) ||
+      /SSL|TLS|certificate/i.test(message)
+    ) {
+      return this.error(
+        'tls',
+        `TLS failed while ${call.what}: ${message}${code && !message.includes(code) ? ` (${code})` : ''}`,
+        undefined,
+        undefined,
+        error,
+      );
     }
     if (code.startsWith('HPE_')) {
-      return this.error('not-flink', `the answer to ${call.what} is not HTTP (${message}); is this an https endpoint given as http?`, undefined, undefined, error);
+      return this.error(
+        'not-flink',
+        `the answer to ${call.what} is not HTTP (${message}); is this an https endpoint given as http?`,
+        undefined,
+        undefined,
+        error,
+      );
     }
     if (NETWORK_CODES.has(code)) {
       return this.error('unreachable', `cannot connect while ${call.what}: ${message}`, undefined, undefined, error);
@@ -264,13 +341,18 @@ export function describeFlinkErrors(errors: readonly string[]): string {
 export function rootCause(stackTrace: string): string | undefined {
   const causes = [...stackTrace.matchAll(/^\s*Caused by: (.+)$/gm)].map((m) => m[1].trim());
   if (causes.length > 0) return causes[causes.length - 1];
-  const first = stackTrace.split('\n').map((l) => l.trim()).find((l) => l !== '' && !l.startsWith('<'));
+  const first = stackTrace
+    .split('\n')
+    .map((l) => l.trim())
+    .find((l) => l !== '' && !l.startsWith('<'));
   return first;
 }
 
 function describeBody(contentType: string, text: string): string {
   const title = /<title>([^<]*)<\/title>/i.exec(text)?.[1]?.trim();
-  if (/html/i.test(contentType) || /^\s*<(!doctype|html)/i.test(text)) return `an HTML page${title ? ` ("${title.slice(0, 80)}")` : ''}`;
+  if (/html/i.test(contentType) || /^\s*<(!doctype|html)/i.test(text)) {
+    return `an HTML page${title ? ` ("${title.slice(0, 80)}")` : ''}`;
+  }
   if (text.trim() === '') return 'an empty body';
   return `${contentType || 'an untyped body'} starting "${text.trim().slice(0, 60).replace(/\s+/g, ' ')}"`;
 }

@@ -9,7 +9,11 @@ export interface DashboardConfiguration {
   readonly 'timezone-name'?: string;
   readonly 'flink-version': string;
   readonly 'flink-revision'?: string;
-  readonly features?: { readonly 'web-submit'?: boolean; readonly 'web-cancel'?: boolean; readonly 'web-history'?: boolean };
+  readonly features?: {
+    readonly 'web-submit'?: boolean;
+    readonly 'web-cancel'?: boolean;
+    readonly 'web-history'?: boolean;
+  };
 }
 
 /** `GET /overview` (ClusterOverviewWithVersion). */

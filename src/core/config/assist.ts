@@ -73,51 +73,83 @@ function contextAt(text: string, position: Position, format: ConfigFormat): Cont
   const parentPrefix = parents.length ? `${parents.join('.')}.` : '';
   const sep = before.indexOf(': ');
   if (sep >= 0 || (format === 'yaml' && before.endsWith(':'))) {
-    const keyText = before.slice(0, sep >= 0 ? sep : before.length - 1).trim().replace(/^(['"])(.*)\1$/, '$2');
-    const valueStart = sep >= 0 ? sep + 2 + (/^\s*/.exec(before.slice(sep + 2))![0].length) : before.length;
+    const keyText = before
+      .slice(0, sep >= 0 ? sep : before.length - 1)
+      .trim()
+      .replace(/^(['"])(.*)\1$/, '$2');
+    const valueStart = sep >= 0 ? sep + 2 + /^\s*/.exec(before.slice(sep + 2))![0].length : before.length;
     const rest = lineText.slice(valueStart);
     const valueEnd = valueStart + (/^[^#]*?(?=\s+#|\s*$)/.exec(rest)?.[0].length ?? rest.length);
     return {
-      kind: 'value', key: parentPrefix + keyText, parentPrefix,
-      range: { start: { line: position.line, character: valueStart }, end: { line: position.line, character: Math.max(valueEnd, position.character) } },
+      kind: 'value',
+      key: parentPrefix + keyText,
+      parentPrefix,
+      range: {
+        start: { line: position.line, character: valueStart },
+        end: { line: position.line, character: Math.max(valueEnd, position.character) },
+      },
     };
   }
   const start = indent;
   const tokenEnd = start + (/^[^\s:]*/.exec(lineText.slice(start))?.[0].length ?? 0);
   return {
-    kind: 'key', key: parentPrefix + lineText.slice(start, position.character), parentPrefix,
-    range: { start: { line: position.line, character: start }, end: { line: position.line, character: Math.max(tokenEnd, position.character) } },
+    kind: 'key',
+    key: parentPrefix + lineText.slice(start, position.character),
+    parentPrefix,
+    range: {
+      start: { line: position.line, character: start },
+      end: { line: position.line, character: Math.max(tokenEnd, position.character) },
+    },
   };
 }
 
 function yamlValue(v: string, format: ConfigFormat): string {
-  return format === 'yaml' && /^(?:true|false|[0-9]+)$/i.test(v) === false && /[:#{}[\],&*!|>'"%@`]|^\s|\s$/.test(v) ? `'${v}'` : v;
+  return format === 'yaml' && /^(?:true|false|[0-9]+)$/i.test(v) === false && /[:#{}[\],&*!|>'"%@`]|^\s|\s$/.test(v)
+    ? `'${v}'`
+    : v;
 }
 
 /** Markdown describing an option for a target line (shared by hover and completion). */
 export function optionMarkdown(info: OptionInfo, line: FlinkLine): string {
   const parts: string[] = [];
   const type = info.type ?? 'unknown type';
-  parts.push(`**${info.key}** · \`${type}\` · default ${info.defaultValue === null ? '*(none)*' : `\`${info.defaultValue}\``}`);
+  parts.push(
+    `**${info.key}** · \`${type}\` · default ${info.defaultValue === null ? '*(none)*' : `\`${info.defaultValue}\``}`,
+  );
   if (info.description) parts.push(info.description);
   if (info.enumValues) {
-    parts.push(`Values: ${info.enumValues.map((v) => (info.deprecatedEnumValues?.includes(v) ? `~~\`${v}\`~~` : `\`${v}\``)).join(', ')}`);
+    parts.push(
+      `Values: ${info.enumValues.map((v) => (info.deprecatedEnumValues?.includes(v) ? `~~\`${v}\`~~` : `\`${v}\``)).join(', ')}`,
+    );
   }
   if (info.history.length > 1) {
-    parts.push(`Changed across versions: ${info.history.map((h) => `${h.since}: \`${h.type}\` = ${h.defaultValue === null ? '*(none)*' : `\`${h.defaultValue}\``}`).join(' → ')}`);
+    parts.push(
+      `Changed across versions: ${info.history.map((h) => `${h.since}: \`${h.type}\` = ${h.defaultValue === null ? '*(none)*' : `\`${h.defaultValue}\``}`).join(' → ')}`,
+    );
   }
   const life: string[] = [];
   life.push(info.since === CATALOG_LINES[0] ? `Since Flink ${info.since} or earlier.` : `Since Flink ${info.since}.`);
-  if (info.status === 'deprecated' || info.status === 'deprecated-option' || (info.deprecatedIn && info.status !== 'current')) {
+  if (
+    info.status === 'deprecated' ||
+    info.status === 'deprecated-option' ||
+    (info.deprecatedIn && info.status !== 'current')
+  ) {
     // A key several options read (state.backend.local-recovery from 1.20) names them all: one alone changes behaviour.
-    const repls = info.replacements.length > 1 ? info.replacements : [info.latestReplacement ?? info.replacement].filter((r): r is string => r !== null);
-    life.push(`**Deprecated**${info.deprecatedIn ? ` since ${info.deprecatedIn}` : ''}${repls.length ? `: use ${repls.map((r) => `\`${r}\``).join(' and ')}` : ''}.`);
+    const repls =
+      info.replacements.length > 1
+        ? info.replacements
+        : [info.latestReplacement ?? info.replacement].filter((r): r is string => r !== null);
+    life.push(
+      `**Deprecated**${info.deprecatedIn ? ` since ${info.deprecatedIn}` : ''}${repls.length ? `: use ${repls.map((r) => `\`${r}\``).join(' and ')}` : ''}.`,
+    );
   }
   if (info.status === 'fallback' && info.replacement) life.push(`Read as a fallback for \`${info.replacement}\`.`);
   if (info.removedIn) life.push(`**Removed** in ${info.removedIn}.`);
   if (info.status === 'not-yet') life.push(`Not in Flink ${line}.`);
   parts.push(life.join(' '));
-  parts.push(`[Flink ${info.status === 'removed' || info.status === 'not-yet' ? '' : `${info.line} `}documentation](${info.docsUrl})`);
+  parts.push(
+    `[Flink ${info.status === 'removed' || info.status === 'not-yet' ? '' : `${info.line} `}documentation](${info.docsUrl})`,
+  );
   return parts.join('\n\n');
 }
 
@@ -129,14 +161,45 @@ const MEMORY_EXAMPLES = ['64 mb', '256 mb', '1 gb', '4 gb'];
  * accepted too), by the first line that reads each value.
  */
 const KNOWN_NAMES: Readonly<Record<string, readonly (readonly [string, FlinkLine])[]>> = {
-  'state.backend.type': [['hashmap', '1.15'], ['rocksdb', '1.15'], ['forst', '2.0']],
-  'state.backend': [['hashmap', '1.15'], ['rocksdb', '1.15']],
-  'execution.checkpointing.storage': [['jobmanager', '1.15'], ['filesystem', '1.15']],
-  'state.checkpoint-storage': [['jobmanager', '1.15'], ['filesystem', '1.15']],
-  'high-availability.type': [['NONE', '1.15'], ['ZOOKEEPER', '1.15'], ['KUBERNETES', '1.15']],
-  'high-availability': [['NONE', '1.15'], ['ZOOKEEPER', '1.15'], ['KUBERNETES', '1.15']],
-  'restart-strategy.type': [['none', '1.15'], ['fixed-delay', '1.15'], ['failure-rate', '1.15'], ['exponential-delay', '1.15']],
-  'restart-strategy': [['none', '1.15'], ['fixed-delay', '1.15'], ['failure-rate', '1.15'], ['exponential-delay', '1.15']],
+  'state.backend.type': [
+    ['hashmap', '1.15'],
+    ['rocksdb', '1.15'],
+    ['forst', '2.0'],
+  ],
+  'state.backend': [
+    ['hashmap', '1.15'],
+    ['rocksdb', '1.15'],
+  ],
+  'execution.checkpointing.storage': [
+    ['jobmanager', '1.15'],
+    ['filesystem', '1.15'],
+  ],
+  'state.checkpoint-storage': [
+    ['jobmanager', '1.15'],
+    ['filesystem', '1.15'],
+  ],
+  'high-availability.type': [
+    ['NONE', '1.15'],
+    ['ZOOKEEPER', '1.15'],
+    ['KUBERNETES', '1.15'],
+  ],
+  'high-availability': [
+    ['NONE', '1.15'],
+    ['ZOOKEEPER', '1.15'],
+    ['KUBERNETES', '1.15'],
+  ],
+  'restart-strategy.type': [
+    ['none', '1.15'],
+    ['fixed-delay', '1.15'],
+    ['failure-rate', '1.15'],
+    ['exponential-delay', '1.15'],
+  ],
+  'restart-strategy': [
+    ['none', '1.15'],
+    ['fixed-delay', '1.15'],
+    ['failure-rate', '1.15'],
+    ['exponential-delay', '1.15'],
+  ],
 };
 
 /**
@@ -158,7 +221,11 @@ export function completeAt(text: string, position: Position, options: AssistOpti
       const deprecated = info.status !== 'current';
       const rest = key.slice(ctx.parentPrefix.length);
       out.push({
-        label: rest, kind: 'key', insertText: `${rest}: `, range: ctx.range, deprecated,
+        label: rest,
+        kind: 'key',
+        insertText: `${rest}: `,
+        range: ctx.range,
+        deprecated,
         detail: `${info.type ?? ''}${info.defaultValue !== null ? ` = ${info.defaultValue}` : ''}${deprecated && info.replacement ? ` (deprecated: ${info.replacement})` : ''}`,
         documentation: optionMarkdown(info, line),
         sortText: `${deprecated ? '2' : info.description ? '0' : '1'}${rest}`,
@@ -169,14 +236,20 @@ export function completeAt(text: string, position: Position, options: AssistOpti
   const info = lookupOption(ctx.key, line);
   if (!info || !info.type) return [];
   const values: Array<[string, string]> = [];
-  if (info.enumValues) for (const v of info.enumValues) values.push([v, info.deprecatedEnumValues?.includes(v) ? 'deprecated' : '']);
-  else if (info.type === 'Boolean') values.push(['true', ''], ['false', '']);
+  if (info.enumValues) {
+    for (const v of info.enumValues) values.push([v, info.deprecatedEnumValues?.includes(v) ? 'deprecated' : '']);
+  } else if (info.type === 'Boolean') values.push(['true', ''], ['false', '']);
   else if (info.type === 'Duration') for (const v of DURATION_EXAMPLES) values.push([v, 'duration']);
   else if (info.type === 'MemorySize') for (const v of MEMORY_EXAMPLES) values.push([v, 'memory size']);
   else for (const [v, since] of KNOWN_NAMES[info.key] ?? []) if (isAtLeast(line, since)) values.push([v, '']);
-  if (info.defaultValue !== null && !values.some(([v]) => v.toUpperCase() === info.defaultValue!.toUpperCase())) values.unshift([info.defaultValue, 'default']);
+  if (info.defaultValue !== null && !values.some(([v]) => v.toUpperCase() === info.defaultValue!.toUpperCase())) {
+    values.unshift([info.defaultValue, 'default']);
+  }
   return values.map(([v, note], i) => ({
-    label: v, kind: 'value' as const, insertText: yamlValue(v, options.format), range: ctx.range,
+    label: v,
+    kind: 'value' as const,
+    insertText: yamlValue(v, options.format),
+    range: ctx.range,
     detail: v.toUpperCase() === (info.defaultValue ?? '').toUpperCase() ? 'default' : note || undefined,
     deprecated: note === 'deprecated',
     sortText: `${note === 'deprecated' ? '9' : '0'}${String(i).padStart(3, '0')}`,
@@ -187,8 +260,9 @@ export function completeAt(text: string, position: Position, options: AssistOpti
 export function hoverAt(text: string, position: Position, options: AssistOptions): ConfigHover | null {
   const line = parseFlinkLine(options.version);
   const doc = parseConfig(text, options.format);
-  const inside = (r: Range) => (position.line > r.start.line || (position.line === r.start.line && position.character >= r.start.character))
-    && (position.line < r.end.line || (position.line === r.end.line && position.character <= r.end.character));
+  const inside = (r: Range) =>
+    (position.line > r.start.line || (position.line === r.start.line && position.character >= r.start.character)) &&
+    (position.line < r.end.line || (position.line === r.end.line && position.character <= r.end.character));
   const entry = doc.entries.find((e) => inside(e.keyRange) || inside(e.valueRange));
   let key: string | null = entry?.key ?? null;
   let range: Range | null = entry?.keyRange ?? null;
@@ -201,7 +275,10 @@ export function hoverAt(text: string, position: Position, options: AssistOptions
       const lineText = index.lineText(position.line);
       const token = /^[^\s:]*/.exec(lineText.slice(ctx.range.start.character))![0];
       key = ctx.parentPrefix + token;
-      range = { start: ctx.range.start, end: { line: position.line, character: ctx.range.start.character + token.length } };
+      range = {
+        start: ctx.range.start,
+        end: { line: position.line, character: ctx.range.start.character + token.length },
+      };
     }
     range = range ?? ctx.range;
   }

@@ -52,7 +52,17 @@ export interface OptionInfo {
   docsUrl: string;
 }
 
-type Segment = [FlinkLine, string, string?, (string | null)?, (string[] | null)?, (string[] | null)?, (string | null)?, number?, string[]?];
+type Segment = [
+  FlinkLine,
+  string,
+  string?,
+  (string | null)?,
+  (string[] | null)?,
+  (string[] | null)?,
+  (string | null)?,
+  number?,
+  string[]?,
+];
 type RawOption = [string, FlinkLine, FlinkLine | null, string | null, FlinkLine | null, Segment[], string];
 
 interface CatalogFile {
@@ -85,7 +95,11 @@ export function catalogLine(line: FlinkLine): FlinkLine {
 
 /** Link to the option on Flink's configuration page of the line (the docs anchor is the key, lower-case, `.` → `-`). */
 export function docsUrl(key: string, line: FlinkLine): string {
-  const anchor = key.toLowerCase().replace(/[^a-z0-9_-]+/g, '-').replace(/-{2,}/g, '-').replace(/^-|-$/g, '');
+  const anchor = key
+    .toLowerCase()
+    .replace(/[^a-z0-9_-]+/g, '-')
+    .replace(/-{2,}/g, '-')
+    .replace(/^-|-$/g, '');
   return `https://nightlies.apache.org/flink/flink-docs-release-${line}/docs/deployment/config/#${anchor}`;
 }
 
@@ -99,23 +113,44 @@ export function lookupOption(key: string, line: FlinkLine): OptionInfo | undefin
   for (const s of segments) if (compareLines(s[0], target) <= 0) seg = s;
   const present = seg !== undefined && seg[1] !== 'x';
   // Type facts come from the segment in force, or the nearest one that has them.
-  const facts = present ? seg! : [...segments].reverse().find((s) => s[1] !== 'x' && (!seg || compareLines(s[0], target) <= 0)) ?? segments.find((s) => s[1] !== 'x')!;
-  const statusOf: Record<string, OptionStatus> = { c: 'current', d: 'deprecated', o: 'deprecated-option', f: 'fallback' };
-  const status: OptionStatus = seg === undefined || (seg[1] === 'x' && compareLines(target, since) < 0) ? 'not-yet' : seg[1] === 'x' ? 'removed' : statusOf[seg[1]];
+  const facts = present
+    ? seg!
+    : ([...segments].reverse().find((s) => s[1] !== 'x' && (!seg || compareLines(s[0], target) <= 0)) ??
+      segments.find((s) => s[1] !== 'x')!);
+  const statusOf: Record<string, OptionStatus> = {
+    c: 'current',
+    d: 'deprecated',
+    o: 'deprecated-option',
+    f: 'fallback',
+  };
+  const status: OptionStatus =
+    seg === undefined || (seg[1] === 'x' && compareLines(target, since) < 0)
+      ? 'not-yet'
+      : seg[1] === 'x'
+        ? 'removed'
+        : statusOf[seg[1]];
   // A key only known as an alias has its docs under the option it is an alias of.
-  const docKey = facts[7] ? key : facts[6] ?? null;
+  const docKey = facts[7] ? key : (facts[6] ?? null);
   const docLine = present ? target : removedIn && seg ? lastLineBefore(removedIn) : since;
   return {
-    key, status, line: target,
+    key,
+    status,
+    line: target,
     type: facts[2] ?? null,
     defaultValue: facts[3] ?? null,
     enumValues: facts[4] ?? null,
     deprecatedEnumValues: facts[5] ?? null,
-    replacement: present ? seg![6] ?? null : null,
+    replacement: present ? (seg![6] ?? null) : null,
     replacements: present && seg![6] ? [seg![6], ...(seg![8] ?? [])] : [],
-    since, deprecatedIn, latestReplacement, removedIn,
+    since,
+    deprecatedIn,
+    latestReplacement,
+    removedIn,
     documented: Boolean(facts[7]),
-    description: describeOption(key) ?? [facts[6], latestReplacement].map((k) => (k ? describeOption(k) : undefined)).find((d) => d) ?? null,
+    description:
+      describeOption(key) ??
+      [facts[6], latestReplacement].map((k) => (k ? describeOption(k) : undefined)).find((d) => d) ??
+      null,
     // Options Flink leaves out of its docs get the configuration page without an anchor.
     history: typeHistory(segments),
     docsUrl: docKey ? docsUrl(docKey, docLine) : docsUrl('', docLine).replace(/#$/, ''),
@@ -129,7 +164,9 @@ function typeHistory(segments: Segment[]): OptionInfo['history'] {
     const type = s[2] ?? null;
     const defaultValue = s[3] ?? null;
     const last = out[out.length - 1];
-    if (!last || last.type !== type || last.defaultValue !== defaultValue) out.push({ since: s[0], type, defaultValue });
+    if (!last || last.type !== type || last.defaultValue !== defaultValue) {
+      out.push({ since: s[0], type, defaultValue });
+    }
   }
   return out;
 }
@@ -172,7 +209,10 @@ export function allCatalogKeys(): string[] {
  * Flink's own verdict for a key in a line, from the catalog alone (no prefix rules): what its option lookup would
  * find. Used by the agreement test against real Flink.
  */
-export function optionVerdict(key: string, line: FlinkLine): 'current' | 'deprecated' | 'fallback' | 'deprecated-option' | 'unknown' {
+export function optionVerdict(
+  key: string,
+  line: FlinkLine,
+): 'current' | 'deprecated' | 'fallback' | 'deprecated-option' | 'unknown' {
   const info = lookupOption(key, line);
   if (!info || info.status === 'removed' || info.status === 'not-yet') return 'unknown';
   return info.status;

@@ -1,10 +1,26 @@
 import { CATALOG_LINES, catalogLine, keysFor, lookupOption, NEWEST_CATALOG_LINE, OptionInfo } from './catalog';
-import { ConfigDocument, ConfigEntry, ConfigFormat, formatOfFileName, Range, SyntaxProblemCode, TextEdit } from './document';
+import {
+  ConfigDocument,
+  ConfigEntry,
+  ConfigFormat,
+  formatOfFileName,
+  Range,
+  SyntaxProblemCode,
+  TextEdit,
+} from './document';
 import { appendEdits, closest, copyEntryEdits, deleteEntryEdits, renameKeyEdits, replaceValueEdits } from './edits';
 import { parseConfig } from './parse';
 import {
-  booleanOf, checkDuration, checkMemorySize, checkValue, compoundToMillis, correctDurationUnit, correctMemoryUnit, formatMillis,
-  nearestEnumValues, wholeMemorySize,
+  booleanOf,
+  checkDuration,
+  checkMemorySize,
+  checkValue,
+  compoundToMillis,
+  correctDurationUnit,
+  correctMemoryUnit,
+  formatMillis,
+  nearestEnumValues,
+  wholeMemorySize,
 } from './values';
 import { compareLines, FlinkLine, parseFlinkLine } from './versions';
 
@@ -21,15 +37,33 @@ export type DiagnosticSeverity = 'error' | 'warning' | 'info';
 /** Every finding the checks can report: the parsers' syntax problems and one or more codes per rule below. */
 export type ConfigDiagnosticCode =
   | SyntaxProblemCode
-  | 'legacy-file-on-2x' | 'config-yaml-before-1.19' | 'both-config-files'
-  | 'unknown-key' | 'key-not-yet' | 'removed-key' | 'deprecated-key' | 'deprecated-and-replacement'
-  | 'invalid-value' | 'deprecated-value' | 'bare-number-duration' | 'bare-number-memory'
+  | 'legacy-file-on-2x'
+  | 'config-yaml-before-1.19'
+  | 'both-config-files'
+  | 'unknown-key'
+  | 'key-not-yet'
+  | 'removed-key'
+  | 'deprecated-key'
+  | 'deprecated-and-replacement'
+  | 'invalid-value'
+  | 'deprecated-value'
+  | 'bare-number-duration'
+  | 'bare-number-memory'
   | 'prefix-key-with-children'
-  | 'ftp-credentials-in-uri' | 'ftp-checkpoints' | 'hdfs-without-authority' | 'file-uri-authority' | 's3-plugin'
-  | 'path-without-scheme' | 'local-dir-with-ha'
-  | 'filesystem-storage-without-dir' | 'jobmanager-checkpoint-storage'
-  | 'unaligned-at-least-once' | 'unaligned-concurrent'
-  | 'incremental-with-hashmap' | 'legacy-state-backend' | 'restore-setting-overridden-by-cli';
+  | 'ftp-credentials-in-uri'
+  | 'ftp-checkpoints'
+  | 'hdfs-without-authority'
+  | 'file-uri-authority'
+  | 's3-plugin'
+  | 'path-without-scheme'
+  | 'local-dir-with-ha'
+  | 'filesystem-storage-without-dir'
+  | 'jobmanager-checkpoint-storage'
+  | 'unaligned-at-least-once'
+  | 'unaligned-concurrent'
+  | 'incremental-with-hashmap'
+  | 'legacy-state-backend'
+  | 'restore-setting-overridden-by-cli';
 
 /** One finding in a configuration file. */
 export interface ConfigDiagnostic {
@@ -62,22 +96,54 @@ export interface CheckOptions {
  * pass-through, metric/trace reporters, environment variables, the Kubernetes operator and modules we do not read.
  */
 export const PASS_THROUGH_PREFIXES: readonly string[] = [
-  'flink.hadoop.', 'flink.yarn.', 's3.', 's3a.', 's3p.', 'presto.s3.', 'fs.s3a.', 'fs.azure.', 'fs.oss.', 'fs.gs.', 'gs.',
-  'fs.obs.', 'fs.cos.', 'metrics.reporter.', 'traces.reporter.', 'events.reporter.', 'containerized.master.env.',
-  'containerized.taskmanager.env.', 'kubernetes.operator.', 'job.autoscaler.', 'python.', 'sql-gateway.', 'sql-client.',
-  'table.', 'pipeline.global-job-parameters.', 'security.kerberos.', 'zookeeper.sasl.',
+  'flink.hadoop.',
+  'flink.yarn.',
+  's3.',
+  's3a.',
+  's3p.',
+  'presto.s3.',
+  'fs.s3a.',
+  'fs.azure.',
+  'fs.oss.',
+  'fs.gs.',
+  'gs.',
+  'fs.obs.',
+  'fs.cos.',
+  'metrics.reporter.',
+  'traces.reporter.',
+  'events.reporter.',
+  'containerized.master.env.',
+  'containerized.taskmanager.env.',
+  'kubernetes.operator.',
+  'job.autoscaler.',
+  'python.',
+  'sql-gateway.',
+  'sql-client.',
+  'table.',
+  'pipeline.global-job-parameters.',
+  'security.kerberos.',
+  'zookeeper.sasl.',
 ];
 
 /** Keys naming a directory checkpoints, savepoints, HA metadata or changelogs are written to. */
 const SHARED_DIR_KEYS = new Set([
-  'execution.checkpointing.dir', 'state.checkpoints.dir', 'state.backend.fs.checkpointdir',
-  'execution.checkpointing.savepoint-dir', 'state.savepoints.dir', 'savepoints.state.backend.fs.dir',
-  'high-availability.storageDir', 'high-availability.zookeeper.storageDir', 'recovery.zookeeper.storageDir',
-  'state.changelog.dstl.dfs.base-path', 'dstl.dfs.base-path',
+  'execution.checkpointing.dir',
+  'state.checkpoints.dir',
+  'state.backend.fs.checkpointdir',
+  'execution.checkpointing.savepoint-dir',
+  'state.savepoints.dir',
+  'savepoints.state.backend.fs.dir',
+  'high-availability.storageDir',
+  'high-availability.zookeeper.storageDir',
+  'recovery.zookeeper.storageDir',
+  'state.changelog.dstl.dfs.base-path',
+  'dstl.dfs.base-path',
 ]);
 const RESTORE_PATH_KEYS = new Set(['execution.state-recovery.path', 'execution.savepoint.path']);
 const INTERVAL_KEYS = new Set([
-  'execution.checkpointing.interval', 'execution.checkpointing.timeout', 'execution.checkpointing.min-pause',
+  'execution.checkpointing.interval',
+  'execution.checkpointing.timeout',
+  'execution.checkpointing.min-pause',
 ]);
 
 /** Parses a configuration text in the given format. */
@@ -112,7 +178,9 @@ export function checkConfig(text: string, options: CheckOptions): ConfigDiagnost
 export function checkDocument(doc: ConfigDocument, options: CheckOptions): ConfigDiagnostic[] {
   const line = parseFlinkLine(options.version);
   const ctx: RuleContext = {
-    doc, line, options,
+    doc,
+    line,
+    options,
     present: new Set(doc.entries.map((e) => e.key)),
     setting: (key) => setting(doc, key, line),
   };
@@ -126,24 +194,62 @@ export function checkDocument(doc: ConfigDocument, options: CheckOptions): Confi
 // Rules about the file
 
 function syntaxProblems({ doc }: RuleContext): ConfigDiagnostic[] {
-  return doc.problems.map((p) => ({ range: p.range, severity: p.severity, code: p.code, message: p.message, fixes: syntaxFixes(doc, p.code, p.range) }));
+  return doc.problems.map((p) => ({
+    range: p.range,
+    severity: p.severity,
+    code: p.code,
+    message: p.message,
+    fixes: syntaxFixes(doc, p.code, p.range),
+  }));
 }
 
 function syntaxFixes(doc: ConfigDocument, code: SyntaxProblemCode, range: Range): ConfigFix[] {
   if (code === 'legacy-quoted-value') {
     const entry = doc.entries.find((e) => e.valueRange.start.line === range.start.line);
-    if (entry) return [{ title: 'Remove the quotes', edits: [{ range: entry.valueRange, newText: entry.value.slice(1, -1) }], preferred: true }];
+    if (entry) {
+      return [
+        {
+          title: 'Remove the quotes',
+          edits: [{ range: entry.valueRange, newText: entry.value.slice(1, -1) }],
+          preferred: true,
+        },
+      ];
+    }
   }
-  if (code === 'legacy-bom') return [{ title: 'Remove the byte-order mark', edits: [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 1 } }, newText: '' }], preferred: true }];
+  if (code === 'legacy-bom') {
+    return [
+      {
+        title: 'Remove the byte-order mark',
+        edits: [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 1 } }, newText: '' }],
+        preferred: true,
+      },
+    ];
+  }
   if (code === 'duplicate-key') {
     const entry = doc.entries.find((e) => !e.effective && e.keyRange.start.line === range.start.line);
-    if (entry) return [{ title: `Remove this overridden "${entry.key}"`, edits: deleteEntryEdits(doc, entry), preferred: true }];
+    if (entry) {
+      return [{ title: `Remove this overridden "${entry.key}"`, edits: deleteEntryEdits(doc, entry), preferred: true }];
+    }
   }
   if (code === 'legacy-not-key-value') {
     const lineText = doc.text.split(/\r\n|\r|\n/)[range.start.line] ?? '';
     const colon = lineText.indexOf(':');
     if (colon > 0 && lineText[colon + 1] !== ' ') {
-      return [{ title: 'Add a space after ":"', edits: [{ range: { start: { line: range.start.line, character: colon + 1 }, end: { line: range.start.line, character: colon + 1 } }, newText: ' ' }], preferred: true }];
+      return [
+        {
+          title: 'Add a space after ":"',
+          edits: [
+            {
+              range: {
+                start: { line: range.start.line, character: colon + 1 },
+                end: { line: range.start.line, character: colon + 1 },
+              },
+              newText: ' ',
+            },
+          ],
+          preferred: true,
+        },
+      ];
     }
   }
   return [];
@@ -159,26 +265,44 @@ function fileFormat({ doc, line, options }: RuleContext): ConfigDiagnostic[] {
   const siblings = options.siblingFileNames ?? [];
   if (doc.format === 'legacy' && compareLines(line, '2.0') >= 0) {
     out.push({
-      range: firstLineRange(doc), severity: 'error', code: 'legacy-file-on-2x', fixes: [],
+      range: firstLineRange(doc),
+      severity: 'error',
+      code: 'legacy-file-on-2x',
+      fixes: [],
       message: `Flink ${line} no longer reads flink-conf.yaml: it only loads config.yaml. Migrate this file to config.yaml.`,
     });
-  } else if (doc.format === 'yaml' && compareLines(line, '1.19') < 0 && /(^|[\\/])config\.yaml$/.test(options.fileName ?? '')) {
+  } else if (
+    doc.format === 'yaml' &&
+    compareLines(line, '1.19') < 0 &&
+    /(^|[\\/])config\.yaml$/.test(options.fileName ?? '')
+  ) {
     out.push({
-      range: firstLineRange(doc), severity: 'error', code: 'config-yaml-before-1.19', fixes: [],
+      range: firstLineRange(doc),
+      severity: 'error',
+      code: 'config-yaml-before-1.19',
+      fixes: [],
       message: `Flink ${line} only reads flink-conf.yaml; config.yaml is read from 1.19 on.`,
     });
   }
   if (doc.format === 'yaml' && siblings.includes('flink-conf.yaml') && compareLines(line, '2.0') < 0) {
     out.push({
-      range: firstLineRange(doc), severity: 'warning', code: 'both-config-files', fixes: [],
-      message: 'flink-conf.yaml is in the same directory: Flink 1.19/1.20 then read only flink-conf.yaml and ignore this file.',
+      range: firstLineRange(doc),
+      severity: 'warning',
+      code: 'both-config-files',
+      fixes: [],
+      message:
+        'flink-conf.yaml is in the same directory: Flink 1.19/1.20 then read only flink-conf.yaml and ignore this file.',
     });
   } else if (doc.format === 'legacy' && siblings.includes('config.yaml') && compareLines(line, '1.19') >= 0) {
     out.push({
-      range: firstLineRange(doc), severity: 'warning', code: 'both-config-files', fixes: [],
-      message: compareLines(line, '2.0') >= 0
-        ? 'config.yaml is in the same directory: Flink 2.x reads only config.yaml and ignores this file.'
-        : 'config.yaml is in the same directory: Flink 1.19/1.20 read this file and ignore config.yaml.',
+      range: firstLineRange(doc),
+      severity: 'warning',
+      code: 'both-config-files',
+      fixes: [],
+      message:
+        compareLines(line, '2.0') >= 0
+          ? 'config.yaml is in the same directory: Flink 2.x reads only config.yaml and ignores this file.'
+          : 'config.yaml is in the same directory: Flink 1.19/1.20 read this file and ignore config.yaml.',
     });
   }
   return out;
@@ -214,7 +338,9 @@ function currentReplacement(info: OptionInfo, line: FlinkLine): string | null {
  * options reading it when there are several (`state.backend.local-recovery` from 1.20), else its one replacement.
  */
 export function currentReplacements(info: OptionInfo, line: FlinkLine): string[] {
-  if (info.replacements.length > 1 && info.replacements.every((r) => lookupOption(r, line)?.status === 'current')) return info.replacements;
+  if (info.replacements.length > 1 && info.replacements.every((r) => lookupOption(r, line)?.status === 'current')) {
+    return info.replacements;
+  }
   const one = currentReplacement(info, line);
   return one ? [one] : [];
 }
@@ -237,9 +363,16 @@ function unknownKeys({ doc, line }: RuleContext): ConfigDiagnostic[] {
     if (lookupOption(key, line) || isPassThroughKey(key, line)) continue;
     const suggestions = closest(key, keysFor(line, false));
     out.push({
-      range: entry.keyRange, severity: 'warning', code: 'unknown-key', key,
+      range: entry.keyRange,
+      severity: 'warning',
+      code: 'unknown-key',
+      key,
       message: `Flink ${line} has no option "${key}"${suggestions.length ? `. Did you mean "${suggestions[0]}"?` : ''}`,
-      fixes: suggestions.map((s, i) => ({ title: `Change to "${s}"`, edits: renameKeyEdits(doc, entry, s), preferred: i === 0 })),
+      fixes: suggestions.map((s, i) => ({
+        title: `Change to "${s}"`,
+        edits: renameKeyEdits(doc, entry, s),
+        preferred: i === 0,
+      })),
     });
   }
   return out;
@@ -252,9 +385,15 @@ function keysNotYet({ doc, line, present }: RuleContext): ConfigDiagnostic[] {
     if (info?.status !== 'not-yet') continue;
     const older = olderEquivalent(entry.key, line);
     out.push({
-      range: entry.keyRange, severity: 'warning', code: 'key-not-yet', key: entry.key,
+      range: entry.keyRange,
+      severity: 'warning',
+      code: 'key-not-yet',
+      key: entry.key,
       message: `"${entry.key}" exists from Flink ${info.since} on; Flink ${line} ignores it${older ? `. Use "${older}" for ${line}` : ''}`,
-      fixes: older && !present.has(older) ? [{ title: `Change to "${older}"`, edits: renameKeyEdits(doc, entry, older), preferred: true }] : [],
+      fixes:
+        older && !present.has(older)
+          ? [{ title: `Change to "${older}"`, edits: renameKeyEdits(doc, entry, older), preferred: true }]
+          : [],
     });
   }
   return out;
@@ -267,9 +406,15 @@ function removedKeys({ doc, line, present }: RuleContext): ConfigDiagnostic[] {
     if (info?.status !== 'removed') continue;
     const repls = currentReplacements(info, line);
     out.push({
-      range: entry.keyRange, severity: 'error', code: 'removed-key', key: entry.key, tags: ['deprecated'],
+      range: entry.keyRange,
+      severity: 'error',
+      code: 'removed-key',
+      key: entry.key,
+      tags: ['deprecated'],
       message: `"${entry.key}" was removed in Flink ${info.removedIn}; Flink ${line} ignores it${repls.length ? `. Use ${quoted(repls)}` : ''}`,
-      fixes: repls.length ? renameOrDrop(doc, entry, repls, present) : [{ title: `Remove "${entry.key}"`, edits: deleteEntryEdits(doc, entry) }],
+      fixes: repls.length
+        ? renameOrDrop(doc, entry, repls, present)
+        : [{ title: `Remove "${entry.key}"`, edits: deleteEntryEdits(doc, entry) }],
     });
   }
   return out;
@@ -282,9 +427,15 @@ function deprecatedKeys({ doc, line, present }: RuleContext): ConfigDiagnostic[]
     if (info?.status !== 'deprecated' && info?.status !== 'deprecated-option') continue;
     const repls = currentReplacements(info, line);
     const both = repls.length > 0 && repls.every((r) => present.has(r));
-    const since = info.deprecatedIn ? ` since Flink ${info.deprecatedIn}${info.deprecatedIn === CATALOG_LINES[0] ? ' or earlier' : ''}` : '';
+    const since = info.deprecatedIn
+      ? ` since Flink ${info.deprecatedIn}${info.deprecatedIn === CATALOG_LINES[0] ? ' or earlier' : ''}`
+      : '';
     out.push({
-      range: entry.keyRange, severity: 'warning', code: both ? 'deprecated-and-replacement' : 'deprecated-key', key: entry.key, tags: ['deprecated'],
+      range: entry.keyRange,
+      severity: 'warning',
+      code: both ? 'deprecated-and-replacement' : 'deprecated-key',
+      key: entry.key,
+      tags: ['deprecated'],
       message: both
         ? `"${entry.key}" is deprecated and ${quoted(repls)} ${repls.length > 1 ? 'are' : 'is'} also set: Flink uses ${quoted(repls)} and ignores this one`
         : `"${entry.key}" is deprecated${since}${repls.length ? `; use ${quoted(repls)}` : ''}${repls.length > 1 ? ' (it sets each of them)' : ''}`,
@@ -295,10 +446,21 @@ function deprecatedKeys({ doc, line, present }: RuleContext): ConfigDiagnostic[]
 }
 
 /** Renames an old key to its replacements, writing one entry per replacement not set yet; drops it when all are set. */
-function renameOrDrop(doc: ConfigDocument, entry: ConfigEntry, repls: readonly string[], present: Set<string>): ConfigFix[] {
+function renameOrDrop(
+  doc: ConfigDocument,
+  entry: ConfigEntry,
+  repls: readonly string[],
+  present: Set<string>,
+): ConfigFix[] {
   const missing = repls.filter((r) => !present.has(r));
   if (!missing.length) {
-    return [{ title: `Remove "${entry.key}" (${quoted(repls)} ${repls.length > 1 ? 'are' : 'is'} set)`, edits: deleteEntryEdits(doc, entry), preferred: true }];
+    return [
+      {
+        title: `Remove "${entry.key}" (${quoted(repls)} ${repls.length > 1 ? 'are' : 'is'} set)`,
+        edits: deleteEntryEdits(doc, entry),
+        preferred: true,
+      },
+    ];
   }
   // Which of the options still reads the old key then depends on Flink's fallback order: no rename is sure to keep it.
   if (missing.length < repls.length) return [];
@@ -329,9 +491,15 @@ function prefixKeys({ doc, line }: RuleContext): ConfigDiagnostic[] {
     const info = lookupOption(entry.key, line);
     const repl = info ? currentReplacement(info, line) : null;
     out.push({
-      range: entry.keyRange, severity: doc.format === 'yaml' || compareLines(line, '1.19') >= 0 ? 'warning' : 'info', code: 'prefix-key-with-children', key: entry.key,
+      range: entry.keyRange,
+      severity: doc.format === 'yaml' || compareLines(line, '1.19') >= 0 ? 'warning' : 'info',
+      code: 'prefix-key-with-children',
+      key: entry.key,
       message: `"${entry.key}" is also the prefix of "${child.key}": a nested config.yaml cannot hold both, and Flink's migrate-config-file.sh drops keys or fails on it${repl ? `. Rename it to "${repl}"` : ''}`,
-      fixes: repl && !doc.entries.some((e) => e.key === repl) ? [{ title: `Rename to "${repl}"`, edits: renameKeyEdits(doc, entry, repl), preferred: true }] : [],
+      fixes:
+        repl && !doc.entries.some((e) => e.key === repl)
+          ? [{ title: `Rename to "${repl}"`, edits: renameKeyEdits(doc, entry, repl), preferred: true }]
+          : [],
     });
   }
   return out;
@@ -346,7 +514,10 @@ function invalidValues(ctx: RuleContext): ConfigDiagnostic[] {
     const result = checkValue(entry.value, info.type, ctx.line, info.enumValues, ctx.doc.format);
     if (result.ok) continue;
     out.push({
-      range: entry.valueRange, severity: 'error', code: 'invalid-value', key: entry.key,
+      range: entry.valueRange,
+      severity: 'error',
+      code: 'invalid-value',
+      key: entry.key,
       message: `Invalid value for "${entry.key}" (${info.type}): ${result.message}`,
       fixes: valueFixes(ctx.doc, entry, info),
     });
@@ -360,7 +531,11 @@ function invalidValues(ctx: RuleContext): ConfigDiagnostic[] {
  */
 function valueFixes(doc: ConfigDocument, entry: ConfigEntry, info: OptionInfo): ConfigFix[] {
   const value = entry.value.trim();
-  const fix = (v: string, preferred = true): ConfigFix => ({ title: `Change to "${v}"`, edits: replaceValueEdits(doc, entry, v), preferred });
+  const fix = (v: string, preferred = true): ConfigFix => ({
+    title: `Change to "${v}"`,
+    edits: replaceValueEdits(doc, entry, v),
+    preferred,
+  });
   switch (info.type) {
     case 'Boolean': {
       const b = booleanOf(value);
@@ -387,8 +562,18 @@ function deprecatedValues(ctx: RuleContext): ConfigDiagnostic[] {
   const out: ConfigDiagnostic[] = [];
   for (const [entry, info] of readOptions(ctx)) {
     const value = entry.value;
-    if (info.type !== 'Enum' || !info.deprecatedEnumValues?.some((v) => v.toUpperCase() === value.toUpperCase())) continue;
-    out.push({ range: entry.valueRange, severity: 'warning', code: 'deprecated-value', key: entry.key, tags: ['deprecated'], fixes: [], message: `${value.toUpperCase()} is deprecated for "${entry.key}"` });
+    if (info.type !== 'Enum' || !info.deprecatedEnumValues?.some((v) => v.toUpperCase() === value.toUpperCase())) {
+      continue;
+    }
+    out.push({
+      range: entry.valueRange,
+      severity: 'warning',
+      code: 'deprecated-value',
+      key: entry.key,
+      tags: ['deprecated'],
+      fixes: [],
+      message: `${value.toUpperCase()} is deprecated for "${entry.key}"`,
+    });
   }
   return out;
 }
@@ -401,9 +586,15 @@ function bareNumberDurations(ctx: RuleContext): ConfigDiagnostic[] {
     const d = checkDuration(value, ctx.line);
     if (!d.ok || !d.bareNumber || (d.millis ?? 0) >= 1000 || (d.millis ?? 0) <= 0) continue;
     out.push({
-      range: entry.valueRange, severity: 'warning', code: 'bare-number-duration', key: entry.key,
+      range: entry.valueRange,
+      severity: 'warning',
+      code: 'bare-number-duration',
+      key: entry.key,
       message: `A bare number is milliseconds: "${value}" means ${value} ms. Write a unit, e.g. "${value} s"`,
-      fixes: [{ title: `Change to "${value} s"`, edits: replaceValueEdits(ctx.doc, entry, `${value} s`), preferred: true }, { title: `Change to "${value} ms"`, edits: replaceValueEdits(ctx.doc, entry, `${value} ms`) }],
+      fixes: [
+        { title: `Change to "${value} s"`, edits: replaceValueEdits(ctx.doc, entry, `${value} s`), preferred: true },
+        { title: `Change to "${value} ms"`, edits: replaceValueEdits(ctx.doc, entry, `${value} ms`) },
+      ],
     });
   }
   return out;
@@ -417,9 +608,15 @@ function bareNumberMemory(ctx: RuleContext): ConfigDiagnostic[] {
     const m = checkMemorySize(value);
     if (!m.ok || !m.bareNumber || (m.bytes ?? 0) <= 0 || (m.bytes ?? 0) >= 1024) continue;
     out.push({
-      range: entry.valueRange, severity: 'warning', code: 'bare-number-memory', key: entry.key,
+      range: entry.valueRange,
+      severity: 'warning',
+      code: 'bare-number-memory',
+      key: entry.key,
       message: `A bare number is bytes: "${value}" means ${value} bytes. Write a unit, e.g. "${value} mb"`,
-      fixes: [{ title: `Change to "${value} mb"`, edits: replaceValueEdits(ctx.doc, entry, `${value} mb`), preferred: true }, { title: `Change to "${value} kb"`, edits: replaceValueEdits(ctx.doc, entry, `${value} kb`) }],
+      fixes: [
+        { title: `Change to "${value} mb"`, edits: replaceValueEdits(ctx.doc, entry, `${value} mb`), preferred: true },
+        { title: `Change to "${value} kb"`, edits: replaceValueEdits(ctx.doc, entry, `${value} kb`) },
+      ],
     });
   }
   return out;
@@ -435,7 +632,9 @@ function setting(doc: ConfigDocument, key: string, line: FlinkLine): ConfigEntry
     if (!e.effective) continue;
     if (e.key === key) return e;
     const info = lookupOption(e.key, line);
-    if (info && (info.replacement === key || info.latestReplacement === key || info.replacements.includes(key))) found = e;
+    if (info && (info.replacement === key || info.latestReplacement === key || info.replacements.includes(key))) {
+      found = e;
+    }
   }
   return found;
 }
@@ -459,8 +658,10 @@ function directories({ doc, line }: RuleContext): DirEntry[] {
   for (const entry of doc.entries) {
     if (!entry.effective) continue;
     const info = lookupOption(entry.key, line);
-    const canonical = info?.status === 'current' ? entry.key : info?.latestReplacement ?? entry.key;
-    if (!SHARED_DIR_KEYS.has(entry.key) && !SHARED_DIR_KEYS.has(canonical) && !RESTORE_PATH_KEYS.has(entry.key)) continue;
+    const canonical = info?.status === 'current' ? entry.key : (info?.latestReplacement ?? entry.key);
+    if (!SHARED_DIR_KEYS.has(entry.key) && !SHARED_DIR_KEYS.has(canonical) && !RESTORE_PATH_KEYS.has(entry.key)) {
+      continue;
+    }
     const uri = entry.value.trim();
     out.push({ entry, uri, scheme: schemeOf(uri), canonical });
   }
@@ -468,7 +669,9 @@ function directories({ doc, line }: RuleContext): DirEntry[] {
 }
 
 function ftpDirectories(ctx: RuleContext): ConfigDiagnostic[] {
-  return directories(ctx).filter((d) => d.scheme === 'ftp' || d.scheme === 'ftps').flatMap(({ entry, uri }) => checkFtp(ctx.doc, entry, uri));
+  return directories(ctx)
+    .filter((d) => d.scheme === 'ftp' || d.scheme === 'ftps')
+    .flatMap(({ entry, uri }) => checkFtp(ctx.doc, entry, uri));
 }
 
 function checkFtp(doc: ConfigDocument, entry: ConfigEntry, uri: string): ConfigDiagnostic[] {
@@ -481,22 +684,45 @@ function checkFtp(doc: ConfigDocument, entry: ConfigEntry, uri: string): ConfigD
     const host = m[3];
     const clean = `${m[1]}://${host}${m[4] ?? ''}${m[5] ?? ''}`;
     const add: Array<[string, string]> = [];
-    if (!doc.entries.some((e) => e.key === `flink.hadoop.fs.ftp.user.${host}`)) add.push([`flink.hadoop.fs.ftp.user.${host}`, user]);
-    if (!doc.entries.some((e) => e.key === `flink.hadoop.fs.ftp.password.${host}`)) add.push([`flink.hadoop.fs.ftp.password.${host}`, password]);
+    if (!doc.entries.some((e) => e.key === `flink.hadoop.fs.ftp.user.${host}`)) {
+      add.push([`flink.hadoop.fs.ftp.user.${host}`, user]);
+    }
+    if (!doc.entries.some((e) => e.key === `flink.hadoop.fs.ftp.password.${host}`)) {
+      add.push([`flink.hadoop.fs.ftp.password.${host}`, password]);
+    }
     out.push({
-      range, severity: 'error', code: 'ftp-credentials-in-uri', key: entry.key,
+      range,
+      severity: 'error',
+      code: 'ftp-credentials-in-uri',
+      key: entry.key,
       message: `The FTP password is in the URI: Flink logs it, shows it in the web UI and in every checkpoint path, and Hadoop cuts passwords containing ':' or '/'. Put the credentials in flink.hadoop.fs.ftp.user.${host} / flink.hadoop.fs.ftp.password.${host} instead.`,
-      fixes: [{ title: 'Move the credentials to Hadoop keys', edits: [...replaceValueEdits(doc, entry, clean), ...appendEdits(doc, add)], preferred: true }],
+      fixes: [
+        {
+          title: 'Move the credentials to Hadoop keys',
+          edits: [...replaceValueEdits(doc, entry, clean), ...appendEdits(doc, add)],
+          preferred: true,
+        },
+      ],
     });
   }
   const missing: Array<[string, string]> = [];
-  if (!doc.entries.some((e) => e.key === 'flink.hadoop.fs.ftp.data.connection.mode')) missing.push(['flink.hadoop.fs.ftp.data.connection.mode', 'PASSIVE_LOCAL_DATA_CONNECTION_MODE']);
-  if (!doc.entries.some((e) => e.key === 'flink.hadoop.fs.ftp.transfer.mode')) missing.push(['flink.hadoop.fs.ftp.transfer.mode', 'STREAM_TRANSFER_MODE']);
+  if (!doc.entries.some((e) => e.key === 'flink.hadoop.fs.ftp.data.connection.mode')) {
+    missing.push(['flink.hadoop.fs.ftp.data.connection.mode', 'PASSIVE_LOCAL_DATA_CONNECTION_MODE']);
+  }
+  if (!doc.entries.some((e) => e.key === 'flink.hadoop.fs.ftp.transfer.mode')) {
+    missing.push(['flink.hadoop.fs.ftp.transfer.mode', 'STREAM_TRANSFER_MODE']);
+  }
   out.push({
-    range, severity: 'warning', code: 'ftp-checkpoints', key: entry.key,
-    message: 'FTP works only through Hadoop\'s FTPFileSystem (Hadoop must be on the classpath; no Flink plugin handles ftp://). It opens a connection per call, has no atomic rename or recoverable writer, and defaults to active mode, which fails in containers. Prefer S3-compatible storage or a shared volume.'
-      + (missing.length ? ' At least set passive mode and stream transfer mode.' : ''),
-    fixes: missing.length ? [{ title: 'Add passive mode and stream transfer mode', edits: appendEdits(doc, missing) }] : [],
+    range,
+    severity: 'warning',
+    code: 'ftp-checkpoints',
+    key: entry.key,
+    message:
+      "FTP works only through Hadoop's FTPFileSystem (Hadoop must be on the classpath; no Flink plugin handles ftp://). It opens a connection per call, has no atomic rename or recoverable writer, and defaults to active mode, which fails in containers. Prefer S3-compatible storage or a shared volume." +
+      (missing.length ? ' At least set passive mode and stream transfer mode.' : ''),
+    fixes: missing.length
+      ? [{ title: 'Add passive mode and stream transfer mode', edits: appendEdits(doc, missing) }]
+      : [],
   });
   return out;
 }
@@ -505,36 +731,59 @@ function hdfsWithoutAuthority(ctx: RuleContext): ConfigDiagnostic[] {
   const defaultScheme = ctx.setting('fs.default-scheme')?.value ?? null;
   const hadoopDefaultFs = ctx.doc.entries.some((e) => e.key === 'flink.hadoop.fs.defaultFS');
   if (hadoopDefaultFs || /^hdfs:\/\/[^/]/i.test(defaultScheme ?? '')) return [];
-  return directories(ctx).filter((d) => d.scheme === 'hdfs' && /^hdfs:(\/\/\/|\/(?!\/))/i.test(d.uri)).map(({ entry, uri }) => ({
-    range: entry.valueRange, severity: 'warning', code: 'hdfs-without-authority', key: entry.key, fixes: [],
-    message: `"${uri}" names no NameNode: Flink takes it from fs.defaultFS in the Hadoop configuration (HADOOP_CONF_DIR) and fails if none is found. Write hdfs://<namenode>:<port>/… or make sure core-site.xml is on every JobManager and TaskManager.`,
-  }));
+  return directories(ctx)
+    .filter((d) => d.scheme === 'hdfs' && /^hdfs:(\/\/\/|\/(?!\/))/i.test(d.uri))
+    .map(({ entry, uri }) => ({
+      range: entry.valueRange,
+      severity: 'warning',
+      code: 'hdfs-without-authority',
+      key: entry.key,
+      fixes: [],
+      message: `"${uri}" names no NameNode: Flink takes it from fs.defaultFS in the Hadoop configuration (HADOOP_CONF_DIR) and fails if none is found. Write hdfs://<namenode>:<port>/… or make sure core-site.xml is on every JobManager and TaskManager.`,
+    }));
 }
 
 function fileUriWithAuthority(ctx: RuleContext): ConfigDiagnostic[] {
-  return directories(ctx).filter((d) => d.scheme === 'file' && /^file:\/\/[^/]/i.test(d.uri)).map(({ entry, uri }) => {
-    const fixed = uri.replace(/^file:\/\//i, 'file:///');
-    return {
-      range: entry.valueRange, severity: 'error', code: 'file-uri-authority', key: entry.key,
-      message: `"${uri}" reads "${uri.slice(7).split('/')[0]}" as a host; Flink rejects it. Did you mean "${fixed}"?`,
-      fixes: [{ title: `Change to "${fixed}"`, edits: replaceValueEdits(ctx.doc, entry, fixed), preferred: true }],
-    };
-  });
+  return directories(ctx)
+    .filter((d) => d.scheme === 'file' && /^file:\/\/[^/]/i.test(d.uri))
+    .map(({ entry, uri }) => {
+      const fixed = uri.replace(/^file:\/\//i, 'file:///');
+      return {
+        range: entry.valueRange,
+        severity: 'error',
+        code: 'file-uri-authority',
+        key: entry.key,
+        message: `"${uri}" reads "${uri.slice(7).split('/')[0]}" as a host; Flink rejects it. Did you mean "${fixed}"?`,
+        fixes: [{ title: `Change to "${fixed}"`, edits: replaceValueEdits(ctx.doc, entry, fixed), preferred: true }],
+      };
+    });
 }
 
 function s3Plugin(ctx: RuleContext): ConfigDiagnostic[] {
-  return directories(ctx).filter((d) => d.scheme === 's3' || d.scheme === 's3a' || d.scheme === 's3p').map(({ entry, scheme }) => ({
-    range: entry.valueRange, severity: 'info', code: 's3-plugin', key: entry.key, fixes: [],
-    message: `${scheme}:// needs an S3 file system plugin in plugins/ (flink-s3-fs-presto for s3p://, flink-s3-fs-hadoop for s3a://, either for s3://); Presto is the one recommended for checkpoints.`,
-  }));
+  return directories(ctx)
+    .filter((d) => d.scheme === 's3' || d.scheme === 's3a' || d.scheme === 's3p')
+    .map(({ entry, scheme }) => ({
+      range: entry.valueRange,
+      severity: 'info',
+      code: 's3-plugin',
+      key: entry.key,
+      fixes: [],
+      message: `${scheme}:// needs an S3 file system plugin in plugins/ (flink-s3-fs-presto for s3p://, flink-s3-fs-hadoop for s3a://, either for s3://); Presto is the one recommended for checkpoints.`,
+    }));
 }
 
 function pathWithoutScheme(ctx: RuleContext): ConfigDiagnostic[] {
   if (ctx.setting('fs.default-scheme')) return [];
-  return directories(ctx).filter((d) => d.scheme === null && d.uri.startsWith('/') && !RESTORE_PATH_KEYS.has(d.entry.key)).map(({ entry, uri }) => ({
-    range: entry.valueRange, severity: 'warning', code: 'path-without-scheme', key: entry.key, fixes: [],
-    message: `"${uri}" has no scheme and fs.default-scheme is not set: every process writes to its own local disk. Use a shared file system URI (hdfs://, s3://, or file:// on a volume mounted in all processes).`,
-  }));
+  return directories(ctx)
+    .filter((d) => d.scheme === null && d.uri.startsWith('/') && !RESTORE_PATH_KEYS.has(d.entry.key))
+    .map(({ entry, uri }) => ({
+      range: entry.valueRange,
+      severity: 'warning',
+      code: 'path-without-scheme',
+      key: entry.key,
+      fixes: [],
+      message: `"${uri}" has no scheme and fs.default-scheme is not set: every process writes to its own local disk. Use a shared file system URI (hdfs://, s3://, or file:// on a volume mounted in all processes).`,
+    }));
 }
 
 function localDirWithHa(ctx: RuleContext): ConfigDiagnostic[] {
@@ -542,17 +791,26 @@ function localDirWithHa(ctx: RuleContext): ConfigDiagnostic[] {
   const defaultScheme = ctx.setting('fs.default-scheme')?.value ?? null;
   const haType = (ctx.setting('high-availability.type')?.value ?? 'NONE').toUpperCase();
   const haOn = haType !== 'NONE' && haType !== '';
-  const kubernetes = haType.includes('KUBERNETES')
-    || doc.entries.some((e) => e.key.startsWith('kubernetes.') && !e.key.startsWith('kubernetes.operator.'))
-    || /kubernetes/.test(ctx.setting('execution.target')?.value ?? '');
+  const kubernetes =
+    haType.includes('KUBERNETES') ||
+    doc.entries.some((e) => e.key.startsWith('kubernetes.') && !e.key.startsWith('kubernetes.operator.')) ||
+    /kubernetes/.test(ctx.setting('execution.target')?.value ?? '');
   if (!haOn && !kubernetes) return [];
   const backend = (ctx.setting('state.backend.type')?.value ?? '').toLowerCase();
   const why = kubernetes ? 'on Kubernetes' : 'with high availability';
   return directories(ctx)
-    .filter(({ scheme, uri, canonical }) => SHARED_DIR_KEYS.has(canonical)
-      && (scheme === 'file' || (scheme === null && uri.startsWith('/') && (defaultScheme === null || /^file:/i.test(defaultScheme)))))
+    .filter(
+      ({ scheme, uri, canonical }) =>
+        SHARED_DIR_KEYS.has(canonical) &&
+        (scheme === 'file' ||
+          (scheme === null && uri.startsWith('/') && (defaultScheme === null || /^file:/i.test(defaultScheme)))),
+    )
     .map(({ entry }) => ({
-      range: entry.valueRange, severity: 'warning', code: 'local-dir-with-ha', key: entry.key, fixes: [],
+      range: entry.valueRange,
+      severity: 'warning',
+      code: 'local-dir-with-ha',
+      key: entry.key,
+      fixes: [],
       message: `A local path ${why} works only on a ReadWriteMany volume (NFS, CephFS, EFS, …) mounted at the same path in the JobManager and every TaskManager; emptyDir, hostPath and ReadWriteOnce volumes lose the files on failover${backend === 'rocksdb' ? ', and incremental RocksDB checkpoints then reference files that are gone' : ''}.`,
     }));
 }
@@ -563,10 +821,16 @@ function localDirWithHa(ctx: RuleContext): ConfigDiagnostic[] {
 function filesystemStorageWithoutDir(ctx: RuleContext): ConfigDiagnostic[] {
   const storage = ctx.setting('execution.checkpointing.storage');
   if (storage?.value.trim().toLowerCase() !== 'filesystem' || ctx.setting('execution.checkpointing.dir')) return [];
-  return [{
-    range: storage.valueRange, severity: 'error', code: 'filesystem-storage-without-dir', key: storage.key, fixes: [],
-    message: `Checkpoint storage "filesystem" needs a checkpoint directory: set ${compareLines(ctx.line, '1.20') >= 0 ? 'execution.checkpointing.dir' : 'state.checkpoints.dir'}.`,
-  }];
+  return [
+    {
+      range: storage.valueRange,
+      severity: 'error',
+      code: 'filesystem-storage-without-dir',
+      key: storage.key,
+      fixes: [],
+      message: `Checkpoint storage "filesystem" needs a checkpoint directory: set ${compareLines(ctx.line, '1.20') >= 0 ? 'execution.checkpointing.dir' : 'state.checkpoints.dir'}.`,
+    },
+  ];
 }
 
 function jobManagerCheckpointStorage(ctx: RuleContext): ConfigDiagnostic[] {
@@ -575,10 +839,16 @@ function jobManagerCheckpointStorage(ctx: RuleContext): ConfigDiagnostic[] {
   const dir = ctx.setting('execution.checkpointing.dir');
   if (!interval || !(storage?.value.trim().toLowerCase() === 'jobmanager' || (!storage && !dir))) return [];
   const at = storage ?? interval;
-  return [{
-    range: at.keyRange, severity: 'warning', code: 'jobmanager-checkpoint-storage', key: at.key, fixes: [],
-    message: `Checkpoints go to JobManager memory${storage ? '' : ' (no checkpoint directory is set)'}: each state is limited to 5 MB, a task's state must fit one RPC message (pekko.framesize), all of it must fit the JobManager heap${dir ? '' : ', and nothing is left to restore from after a cancel or a JobManager loss'}. Set a checkpoint directory on shared storage.`,
-  }];
+  return [
+    {
+      range: at.keyRange,
+      severity: 'warning',
+      code: 'jobmanager-checkpoint-storage',
+      key: at.key,
+      fixes: [],
+      message: `Checkpoints go to JobManager memory${storage ? '' : ' (no checkpoint directory is set)'}: each state is limited to 5 MB, a task's state must fit one RPC message (pekko.framesize), all of it must fit the JobManager heap${dir ? '' : ', and nothing is left to restore from after a cancel or a JobManager loss'}. Set a checkpoint directory on shared storage.`,
+    },
+  ];
 }
 
 function unalignedCheckpoints(ctx: RuleContext): ConfigDiagnostic[] {
@@ -587,11 +857,25 @@ function unalignedCheckpoints(ctx: RuleContext): ConfigDiagnostic[] {
   const out: ConfigDiagnostic[] = [];
   const mode = ctx.setting('execution.checkpointing.mode');
   if (mode && mode.value.trim().toUpperCase() === 'AT_LEAST_ONCE') {
-    out.push({ range: unaligned.valueRange, severity: 'warning', code: 'unaligned-at-least-once', key: unaligned.key, fixes: [], message: 'Unaligned checkpoints need EXACTLY_ONCE mode; with AT_LEAST_ONCE they are not used.' });
+    out.push({
+      range: unaligned.valueRange,
+      severity: 'warning',
+      code: 'unaligned-at-least-once',
+      key: unaligned.key,
+      fixes: [],
+      message: 'Unaligned checkpoints need EXACTLY_ONCE mode; with AT_LEAST_ONCE they are not used.',
+    });
   }
   const concurrent = ctx.setting('execution.checkpointing.max-concurrent-checkpoints');
   if (concurrent && Number(concurrent.value) > 1) {
-    out.push({ range: unaligned.valueRange, severity: 'warning', code: 'unaligned-concurrent', key: unaligned.key, fixes: [], message: 'Unaligned checkpoints are not used while max-concurrent-checkpoints is above 1.' });
+    out.push({
+      range: unaligned.valueRange,
+      severity: 'warning',
+      code: 'unaligned-concurrent',
+      key: unaligned.key,
+      fixes: [],
+      message: 'Unaligned checkpoints are not used while max-concurrent-checkpoints is above 1.',
+    });
   }
   return out;
 }
@@ -600,7 +884,17 @@ function incrementalWithHashmap(ctx: RuleContext): ConfigDiagnostic[] {
   if ((ctx.setting('state.backend.type')?.value ?? '').toLowerCase() !== 'hashmap') return [];
   const inc = ctx.setting('execution.checkpointing.incremental');
   if (!inc || inc.value.toLowerCase() !== 'true') return [];
-  return [{ range: inc.valueRange, severity: 'info', code: 'incremental-with-hashmap', key: inc.key, fixes: [], message: 'Incremental checkpoints have no effect with the hashmap state backend (only RocksDB and ForSt support them).' }];
+  return [
+    {
+      range: inc.valueRange,
+      severity: 'info',
+      code: 'incremental-with-hashmap',
+      key: inc.key,
+      fixes: [],
+      message:
+        'Incremental checkpoints have no effect with the hashmap state backend (only RocksDB and ForSt support them).',
+    },
+  ];
 }
 
 function legacyStateBackend(ctx: RuleContext): ConfigDiagnostic[] {
@@ -608,26 +902,61 @@ function legacyStateBackend(ctx: RuleContext): ConfigDiagnostic[] {
   if (!backendEntry || !/^(jobmanager|filesystem)$/i.test(backendEntry.value.trim())) return [];
   const v = backendEntry.value.trim().toLowerCase();
   const v2 = compareLines(ctx.line, '2.0') >= 0;
-  return [{
-    range: backendEntry.valueRange, severity: v2 ? 'error' : 'warning', code: 'legacy-state-backend', key: backendEntry.key,
-    message: `"${v}" as a state backend is ${v2 ? 'not accepted by Flink 2.x' : 'deprecated'}: use hashmap, and choose the checkpoint storage with execution.checkpointing.storage (${v === 'jobmanager' ? 'jobmanager' : 'filesystem + a checkpoint dir'}).`,
-    fixes: [{ title: 'Change to "hashmap"', edits: replaceValueEdits(ctx.doc, backendEntry, 'hashmap'), preferred: true }],
-  }];
+  return [
+    {
+      range: backendEntry.valueRange,
+      severity: v2 ? 'error' : 'warning',
+      code: 'legacy-state-backend',
+      key: backendEntry.key,
+      message: `"${v}" as a state backend is ${v2 ? 'not accepted by Flink 2.x' : 'deprecated'}: use hashmap, and choose the checkpoint storage with execution.checkpointing.storage (${v === 'jobmanager' ? 'jobmanager' : 'filesystem + a checkpoint dir'}).`,
+      fixes: [
+        { title: 'Change to "hashmap"', edits: replaceValueEdits(ctx.doc, backendEntry, 'hashmap'), preferred: true },
+      ],
+    },
+  ];
 }
 
 function restoreSettingOverriddenByCli(ctx: RuleContext): ConfigDiagnostic[] {
-  const claim = ctx.setting('execution.state-recovery.claim-mode') ?? ctx.setting('execution.state-recovery.ignore-unclaimed-state');
+  const claim =
+    ctx.setting('execution.state-recovery.claim-mode') ??
+    ctx.setting('execution.state-recovery.ignore-unclaimed-state');
   if (!claim) return [];
-  return [{
-    range: claim.keyRange, severity: 'info', code: 'restore-setting-overridden-by-cli', key: claim.key, fixes: [],
-    message: 'flink run / run-application overwrite the claim mode and ignore-unclaimed-state from the configuration (up to Flink 2.3): pass -cm/-rm and -n on the command line instead. REST, SQL and operator deployments do honour this key.',
-  }];
+  return [
+    {
+      range: claim.keyRange,
+      severity: 'info',
+      code: 'restore-setting-overridden-by-cli',
+      key: claim.key,
+      fixes: [],
+      message:
+        'flink run / run-application overwrite the claim mode and ignore-unclaimed-state from the configuration (up to Flink 2.3): pass -cm/-rm and -n on the command line instead. REST, SQL and operator deployments do honour this key.',
+    },
+  ];
 }
 
 /** Every rule with the codes it reports. Findings at one position keep this order. */
 export const CONFIG_RULES: ReadonlyArray<{ name: string; codes: readonly ConfigDiagnosticCode[]; check: Rule }> = [
-  { name: 'syntax', codes: ['legacy-not-key-value', 'legacy-empty', 'legacy-hash-in-value', 'legacy-quoted-value', 'legacy-bom', 'duplicate-key', 'yaml-syntax', 'yaml-not-a-map', 'yaml-non-string-key', 'yaml-null-value'], check: syntaxProblems },
-  { name: 'file format', codes: ['legacy-file-on-2x', 'config-yaml-before-1.19', 'both-config-files'], check: fileFormat },
+  {
+    name: 'syntax',
+    codes: [
+      'legacy-not-key-value',
+      'legacy-empty',
+      'legacy-hash-in-value',
+      'legacy-quoted-value',
+      'legacy-bom',
+      'duplicate-key',
+      'yaml-syntax',
+      'yaml-not-a-map',
+      'yaml-non-string-key',
+      'yaml-null-value',
+    ],
+    check: syntaxProblems,
+  },
+  {
+    name: 'file format',
+    codes: ['legacy-file-on-2x', 'config-yaml-before-1.19', 'both-config-files'],
+    check: fileFormat,
+  },
   { name: 'unknown keys', codes: ['unknown-key'], check: unknownKeys },
   { name: 'keys of later lines', codes: ['key-not-yet'], check: keysNotYet },
   { name: 'removed keys', codes: ['removed-key'], check: removedKeys },
@@ -643,12 +972,28 @@ export const CONFIG_RULES: ReadonlyArray<{ name: string; codes: readonly ConfigD
   { name: 'S3 plugin', codes: ['s3-plugin'], check: s3Plugin },
   { name: 'paths without scheme', codes: ['path-without-scheme'], check: pathWithoutScheme },
   { name: 'local directories with HA', codes: ['local-dir-with-ha'], check: localDirWithHa },
-  { name: 'filesystem storage without dir', codes: ['filesystem-storage-without-dir'], check: filesystemStorageWithoutDir },
-  { name: 'JobManager checkpoint storage', codes: ['jobmanager-checkpoint-storage'], check: jobManagerCheckpointStorage },
-  { name: 'unaligned checkpoints', codes: ['unaligned-at-least-once', 'unaligned-concurrent'], check: unalignedCheckpoints },
+  {
+    name: 'filesystem storage without dir',
+    codes: ['filesystem-storage-without-dir'],
+    check: filesystemStorageWithoutDir,
+  },
+  {
+    name: 'JobManager checkpoint storage',
+    codes: ['jobmanager-checkpoint-storage'],
+    check: jobManagerCheckpointStorage,
+  },
+  {
+    name: 'unaligned checkpoints',
+    codes: ['unaligned-at-least-once', 'unaligned-concurrent'],
+    check: unalignedCheckpoints,
+  },
   { name: 'incremental with hashmap', codes: ['incremental-with-hashmap'], check: incrementalWithHashmap },
   { name: 'legacy state backends', codes: ['legacy-state-backend'], check: legacyStateBackend },
-  { name: 'restore settings the CLI overrides', codes: ['restore-setting-overridden-by-cli'], check: restoreSettingOverriddenByCli },
+  {
+    name: 'restore settings the CLI overrides',
+    codes: ['restore-setting-overridden-by-cli'],
+    check: restoreSettingOverriddenByCli,
+  },
 ];
 
 const RULES = CONFIG_RULES;

@@ -46,8 +46,16 @@ export interface ConfigEntry {
 
 /** What a parser can find wrong with the file itself. */
 export type SyntaxProblemCode =
-  | 'legacy-not-key-value' | 'legacy-empty' | 'legacy-hash-in-value' | 'legacy-quoted-value' | 'legacy-bom' | 'duplicate-key'
-  | 'yaml-syntax' | 'yaml-not-a-map' | 'yaml-non-string-key' | 'yaml-null-value';
+  | 'legacy-not-key-value'
+  | 'legacy-empty'
+  | 'legacy-hash-in-value'
+  | 'legacy-quoted-value'
+  | 'legacy-bom'
+  | 'duplicate-key'
+  | 'yaml-syntax'
+  | 'yaml-not-a-map'
+  | 'yaml-non-string-key'
+  | 'yaml-null-value';
 
 /** A problem found while reading the file itself, before any option knowledge. */
 export interface SyntaxProblem {

@@ -32,9 +32,13 @@ export function closest(word: string, candidates: Iterable<string>, limit = 3): 
 /** A value rendered for the file's format: YAML values that would not read back as the same string get quoted. */
 export function renderValue(value: string, format: ConfigDocument['format']): string {
   if (format === 'legacy') return value;
-  const plain = /^[A-Za-z0-9_./:@$%+=-](?:[^#:]|:(?! )|#(?<! #))*$/.test(value) && !/\s$/.test(value)
-    && !/^(?:~|null|Null|NULL|true|True|TRUE|false|False|FALSE|[-+]?[0-9.]+(?:[eE][-+]?[0-9]+)?|0x[0-9a-fA-F]+|0o[0-7]+)$/.test(value)
-    && !/[{}[\],]/.test(value[0]);
+  const plain =
+    /^[A-Za-z0-9_./:@$%+=-](?:[^#:]|:(?! )|#(?<! #))*$/.test(value) &&
+    !/\s$/.test(value) &&
+    !/^(?:~|null|Null|NULL|true|True|TRUE|false|False|FALSE|[-+]?[0-9.]+(?:[eE][-+]?[0-9]+)?|0x[0-9a-fA-F]+|0o[0-7]+)$/.test(
+      value,
+    ) &&
+    !/[{}[\],]/.test(value[0]);
   return plain ? value : `'${value.replace(/'/g, "''")}'`;
 }
 
@@ -59,7 +63,12 @@ export function copyEntryEdits(doc: ConfigDocument, entry: ConfigEntry, keys: re
   const index = new LineIndex(doc.text);
   const end = index.position(doc.text.length);
   const needsBreak = doc.text.length > 0 && !/[\r\n]$/.test(doc.text);
-  return [{ range: { start: end, end }, newText: `${needsBreak ? '\n' : ''}${keys.map((k) => `${k}: ${valueText}`).join('\n')}\n` }];
+  return [
+    {
+      range: { start: end, end },
+      newText: `${needsBreak ? '\n' : ''}${keys.map((k) => `${k}: ${valueText}`).join('\n')}\n`,
+    },
+  ];
 }
 
 /** Range covering whole lines of an entry, including its line break, for deleting it. */
@@ -97,7 +106,11 @@ export function renameKeyEdits(doc: ConfigDocument, entry: ConfigEntry, newKey: 
 /** Applies non-overlapping edits to a text (what the editor does with a fix; used by the CLI and tests). */
 export function applyEdits(text: string, edits: readonly TextEdit[]): string {
   const index = new LineIndex(text);
-  const resolved = edits.map((e) => ({ start: index.offset(e.range.start), end: index.offset(e.range.end), newText: e.newText }));
+  const resolved = edits.map((e) => ({
+    start: index.offset(e.range.start),
+    end: index.offset(e.range.end),
+    newText: e.newText,
+  }));
   resolved.sort((a, b) => b.start - a.start || b.end - a.end);
   let out = text;
   for (const e of resolved) out = out.slice(0, e.start) + e.newText + out.slice(e.end);

@@ -11,8 +11,22 @@ export { parseYamlConfig, javaDouble } from './yamlParser';
 export * from './versions';
 export * from './catalog';
 export * from './values';
-export { checkConfig, checkDocument, CONFIG_RULES, currentReplacements, isPassThroughKey, PASS_THROUGH_PREFIXES, targetLine } from './diagnostics';
-export type { CheckOptions, ConfigDiagnostic, ConfigDiagnosticCode, ConfigFix, DiagnosticSeverity } from './diagnostics';
+export {
+  checkConfig,
+  checkDocument,
+  CONFIG_RULES,
+  currentReplacements,
+  isPassThroughKey,
+  PASS_THROUGH_PREFIXES,
+  targetLine,
+} from './diagnostics';
+export type {
+  CheckOptions,
+  ConfigDiagnostic,
+  ConfigDiagnosticCode,
+  ConfigFix,
+  DiagnosticSeverity,
+} from './diagnostics';
 export * from './assist';
 export * from './migrate';
 export { applyEdits } from './edits';

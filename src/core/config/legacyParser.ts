@@ -33,7 +33,9 @@ export function parseLegacyConfig(text: string): ConfigDocument {
     const lineRange = index.range(base + cs, base + ce);
     if (sep < 0) {
       problems.push({
-        range: lineRange, severity: 'warning', code: 'legacy-not-key-value',
+        range: lineRange,
+        severity: 'warning',
+        code: 'legacy-not-key-value',
         message: conf.includes(':')
           ? 'Flink skips this line: a key and its value must be separated by ": " (colon and space)'
           : 'Flink skips this line: it is not a "key: value" pair',
@@ -44,7 +46,9 @@ export function parseLegacyConfig(text: string): ConfigDocument {
     const [vs, ve] = javaTrimBounds(raw, cs + sep + 2, ce);
     if (ks === ke || vs === ve) {
       problems.push({
-        range: lineRange, severity: 'warning', code: 'legacy-empty',
+        range: lineRange,
+        severity: 'warning',
+        code: 'legacy-empty',
         message: ks === ke ? 'Flink skips this line: the key is empty' : 'Flink skips this line: the value is empty',
       });
       continue;
@@ -52,7 +56,11 @@ export function parseLegacyConfig(text: string): ConfigDocument {
     const key = raw.slice(ks, ke);
     const value = raw.slice(vs, ve);
     entries.push({
-      key, value, kind: 'scalar', valueText: value, parents: [],
+      key,
+      value,
+      kind: 'scalar',
+      valueText: value,
+      parents: [],
       keyRange: index.range(base + ks, base + ke),
       valueRange: index.range(base + vs, base + ve),
       entryRange: { start: { line, character: 0 }, end: { line, character: raw.length } },
@@ -61,20 +69,26 @@ export function parseLegacyConfig(text: string): ConfigDocument {
     // `password: ab#cd`: text glued to both sides of the '#' was meant as part of the value.
     if (hash > vs && raw.charCodeAt(hash - 1) > 0x20 && hash + 1 < raw.length && raw.charCodeAt(hash + 1) > 0x20) {
       problems.push({
-        range: index.range(base + vs, base + raw.length), severity: 'warning', code: 'legacy-hash-in-value',
+        range: index.range(base + vs, base + raw.length),
+        severity: 'warning',
+        code: 'legacy-hash-in-value',
         message: `Flink cuts the value at "#": it reads "${value}" and treats "${raw.slice(hash)}" as a comment`,
       });
     }
     if (value.length >= 2 && (value[0] === '"' || value[0] === "'") && value[value.length - 1] === value[0]) {
       problems.push({
-        range: index.range(base + vs, base + ve), severity: 'warning', code: 'legacy-quoted-value',
+        range: index.range(base + vs, base + ve),
+        severity: 'warning',
+        code: 'legacy-quoted-value',
         message: 'flink-conf.yaml keeps quotes: Flink reads this value with the quote characters in it',
       });
     }
   }
   if (text.charCodeAt(0) === 0xfeff && entries.length && entries[0].keyRange.start.line === 0) {
     problems.push({
-      range: entries[0].keyRange, severity: 'warning', code: 'legacy-bom',
+      range: entries[0].keyRange,
+      severity: 'warning',
+      code: 'legacy-bom',
       message: `The file starts with a byte-order mark: Flink reads it as part of the first key ("${entries[0].key.slice(1)}" is not set). Save the file as UTF-8 without BOM.`,
     });
   }
@@ -91,7 +105,9 @@ export function markOverridden(entries: ConfigEntry[], problems: SyntaxProblem[]
     if (winner === e || !winner) continue;
     e.effective = false;
     problems.push({
-      range: e.keyRange, severity: 'warning', code: 'duplicate-key',
+      range: e.keyRange,
+      severity: 'warning',
+      code: 'duplicate-key',
       message: `"${e.key}" is set again on line ${winner.keyRange.start.line + 1}; Flink uses that later value`,
     });
   }

@@ -40,8 +40,15 @@ export interface MigrationResult {
  * removed key silently and fails on a bad value, so the migration must not pass them on unremarked.
  */
 const ATTENTION_CODES: ReadonlySet<ConfigDiagnosticCode> = new Set<ConfigDiagnosticCode>([
-  'unknown-key', 'key-not-yet', 'removed-key', 'invalid-value', 'deprecated-value', 'bare-number-duration', 'bare-number-memory',
-  'legacy-quoted-value', 'legacy-hash-in-value',
+  'unknown-key',
+  'key-not-yet',
+  'removed-key',
+  'invalid-value',
+  'deprecated-value',
+  'bare-number-duration',
+  'bare-number-memory',
+  'legacy-quoted-value',
+  'legacy-hash-in-value',
 ]);
 
 /** Thrown when the converted file would not load to the same configuration (never expected; guards the output). */
@@ -103,7 +110,11 @@ export function migrateToConfigYaml(legacyText: string, options: MigrateOptions 
   const header: string[] = [];
   let pending: string[] = [];
   const byLine = new Map(doc.entries.map((e) => [e.keyRange.start.line, e]));
-  const skipped = new Set(doc.problems.filter((p) => p.code === 'legacy-not-key-value' || p.code === 'legacy-empty').map((p) => p.range.start.line));
+  const skipped = new Set(
+    doc.problems
+      .filter((p) => p.code === 'legacy-not-key-value' || p.code === 'legacy-empty')
+      .map((p) => p.range.start.line),
+  );
   const present = new Set(doc.entries.filter((e) => e.effective).map((e) => e.key));
   const findings = new Map<number, MigrationAttention[]>();
   for (const d of checkDocument(doc, { version: line, format: 'legacy' })) {
@@ -134,31 +145,46 @@ export function migrateToConfigYaml(legacyText: string, options: MigrateOptions 
     }
     seenEntry = true;
     if (!entry.effective) {
-      notes.push({ line: i, message: `"${entry.key}" is set again later; this earlier value is dropped (Flink used the later one too)` });
+      notes.push({
+        line: i,
+        message: `"${entry.key}" is set again later; this earlier value is dropped (Flink used the later one too)`,
+      });
       pending = [];
       continue;
     }
     let keys = [entry.key];
     if (options.renameDeprecated) {
       const info = lookupOption(entry.key, line);
-      const repls = info && (info.status === 'deprecated' || info.status === 'removed' || info.status === 'deprecated-option') ? currentReplacements(info, line) : [];
+      const repls =
+        info && (info.status === 'deprecated' || info.status === 'removed' || info.status === 'deprecated-option')
+          ? currentReplacements(info, line)
+          : [];
       if (repls.length) {
         const missing = repls.filter((r) => !present.has(r));
         if (!missing.length) {
-          notes.push({ line: i, message: `"${entry.key}" dropped: ${repls.map((r) => `"${r}"`).join(' and ')} ${repls.length > 1 ? 'are' : 'is'} set too and win${repls.length > 1 ? '' : 's'}` });
+          notes.push({
+            line: i,
+            message: `"${entry.key}" dropped: ${repls.map((r) => `"${r}"`).join(' and ')} ${repls.length > 1 ? 'are' : 'is'} set too and win${repls.length > 1 ? '' : 's'}`,
+          });
           pending = [];
           continue;
         }
         if (missing.length < repls.length) {
           // Which of the options still reads the old key depends on Flink's fallback order; kept as it is, it
           // keeps meaning exactly what it meant.
-          notes.push({ line: i, message: `"${entry.key}" kept: Flink ${line} reads it for ${repls.map((r) => `"${r}"`).join(' and ')}, and only some of them are set` });
+          notes.push({
+            line: i,
+            message: `"${entry.key}" kept: Flink ${line} reads it for ${repls.map((r) => `"${r}"`).join(' and ')}, and only some of them are set`,
+          });
         } else {
           for (const r of missing) {
             renamed.push([entry.key, r]);
             present.add(r);
           }
-          notes.push({ line: i, message: `"${entry.key}" renamed to ${missing.map((r) => `"${r}"`).join(' and ')}${missing.length > 1 ? ` (Flink ${line} reads the old key for each of them)` : ''}` });
+          notes.push({
+            line: i,
+            message: `"${entry.key}" renamed to ${missing.map((r) => `"${r}"`).join(' and ')}${missing.length > 1 ? ` (Flink ${line} reads the old key for each of them)` : ''}`,
+          });
           keys = missing;
         }
       }
@@ -176,7 +202,9 @@ export function migrateToConfigYaml(legacyText: string, options: MigrateOptions 
       }
       node.leaf = {
         // Blank lines stay only where they set a comment apart from what is above it.
-        value: entry.value, comments: k === 0 && pending.some((c) => c !== '') ? pending : [], trailing: k === 0 ? trailing : null,
+        value: entry.value,
+        comments: k === 0 && pending.some((c) => c !== '') ? pending : [],
+        trailing: k === 0 ? trailing : null,
         attention: k === 0 ? found.map((f) => `# ATTENTION: ${f.message}`) : [],
       };
     });
@@ -189,7 +217,7 @@ export function migrateToConfigYaml(legacyText: string, options: MigrateOptions 
     for (const [seg, child] of node.children) {
       const full = [...path, seg];
       const flatOk = seg !== '' && !hasEmptySegment(child);
-      if (child.leaf && child.children.size > 0 || !flatOk) {
+      if ((child.leaf && child.children.size > 0) || !flatOk) {
         // A key that is also a prefix (or has empty segments) cannot be nested: write its whole subtree flat.
         if (child.leaf && child.children.size > 0) conflicts.push(full.join('.'));
         emitFlat(child, [seg], indent, out);
@@ -212,7 +240,10 @@ export function migrateToConfigYaml(legacyText: string, options: MigrateOptions 
   emit(root, [], '');
   out.push(...pending);
   for (const c of conflicts) {
-    notes.push({ line: -1, message: `"${c}" is also the prefix of other keys: written as flat keys so no value is lost (Flink's migration script drops or fails here)` });
+    notes.push({
+      line: -1,
+      message: `"${c}" is also the prefix of other keys: written as flat keys so no value is lost (Flink's migration script drops or fails here)`,
+    });
   }
   while (out.length && out[out.length - 1] === '') out.pop();
   const text = out.length ? `${out.join('\n')}\n` : '';
@@ -221,8 +252,15 @@ export function migrateToConfigYaml(legacyText: string, options: MigrateOptions 
   const got = effectiveMap(check);
   const mismatch = !got || got.size !== expected.size || [...expected].some(([k, v]) => got.get(k) !== v);
   if (mismatch) {
-    const diff = !got ? check.problems.map((p) => p.message).join('; ') : [...expected].filter(([k, v]) => got.get(k) !== v).map(([k]) => k).join(', ');
-    throw new MigrationError(`the converted config.yaml would not load to the same configuration (${diff}); nothing was written`);
+    const diff = !got
+      ? check.problems.map((p) => p.message).join('; ')
+      : [...expected]
+          .filter(([k, v]) => got.get(k) !== v)
+          .map(([k]) => k)
+          .join(', ');
+    throw new MigrationError(
+      `the converted config.yaml would not load to the same configuration (${diff}); nothing was written`,
+    );
   }
   return { text, renamed, notes, attention };
 }

@@ -40,7 +40,9 @@ interface Template {
 
 const TEMPLATES: Template[] = [
   {
-    id: 'checkpoints-hdfs', prefix: 'flink-checkpoints-hdfs', description: 'Checkpoints and savepoints on HDFS, retained on cancellation',
+    id: 'checkpoints-hdfs',
+    prefix: 'flink-checkpoints-hdfs',
+    description: 'Checkpoints and savepoints on HDFS, retained on cancellation',
     lines: [
       ['execution.checkpointing.interval', '${1:1 min}'],
       ['execution.checkpointing.storage', 'filesystem'],
@@ -50,7 +52,9 @@ const TEMPLATES: Template[] = [
     ],
   },
   {
-    id: 'checkpoints-ftp', prefix: 'flink-checkpoints-ftp', description: 'Checkpoints on FTP through Hadoop, credentials in Hadoop keys (not in the URI)',
+    id: 'checkpoints-ftp',
+    prefix: 'flink-checkpoints-ftp',
+    description: 'Checkpoints on FTP through Hadoop, credentials in Hadoop keys (not in the URI)',
     lines: [
       '# Needs Hadoop on the classpath (HADOOP_CLASSPATH); no Flink plugin handles ftp://.',
       ['execution.checkpointing.interval', '${1:1 min}'],
@@ -63,7 +67,9 @@ const TEMPLATES: Template[] = [
     ],
   },
   {
-    id: 'checkpoints-volume', prefix: 'flink-checkpoints-volume', description: 'Checkpoints on a local or Kubernetes volume (ReadWriteMany, same mount path in every pod)',
+    id: 'checkpoints-volume',
+    prefix: 'flink-checkpoints-volume',
+    description: 'Checkpoints on a local or Kubernetes volume (ReadWriteMany, same mount path in every pod)',
     lines: [
       '# The volume must be shared (ReadWriteMany) and mounted at the same path in the JobManager and all TaskManagers.',
       ['execution.checkpointing.interval', '${1:1 min}'],
@@ -74,7 +80,9 @@ const TEMPLATES: Template[] = [
     ],
   },
   {
-    id: 'rocksdb-incremental', prefix: 'flink-rocksdb-incremental', description: 'RocksDB state backend with incremental checkpoints',
+    id: 'rocksdb-incremental',
+    prefix: 'flink-rocksdb-incremental',
+    description: 'RocksDB state backend with incremental checkpoints',
     lines: [
       ['state.backend.type', 'rocksdb'],
       ['execution.checkpointing.incremental', 'true'],
@@ -82,7 +90,9 @@ const TEMPLATES: Template[] = [
     ],
   },
   {
-    id: 'unaligned-checkpoints', prefix: 'flink-unaligned-checkpoints', description: 'Unaligned checkpoints (start aligned, switch after a timeout)',
+    id: 'unaligned-checkpoints',
+    prefix: 'flink-unaligned-checkpoints',
+    description: 'Unaligned checkpoints (start aligned, switch after a timeout)',
     lines: [
       ['execution.checkpointing.mode', 'EXACTLY_ONCE'],
       ['execution.checkpointing.unaligned.enabled', 'true'],
@@ -91,14 +101,18 @@ const TEMPLATES: Template[] = [
     ],
   },
   {
-    id: 'retain-on-cancellation', prefix: 'flink-retain-on-cancellation', description: 'Keep the latest checkpoints when the job is cancelled',
+    id: 'retain-on-cancellation',
+    prefix: 'flink-retain-on-cancellation',
+    description: 'Keep the latest checkpoints when the job is cancelled',
     lines: [
       ['execution.checkpointing.externalized-checkpoint-retention', 'RETAIN_ON_CANCELLATION'],
       ['execution.checkpointing.num-retained', '${1:3}'],
     ],
   },
   {
-    id: 'changelog', prefix: 'flink-changelog', description: 'Changelog state backend (generic log-based incremental checkpoints)',
+    id: 'changelog',
+    prefix: 'flink-changelog',
+    description: 'Changelog state backend (generic log-based incremental checkpoints)',
     lines: [
       ['state.changelog.enabled', 'true'],
       ['state.changelog.storage', 'filesystem'],
@@ -125,6 +139,10 @@ export function snippetsFor(version: string, format: ConfigFormat = 'yaml'): Con
 }
 
 /** Snippets as the JSON object of a VS Code snippets file. */
-export function toVsCodeSnippets(snippets: ConfigSnippet[]): Record<string, { prefix: string; description: string; body: string[] }> {
-  return Object.fromEntries(snippets.map((s) => [s.id, { prefix: s.prefix, description: s.description, body: s.body }]));
+export function toVsCodeSnippets(
+  snippets: ConfigSnippet[],
+): Record<string, { prefix: string; description: string; body: string[] }> {
+  return Object.fromEntries(
+    snippets.map((s) => [s.id, { prefix: s.prefix, description: s.description, body: s.body }]),
+  );
 }

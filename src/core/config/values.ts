@@ -30,7 +30,8 @@ export const DURATION_LABELS: readonly string[] = DURATION_UNITS.flatMap(([l]) =
 export const MEMORY_LABELS: readonly string[] = MEMORY_UNITS.flatMap(([l]) => l);
 
 /** A parsed value, or why Flink would reject it. */
-export type ValueCheck = { ok: true; millis?: number; bytes?: number; bareNumber?: boolean } | { ok: false; message: string };
+export type ValueCheck =
+  { ok: true; millis?: number; bytes?: number; bareNumber?: boolean } | { ok: false; message: string };
 
 /** Java's `String.trim()`. */
 function javaTrim(s: string): string {
@@ -49,7 +50,8 @@ function splitNumber(text: string): { number: string; unit: string } {
   return { number: t.slice(0, i), unit: javaTrim(t.slice(i)).toLowerCase() };
 }
 
-const ISO_DURATION = /^[-+]?P(?:[-+]?\d+(?:[.,]\d+)?D)?(?:T(?:[-+]?\d+(?:[.,]\d+)?H)?(?:[-+]?\d+(?:[.,]\d+)?M)?(?:[-+]?\d+(?:[.,]\d{0,9})?S)?)?$/i;
+const ISO_DURATION =
+  /^[-+]?P(?:[-+]?\d+(?:[.,]\d+)?D)?(?:T(?:[-+]?\d+(?:[.,]\d+)?H)?(?:[-+]?\d+(?:[.,]\d+)?M)?(?:[-+]?\d+(?:[.,]\d{0,9})?S)?)?$/i;
 
 /**
  * Checks a duration as `TimeUtils.parseDuration` reads it in `line`: a whole number, an optional space, an optional
@@ -66,7 +68,11 @@ export function checkDuration(text: string, line: FlinkLine): ValueCheck {
   }
   const found = unit === '' ? DURATION_UNITS[4] : DURATION_UNITS.find(([labels]) => labels.includes(unit));
   if (!found) {
-    const hint = /^[.,]\d/.test(unit) ? ' (fractions are not allowed: use a smaller unit)' : /\d/.test(unit) ? ' (compound durations such as "1h30m" are not allowed)' : '';
+    const hint = /^[.,]\d/.test(unit)
+      ? ' (fractions are not allowed: use a smaller unit)'
+      : /\d/.test(unit)
+        ? ' (compound durations such as "1h30m" are not allowed)'
+        : '';
     return { ok: false, message: `"${javaTrim(text)}": unknown duration unit "${unit}"${hint}; use one of ${all}` };
   }
   // java.time.Duration holds at most 2^63-1 seconds.
@@ -80,15 +86,23 @@ export function checkDuration(text: string, line: FlinkLine): ValueCheck {
 export function checkMemorySize(text: string): ValueCheck {
   const { number, unit } = splitNumber(text);
   if (number === '') {
-    return { ok: false, message: `"${javaTrim(text)}" is not a memory size: write a whole number and a unit, e.g. "64 mb" or "1 gb"` };
+    return {
+      ok: false,
+      message: `"${javaTrim(text)}" is not a memory size: write a whole number and a unit, e.g. "64 mb" or "1 gb"`,
+    };
   }
   const found = unit === '' ? MEMORY_UNITS[0] : MEMORY_UNITS.find(([labels]) => labels.includes(unit));
   if (!found) {
     const hint = /^[.,]\d/.test(unit) ? ' (fractions are not allowed: use a smaller unit)' : '';
-    return { ok: false, message: `"${javaTrim(text)}": unknown memory unit "${unit}"${hint}; use one of ${MEMORY_LABELS.join(', ')}` };
+    return {
+      ok: false,
+      message: `"${javaTrim(text)}": unknown memory unit "${unit}"${hint}; use one of ${MEMORY_LABELS.join(', ')}`,
+    };
   }
   // MemorySize counts bytes in a Java long.
-  if (BigInt(number) * BigInt(found[1]) > LONG_MAX) return { ok: false, message: `"${javaTrim(text)}" is too large for a memory size (more than 2^63-1 bytes)` };
+  if (BigInt(number) * BigInt(found[1]) > LONG_MAX) {
+    return { ok: false, message: `"${javaTrim(text)}" is too large for a memory size (more than 2^63-1 bytes)` };
+  }
   return { ok: true, bytes: Number(number) * found[1], ...(unit === '' ? { bareNumber: true } : {}) };
 }
 
@@ -115,7 +129,9 @@ export function checkInteger(text: string, type: 'Integer' | 'Long'): ValueCheck
   if (!/^[-+]?\d+$/.test(text)) return { ok: false, message: `"${text}" is not a whole number (${type})` };
   const v = BigInt(text);
   const [lo, hi] = INT_RANGE[type];
-  if (v < lo || v > hi) return { ok: false, message: `${text} does not fit a Java ${type === 'Integer' ? 'int' : 'long'}` };
+  if (v < lo || v > hi) {
+    return { ok: false, message: `${text} does not fit a Java ${type === 'Integer' ? 'int' : 'long'}` };
+  }
   return { ok: true };
 }
 
@@ -195,7 +211,12 @@ function legacyMap(text: string): ValueCheck {
   if (!items) return { ok: false, message: `"${text}" is not a map: check the quoting` };
   for (const item of items) {
     const pair = splitEscaped(item, ':');
-    if (!pair || pair.length !== 2) return { ok: false, message: `"${item}" is not a key:value pair (write k1:v1,k2:v2; quote keys or values containing ':' or ',')` };
+    if (!pair || pair.length !== 2) {
+      return {
+        ok: false,
+        message: `"${item}" is not a key:value pair (write k1:v1,k2:v2; quote keys or values containing ':' or ',')`,
+      };
+    }
   }
   return { ok: true };
 }
@@ -206,24 +227,45 @@ function legacyMap(text: string): ValueCheck {
  * standard-YAML configuration (config.yaml, and every configuration from 2.0 on) a flow-YAML list or map is tried
  * first; otherwise, or when that fails, the legacy `a;b;c` and `k1:v1,k2:v2` forms with '…' quoting.
  */
-export function checkValue(text: string, type: string, line: FlinkLine, enumValues?: readonly string[] | null, format: 'legacy' | 'yaml' = 'yaml'): ValueCheck {
+export function checkValue(
+  text: string,
+  type: string,
+  line: FlinkLine,
+  enumValues?: readonly string[] | null,
+  format: 'legacy' | 'yaml' = 'yaml',
+): ValueCheck {
   const standard = format === 'yaml' || compareLines(line, '2.0') >= 0;
   const list = /^List<(.+)>$/.exec(type);
   if (list) {
     if (standard) {
       const parsed = parseFlowYaml(text);
-      if (Array.isArray(parsed) && (list[1] !== 'Map' || parsed.every((e) => e !== null && typeof e === 'object' && !Array.isArray(e)))) {
+      if (
+        Array.isArray(parsed) &&
+        (list[1] !== 'Map' || parsed.every((e) => e !== null && typeof e === 'object' && !Array.isArray(e)))
+      ) {
         if (list[1] === 'Map') return { ok: true };
         for (const item of parsed) {
           if (item === null) return { ok: false, message: 'a list element is null' };
-          const r = typeof item === 'object' ? { ok: list[1] === 'String' } as ValueCheck : checkValue(yamlScalarText(item), list[1], line, enumValues, format);
-          if (!r.ok) return r.ok === false && 'message' in r ? r : { ok: false, message: `"${text}" has an element that is not a ${list[1]}` };
+          const r =
+            typeof item === 'object'
+              ? ({ ok: list[1] === 'String' } as ValueCheck)
+              : checkValue(yamlScalarText(item), list[1], line, enumValues, format);
+          if (!r.ok) {
+            return r.ok === false && 'message' in r
+              ? r
+              : { ok: false, message: `"${text}" has an element that is not a ${list[1]}` };
+          }
         }
         return { ok: true };
       }
     }
     const items = splitEscaped(text, ';');
-    if (!items) return { ok: false, message: `"${text}" is not a list: check the quoting (a;b;c, quote elements containing ';')` };
+    if (!items) {
+      return {
+        ok: false,
+        message: `"${text}" is not a list: check the quoting (a;b;c, quote elements containing ';')`,
+      };
+    }
     for (const item of items) {
       const r = list[1] === 'Map' ? legacyMap(item) : checkValue(item, list[1], line, enumValues, format);
       if (!r.ok) return r;
@@ -238,15 +280,22 @@ export function checkValue(text: string, type: string, line: FlinkLine, enumValu
     return legacyMap(text);
   }
   switch (type) {
-    case 'Duration': return checkDuration(text, line);
-    case 'MemorySize': return checkMemorySize(text);
-    case 'Boolean': return checkBoolean(text);
+    case 'Duration':
+      return checkDuration(text, line);
+    case 'MemorySize':
+      return checkMemorySize(text);
+    case 'Boolean':
+      return checkBoolean(text);
     case 'Integer':
-    case 'Long': return checkInteger(text, type);
+    case 'Long':
+      return checkInteger(text, type);
     case 'Double':
-    case 'Float': return checkDouble(text);
-    case 'Enum': return enumValues && enumValues.length ? checkEnum(text, enumValues) : { ok: true };
-    default: return { ok: true };
+    case 'Float':
+      return checkDouble(text);
+    case 'Enum':
+      return enumValues && enumValues.length ? checkEnum(text, enumValues) : { ok: true };
+    default:
+      return { ok: true };
   }
 }
 
@@ -255,22 +304,54 @@ export function checkValue(text: string, type: string, line: FlinkLine, enumValu
 
 /** Spellings people use that are no unit label of Flink's, with the label they mean (taken over closer labels). */
 export const DURATION_ALIASES: Readonly<Record<string, string>> = {
-  msec: 'ms', msecs: 'ms', millisec: 'ms', millisecs: 'ms', us: 'µs', usec: 'µs', usecs: 'µs', μs: 'µs', nsec: 'ns', nsecs: 'ns',
-  mins: 'min', hr: 'h', hrs: 'h',
+  msec: 'ms',
+  msecs: 'ms',
+  millisec: 'ms',
+  millisecs: 'ms',
+  us: 'µs',
+  usec: 'µs',
+  usecs: 'µs',
+  μs: 'µs',
+  nsec: 'ns',
+  nsecs: 'ns',
+  mins: 'min',
+  hr: 'h',
+  hrs: 'h',
 };
 export const MEMORY_ALIASES: Readonly<Record<string, string>> = {
-  byte: 'b', kib: 'kb', kbytes: 'kb', kilobytes: 'kb', kilobyte: 'kb', mib: 'mb', mbytes: 'mb', megabytes: 'mb', megabyte: 'mb', meg: 'mb',
-  gib: 'gb', gbytes: 'gb', gigabytes: 'gb', gigabyte: 'gb', gig: 'gb', tib: 'tb', tbytes: 'tb', terabytes: 'tb', terabyte: 'tb',
+  byte: 'b',
+  kib: 'kb',
+  kbytes: 'kb',
+  kilobytes: 'kb',
+  kilobyte: 'kb',
+  mib: 'mb',
+  mbytes: 'mb',
+  megabytes: 'mb',
+  megabyte: 'mb',
+  meg: 'mb',
+  gib: 'gb',
+  gbytes: 'gb',
+  gigabytes: 'gb',
+  gigabyte: 'gb',
+  gig: 'gb',
+  tib: 'tb',
+  tbytes: 'tb',
+  terabytes: 'tb',
+  terabyte: 'tb',
 };
 
 function distance(a: string, b: string): number {
   // Optimal string alignment distance: a swap of two neighbours ("mniutes") counts as one typo.
-  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) =>
+    Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
+  );
   for (let i = 1; i <= a.length; i++) {
     for (let j = 1; j <= b.length; j++) {
       const cost = a[i - 1] === b[j - 1] ? 0 : 1;
       d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
+        d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+      }
     }
   }
   return d[a.length][b.length];
@@ -282,10 +363,15 @@ function distance(a: string, b: string): number {
  * first of two or more letters for memory, `mb` rather than `m`) only when every closest label names the same unit,
  * so a fix never trades minutes for milliseconds.
  */
-function nearestUnit(typed: string, units: Array<[string[], number]>, aliases: Readonly<Record<string, string>>): string | null {
+function nearestUnit(
+  typed: string,
+  units: Array<[string[], number]>,
+  aliases: Readonly<Record<string, string>>,
+): string | null {
   const word = typed.toLowerCase();
   const alias = aliases[word];
-  const canonical = (labels: string[]): string => (units === MEMORY_UNITS ? labels.find((l) => l.length > 1)! : labels[0]);
+  const canonical = (labels: string[]): string =>
+    units === MEMORY_UNITS ? labels.find((l) => l.length > 1)! : labels[0];
   if (alias) return canonical(units.find(([labels]) => labels.includes(alias))![0]);
   if (word.length < 2 || !/^[a-zµμ]+$/.test(word)) return null;
   const max = Math.max(1, Math.floor(word.length / 3));
@@ -326,9 +412,19 @@ const COMPOUND_UNITS: Record<string, number> = { d: 86_400_000, h: 3_600_000, m:
 /** `1h30m`, `1.5 s`, `PT1M` → milliseconds, for fixes; null when not recognisable. */
 export function compoundToMillis(value: string): number | null {
   const iso = /^PT(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?$/i.exec(value);
-  if (iso && (iso[1] || iso[2] || iso[3])) return (Number(iso[1] ?? 0) * 3600 + Number(iso[2] ?? 0) * 60 + Number(iso[3] ?? 0)) * 1000;
+  if (iso && (iso[1] || iso[2] || iso[3])) {
+    return (Number(iso[1] ?? 0) * 3600 + Number(iso[2] ?? 0) * 60 + Number(iso[3] ?? 0)) * 1000;
+  }
   const parts = [...value.matchAll(/(\d+(?:\.\d+)?)\s*(ms|min|d|h|m|s)/gi)];
-  if (!parts.length || parts.map((p) => p[0]).join('').replace(/\s/g, '') !== value.replace(/\s/g, '')) return null;
+  if (
+    !parts.length ||
+    parts
+      .map((p) => p[0])
+      .join('')
+      .replace(/\s/g, '') !== value.replace(/\s/g, '')
+  ) {
+    return null;
+  }
   let total = 0;
   for (const p of parts) total += Number(p[1]) * COMPOUND_UNITS[p[2].toLowerCase()];
   return Number.isInteger(total) ? total : null;
@@ -336,7 +432,12 @@ export function compoundToMillis(value: string): number | null {
 
 /** Milliseconds in the largest unit that keeps a whole number. */
 export function formatMillis(ms: number): string {
-  for (const [unit, size] of [['d', 86_400_000], ['h', 3_600_000], ['min', 60_000], ['s', 1000]] as const) {
+  for (const [unit, size] of [
+    ['d', 86_400_000],
+    ['h', 3_600_000],
+    ['min', 60_000],
+    ['s', 1000],
+  ] as const) {
     if (ms >= size && ms % size === 0) return `${ms / size} ${unit}`;
   }
   return `${ms} ms`;
@@ -356,7 +457,16 @@ export function wholeMemorySize(value: string): string | null {
   return Number.isInteger(n) ? `${n} ${units[idx]}` : null;
 }
 
-const BOOLEAN_SPELLINGS: Record<string, string> = { yes: 'true', on: 'true', y: 'true', '1': 'true', no: 'false', off: 'false', n: 'false', '0': 'false' };
+const BOOLEAN_SPELLINGS: Record<string, string> = {
+  yes: 'true',
+  on: 'true',
+  y: 'true',
+  '1': 'true',
+  no: 'false',
+  off: 'false',
+  n: 'false',
+  '0': 'false',
+};
 
 /** `yes` → `true`, `off` → `false`; null for text that names no truth value. */
 export function booleanOf(value: string): string | null {

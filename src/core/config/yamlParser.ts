@@ -1,4 +1,17 @@
-import { Alias, Document, isAlias, isMap, isPair, isScalar, isSeq, Node, parseDocument, Scalar, YAMLMap, YAMLSeq } from 'yaml';
+import {
+  Alias,
+  Document,
+  isAlias,
+  isMap,
+  isPair,
+  isScalar,
+  isSeq,
+  Node,
+  parseDocument,
+  Scalar,
+  YAMLMap,
+  YAMLSeq,
+} from 'yaml';
 import { ConfigDocument, ConfigEntry, LineIndex, SyntaxProblem } from './document';
 import { markOverridden } from './legacyParser';
 
@@ -27,7 +40,8 @@ function scalarString(node: Scalar): string | null {
   return String(v);
 }
 
-const CORE_NON_STRING = /^(?:~|null|Null|NULL|true|True|TRUE|false|False|FALSE|[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+|[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$/;
+const CORE_NON_STRING =
+  /^(?:~|null|Null|NULL|true|True|TRUE|false|False|FALSE|[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+|[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$/;
 
 /**
  * A string as snakeyaml-engine's flow-style dumper writes it (its `Emitter.analyzeScalar` rules): plain when allowed
@@ -53,14 +67,20 @@ function flowString(s: string): string {
     const followedByWhitespace = next === undefined || ' \t\r\n\u0085\u2028\u2029'.includes(next);
     const precededByWhitespace = i === 0 || ' \t\r\n\u0085\u2028\u2029'.includes(chars[i - 1]);
     if (i === 0) {
-      if ('#,[]{}&*!|>\'"%@`'.includes(c) || c === '?' || c === ':' || (c === '-' && followedByWhitespace)) flowIndicators = true;
+      if ('#,[]{}&*!|>\'"%@`'.includes(c) || c === '?' || c === ':' || (c === '-' && followedByWhitespace)) {
+        flowIndicators = true;
+      }
     } else {
       if (',?[]{}'.includes(c) || c === ':' || (c === '#' && precededByWhitespace)) flowIndicators = true;
     }
     const isBreak = c === '\n' || c === '\r' || c === '\u0085' || c === '\u2028' || c === '\u2029';
     if (isBreak) lineBreaks = true;
     if (!(c === '\n' || (cp >= 0x20 && cp <= 0x7e))) {
-      const printable = cp === 0x85 || (cp >= 0xa0 && cp <= 0xd7ff) || (cp >= 0xe000 && cp <= 0xfffd) || (cp >= 0x10000 && cp <= 0x10ffff);
+      const printable =
+        cp === 0x85 ||
+        (cp >= 0xa0 && cp <= 0xd7ff) ||
+        (cp >= 0xe000 && cp <= 0xfffd) ||
+        (cp >= 0x10000 && cp <= 0x10ffff);
       if (!printable) special = true;
     }
     if (c === ' ') {
@@ -80,7 +100,17 @@ function flowString(s: string): string {
       previousBreak = false;
     }
   }
-  let flowPlain = !(leadingSpace || leadingBreak || trailingSpace || trailingBreak || breakSpace || spaceBreak || special || lineBreaks || flowIndicators);
+  let flowPlain = !(
+    leadingSpace ||
+    leadingBreak ||
+    trailingSpace ||
+    trailingBreak ||
+    breakSpace ||
+    spaceBreak ||
+    special ||
+    lineBreaks ||
+    flowIndicators
+  );
   const singleQuoted = !(breakSpace || spaceBreak || special);
   if (s === '' || CORE_NON_STRING.test(s)) flowPlain = false;
   if (flowPlain) return s;
@@ -89,8 +119,19 @@ function flowString(s: string): string {
 }
 
 const ESCAPES: Record<string, string> = {
-  '\0': '0', '\u0007': 'a', '\b': 'b', '\t': 't', '\n': 'n', '\u000b': 'v', '\f': 'f', '\r': 'r', '\u001b': 'e',
-  '"': '"', '\\': '\\', '\u0085': 'N', '\u00a0': '_',
+  '\0': '0',
+  '\u0007': 'a',
+  '\b': 'b',
+  '\t': 't',
+  '\n': 'n',
+  '\u000b': 'v',
+  '\f': 'f',
+  '\r': 'r',
+  '\u001b': 'e',
+  '"': '"',
+  '\\': '\\',
+  '\u0085': 'N',
+  '\u00a0': '_',
 };
 
 /** snakeyaml-engine's double-quoted style: its named escapes, then \xXX / \uXXXX / \UXXXXXXXX for unprintables. */
@@ -102,7 +143,12 @@ function doubleQuoted(s: string): string {
       out += c;
     } else if (ESCAPES[c] !== undefined) {
       out += `\\${ESCAPES[c]}`;
-    } else if (cp === 0x85 || (cp >= 0xa0 && cp <= 0xd7ff) || (cp >= 0xe000 && cp <= 0xfffd) || (cp >= 0x10000 && cp <= 0x10ffff)) {
+    } else if (
+      cp === 0x85 ||
+      (cp >= 0xa0 && cp <= 0xd7ff) ||
+      (cp >= 0xe000 && cp <= 0xfffd) ||
+      (cp >= 0x10000 && cp <= 0x10ffff)
+    ) {
       out += c;
     } else if (cp <= 0xff) {
       out += `\\x${cp.toString(16).padStart(2, '0')}`;
@@ -126,7 +172,9 @@ function flowDump(node: Node | null, doc: Document): string {
   }
   if (isSeq(resolved)) return `[${(resolved as YAMLSeq<Node>).items.map((i) => flowDump(i, doc)).join(', ')}]`;
   if (isMap(resolved)) {
-    const parts = (resolved as YAMLMap<Node, Node>).items.map((p) => `${flowDump(p.key, doc)}: ${flowDump(p.value, doc)}`);
+    const parts = (resolved as YAMLMap<Node, Node>).items.map(
+      (p) => `${flowDump(p.key, doc)}: ${flowDump(p.value, doc)}`,
+    );
     return `{${parts.join(', ')}}`;
   }
   return 'null';
@@ -160,12 +208,21 @@ export function parseYamlConfig(text: string): ConfigDocument {
   const entries: ConfigEntry[] = [];
   const problems: SyntaxProblem[] = [];
   let fatal = false;
-  const doc = parseDocument(text, { version: '1.2', schema: 'core', intAsBigInt: true, uniqueKeys: true, prettyErrors: false, merge: false });
+  const doc = parseDocument(text, {
+    version: '1.2',
+    schema: 'core',
+    intAsBigInt: true,
+    uniqueKeys: true,
+    prettyErrors: false,
+    merge: false,
+  });
   for (const e of doc.errors) {
     fatal = true;
     const [s, t] = e.pos;
     problems.push({
-      range: index.range(s, Math.max(t, s)), severity: 'error', code: 'yaml-syntax',
+      range: index.range(s, Math.max(t, s)),
+      severity: 'error',
+      code: 'yaml-syntax',
       message: `Flink fails to load the file: ${e.message.split('\n')[0]}`,
     });
   }
@@ -173,7 +230,9 @@ export function parseYamlConfig(text: string): ConfigDocument {
   if (root !== null && !isMap(root) && !(isScalar(root) && root.value === null)) {
     fatal = true;
     problems.push({
-      range: index.range(root.range?.[0] ?? 0, root.range?.[1] ?? 0), severity: 'error', code: 'yaml-not-a-map',
+      range: index.range(root.range?.[0] ?? 0, root.range?.[1] ?? 0),
+      severity: 'error',
+      code: 'yaml-not-a-map',
       message: 'Flink fails to load the file: the document must be a mapping of keys to values',
     });
   }
@@ -192,7 +251,9 @@ export function parseYamlConfig(text: string): ConfigDocument {
       if (key === null) {
         fatal = true;
         problems.push({
-          range: index.range(keyStart, keyEnd), severity: 'error', code: 'yaml-non-string-key',
+          range: index.range(keyStart, keyEnd),
+          severity: 'error',
+          code: 'yaml-non-string-key',
           message: 'Flink fails to load the file: every key must be a string (quote numbers and booleans used as keys)',
         });
         continue;
@@ -217,13 +278,18 @@ export function parseYamlConfig(text: string): ConfigDocument {
       if (value === null) {
         fatal = true;
         problems.push({
-          range: index.range(keyStart, ve), severity: 'error', code: 'yaml-null-value',
+          range: index.range(keyStart, ve),
+          severity: 'error',
+          code: 'yaml-null-value',
           message: `"${full}" has no value (null); Flink fails to load a config.yaml with a null value — give a value or remove the key`,
         });
         continue;
       }
       entries.push({
-        key: full, value, kind, parents,
+        key: full,
+        value,
+        kind,
+        parents,
         valueText: text.slice(vs, ve),
         keyRange: index.range(keyStart, keyEnd),
         valueRange: index.range(vs, ve),

@@ -79,7 +79,11 @@ export interface LayoutOptions extends CallOptions {
 }
 
 /** Lists a directory fully and sorts its entries into Flink's layout. */
-export async function scanDirectory(store: CheckpointStore, path: string, options?: CallOptions): Promise<DirectoryLayout> {
+export async function scanDirectory(
+  store: CheckpointStore,
+  path: string,
+  options?: CallOptions,
+): Promise<DirectoryLayout> {
   const jobs: JobRef[] = [];
   const checkpoints: SnapshotRef[] = [];
   const savepoints: SnapshotRef[] = [];
@@ -94,7 +98,11 @@ export async function scanDirectory(store: CheckpointStore, path: string, option
       entries++;
       switch (classifyName(entry.name, opensAsDirectory(entry))) {
         case 'job':
-          jobs.push({ jobId: entry.name, path: entry.path, ...(entry.mtime === undefined ? {} : { mtime: entry.mtime }) });
+          jobs.push({
+            jobId: entry.name,
+            path: entry.path,
+            ...(entry.mtime === undefined ? {} : { mtime: entry.mtime }),
+          });
           break;
         case 'checkpoint':
           checkpoints.push(refOf('checkpoint', entry));
@@ -123,21 +131,38 @@ export async function scanDirectory(store: CheckpointStore, path: string, option
   checkpoints.sort((a, b) => b.checkpointId! - a.checkpointId!);
   savepoints.sort((a, b) => (b.mtime ?? 0) - (a.mtime ?? 0) || a.name.localeCompare(b.name));
   jobs.sort((a, b) => a.jobId.localeCompare(b.jobId));
-  const kind: RootKind = hasMetadata || hasInProgressMetadata ? 'snapshot'
-    : checkpoints.length > 0 || hasShared || hasTaskOwned ? 'job'
-      : jobs.length > 0 ? 'checkpoints-base'
-        : savepoints.length > 0 ? 'savepoints'
-          : entries === 0 ? 'empty' : 'unknown';
+  const kind: RootKind =
+    hasMetadata || hasInProgressMetadata
+      ? 'snapshot'
+      : checkpoints.length > 0 || hasShared || hasTaskOwned
+        ? 'job'
+        : jobs.length > 0
+          ? 'checkpoints-base'
+          : savepoints.length > 0
+            ? 'savepoints'
+            : entries === 0
+              ? 'empty'
+              : 'unknown';
   return {
-    kind, path, jobs, checkpoints, savepoints, hasShared, hasTaskOwned, hasMetadata,
-    hasInProgressMetadata, others,
+    kind,
+    path,
+    jobs,
+    checkpoints,
+    savepoints,
+    hasShared,
+    hasTaskOwned,
+    hasMetadata,
+    hasInProgressMetadata,
+    others,
   };
 }
 
 function refOf(kind: 'checkpoint' | 'savepoint', entry: StoreEntry): SnapshotRef {
   const id = kind === 'checkpoint' ? checkpointIdOf(entry.name) : undefined;
   return {
-    kind, name: entry.name, path: entry.path,
+    kind,
+    name: entry.name,
+    path: entry.path,
     ...(id === undefined ? {} : { checkpointId: id }),
     ...(entry.mtime === undefined ? {} : { mtime: entry.mtime }),
   };
@@ -153,7 +178,8 @@ export function snapshotRefOf(path: string, mtime?: number): SnapshotRef {
   const id = checkpointIdOf(name);
   return {
     kind: id === undefined ? 'savepoint' : 'checkpoint',
-    name, path,
+    name,
+    path,
     ...(id === undefined ? {} : { checkpointId: id }),
     ...(mtime === undefined ? {} : { mtime }),
   };
@@ -164,7 +190,11 @@ export function snapshotRefOf(path: string, mtime?: number): SnapshotRef {
  * `_metadata` (or only `._metadata.inprogress.*`), broken when `_metadata` cannot be read or parsed.
  * Store failures other than a missing or unreadable `_metadata` (server down, timeout, cancel) are thrown.
  */
-export async function inspectSnapshot(store: CheckpointStore, ref: SnapshotRef, options: LayoutOptions = {}): Promise<SnapshotInfo> {
+export async function inspectSnapshot(
+  store: CheckpointStore,
+  ref: SnapshotRef,
+  options: LayoutOptions = {},
+): Promise<SnapshotInfo> {
   const metadataPath = joinStorePath(ref.path, METADATA_FILE);
   let bytes: Uint8Array;
   try {
@@ -194,7 +224,12 @@ export async function inspectSnapshot(store: CheckpointStore, ref: SnapshotRef, 
     };
   } catch (error) {
     if (!(error instanceof MetadataError)) throw error;
-    return { ...ref, status: 'broken', metadataSize: bytes.byteLength, reason: `_metadata is not valid: ${error.message}` };
+    return {
+      ...ref,
+      status: 'broken',
+      metadataSize: bytes.byteLength,
+      reason: `_metadata is not valid: ${error.message}`,
+    };
   }
 }
 
@@ -259,7 +294,11 @@ export async function markLatestRestorable(
   const order = out
     .map((info, index) => ({ info, index }))
     .filter(({ info }) => info.kind === 'checkpoint' && info.status === 'complete')
-    .sort((a, b) => (b.info.metadataCheckpointId ?? b.info.checkpointId ?? 0) - (a.info.metadataCheckpointId ?? a.info.checkpointId ?? 0));
+    .sort(
+      (a, b) =>
+        (b.info.metadataCheckpointId ?? b.info.checkpointId ?? 0) -
+        (a.info.metadataCheckpointId ?? a.info.checkpointId ?? 0),
+    );
   for (const { info, index } of order) {
     out[index] = await withMissingFiles(info, check);
     if (out[index].missingFiles?.length === 0) return { snapshots: out, latest: out[index] };

@@ -13,14 +13,7 @@ export const TASK_OWNED_DIR = 'taskowned';
 
 /** What a name in a checkpoint tree means to Flink. */
 export type LayoutNameKind =
-  | 'job'
-  | 'checkpoint'
-  | 'savepoint'
-  | 'shared'
-  | 'taskowned'
-  | 'metadata'
-  | 'in-progress-metadata'
-  | 'other';
+  'job' | 'checkpoint' | 'savepoint' | 'shared' | 'taskowned' | 'metadata' | 'in-progress-metadata' | 'other';
 
 /** Classifies a directory entry name (`isDirectory` matters: a file called `shared` is just a file). */
 export function classifyName(name: string, isDirectory: boolean): LayoutNameKind {

@@ -153,7 +153,11 @@ export class ByteReader {
     this.windowEnd = this.pos + got;
     this.stop = Math.min(this.length, this.windowEnd);
     if (got < n) {
-      throw new MetadataError('truncated', this.pos, `file ends early: expected ${what} (${n} bytes), but the file shrank to ${this.pos + got} bytes while being read`);
+      throw new MetadataError(
+        'truncated',
+        this.pos,
+        `file ends early: expected ${what} (${n} bytes), but the file shrank to ${this.pos + got} bytes while being read`,
+      );
     }
   }
 
@@ -298,7 +302,9 @@ export class ByteReader {
         out[k++] = ((c & 0x1f) << 6) | (b[i + 1] & 0x3f);
         i += 2;
       } else if ((c & 0xf0) === 0xe0) {
-        if (i + 2 >= end || (b[i + 1] & 0xc0) !== 0x80 || (b[i + 2] & 0xc0) !== 0x80) throw badUtf(i + this.base, what, start);
+        if (i + 2 >= end || (b[i + 1] & 0xc0) !== 0x80 || (b[i + 2] & 0xc0) !== 0x80) {
+          throw badUtf(i + this.base, what, start);
+        }
         out[k++] = ((c & 0x0f) << 12) | ((b[i + 1] & 0x3f) << 6) | (b[i + 2] & 0x3f);
         i += 3;
       } else {
@@ -321,7 +327,9 @@ function badUtf(at: number, what: string, start: number): MetadataError {
   return new MetadataError('invalid', at, `malformed modified UTF-8 in ${what} (string starts at byte ${start})`);
 }
 
-const latin1Slice = (globalThis as { Buffer?: { prototype: { latin1Slice?: (this: Uint8Array, start: number, end: number) => string } } }).Buffer?.prototype.latin1Slice;
+const latin1Slice = (
+  globalThis as { Buffer?: { prototype: { latin1Slice?: (this: Uint8Array, start: number, end: number) => string } } }
+).Buffer?.prototype.latin1Slice;
 const asciiText = new TextDecoder('utf-8');
 
 /** `bytes[start..end)`, all below 0x80, as a string: natively under Node, through a TextDecoder elsewhere. */

@@ -46,7 +46,14 @@ export function readCheckpointProperties(r: ByteReader): CheckpointPropertiesInf
     const name = type.fields.get('name');
     const typeName = typeof name === 'string' ? name : null;
     if (type.className === CHECKPOINT_TYPE_CLASS) {
-      return { ...common, kind: 'checkpoint', typeName, formatType: null, sharingFilesStrategy: enumName(type.fields.get('sharingFilesStrategy')), postCheckpointAction: null };
+      return {
+        ...common,
+        kind: 'checkpoint',
+        typeName,
+        formatType: null,
+        sharingFilesStrategy: enumName(type.fields.get('sharingFilesStrategy')),
+        postCheckpointAction: null,
+      };
     }
     if (type.className === SAVEPOINT_TYPE_CLASS) {
       const format = enumName(type.fields.get('formatType'));
@@ -63,7 +70,14 @@ export function readCheckpointProperties(r: ByteReader): CheckpointPropertiesInf
   // Before SnapshotType became a class (Flink ≤ 1.15) CheckpointType was an enum such as SAVEPOINT or CHECKPOINT.
   if (type !== null && typeof type === 'object' && type.kind === 'enum' && type.className === CHECKPOINT_TYPE_CLASS) {
     const savepoint = type.constant.includes('SAVEPOINT');
-    return { ...common, kind: savepoint ? 'savepoint' : 'checkpoint', typeName: type.constant, formatType: savepoint ? 'canonical' : null, sharingFilesStrategy: null, postCheckpointAction: null };
+    return {
+      ...common,
+      kind: savepoint ? 'savepoint' : 'checkpoint',
+      typeName: type.constant,
+      formatType: savepoint ? 'canonical' : null,
+      sharingFilesStrategy: null,
+      postCheckpointAction: null,
+    };
   }
   return { status: 'unparsed', reason: `unknown checkpoint type ${describe(type ?? null)}` };
 }

@@ -64,7 +64,8 @@ export function diffSummaries(a: MetadataSummary, b: MetadataSummary): SnapshotD
       name: ob.name ?? oa.name,
       uid: ob.uid ?? oa.uid,
       parallelism: oa.parallelism === ob.parallelism ? null : { from: oa.parallelism, to: ob.parallelism },
-      maxParallelism: oa.maxParallelism === ob.maxParallelism ? null : { from: oa.maxParallelism, to: ob.maxParallelism },
+      maxParallelism:
+        oa.maxParallelism === ob.maxParallelism ? null : { from: oa.maxParallelism, to: ob.maxParallelism },
       stateSize: { from: oa.stateSize, to: ob.stateSize, delta: ob.stateSize - oa.stateSize },
     });
   }
@@ -86,9 +87,21 @@ export function diffSummaries(a: MetadataSummary, b: MetadataSummary): SnapshotD
 }
 
 function ref(s: MetadataSummary): SnapshotRef {
-  return { checkpointId: s.checkpointId, metadataVersion: s.metadataVersion, kind: s.kind, externalPointer: s.externalPointer };
+  return {
+    checkpointId: s.checkpointId,
+    metadataVersion: s.metadataVersion,
+    kind: s.kind,
+    externalPointer: s.externalPointer,
+  };
 }
 
 function operatorRef(o: OperatorSummary): OperatorRef {
-  return { operatorId: o.operatorId, name: o.name, uid: o.uid, parallelism: o.parallelism, maxParallelism: o.maxParallelism, stateSize: o.stateSize };
+  return {
+    operatorId: o.operatorId,
+    name: o.name,
+    uid: o.uid,
+    parallelism: o.parallelism,
+    maxParallelism: o.maxParallelism,
+    stateSize: o.stateSize,
+  };
 }

@@ -46,7 +46,8 @@ export function flinkResolvePath(parent: string, child: string): string {
   if (parent !== lastParent) {
     lastParentParts = parse(parent);
     lastParent = parent;
-    const base = lastParentParts.path === '' || lastParentParts.path === '/' ? lastParentParts.path : `${lastParentParts.path}/`;
+    const base =
+      lastParentParts.path === '' || lastParentParts.path === '/' ? lastParentParts.path : `${lastParentParts.path}/`;
     lastParentPrefix = format({ ...lastParentParts, path: base });
   }
   // A plain file name (a UUID, as Flink writes them) is simply appended.
@@ -110,7 +111,15 @@ function isPlain(path: string, start = 0): boolean {
 
 /** A single path segment that needs no parsing: no separator, colon, escape, dot segment or surrounding space. */
 function isPlainName(name: string): boolean {
-  if (name.length === 0 || name === '.' || name === '..' || name.charCodeAt(0) <= 32 || name.charCodeAt(name.length - 1) <= 32) return false;
+  if (
+    name.length === 0 ||
+    name === '.' ||
+    name === '..' ||
+    name.charCodeAt(0) <= 32 ||
+    name.charCodeAt(name.length - 1) <= 32
+  ) {
+    return false;
+  }
   for (let i = 0; i < name.length; i++) {
     const c = name.charCodeAt(i);
     if (c === 47 || c === 92 || c === 58 || c === 37) return false;
@@ -154,6 +163,8 @@ function format(p: PathParts): string {
   if (p.scheme !== null) out += `${p.scheme}:`;
   if (p.authority !== null) out += `//${p.authority}`;
   let path = p.path;
-  if (path.indexOf('/') === 0 && hasWindowsDrive(path, true) && p.scheme === null && p.authority === null) path = path.slice(1);
+  if (path.indexOf('/') === 0 && hasWindowsDrive(path, true) && p.scheme === null && p.authority === null) {
+    path = path.slice(1);
+  }
   return out + path;
 }

@@ -97,7 +97,9 @@ class JavaStreamReader {
 
   private content(): JavaValue {
     const r = this.r;
-    if (++this.depth > MAX_DEPTH) throw new MetadataError('invalid', r.pos, `Java serialization stream nested more than ${MAX_DEPTH} deep`);
+    if (++this.depth > MAX_DEPTH) {
+      throw new MetadataError('invalid', r.pos, `Java serialization stream nested more than ${MAX_DEPTH} deep`);
+    }
     try {
       for (;;) {
         const at = r.pos;
@@ -156,7 +158,11 @@ class JavaStreamReader {
   private reference(at: number): JavaValue {
     const handle = this.r.i32('Java back-reference handle') - BASE_WIRE_HANDLE;
     if (handle < 0 || handle >= this.handles.length || this.handles[handle] === undefined) {
-      throw new MetadataError('invalid', at, `Java back-reference to unknown handle 0x${(handle + BASE_WIRE_HANDLE).toString(16)}`);
+      throw new MetadataError(
+        'invalid',
+        at,
+        `Java back-reference to unknown handle 0x${(handle + BASE_WIRE_HANDLE).toString(16)}`,
+      );
     }
     return this.handles[handle] as JavaValue;
   }
@@ -188,7 +194,13 @@ class JavaStreamReader {
       r.checkCount(count, 2, 'proxy interfaces', countAt);
       const names: string[] = [];
       for (let i = 0; i < count; i++) names.push(r.utf('proxy interface name'));
-      const desc: JavaClassDesc = { kind: 'class', name: `Proxy(${names.join(', ')})`, flags: SC_SERIALIZABLE, fields: [], superClass: null };
+      const desc: JavaClassDesc = {
+        kind: 'class',
+        name: `Proxy(${names.join(', ')})`,
+        flags: SC_SERIALIZABLE,
+        fields: [],
+        superClass: null,
+      };
       this.handles[slot] = desc;
       this.annotation();
       desc.superClass = this.classDesc();
@@ -209,7 +221,9 @@ class JavaStreamReader {
       const fieldName = r.utf('Java field name');
       if (typeCode === 'L' || typeCode === '[') {
         const typeAt = r.pos;
-        if (typeof this.content() !== 'string') throw new MetadataError('invalid', typeAt, 'expected the Java field type name');
+        if (typeof this.content() !== 'string') {
+          throw new MetadataError('invalid', typeAt, 'expected the Java field type name');
+        }
       } else if (!'BCDFIJSZ'.includes(typeCode)) {
         throw new MetadataError('invalid', codeAt, `unknown Java field type code '${typeCode}'`);
       }
@@ -248,7 +262,9 @@ class JavaStreamReader {
     for (let i = chain.length - 1; i >= 0; i--) {
       const d = chain[i];
       if (d.flags & SC_EXTERNALIZABLE) {
-        if (!(d.flags & SC_BLOCK_DATA)) throw new JavaStreamUnsupported(`${d.name} is Externalizable without block data`);
+        if (!(d.flags & SC_BLOCK_DATA)) {
+          throw new JavaStreamUnsupported(`${d.name} is Externalizable without block data`);
+        }
         this.annotation();
         continue;
       }

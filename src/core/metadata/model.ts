@@ -148,11 +148,7 @@ export interface ChangelogStreamHandle {
 
 /** A handle in a keyed-state position; `null` stands for tag 0. */
 export type KeyedHandle =
-  | KeyGroupsHandle
-  | IncrementalKeyedHandle
-  | ChangelogBackendHandle
-  | InMemoryChangelogHandle
-  | ChangelogStreamHandle;
+  KeyGroupsHandle | IncrementalKeyedHandle | ChangelogBackendHandle | InMemoryChangelogHandle | ChangelogStreamHandle;
 
 /** How a named operator state is redistributed on rescaling (`OperatorStateHandle.Mode`). */
 export type DistributionMode = 'SPLIT_DISTRIBUTE' | 'UNION' | 'BROADCAST';
@@ -167,7 +163,8 @@ export interface OperatorStateInfo {
 
 /** Tags 4, 17: `OperatorStreamStateHandle` and its file-merging variants. */
 export interface OperatorHandle {
-  readonly type: 'OperatorStreamStateHandle' | 'FileMergingOperatorStreamStateHandle' | 'EmptyFileMergingOperatorStreamStateHandle';
+  readonly type:
+    'OperatorStreamStateHandle' | 'FileMergingOperatorStreamStateHandle' | 'EmptyFileMergingOperatorStreamStateHandle';
   readonly tag: 4 | 17;
   readonly states: readonly OperatorStateInfo[];
   /** Tag 17 only. */

@@ -69,7 +69,11 @@ export interface MetadataVisitor {
  * repeats a subtask index: Flink keeps the last entry, which one pass cannot know in time, so such (hand-made) files
  * need `parseMetadata`.
  */
-export function scanMetadata(input: Uint8Array | ByteSource, visitor: MetadataVisitor, options: ParseOptions & { window?: number } = {}): ScannedMetadata | null {
+export function scanMetadata(
+  input: Uint8Array | ByteSource,
+  visitor: MetadataVisitor,
+  options: ParseOptions & { window?: number } = {},
+): ScannedMetadata | null {
   try {
     const parser = new MetadataParser(input, options.window);
     parser.visitor = visitor;
@@ -127,8 +131,8 @@ class MetadataParser {
     const r = this.r;
     if (r.length < 4) {
       const head = r.length === 0 ? [] : Array.from({ length: r.length }, () => r.u8('magic number'));
-    r.pos = 0;
-    const magicPrefix = [0x49, 0x60, 0x67, 0x2d].slice(0, r.length).every((b, i) => head[i] === b);
+      r.pos = 0;
+      const magicPrefix = [0x49, 0x60, 0x67, 0x2d].slice(0, r.length).every((b, i) => head[i] === b);
       throw new MetadataError(
         magicPrefix ? 'truncated' : 'not-metadata',
         0,
@@ -154,7 +158,9 @@ class MetadataParser {
         4,
         // Version 1 gets Flink's own words (MetadataV1Serializer), so a search for the error a restore printed finds it.
         `metadata format version ${version} was written by Flink 1.2 or older; no current Flink can restore it` +
-          (version === 1 ? ' (Flink says: "This savepoint / checkpoint version (Flink 1.1 / 1.2) is no longer supported.")' : ''),
+          (version === 1
+            ? ' (Flink says: "This savepoint / checkpoint version (Flink 1.1 / 1.2) is no longer supported.")'
+            : ''),
       );
     }
     if (version < 0 || version > MAX_METADATA_VERSION) {
@@ -186,7 +192,15 @@ class MetadataParser {
         `${r.length - r.pos} unexpected bytes after the end of the metadata${version >= 4 ? ' (after the checkpoint properties)' : ' (after the last operator)'}`,
       );
     }
-    return { metadataVersion: version, checkpointId, masterStates, operators, properties, pointer, fileSize: r.length } as CheckpointMetadata | ScannedMetadata;
+    return {
+      metadataVersion: version,
+      checkpointId,
+      masterStates,
+      operators,
+      properties,
+      pointer,
+      fileSize: r.length,
+    } as CheckpointMetadata | ScannedMetadata;
   }
 
   private masterStates(): MasterState[] {
@@ -202,7 +216,9 @@ class MetadataParser {
       }
       const lenAt = r.pos;
       const length = r.i32('master state length');
-      if (length <= 0) throw new MetadataError('invalid', lenAt, `master state length must be positive, found ${length}`);
+      if (length <= 0) {
+        throw new MetadataError('invalid', lenAt, `master state length must be positive, found ${length}`);
+      }
       r.checkRemaining(length, 'master state');
       const end = r.pos + length;
       states[i] = r.withLimit(end, () => readMasterStateBlob(r, end));
@@ -229,12 +245,25 @@ class MetadataParser {
       const countAt = r.pos;
       const count = r.i32('number of subtask states');
       r.checkCount(count, 16, 'subtask states', countAt);
-      return this.subtasksOf({ operatorId, name, uid, parallelism, maxParallelism, coordinatorState: null, fullyFinished: false, subtaskCount: count });
+      return this.subtasksOf({
+        operatorId,
+        name,
+        uid,
+        parallelism,
+        maxParallelism,
+        coordinatorState: null,
+        fullyFinished: false,
+        subtaskCount: count,
+      });
     }
     const coordAt = r.pos;
     const coordinatorState = this.stream();
     if (coordinatorState !== null && coordinatorState.tag !== 1) {
-      throw new MetadataError('invalid', coordAt, `operator coordinator state must be inline (tag 1) or absent, found ${coordinatorState.type}`);
+      throw new MetadataError(
+        'invalid',
+        coordAt,
+        `operator coordinator state must be inline (tag 1) or absent, found ${coordinatorState.type}`,
+      );
     }
     const countAt = r.pos;
     const count = r.i32('number of subtask states');
@@ -242,10 +271,28 @@ class MetadataParser {
       if (coordinatorState !== null) {
         throw new MetadataError('invalid', countAt, 'a fully finished operator must not have coordinator state');
       }
-      return this.subtasksOf({ operatorId, name, uid, parallelism, maxParallelism, coordinatorState, fullyFinished: true, subtaskCount: 0 });
+      return this.subtasksOf({
+        operatorId,
+        name,
+        uid,
+        parallelism,
+        maxParallelism,
+        coordinatorState,
+        fullyFinished: true,
+        subtaskCount: 0,
+      });
     }
     r.checkCount(count, 4, 'subtask states', countAt);
-    return this.subtasksOf({ operatorId, name, uid, parallelism, maxParallelism, coordinatorState, fullyFinished: false, subtaskCount: count });
+    return this.subtasksOf({
+      operatorId,
+      name,
+      uid,
+      parallelism,
+      maxParallelism,
+      coordinatorState,
+      fullyFinished: false,
+      subtaskCount: count,
+    });
   }
 
   /**
@@ -259,11 +306,26 @@ class MetadataParser {
       const start = r.pos;
       this.validateSubtasks(op.subtaskCount, op.parallelism);
       const { operatorId, name, uid, parallelism, maxParallelism, coordinatorState, fullyFinished, subtaskCount } = op;
-      return new LazyOperatorState(operatorId, name, uid, parallelism, maxParallelism, coordinatorState, fullyFinished, r.bytes, this.version, start, subtaskCount);
+      return new LazyOperatorState(
+        operatorId,
+        name,
+        uid,
+        parallelism,
+        maxParallelism,
+        coordinatorState,
+        fullyFinished,
+        r.bytes,
+        this.version,
+        start,
+        subtaskCount,
+      );
     }
     visitor.operator(op);
     // Sized by what the file holds, never by a (possibly corrupt) parallelism alone.
-    const seen = op.subtaskCount > 1 && op.parallelism > 0 && op.parallelism <= 8 * op.subtaskCount ? new Uint8Array(op.parallelism) : null;
+    const seen =
+      op.subtaskCount > 1 && op.parallelism > 0 && op.parallelism <= 8 * op.subtaskCount
+        ? new Uint8Array(op.parallelism)
+        : null;
     const seenSparse = op.subtaskCount > 1 && seen === null ? new Set<number>() : null;
     r.skipStrings = true;
     try {
@@ -339,7 +401,13 @@ class MetadataParser {
   }
 
   /** Decodes subtask entries the first pass already validated. */
-  static decodeSubtasks(bytes: Uint8Array, version: number, start: number, count: number, parallelism: number): (SubtaskState | FinishedSubtask)[] {
+  static decodeSubtasks(
+    bytes: Uint8Array,
+    version: number,
+    start: number,
+    count: number,
+    parallelism: number,
+  ): (SubtaskState | FinishedSubtask)[] {
     const parser = new MetadataParser(bytes);
     parser.version = version;
     parser.r.pos = start;
@@ -349,7 +417,11 @@ class MetadataParser {
   /** Flink's `OperatorState.putState` rejects indices outside the parallelism. */
   private checkSubtaskIndex(index: number, parallelism: number, at: number): void {
     if (index < 0 || index >= parallelism) {
-      throw new MetadataError('invalid', at, `subtask index ${index} is outside the operator's parallelism ${parallelism}`);
+      throw new MetadataError(
+        'invalid',
+        at,
+        `subtask index ${index} is outside the operator's parallelism ${parallelism}`,
+      );
     }
   }
 
@@ -395,7 +467,9 @@ class MetadataParser {
       const at = r.pos;
       const marker = r.u8('regional checkpoint marker');
       if (marker === 1) referencedCheckpointId = r.i64('referenced checkpoint id');
-      else if (marker !== 0) throw new MetadataError('invalid', at, `regional checkpoint marker must be 0 or 1, found ${marker}`);
+      else if (marker !== 0) {
+        throw new MetadataError('invalid', at, `regional checkpoint marker must be 0 or 1, found ${marker}`);
+      }
     }
     return {
       finished: false,
@@ -466,10 +540,24 @@ class MetadataParser {
         const size = r.i64('segment size');
         const scopeAt = r.pos;
         const scope = r.i32('segment scope');
-        if (scope !== 0 && scope !== 1) throw new MetadataError('invalid', scopeAt, `segment scope must be 0 (exclusive) or 1 (shared), found ${scope}`);
+        if (scope !== 0 && scope !== 1) {
+          throw new MetadataError(
+            'invalid',
+            scopeAt,
+            `segment scope must be 0 (exclusive) or 1 (shared), found ${scope}`,
+          );
+        }
         const physicalPath = this.path('segment physical file path', false);
         const logicalFileId = r.utf('segment logical file id');
-        return { type: 'SegmentFileStateHandle', tag: 15, startPos, size, scope: scope === 0 ? 'exclusive' : 'shared', physicalPath, logicalFileId };
+        return {
+          type: 'SegmentFileStateHandle',
+          tag: 15,
+          startPos,
+          size,
+          scope: scope === 0 ? 'exclusive' : 'shared',
+          physicalPath,
+          logicalFileId,
+        };
       }
       case 16:
         return { type: 'EmptySegmentFileStateHandle', tag: 16 };
@@ -494,7 +582,9 @@ class MetadataParser {
   private keyed(depth: number): KeyedHandle | null {
     const r = this.r;
     const at = r.pos;
-    if (depth > MAX_KEYED_DEPTH) throw new MetadataError('invalid', at, `keyed state handles nested more than ${MAX_KEYED_DEPTH} deep`);
+    if (depth > MAX_KEYED_DEPTH) {
+      throw new MetadataError('invalid', at, `keyed state handles nested more than ${MAX_KEYED_DEPTH} deep`);
+    }
     const tag = r.u8('keyed state handle type');
     switch (tag) {
       case 0:
@@ -506,7 +596,14 @@ class MetadataParser {
         this.skipOffsets(keyGroups.count, 'key-group offsets', r.pos - 4);
         const delegate = this.stream();
         const stateHandleId = tag === 12 ? r.utf('state handle id') : null;
-        return { type: tag === 7 ? 'KeyGroupsSavepointStateHandle' : 'KeyGroupsStateHandle', tag, keyGroups, offsetCount: keyGroups.count, delegate, stateHandleId };
+        return {
+          type: tag === 7 ? 'KeyGroupsSavepointStateHandle' : 'KeyGroupsStateHandle',
+          tag,
+          keyGroups,
+          offsetCount: keyGroups.count,
+          delegate,
+          stateHandleId,
+        };
       }
       case 5:
       case 11: {
@@ -518,7 +615,18 @@ class MetadataParser {
         const sharedState = this.handleList('shared state files');
         const privateState = this.handleList('private state files');
         const stateHandleId = tag === 11 ? r.utf('state handle id') : null;
-        return { type: 'IncrementalRemoteKeyedStateHandle', tag, checkpointId, backendId, keyGroups, checkpointedSize, metaHandle, sharedState, privateState, stateHandleId };
+        return {
+          type: 'IncrementalRemoteKeyedStateHandle',
+          tag,
+          checkpointId,
+          backendId,
+          keyGroups,
+          checkpointedSize,
+          metaHandle,
+          sharedState,
+          privateState,
+          stateHandleId,
+        };
       }
       case 8:
       case 14:
@@ -540,7 +648,16 @@ class MetadataParser {
           size += length;
         }
         const stateHandleId = r.utf('state handle id');
-        return { type: 'InMemoryChangelogStateHandle', tag: 9, keyGroups, fromSequence, toSequence, changeCount, size, stateHandleId };
+        return {
+          type: 'InMemoryChangelogStateHandle',
+          tag: 9,
+          keyGroups,
+          fromSequence,
+          toSequence,
+          changeCount,
+          size,
+          stateHandleId,
+        };
       }
       case 10:
       case 13: {
@@ -557,7 +674,16 @@ class MetadataParser {
         const checkpointedSize = r.i64('checkpointed size');
         const stateHandleId = r.utf('state handle id');
         const storageIdentifier = tag === 13 ? r.utf('changelog storage identifier') : 'filesystem';
-        return { type: 'ChangelogStateHandleStreamImpl', tag, keyGroups, handles, size, checkpointedSize, stateHandleId, storageIdentifier };
+        return {
+          type: 'ChangelogStateHandleStreamImpl',
+          tag,
+          keyGroups,
+          handles,
+          size,
+          checkpointedSize,
+          stateHandleId,
+          storageIdentifier,
+        };
       }
       default:
         throw unknownTag(tag, at, 'keyed state handle', '0, 3, 5, 7, 8, 9, 10, 11, 12, 13 or 14');
@@ -573,7 +699,17 @@ class MetadataParser {
     const materializationId = r.i64('materialization id');
     const checkpointId = tag === 14 ? r.i64('checkpoint id') : null;
     const stateHandleId = r.utf('state handle id');
-    return { type: 'ChangelogStateBackendHandleImpl', tag, keyGroups, checkpointedSize, materialized, nonMaterialized, materializationId, checkpointId, stateHandleId };
+    return {
+      type: 'ChangelogStateBackendHandleImpl',
+      tag,
+      keyGroups,
+      checkpointedSize,
+      materialized,
+      nonMaterialized,
+      materializationId,
+      checkpointId,
+      stateHandleId,
+    };
   }
 
   private keyedList(what: string, depth: number, changelogOnly: boolean): (KeyedHandle | null)[] {
@@ -587,7 +723,11 @@ class MetadataParser {
       const handle = this.keyed(depth + 1);
       // Flink casts the non-materialized part to ChangelogStateHandle.
       if (changelogOnly && handle !== null && handle.tag !== 9 && handle.tag !== 10 && handle.tag !== 13) {
-        throw new MetadataError('invalid', at, `expected a changelog state handle (tag 9, 10 or 13), found ${handle.type}`);
+        throw new MetadataError(
+          'invalid',
+          at,
+          `expected a changelog state handle (tag 9, 10 or 13), found ${handle.type}`,
+        );
       }
       list[i] = handle;
     }
@@ -615,7 +755,14 @@ class MetadataParser {
       states[i] = { name, mode: DISTRIBUTION_MODES[mode], offsetCount };
     }
     if (tag === 4) {
-      return { type: 'OperatorStreamStateHandle', tag, states, taskOwnedDirectory: null, sharedDirectory: null, delegate: this.stream() };
+      return {
+        type: 'OperatorStreamStateHandle',
+        tag,
+        states,
+        taskOwnedDirectory: null,
+        sharedDirectory: null,
+        delegate: this.stream(),
+      };
     }
     const taskOwnedDirectory = r.utf('task-owned directory');
     const sharedDirectory = r.utf('shared directory');
@@ -623,7 +770,11 @@ class MetadataParser {
     const delegateAt = r.pos;
     const delegate = this.stream();
     if (delegate === null || (delegate.tag !== 15 && delegate.tag !== 16)) {
-      throw new MetadataError('invalid', delegateAt, 'a file-merging operator state handle must delegate to a segment file handle (tag 15 or 16)');
+      throw new MetadataError(
+        'invalid',
+        delegateAt,
+        'a file-merging operator state handle must delegate to a segment file handle (tag 15 or 16)',
+      );
     }
     return {
       type: isEmpty ? 'EmptyFileMergingOperatorStreamStateHandle' : 'FileMergingOperatorStreamStateHandle',
@@ -658,11 +809,24 @@ class MetadataParser {
         const delegate = this.stream();
         const lenAt = r.pos;
         const offsetsLength = r.i32('length of the channel offsets');
-        if (offsetsLength < 0) throw new MetadataError('invalid', lenAt, `negative length of the channel offsets: ${offsetsLength}`);
+        if (offsetsLength < 0) {
+          throw new MetadataError('invalid', lenAt, `negative length of the channel offsets: ${offsetsLength}`);
+        }
         r.skip(offsetsLength, 'channel offsets');
-        list[i] = { type: input ? 'MergedInputChannelStateHandle' : 'MergedResultSubpartitionStateHandle', subtaskIndex, size, delegate, offsetsLength };
+        list[i] = {
+          type: input ? 'MergedInputChannelStateHandle' : 'MergedResultSubpartitionStateHandle',
+          subtaskIndex,
+          size,
+          delegate,
+          offsetsLength,
+        };
       } else {
-        throw unknownTag(tag, at, input ? 'input channel state handle' : 'output channel state handle', input ? '1 or 3' : '2 or 4');
+        throw unknownTag(
+          tag,
+          at,
+          input ? 'input channel state handle' : 'output channel state handle',
+          input ? '1 or 3' : '2 or 4',
+        );
       }
     }
     return list;
@@ -678,7 +842,15 @@ class MetadataParser {
     this.skipOffsets(offsetCount, 'channel offsets', offAt);
     const size = r.i64('channel state size');
     const delegate = this.stream();
-    return { type: input ? 'InputChannelStateHandle' : 'ResultSubpartitionStateHandle', subtaskIndex, index1, index2, offsetCount, size, delegate };
+    return {
+      type: input ? 'InputChannelStateHandle' : 'ResultSubpartitionStateHandle',
+      subtaskIndex,
+      index1,
+      index2,
+      offsetCount,
+      size,
+      delegate,
+    };
   }
 }
 
@@ -696,7 +868,11 @@ function readMasterStateBlob(inner: ByteReader, end: number): MasterState {
     return { name, version, size, dataOffset };
   } catch (error) {
     if (error instanceof MetadataError && error.code === 'truncated') {
-      throw new MetadataError('invalid', error.offset, `master state contents run past its announced length (ending at byte ${end})`);
+      throw new MetadataError(
+        'invalid',
+        error.offset,
+        `master state contents run past its announced length (ending at byte ${end})`,
+      );
     }
     throw error;
   }

@@ -13,7 +13,9 @@ const COMMA = 44;
  * Flink prints it as stored and JSON as is; no separator, being a name. A relative name also holds no colon (see
  * flinkResolvePath).
  */
-const PLAIN_IN_NAME = Uint8Array.from({ length: 256 }, (_, c) => (c >= 32 && c <= 126 && c !== 37 && c !== 92 && c !== QUOTE && c !== 47 ? 1 : 0));
+const PLAIN_IN_NAME = Uint8Array.from({ length: 256 }, (_, c) =>
+  c >= 32 && c <= 126 && c !== 37 && c !== 92 && c !== QUOTE && c !== 47 ? 1 : 0,
+);
 const PLAIN_IN_RELATIVE = PLAIN_IN_NAME.map((ok, c) => (c === 58 ? 0 : ok));
 
 /** Entries whose names `writeJson` reads ahead at once. */
@@ -81,7 +83,8 @@ export class ReferencedFiles {
     this.key2 = new Uint32Array(INITIAL_ENTRIES);
     this.names = backing ?? new Uint8Array(INITIAL_ARENA);
     this.relativePrefix = pointer === null ? '' : flinkResolvePath(pointer, 'x').slice(0, -1);
-    this.relativeDir = this.relativePrefix === '' || this.relativePrefix.endsWith('/') ? this.dirId(this.relativePrefix) : -1;
+    this.relativeDir =
+      this.relativePrefix === '' || this.relativePrefix.endsWith('/') ? this.dirId(this.relativePrefix) : -1;
   }
 
   /** A stored path that is pure ASCII, `bytes[start..end)`; `relative` for a RelativeFileStateHandle's name. */
@@ -98,7 +101,9 @@ export class ReferencedFiles {
       return;
     }
     const dir = this.dirIdOfBytes(bytes, start, slash + 1);
-    if (!this.dirCanonical[dir] || !this.addName(dir, bytes, slash + 1, end, false)) this.addText(asciiSlice(bytes, start, end), false);
+    if (!this.dirCanonical[dir] || !this.addName(dir, bytes, slash + 1, end, false)) {
+      this.addText(asciiSlice(bytes, start, end), false);
+    }
   }
 
   /**
@@ -112,19 +117,32 @@ export class ReferencedFiles {
     // The name must then hold no '/' (addName checks), so a wrong guess is refused, not misfiled.
     const dirLength = this.lastDir.length;
     const guess = start + dirLength;
-    return dirLength > 0 && guess < end && this.dirCanonical[this.lastDirId] && this.isLastDir(bytes, start, dirLength) && this.addName(this.lastDirId, bytes, guess, end, false);
+    return (
+      dirLength > 0 &&
+      guess < end &&
+      this.dirCanonical[this.lastDirId] &&
+      this.isLastDir(bytes, start, dirLength) &&
+      this.addName(this.lastDirId, bytes, guess, end, false)
+    );
   }
 
   /** A stored path as text: printed the way Flink prints it, then added. */
   addText(stored: string, relative: boolean): void {
-    const printed = relative ? (this.pointer === null ? stored : flinkResolvePath(this.pointer, stored)) : flinkPathToString(stored);
+    const printed = relative
+      ? this.pointer === null
+        ? stored
+        : flinkResolvePath(this.pointer, stored)
+      : flinkPathToString(stored);
     const slash = printed.lastIndexOf('/');
     const dir = this.dirId(printed.slice(0, slash + 1));
-    const [k1, k2] = sortKeys((i) => {
-      const c = printed.charCodeAt(slash + 1 + i);
-      if (c > 0xff) this.wide = true;
-      return c & 0xff;
-    }, printed.length - slash - 1);
+    const [k1, k2] = sortKeys(
+      (i) => {
+        const c = printed.charCodeAt(slash + 1 + i);
+        if (c > 0xff) this.wide = true;
+        return c & 0xff;
+      },
+      printed.length - slash - 1,
+    );
     const e = this.newEntry(dir, 0, 0, k1, k2);
     this.texts.set(e, printed);
   }
@@ -237,7 +255,9 @@ export class ReferencedFiles {
     const n = end - start;
     if (n === 0 || bytes[end - 1] <= 32) return false;
     const first = bytes[start];
-    if (relative ? first <= 32 || (first === 46 && (n === 1 || (n === 2 && bytes[start + 1] === 46))) : first === 46) return false;
+    if (relative ? first <= 32 || (first === 46 && (n === 1 || (n === 2 && bytes[start + 1] === 46))) : first === 46) {
+      return false;
+    }
     // Channel and segment handles repeat one file many times in a row.
     const last = this.entries - 1;
     // (Text entries have no name bytes: length 0 never matches.)
@@ -397,7 +417,9 @@ export class ReferencedFiles {
         order[kept++] = a;
       } else {
         const run = Array.from(order.subarray(runStart, i)).sort((x, y) => this.compareNames(x, y));
-        for (let j = 0; j < run.length; j++) if (j === 0 || this.compareNames(run[j - 1], run[j]) !== 0) order[kept++] = run[j];
+        for (let j = 0; j < run.length; j++) {
+          if (j === 0 || this.compareNames(run[j - 1], run[j]) !== 0) order[kept++] = run[j];
+        }
       }
       runStart = i;
     }
@@ -457,7 +479,13 @@ function identity(n: number): Uint32Array {
 }
 
 /** Entries `0..n` ordered by (directory rank, key1, upper half of key2): least significant 16 bits first, each pass stable. */
-function radixSort(n: number, dirRank: Uint32Array, dirCount: number, key1: Uint32Array, key2: Uint32Array): Uint32Array {
+function radixSort(
+  n: number,
+  dirRank: Uint32Array,
+  dirCount: number,
+  key1: Uint32Array,
+  key2: Uint32Array,
+): Uint32Array {
   let order = identity(n);
   let spare: Uint32Array = new Uint32Array(n);
   const counts = new Uint32Array(1 << 16);

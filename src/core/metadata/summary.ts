@@ -257,7 +257,12 @@ export interface SummaryParts {
 }
 
 /** The summary with `referencedFiles` left empty (filled from `files` by the callers). */
-function summaryOf(metadata: ScannedMetadata, operators: OperatorSummary[], files: ReferencedFiles, pointer: string | null): SummaryParts {
+function summaryOf(
+  metadata: ScannedMetadata,
+  operators: OperatorSummary[],
+  files: ReferencedFiles,
+  pointer: string | null,
+): SummaryParts {
   const p = metadata.properties;
   const summary: MetadataSummary = {
     metadataVersion: metadata.metadataVersion,
@@ -311,12 +316,18 @@ function summarizeModel(metadata: CheckpointMetadata, pointer: string | null): S
  * (parseMetadata(bytes))` returns, faster and in less memory. From a {@link ByteSource} the file is streamed, never held
  * whole. Throws only MetadataError, or what the source throws when it cannot read.
  */
-export function summarizeMetadata(input: Uint8Array | ByteSource, options: { pointer?: string; window?: number } = {}): MetadataSummary {
+export function summarizeMetadata(
+  input: Uint8Array | ByteSource,
+  options: { pointer?: string; window?: number } = {},
+): MetadataSummary {
   return withFiles(scanSummary(input, options));
 }
 
 /** {@link summarizeMetadata}, with the referenced files left compact (for printing hundreds of thousands of them). */
-export function scanSummary(input: Uint8Array | ByteSource, options: { pointer?: string; window?: number } = {}): SummaryParts {
+export function scanSummary(
+  input: Uint8Array | ByteSource,
+  options: { pointer?: string; window?: number } = {},
+): SummaryParts {
   const pointer = options.pointer ?? null;
   const whole = input instanceof Uint8Array ? input : null;
   const files = new ReferencedFiles(pointer, whole !== null ? whole.length : (input as ByteSource).size, whole);
@@ -341,7 +352,10 @@ export function scanSummary(input: Uint8Array | ByteSource, options: { pointer?:
   );
   if (scanned === null) {
     // A repeated subtask index (see scanMetadata): the model knows which entry Flink keeps.
-    return summarizeModel(parseMetadata(input instanceof Uint8Array ? input : readWhole(input), { pointer: options.pointer }), pointer);
+    return summarizeModel(
+      parseMetadata(input instanceof Uint8Array ? input : readWhole(input), { pointer: options.pointer }),
+      pointer,
+    );
   }
   if (tally !== null) operators.push((tally as OperatorTally).result());
   return summaryOf(scanned, operators, files, pointer);

@@ -16,5 +16,7 @@ export function flinkLinesWriting(metadataVersion: number): string {
   const writers = METADATA_VERSION_WRITERS[metadataVersion];
   if (writers) return writers.first === writers.last ? writers.first : `${writers.first} – ${writers.last}`;
   const newest = Math.max(...Object.keys(METADATA_VERSION_WRITERS).map(Number));
-  return metadataVersion > newest ? `none released; newer than ${METADATA_VERSION_WRITERS[newest].last}` : 'none that this reader supports';
+  return metadataVersion > newest
+    ? `none released; newer than ${METADATA_VERSION_WRITERS[newest].last}`
+    : 'none that this reader supports';
 }

@@ -13,7 +13,10 @@ export function storePathOf(root: StoreUri, flinkPath: string): string | undefin
   let path = flinkPath;
   if (parsed) {
     scheme = parsed[1].toLowerCase();
-    host = (parsed[3] ?? '').replace(/^[^@]*@/, '').replace(/:\d+$/, '').toLowerCase();
+    host = (parsed[3] ?? '')
+      .replace(/^[^@]*@/, '')
+      .replace(/:\d+$/, '')
+      .toLowerCase();
     path = parsed[4] ?? '/';
   }
   if (!path.startsWith('/')) return undefined;
@@ -23,7 +26,11 @@ export function storePathOf(root: StoreUri, flinkPath: string): string | undefin
     const hdfsLike = (s: string) => s === 'hdfs' || s === 'webhdfs' || s === 'swebhdfs';
     // s3://, s3a:// and s3p:// name the same objects; only the Flink file system reading them differs.
     const s3Like = (s: string) => s === 's3' || s === 's3a' || s === 's3p';
-    const sameKind = root.scheme === scheme || (hdfsLike(root.scheme) && hdfsLike(scheme)) || (s3Like(root.scheme) && s3Like(scheme)) || (root.scheme === 'ftps' && scheme === 'ftp');
+    const sameKind =
+      root.scheme === scheme ||
+      (hdfsLike(root.scheme) && hdfsLike(scheme)) ||
+      (s3Like(root.scheme) && s3Like(scheme)) ||
+      (root.scheme === 'ftps' && scheme === 'ftp');
     if (!sameKind || host !== root.host.toLowerCase()) return undefined;
   }
   const base = root.path.replace(/\/+$/, '');

@@ -37,7 +37,9 @@ export function missingFilesCheck(store: CheckpointStore, options: PresenceOptio
       listing = (async () => {
         const names = new Set<string>();
         try {
-          for await (const page of store.list(dir, options)) for (const entry of page) if (entry.kind !== 'directory') names.add(entry.name);
+          for await (const page of store.list(dir, options)) {
+            for (const entry of page) if (entry.kind !== 'directory') names.add(entry.name);
+          }
         } catch (error) {
           if (!isStoreError(error, 'not-found', 'not-a-directory')) throw error;
         }
@@ -59,13 +61,20 @@ export function missingFilesCheck(store: CheckpointStore, options: PresenceOptio
       throw error;
     }
     const jobPath = parentStorePath(snapshot.path);
-    const record = { path: snapshot.path, kind: snapshot.kind, checkpointId: snapshot.checkpointId, status: 'complete' as const, references };
+    const record = {
+      path: snapshot.path,
+      kind: snapshot.kind,
+      checkpointId: snapshot.checkpointId,
+      status: 'complete' as const,
+      references,
+    };
     const original = originalDirectory(record, store.uri);
     const originalBase = originalBaseDirectory(references);
     const missing: string[] = [];
     for (const reference of references) {
       const tail = tailOf(reference);
-      const moved = originalBase === undefined ? undefined : alongBase(originalBase, reference, parentStorePath(jobPath));
+      const moved =
+        originalBase === undefined ? undefined : alongBase(originalBase, reference, parentStorePath(jobPath));
       const candidates = [
         ...resolveReference(reference, record, original, store.uri, options.clusterPaths ?? []),
         ...(moved ? [moved] : []),
@@ -78,7 +87,9 @@ export function missingFilesCheck(store: CheckpointStore, options: PresenceOptio
           break;
         }
       }
-      if (!found && !entropyInjected(store.uri, reference)) missing.push(candidates[candidates.length - 1] ?? reference);
+      if (!found && !entropyInjected(store.uri, reference)) {
+        missing.push(candidates[candidates.length - 1] ?? reference);
+      }
     }
     return missing;
   };
@@ -98,7 +109,11 @@ function entropyInjected(root: StoreUri, reference: string): boolean {
   // A bucket-root store sees every key, and a file under the root is the store's to find.
   if (base === '' || location[3].startsWith(`${base}/`)) return false;
   const segments = location[3].split('/').filter(Boolean);
-  return segments.some((_, i) => `/${[...segments.slice(0, i), ...segments.slice(i + 1)].join('/')}`.startsWith(`${base}/`) && i <= base.split('/').filter(Boolean).length);
+  return segments.some(
+    (_, i) =>
+      `/${[...segments.slice(0, i), ...segments.slice(i + 1)].join('/')}`.startsWith(`${base}/`) &&
+      i <= base.split('/').filter(Boolean).length,
+  );
 }
 
 /** The path part of a Flink location (`file:/a`, `hdfs://nn/a`, `/a`). */

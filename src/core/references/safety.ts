@@ -136,7 +136,12 @@ async function listAll(store: CheckpointStore, path: string, options: CallOption
 }
 
 /** Walks down from `root`, never into links; `enter` decides which directories are listed. */
-async function walk(store: CheckpointStore, root: string, options: CallOptions, enter: (dir: StoreEntry) => boolean): Promise<StoreEntry[]> {
+async function walk(
+  store: CheckpointStore,
+  root: string,
+  options: CallOptions,
+  enter: (dir: StoreEntry) => boolean,
+): Promise<StoreEntry[]> {
   const out: StoreEntry[] = [];
   const pending = [root];
   while (pending.length > 0) {
@@ -157,7 +162,11 @@ async function walk(store: CheckpointStore, root: string, options: CallOptions, 
 }
 
 /** Snapshot directories below `root`: those holding `_metadata`, and `chk-N` directories without one yet. */
-async function findSnapshotDirs(store: CheckpointStore, root: string, options: CallOptions): Promise<{ path: string; hasMetadata: boolean; metadataMtime?: number }[]> {
+async function findSnapshotDirs(
+  store: CheckpointStore,
+  root: string,
+  options: CallOptions,
+): Promise<{ path: string; hasMetadata: boolean; metadataMtime?: number }[]> {
   const found: { path: string; hasMetadata: boolean; metadataMtime?: number }[] = [];
   const pending: { path: string; depth: number }[] = [{ path: root, depth: 0 }];
   while (pending.length > 0) {
@@ -171,37 +180,72 @@ async function findSnapshotDirs(store: CheckpointStore, root: string, options: C
     }
     const metadata = entries.find((e) => e.name === METADATA_FILE && e.kind !== 'directory');
     if (metadata || (depth > 0 && CHECKPOINT_DIR_PATTERN.test(baseName(path)))) {
-      found.push({ path, hasMetadata: metadata !== undefined, ...(metadata?.mtime === undefined ? {} : { metadataMtime: metadata.mtime }) });
+      found.push({
+        path,
+        hasMetadata: metadata !== undefined,
+        ...(metadata?.mtime === undefined ? {} : { metadataMtime: metadata.mtime }),
+      });
       continue;
     }
     if (depth >= MAX_DEPTH) continue;
     for (const entry of entries) {
       // Shared and task-owned directories hold no `_metadata`; the trash holds nothing retained.
-      if (entry.kind !== 'directory' || entry.name === SHARED_DIR || entry.name === TASK_OWNED_DIR || entry.name === TRASH_DIR) continue;
+      if (
+        entry.kind !== 'directory' ||
+        entry.name === SHARED_DIR ||
+        entry.name === TASK_OWNED_DIR ||
+        entry.name === TRASH_DIR
+      ) {
+        continue;
+      }
       pending.push({ path: entry.path, depth: depth + 1 });
     }
   }
   return found;
 }
 
-async function readSnapshot(store: CheckpointStore, dir: { path: string; hasMetadata: boolean; metadataMtime?: number }, external: string | undefined, options: CallOptions): Promise<SnapshotRecord> {
+async function readSnapshot(
+  store: CheckpointStore,
+  dir: { path: string; hasMetadata: boolean; metadataMtime?: number },
+  external: string | undefined,
+  options: CallOptions,
+): Promise<SnapshotRecord> {
   const nameId = checkpointIdOf(baseName(dir.path));
-  const base = { path: dir.path, ...(external ? { external } : {}), kind: nameId === undefined ? 'savepoint' as const : 'checkpoint' as const, ...(nameId === undefined ? {} : { checkpointId: nameId }) };
+  const base = {
+    path: dir.path,
+    ...(external ? { external } : {}),
+    kind: nameId === undefined ? ('savepoint' as const) : ('checkpoint' as const),
+    ...(nameId === undefined ? {} : { checkpointId: nameId }),
+  };
   if (!dir.hasMetadata) return { ...base, status: 'in-progress', why: 'no _metadata yet', references: [] };
   let bytes: Uint8Array;
   try {
     bytes = await store.readAll(joinStorePath(dir.path, METADATA_FILE), options);
   } catch (error) {
-    if (isStoreError(error, 'not-found')) return { ...base, status: 'in-progress', why: 'no _metadata yet', references: [] };
+    if (isStoreError(error, 'not-found')) {
+      return { ...base, status: 'in-progress', why: 'no _metadata yet', references: [] };
+    }
     if (isStoreError(error, 'permission-denied', 'too-large', 'is-a-directory')) {
-      return { ...base, status: 'unreadable', why: `${METADATA_FILE} cannot be read (${error.detail})`, references: [] };
+      return {
+        ...base,
+        status: 'unreadable',
+        why: `${METADATA_FILE} cannot be read (${error.detail})`,
+        references: [],
+      };
     }
     throw error;
   }
   const mtime = dir.metadataMtime === undefined ? {} : { metadataMtime: dir.metadataMtime };
   try {
     const summary = summarizeMetadata(bytes, { pointer: externalLocation(store.uri, dir.path) });
-    return { ...base, kind: summary.kind ?? base.kind, checkpointId: summary.checkpointId, status: 'complete', ...mtime, references: summary.referencedFiles };
+    return {
+      ...base,
+      kind: summary.kind ?? base.kind,
+      checkpointId: summary.checkpointId,
+      status: 'complete',
+      ...mtime,
+      references: summary.referencedFiles,
+    };
   } catch (error) {
     if (!(error instanceof MetadataError)) throw error;
     const status = BROKEN_CODES.has(error.code) ? 'broken' : 'unreadable';
@@ -209,7 +253,12 @@ async function readSnapshot(store: CheckpointStore, dir: { path: string; hasMeta
   }
 }
 
-async function readSnapshots(store: CheckpointStore, root: string, external: string | undefined, options: CallOptions): Promise<SnapshotRecord[]> {
+async function readSnapshots(
+  store: CheckpointStore,
+  root: string,
+  external: string | undefined,
+  options: CallOptions,
+): Promise<SnapshotRecord[]> {
   const dirs = await findSnapshotDirs(store, root, options);
   return mapLimit(dirs, READ_CONCURRENCY, (dir) => readSnapshot(store, dir, external, options));
 }
@@ -223,23 +272,50 @@ const FLINK_SHARED_SUBDIR = /^job_/;
  */
 function foreignSharedDirectory(jobPath: string, path: string): boolean {
   const rel = path.slice(jobPath === '/' ? 1 : jobPath.length + 1).split('/');
-  return (rel[0] === SHARED_DIR || rel[0] === TASK_OWNED_DIR) && rel.length >= 2 && !FLINK_SHARED_SUBDIR.test(rel[rel.length - 1]);
+  return (
+    (rel[0] === SHARED_DIR || rel[0] === TASK_OWNED_DIR) &&
+    rel.length >= 2 &&
+    !FLINK_SHARED_SUBDIR.test(rel[rel.length - 1])
+  );
 }
 
 /** Reads what the model judges: every snapshot of the base and of the named directories, and the job's entries. */
-export async function readBase(store: CheckpointStore, jobPath: string, options: SafetyOptions = {}): Promise<BaseView> {
+export async function readBase(
+  store: CheckpointStore,
+  jobPath: string,
+  options: SafetyOptions = {},
+): Promise<BaseView> {
   const basePath = basePathOf(jobPath);
   const root = await store.stat(jobPath, options);
   if (root.kind !== 'directory' && jobPath !== '/') {
-    throw new StoreError('not-a-directory', store.label, jobPath, root.kind === 'link' ? 'is a link' : 'is not a directory', 'Give the job directory itself (links are never followed for cleanup).');
+    throw new StoreError(
+      'not-a-directory',
+      store.label,
+      jobPath,
+      root.kind === 'link' ? 'is a link' : 'is not a directory',
+      'Give the job directory itself (links are never followed for cleanup).',
+    );
   }
   const snapshots = await readSnapshots(store, basePath, undefined, options);
   for (const also of options.also ?? []) {
     const external = also.store === store ? undefined : `${also.store.label}${also.path}`;
-    snapshots.push(...await readSnapshots(also.store, also.path, external, options));
+    snapshots.push(...(await readSnapshots(also.store, also.path, external, options)));
   }
-  const jobEntries = await walk(store, jobPath, options, (dir) => dir.name !== TRASH_DIR && !foreignSharedDirectory(jobPath, dir.path));
-  return { storeLabel: store.label, uri: store.uri, basePath, jobPath, mtimeGranularityMs: store.capabilities.mtimeGranularityMs, snapshots, jobEntries };
+  const jobEntries = await walk(
+    store,
+    jobPath,
+    options,
+    (dir) => dir.name !== TRASH_DIR && !foreignSharedDirectory(jobPath, dir.path),
+  );
+  return {
+    storeLabel: store.label,
+    uri: store.uri,
+    basePath,
+    jobPath,
+    mtimeGranularityMs: store.capabilities.mtimeGranularityMs,
+    snapshots,
+    jobEntries,
+  };
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -254,7 +330,11 @@ export interface FlinkLocation {
 function parseLocation(flinkPath: string): FlinkLocation | undefined {
   const parsed = /^([a-zA-Z][a-zA-Z0-9+.-]*):(\/\/([^/]*))?(\/.*)?$/.exec(flinkPath);
   if (!parsed) return flinkPath.startsWith('/') ? { scheme: 'file', host: '', path: flinkPath } : undefined;
-  return { scheme: parsed[1].toLowerCase(), host: (parsed[3] ?? '').replace(/^[^@]*@/, '').toLowerCase(), path: parsed[4] ?? '/' };
+  return {
+    scheme: parsed[1].toLowerCase(),
+    host: (parsed[3] ?? '').replace(/^[^@]*@/, '').toLowerCase(),
+    path: parsed[4] ?? '/',
+  };
 }
 
 /** `to` resolved from `from` by their relative path, applied to `onto`; undefined when that climbs above the root. */
@@ -286,12 +366,17 @@ export function originalDirectory(snapshot: SnapshotRecord, uri: StoreUri): Flin
     if (!location || (!snapshot.external && storePathOf(uri, ref)?.startsWith(`${snapshot.path}/`))) continue;
     const dir = parentStorePath(location.path);
     if (dir.endsWith(suffix)) {
-      if (found && (found.path !== dir || found.scheme !== location.scheme || found.host !== location.host)) return undefined;
+      if (found && (found.path !== dir || found.scheme !== location.scheme || found.host !== location.host)) {
+        return undefined;
+      }
       found = { ...location, path: dir };
       continue;
     }
     const owner = /^(.*)\/(shared|taskowned)\//.exec(location.path)?.[1];
-    if (owner !== undefined && (!job || job.path !== owner || job.scheme !== location.scheme || job.host !== location.host)) {
+    if (
+      owner !== undefined &&
+      (!job || job.path !== owner || job.scheme !== location.scheme || job.host !== location.host)
+    ) {
       job = { ...location, path: owner };
       jobs++;
     }
@@ -306,17 +391,31 @@ export function tailOf(path: string): string | undefined {
   for (let i = parts.length - 2; i >= 0; i--) {
     if (parts[i] === SHARED_DIR || parts[i] === TASK_OWNED_DIR) return parts.slice(i).join('/');
   }
-  return parts.length >= 2 && CHECKPOINT_DIR_PATTERN.test(parts[parts.length - 2]) ? parts.slice(-2).join('/') : undefined;
+  return parts.length >= 2 && CHECKPOINT_DIR_PATTERN.test(parts[parts.length - 2])
+    ? parts.slice(-2).join('/')
+    : undefined;
 }
 
 /**
  * Every store path a snapshot's reference may mean: by the snapshot's relocation, by the store's location, by the
  * path the cluster sees the store under. All of them are protected (a wrong guess only keeps more).
  */
-export function resolveReference(ref: string, snapshot: SnapshotRecord, original: FlinkLocation | undefined, uri: StoreUri, clusterPaths: readonly string[]): string[] {
+export function resolveReference(
+  ref: string,
+  snapshot: SnapshotRecord,
+  original: FlinkLocation | undefined,
+  uri: StoreUri,
+  clusterPaths: readonly string[],
+): string[] {
   const out: string[] = [];
   const location = parseLocation(ref);
-  if (original && location && !snapshot.external && location.scheme === original.scheme && location.host === original.host) {
+  if (
+    original &&
+    location &&
+    !snapshot.external &&
+    location.scheme === original.scheme &&
+    location.host === original.host
+  ) {
     const moved = moveAlong(original.path, location.path, snapshot.path);
     if (moved) out.push(moved);
   }
@@ -335,9 +434,21 @@ export function resolveReference(ref: string, snapshot: SnapshotRecord, original
  * The store paths each reference of one snapshot may name, most likely first (by the snapshot's relocation, then the
  * store's location, then the path the cluster sees the store under), for showing and opening the files it references.
  */
-export function snapshotResolver(snapshotPath: string, checkpointId: number | undefined, references: readonly string[], uri: StoreUri, clusterPaths: readonly string[] = []): (ref: string) => string[] {
+export function snapshotResolver(
+  snapshotPath: string,
+  checkpointId: number | undefined,
+  references: readonly string[],
+  uri: StoreUri,
+  clusterPaths: readonly string[] = [],
+): (ref: string) => string[] {
   const kind = CHECKPOINT_DIR_PATTERN.test(baseName(snapshotPath)) ? 'checkpoint' : 'savepoint';
-  const snapshot: SnapshotRecord = { path: snapshotPath, kind, status: 'complete', references, ...(checkpointId === undefined ? {} : { checkpointId }) };
+  const snapshot: SnapshotRecord = {
+    path: snapshotPath,
+    kind,
+    status: 'complete',
+    references,
+    ...(checkpointId === undefined ? {} : { checkpointId }),
+  };
   const original = originalDirectory(snapshot, uri);
   return (ref) => [...new Set(resolveReference(ref, snapshot, original, uri, clusterPaths))];
 }
@@ -383,13 +494,18 @@ export function protectionOf(view: BaseView, clusterPaths: readonly string[] = [
 }
 
 /** The snapshot that protects a path (itself, or for a directory anything below it), or undefined. */
-export function protectorOf(protection: Protection, path: string, kind: CleanupCandidate['kind'], below: readonly StoreEntry[] = []): string | undefined {
+export function protectorOf(
+  protection: Protection,
+  path: string,
+  kind: CleanupCandidate['kind'],
+  below: readonly StoreEntry[] = [],
+): string | undefined {
   const check = (p: string): string | undefined => {
     if (protection.paths.has(p)) return protection.by.get(p) ?? 'a retained snapshot';
     const tail = tailOf(p);
     if (tail !== undefined && protection.tails.has(tail)) return protection.by.get(tail) ?? 'a retained snapshot';
     const name = baseName(p);
-    return protection.names.has(name) ? protection.by.get(`name:${name}`) ?? 'a retained snapshot' : undefined;
+    return protection.names.has(name) ? (protection.by.get(`name:${name}`) ?? 'a retained snapshot') : undefined;
   };
   const own = check(path);
   if (own || kind === 'file') return own;
@@ -410,7 +526,10 @@ function within(path: string, dir: string): boolean {
 }
 
 /** The pure decision: what of the job directory may go, what is kept and why. */
-export function planCleanup(view: BaseView, options: Pick<SafetyOptions, 'jobStopped' | 'clusterPaths'> & { reversible: boolean }): CleanupPlan {
+export function planCleanup(
+  view: BaseView,
+  options: Pick<SafetyOptions, 'jobStopped' | 'clusterPaths'> & { reversible: boolean },
+): CleanupPlan {
   const { jobPath } = view;
   const protection = protectionOf(view, options.clusterPaths);
   const candidates: CleanupCandidate[] = [];
@@ -418,7 +537,10 @@ export function planCleanup(view: BaseView, options: Pick<SafetyOptions, 'jobSto
   const retained = view.snapshots.filter((s) => s.status === 'complete');
   const ownSnapshots = view.snapshots.filter((s) => !s.external && parentStorePath(s.path) === jobPath);
   const ownComplete = ownSnapshots.filter((s) => s.status === 'complete');
-  const latestCompleteId = Math.max(-Infinity, ...ownComplete.filter((s) => s.kind === 'checkpoint').map((s) => s.checkpointId ?? -Infinity));
+  const latestCompleteId = Math.max(
+    -Infinity,
+    ...ownComplete.filter((s) => s.kind === 'checkpoint').map((s) => s.checkpointId ?? -Infinity),
+  );
 
   let sharedStateBlocked: string | undefined;
   const unreadable = view.snapshots.find((s) => s.status === 'unreadable');
@@ -426,15 +548,19 @@ export function planCleanup(view: BaseView, options: Pick<SafetyOptions, 'jobSto
     sharedStateBlocked = `${unreadable.external ?? unreadable.path}: ${unreadable.why ?? 'cannot be read'}, so the files it references are unknown`;
     kept.push({ path: unreadable.path, why: sharedStateBlocked });
   } else if (ownComplete.length === 0) {
-    sharedStateBlocked = 'no complete checkpoint or savepoint of this job is retained, so nothing proves its shared state unused';
+    sharedStateBlocked =
+      'no complete checkpoint or savepoint of this job is retained, so nothing proves its shared state unused';
   }
 
   // In progress: a chk-N above the latest complete one, without `_metadata` or with one still being written.
-  const running = ownSnapshots.filter((s) => s.kind === 'checkpoint' && s.status !== 'complete' && (s.checkpointId ?? Infinity) > latestCompleteId);
+  const running = ownSnapshots.filter(
+    (s) => s.kind === 'checkpoint' && s.status !== 'complete' && (s.checkpointId ?? Infinity) > latestCompleteId,
+  );
   let sharedStateKept: string | undefined;
   if (running.length > 0 && !options.jobStopped) {
     const names = running.map((s) => baseName(s.path)).join(', ');
-    sharedStateKept = `checkpoint ${names} is in progress: files it uploads to shared state look unreferenced until its _metadata is written. ` +
+    sharedStateKept =
+      `checkpoint ${names} is in progress: files it uploads to shared state look unreferenced until its _metadata is written. ` +
       'Run again when it has completed, or stop the job and pass --job-stopped (in the Clean Up view: "The job is stopped").';
   }
   const newestMetadata = Math.max(-Infinity, ...ownComplete.map((s) => s.metadataMtime ?? -Infinity));
@@ -446,12 +572,20 @@ export function planCleanup(view: BaseView, options: Pick<SafetyOptions, 'jobSto
     const reason: CleanupReason = snapshot.status === 'in-progress' ? 'in-progress' : 'broken';
     const abandoned = (snapshot.checkpointId ?? Infinity) < latestCompleteId || options.jobStopped;
     if (sharedStateBlocked) kept.push({ path: snapshot.path, why: sharedStateBlocked });
-    else if (!abandoned) kept.push({ path: snapshot.path, why: 'newer than the latest complete checkpoint: it may still be written' });
-    else {
+    else if (!abandoned) {
+      kept.push({ path: snapshot.path, why: 'newer than the latest complete checkpoint: it may still be written' });
+    } else {
       const below = entriesBelow(snapshot.path);
       const protector = protectorOf(protection, snapshot.path, 'directory', below);
       if (protector) kept.push({ path: snapshot.path, why: `${protector} references a file in it` });
-      else candidates.push({ path: snapshot.path, kind: 'directory', reason, size: below.reduce((n, e) => n + (e.kind === 'file' ? e.size : 0), 0) });
+      else {
+        candidates.push({
+          path: snapshot.path,
+          kind: 'directory',
+          reason,
+          size: below.reduce((n, e) => n + (e.kind === 'file' ? e.size : 0), 0),
+        });
+      }
     }
   }
 
@@ -460,11 +594,19 @@ export function planCleanup(view: BaseView, options: Pick<SafetyOptions, 'jobSto
     const top = rel.split('/')[0];
     if ((top !== SHARED_DIR && top !== TASK_OWNED_DIR) || rel === top) continue;
     if (entry.kind === 'directory') {
-      if (foreignSharedDirectory(jobPath, entry.path)) kept.push({ path: entry.path, why: `a directory Flink does not write in ${top}/ (perhaps a link the server shows as a directory): not looked into` });
+      if (foreignSharedDirectory(jobPath, entry.path)) {
+        kept.push({
+          path: entry.path,
+          why: `a directory Flink does not write in ${top}/ (perhaps a link the server shows as a directory): not looked into`,
+        });
+      }
       continue;
     }
     if (entry.name === METADATA_FILE) {
-      kept.push({ path: entry.path, why: `a snapshot's ${METADATA_FILE} in ${top}/ (perhaps seen through a link): left alone` });
+      kept.push({
+        path: entry.path,
+        why: `a snapshot's ${METADATA_FILE} in ${top}/ (perhaps seen through a link): left alone`,
+      });
       continue;
     }
     const kind = entry.kind === 'link' ? 'link' : 'file';
@@ -472,10 +614,18 @@ export function planCleanup(view: BaseView, options: Pick<SafetyOptions, 'jobSto
     if (sharedStateBlocked) kept.push({ path: entry.path, why: sharedStateBlocked });
     else if (sharedStateKept) kept.push({ path: entry.path, why: sharedStateKept });
     else if (entry.kind === 'other') kept.push({ path: entry.path, why: 'not a regular file, directory or link' });
-    else if (entry.mtime === undefined && !options.jobStopped) kept.push({ path: entry.path, why: 'the store does not report when it was written' });
-    else if (newestMetadata === -Infinity && !options.jobStopped) kept.push({ path: entry.path, why: 'the store does not report when the retained _metadata was written' });
-    else if (!options.jobStopped && entry.mtime! >= youngFrom) kept.push({ path: entry.path, why: 'written around or after the newest retained _metadata: it may belong to a checkpoint being written (pass --job-stopped when the job is stopped)' });
-    else candidates.push({ path: entry.path, kind, size: entry.kind === 'file' ? entry.size : 0, reason: 'unreferenced' });
+    else if (entry.mtime === undefined && !options.jobStopped) {
+      kept.push({ path: entry.path, why: 'the store does not report when it was written' });
+    } else if (newestMetadata === -Infinity && !options.jobStopped) {
+      kept.push({ path: entry.path, why: 'the store does not report when the retained _metadata was written' });
+    } else if (!options.jobStopped && entry.mtime! >= youngFrom) {
+      kept.push({
+        path: entry.path,
+        why: 'written around or after the newest retained _metadata: it may belong to a checkpoint being written (pass --job-stopped when the job is stopped)',
+      });
+    } else {
+      candidates.push({ path: entry.path, kind, size: entry.kind === 'file' ? entry.size : 0, reason: 'unreferenced' });
+    }
   }
 
   return {
@@ -495,7 +645,11 @@ export function planCleanup(view: BaseView, options: Pick<SafetyOptions, 'jobSto
 }
 
 /** Reads the base and judges the job directory: the dry run. */
-export async function analyseCleanup(store: CheckpointStore, jobPath: string, options: SafetyOptions = {}): Promise<CleanupPlan> {
+export async function analyseCleanup(
+  store: CheckpointStore,
+  jobPath: string,
+  options: SafetyOptions = {},
+): Promise<CleanupPlan> {
   const view = await readBase(store, jobPath, options);
   return planCleanup(view, { ...options, reversible: store.capabilities.cheapRename });
 }
@@ -564,23 +718,37 @@ function relativeTo(base: string, path: string): string {
  * job appeared or completed, any `_metadata` became unreadable, or a snapshot elsewhere completed that names the job's
  * files. (Other jobs checkpointing meanwhile do not stop a run: their new snapshots reference their own files.)
  */
-function changeSince(before: BaseView, after: BaseView, plan: CleanupPlan, clusterPaths: readonly string[]): string | undefined {
+function changeSince(
+  before: BaseView,
+  after: BaseView,
+  plan: CleanupPlan,
+  clusterPaths: readonly string[],
+): string | undefined {
   const known = new Map(before.snapshots.map((s) => [`${s.external ?? ''}${s.path}`, s]));
-  const candidateTails = new Set(plan.candidates.map((c) => tailOf(c.path)).filter((t): t is string => t !== undefined));
+  const candidateTails = new Set(
+    plan.candidates.map((c) => tailOf(c.path)).filter((t): t is string => t !== undefined),
+  );
   const touchesJob = (s: SnapshotRecord): boolean => {
     if (!s.external && (s.path === after.jobPath || within(s.path, after.jobPath))) return true;
     if (s.status === 'unreadable') return true;
     if (s.status !== 'complete') return false;
     const original = originalDirectory(s, after.uri);
-    return s.references.some((ref) => resolveReference(ref, s, original, after.uri, clusterPaths).some((p) => within(p, after.jobPath))
-      || candidateTails.has(tailOf(parseLocation(ref)?.path ?? ref) ?? ''));
+    return s.references.some(
+      (ref) =>
+        resolveReference(ref, s, original, after.uri, clusterPaths).some((p) => within(p, after.jobPath)) ||
+        candidateTails.has(tailOf(parseLocation(ref)?.path ?? ref) ?? ''),
+    );
   };
   for (const s of after.snapshots) {
     const was = known.get(`${s.external ?? ''}${s.path}`);
     const name = s.external ?? s.path;
-    const change = !was ? `${name} appeared`
-      : was.status !== s.status ? `${name} is now ${s.status}`
-        : was.metadataMtime !== s.metadataMtime ? `${name}/${METADATA_FILE} was rewritten` : undefined;
+    const change = !was
+      ? `${name} appeared`
+      : was.status !== s.status
+        ? `${name} is now ${s.status}`
+        : was.metadataMtime !== s.metadataMtime
+          ? `${name}/${METADATA_FILE} was rewritten`
+          : undefined;
     if (change && touchesJob(s)) return change;
   }
   return undefined;
@@ -605,13 +773,22 @@ export function recheckBatch(
   for (const candidate of batch) {
     const now = still.get(candidate.path);
     if (now && now.kind === candidate.kind) act.push(candidate);
-    else skipped.push({ candidate, why: latest.kept.find((k) => k.path === candidate.path)?.why ?? 'no longer a candidate (gone or changed)' });
+    else {
+      skipped.push({
+        candidate,
+        why: latest.kept.find((k) => k.path === candidate.path)?.why ?? 'no longer a candidate (gone or changed)',
+      });
+    }
   }
   return { latest, act, skipped };
 }
 
 /** Entries moved to the trash that a snapshot of the base (as it is now) references: they go back. */
-export function toMoveBack(view: BaseView, moved: readonly CleanupCandidate[], clusterPaths?: readonly string[]): { candidate: CleanupCandidate; protector: string }[] {
+export function toMoveBack(
+  view: BaseView,
+  moved: readonly CleanupCandidate[],
+  clusterPaths?: readonly string[],
+): { candidate: CleanupCandidate; protector: string }[] {
   const protection = protectionOf(view, clusterPaths);
   return moved.flatMap((candidate) => {
     const protector = protectorOf(protection, candidate.path, candidate.kind);
@@ -624,7 +801,11 @@ export function toMoveBack(view: BaseView, moved: readonly CleanupCandidate[], c
  * base is read and judged again: the run stops when a snapshot appeared or completed, and skips what is no longer a
  * candidate. Before each entry its directory's real path must lie inside the job directory.
  */
-export async function runCleanup(store: CheckpointStore, plan: CleanupPlan, options: RunOptions = {}): Promise<CleanupResult> {
+export async function runCleanup(
+  store: CheckpointStore,
+  plan: CleanupPlan,
+  options: RunOptions = {},
+): Promise<CleanupResult> {
   const journal = options.journal ?? (() => undefined);
   const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
   const reversible = store.capabilities.cheapRename;
@@ -635,10 +816,24 @@ export async function runCleanup(store: CheckpointStore, plan: CleanupPlan, opti
   const skipped: SkippedEntry[] = [];
   const restored: string[] = [];
   let stopped: string | undefined;
-  if (!reversible) journal(`${store.label} cannot rename cheaply: entries are deleted for good, each batch only after a re-check`);
+  if (!reversible) {
+    journal(`${store.label} cannot rename cheaply: entries are deleted for good, each batch only after a re-check`);
+  }
 
-  const manifest: TrashManifest = { version: 1, created: (options.now ?? new Date()).toISOString(), store: store.label, base: basePath, job: jobPath, entries: [] };
-  const writeManifest = () => store.write(joinStorePath(trashPath, MANIFEST_FILE), new TextEncoder().encode(`${JSON.stringify(manifest, null, 2)}\n`), options);
+  const manifest: TrashManifest = {
+    version: 1,
+    created: (options.now ?? new Date()).toISOString(),
+    store: store.label,
+    base: basePath,
+    job: jobPath,
+    entries: [],
+  };
+  const writeManifest = () =>
+    store.write(
+      joinStorePath(trashPath, MANIFEST_FILE),
+      new TextEncoder().encode(`${JSON.stringify(manifest, null, 2)}\n`),
+      options,
+    );
 
   const jobReal = await store.realPath(jobPath, options);
   let i = 0;
@@ -650,7 +845,9 @@ export async function runCleanup(store: CheckpointStore, plan: CleanupPlan, opti
     latest = check.latest;
     if (check.stopped) {
       stopped = check.stopped;
-      for (const candidate of [...batch, ...plan.candidates.slice(i)]) skipped.push({ candidate, why: `not touched: ${stopped} since the dry run` });
+      for (const candidate of [...batch, ...plan.candidates.slice(i)]) {
+        skipped.push({ candidate, why: `not touched: ${stopped} since the dry run` });
+      }
       journal(`stopped: ${stopped} since the dry run; run the dry run again`);
       break;
     }
@@ -659,7 +856,8 @@ export async function runCleanup(store: CheckpointStore, plan: CleanupPlan, opti
     let movedInBatch = false;
     for (const candidate of check.act) {
       const parentReal = await store.realPath(parentStorePath(candidate.path), options).catch(() => undefined);
-      const expected = jobReal === undefined ? undefined : joinPaths(jobReal, relativeTo(jobPath, parentStorePath(candidate.path)));
+      const expected =
+        jobReal === undefined ? undefined : joinPaths(jobReal, relativeTo(jobPath, parentStorePath(candidate.path)));
       if (!within(candidate.path, jobPath) || parentReal === undefined || parentReal !== expected) {
         skipped.push({ candidate, why: `a link in its path leads outside ${jobPath}` });
         journal(`skipped ${candidate.path}: a link in its path leads outside ${jobPath}`);
@@ -671,7 +869,12 @@ export async function runCleanup(store: CheckpointStore, plan: CleanupPlan, opti
           await store.mkdir(parentStorePath(target), options);
           await store.rename(candidate.path, target, options);
           moved.push(candidate);
-          manifest.entries.push({ path: relativeTo(basePath, candidate.path), kind: candidate.kind, size: candidate.size, reason: candidate.reason });
+          manifest.entries.push({
+            path: relativeTo(basePath, candidate.path),
+            kind: candidate.kind,
+            size: candidate.size,
+            reason: candidate.reason,
+          });
           movedInBatch = true;
           journal(`moved ${candidate.path} (${candidate.reason}, ${candidate.size} bytes) to ${target}`);
         } else {
@@ -697,13 +900,23 @@ export async function runCleanup(store: CheckpointStore, plan: CleanupPlan, opti
     for (const { candidate, protector } of toMoveBack(latest.view, moved, options.clusterPaths)) {
       await store.rename(joinStorePath(trashPath, relativeTo(basePath, candidate.path)), candidate.path, options);
       moved.splice(moved.indexOf(candidate), 1);
-      manifest.entries.splice(manifest.entries.findIndex((e) => e.path === relativeTo(basePath, candidate.path)), 1);
+      manifest.entries.splice(
+        manifest.entries.findIndex((e) => e.path === relativeTo(basePath, candidate.path)),
+        1,
+      );
       restored.push(candidate.path);
       journal(`moved ${candidate.path} back from the trash: ${protector} references it`);
     }
     if (restored.length > 0) await writeManifest();
   }
-  return { moved, deleted, skipped, restored, ...(stopped ? { stopped } : {}), ...(moved.length > 0 ? { trashPath } : {}) };
+  return {
+    moved,
+    deleted,
+    skipped,
+    restored,
+    ...(stopped ? { stopped } : {}),
+    ...(moved.length > 0 ? { trashPath } : {}),
+  };
 }
 
 function joinPaths(dir: string, rel: string): string {
@@ -714,14 +927,31 @@ function joinPaths(dir: string, rel: string): string {
 // The trash
 
 async function readManifest(store: CheckpointStore, trashPath: string, options: CallOptions): Promise<TrashManifest> {
-  const bytes = await store.readAll(joinStorePath(trashPath, MANIFEST_FILE), { ...options, maxBytes: 64 * 1024 * 1024 });
+  const bytes = await store.readAll(joinStorePath(trashPath, MANIFEST_FILE), {
+    ...options,
+    maxBytes: 64 * 1024 * 1024,
+  });
   let manifest: TrashManifest;
   try {
     manifest = JSON.parse(new TextDecoder().decode(bytes)) as TrashManifest;
   } catch (error) {
-    throw new StoreError('protocol', store.label, joinStorePath(trashPath, MANIFEST_FILE), `is not valid JSON (${(error as Error).message})`, 'Move the entries back by hand: their paths below the trash directory are their paths below the checkpoint base.', { cause: error });
+    throw new StoreError(
+      'protocol',
+      store.label,
+      joinStorePath(trashPath, MANIFEST_FILE),
+      `is not valid JSON (${(error as Error).message})`,
+      'Move the entries back by hand: their paths below the trash directory are their paths below the checkpoint base.',
+      { cause: error },
+    );
   }
-  if (manifest.version !== 1 || !Array.isArray(manifest.entries)) throw new StoreError('protocol', store.label, joinStorePath(trashPath, MANIFEST_FILE), 'is not a manifest this version knows');
+  if (manifest.version !== 1 || !Array.isArray(manifest.entries)) {
+    throw new StoreError(
+      'protocol',
+      store.label,
+      joinStorePath(trashPath, MANIFEST_FILE),
+      'is not a manifest this version knows',
+    );
+  }
   return manifest;
 }
 
@@ -734,9 +964,21 @@ export interface RestoreResult {
  * Puts a quarantine directory's entries back where they were (`trashPath` is `<base>/.flink-checkpoints-trash/<time>`).
  * An entry whose original path is taken again is left in the trash and reported. The directory goes when empty.
  */
-export async function restoreTrash(store: CheckpointStore, trashPath: string, options: CallOptions & { journal?: Journal } = {}): Promise<RestoreResult> {
+export async function restoreTrash(
+  store: CheckpointStore,
+  trashPath: string,
+  options: CallOptions & { journal?: Journal } = {},
+): Promise<RestoreResult> {
   const journal = options.journal ?? (() => undefined);
-  if (baseName(parentStorePath(trashPath)) !== TRASH_DIR) throw new StoreError('invalid-path', store.label, trashPath, `is not a directory in ${TRASH_DIR}`, `Give <checkpoint base>/${TRASH_DIR}/<time>.`);
+  if (baseName(parentStorePath(trashPath)) !== TRASH_DIR) {
+    throw new StoreError(
+      'invalid-path',
+      store.label,
+      trashPath,
+      `is not a directory in ${TRASH_DIR}`,
+      `Give <checkpoint base>/${TRASH_DIR}/<time>.`,
+    );
+  }
   const base = parentStorePath(parentStorePath(trashPath));
   const manifest = await readManifest(store, trashPath, options);
   const restored: string[] = [];
@@ -775,7 +1017,11 @@ export async function restoreTrash(store: CheckpointStore, trashPath: string, op
     const trash = parentStorePath(trashPath);
     if ((await listAll(store, trash, options)).length === 0) await store.delete(trash, options);
   } else {
-    await store.write(joinStorePath(trashPath, MANIFEST_FILE), new TextEncoder().encode(`${JSON.stringify({ ...manifest, entries: left }, null, 2)}\n`), options);
+    await store.write(
+      joinStorePath(trashPath, MANIFEST_FILE),
+      new TextEncoder().encode(`${JSON.stringify({ ...manifest, entries: left }, null, 2)}\n`),
+      options,
+    );
   }
   return { restored, skipped };
 }
@@ -786,7 +1032,11 @@ export interface TrashDirectory {
 }
 
 /** The quarantine directories of a checkpoint base, oldest first. */
-export async function listTrash(store: CheckpointStore, basePath: string, options: CallOptions = {}): Promise<TrashDirectory[]> {
+export async function listTrash(
+  store: CheckpointStore,
+  basePath: string,
+  options: CallOptions = {},
+): Promise<TrashDirectory[]> {
   let entries: StoreEntry[];
   try {
     entries = await listAll(store, joinStorePath(basePath, TRASH_DIR), options);
@@ -802,7 +1052,12 @@ export async function listTrash(store: CheckpointStore, basePath: string, option
 }
 
 /** Deletes for good the quarantine directories older than `olderThanMs`; returns their paths. */
-export async function purgeTrash(store: CheckpointStore, basePath: string, olderThanMs: number, options: CallOptions & { journal?: Journal; now?: number } = {}): Promise<string[]> {
+export async function purgeTrash(
+  store: CheckpointStore,
+  basePath: string,
+  olderThanMs: number,
+  options: CallOptions & { journal?: Journal; now?: number } = {},
+): Promise<string[]> {
   const journal = options.journal ?? (() => undefined);
   const cutoff = (options.now ?? Date.now()) - olderThanMs;
   const purged: string[] = [];

@@ -2,8 +2,15 @@ import { BuildContext } from './context';
 import { RestoreError } from './errors';
 import { FlinkVersion, isAtLeast, parseFlinkVersion } from './flinkVersion';
 import {
-  APPLICATION_TARGETS, CLAIM_MODES, InvocationStep, RESTORE_TARGETS, RestoreInvocation, RestoreOptions, RestoreRequest,
-  RestoreTarget, UPGRADE_MODES,
+  APPLICATION_TARGETS,
+  CLAIM_MODES,
+  InvocationStep,
+  RESTORE_TARGETS,
+  RestoreInvocation,
+  RestoreOptions,
+  RestoreRequest,
+  RestoreTarget,
+  UPGRADE_MODES,
 } from './request';
 import { isLocalPath, isRelativePath, pathScheme, sanitizeSnapshotPath, snapshotPointerKind } from './snapshotPath';
 import { applicationSteps } from './targets/application';
@@ -39,10 +46,14 @@ const KUBERNETES_NAME = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;
  *   unusable path.
  */
 export function buildRestoreInvocation(request: RestoreRequest): RestoreInvocation {
-  const version = typeof request.flinkVersion === 'string' ? parseFlinkVersion(request.flinkVersion) : request.flinkVersion;
+  const version =
+    typeof request.flinkVersion === 'string' ? parseFlinkVersion(request.flinkVersion) : request.flinkVersion;
   // The type says RestoreTarget, but requests also come from JSON, settings and command lines.
   if (!Object.hasOwn(TARGET_STEPS, request.target)) {
-    throw new RestoreError('invalid-option', `unknown restore target '${String(request.target)}': use one of ${RESTORE_TARGETS.join(', ')}`);
+    throw new RestoreError(
+      'invalid-option',
+      `unknown restore target '${String(request.target)}': use one of ${RESTORE_TARGETS.join(', ')}`,
+    );
   }
   const options = request.options ?? {};
   validateOptions(options);
@@ -58,7 +69,11 @@ export function buildRestoreInvocation(request: RestoreRequest): RestoreInvocati
   };
   const withConfiguration: BuildContext = { ...ctx, configuration: userConfiguration(ctx) };
 
-  if (sanitized.removed !== 'none') withConfiguration.warnings.push(restoreWarning('credentials-removed', { removed: sanitized.removed, host: sanitized.host }));
+  if (sanitized.removed !== 'none') {
+    withConfiguration.warnings.push(
+      restoreWarning('credentials-removed', { removed: sanitized.removed, host: sanitized.host }),
+    );
+  }
   if (sanitized.keptPassword) withConfiguration.warnings.push(restoreWarning('credentials-included', {}));
   pathWarnings(withConfiguration, request.target);
   versionWarnings(withConfiguration);
@@ -67,7 +82,9 @@ export function buildRestoreInvocation(request: RestoreRequest): RestoreInvocati
   const steps = TARGET_STEPS[request.target](withConfiguration);
   const invocationRequest = request.target === 'rest' ? jarRunRequest(withConfiguration) : undefined;
   if (withConfiguration.placeholders.size > 0) {
-    withConfiguration.warnings.push(restoreWarning('placeholder', { placeholders: [...withConfiguration.placeholders] }));
+    withConfiguration.warnings.push(
+      restoreWarning('placeholder', { placeholders: [...withConfiguration.placeholders] }),
+    );
   }
   return {
     target: request.target,
@@ -81,7 +98,10 @@ export function buildRestoreInvocation(request: RestoreRequest): RestoreInvocati
 
 function validateOptions(options: RestoreOptions): void {
   if (options.claimMode !== undefined && !CLAIM_MODES.includes(options.claimMode)) {
-    throw new RestoreError('invalid-option', `unknown claim mode '${options.claimMode}': use claim, no_claim or legacy`);
+    throw new RestoreError(
+      'invalid-option',
+      `unknown claim mode '${options.claimMode}': use claim, no_claim or legacy`,
+    );
   }
   if (options.parallelism !== undefined && (!Number.isInteger(options.parallelism) || options.parallelism < 1)) {
     throw new RestoreError('invalid-option', `parallelism must be a positive integer, not ${options.parallelism}`);
@@ -93,13 +113,22 @@ function validateOptions(options: RestoreOptions): void {
     );
   }
   if (options.upgradeMode !== undefined && !UPGRADE_MODES.includes(options.upgradeMode)) {
-    throw new RestoreError('invalid-option', `unknown upgrade mode '${options.upgradeMode}': use ${UPGRADE_MODES.join(', ')}`);
+    throw new RestoreError(
+      'invalid-option',
+      `unknown upgrade mode '${options.upgradeMode}': use ${UPGRADE_MODES.join(', ')}`,
+    );
   }
   if (options.currentRedeployNonce !== undefined && !Number.isSafeInteger(options.currentRedeployNonce)) {
-    throw new RestoreError('invalid-option', `the current savepointRedeployNonce must be an integer, not ${options.currentRedeployNonce}`);
+    throw new RestoreError(
+      'invalid-option',
+      `the current savepointRedeployNonce must be an integer, not ${options.currentRedeployNonce}`,
+    );
   }
-  for (const [label, name] of [['deployment name', options.deploymentName], ['namespace', options.namespace],
-    ['FlinkStateSnapshot name', options.snapshotResourceName]] as const) {
+  for (const [label, name] of [
+    ['deployment name', options.deploymentName],
+    ['namespace', options.namespace],
+    ['FlinkStateSnapshot name', options.snapshotResourceName],
+  ] as const) {
     if (name !== undefined && name !== '' && !KUBERNETES_NAME.test(name)) {
       throw new RestoreError(
         'invalid-option',
@@ -140,7 +169,9 @@ function pathWarnings(ctx: BuildContext, target: RestoreTarget): void {
   } else if ((target === 'application' || target === 'k8s') && isLocalPath(ctx.path)) {
     ctx.warnings.push(restoreWarning('local-path-in-application-mode', { path: ctx.path }));
   }
-  if (snapshotPointerKind(ctx.path) === 'unknown') ctx.warnings.push(restoreWarning('unrecognised-pointer', { path: ctx.path }));
+  if (snapshotPointerKind(ctx.path) === 'unknown') {
+    ctx.warnings.push(restoreWarning('unrecognised-pointer', { path: ctx.path }));
+  }
 }
 
 function versionWarnings(ctx: BuildContext): void {
@@ -161,7 +192,9 @@ function versionWarnings(ctx: BuildContext): void {
     if (major < 2 && target.major >= 2) {
       ctx.warnings.push(restoreWarning('cross-major-restore', { writer: `Flink ${major}.${minor}`, target }));
     } else if (!isAtLeast(target, major, minor)) {
-      ctx.warnings.push(restoreWarning('snapshot-too-new', { writer: `Flink ${major}.${minor}`, first: `${major}.${minor}`, target }));
+      ctx.warnings.push(
+        restoreWarning('snapshot-too-new', { writer: `Flink ${major}.${minor}`, first: `${major}.${minor}`, target }),
+      );
     }
     return;
   }
@@ -175,9 +208,21 @@ function versionWarnings(ctx: BuildContext): void {
   const lastMajor = Number(writers.last.split('.')[0]);
   const range = writers.first === writers.last ? `Flink ${writers.first}` : `Flink ${writers.first} – ${writers.last}`;
   if (!isAtLeast(target, firstMajor, firstMinor)) {
-    ctx.warnings.push(restoreWarning('snapshot-too-new', { writer: range, first: writers.first, target, metadataVersion: provenance.metadataVersion }));
+    ctx.warnings.push(
+      restoreWarning('snapshot-too-new', {
+        writer: range,
+        first: writers.first,
+        target,
+        metadataVersion: provenance.metadataVersion,
+      }),
+    );
   } else if (lastMajor < 2 && target.major >= 2) {
-    ctx.warnings.push(restoreWarning('cross-major-restore', { writer: `${range} (_metadata format version ${provenance.metadataVersion})`, target }));
+    ctx.warnings.push(
+      restoreWarning('cross-major-restore', {
+        writer: `${range} (_metadata format version ${provenance.metadataVersion})`,
+        target,
+      }),
+    );
   }
 }
 
@@ -188,5 +233,7 @@ function claimModeWarnings(ctx: BuildContext, target: RestoreTarget): void {
   const standalone = target === 'application' && ctx.options.applicationTarget === 'standalone';
   if (ctx.claimMode === 'claim' && !standalone) ctx.warnings.push(restoreWarning('claim-mode-ownership', {}));
   if (target === 'k8s' && ctx.claimMode !== 'no_claim') ctx.warnings.push(restoreWarning('claim-mode-native-only', {}));
-  if (standalone && ctx.claimMode !== 'no_claim') ctx.warnings.push(restoreWarning('claim-mode-not-settable', { claimMode: ctx.claimMode }));
+  if (standalone && ctx.claimMode !== 'no_claim') {
+    ctx.warnings.push(restoreWarning('claim-mode-not-settable', { claimMode: ctx.claimMode }));
+  }
 }

@@ -1,7 +1,18 @@
 import { RestoreError } from './errors';
 
 /** The Flink lines the generator knows the restore flags, keys and REST fields of. */
-export const SUPPORTED_FLINK_LINES = ['1.15', '1.16', '1.17', '1.18', '1.19', '1.20', '2.0', '2.1', '2.2', '2.3'] as const;
+export const SUPPORTED_FLINK_LINES = [
+  '1.15',
+  '1.16',
+  '1.17',
+  '1.18',
+  '1.19',
+  '1.20',
+  '2.0',
+  '2.1',
+  '2.2',
+  '2.3',
+] as const;
 
 /** One of {@link SUPPORTED_FLINK_LINES}. */
 export type FlinkLine = (typeof SUPPORTED_FLINK_LINES)[number];

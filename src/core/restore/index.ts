@@ -4,7 +4,13 @@ export { SUPPORTED_FLINK_LINES, isAtLeast, parseFlinkVersion } from './flinkVers
 export type { FlinkLine, FlinkVersion } from './flinkVersion';
 export { shellCommand, shellCommandLines, shellQuote, sqlString, yamlString } from './quoting';
 export * from './request';
-export type { ClusterPath, PathMapping, RemovedCredentials, SanitizedSnapshotPath, SnapshotPointerKind } from './snapshotPath';
+export type {
+  ClusterPath,
+  PathMapping,
+  RemovedCredentials,
+  SanitizedSnapshotPath,
+  SnapshotPointerKind,
+} from './snapshotPath';
 export {
   isLocalPath,
   isRelativePath,

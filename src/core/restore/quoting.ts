@@ -33,8 +33,29 @@ export function sqlString(value: string): string {
 
 /** Options of the commands the builders emit (flink, kubectl, curl) that take the next argument as their value. */
 const OPTIONS_WITH_VALUE = new Set([
-  '-c', '-p', '-s', '-t', '-m', '-cm', '-rm', '--class', '--parallelism', '--fromSavepoint', '--claimMode', '--restoreMode',
-  '--target', '--job-classname', '--namespace', '--type', '--patch', '--patch-file', '--filename', '-X', '-H', '-F', '-d',
+  '-c',
+  '-p',
+  '-s',
+  '-t',
+  '-m',
+  '-cm',
+  '-rm',
+  '--class',
+  '--parallelism',
+  '--fromSavepoint',
+  '--claimMode',
+  '--restoreMode',
+  '--target',
+  '--job-classname',
+  '--namespace',
+  '--type',
+  '--patch',
+  '--patch-file',
+  '--filename',
+  '-X',
+  '-H',
+  '-F',
+  '-d',
 ]);
 
 /**
@@ -53,5 +74,8 @@ export function shellCommandLines(argv: readonly string[], width = 100): string 
     else units.push([arg]);
     takesValue = !takesValue && OPTIONS_WITH_VALUE.has(arg);
   }
-  return units.filter((unit) => unit.length > 0).map((unit) => shellCommand(unit)).join(' \\\n  ');
+  return units
+    .filter((unit) => unit.length > 0)
+    .map((unit) => shellCommand(unit))
+    .join(' \\\n  ');
 }

@@ -17,7 +17,11 @@ export const CLAIM_MODES: readonly ClaimMode[] = ['claim', 'no_claim', 'legacy']
 export type ApplicationTarget = 'kubernetes-application' | 'yarn-application' | 'standalone';
 
 /** Every {@link ApplicationTarget}. */
-export const APPLICATION_TARGETS: readonly ApplicationTarget[] = ['kubernetes-application', 'yarn-application', 'standalone'];
+export const APPLICATION_TARGETS: readonly ApplicationTarget[] = [
+  'kubernetes-application',
+  'yarn-application',
+  'standalone',
+];
 
 /** `spec.job.upgradeMode` of the Kubernetes operator. */
 export type UpgradeMode = 'savepoint' | 'last-state' | 'stateless';

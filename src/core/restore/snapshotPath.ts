@@ -44,7 +44,9 @@ export interface SanitizedSnapshotPath {
  */
 export function sanitizeSnapshotPath(path: string, keepCredentials = false): SanitizedSnapshotPath {
   const trimmed = path.trim();
-  if (trimmed === '') throw new RestoreError('invalid-path', 'the snapshot path is empty: give the chk-N or savepoint directory');
+  if (trimmed === '') {
+    throw new RestoreError('invalid-path', 'the snapshot path is empty: give the chk-N or savepoint directory');
+  }
   if ([...trimmed].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f)) {
     throw new RestoreError('invalid-path', `the snapshot path ${JSON.stringify(trimmed)} holds control characters`);
   }
@@ -81,7 +83,9 @@ export interface ClusterPath {
 
 function trimSeparator(prefix: string): string {
   let end = prefix.length;
-  while (end > 1 && (prefix[end - 1] === '/' || prefix[end - 1] === '\\') && !prefix.slice(0, end).endsWith('://')) end--;
+  while (end > 1 && (prefix[end - 1] === '/' || prefix[end - 1] === '\\') && !prefix.slice(0, end).endsWith('://')) {
+    end--;
+  }
   return prefix.slice(0, end);
 }
 

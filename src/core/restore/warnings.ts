@@ -10,7 +10,12 @@ interface WarningFacts {
   'ftps-unsupported': { readonly scheme: 'ftps' | 'sftp' };
   'cross-major-restore': { readonly writer: string; readonly target: FlinkVersion };
   /** `writer` names the writers ("Flink 2.1 – 2.3"), `first` the oldest line that reads it; with a metadata version the message quotes Flink's error. */
-  'snapshot-too-new': { readonly writer: string; readonly first: string; readonly target: FlinkVersion; readonly metadataVersion?: number };
+  'snapshot-too-new': {
+    readonly writer: string;
+    readonly first: string;
+    readonly target: FlinkVersion;
+    readonly metadataVersion?: number;
+  };
   'snapshot-version-unreadable': { readonly metadataVersion: number };
   'legacy-claim-mode-deprecated': { readonly target: FlinkVersion };
   'claim-mode-ownership': Record<string, never>;
@@ -44,8 +49,8 @@ const MESSAGES: { readonly [C in RestoreWarningCode]: (facts: WarningFacts[C]) =
   'credentials-included': () =>
     'The snapshot path still holds a password, as asked: the invocation shows it to anyone who sees the command, the shell history or the job configuration.',
   'ftp-file-system': ({ host }) =>
-    'Flink has no FTP file system of its own: ftp:// paths go through Hadoop\'s FTPFileSystem, so Hadoop must be on the ' +
-    'JobManager\'s and TaskManagers\' classpath (HADOOP_CLASSPATH; no Flink plugin provides it). Its defaults fail against ' +
+    "Flink has no FTP file system of its own: ftp:// paths go through Hadoop's FTPFileSystem, so Hadoop must be on the " +
+    "JobManager's and TaskManagers' classpath (HADOOP_CLASSPATH; no Flink plugin provides it). Its defaults fail against " +
     'most servers: ACTIVE data connections (blocked by NAT, pod networks and firewalls), block transfer mode (MODE B, ' +
     'which most servers reject) and no credentials. Configure instead: ' +
     'flink.hadoop.fs.ftp.data.connection.mode: PASSIVE_LOCAL_DATA_CONNECTION_MODE, ' +
@@ -53,7 +58,7 @@ const MESSAGES: { readonly [C in RestoreWarningCode]: (facts: WarningFacts[C]) =
     `flink.hadoop.fs.ftp.password.${host} (from a secret). A copy on a shared volume, HDFS or S3 is more reliable; ` +
     'a savepoint directory can be moved as a whole, a retained checkpoint cannot (its _metadata holds absolute paths).',
   'ftps-unsupported': ({ scheme }) =>
-    `Flink cannot read ${scheme}:// snapshots: it has no such file system (Hadoop's ${scheme === 'sftp' ? 'SFTPFileSystem is not wired into Flink\'s loaders by default' : 'FTP file system speaks plain FTP only'}). ` +
+    `Flink cannot read ${scheme}:// snapshots: it has no such file system (Hadoop's ${scheme === 'sftp' ? "SFTPFileSystem is not wired into Flink's loaders by default" : 'FTP file system speaks plain FTP only'}). ` +
     'Copy the snapshot to storage the cluster reads (a shared volume, HDFS, S3) and restore from there.',
   'cross-major-restore': ({ writer, target }) =>
     `The snapshot was written by ${writer} and is restored with Flink ${target.line}: state compatibility between 1.x and ` +

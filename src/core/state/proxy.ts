@@ -1,6 +1,11 @@
 import type { DataInput } from './dataInput';
 import { StateSchemaError } from './errors';
-import { readSerializerSnapshot, SERIALIZER_KEYS, type Continuation, type SerializerSnapshotNode } from './serializerSnapshot';
+import {
+  readSerializerSnapshot,
+  SERIALIZER_KEYS,
+  type Continuation,
+  type SerializerSnapshotNode,
+} from './serializerSnapshot';
 
 /** `StateMetaInfoSnapshot.BackendStateType`, by ordinal. */
 const BACKEND_STATE_TYPES = ['KEY_VALUE', 'OPERATOR', 'BROADCAST', 'PRIORITY_QUEUE'] as const;
@@ -60,7 +65,9 @@ export function readOperatorProxy(input: DataInput): OperatorProxy {
   const n = input.count('the number of operator states', MAX_STATES, () => input.u16('the number of operator states'));
   for (let i = 0; i < n; i++) operatorStates.push(readStateMetaInfo(input));
   const broadcastStates: StateMetaInfo[] = [];
-  const b = input.count('the number of broadcast states', MAX_STATES, () => input.u16('the number of broadcast states'));
+  const b = input.count('the number of broadcast states', MAX_STATES, () =>
+    input.u16('the number of broadcast states'),
+  );
   for (let i = 0; i < b; i++) broadcastStates.push(readStateMetaInfo(input));
   return { version, compressed, operatorStates, broadcastStates };
 }
@@ -70,9 +77,17 @@ function readProxyVersion(input: DataInput, backend: string, supported: readonly
   const version = input.i32(`the ${backend} backend serialization proxy version`);
   if (supported.includes(version)) return version;
   if (version > 0 && version < supported[0]) {
-    throw new StateSchemaError('unsupported-version', at, `${backend} backend serialization proxy version ${version} (Flink before 1.7) is not supported`);
+    throw new StateSchemaError(
+      'unsupported-version',
+      at,
+      `${backend} backend serialization proxy version ${version} (Flink before 1.7) is not supported`,
+    );
   }
-  throw new StateSchemaError('not-a-proxy', at, `this is not a ${backend} state file: it does not start with a serialization proxy version (found ${version})`);
+  throw new StateSchemaError(
+    'not-a-proxy',
+    at,
+    `this is not a ${backend} state file: it does not start with a serialization proxy version (found ${version})`,
+  );
 }
 
 function readStateMetaInfo(input: DataInput): StateMetaInfo {
@@ -81,7 +96,9 @@ function readStateMetaInfo(input: DataInput): StateMetaInfo {
   const typeAt = input.offset;
   const ordinal = input.i32(`the backend state type of '${name}'`);
   const backendStateType = BACKEND_STATE_TYPES[ordinal];
-  if (backendStateType === undefined) throw new StateSchemaError('invalid', typeAt, `backend state type ${ordinal} of '${name}' is unknown`);
+  if (backendStateType === undefined) {
+    throw new StateSchemaError('invalid', typeAt, `backend state type ${ordinal} of '${name}' is unknown`);
+  }
   const options: Record<string, string> = {};
   const o = input.count(`the number of options of '${name}'`, MAX_OPTIONS);
   for (let i = 0; i < o; i++) {
@@ -110,5 +127,12 @@ const nextStateOrEnd: Continuation = (input, index) => {
   const after = index + 2 + ((input.bytes[index] << 8) | input.bytes[index + 1]);
   const type = input.i32At(after);
   const options = input.i32At(after + 4);
-  return type !== null && type >= 0 && type < BACKEND_STATE_TYPES.length && options !== null && options >= 0 && options <= MAX_OPTIONS;
+  return (
+    type !== null &&
+    type >= 0 &&
+    type < BACKEND_STATE_TYPES.length &&
+    options !== null &&
+    options >= 0 &&
+    options <= MAX_OPTIONS
+  );
 };

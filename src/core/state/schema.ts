@@ -15,7 +15,17 @@ export interface StateFileAccess {
   readMetadata(offset: number, length: number): Promise<Uint8Array>;
 }
 
-export type StateKind = 'value' | 'list' | 'map' | 'reducing' | 'aggregating' | 'folding' | 'priority-queue' | 'union' | 'broadcast' | 'unknown';
+export type StateKind =
+  | 'value'
+  | 'list'
+  | 'map'
+  | 'reducing'
+  | 'aggregating'
+  | 'folding'
+  | 'priority-queue'
+  | 'union'
+  | 'broadcast'
+  | 'unknown';
 export type StateBackendKind = 'keyed' | 'operator' | 'broadcast';
 
 /** One state of one operator, as the `schema --json` contract prints it. */
@@ -61,7 +71,12 @@ function locate(handle: StreamHandle | null, pointer: string | null): Location |
   if (handle === null) return null;
   switch (handle.type) {
     case 'ByteStreamStateHandle':
-      return { label: `inline state in _metadata (${handle.handleName})`, path: null, start: handle.dataOffset, size: handle.size };
+      return {
+        label: `inline state in _metadata (${handle.handleName})`,
+        path: null,
+        start: handle.dataOffset,
+        size: handle.size,
+      };
     case 'FileStateHandle':
       return { label: handle.path, path: handle.path, start: 0, size: handle.size };
     case 'RelativeFileStateHandle': {
@@ -69,7 +84,12 @@ function locate(handle: StreamHandle | null, pointer: string | null): Location |
       return { label: path, path, start: 0, size: handle.size };
     }
     case 'SegmentFileStateHandle':
-      return { label: `${handle.physicalPath} at ${handle.startPos}`, path: handle.physicalPath, start: handle.startPos, size: handle.size };
+      return {
+        label: `${handle.physicalPath} at ${handle.startPos}`,
+        path: handle.physicalPath,
+        start: handle.startPos,
+        size: handle.size,
+      };
     case 'KeyGroupsStateHandle':
       return locate(handle.delegate, pointer);
     case 'EmptySegmentFileStateHandle':
@@ -97,19 +117,32 @@ function keyedProxyStreams(handle: KeyedHandle | null): (StreamHandle | null)[] 
 async function readHead<T>(access: StateFileAccess, at: Location, parse: (input: DataInput) => T): Promise<T> {
   for (const want of HEAD_READS) {
     const length = at.size >= 0 ? Math.min(want, at.size) : want;
-    const bytes = at.path === null ? await access.readMetadata(at.start, length) : await access.read(at.path, at.start, length);
+    const bytes =
+      at.path === null ? await access.readMetadata(at.start, length) : await access.read(at.path, at.start, length);
     const complete = bytes.length < length || (at.size >= 0 && length === at.size);
     try {
       return parse(new DataInput(bytes, at.start, complete));
     } catch (error) {
-      if (!(error instanceof StateSchemaError) || error.code !== 'truncated' || complete || want === HEAD_READS[HEAD_READS.length - 1]) throw error;
+      if (
+        !(error instanceof StateSchemaError) ||
+        error.code !== 'truncated' ||
+        complete ||
+        want === HEAD_READS[HEAD_READS.length - 1]
+      ) {
+        throw error;
+      }
     }
   }
   throw new StateSchemaError('truncated', at.start, 'the serialization proxy is larger than the bound of one read');
 }
 
 const KEYED_KINDS: Record<string, StateKind> = {
-  VALUE: 'value', LIST: 'list', MAP: 'map', REDUCING: 'reducing', AGGREGATING: 'aggregating', FOLDING: 'folding',
+  VALUE: 'value',
+  LIST: 'list',
+  MAP: 'map',
+  REDUCING: 'reducing',
+  AGGREGATING: 'aggregating',
+  FOLDING: 'folding',
 };
 
 function toSchema(info: StateMetaInfo, keySerializer: SerializerSnapshotNode | null): StateSchema {
@@ -118,17 +151,46 @@ function toSchema(info: StateMetaInfo, keySerializer: SerializerSnapshotNode | n
   switch (info.backendStateType) {
     case 'KEY_VALUE':
       return {
-        name: info.name, kind: KEYED_KINDS[info.options.KEYED_STATE_TYPE ?? ''] ?? 'unknown', backend: 'keyed',
-        keySerializer, namespaceSerializer: info.serializers.NAMESPACE_SERIALIZER ?? null, valueSerializer: value, ttl,
+        name: info.name,
+        kind: KEYED_KINDS[info.options.KEYED_STATE_TYPE ?? ''] ?? 'unknown',
+        backend: 'keyed',
+        keySerializer,
+        namespaceSerializer: info.serializers.NAMESPACE_SERIALIZER ?? null,
+        valueSerializer: value,
+        ttl,
       };
     case 'PRIORITY_QUEUE':
-      return { name: info.name, kind: 'priority-queue', backend: 'keyed', keySerializer, namespaceSerializer: null, valueSerializer: value, ttl };
+      return {
+        name: info.name,
+        kind: 'priority-queue',
+        backend: 'keyed',
+        keySerializer,
+        namespaceSerializer: null,
+        valueSerializer: value,
+        ttl,
+      };
     case 'OPERATOR': {
       const mode = info.options.OPERATOR_STATE_DISTRIBUTION_MODE;
-      return { name: info.name, kind: mode === 'UNION' ? 'union' : mode === 'SPLIT_DISTRIBUTE' ? 'list' : 'unknown', backend: 'operator', keySerializer: null, namespaceSerializer: null, valueSerializer: value, ttl };
+      return {
+        name: info.name,
+        kind: mode === 'UNION' ? 'union' : mode === 'SPLIT_DISTRIBUTE' ? 'list' : 'unknown',
+        backend: 'operator',
+        keySerializer: null,
+        namespaceSerializer: null,
+        valueSerializer: value,
+        ttl,
+      };
     }
     case 'BROADCAST':
-      return { name: info.name, kind: 'broadcast', backend: 'broadcast', keySerializer: info.serializers.KEY_SERIALIZER ?? null, namespaceSerializer: null, valueSerializer: value, ttl };
+      return {
+        name: info.name,
+        kind: 'broadcast',
+        backend: 'broadcast',
+        keySerializer: info.serializers.KEY_SERIALIZER ?? null,
+        namespaceSerializer: null,
+        valueSerializer: value,
+        ttl,
+      };
   }
 }
 
@@ -137,7 +199,11 @@ function toSchema(info: StateMetaInfo, keySerializer: SerializerSnapshotNode | n
  * (a few kilobytes each). States are merged by backend and name over the subtasks: a state registered lazily may
  * exist in some subtasks only. A file that cannot be read becomes a problem of its operator, never a failure of all.
  */
-export async function readSchemas(metadata: CheckpointMetadata, access: StateFileAccess, filter?: (op: OperatorState) => boolean): Promise<OperatorSchema[]> {
+export async function readSchemas(
+  metadata: CheckpointMetadata,
+  access: StateFileAccess,
+  filter?: (op: OperatorState) => boolean,
+): Promise<OperatorSchema[]> {
   const result: OperatorSchema[] = [];
   for (const op of metadata.operators) {
     if (filter && !filter(op)) continue;
@@ -146,7 +212,11 @@ export async function readSchemas(metadata: CheckpointMetadata, access: StateFil
   return result;
 }
 
-async function readOperatorSchema(op: OperatorState, pointer: string | null, access: StateFileAccess): Promise<OperatorSchema> {
+async function readOperatorSchema(
+  op: OperatorState,
+  pointer: string | null,
+  access: StateFileAccess,
+): Promise<OperatorSchema> {
   const states = new Map<string, StateSchema>();
   const problems: SchemaProblem[] = [];
   const add = (schema: StateSchema) => {
@@ -157,7 +227,11 @@ async function readOperatorSchema(op: OperatorState, pointer: string | null, acc
     try {
       await read();
     } catch (error) {
-      problems.push({ file: at.label, offset: error instanceof StateSchemaError ? error.offset : null, message: errorMessage(error) });
+      problems.push({
+        file: at.label,
+        offset: error instanceof StateSchemaError ? error.offset : null,
+        message: errorMessage(error),
+      });
     }
   };
   for (const subtask of op.subtasks) {

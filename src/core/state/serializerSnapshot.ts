@@ -70,35 +70,65 @@ export function readSerializerSnapshot(input: DataInput, continuation: Continuat
   const proxyVersion = input.i32('the serializer snapshot proxy version');
   // Version 1 (Flink < 1.7) wrapped Java-serialized serializers; every line from 1.8 on writes 2.
   if (proxyVersion !== 2) {
-    throw new StateSchemaError('unsupported-version', at, `serializer snapshot proxy version ${proxyVersion} is not supported (Flink writes 2)`);
+    throw new StateSchemaError(
+      'unsupported-version',
+      at,
+      `serializer snapshot proxy version ${proxyVersion} is not supported (Flink writes 2)`,
+    );
   }
   return readVersionedSnapshot(input, continuation, 0);
 }
 
 /** Reads `TypeSerializerSnapshot.writeVersionedSnapshot`: class name, version, payload. */
-export function readVersionedSnapshot(input: DataInput, continuation: Continuation, depth: number): SerializerSnapshotNode {
+export function readVersionedSnapshot(
+  input: DataInput,
+  continuation: Continuation,
+  depth: number,
+): SerializerSnapshotNode {
   const offset = input.offset;
-  if (depth > MAX_DEPTH) throw new StateSchemaError('invalid', offset, `serializer snapshots nested deeper than ${MAX_DEPTH}`);
+  if (depth > MAX_DEPTH) {
+    throw new StateSchemaError('invalid', offset, `serializer snapshots nested deeper than ${MAX_DEPTH}`);
+  }
   const cls = input.utf('the serializer snapshot class name');
-  if (!JAVA_CLASS.test(cls)) throw new StateSchemaError('invalid', offset, `'${cls.slice(0, 80)}' is not a serializer snapshot class name`);
+  if (!JAVA_CLASS.test(cls)) {
+    throw new StateSchemaError('invalid', offset, `'${cls.slice(0, 80)}' is not a serializer snapshot class name`);
+  }
   const version = input.i32(`the version of ${cls}`);
   const head = { class: cls, version, offset };
   const decode = DECODERS.get(cls);
   if (decode) return { ...head, ...decode(input, version, depth, cls, continuation) };
-  if (input.i32At(input.pos) === COMPOSITE_MAGIC) return { ...head, ...readComposite(input, depth, cls, continuation, null) };
+  if (input.i32At(input.pos) === COMPOSITE_MAGIC) {
+    return { ...head, ...readComposite(input, depth, cls, continuation, null) };
+  }
   return { ...head, ...readUnknownPayload(input, continuation) };
 }
 
-type Decoder = (input: DataInput, version: number, depth: number, cls: string, continuation: Continuation) => Partial<SerializerSnapshotNode>;
+type Decoder = (
+  input: DataInput,
+  version: number,
+  depth: number,
+  cls: string,
+  continuation: Continuation,
+) => Partial<SerializerSnapshotNode>;
 
 /**
  * `CompositeTypeSerializerSnapshot`: magic, outer version, the subclass's outer snapshot, then the nested snapshots.
  * `outer` reads the outer snapshot of the classes known here; for any other the outer bytes run to the nested magic.
  */
-function readComposite(input: DataInput, depth: number, cls: string, continuation: Continuation, outer: ((input: DataInput) => Partial<SerializerSnapshotNode>) | null): Partial<SerializerSnapshotNode> {
+function readComposite(
+  input: DataInput,
+  depth: number,
+  cls: string,
+  continuation: Continuation,
+  outer: ((input: DataInput) => Partial<SerializerSnapshotNode>) | null,
+): Partial<SerializerSnapshotNode> {
   const at = input.offset;
   if (input.i32('the composite serializer snapshot magic number') !== COMPOSITE_MAGIC) {
-    throw new StateSchemaError('invalid', at, `${cls} does not start with the composite serializer snapshot magic number`);
+    throw new StateSchemaError(
+      'invalid',
+      at,
+      `${cls} does not start with the composite serializer snapshot magic number`,
+    );
   }
   input.i32(`the outer snapshot version of ${cls}`);
   let parts: Partial<SerializerSnapshotNode> = {};
@@ -107,20 +137,41 @@ function readComposite(input: DataInput, depth: number, cls: string, continuatio
   } else {
     const start = input.pos;
     const end = findForward(input, start, (i) => input.i32At(i) === NESTED_MAGIC);
-    if (end === null) throw new StateSchemaError('invalid', input.offset, `no nested serializer snapshots follow the outer snapshot of ${cls}`);
+    if (end === null) {
+      throw new StateSchemaError(
+        'invalid',
+        input.offset,
+        `no nested serializer snapshots follow the outer snapshot of ${cls}`,
+      );
+    }
     if (end > start) parts = rawOf(input.bytes.subarray(start, end));
     input.pos = end;
   }
   return { ...parts, nested: readNestedSnapshots(input, depth, cls, continuation) };
 }
 
-function readNestedSnapshots(input: DataInput, depth: number, cls: string, continuation: Continuation): SerializerSnapshotNode[] {
+function readNestedSnapshots(
+  input: DataInput,
+  depth: number,
+  cls: string,
+  continuation: Continuation,
+): SerializerSnapshotNode[] {
   const at = input.offset;
   if (input.i32('the nested serializer snapshots magic number') !== NESTED_MAGIC) {
-    throw new StateSchemaError('invalid', at, `the nested serializer snapshots of ${cls} do not start with their magic number`);
+    throw new StateSchemaError(
+      'invalid',
+      at,
+      `the nested serializer snapshots of ${cls} do not start with their magic number`,
+    );
   }
   const version = input.i32('the nested serializer snapshots version');
-  if (version !== 1) throw new StateSchemaError('unsupported-version', at + 4, `nested serializer snapshots version ${version} is not supported (Flink writes 1)`);
+  if (version !== 1) {
+    throw new StateSchemaError(
+      'unsupported-version',
+      at + 4,
+      `nested serializer snapshots version ${version} is not supported (Flink writes 1)`,
+    );
+  }
   const n = input.count(`the number of nested serializers of ${cls}`, MAX_NESTED);
   const nested: SerializerSnapshotNode[] = [];
   // A nested snapshot is followed by its sibling or, the last one, by whatever follows the composite.
@@ -141,7 +192,9 @@ function findForward(input: DataInput, start: number, match: (index: number) => 
  */
 function readUnknownPayload(input: DataInput, continuation: Continuation): Partial<SerializerSnapshotNode> {
   const start = input.pos;
-  const end = findForward(input, start, (i) => (i === input.bytes.length && input.complete) || continuation(input, i)) ?? Math.min(input.bytes.length, start + RESYNC_LIMIT);
+  const end =
+    findForward(input, start, (i) => (i === input.bytes.length && input.complete) || continuation(input, i)) ??
+    Math.min(input.bytes.length, start + RESYNC_LIMIT);
   input.pos = end;
   return end > start ? rawOf(input.bytes.subarray(start, end)) : {};
 }
@@ -151,9 +204,15 @@ function rawOf(bytes: Uint8Array): Partial<SerializerSnapshotNode> {
 }
 
 /** `LinkedOptionalMapSerializer.writeOptionalMap`: each entry a name, then an optional framed key and value. */
-function readOptionalMap<V>(input: DataInput, what: string, readValue: ((frame: DataInput) => V) | null): { name: string; value: V | null }[] {
+function readOptionalMap<V>(
+  input: DataInput,
+  what: string,
+  readValue: ((frame: DataInput) => V) | null,
+): { name: string; value: V | null }[] {
   const at = input.offset;
-  if (input.i64(`the header of ${what}`) !== OPTIONAL_MAP_HEADER) throw new StateSchemaError('invalid', at, `${what} does not start with Flink's optional-map header`);
+  if (input.i64(`the header of ${what}`) !== OPTIONAL_MAP_HEADER) {
+    throw new StateSchemaError('invalid', at, `${what} does not start with Flink's optional-map header`);
+  }
   const n = input.count(`the number of ${what}`, MAX_NESTED);
   const entries: { name: string; value: V | null }[] = [];
   for (let i = 0; i < n; i++) {
@@ -188,7 +247,9 @@ const simpleNone: Decoder = () => ({});
 const pojo: Decoder = (input, version, depth, _cls, continuation) => {
   if (version < 2) return readUnknownPayload(input, continuation);
   const type = input.utf('the POJO class name');
-  const fields = readOptionalMap(input, `the fields of ${type}`, (frame) => readVersionedSnapshot(frame, endOfFrame, depth + 1)).map((f) => ({ name: f.name, serializer: f.value }));
+  const fields = readOptionalMap(input, `the fields of ${type}`, (frame) =>
+    readVersionedSnapshot(frame, endOfFrame, depth + 1),
+  ).map((f) => ({ name: f.name, serializer: f.value }));
   readOptionalMap(input, `the registered subclasses of ${type}`, null);
   readOptionalMap(input, `the non-registered subclasses of ${type}`, null);
   return { type, fields };
@@ -217,18 +278,55 @@ const avro: Decoder = (input) => {
   return { type, schema };
 };
 
-const withOuterClass = (what: string): Decoder => (input, _version, depth, cls, continuation) => readComposite(input, depth, cls, continuation, (i) => ({ type: i.utf(what) }));
-const compositeNoOuter: Decoder = (input, _version, depth, cls, continuation) => readComposite(input, depth, cls, continuation, () => ({}));
+const withOuterClass =
+  (what: string): Decoder =>
+  (input, _version, depth, cls, continuation) =>
+    readComposite(input, depth, cls, continuation, (i) => ({ type: i.utf(what) }));
+const compositeNoOuter: Decoder = (input, _version, depth, cls, continuation) =>
+  readComposite(input, depth, cls, continuation, () => ({}));
 
 const BASE = 'org.apache.flink.api.common.typeutils.base.';
 const RUNTIME = 'org.apache.flink.api.java.typeutils.runtime.';
 
 const DECODERS = new Map<string, Decoder>([
-  ...['String', 'Long', 'Integer', 'Int', 'Short', 'Byte', 'Boolean', 'Double', 'Float', 'Char', 'Void', 'Date', 'SqlDate', 'SqlTime', 'SqlTimestamp', 'BigInteger', 'BigDecimal', 'Instant', 'LocalDate', 'LocalTime', 'LocalDateTime', 'BooleanValue', 'ByteValue', 'CharValue', 'DoubleValue', 'FloatValue', 'IntValue', 'LongValue', 'NullValue', 'ShortValue', 'StringValue'].map(
-    (t): [string, Decoder] => [`${BASE}${t}Serializer$${t}SerializerSnapshot`, simpleNone],
-  ),
+  ...[
+    'String',
+    'Long',
+    'Integer',
+    'Int',
+    'Short',
+    'Byte',
+    'Boolean',
+    'Double',
+    'Float',
+    'Char',
+    'Void',
+    'Date',
+    'SqlDate',
+    'SqlTime',
+    'SqlTimestamp',
+    'BigInteger',
+    'BigDecimal',
+    'Instant',
+    'LocalDate',
+    'LocalTime',
+    'LocalDateTime',
+    'BooleanValue',
+    'ByteValue',
+    'CharValue',
+    'DoubleValue',
+    'FloatValue',
+    'IntValue',
+    'LongValue',
+    'NullValue',
+    'ShortValue',
+    'StringValue',
+  ].map((t): [string, Decoder] => [`${BASE}${t}Serializer$${t}SerializerSnapshot`, simpleNone]),
   ['org.apache.flink.runtime.state.VoidNamespaceSerializer$VoidNamespaceSerializerSnapshot', simpleNone],
-  ['org.apache.flink.api.common.typeutils.base.array.BytePrimitiveArraySerializer$BytePrimitiveArraySerializerSnapshot', simpleNone],
+  [
+    'org.apache.flink.api.common.typeutils.base.array.BytePrimitiveArraySerializer$BytePrimitiveArraySerializerSnapshot',
+    simpleNone,
+  ],
   [`${RUNTIME}PojoSerializerSnapshot`, pojo],
   [`${BASE}EnumSerializer$EnumSerializerSnapshot`, enumSnapshot],
   [`${RUNTIME}kryo.KryoSerializerSnapshot`, kryo],

@@ -2,8 +2,18 @@ import { StoreError } from './errors';
 import { DEFAULT_TIMEOUT_MS, Deadline } from './deadline';
 import { joinStorePath, normalizeStorePath } from './paths';
 import type {
-  CallOptions, CheckpointStore, DeleteOptions, DiskUsage, ListOptions, ReadAllOptions, ReadOptions, RenameOptions,
-  StoreCapabilities, StoreEntry, StoreOptions, WriteOptions,
+  CallOptions,
+  CheckpointStore,
+  DeleteOptions,
+  DiskUsage,
+  ListOptions,
+  ReadAllOptions,
+  ReadOptions,
+  RenameOptions,
+  StoreCapabilities,
+  StoreEntry,
+  StoreOptions,
+  WriteOptions,
 } from './types';
 import { StoreUri, storeLabel, withoutPassword } from './uri';
 
@@ -54,7 +64,12 @@ export abstract class BaseStore implements CheckpointStore {
    * Runs one store call under its deadline (the caller's signal and the store timeout): a cancellation or timeout
    * wins over whatever error the abort caused, any other error goes through `mapError`, and the deadline always ends.
    */
-  protected async withDeadline<T>(options: CallOptions | undefined, path: string | undefined, what: string, task: (deadline: Deadline) => Promise<T>): Promise<T> {
+  protected async withDeadline<T>(
+    options: CallOptions | undefined,
+    path: string | undefined,
+    what: string,
+    task: (deadline: Deadline) => Promise<T>,
+  ): Promise<T> {
     const deadline = this.deadline(options, path, what);
     try {
       deadline.check();
@@ -69,10 +84,22 @@ export abstract class BaseStore implements CheckpointStore {
   /** A transport's failure as a StoreError (a StoreError passes unchanged); each transport maps its own errors. */
   protected mapError(error: unknown, path: string | undefined, what: string): StoreError {
     if (error instanceof StoreError) return error;
-    return this.error('protocol', path, `${what}: ${error instanceof Error ? error.message : String(error)}`, undefined, error);
+    return this.error(
+      'protocol',
+      path,
+      `${what}: ${error instanceof Error ? error.message : String(error)}`,
+      undefined,
+      error,
+    );
   }
 
-  protected error(code: StoreError['code'], path: string | undefined, detail: string, advice?: string, cause?: unknown): StoreError {
+  protected error(
+    code: StoreError['code'],
+    path: string | undefined,
+    detail: string,
+    advice?: string,
+    cause?: unknown,
+  ): StoreError {
     return new StoreError(code, this.label, path, detail, advice, cause === undefined ? undefined : { cause });
   }
 

@@ -25,17 +25,18 @@ const ADVICE: Record<StoreErrorCode, string> = {
   'already-exists': 'Choose another name or delete the existing entry first.',
   'permission-denied': 'Ask for read (and, to change things, write) permission on this path for the configured user.',
   'auth-failed': 'Check the user name and password (or token) of this store; it is not retried automatically.',
-  'unavailable': 'Check that the server is running and reachable, then retry.',
-  'timeout': 'The server did not answer in time; retry, or raise the store timeout if it is slow.',
-  'cancelled': 'The operation was cancelled.',
+  unavailable: 'Check that the server is running and reachable, then retry.',
+  timeout: 'The server did not answer in time; retry, or raise the store timeout if it is slow.',
+  cancelled: 'The operation was cancelled.',
   'invalid-uri': 'Use a path, file://, ftp://, ftps://, hdfs://, webhdfs://, swebhdfs://, s3://, s3a:// or s3p:// URI.',
   'invalid-path': 'Use a path inside the store, without "..".',
   'not-a-directory': 'This is a file; open it instead of listing it.',
   'is-a-directory': 'This is a directory; list it instead of reading it.',
-  'not-a-file': 'Only regular files are read (never a FIFO, device or socket, which could block or never end); remove or rename it.',
+  'not-a-file':
+    'Only regular files are read (never a FIFO, device or socket, which could block or never end); remove or rename it.',
   'not-empty': 'Delete recursively to remove a directory with contents.',
   'too-large': 'The file is larger than the size limit for reading it whole; read it in ranges instead.',
-  'protocol': 'The server answered in an unexpected way; this may be a server or proxy problem.',
+  protocol: 'The server answered in an unexpected way; this may be a server or proxy problem.',
 };
 
 /** The one error type every store operation rejects with. Messages name the store (redacted) and the path. */

@@ -39,7 +39,13 @@ export function withoutEntropyKey(location: string, entropyKey: string | undefin
   if (at < 0) return location;
   const removed = location.slice(0, at) + location.slice(at + entropyKey.length);
   const scheme = /^[a-zA-Z][a-zA-Z0-9+.-]*:\/\//.exec(removed)?.[0] ?? '';
-  return scheme + removed.slice(scheme.length).replace(/\/{2,}/g, '/').replace(/(.)\/$/, '$1');
+  return (
+    scheme +
+    removed
+      .slice(scheme.length)
+      .replace(/\/{2,}/g, '/')
+      .replace(/(.)\/$/, '$1')
+  );
 }
 
 /**
@@ -49,7 +55,15 @@ export function withoutEntropyKey(location: string, entropyKey: string | undefin
  */
 export function readFlinkConfStore(text: string, fileName: string): FlinkConfStore {
   const map = effectiveMap(parseConfig(text, formatOfFileName(fileName)));
-  if (!map) throw new StoreError('invalid-uri', fileName, undefined, 'Flink would not load this configuration file', 'Fix the errors the configuration editor shows, then try again.');
+  if (!map) {
+    throw new StoreError(
+      'invalid-uri',
+      fileName,
+      undefined,
+      'Flink would not load this configuration file',
+      'Fix the errors the configuration editor shows, then try again.',
+    );
+  }
   const keysRead: string[] = [];
   const first = (keys: readonly string[]): string | undefined => {
     for (const key of keys) {

@@ -9,7 +9,16 @@ import type { Deadline } from './deadline';
 import { StoreError, StoreErrorCode, isStoreError as isStoreErrorCode } from './errors';
 import { baseName, joinStorePath, parentStorePath } from './paths';
 import type {
-  CallOptions, DeleteOptions, EntryKind, ListOptions, ReadAllOptions, ReadOptions, RenameOptions, StoreCapabilities, StoreEntry, StoreOptions,
+  CallOptions,
+  DeleteOptions,
+  EntryKind,
+  ListOptions,
+  ReadAllOptions,
+  ReadOptions,
+  RenameOptions,
+  StoreCapabilities,
+  StoreEntry,
+  StoreOptions,
   WriteOptions,
 } from './types';
 import type { StoreUri } from './uri';
@@ -18,7 +27,15 @@ import { errorMessage } from '../errors';
 /** Default number of control connections per FTP store. */
 export const DEFAULT_FTP_POOL_SIZE = 4;
 const NODE_CONNECTION_ERRORS = new Set([
-  'ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ETIMEDOUT', 'ECONNABORTED',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ETIMEDOUT',
+  'ECONNABORTED',
 ]);
 
 /** One listing request shared by every caller that asked for the same directory while it ran. */
@@ -30,8 +47,13 @@ interface SharedListing {
 }
 
 function kindOf(info: FileInfo): EntryKind {
-  return info.type === FileType.Directory ? 'directory' : info.type === FileType.File ? 'file'
-    : info.type === FileType.SymbolicLink ? 'link' : 'other';
+  return info.type === FileType.Directory
+    ? 'directory'
+    : info.type === FileType.File
+      ? 'file'
+      : info.type === FileType.SymbolicLink
+        ? 'link'
+        : 'other';
 }
 
 /** Whether an error means the connection itself is gone (worth one retry on a new connection). */
@@ -39,8 +61,10 @@ function isConnectionLoss(error: unknown): boolean {
   if (error instanceof FTPError) return error.code === 421;
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
   const message = error instanceof Error ? error.message : '';
-  return (code !== undefined && NODE_CONNECTION_ERRORS.has(code))
-    || /Client is closed|closed connection unexpectedly|FIN packet|Socket closed|not connected/i.test(message);
+  return (
+    (code !== undefined && NODE_CONNECTION_ERRORS.has(code)) ||
+    /Client is closed|closed connection unexpectedly|FIN packet|Socket closed|not connected/i.test(message)
+  );
 }
 
 /**
@@ -78,7 +102,9 @@ export class FtpStore extends BaseStore {
   }
 
   protected override norm(path: string): string {
-    if (/[\r\n]/.test(path)) throw this.error('invalid-path', path.replace(/[\r\n]/g, ' '), 'FTP paths cannot contain line breaks');
+    if (/[\r\n]/.test(path)) {
+      throw this.error('invalid-path', path.replace(/[\r\n]/g, ' '), 'FTP paths cannot contain line breaks');
+    }
     return super.norm(path);
   }
 
@@ -108,7 +134,13 @@ export class FtpStore extends BaseStore {
       return client;
     } catch (error) {
       client.close();
-      if (timedOut) throw this.error('timeout', undefined, `connecting: no complete greeting and login from ${this.uri.host}:${this.uri.port ?? 21} within ${this.timeoutMs} ms`);
+      if (timedOut) {
+        throw this.error(
+          'timeout',
+          undefined,
+          `connecting: no complete greeting and login from ${this.uri.host}:${this.uri.port ?? 21} within ${this.timeoutMs} ms`,
+        );
+      }
       throw this.mapError(error, undefined, 'connecting', true);
     } finally {
       clearTimeout(timer);
@@ -129,9 +161,13 @@ export class FtpStore extends BaseStore {
       }
       if (error.code === 530) code = 'permission-denied';
       else if (error.code === 421 || error.code === 425 || error.code === 426) code = 'unavailable';
-      else if (/no such|not found|does not exist|doesn't exist|cannot find|can't find|not exist/i.test(error.message)) code = 'not-found';
-      else if (/permission|privilege|denied|not allowed|forbidden|operation not permitted|access/i.test(error.message)) code = 'permission-denied';
-      else if (/not empty/i.test(error.message)) code = 'not-empty';
+      else if (/no such|not found|does not exist|doesn't exist|cannot find|can't find|not exist/i.test(error.message)) {
+        code = 'not-found';
+      } else if (
+        /permission|privilege|denied|not allowed|forbidden|operation not permitted|access/i.test(error.message)
+      ) {
+        code = 'permission-denied';
+      } else if (/not empty/i.test(error.message)) code = 'not-empty';
       else if (/exists/i.test(error.message)) code = 'already-exists';
       else if (/not a (regular |plain )?file|is a directory/i.test(error.message)) code = 'is-a-directory';
       else if (/not a directory/i.test(error.message)) code = 'not-a-directory';
@@ -141,14 +177,26 @@ export class FtpStore extends BaseStore {
     }
     const errno = (error as NodeJS.ErrnoException | undefined)?.code ?? '';
     const message = errorMessage(error);
-    if (/^Timeout/.test(message)) return this.error('timeout', path, `${what}: no answer from ${where} within ${this.timeoutMs} ms`);
-    if (/CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS/.test(errno) || /certificate/i.test(message)) {
-      return this.error('unavailable', path, `${what}: the TLS certificate of ${where} is not trusted (${message})`,
-        'Install the server\'s CA certificate, or allow untrusted certificates for this store if you trust the server.');
+    if (/^Timeout/.test(message)) {
+      return this.error('timeout', path, `${what}: no answer from ${where} within ${this.timeoutMs} ms`);
     }
-    if (errno === 'ECONNREFUSED') return this.error('unavailable', path, `${what}: nothing accepts connections at ${where}`);
-    if (errno === 'ENOTFOUND' || errno === 'EAI_AGAIN') return this.error('unavailable', path, `${what}: the host name ${this.uri.host} does not resolve`);
-    if (isConnectionLoss(error)) return this.error('unavailable', path, `${what}: the connection to ${where} was lost (${message})`);
+    if (/CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS/.test(errno) || /certificate/i.test(message)) {
+      return this.error(
+        'unavailable',
+        path,
+        `${what}: the TLS certificate of ${where} is not trusted (${message})`,
+        "Install the server's CA certificate, or allow untrusted certificates for this store if you trust the server.",
+      );
+    }
+    if (errno === 'ECONNREFUSED') {
+      return this.error('unavailable', path, `${what}: nothing accepts connections at ${where}`);
+    }
+    if (errno === 'ENOTFOUND' || errno === 'EAI_AGAIN') {
+      return this.error('unavailable', path, `${what}: the host name ${this.uri.host} does not resolve`);
+    }
+    if (isConnectionLoss(error)) {
+      return this.error('unavailable', path, `${what}: the connection to ${where} was lost (${message})`);
+    }
     return this.error('protocol', path, `${what}: ${message}`);
   }
 
@@ -156,7 +204,12 @@ export class FtpStore extends BaseStore {
    * Runs one task on a pooled connection. A task that fails because a reused connection was dropped meanwhile
    * (server restart, idle timeout) runs once more on a new connection; every other failure is final.
    */
-  private async run<T>(deadline: Deadline, path: string | undefined, what: string, task: (client: Client) => Promise<T>): Promise<T> {
+  private async run<T>(
+    deadline: Deadline,
+    path: string | undefined,
+    what: string,
+    task: (client: Client) => Promise<T>,
+  ): Promise<T> {
     for (let attempt = 0; ; attempt++) {
       const { client, fresh } = await this.pool.acquire(deadline);
       const onAbort = (): void => client.close();
@@ -176,7 +229,12 @@ export class FtpStore extends BaseStore {
     }
   }
 
-  private call<T>(options: CallOptions | undefined, path: string | undefined, what: string, task: (client: Client) => Promise<T>): Promise<T> {
+  private call<T>(
+    options: CallOptions | undefined,
+    path: string | undefined,
+    what: string,
+    task: (client: Client) => Promise<T>,
+  ): Promise<T> {
     return this.withDeadline(options, path, what, (deadline) => this.run(deadline, path, what, task));
   }
 
@@ -194,7 +252,13 @@ export class FtpStore extends BaseStore {
         } catch (error) {
           // Some servers (ProFTPD: "cannot be listed") answer 550 for missing and forbidden paths alike; the
           // parent's listing tells which.
-          if (error instanceof FTPError && error.code === 550 && !/no such|not found|does not exist/i.test(error.message)) return undefined;
+          if (
+            error instanceof FTPError &&
+            error.code === 550 &&
+            !/no such|not found|does not exist/i.test(error.message)
+          ) {
+            return undefined;
+          }
           throw error;
         }
       });
@@ -225,7 +289,10 @@ export class FtpStore extends BaseStore {
     const kind = kindOf(info);
     const mtime = info.modifiedAt?.getTime();
     return {
-      path: p, name: baseName(p), kind, size: kind === 'directory' ? 0 : info.size,
+      path: p,
+      name: baseName(p),
+      kind,
+      size: kind === 'directory' ? 0 : info.size,
       ...(mtime === undefined || Number.isNaN(mtime) ? {} : { mtime }),
     };
   }
@@ -329,7 +396,12 @@ export class FtpStore extends BaseStore {
 
   /** A failed listing of a file says "not found" on most servers; stat tells the truth. */
   private async explainListingFailure(p: string, error: unknown, deadline: Deadline): Promise<unknown> {
-    if (!(error instanceof StoreError) || (error.code !== 'not-found' && error.code !== 'permission-denied' && error.code !== 'protocol')) return error;
+    if (
+      !(error instanceof StoreError) ||
+      (error.code !== 'not-found' && error.code !== 'permission-denied' && error.code !== 'protocol')
+    ) {
+      return error;
+    }
     try {
       const entry = await this.stat(p, { signal: deadline.signal, timeoutMs: deadline.timeoutMs });
       if (entry.kind !== 'directory') return this.error('not-a-directory', p, 'is a file, not a directory');
@@ -385,7 +457,6 @@ export class FtpStore extends BaseStore {
     }
   }
 
-
   /**
    * Over TLS some servers (ProFTPD) reset the data connection of a refused RETR before the 550 arrives, which looks
    * like a lost connection; stat names the real problem (missing, forbidden, a directory).
@@ -395,7 +466,12 @@ export class FtpStore extends BaseStore {
       const entry = await this.stat(p, { signal: deadline.signal, timeoutMs: deadline.timeoutMs });
       if (entry.kind === 'directory') return this.error('is-a-directory', p, 'is a directory');
     } catch (statError) {
-      if (statError instanceof StoreError && (statError.code === 'not-found' || statError.code === 'permission-denied')) return statError;
+      if (
+        statError instanceof StoreError &&
+        (statError.code === 'not-found' || statError.code === 'permission-denied')
+      ) {
+        return statError;
+      }
     }
     return this.mapError(error, p, 'reading');
   }
@@ -438,7 +514,9 @@ export class FtpStore extends BaseStore {
       const info = infos.find((i) => i.name === name);
       return info ? this.entryOf(serverPath, info) : undefined;
     } catch (error) {
-      if (error instanceof FTPError && (error.code === 550 || error.code === 450 || error.code === 501)) return undefined;
+      if (error instanceof FTPError && (error.code === 550 || error.code === 450 || error.code === 501)) {
+        return undefined;
+      }
       throw error;
     }
   }
@@ -474,9 +552,13 @@ export class FtpStore extends BaseStore {
     const source = this.norm(from);
     const target = this.norm(to);
     await this.call(options, source, 'renaming', async (client) => {
-      if (!(await this.statOn(client, this.server(source)))) throw this.error('not-found', source, 'no such file or directory');
+      if (!(await this.statOn(client, this.server(source)))) {
+        throw this.error('not-found', source, 'no such file or directory');
+      }
       const existing = await this.statOn(client, this.server(target));
-      if (existing && !options.overwrite) throw this.error('already-exists', target, `cannot rename ${source}: the target exists`);
+      if (existing && !options.overwrite) {
+        throw this.error('already-exists', target, `cannot rename ${source}: the target exists`);
+      }
       await this.renameOn(client, this.server(source), this.server(target), existing !== undefined);
     });
   }

@@ -7,7 +7,16 @@ import type { Deadline } from './deadline';
 import { StoreError, StoreErrorCode } from './errors';
 import { baseName, joinStorePath } from './paths';
 import type {
-  CallOptions, DeleteOptions, DiskUsage, EntryKind, ListOptions, ReadOptions, RenameOptions, StoreCapabilities, StoreEntry, StoreOptions,
+  CallOptions,
+  DeleteOptions,
+  DiskUsage,
+  EntryKind,
+  ListOptions,
+  ReadOptions,
+  RenameOptions,
+  StoreCapabilities,
+  StoreEntry,
+  StoreOptions,
   WriteOptions,
 } from './types';
 import { DEFAULT_PORTS, StoreUri } from './uri';
@@ -41,10 +50,27 @@ const EXCEPTION_CODES: Record<string, StoreErrorCode> = {
   RetriableException: 'unavailable',
 };
 
-const CONNECTION_ERRORS = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ETIMEDOUT', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT']);
+const CONNECTION_ERRORS = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ETIMEDOUT',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CONNECT_TIMEOUT',
+]);
 
 function kindOf(status: FileStatus): EntryKind {
-  return status.type === 'DIRECTORY' ? 'directory' : status.type === 'FILE' ? 'file' : status.type === 'SYMLINK' ? 'link' : 'other';
+  return status.type === 'DIRECTORY'
+    ? 'directory'
+    : status.type === 'FILE'
+      ? 'file'
+      : status.type === 'SYMLINK'
+        ? 'link'
+        : 'other';
 }
 
 /** Percent-encodes each segment of an HDFS path for a WebHDFS URL (`%` included, which the webhdfs package misses). */
@@ -88,9 +114,10 @@ export class HdfsStore extends BaseStore {
     this.base = HdfsStore.endpoint(uri, options.webHdfsAddress);
     this.user = options.user ?? uri.user;
     const password = options.password ?? uri.password;
-    this.headers = password !== undefined && this.user !== undefined
-      ? { authorization: `Basic ${Buffer.from(`${this.user}:${password}`).toString('base64')}` }
-      : {};
+    this.headers =
+      password !== undefined && this.user !== undefined
+        ? { authorization: `Basic ${Buffer.from(`${this.user}:${password}`).toString('base64')}` }
+        : {};
     const query: Record<string, string> = options.delegationToken ? { delegation: options.delegationToken } : {};
     this.client = loadWebHdfs().createClient(
       {
@@ -111,19 +138,27 @@ export class HdfsStore extends BaseStore {
   /** The WebHDFS base URL (ending in /webhdfs/v1) for a store URI and the optional `webHdfsAddress` option. */
   static endpoint(uri: StoreUri, webHdfsAddress?: string): URL {
     if (webHdfsAddress) {
-      const withScheme = /^https?:\/\//i.test(webHdfsAddress) ? webHdfsAddress : `${uri.scheme === 'swebhdfs' ? 'https' : 'http'}://${webHdfsAddress}`;
+      const withScheme = /^https?:\/\//i.test(webHdfsAddress)
+        ? webHdfsAddress
+        : `${uri.scheme === 'swebhdfs' ? 'https' : 'http'}://${webHdfsAddress}`;
       let url: URL;
       try {
         url = new URL(withScheme);
       } catch {
-        throw new StoreError('invalid-uri', webHdfsAddress, undefined, 'the WebHDFS address is not host:port or an http(s) URL');
+        throw new StoreError(
+          'invalid-uri',
+          webHdfsAddress,
+          undefined,
+          'the WebHDFS address is not host:port or an http(s) URL',
+        );
       }
       url.pathname = `${url.pathname.replace(/\/$/, '')}/webhdfs/v1`;
       return url;
     }
     const scheme = uri.scheme === 'swebhdfs' ? 'https' : 'http';
     // For hdfs:// the URI's port is the NameNode RPC port; WebHDFS listens on the HTTP port.
-    const port = uri.scheme === 'hdfs' ? DEFAULT_PORTS.hdfs : uri.port ?? DEFAULT_PORTS[uri.scheme as 'webhdfs' | 'swebhdfs'];
+    const port =
+      uri.scheme === 'hdfs' ? DEFAULT_PORTS.hdfs : (uri.port ?? DEFAULT_PORTS[uri.scheme as 'webhdfs' | 'swebhdfs']);
     const host = uri.host.includes(':') ? `[${uri.host}]` : uri.host;
     return new URL(`${scheme}://${host}:${port}/webhdfs/v1`);
   }
@@ -169,7 +204,10 @@ export class HdfsStore extends BaseStore {
    * WebHdfsFileSystem does) spares the NameNode authenticating every page of a long listing again.
    */
   private keepAuthCookie(response: Response): void {
-    const cookie = response.headers.getSetCookie().map((c) => c.split(';')[0].trim()).find((c) => c.startsWith('hadoop.auth='));
+    const cookie = response.headers
+      .getSetCookie()
+      .map((c) => c.split(';')[0].trim())
+      .find((c) => c.startsWith('hadoop.auth='));
     if (cookie === undefined) return;
     this.authCookie = /^hadoop\.auth=("")?$/.test(cookie) ? undefined : cookie;
   }
@@ -178,17 +216,37 @@ export class HdfsStore extends BaseStore {
     const cause = (error as { cause?: { code?: string; message?: string } }).cause;
     const code = cause?.code ?? (error as NodeJS.ErrnoException).code ?? '';
     if (cause?.message === 'bad port') {
-      return this.error('invalid-uri', path, `${what}: Node's fetch refuses to connect to port ${this.base.port} (a port browsers block)`,
-        'Use the NameNode\'s WebHDFS HTTP port (9870 by default).');
+      return this.error(
+        'invalid-uri',
+        path,
+        `${what}: Node's fetch refuses to connect to port ${this.base.port} (a port browsers block)`,
+        "Use the NameNode's WebHDFS HTTP port (9870 by default).",
+      );
     }
-    if (code === 'ECONNREFUSED') return this.error('unavailable', path, `${what}: nothing accepts connections at ${this.where()} (is the NameNode's WebHDFS HTTP address right?)`);
-    if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return this.error('unavailable', path, `${what}: the host name ${this.base.hostname} does not resolve`);
+    if (code === 'ECONNREFUSED') {
+      return this.error(
+        'unavailable',
+        path,
+        `${what}: nothing accepts connections at ${this.where()} (is the NameNode's WebHDFS HTTP address right?)`,
+      );
+    }
+    if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
+      return this.error('unavailable', path, `${what}: the host name ${this.base.hostname} does not resolve`);
+    }
     if (/CERT|SELF_SIGNED|UNABLE_TO_VERIFY/.test(code)) {
-      return this.error('unavailable', path, `${what}: the TLS certificate of ${this.where()} is not trusted`,
-        'Install the NameNode\'s CA certificate (NODE_EXTRA_CA_CERTS for the CLI).');
+      return this.error(
+        'unavailable',
+        path,
+        `${what}: the TLS certificate of ${this.where()} is not trusted`,
+        "Install the NameNode's CA certificate (NODE_EXTRA_CA_CERTS for the CLI).",
+      );
     }
     if (CONNECTION_ERRORS.has(code) || error instanceof TypeError) {
-      return this.error('unavailable', path, `${what}: the connection to ${this.where()} failed (${cause?.message ?? (error as Error).message})`);
+      return this.error(
+        'unavailable',
+        path,
+        `${what}: the connection to ${this.where()} failed (${cause?.message ?? (error as Error).message})`,
+      );
     }
     return this.error('protocol', path, `${what}: ${(error as Error).message}`);
   }
@@ -206,17 +264,30 @@ export class HdfsStore extends BaseStore {
     }
     if (!remote) {
       if (status === 401) {
-        return this.error('auth-failed', path, `${what}: ${this.where()} requires authentication (HTTP 401)`,
-          'Kerberos (SPNEGO) is not supported: give a delegation token, or a user name and password for a gateway.');
+        return this.error(
+          'auth-failed',
+          path,
+          `${what}: ${this.where()} requires authentication (HTTP 401)`,
+          'Kerberos (SPNEGO) is not supported: give a delegation token, or a user name and password for a gateway.',
+        );
       }
       if (status === 404) {
-        return this.error('protocol', path, `${what}: ${this.where()} has no WebHDFS API (HTTP 404)`,
-          'Check the WebHDFS HTTP address (default port 9870) and that dfs.webhdfs.enabled is true.');
+        return this.error(
+          'protocol',
+          path,
+          `${what}: ${this.where()} has no WebHDFS API (HTTP 404)`,
+          'Check the WebHDFS HTTP address (default port 9870) and that dfs.webhdfs.enabled is true.',
+        );
       }
-      return this.error(status >= 500 ? 'unavailable' : 'protocol', path, `${what}: HTTP ${status} from ${this.where()}`);
+      return this.error(
+        status >= 500 ? 'unavailable' : 'protocol',
+        path,
+        `${what}: HTTP ${status} from ${this.where()}`,
+      );
     }
     const exception = remote.exception ?? remote.javaClassName?.split('.').pop() ?? 'RemoteException';
-    const code = EXCEPTION_CODES[exception] ?? (status === 403 ? 'permission-denied' : status === 404 ? 'not-found' : 'protocol');
+    const code =
+      EXCEPTION_CODES[exception] ?? (status === 403 ? 'permission-denied' : status === 404 ? 'not-found' : 'protocol');
     return this.error(code, path, `${what}: ${exception}: ${remote.message ?? `HTTP ${status}`}`);
   }
 
@@ -230,7 +301,13 @@ export class HdfsStore extends BaseStore {
 
   private entryOf(storePath: string, status: FileStatus): StoreEntry {
     const kind = kindOf(status);
-    return { path: storePath, name: baseName(storePath), kind, size: kind === 'directory' ? 0 : status.length, mtime: status.modificationTime };
+    return {
+      path: storePath,
+      name: baseName(storePath),
+      kind,
+      size: kind === 'directory' ? 0 : status.length,
+      mtime: status.modificationTime,
+    };
   }
 
   protected override mapError(error: unknown, path: string | undefined, what: string): StoreError {
@@ -274,16 +351,32 @@ export class HdfsStore extends BaseStore {
         if (batch) {
           let response: Response;
           try {
-            response = await this.http('GET', this.url(p, 'LISTSTATUS_BATCH', startAfter === undefined ? {} : { startAfter }), p, 'listing', deadline);
+            response = await this.http(
+              'GET',
+              this.url(p, 'LISTSTATUS_BATCH', startAfter === undefined ? {} : { startAfter }),
+              p,
+              'listing',
+              deadline,
+            );
           } catch (error) {
             // Hadoop before 2.8 and HttpFS gateways do not know LISTSTATUS_BATCH.
-            if (startAfter === undefined && error instanceof StoreError && error.code === 'protocol' && /LISTSTATUS_BATCH/.test(error.detail)) {
+            if (
+              startAfter === undefined &&
+              error instanceof StoreError &&
+              error.code === 'protocol' &&
+              /LISTSTATUS_BATCH/.test(error.detail)
+            ) {
               batch = false;
               continue;
             }
             throw error;
           }
-          const body = await this.json<{ DirectoryListing?: { partialListing?: { FileStatuses?: { FileStatus?: FileStatus[] } }; remainingEntries?: number } }>(response, p, 'listing');
+          const body = await this.json<{
+            DirectoryListing?: {
+              partialListing?: { FileStatuses?: { FileStatus?: FileStatus[] } };
+              remainingEntries?: number;
+            };
+          }>(response, p, 'listing');
           statuses = body.DirectoryListing?.partialListing?.FileStatuses?.FileStatus ?? [];
           remaining = body.DirectoryListing?.remainingEntries ?? 0;
         } else {
@@ -292,7 +385,12 @@ export class HdfsStore extends BaseStore {
           statuses = body.FileStatuses?.FileStatus ?? [];
         }
         // A listing of a file is that file alone, with an empty name.
-        if (startAfter === undefined && statuses.length === 1 && statuses[0].pathSuffix === '' && statuses[0].type !== 'DIRECTORY') {
+        if (
+          startAfter === undefined &&
+          statuses.length === 1 &&
+          statuses[0].pathSuffix === '' &&
+          statuses[0].type !== 'DIRECTORY'
+        ) {
           throw this.error('not-a-directory', p, 'is a file, not a directory');
         }
         deadline.touch();
@@ -323,7 +421,9 @@ export class HdfsStore extends BaseStore {
       if (options.offset) params.offset = options.offset;
       if (options.length !== undefined && Number.isFinite(options.length)) params.length = options.length;
       let response = await this.http('GET', this.url(p, 'OPEN', params), p, 'reading', deadline);
-      if (response.status >= 300) response = await this.http('GET', this.redirectTarget(response, p), p, 'reading from the datanode', deadline);
+      if (response.status >= 300) {
+        response = await this.http('GET', this.redirectTarget(response, p), p, 'reading from the datanode', deadline);
+      }
       if (!response.body) return;
       const reader = response.body.getReader();
       try {
@@ -365,7 +465,9 @@ export class HdfsStore extends BaseStore {
         // rename2 with OVERWRITE replaces the target atomically; NONE fails with FileAlreadyExistsException.
         await this.renameExact(temp, p, options.overwrite !== false, deadline);
       } catch (error) {
-        await this.http('DELETE', this.url(temp, 'DELETE'), temp, 'cleaning up', deadline).then((r) => r.arrayBuffer()).catch(() => undefined);
+        await this.http('DELETE', this.url(temp, 'DELETE'), temp, 'cleaning up', deadline)
+          .then((r) => r.arrayBuffer())
+          .catch(() => undefined);
         throw error;
       }
     });
@@ -379,20 +481,28 @@ export class HdfsStore extends BaseStore {
     const target = new URL(url);
     const request = target.protocol === 'https:' ? https.request : http.request;
     return new Promise<void>((resolve, reject) => {
-      const req = request(target, {
-        method: 'PUT',
-        signal: deadline.signal,
-        headers: { 'content-type': 'application/octet-stream', 'content-length': data.byteLength },
-      }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('error', (error) => reject(deadline.reason ?? this.connectionError(error, p, 'writing to the datanode')));
-        res.on('end', () => {
-          const status = res.statusCode ?? 0;
-          if (status < 400) resolve();
-          else reject(this.remoteErrorOf(status, Buffer.concat(chunks).toString('utf8'), p, 'writing to the datanode'));
-        });
-      });
+      const req = request(
+        target,
+        {
+          method: 'PUT',
+          signal: deadline.signal,
+          headers: { 'content-type': 'application/octet-stream', 'content-length': data.byteLength },
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (chunk: Buffer) => chunks.push(chunk));
+          res.on('error', (error) =>
+            reject(deadline.reason ?? this.connectionError(error, p, 'writing to the datanode')),
+          );
+          res.on('end', () => {
+            const status = res.statusCode ?? 0;
+            if (status < 400) resolve();
+            else {
+              reject(this.remoteErrorOf(status, Buffer.concat(chunks).toString('utf8'), p, 'writing to the datanode'));
+            }
+          });
+        },
+      );
       req.on('error', (error) => reject(deadline.reason ?? this.connectionError(error, p, 'writing to the datanode')));
       req.end(data);
     });
@@ -400,15 +510,29 @@ export class HdfsStore extends BaseStore {
 
   /** RENAME to exactly `to` (never into it, as plain HDFS rename does when `to` is a directory). */
   private async renameExact(from: string, to: string, overwrite: boolean, deadline: Deadline): Promise<void> {
-    const response = await this.http('PUT', this.url(from, 'RENAME', {
-      destination: this.server(to), renameoptions: overwrite ? 'OVERWRITE' : 'NONE',
-    }), from, 'renaming', deadline);
+    const response = await this.http(
+      'PUT',
+      this.url(from, 'RENAME', {
+        destination: this.server(to),
+        renameoptions: overwrite ? 'OVERWRITE' : 'NONE',
+      }),
+      from,
+      'renaming',
+      deadline,
+    );
     const text = await response.text();
-    if (/"boolean"\s*:\s*false/.test(text)) throw this.error('protocol', from, `the NameNode refused to rename it to ${to}`);
+    if (/"boolean"\s*:\s*false/.test(text)) {
+      throw this.error('protocol', from, `the NameNode refused to rename it to ${to}`);
+    }
   }
 
   /** Runs a webhdfs-package call under a deadline, mapping its message-only errors. */
-  private viaPackage(p: string, what: string, deadline: Deadline, start: (callback: (error: (Error & { code?: string }) | null) => void) => { abort(): void }): Promise<void> {
+  private viaPackage(
+    p: string,
+    what: string,
+    deadline: Deadline,
+    start: (callback: (error: (Error & { code?: string }) | null) => void) => { abort(): void },
+  ): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       const onAbort = (): void => {
         request.abort();
@@ -418,7 +542,11 @@ export class HdfsStore extends BaseStore {
         deadline.signal.removeEventListener('abort', onAbort);
         if (!error) return resolve();
         if (error.code && (CONNECTION_ERRORS.has(error.code) || error.code === 'ESOCKETTIMEDOUT')) {
-          return reject(error.code.endsWith('TIMEDOUT') ? this.error('timeout', p, `${what}: no answer within ${this.timeoutMs} ms`) : this.connectionError(error, p, what));
+          return reject(
+            error.code.endsWith('TIMEDOUT')
+              ? this.error('timeout', p, `${what}: no answer within ${this.timeoutMs} ms`)
+              : this.connectionError(error, p, what),
+          );
         }
         reject(this.error(classifyHadoopMessage(error.message), p, `${what}: ${error.message}`));
       });
@@ -439,9 +567,13 @@ export class HdfsStore extends BaseStore {
     if (p === '/') throw this.error('invalid-path', p, 'refusing to delete the store root');
     await this.withDeadline(options, p, 'deleting', async (deadline) => {
       await this.statWith(p, deadline);
-      await this.viaPackage(p, 'deleting', deadline, (callback) => this.client.unlink(this.packagePath(p), options.recursive === true, callback));
+      await this.viaPackage(p, 'deleting', deadline, (callback) =>
+        this.client.unlink(this.packagePath(p), options.recursive === true, callback),
+      );
       // The package reports {"boolean": false} as success: check that it is gone.
-      if (await this.probe(p, deadline)) throw this.error('protocol', p, 'the NameNode did not delete it (DELETE returned false)');
+      if (await this.probe(p, deadline)) {
+        throw this.error('protocol', p, 'the NameNode did not delete it (DELETE returned false)');
+      }
     });
   }
 
@@ -451,12 +583,16 @@ export class HdfsStore extends BaseStore {
     await this.withDeadline(options, source, 'renaming', async (deadline) => {
       const sourceEntry = await this.statWith(source, deadline);
       const existing = await this.probe(target, deadline);
-      if (existing && !options.overwrite) throw this.error('already-exists', target, `cannot rename ${source}: the target exists`);
+      if (existing && !options.overwrite) {
+        throw this.error('already-exists', target, `cannot rename ${source}: the target exists`);
+      }
       if (existing) {
         await this.renameExact(source, target, true, deadline);
         return;
       }
-      await this.viaPackage(source, 'renaming', deadline, (callback) => this.client.rename(this.packagePath(source), this.server(target), callback));
+      await this.viaPackage(source, 'renaming', deadline, (callback) =>
+        this.client.rename(this.packagePath(source), this.server(target), callback),
+      );
       // The package reports {"boolean": false} (missing parent, concurrent change) as success: check the result.
       const moved = await this.probe(target, deadline);
       if (!moved || moved.kind !== sourceEntry.kind || (await this.probe(source, deadline))) {
@@ -471,7 +607,9 @@ export class HdfsStore extends BaseStore {
   async mkdir(path: string, options?: CallOptions): Promise<void> {
     const p = this.norm(path);
     await this.withDeadline(options, p, 'creating a directory', async (deadline) => {
-      await this.viaPackage(p, 'creating a directory', deadline, (callback) => this.client.mkdir(this.packagePath(p), '0755', callback));
+      await this.viaPackage(p, 'creating a directory', deadline, (callback) =>
+        this.client.mkdir(this.packagePath(p), '0755', callback),
+      );
       const entry = await this.probe(p, deadline);
       if (!entry) throw this.error('protocol', p, 'the NameNode did not create it (MKDIRS returned false)');
       if (entry.kind !== 'directory') throw this.error('already-exists', p, 'a file has this name');
@@ -483,7 +621,11 @@ export class HdfsStore extends BaseStore {
     const p = this.norm(path);
     return await this.withDeadline(options, p, 'summing sizes', async (deadline) => {
       const response = await this.http('GET', this.url(p, 'GETCONTENTSUMMARY'), p, 'summing sizes', deadline);
-      const body = await this.json<{ ContentSummary?: { length: number; fileCount: number; directoryCount: number } }>(response, p, 'summing sizes');
+      const body = await this.json<{ ContentSummary?: { length: number; fileCount: number; directoryCount: number } }>(
+        response,
+        p,
+        'summing sizes',
+      );
       const summary = body.ContentSummary;
       if (!summary) throw this.error('protocol', p, 'GETCONTENTSUMMARY answered without a ContentSummary');
       return { bytes: summary.length, files: summary.fileCount, directories: summary.directoryCount };

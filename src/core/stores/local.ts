@@ -7,8 +7,17 @@ import { BaseStore, DEFAULT_PAGE_SIZE, DEFAULT_READ_ALL_MAX_BYTES, tempSibling }
 import { StoreError, StoreErrorCode } from './errors';
 import { baseName, joinStorePath, parentStorePath } from './paths';
 import type {
-  CallOptions, DeleteOptions, EntryKind, ListOptions, ReadAllOptions, ReadOptions, RenameOptions, StoreCapabilities, StoreEntry,
-  StoreOptions, WriteOptions,
+  CallOptions,
+  DeleteOptions,
+  EntryKind,
+  ListOptions,
+  ReadAllOptions,
+  ReadOptions,
+  RenameOptions,
+  StoreCapabilities,
+  StoreEntry,
+  StoreOptions,
+  WriteOptions,
 } from './types';
 import type { StoreUri } from './uri';
 import { errorMessage } from '../errors';
@@ -52,15 +61,21 @@ export class LocalStore extends BaseStore {
     if (error instanceof StoreError) return error;
     const errno = (error as NodeJS.ErrnoException | undefined)?.code;
     const code = (errno && ERRNO_CODES[errno]) || 'unavailable';
-    const detail = code === 'not-found' ? 'no such file or directory'
-      : `${what} failed (${errno ?? (errorMessage(error))})`;
+    const detail =
+      code === 'not-found' ? 'no such file or directory' : `${what} failed (${errno ?? errorMessage(error)})`;
     return this.error(code, path, detail, undefined, error);
   }
 
   /** An entry from lstat: a link stays a link, with what it points to looked up separately. */
   private async entry(storePath: string, stats: Stats): Promise<StoreEntry> {
     const kind = kindOf(stats);
-    const base = { path: storePath, name: baseName(storePath), kind, size: kind === 'file' ? stats.size : 0, mtime: stats.mtimeMs };
+    const base = {
+      path: storePath,
+      name: baseName(storePath),
+      kind,
+      size: kind === 'file' ? stats.size : 0,
+      mtime: stats.mtimeMs,
+    };
     if (kind !== 'link') return base;
     const target = await fs.stat(this.local(storePath)).catch(() => undefined);
     const linkTarget = !target ? 'other' : target.isDirectory() ? 'directory' : target.isFile() ? 'file' : 'other';
@@ -80,7 +95,9 @@ export class LocalStore extends BaseStore {
 
   async stat(path: string, options?: CallOptions): Promise<StoreEntry> {
     const p = this.norm(path);
-    return this.withDeadline(options, p, 'stat', async () => this.entry(p, p === '/' ? await fs.stat(this.local(p)) : await fs.lstat(this.local(p))));
+    return this.withDeadline(options, p, 'stat', async () =>
+      this.entry(p, p === '/' ? await fs.stat(this.local(p)) : await fs.lstat(this.local(p))),
+    );
   }
 
   async *list(path: string, options: ListOptions = {}): AsyncIterable<StoreEntry[]> {
@@ -240,7 +257,9 @@ export class LocalStore extends BaseStore {
     await this.withDeadline(options, source, 'renaming', async () => {
       await fs.lstat(this.local(source));
       const existing = await fs.lstat(this.local(target)).catch(() => undefined);
-      if (existing && !options.overwrite) throw this.error('already-exists', target, `cannot rename ${source}: the target exists`);
+      if (existing && !options.overwrite) {
+        throw this.error('already-exists', target, `cannot rename ${source}: the target exists`);
+      }
       await fs.stat(this.local(parentStorePath(target)));
       await fs.rename(this.local(source), this.local(target));
     });

@@ -5,8 +5,18 @@ import type { Deadline } from './deadline';
 import { StoreError, StoreErrorCode } from './errors';
 import { baseName } from './paths';
 import type {
-  CallOptions, DeleteOptions, DiskUsage, ListOptions, ReadAllOptions, ReadOptions, RenameOptions, S3Options,
-  StoreCapabilities, StoreEntry, StoreOptions, WriteOptions,
+  CallOptions,
+  DeleteOptions,
+  DiskUsage,
+  ListOptions,
+  ReadAllOptions,
+  ReadOptions,
+  RenameOptions,
+  S3Options,
+  StoreCapabilities,
+  StoreEntry,
+  StoreOptions,
+  WriteOptions,
 } from './types';
 import type { StoreUri } from './uri';
 
@@ -35,9 +45,28 @@ function loadSdk(): Sdk {
 }
 
 /** Error names of S3 and S3-compatible services that mean "slow down and retry". */
-const THROTTLING = new Set(['SlowDown', 'Throttling', 'ThrottlingException', 'RequestLimitExceeded', 'TooManyRequests', 'TooManyRequestsException', 'RequestThrottled', 'ServiceUnavailable']);
+const THROTTLING = new Set([
+  'SlowDown',
+  'Throttling',
+  'ThrottlingException',
+  'RequestLimitExceeded',
+  'TooManyRequests',
+  'TooManyRequestsException',
+  'RequestThrottled',
+  'ServiceUnavailable',
+]);
 const TRANSIENT_STATUS = new Set([429, 500, 502, 503, 504]);
-const CONNECTION_ERRORS = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ETIMEDOUT', 'ECONNABORTED']);
+const CONNECTION_ERRORS = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ETIMEDOUT',
+  'ECONNABORTED',
+]);
 
 interface ServiceError {
   readonly name?: string;
@@ -55,7 +84,9 @@ function statusOf(error: ServiceError): number | undefined {
 /** Whether an endpoint is addressed by IP or as localhost, where virtual-hosted bucket names cannot resolve. */
 function isLocalOrIp(endpoint: URL): boolean {
   const host = endpoint.hostname.replace(/^\[|\]$/g, '');
-  return host === 'localhost' || host.endsWith('.localhost') || /^\d{1,3}(\.\d{1,3}){3}$/.test(host) || host.includes(':');
+  return (
+    host === 'localhost' || host.endsWith('.localhost') || /^\d{1,3}(\.\d{1,3}){3}$/.test(host) || host.includes(':')
+  );
 }
 
 /** Node streams yield Buffers; stores hand out plain Uint8Arrays over the same memory. */
@@ -129,8 +160,13 @@ export class S3Store extends BaseStore {
       try {
         this.endpoint = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(endpoint) ? endpoint : `https://${endpoint}`);
       } catch {
-        throw new StoreError('invalid-uri', this.label, undefined, `the endpoint "${endpoint}" is not a URL`,
-          'Give the endpoint as http(s)://host[:port], e.g. https://storage.googleapis.com or http://127.0.0.1:9000.');
+        throw new StoreError(
+          'invalid-uri',
+          this.label,
+          undefined,
+          `the endpoint "${endpoint}" is not a URL`,
+          'Give the endpoint as http(s)://host[:port], e.g. https://storage.googleapis.com or http://127.0.0.1:9000.',
+        );
       }
     }
   }
@@ -167,9 +203,12 @@ export class S3Store extends BaseStore {
   private async createClient(): Promise<sdk.S3Client> {
     const { S3Client, fromIni, fromNodeProviderChain } = loadSdk();
     const secret = this.options.password;
-    const credentials = this.s3.accessKeyId && secret
-      ? { accessKeyId: this.s3.accessKeyId, secretAccessKey: secret }
-      : this.s3.profile ? fromIni({ profile: this.s3.profile }) : fromNodeProviderChain();
+    const credentials =
+      this.s3.accessKeyId && secret
+        ? { accessKeyId: this.s3.accessKeyId, secretAccessKey: secret }
+        : this.s3.profile
+          ? fromIni({ profile: this.s3.profile })
+          : fromNodeProviderChain();
     const pathStyle = this.s3.pathStyle ?? (this.endpoint ? isLocalOrIp(this.endpoint) : false);
     const config = {
       credentials,
@@ -207,7 +246,9 @@ export class S3Store extends BaseStore {
       try {
         return await this.slots.run(() => {
           this.requests++;
-          return (client.send as (c: object, o: { abortSignal: AbortSignal }) => Promise<T>)(command, { abortSignal: deadline.signal });
+          return (client.send as (c: object, o: { abortSignal: AbortSignal }) => Promise<T>)(command, {
+            abortSignal: deadline.signal,
+          });
         }, deadline);
       } catch (error) {
         if (deadline.reason) throw deadline.reason;
@@ -218,10 +259,14 @@ export class S3Store extends BaseStore {
         const delay = Math.random() * Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** attempt);
         await new Promise<void>((resolve) => {
           const timer = setTimeout(resolve, delay);
-          deadline.signal.addEventListener('abort', () => {
-            clearTimeout(timer);
-            resolve();
-          }, { once: true });
+          deadline.signal.addEventListener(
+            'abort',
+            () => {
+              clearTimeout(timer);
+              resolve();
+            },
+            { once: true },
+          );
         });
         deadline.touch();
       }
@@ -239,39 +284,66 @@ export class S3Store extends BaseStore {
       this.error(code, path, detail(text), advice, error);
     switch (name) {
       case 'NoSuchBucket':
-        return fail('not-found', `the bucket "${this.bucket}" does not exist at ${this.where()}`,
-          'Check the bucket name in the URI, and the endpoint and region of this store.');
+        return fail(
+          'not-found',
+          `the bucket "${this.bucket}" does not exist at ${this.where()}`,
+          'Check the bucket name in the URI, and the endpoint and region of this store.',
+        );
       case 'NoSuchKey':
       case 'NotFound':
         return fail('not-found', 'no such object');
       case 'SignatureDoesNotMatch':
-        return fail('auth-failed', `${this.where()} rejected the request signature (SignatureDoesNotMatch)`,
-          'The secret access key does not belong to the access key id: check the secret of this store (or AWS_SECRET_ACCESS_KEY / the profile). Not retried.');
+        return fail(
+          'auth-failed',
+          `${this.where()} rejected the request signature (SignatureDoesNotMatch)`,
+          'The secret access key does not belong to the access key id: check the secret of this store (or AWS_SECRET_ACCESS_KEY / the profile). Not retried.',
+        );
       case 'InvalidAccessKeyId':
       case 'XAdminUserNotFound': // versitygw's answer to an unknown access key
-        return fail('auth-failed', `${this.where()} does not know the access key id (InvalidAccessKeyId)`,
-          'Check the access key id of this store (or AWS_ACCESS_KEY_ID / the profile), and that the endpoint is the service the key belongs to.');
+        return fail(
+          'auth-failed',
+          `${this.where()} does not know the access key id (InvalidAccessKeyId)`,
+          'Check the access key id of this store (or AWS_ACCESS_KEY_ID / the profile), and that the endpoint is the service the key belongs to.',
+        );
       case 'ExpiredToken':
       case 'InvalidToken':
       case 'TokenRefreshRequired':
-        return fail('auth-failed', `the session credentials were refused (${name})`,
-          'Refresh them (aws sso login, or new temporary credentials) and retry.');
+        return fail(
+          'auth-failed',
+          `the session credentials were refused (${name})`,
+          'Refresh them (aws sso login, or new temporary credentials) and retry.',
+        );
       case 'RequestTimeTooSkewed':
-        return fail('auth-failed', 'this computer\'s clock differs too much from the service\'s (RequestTimeTooSkewed)', 'Synchronize the system clock.');
+        return fail(
+          'auth-failed',
+          "this computer's clock differs too much from the service's (RequestTimeTooSkewed)",
+          'Synchronize the system clock.',
+        );
       case 'AccessDenied':
       case 'AllAccessDisabled':
-        return fail('permission-denied', `access denied by ${this.where()}`,
-          `Grant these credentials s3:ListBucket on ${this.bucket} and s3:GetObject (s3:DeleteObject to clean up) on its keys.`);
+        return fail(
+          'permission-denied',
+          `access denied by ${this.where()}`,
+          `Grant these credentials s3:ListBucket on ${this.bucket} and s3:GetObject (s3:DeleteObject to clean up) on its keys.`,
+        );
       case 'PermanentRedirect':
       case 'AuthorizationHeaderMalformed':
       case 'IllegalLocationConstraintException': {
         const region = error.$response?.headers?.['x-amz-bucket-region'];
-        return fail('unavailable', `the bucket "${this.bucket}" is not served from the configured region or endpoint (${name})`,
-          region ? `Set the store's region to ${region}.` : 'Set the store\'s region to the bucket\'s region, or check the endpoint.');
+        return fail(
+          'unavailable',
+          `the bucket "${this.bucket}" is not served from the configured region or endpoint (${name})`,
+          region
+            ? `Set the store's region to ${region}.`
+            : "Set the store's region to the bucket's region, or check the endpoint.",
+        );
       }
       case 'CredentialsProviderError':
-        return fail('auth-failed', `no AWS credentials found (${error.message ?? name})`,
-          'Set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, choose a profile (AWS_PROFILE or the store\'s profile), or give the store an access key.');
+        return fail(
+          'auth-failed',
+          `no AWS credentials found (${error.message ?? name})`,
+          "Set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, choose a profile (AWS_PROFILE or the store's profile), or give the store an access key.",
+        );
       case 'TimeoutError':
       case 'RequestTimeout':
         return fail('timeout', `no answer from ${this.where()} in time`);
@@ -279,37 +351,71 @@ export class S3Store extends BaseStore {
         break;
     }
     if (THROTTLING.has(name) || status === 503 || status === 429) {
-      return fail('unavailable', `${this.where()} throttled the request (${name || `HTTP ${status}`}) ${attempts} times`,
-        'The service limits requests per prefix: retry later, or lower the store\'s request concurrency.');
+      return fail(
+        'unavailable',
+        `${this.where()} throttled the request (${name || `HTTP ${status}`}) ${attempts} times`,
+        "The service limits requests per prefix: retry later, or lower the store's request concurrency.",
+      );
     }
     if (status === 301 || status === 307) {
       const region = error.$response?.headers?.['x-amz-bucket-region'];
-      return fail('unavailable', `the bucket "${this.bucket}" is served from another region or endpoint (HTTP ${status})`,
-        region ? `Set the store's region to ${region}.` : 'Set the store\'s region, or check the endpoint.');
+      return fail(
+        'unavailable',
+        `the bucket "${this.bucket}" is served from another region or endpoint (HTTP ${status})`,
+        region ? `Set the store's region to ${region}.` : "Set the store's region, or check the endpoint.",
+      );
     }
     if (status === 403) {
-      return fail('permission-denied', `${this.where()} refused the request (HTTP 403${name && !/^\d+$/.test(name) && name !== 'Forbidden' ? ` ${name}` : ''})`,
-        'Check the access key and secret of this store, and that they may read this bucket (s3:ListBucket, s3:GetObject).');
+      return fail(
+        'permission-denied',
+        `${this.where()} refused the request (HTTP 403${name && !/^\d+$/.test(name) && name !== 'Forbidden' ? ` ${name}` : ''})`,
+        'Check the access key and secret of this store, and that they may read this bucket (s3:ListBucket, s3:GetObject).',
+      );
     }
     if (status === 404) return fail('not-found', 'no such object');
-    if (status === 400 && name === 'InvalidBucketName') return fail('invalid-uri', `"${this.bucket}" is not a valid bucket name`);
+    if (status === 400 && name === 'InvalidBucketName') {
+      return fail('invalid-uri', `"${this.bucket}" is not a valid bucket name`);
+    }
     if (netCode === 'ECONNREFUSED') {
-      return fail('unavailable', `nothing accepts connections at ${this.where()}`, 'Check the endpoint of this store and that the S3 service is running.');
+      return fail(
+        'unavailable',
+        `nothing accepts connections at ${this.where()}`,
+        'Check the endpoint of this store and that the S3 service is running.',
+      );
     }
     if (netCode === 'ENOTFOUND' || netCode === 'EAI_AGAIN') {
-      return fail('unavailable', `the host of ${this.where()} (or the bucket's virtual host) does not resolve`,
-        'Check the endpoint; services without per-bucket host names need path-style addressing.');
+      return fail(
+        'unavailable',
+        `the host of ${this.where()} (or the bucket's virtual host) does not resolve`,
+        'Check the endpoint; services without per-bucket host names need path-style addressing.',
+      );
     }
-    if (CONNECTION_ERRORS.has(netCode)) return fail('unavailable', `the connection to ${this.where()} failed (${netCode})`);
+    if (CONNECTION_ERRORS.has(netCode)) {
+      return fail('unavailable', `the connection to ${this.where()} failed (${netCode})`);
+    }
     if (/CERT|SELF_SIGNED|UNABLE_TO_VERIFY/.test(netCode)) {
-      return fail('unavailable', `the TLS certificate of ${this.where()} is not trusted`, 'Install the service\'s CA certificate (NODE_EXTRA_CA_CERTS for the CLI).');
+      return fail(
+        'unavailable',
+        `the TLS certificate of ${this.where()} is not trusted`,
+        "Install the service's CA certificate (NODE_EXTRA_CA_CERTS for the CLI).",
+      );
     }
-    if (status !== undefined && status >= 500) return fail('unavailable', `${this.where()} failed (HTTP ${status} ${name})`);
+    if (status !== undefined && status >= 500) {
+      return fail('unavailable', `${this.where()} failed (HTTP ${status} ${name})`);
+    }
     const message = (error.message ?? String(error)).split('\n')[0];
-    return fail('protocol', `${name && name !== 'Error' ? `${name}: ` : ''}${message}${status ? ` (HTTP ${status})` : ''}`);
+    return fail(
+      'protocol',
+      `${name && name !== 'Error' ? `${name}: ` : ''}${message}${status ? ` (HTTP ${status})` : ''}`,
+    );
   }
 
-  private async call<T>(options: CallOptions | undefined, path: string, what: string, task: (deadline: Deadline) => Promise<T>): Promise<T> {
+  private async call<T>(
+    options: CallOptions | undefined,
+    path: string,
+    what: string,
+    task: (deadline: Deadline) => Promise<T>,
+  ): Promise<T> {
     const deadline = this.deadline(options, path, what);
     try {
       return await task(deadline);
@@ -323,7 +429,12 @@ export class S3Store extends BaseStore {
   private async head(key: string, path: string, deadline: Deadline): Promise<sdk.HeadObjectCommandOutput | undefined> {
     const { HeadObjectCommand } = loadSdk();
     try {
-      return await this.send<sdk.HeadObjectCommandOutput>(new HeadObjectCommand({ Bucket: this.bucket, Key: key }), path, 'reading object information', deadline);
+      return await this.send<sdk.HeadObjectCommandOutput>(
+        new HeadObjectCommand({ Bucket: this.bucket, Key: key }),
+        path,
+        'reading object information',
+        deadline,
+      );
     } catch (error) {
       if (error instanceof StoreError && error.code === 'not-found' && !/bucket/.test(error.detail)) return undefined;
       throw error;
@@ -331,15 +442,25 @@ export class S3Store extends BaseStore {
   }
 
   /** One ListObjectsV2 page. */
-  private listPage(input: { prefix: string; delimiter?: string; max?: number; token?: string }, path: string, what: string, deadline: Deadline): Promise<sdk.ListObjectsV2CommandOutput> {
+  private listPage(
+    input: { prefix: string; delimiter?: string; max?: number; token?: string },
+    path: string,
+    what: string,
+    deadline: Deadline,
+  ): Promise<sdk.ListObjectsV2CommandOutput> {
     const { ListObjectsV2Command } = loadSdk();
-    return this.send<sdk.ListObjectsV2CommandOutput>(new ListObjectsV2Command({
-      Bucket: this.bucket,
-      Prefix: input.prefix,
-      ...(input.delimiter ? { Delimiter: input.delimiter } : {}),
-      ...(input.max ? { MaxKeys: input.max } : {}),
-      ...(input.token ? { ContinuationToken: input.token } : {}),
-    }), path, what, deadline);
+    return this.send<sdk.ListObjectsV2CommandOutput>(
+      new ListObjectsV2Command({
+        Bucket: this.bucket,
+        Prefix: input.prefix,
+        ...(input.delimiter ? { Delimiter: input.delimiter } : {}),
+        ...(input.max ? { MaxKeys: input.max } : {}),
+        ...(input.token ? { ContinuationToken: input.token } : {}),
+      }),
+      path,
+      what,
+      deadline,
+    );
   }
 
   /** Whether any key lies below a directory prefix (a marker object counts). */
@@ -352,7 +473,15 @@ export class S3Store extends BaseStore {
     const key = this.key(p);
     if (key !== '') {
       const head = await this.head(key, p, deadline);
-      if (head) return { path: p, name: baseName(p), kind: 'file', size: head.ContentLength ?? 0, ...(head.LastModified ? { mtime: head.LastModified.getTime() } : {}) };
+      if (head) {
+        return {
+          path: p,
+          name: baseName(p),
+          kind: 'file',
+          size: head.ContentLength ?? 0,
+          ...(head.LastModified ? { mtime: head.LastModified.getTime() } : {}),
+        };
+      }
     }
     if (key === '') {
       // A bucket root is a directory when listing it works, which also checks the bucket and the credentials.
@@ -384,7 +513,12 @@ export class S3Store extends BaseStore {
       let seen = 0;
       let marker = false;
       do {
-        const page = await this.listPage({ prefix, delimiter: '/', max: Math.min(1000, pageSize), token }, p, 'listing', deadline);
+        const page = await this.listPage(
+          { prefix, delimiter: '/', max: Math.min(1000, pageSize), token },
+          p,
+          'listing',
+          deadline,
+        );
         deadline.touch();
         for (const common of page.CommonPrefixes ?? []) {
           if (!common.Prefix) continue;
@@ -398,12 +532,20 @@ export class S3Store extends BaseStore {
             continue;
           }
           const child = this.storePathOf(object.Key);
-          pending.push({ path: child, name: baseName(child), kind: 'file', size: object.Size ?? 0, ...(object.LastModified ? { mtime: object.LastModified.getTime() } : {}) });
+          pending.push({
+            path: child,
+            name: baseName(child),
+            kind: 'file',
+            size: object.Size ?? 0,
+            ...(object.LastModified ? { mtime: object.LastModified.getTime() } : {}),
+          });
         }
         token = page.IsTruncated ? page.NextContinuationToken : undefined;
         if (seen === 0 && pending.length === 0 && !marker && !token && prefix !== '') {
           // S3 has no empty directories: a prefix without keys lists empty (as `aws s3 ls` does), unless it is an object.
-          if (await this.head(this.key(p), p, deadline)) throw this.error('not-a-directory', p, 'is an object, not a prefix');
+          if (await this.head(this.key(p), p, deadline)) {
+            throw this.error('not-a-directory', p, 'is an object, not a prefix');
+          }
         }
         seen += pending.length;
         while (pending.length >= pageSize || (pending.length > 0 && !token)) {
@@ -414,7 +556,9 @@ export class S3Store extends BaseStore {
         }
       } while (token);
     } catch (error) {
-      throw deadline.reason ?? (error instanceof StoreError ? error : this.failure(error as ServiceError, p, 'listing'));
+      throw (
+        deadline.reason ?? (error instanceof StoreError ? error : this.failure(error as ServiceError, p, 'listing'))
+      );
     } finally {
       deadline.dispose();
     }
@@ -433,7 +577,9 @@ export class S3Store extends BaseStore {
         yield plain(chunk as Uint8Array);
       }
     } catch (error) {
-      throw deadline.reason ?? (error instanceof StoreError ? error : this.failure(error as ServiceError, p, 'reading'));
+      throw (
+        deadline.reason ?? (error instanceof StoreError ? error : this.failure(error as ServiceError, p, 'reading'))
+      );
     } finally {
       deadline.dispose();
     }
@@ -462,19 +608,37 @@ export class S3Store extends BaseStore {
     });
   }
 
-  private async getBody(p: string, options: ReadOptions, max: number | undefined, deadline: Deadline): Promise<{ stream: NodeJS.ReadableStream & { destroy(): void } } | undefined> {
+  private async getBody(
+    p: string,
+    options: ReadOptions,
+    max: number | undefined,
+    deadline: Deadline,
+  ): Promise<{ stream: NodeJS.ReadableStream & { destroy(): void } } | undefined> {
     const key = this.key(p);
     if (key === '') throw this.error('is-a-directory', p, 'the store root is a prefix');
     const offset = options.offset ?? 0;
-    const end = options.length !== undefined && Number.isFinite(options.length) ? offset + options.length - 1 : undefined;
+    const end =
+      options.length !== undefined && Number.isFinite(options.length) ? offset + options.length - 1 : undefined;
     const range = offset > 0 || end !== undefined ? `bytes=${offset}-${end ?? ''}` : undefined;
     const { GetObjectCommand } = loadSdk();
     let output: sdk.GetObjectCommandOutput;
     try {
-      output = await this.send<sdk.GetObjectCommandOutput>(new GetObjectCommand({ Bucket: this.bucket, Key: key, ...(range ? { Range: range } : {}) }), p, 'reading', deadline);
+      output = await this.send<sdk.GetObjectCommandOutput>(
+        new GetObjectCommand({ Bucket: this.bucket, Key: key, ...(range ? { Range: range } : {}) }),
+        p,
+        'reading',
+        deadline,
+      );
     } catch (error) {
-      if (error instanceof StoreError && (error.cause as ServiceError | undefined)?.name === 'InvalidRange') return undefined;
-      if (error instanceof StoreError && error.code === 'not-found' && !/bucket/.test(error.detail) && await this.hasChildren(p, deadline)) {
+      if (error instanceof StoreError && (error.cause as ServiceError | undefined)?.name === 'InvalidRange') {
+        return undefined;
+      }
+      if (
+        error instanceof StoreError &&
+        error.code === 'not-found' &&
+        !/bucket/.test(error.detail) &&
+        (await this.hasChildren(p, deadline))
+      ) {
         throw this.error('is-a-directory', p, 'is a prefix, not an object');
       }
       throw error;
@@ -490,8 +654,12 @@ export class S3Store extends BaseStore {
 
   private requireWrites(p: string, what: string): void {
     if (!this.s3.allowWrites) {
-      throw this.error('permission-denied', p, `${what}: this S3 store is read-only`,
-        'Allow writes in the store\'s settings to create objects (deleting checkpoints does not need it).');
+      throw this.error(
+        'permission-denied',
+        p,
+        `${what}: this S3 store is read-only`,
+        "Allow writes in the store's settings to create objects (deleting checkpoints does not need it).",
+      );
     }
   }
 
@@ -501,14 +669,26 @@ export class S3Store extends BaseStore {
     this.requireWrites(p, 'writing');
     if (p === '/') throw this.error('is-a-directory', p, 'the store root is a prefix');
     await this.call(options, p, 'writing', async (deadline) => {
-      if (options.overwrite === false && await this.head(this.key(p), p, deadline)) throw this.error('already-exists', p, 'the object exists');
+      if (options.overwrite === false && (await this.head(this.key(p), p, deadline))) {
+        throw this.error('already-exists', p, 'the object exists');
+      }
       const { PutObjectCommand } = loadSdk();
-      await this.send(new PutObjectCommand({ Bucket: this.bucket, Key: this.key(p), Body: data, ContentLength: data.byteLength }), p, 'writing', deadline);
+      await this.send(
+        new PutObjectCommand({ Bucket: this.bucket, Key: this.key(p), Body: data, ContentLength: data.byteLength }),
+        p,
+        'writing',
+        deadline,
+      );
     });
   }
 
   /** Lists every key below a prefix (no delimiter), page by page. */
-  private async *keysBelow(prefix: string, p: string, what: string, deadline: Deadline): AsyncIterable<{ Key?: string; Size?: number }[]> {
+  private async *keysBelow(
+    prefix: string,
+    p: string,
+    what: string,
+    deadline: Deadline,
+  ): AsyncIterable<{ Key?: string; Size?: number }[]> {
     let token: string | undefined;
     do {
       const page = await this.listPage({ prefix, token }, p, what, deadline);
@@ -523,16 +703,25 @@ export class S3Store extends BaseStore {
     const { DeleteObjectsCommand } = loadSdk();
     for (let i = 0; i < keys.length; i += DELETE_BATCH) {
       const batch = keys.slice(i, i + DELETE_BATCH);
-      const output = await this.send<sdk.DeleteObjectsCommandOutput>(new DeleteObjectsCommand({
-        Bucket: this.bucket,
-        Delete: { Objects: batch.map((Key) => ({ Key })), Quiet: true },
-      }), p, 'deleting', deadline);
+      const output = await this.send<sdk.DeleteObjectsCommandOutput>(
+        new DeleteObjectsCommand({
+          Bucket: this.bucket,
+          Delete: { Objects: batch.map((Key) => ({ Key })), Quiet: true },
+        }),
+        p,
+        'deleting',
+        deadline,
+      );
       deadline.touch();
       const refused = (output.Errors ?? []).filter((e) => e.Code !== 'NoSuchKey');
       if (refused.length > 0) {
         const first = refused[0];
         const code: StoreErrorCode = first.Code === 'AccessDenied' ? 'permission-denied' : 'protocol';
-        throw this.error(code, this.storePathOf(first.Key ?? ''), `deleting: ${refused.length} of ${batch.length} objects were not deleted (${first.Code}: ${first.Message ?? ''})`);
+        throw this.error(
+          code,
+          this.storePathOf(first.Key ?? ''),
+          `deleting: ${refused.length} of ${batch.length} objects were not deleted (${first.Code}: ${first.Message ?? ''})`,
+        );
       }
     }
   }
@@ -552,7 +741,9 @@ export class S3Store extends BaseStore {
       for await (const page of this.keysBelow(prefix, p, 'deleting', deadline)) {
         for (const object of page) {
           if (!object.Key) continue;
-          if (object.Key !== prefix && !options.recursive) throw this.error('not-empty', p, 'the prefix has objects below it');
+          if (object.Key !== prefix && !options.recursive) {
+            throw this.error('not-empty', p, 'the prefix has objects below it');
+          }
           keys.push(object.Key);
         }
       }
@@ -568,8 +759,12 @@ export class S3Store extends BaseStore {
     this.requireWrites(source, 'renaming');
     await this.call(options, source, 'renaming', async (deadline) => {
       const entry = await this.statWith(source, deadline);
-      const existing = await this.head(this.key(target), target, deadline) ?? (await this.hasChildren(target, deadline) ? {} : undefined);
-      if (existing && !options.overwrite) throw this.error('already-exists', target, `cannot rename ${source}: the target exists`);
+      const existing =
+        (await this.head(this.key(target), target, deadline)) ??
+        ((await this.hasChildren(target, deadline)) ? {} : undefined);
+      if (existing && !options.overwrite) {
+        throw this.error('already-exists', target, `cannot rename ${source}: the target exists`);
+      }
       const pairs: [string, string][] = [];
       if (entry.kind === 'file') {
         pairs.push([this.key(source), this.key(target)]);
@@ -577,16 +772,31 @@ export class S3Store extends BaseStore {
         const fromPrefix = this.dirPrefix(source);
         const toPrefix = this.dirPrefix(target);
         for await (const page of this.keysBelow(fromPrefix, source, 'renaming', deadline)) {
-          for (const object of page) if (object.Key) pairs.push([object.Key, `${toPrefix}${object.Key.slice(fromPrefix.length)}`]);
+          for (const object of page) {
+            if (object.Key) pairs.push([object.Key, `${toPrefix}${object.Key.slice(fromPrefix.length)}`]);
+          }
         }
       }
       const { CopyObjectCommand } = loadSdk();
-      await Promise.all(pairs.map(([fromKey, toKey]) => this.send(new CopyObjectCommand({
-        Bucket: this.bucket,
-        Key: toKey,
-        CopySource: `${this.bucket}/${fromKey.split('/').map(encodeURIComponent).join('/')}`,
-      }), source, 'copying', deadline)));
-      await this.deleteKeys(pairs.map(([fromKey]) => fromKey), source, deadline);
+      await Promise.all(
+        pairs.map(([fromKey, toKey]) =>
+          this.send(
+            new CopyObjectCommand({
+              Bucket: this.bucket,
+              Key: toKey,
+              CopySource: `${this.bucket}/${fromKey.split('/').map(encodeURIComponent).join('/')}`,
+            }),
+            source,
+            'copying',
+            deadline,
+          ),
+        ),
+      );
+      await this.deleteKeys(
+        pairs.map(([fromKey]) => fromKey),
+        source,
+        deadline,
+      );
     });
   }
 
@@ -598,7 +808,17 @@ export class S3Store extends BaseStore {
     await this.call(options, p, 'creating a directory', async (deadline) => {
       if (await this.head(this.key(p), p, deadline)) throw this.error('already-exists', p, 'an object has this name');
       const { PutObjectCommand } = loadSdk();
-      await this.send(new PutObjectCommand({ Bucket: this.bucket, Key: this.dirPrefix(p), Body: new Uint8Array(0), ContentLength: 0 }), p, 'creating a directory', deadline);
+      await this.send(
+        new PutObjectCommand({
+          Bucket: this.bucket,
+          Key: this.dirPrefix(p),
+          Body: new Uint8Array(0),
+          ContentLength: 0,
+        }),
+        p,
+        'creating a directory',
+        deadline,
+      );
     });
   }
 
@@ -620,7 +840,11 @@ export class S3Store extends BaseStore {
           if (!object.Key) continue;
           const relative = object.Key.slice(prefix.length);
           const isMarker = relative.endsWith('/');
-          for (let dir = nodePath.posix.dirname(isMarker ? relative.slice(0, -1) + '/x' : relative); dir !== '.' && !directories.has(dir); dir = nodePath.posix.dirname(dir)) {
+          for (
+            let dir = nodePath.posix.dirname(isMarker ? relative.slice(0, -1) + '/x' : relative);
+            dir !== '.' && !directories.has(dir);
+            dir = nodePath.posix.dirname(dir)
+          ) {
             directories.add(dir);
           }
           if (!isMarker) {
@@ -642,4 +866,3 @@ export class S3Store extends BaseStore {
     if (client) (await client.catch(() => undefined))?.destroy();
   }
 }
-

@@ -177,4 +177,3 @@ export interface S3Options {
   /** Requests in flight at once (default 16). */
   readonly maxConcurrency?: number;
 }
-

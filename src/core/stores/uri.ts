@@ -51,8 +51,11 @@ function decode(text: string, part: string, whole: string): string {
   try {
     return decodeURIComponent(text);
   } catch {
-    throw invalid(whole, `the ${part} has a "%" that is not followed by two hex digits`,
-      'Write a literal "%" as %25 (and "@" as %40, ":" as %3A, "/" as %2F) in the user name, password and path.');
+    throw invalid(
+      whole,
+      `the ${part} has a "%" that is not followed by two hex digits`,
+      'Write a literal "%" as %25 (and "@" as %40, ":" as %3A, "/" as %2F) in the user name, password and path.',
+    );
   }
 }
 
@@ -83,13 +86,19 @@ export function parseStoreUri(text: string): StoreUri {
   const rawPath = slash < 0 ? '/' : rest.slice(slash);
   if (scheme === 'file') {
     if (authority && authority !== 'localhost') {
-      throw invalid(trimmed, `file URIs with a host ("${authority}") are not supported`, 'Use file:///path or a plain path.');
+      throw invalid(
+        trimmed,
+        `file URIs with a host ("${authority}") are not supported`,
+        'Use file:///path or a plain path.',
+      );
     }
     let local = decode(rawPath, 'path', trimmed);
     if (/^\/[a-zA-Z]:[\\/]/.test(local)) local = local.slice(1); // file:///C:/x on Windows
     return { scheme: 'file', host: '', path: path.resolve(local) };
   }
-  if ((S3_SCHEMES as readonly string[]).includes(scheme)) return parseS3Uri(scheme as StoreScheme, authority, rawPath, trimmed);
+  if ((S3_SCHEMES as readonly string[]).includes(scheme)) {
+    return parseS3Uri(scheme as StoreScheme, authority, rawPath, trimmed);
+  }
   const at = authority.lastIndexOf('@');
   const userInfo = at < 0 ? undefined : authority.slice(0, at);
   const hostPort = at < 0 ? authority : authority.slice(at + 1);
@@ -139,16 +148,26 @@ export function parseStoreUri(text: string): StoreUri {
 /** `s3://bucket/prefix`: the authority is the bucket alone; credentials and endpoints are store settings. */
 function parseS3Uri(scheme: StoreScheme, authority: string, rawPath: string, whole: string): StoreUri {
   if (authority.includes('@')) {
-    throw invalid(whole, 'an s3 URI has no user or key before the bucket',
-      'Leave credentials out of the URI: use the default AWS credential chain, a profile, or the store\'s access key (its secret is kept in secret storage).');
+    throw invalid(
+      whole,
+      'an s3 URI has no user or key before the bucket',
+      "Leave credentials out of the URI: use the default AWS credential chain, a profile, or the store's access key (its secret is kept in secret storage).",
+    );
   }
   if (!authority) throw invalid(whole, 'no bucket name', `Write ${scheme}://<bucket>/<key prefix>.`);
   if (authority.includes(':')) {
-    throw invalid(whole, `"${authority}" is not a bucket name: an s3 URI names a bucket, not a host and port`,
-      'Give the server address as the store\'s endpoint (or AWS_ENDPOINT_URL), and the bucket in the URI.');
+    throw invalid(
+      whole,
+      `"${authority}" is not a bucket name: an s3 URI names a bucket, not a host and port`,
+      "Give the server address as the store's endpoint (or AWS_ENDPOINT_URL), and the bucket in the URI.",
+    );
   }
   if (!BUCKET_NAME.test(authority)) {
-    throw invalid(whole, `"${authority}" is not a valid bucket name`, 'Bucket names are letters, digits, dots, hyphens and underscores, starting with a letter or digit.');
+    throw invalid(
+      whole,
+      `"${authority}" is not a valid bucket name`,
+      'Bucket names are letters, digits, dots, hyphens and underscores, starting with a letter or digit.',
+    );
   }
   const decodedPath = decode(rawPath, 'path', whole);
   const key = path.posix.normalize(decodedPath.startsWith('/') ? decodedPath : `/${decodedPath}`);
@@ -156,7 +175,10 @@ function parseS3Uri(scheme: StoreScheme, authority: string, rawPath: string, who
 }
 
 function encodePath(p: string): string {
-  return p.split('/').map((segment) => encodeURIComponent(segment).replace(/%3A/gi, ':').replace(/%40/g, '@')).join('/');
+  return p
+    .split('/')
+    .map((segment) => encodeURIComponent(segment).replace(/%3A/gi, ':').replace(/%40/g, '@'))
+    .join('/');
 }
 
 /**
@@ -206,7 +228,10 @@ export function externalLocation(root: StoreUri, storePath: string): string {
   if (root.scheme === 'file') {
     return storePath === '/' ? root.path : path.join(root.path, ...storePath.split('/').filter(Boolean));
   }
-  const location: { -readonly [K in keyof StoreUri]: StoreUri[K] } = { ...withoutPassword(root), path: path.posix.join(root.path, storePath) };
+  const location: { -readonly [K in keyof StoreUri]: StoreUri[K] } = {
+    ...withoutPassword(root),
+    path: path.posix.join(root.path, storePath),
+  };
   if (root.scheme !== 'ftp' && root.scheme !== 'ftps') delete location.user;
   return formatStoreUri(location);
 }

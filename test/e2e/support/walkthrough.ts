@@ -2,7 +2,12 @@ import type { Locator } from 'playwright-core';
 import type { Workbench } from './workbench';
 
 /** The steps of the Get Started walkthrough (package.json contributes.walkthroughs), in order. */
-export const STEPS = ['Add a checkpoint store', 'Open the latest checkpoint', 'Restore a job', 'Check a Flink configuration'];
+export const STEPS = [
+  'Add a checkpoint store',
+  'Open the latest checkpoint',
+  'Restore a job',
+  'Check a Flink configuration',
+];
 
 /** The Get Started walkthrough's page in the editor area. */
 export function walkthroughPage(bench: Workbench): Locator {
@@ -12,7 +17,10 @@ export function walkthroughPage(bench: Workbench): Locator {
 /** Waits until the walkthrough shows its four steps, in order. */
 export async function expectWalkthrough(bench: Workbench): Promise<void> {
   const titles = walkthroughPage(bench).locator('.getting-started-step .step-title');
-  await walkthroughPage(bench).locator('h2.category-title').filter({ hasText: 'Get Started with Flink Checkpoints' }).waitFor({ timeout: 60_000 });
+  await walkthroughPage(bench)
+    .locator('h2.category-title')
+    .filter({ hasText: 'Get Started with Flink Checkpoints' })
+    .waitFor({ timeout: 60_000 });
   await titles.nth(STEPS.length - 1).waitFor();
   const shown = (await titles.allInnerTexts()).map((t) => t.trim());
   if (JSON.stringify(shown) !== JSON.stringify(STEPS)) throw new Error(`walkthrough steps: ${JSON.stringify(shown)}`);

@@ -1,7 +1,13 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
-import { CodeServer, CodeServerOptions, launchChromium, repoRoot, startCodeServer } from '../../integration/driver/codeServer';
+import {
+  CodeServer,
+  CodeServerOptions,
+  launchChromium,
+  repoRoot,
+  startCodeServer,
+} from '../../integration/driver/codeServer';
 import { describeHost, loadHost } from '../../integration/driver/host';
 
 export { repoRoot };
@@ -50,7 +56,10 @@ export class Workbench {
       }
       if (options.workspaceSettings) {
         fs.mkdirSync(path.join(server.workspace, '.vscode'), { recursive: true });
-        fs.writeFileSync(path.join(server.workspace, '.vscode/settings.json'), JSON.stringify(options.workspaceSettings, null, 2));
+        fs.writeFileSync(
+          path.join(server.workspace, '.vscode/settings.json'),
+          JSON.stringify(options.workspaceSettings, null, 2),
+        );
       }
       browser = await launchChromium();
       const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
@@ -85,7 +94,9 @@ export class Workbench {
 
   /** A view in the side bar, by its name: its header and body. */
   view(name: string): Locator {
-    return this.page.locator('.part.sidebar .pane').filter({ has: this.page.locator(`.pane-header[aria-label="${name} Section"]`) });
+    return this.page
+      .locator('.part.sidebar .pane')
+      .filter({ has: this.page.locator(`.pane-header[aria-label="${name} Section"]`) });
   }
 
   /** Expands a view's pane when it is collapsed (contributed views may start collapsed). */
@@ -102,7 +113,9 @@ export class Workbench {
     const header = this.page.locator(`.part.sidebar .pane-header[aria-label="${name} Section"]`);
     await header.waitFor({ timeout: 30_000 });
     if ((await header.getAttribute('aria-expanded')) === 'true') await header.click();
-    await this.page.locator(`.part.sidebar .pane-header[aria-label="${name} Section"][aria-expanded="false"]`).waitFor();
+    await this.page
+      .locator(`.part.sidebar .pane-header[aria-label="${name} Section"][aria-expanded="false"]`)
+      .waitFor();
   }
 
   /** Runs a view's Collapse All action; it shows in the view's pane header while the pointer is over the pane. */

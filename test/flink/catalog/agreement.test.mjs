@@ -18,7 +18,9 @@ const repoRoot = path.resolve(here, '../../..');
 const require = createRequire(import.meta.url);
 const config = require(path.join(repoRoot, 'out/src/core/config/index.js'));
 const corpusDir = path.join(repoRoot, 'test/unit/config/corpus');
-const corpus = readdirSync(corpusDir).filter((f) => f.endsWith('.yaml')).sort();
+const corpus = readdirSync(corpusDir)
+  .filter((f) => f.endsWith('.yaml'))
+  .sort();
 
 const LEGACY_LINES = ['1.15', '1.18', '1.19', '1.20'];
 const YAML_LINES = ['1.19', '1.20', '2.0', '2.2', '2.3'];
@@ -38,7 +40,10 @@ for (const file of corpus) {
 
 function flinkMaps(line, files) {
   const out = runTool(line, ['load', ...files.map((f) => dirs.get(f).dir)]);
-  const results = out.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l));
+  const results = out
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l));
   return new Map(files.map((f, i) => [f, results[i]]));
 }
 
@@ -49,24 +54,48 @@ function ourMap(file) {
   return map === null ? null : Object.fromEntries([...map].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
-const summary = { files: 0, agreeingMaps: 0, keysCompared: 0, verdicts: 0, verdictMismatches: 0, migrations: 0, migrationsEqual: 0, flinkScriptEqual: '', values: 0, valueMismatches: 0, forstKeys: 0, optionValues: 0 };
+const summary = {
+  files: 0,
+  agreeingMaps: 0,
+  keysCompared: 0,
+  verdicts: 0,
+  verdictMismatches: 0,
+  migrations: 0,
+  migrationsEqual: 0,
+  flinkScriptEqual: '',
+  values: 0,
+  valueMismatches: 0,
+  forstKeys: 0,
+  optionValues: 0,
+};
 after(() => {
-  process.stdout.write(`agreement: ${summary.agreeingMaps}/${summary.files} file loads equal, ${summary.keysCompared} keys compared; `
-    + `${summary.verdicts} verdicts, ${summary.verdictMismatches} mismatches; migrations ${summary.migrationsEqual}/${summary.migrations} equal `
-    + `(Flink's own script: ${summary.flinkScriptEqual} equal); ${summary.values} values, ${summary.valueMismatches} mismatches; `
-    + `${summary.forstKeys} ForSt key verdicts; ${summary.optionValues} option values equal after renaming deprecated keys\n`);
+  process.stdout.write(
+    `agreement: ${summary.agreeingMaps}/${summary.files} file loads equal, ${summary.keysCompared} keys compared; ` +
+      `${summary.verdicts} verdicts, ${summary.verdictMismatches} mismatches; migrations ${summary.migrationsEqual}/${summary.migrations} equal ` +
+      `(Flink's own script: ${summary.flinkScriptEqual} equal); ${summary.values} values, ${summary.valueMismatches} mismatches; ` +
+      `${summary.forstKeys} ForSt key verdicts; ${summary.optionValues} option values equal after renaming deprecated keys\n`,
+  );
 });
 
 describe('every option class of every line loads completely', () => {
   // CatalogTool exits 3, naming the classes, when an *Options class cannot be initialised or yields no options.
   for (const [line] of LINES) {
     test(`Flink ${line}`, () => {
-      const records = runTool(line, ['options']).split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l));
+      const records = runTool(line, ['options'])
+        .split('\n')
+        .filter((l) => l.startsWith('{'))
+        .map((l) => JSON.parse(l));
       const classes = new Set(records.map((r) => r.class));
-      assert.ok(records.length > 700 && classes.size > 50, `Flink ${line}: ${records.length} options from ${classes.size} classes`);
+      assert.ok(
+        records.length > 700 && classes.size > 50,
+        `Flink ${line}: ${records.length} options from ${classes.size} classes`,
+      );
       if ('flink-statebackend-forst' in config.CATALOG_MODULES[line]) {
         for (const c of ['ForStOptions', 'ForStConfigurableOptions', 'ForStNativeMetricOptions']) {
-          assert.ok([...classes].some((n) => n.endsWith(`.${c}`)), `Flink ${line}: no ${c}`);
+          assert.ok(
+            [...classes].some((n) => n.endsWith(`.${c}`)),
+            `Flink ${line}: no ${c}`,
+          );
         }
       }
     });
@@ -74,7 +103,10 @@ describe('every option class of every line loads completely', () => {
 });
 
 describe('configuration maps agree with Flink GlobalConfiguration', () => {
-  for (const [lines, legacy] of [[LEGACY_LINES, true], [YAML_LINES, false]]) {
+  for (const [lines, legacy] of [
+    [LEGACY_LINES, true],
+    [YAML_LINES, false],
+  ]) {
     const files = corpus.filter((f) => dirs.get(f).legacy === legacy);
     for (const line of lines) {
       describe(`Flink ${line} (${legacy ? 'flink-conf.yaml' : 'config.yaml'})`, () => {
@@ -111,7 +143,10 @@ describe('migration to config.yaml keeps the configuration Flink loaded', () => 
   const legacyMaps = flinkMaps('1.20', legacyFiles);
   for (const line of ['1.20', '2.2', '2.3']) {
     test(`our config.yaml, loaded by Flink ${line}, equals Flink 1.20's map of the flink-conf.yaml`, () => {
-      const loaded = runTool(line, ['load', ...oursDirs]).split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l));
+      const loaded = runTool(line, ['load', ...oursDirs])
+        .split('\n')
+        .filter((l) => l.startsWith('{'))
+        .map((l) => JSON.parse(l));
       legacyFiles.forEach((f, i) => {
         summary.migrations++;
         assert.equal(loaded[i].error, undefined, `${f}: ${loaded[i].error}`);
@@ -136,23 +171,39 @@ describe('migration to config.yaml keeps the configuration Flink loaded', () => 
         const pair = ['kept', 'renamed'].map((kind) => {
           const dir = path.join(work, `options-${line}-${kind}-${f.replace(/\.yaml$/, '')}`);
           mkdirSync(dir);
-          writeFileSync(path.join(dir, 'config.yaml'), config.migrateToConfigYaml(legacy, { renameDeprecated: kind === 'renamed', version: line }).text);
+          writeFileSync(
+            path.join(dir, 'config.yaml'),
+            config.migrateToConfigYaml(legacy, { renameDeprecated: kind === 'renamed', version: line }).text,
+          );
           return dir;
         });
         return [f, ...pair];
       });
       const keysFile = path.join(work, `option-keys-${line}.txt`);
       writeFileSync(keysFile, `${[...keys].join('\n')}\n`);
-      const values = new Map(runTool(line, ['get', keysFile, ...pairs.flatMap(([, a, b]) => [a, b])]).split('\n')
-        .filter((l) => l.startsWith('{')).map((l) => JSON.parse(l)).map((r) => [r.dir, r.values]));
+      const values = new Map(
+        runTool(line, ['get', keysFile, ...pairs.flatMap(([, a, b]) => [a, b])])
+          .split('\n')
+          .filter((l) => l.startsWith('{'))
+          .map((l) => JSON.parse(l))
+          .map((r) => [r.dir, r.values]),
+      );
       for (const [f, kept, renamed] of pairs) {
         const before = values.get(path.basename(kept));
         const after = values.get(path.basename(renamed));
         assert.deepEqual(after, before, f);
         summary.optionValues += Object.keys(before).length;
         if (f === 'deprecated.flink-conf.yaml') {
-          assert.equal(after['execution.state-recovery.from-local'], 'true', `${f}: local recovery off after migration`);
-          assert.equal(after['execution.checkpointing.local-backup.enabled'], 'true', `${f}: local backup off after migration`);
+          assert.equal(
+            after['execution.state-recovery.from-local'],
+            'true',
+            `${f}: local recovery off after migration`,
+          );
+          assert.equal(
+            after['execution.checkpointing.local-backup.enabled'],
+            'true',
+            `${f}: local backup off after migration`,
+          );
         }
       }
     });
@@ -162,10 +213,15 @@ describe('migration to config.yaml keeps the configuration Flink loaded', () => 
     let equal = 0;
     for (const f of legacyFiles) {
       const out = path.join(work, `flink-migrated-${f.replace(/\.yaml$/, '')}`);
-      const result = JSON.parse(runTool('1.20', ['flinkmigrate', dirs.get(f).dir, out]).split('\n').find((l) => l.startsWith('{')));
+      const result = JSON.parse(
+        runTool('1.20', ['flinkmigrate', dirs.get(f).dir, out])
+          .split('\n')
+          .find((l) => l.startsWith('{')),
+      );
       const same = result.error === undefined && JSON.stringify(result.map) === JSON.stringify(legacyMaps.get(f).map);
       if (same) equal++;
-      if (f === 'duplicates-and-prefix.flink-conf.yaml') assert.equal(same, false, 'Flink migrated the prefix keys intact');
+      if (f === 'duplicates-and-prefix.flink-conf.yaml')
+        assert.equal(same, false, 'Flink migrated the prefix keys intact');
     }
     summary.flinkScriptEqual = `${equal}/${legacyFiles.length}`;
   });
@@ -173,16 +229,82 @@ describe('migration to config.yaml keeps the configuration Flink loaded', () => 
 
 /** Values per option type, from reference §3.5 and the usual mistakes. */
 const VALUE_CASES = {
-  Duration: ['10', '10 s', '10s', '10 S', '1 min', '1min', '1m', '1 h', '2 d', '3 days', '1 secs', '5 mins', '7 ms', '7 millis',
-    '3 µs', '3 ns', '1h30m', '1.5 s', 'PT1M', 'PT1.5S', 'P1D', '-1 s', '+1 s', ' 10 s ', '10 sec', '1 week', 'ten seconds', '', '99999999999999999999 d', '106751991167300 d', '106751991167301 d', '9223372036854775807 ns'],
-  MemorySize: ['64', '64 mb', '64mb', '64 MB', '64m', '1 g', '1 gb', '1 gib', '1.5 gb', '10 kibibytes', '2 tebibytes', '1 t', '-1 mb', 'mb', '64 bytes', '64 b', '1 pb', '8388607 tb', '8388608 tb', '99999999999999999999', ''],
+  Duration: [
+    '10',
+    '10 s',
+    '10s',
+    '10 S',
+    '1 min',
+    '1min',
+    '1m',
+    '1 h',
+    '2 d',
+    '3 days',
+    '1 secs',
+    '5 mins',
+    '7 ms',
+    '7 millis',
+    '3 µs',
+    '3 ns',
+    '1h30m',
+    '1.5 s',
+    'PT1M',
+    'PT1.5S',
+    'P1D',
+    '-1 s',
+    '+1 s',
+    ' 10 s ',
+    '10 sec',
+    '1 week',
+    'ten seconds',
+    '',
+    '99999999999999999999 d',
+    '106751991167300 d',
+    '106751991167301 d',
+    '9223372036854775807 ns',
+  ],
+  MemorySize: [
+    '64',
+    '64 mb',
+    '64mb',
+    '64 MB',
+    '64m',
+    '1 g',
+    '1 gb',
+    '1 gib',
+    '1.5 gb',
+    '10 kibibytes',
+    '2 tebibytes',
+    '1 t',
+    '-1 mb',
+    'mb',
+    '64 bytes',
+    '64 b',
+    '1 pb',
+    '8388607 tb',
+    '8388608 tb',
+    '99999999999999999999',
+    '',
+  ],
   Boolean: ['true', 'TRUE', 'True', 'false', 'yes', 'no', 'on', '1', '0', 'false ', ''],
   Integer: ['1', '+1', '-1', '1.0', '2147483647', '2147483648', ' 1', '0x10', '1_000', ''],
   Long: ['1', '-1', '9223372036854775807', '9223372036854775808', '1.5', '1L', ''],
   Double: ['0.1', '1', '1e3', 'NaN', 'Infinity', '-Infinity', '1f', '1d', '.5', '5.', ' 0.5 ', '0x1p3', 'one', ''],
   Float: ['0.1', '1', '1e3', '.5', '1f', 'half', ''],
   Enum: null,
-  'List<Enum>': ['STATE', 'state;total_time', 'STATE; CURRENT_TIME', "'STATE';'TOTAL_TIME'", '[STATE, TOTAL_TIME]', '[state]', 'STATE;;TOTAL_TIME', 'STATE;BOGUS', "'STATE", "'STATE'x", ''],
+  'List<Enum>': [
+    'STATE',
+    'state;total_time',
+    'STATE; CURRENT_TIME',
+    "'STATE';'TOTAL_TIME'",
+    '[STATE, TOTAL_TIME]',
+    '[state]',
+    'STATE;;TOTAL_TIME',
+    'STATE;BOGUS',
+    "'STATE",
+    "'STATE'x",
+    '',
+  ],
   Map: ['a:b,c:d', 'a:b', "'a:b':c", 'a', 'a:b:c', '{a: b, c: d}', '{a: b', 'a: b', "a:'b,c'", ',', ''],
   'List<Map>': ['key:a,operator:Equal', 'key:a;key:b,value:c', '[{key: a}, {key: b}]', 'a', '[a, b]', ''],
   'List<String>': ['a;b', "'a;b';c", "'a", "'a'b", '[a, b]', '[a, [b]]', ''],
@@ -202,27 +324,45 @@ const VALUE_KEYS = {
   'List<String>': ['pipeline.jars'],
 };
 
-describe('value syntax agrees with Flink\'s own conversion', () => {
+describe("value syntax agrees with Flink's own conversion", () => {
   for (const [line] of LINES) {
     test(`Flink ${line}`, () => {
       const rows = [];
       for (const [type, keys] of Object.entries(VALUE_KEYS)) {
         for (const key of keys) {
           const info = config.lookupOption(key, line);
-          const values = VALUE_CASES[type] ?? [...info.enumValues, ...info.enumValues.map((v) => v.toLowerCase()), 'retain-on-cancellation', 'none', ''];
+          const values = VALUE_CASES[type] ?? [
+            ...info.enumValues,
+            ...info.enumValues.map((v) => v.toLowerCase()),
+            'retain-on-cancellation',
+            'none',
+            '',
+          ];
           for (const value of values) rows.push(`${key}\t${value}`);
         }
       }
       const file = path.join(work, `values-${line}.txt`);
       writeFileSync(file, `${rows.join('\n')}\n`);
       const mismatches = [];
-      for (const row of runTool(line, ['values', file]).split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l))) {
+      for (const row of runTool(line, ['values', file])
+        .split('\n')
+        .filter((l) => l.startsWith('{'))
+        .map((l) => JSON.parse(l))) {
         const info = config.lookupOption(row.key, line);
         if (row.ok === null || !info || !info.type) continue;
         summary.values++;
         // new Configuration() is a standard-YAML configuration from 1.19 on (the legacy one only when loaded from flink-conf.yaml).
-        const ours = config.checkValue(row.value, info.type, line, info.enumValues, ['1.15', '1.16', '1.17', '1.18'].includes(line) ? 'legacy' : 'yaml').ok;
-        if (ours !== row.ok) mismatches.push(`${row.key} = ${JSON.stringify(row.value)} (${info.type}): Flink ${row.ok ? 'accepts' : `rejects (${row.error})`}, extension ${ours ? 'accepts' : 'rejects'}`);
+        const ours = config.checkValue(
+          row.value,
+          info.type,
+          line,
+          info.enumValues,
+          ['1.15', '1.16', '1.17', '1.18'].includes(line) ? 'legacy' : 'yaml',
+        ).ok;
+        if (ours !== row.ok)
+          mismatches.push(
+            `${row.key} = ${JSON.stringify(row.value)} (${info.type}): Flink ${row.ok ? 'accepts' : `rejects (${row.error})`}, extension ${ours ? 'accepts' : 'rejects'}`,
+          );
       }
       summary.valueMismatches += mismatches.length;
       assert.deepEqual(mismatches, []);
@@ -230,14 +370,20 @@ describe('value syntax agrees with Flink\'s own conversion', () => {
   }
 });
 
-describe('deprecated/unknown verdicts agree with each line\'s option lookup', () => {
+describe("deprecated/unknown verdicts agree with each line's option lookup", () => {
   const keys = new Set(config.allCatalogKeys());
   for (const file of corpus) {
     const { legacy } = dirs.get(file);
     const doc = config.parseConfig(readFileSync(path.join(corpusDir, file), 'utf8'), legacy ? 'legacy' : 'yaml');
     for (const e of doc.entries) keys.add(e.key);
   }
-  for (const typo of ['state.checkpoint.dir', 'execution.checkpointing.intervall', 'high-availability.storagedir', 'no.such.key']) keys.add(typo);
+  for (const typo of [
+    'state.checkpoint.dir',
+    'execution.checkpointing.intervall',
+    'high-availability.storagedir',
+    'no.such.key',
+  ])
+    keys.add(typo);
   const keysFile = path.join(work, 'keys.txt');
   writeFileSync(keysFile, `${[...keys].filter((k) => !/[\r\n]/.test(k)).join('\n')}\n`);
   for (const [line] of LINES) {
@@ -245,7 +391,10 @@ describe('deprecated/unknown verdicts agree with each line\'s option lookup', ()
       const out = runTool(line, ['lookup', keysFile]);
       const mismatches = [];
       let forst = 0;
-      for (const row of out.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l))) {
+      for (const row of out
+        .split('\n')
+        .filter((l) => l.startsWith('{'))
+        .map((l) => JSON.parse(l))) {
         const module = config.optionModule(row.key);
         // A key of a module the registry did not have for this line cannot be asked of Flink.
         if (module && !(module in config.CATALOG_MODULES[line])) continue;
@@ -256,19 +405,22 @@ describe('deprecated/unknown verdicts agree with each line\'s option lookup', ()
         if (row.verdict === 'deprecated' || row.verdict === 'fallback') {
           assert.ok(row.containsSeesIt, `Flink ${line}: setting ${row.key} does not set ${row.option}`);
           const info = config.lookupOption(row.key, line);
-          if (info.replacement !== row.option) mismatches.push(`${row.key}: Flink reads it for ${row.option}, extension says ${info.replacement}`);
+          if (info.replacement !== row.option)
+            mismatches.push(`${row.key}: Flink reads it for ${row.option}, extension says ${info.replacement}`);
           // Every option the key feeds (state.backend.local-recovery feeds two from 1.20 on).
           // Flink lists live readers only; a key read by a @Deprecated option alone has that one.
           const theirs = row.readers.length ? row.readers : [row.option];
           const ours = [...info.replacements].sort();
-          if (JSON.stringify(ours) !== JSON.stringify(theirs)) mismatches.push(`${row.key}: Flink reads it for ${theirs.join(', ')}, extension says ${ours.join(', ')}`);
+          if (JSON.stringify(ours) !== JSON.stringify(theirs))
+            mismatches.push(`${row.key}: Flink reads it for ${theirs.join(', ')}, extension says ${ours.join(', ')}`);
         }
       }
       summary.verdictMismatches += mismatches.length;
       summary.forstKeys += forst;
       assert.deepEqual(mismatches, []);
       // The ForSt option classes need ForSt's own JNI types; a class path without them once hid every ForSt key.
-      if ('flink-statebackend-forst' in config.CATALOG_MODULES[line]) assert.ok(forst >= 40, `Flink ${line} knows only ${forst} ForSt keys`);
+      if ('flink-statebackend-forst' in config.CATALOG_MODULES[line])
+        assert.ok(forst >= 40, `Flink ${line} knows only ${forst} ForSt keys`);
     });
   }
 });

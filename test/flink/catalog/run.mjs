@@ -15,8 +15,16 @@ const target = path.join(here, 'target');
 
 /** The release lines and their newest patch on the registry. */
 export const LINES = [
-  ['1.15', '1.15.4'], ['1.16', '1.16.3'], ['1.17', '1.17.2'], ['1.18', '1.18.1'], ['1.19', '1.19.3'],
-  ['1.20', '1.20.5'], ['2.0', '2.0.2'], ['2.1', '2.1.3'], ['2.2', '2.2.1'], ['2.3', '2.3.0'],
+  ['1.15', '1.15.4'],
+  ['1.16', '1.16.3'],
+  ['1.17', '1.17.2'],
+  ['1.18', '1.18.1'],
+  ['1.19', '1.19.3'],
+  ['1.20', '1.20.5'],
+  ['2.0', '2.0.2'],
+  ['2.1', '2.1.3'],
+  ['2.2', '2.2.1'],
+  ['2.3', '2.3.0'],
 ];
 
 /** Optional modules: profile id -> artifact. Not every patch of every module is on the registry. */
@@ -27,7 +35,14 @@ const OPTIONAL = {
   dstl: 'flink-dstl-dfs',
   forst: 'flink-statebackend-forst',
 };
-const REQUIRED = ['flink-core', 'flink-runtime', 'flink-streaming-java', 'flink-clients', 'flink-statebackend-rocksdb', 'flink-table-common'];
+const REQUIRED = [
+  'flink-core',
+  'flink-runtime',
+  'flink-streaming-java',
+  'flink-clients',
+  'flink-statebackend-rocksdb',
+  'flink-table-common',
+];
 
 function mvn(args, options = {}) {
   const r = spawnSync('mvn', ['-B', '-q', ...args], { cwd: here, encoding: 'utf8', ...options });
@@ -40,7 +55,15 @@ function resolvePatch(profile, patch) {
   for (let p = newest; p >= 0; p--) {
     const version = `${major}.${minor}.${p}`;
     const probe = path.join(target, `probe-${profile}-${version}.txt`);
-    if (mvn(['dependency:build-classpath', `-Dflink.version=${patch}`, `-D${profile}.version=${version}`, `-Dmdep.outputFile=${probe}`]).ok) return version;
+    if (
+      mvn([
+        'dependency:build-classpath',
+        `-Dflink.version=${patch}`,
+        `-D${profile}.version=${version}`,
+        `-Dmdep.outputFile=${probe}`,
+      ]).ok
+    )
+      return version;
   }
   return null;
 }
@@ -75,7 +98,7 @@ export function classPath(line, { probe = false } = {}) {
   const modules = Object.fromEntries(REQUIRED.map((a) => [a, patch]));
   const pinned = probe ? null : pinnedModules(line);
   for (const [profile, artifact] of Object.entries(OPTIONAL)) {
-    const version = pinned ? pinned[artifact] ?? null : resolvePatch(profile, patch);
+    const version = pinned ? (pinned[artifact] ?? null) : resolvePatch(profile, patch);
     if (version) {
       props.push(`-D${profile}.version=${version}`);
       modules[artifact] = version;
@@ -93,8 +116,17 @@ export function classPath(line, { probe = false } = {}) {
 export function runTool(line, args) {
   compileTool();
   const cp = classPath(line);
-  return execFileSync('java', ['-Dfile.encoding=UTF-8', '-cp', `${path.join(target, 'classes')}:${cp.classPath}`,
-    'flinkcheckpoints.catalog.CatalogTool', ...args], { encoding: 'utf8', maxBuffer: 64 << 20, stdio: ['ignore', 'pipe', 'pipe'] });
+  return execFileSync(
+    'java',
+    [
+      '-Dfile.encoding=UTF-8',
+      '-cp',
+      `${path.join(target, 'classes')}:${cp.classPath}`,
+      'flinkcheckpoints.catalog.CatalogTool',
+      ...args,
+    ],
+    { encoding: 'utf8', maxBuffer: 64 << 20, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
 }
 
 function moduleOf(jar) {
@@ -113,9 +145,14 @@ function lineView(records) {
   for (const [key, list] of defs) {
     const chosen = list.find(live) ?? list[0];
     byKey.set(key, {
-      status: list.some(live) ? 'c' : 'o', type: chosen.type, default: chosen.default, enumValues: chosen.enumValues,
+      status: list.some(live) ? 'c' : 'o',
+      type: chosen.type,
+      default: chosen.default,
+      enumValues: chosen.enumValues,
       deprecatedEnumValues: chosen.deprecatedEnumValues?.length ? chosen.deprecatedEnumValues : null,
-      replacement: null, documented: list.some((r) => !r.excludedFromDocs), module: moduleOf(chosen.jar),
+      replacement: null,
+      documented: list.some((r) => !r.excludedFromDocs),
+      module: moduleOf(chosen.jar),
     });
   }
   // Aliases: a key listed as a fallback/deprecated key of an option. A live option beats a deprecated one, a
@@ -128,8 +165,17 @@ function lineView(records) {
       const own = byKey.get(fb.key);
       if (own && own.status === 'c' && !aliasRank.has(fb.key)) continue;
       aliasRank.set(fb.key, rank);
-      const base = own && own.status === 'c' ? own : { type: r.type, default: r.default, enumValues: r.enumValues,
-        deprecatedEnumValues: r.deprecatedEnumValues?.length ? r.deprecatedEnumValues : null, documented: false, module: moduleOf(r.jar) };
+      const base =
+        own && own.status === 'c'
+          ? own
+          : {
+              type: r.type,
+              default: r.default,
+              enumValues: r.enumValues,
+              deprecatedEnumValues: r.deprecatedEnumValues?.length ? r.deprecatedEnumValues : null,
+              documented: false,
+              module: moduleOf(r.jar),
+            };
       byKey.set(fb.key, { ...base, status: fb.deprecated ? 'd' : 'f', replacement: r.key });
     }
   }
@@ -151,9 +197,19 @@ function generateCatalog() {
   for (const [line] of LINES) {
     const cp = classPath(line, { probe: true });
     const out = runTool(line, ['options']);
-    const records = out.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l));
+    const records = out
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l));
     const modules = Object.keys(cp.modules);
-    perLine.push({ line, patch: cp.patch, modules: cp.modules, moduleNames: modules, view: lineView(records), count: records.length });
+    perLine.push({
+      line,
+      patch: cp.patch,
+      modules: cp.modules,
+      moduleNames: modules,
+      view: lineView(records),
+      count: records.length,
+    });
     process.stderr.write(`${line} (${cp.patch}): ${records.length} option fields, modules ${modules.join(', ')}\n`);
   }
   const keys = new Set();
@@ -171,8 +227,17 @@ function generateCatalog() {
     let last = '';
     states.forEach((s, i) => {
       const seg = s
-        ? [perLine[i].line, s.status, s.type, s.default, s.enumValues, s.deprecatedEnumValues, s.replacement, s.documented ? 1 : 0,
-          ...(s.alsoReplacements ? [s.alsoReplacements] : [])]
+        ? [
+            perLine[i].line,
+            s.status,
+            s.type,
+            s.default,
+            s.enumValues,
+            s.deprecatedEnumValues,
+            s.replacement,
+            s.documented ? 1 : 0,
+            ...(s.alsoReplacements ? [s.alsoReplacements] : []),
+          ]
         : [perLine[i].line, 'x'];
       const sig = JSON.stringify(seg.slice(1));
       if (sig !== last) segments.push(seg);
@@ -189,7 +254,8 @@ function generateCatalog() {
     options.push([key, since, deprecated, replacement, removed, segments, module]);
   }
   const catalog = {
-    about: 'Generated by `npm run catalog` (test/flink/catalog) from each Flink line\'s own ConfigOption fields. Option: [key, since, deprecatedIn, replacement, removedIn, segments, module]; segment: [fromLine, status c=current|d=deprecated key|o=deprecated option|f=fallback key|x=absent, type, default, enumValues, deprecatedEnumValues, replacement, documented, alsoReplacements (only when other live options read the key too)].',
+    about:
+      "Generated by `npm run catalog` (test/flink/catalog) from each Flink line's own ConfigOption fields. Option: [key, since, deprecatedIn, replacement, removedIn, segments, module]; segment: [fromLine, status c=current|d=deprecated key|o=deprecated option|f=fallback key|x=absent, type, default, enumValues, deprecatedEnumValues, replacement, documented, alsoReplacements (only when other live options read the key too)].",
     lines: perLine.map((l) => l.line),
     patches: Object.fromEntries(perLine.map((l) => [l.line, l.patch])),
     modules: Object.fromEntries(perLine.map((l) => [l.line, l.modules])),

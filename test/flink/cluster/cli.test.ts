@@ -11,7 +11,8 @@ import { ENTRY_CLASS, FLINK_VERSION, RunningCluster, clusterSkipReason, lines, s
 import { Gateway, authGateway, selfSignedCertificate } from './gateway';
 
 const CLI = path.resolve(__dirname, '../../../../dist/cli.js');
-const skip = clusterSkipReason() ?? (fs.existsSync(CLI) ? undefined : 'dist/cli.js is not built (node scripts/build.mjs)');
+const skip =
+  clusterSkipReason() ?? (fs.existsSync(CLI) ? undefined : 'dist/cli.js is not built (node scripts/build.mjs)');
 
 interface Ran {
   readonly code: number | null;
@@ -22,7 +23,10 @@ interface Ran {
 /** Runs the CLI as a user would, without a shell; asynchronous so the test's own servers keep answering. */
 function cli(args: string[], env: Record<string, string> = {}): Promise<Ran> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [CLI, ...args], {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     let err = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
@@ -45,7 +49,8 @@ describe(`flink-checkpoints cluster against a Flink ${FLINK_VERSION} cluster`, {
   async function waitForState(id: string, wanted: JobState): Promise<void> {
     await waitFor(`job ${id} ${wanted}`, 90_000, async () => {
       const state = (await client.job(id)).state;
-      if (['FAILED', 'CANCELED', 'FINISHED'].includes(state) && state !== wanted) throw new Error(`job ${id} ended ${state}, wanted ${wanted}`);
+      if (['FAILED', 'CANCELED', 'FINISHED'].includes(state) && state !== wanted)
+        throw new Error(`job ${id} ended ${state}, wanted ${wanted}`);
       return state === wanted;
     });
   }
@@ -65,7 +70,10 @@ describe(`flink-checkpoints cluster against a Flink ${FLINK_VERSION} cluster`, {
   it('cluster jobs lists the running word count', async () => {
     out = path.join(cluster.work, 'counts.txt');
     const jarId = await client.uploadJar('job.jar', fs.readFileSync(cluster.jobJar));
-    jobId = await client.runJar(jarId, { entryClass: ENTRY_CLASS, programArgsList: ['--out', out, '--total', '6', '--pause-after', '5'] });
+    jobId = await client.runJar(jarId, {
+      entryClass: ENTRY_CLASS,
+      programArgsList: ['--out', out, '--total', '6', '--pause-after', '5'],
+    });
     await waitForState(jobId, 'RUNNING');
     await waitFor('hello 5', 60_000, () => lines(out).includes('hello 5'));
     const listed = await cli(['cluster', 'jobs', cluster.url]);
@@ -74,24 +82,39 @@ describe(`flink-checkpoints cluster against a Flink ${FLINK_VERSION} cluster`, {
     assert.match(listed.out, new RegExp(`^${jobId}  RUNNING  \\d{4}-\\d\\d-\\d\\dT\\S+Z  .+  hello word count$`, 'm'));
   });
 
-  it('cluster checkpoints shows the counts and the history; --json gives Flink\'s statistics', async () => {
-    await waitFor('a completed checkpoint', 60_000, async () => (await client.checkpoints(jobId)).latest.completed ?? undefined);
+  it("cluster checkpoints shows the counts and the history; --json gives Flink's statistics", async () => {
+    await waitFor(
+      'a completed checkpoint',
+      60_000,
+      async () => (await client.checkpoints(jobId)).latest.completed ?? undefined,
+    );
     const shown = await cli(['cluster', 'checkpoints', cluster.url, jobId]);
     assert.equal(shown.code, 0, shown.err);
-    assert.match(shown.out, new RegExp(`^job ${jobId} on ${cluster.url}: \\d+ completed, \\d+ failed, \\d+ in progress, 0 restored \\(\\d+ triggered\\)\\n`));
+    assert.match(
+      shown.out,
+      new RegExp(
+        `^job ${jobId} on ${cluster.url}: \\d+ completed, \\d+ failed, \\d+ in progress, 0 restored \\(\\d+ triggered\\)\\n`,
+      ),
+    );
     assert.match(shown.out, /^ID +STATUS +TYPE +TRIGGERED +COMPLETED +DURATION +FULL SIZE +INCR SIZE +MARK +PATH$/m);
-    assert.match(shown.out, new RegExp(`^\\d+ +COMPLETED +CHECKPOINT .* latest(,\\S+)? +file:.*/checkpoints/${jobId}/chk-\\d+$`, 'm'));
+    assert.match(
+      shown.out,
+      new RegExp(`^\\d+ +COMPLETED +CHECKPOINT .* latest(,\\S+)? +file:.*/checkpoints/${jobId}/chk-\\d+$`, 'm'),
+    );
     const json = await cli(['cluster', 'checkpoints', cluster.url, jobId, '--json']);
     assert.equal(json.code, 0, json.err);
     const stats = JSON.parse(json.out);
     assert.ok(stats.counts.completed >= 1 && Array.isArray(stats.history));
   });
 
-  it('a savepoint without --dir on a cluster without a savepoint directory: exit 1 with Flink\'s reason', async () => {
+  it("a savepoint without --dir on a cluster without a savepoint directory: exit 1 with Flink's reason", async () => {
     const failed = await cli(['cluster', 'savepoint', cluster.url, jobId, '--wait']);
     assert.equal(failed.code, 1);
     assert.equal(failed.out, '');
-    assert.match(failed.err, /^waiting for the savepoint of job [0-9a-f]{32} on http:\/\/127\.0\.0\.1:\d+ \.\.\.\nflink-checkpoints cluster savepoint: Flink cluster http:\/\/127\.0\.0\.1:\d+: triggering a savepoint of job [0-9a-f]{32} failed with HTTP 400: .*\[target-directory\] must be provided/);
+    assert.match(
+      failed.err,
+      /^waiting for the savepoint of job [0-9a-f]{32} on http:\/\/127\.0\.0\.1:\d+ \.\.\.\nflink-checkpoints cluster savepoint: Flink cluster http:\/\/127\.0\.0\.1:\d+: triggering a savepoint of job [0-9a-f]{32} failed with HTTP 400: .*\[target-directory\] must be provided/,
+    );
   });
 
   it('unknown job, cluster down and usage errors', async () => {
@@ -116,11 +139,17 @@ describe(`flink-checkpoints cluster against a Flink ${FLINK_VERSION} cluster`, {
     const noCa = await cli(['cluster', 'jobs', gateway.url]);
     assert.equal(noCa.code, 1);
     assert.match(noCa.err, /TLS failed while listing jobs/);
-    const wrong = await cli(['cluster', 'jobs', gateway.url, '--ca', caFile], { FLINK_REST_USER: 'flink', FLINK_REST_PASSWORD: 'nope-pass' });
+    const wrong = await cli(['cluster', 'jobs', gateway.url, '--ca', caFile], {
+      FLINK_REST_USER: 'flink',
+      FLINK_REST_PASSWORD: 'nope-pass',
+    });
     assert.equal(wrong.code, 1);
     assert.match(wrong.err, /listing jobs was refused with HTTP 401\. Check the user name and password/);
     assert.doesNotMatch(wrong.err + wrong.out, /nope-pass/);
-    const right = await cli(['cluster', 'jobs', gateway.url, '--ca', caFile], { FLINK_REST_USER: 'flink', FLINK_REST_PASSWORD: 'gw-pass' });
+    const right = await cli(['cluster', 'jobs', gateway.url, '--ca', caFile], {
+      FLINK_REST_USER: 'flink',
+      FLINK_REST_PASSWORD: 'gw-pass',
+    });
     assert.equal(right.code, 0, right.err);
     assert.match(right.out, new RegExp(`^${jobId}  RUNNING`, 'm'));
   });
@@ -128,7 +157,18 @@ describe(`flink-checkpoints cluster against a Flink ${FLINK_VERSION} cluster`, {
   let stopped: string;
   it('cluster savepoint --stop --wait prints the savepoint path; the job finishes at count 5', async () => {
     const dir = path.join(cluster.work, 'savepoints');
-    const ran = await cli(['cluster', 'savepoint', cluster.url, jobId, '--dir', dir, '--format', 'canonical', '--stop', '--wait']);
+    const ran = await cli([
+      'cluster',
+      'savepoint',
+      cluster.url,
+      jobId,
+      '--dir',
+      dir,
+      '--format',
+      'canonical',
+      '--stop',
+      '--wait',
+    ]);
     assert.equal(ran.code, 0, ran.err);
     stopped = ran.out.trim();
     assert.match(stopped, new RegExp(`^(file:)?${dir}/savepoint-[0-9a-f]{6}-[0-9a-f]{12}$`));
@@ -139,12 +179,28 @@ describe(`flink-checkpoints cluster against a Flink ${FLINK_VERSION} cluster`, {
 
   it('restore --submit --jar uploads the jar and submits the restore: the count continues at 6', async () => {
     const restored = path.join(cluster.work, 'restored.txt');
-    const ran = await cli(['restore', stopped.replace(/^file:/, ''), '--submit', cluster.url, '--jar', cluster.jobJar, '--entry-class', ENTRY_CLASS,
-      '--', '--out', restored, '--total', '6']);
+    const ran = await cli([
+      'restore',
+      stopped.replace(/^file:/, ''),
+      '--submit',
+      cluster.url,
+      '--jar',
+      cluster.jobJar,
+      '--entry-class',
+      ENTRY_CLASS,
+      '--',
+      '--out',
+      restored,
+      '--total',
+      '6',
+    ]);
     assert.equal(ran.code, 0, ran.err);
     const newJob = ran.out.trim();
     assert.match(newJob, /^[0-9a-f]{32}$/);
-    assert.match(ran.err, /^uploaded restore-proof\.jar to http:\/\/127\.0\.0\.1:\d+ as [0-9a-f-]+_restore-proof\.jar\n/);
+    assert.match(
+      ran.err,
+      /^uploaded restore-proof\.jar to http:\/\/127\.0\.0\.1:\d+ as [0-9a-f-]+_restore-proof\.jar\n/,
+    );
     await waitForState(newJob, 'FINISHED');
     assert.deepEqual(lines(restored), ['hello 6']);
     const stats = await client.checkpoints(newJob);

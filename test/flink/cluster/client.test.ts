@@ -7,7 +7,16 @@ import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { FlinkRestClient, isClusterError, JobState } from '../../../src/core/cluster';
 import { buildRestoreInvocation } from '../../../src/core/restore';
-import { ENTRY_CLASS, FLINK_VERSION, RunningCluster, clusterSkipReason, lines, sleep, startCluster, waitFor } from './cluster';
+import {
+  ENTRY_CLASS,
+  FLINK_VERSION,
+  RunningCluster,
+  clusterSkipReason,
+  lines,
+  sleep,
+  startCluster,
+  waitFor,
+} from './cluster';
 
 const skip = clusterSkipReason();
 const local = (p: string): string => p.replace(/^file:(\/\/)?/, '');
@@ -22,7 +31,8 @@ describe(`REST client against a Flink ${FLINK_VERSION} cluster`, { skip, timeout
   async function waitForState(id: string, wanted: JobState, timeoutMs = 90_000): Promise<void> {
     await waitFor(`job ${id} ${wanted}`, timeoutMs, async () => {
       const state = (await client.job(id)).state;
-      if (['FAILED', 'CANCELED', 'FINISHED'].includes(state) && state !== wanted) throw new Error(`job ${id} ended ${state}, wanted ${wanted}`);
+      if (['FAILED', 'CANCELED', 'FINISHED'].includes(state) && state !== wanted)
+        throw new Error(`job ${id} ended ${state}, wanted ${wanted}`);
       return state === wanted;
     });
   }
@@ -55,7 +65,10 @@ describe(`REST client against a Flink ${FLINK_VERSION} cluster`, { skip, timeout
     jarId = await client.uploadJar('hello word count.jar', bytes);
     assert.match(jarId, /_hello word count\.jar$/);
     const jars = await client.jars();
-    assert.deepEqual(jars.files.map((f) => f.id), [jarId]);
+    assert.deepEqual(
+      jars.files.map((f) => f.id),
+      [jarId],
+    );
   });
 
   it('runs the word count; jobs, job details, checkpoint statistics and configuration describe it', async () => {
@@ -65,7 +78,10 @@ describe(`REST client against a Flink ${FLINK_VERSION} cluster`, { skip, timeout
     await waitForState(jobId, 'RUNNING');
     await waitFor('hello 5', 60_000, () => lines(out).includes('hello 5'));
     const jobs = await client.jobs();
-    assert.deepEqual(jobs.map((j) => [j.jid, j.name, j.state]), [[jobId, 'hello word count', 'RUNNING']]);
+    assert.deepEqual(
+      jobs.map((j) => [j.jid, j.name, j.state]),
+      [[jobId, 'hello word count', 'RUNNING']],
+    );
     const details = await client.job(jobId);
     assert.ok(details.vertices.length >= 2);
     assert.deepEqual([...new Set(details.vertices.map((v) => v.parallelism))], [1]);
@@ -93,10 +109,13 @@ describe(`REST client against a Flink ${FLINK_VERSION} cluster`, { skip, timeout
     assert.equal(one.external_path, latest.external_path);
   });
 
-  it('a savepoint without a target directory fails with Flink\'s root cause (no savepoint directory configured)', async () => {
+  it("a savepoint without a target directory fails with Flink's root cause (no savepoint directory configured)", async () => {
     await assert.rejects(client.savepoint(jobId, {}, { timeoutMs: 60_000 }), (error: unknown) => {
       assert.ok(isClusterError(error, 'rejected'), String(error));
-      assert.match(error.message, /^Flink cluster http:\/\/127\.0\.0\.1:\d+: triggering a savepoint of job [0-9a-f]{32} failed with HTTP 400: .*Config key \[(execution\.checkpointing\.savepoint-dir|state\.savepoints\.dir)\] is not set\. Property \[target-directory\] must be provided/);
+      assert.match(
+        error.message,
+        /^Flink cluster http:\/\/127\.0\.0\.1:\d+: triggering a savepoint of job [0-9a-f]{32} failed with HTTP 400: .*Config key \[(execution\.checkpointing\.savepoint-dir|state\.savepoints\.dir)\] is not set\. Property \[target-directory\] must be provided/,
+      );
       return true;
     });
   });
@@ -120,7 +139,8 @@ describe(`REST client against a Flink ${FLINK_VERSION} cluster`, { skip, timeout
   it('triggers a full checkpoint and waits for its ID; it appears in the history', async () => {
     const id = await client.checkpoint(jobId, 'FULL');
     const entry = await waitFor(`checkpoint ${id} in the history`, 30_000, async () =>
-      (await client.checkpoints(jobId)).history.find((h) => h.id === id));
+      (await client.checkpoints(jobId)).history.find((h) => h.id === id),
+    );
     assert.equal(entry.status, 'COMPLETED');
     assert.ok(fs.existsSync(path.join(cluster.work, 'checkpoints', jobId, `chk-${id}`)) || entry.discarded === true);
   });
@@ -128,27 +148,41 @@ describe(`REST client against a Flink ${FLINK_VERSION} cluster`, { skip, timeout
   it('unknown and malformed job IDs are not-found errors naming the cluster', async () => {
     await assert.rejects(client.checkpoints('0'.repeat(32)), (error: unknown) => {
       assert.ok(isClusterError(error, 'not-found'), String(error));
-      assert.match(error.message, /^Flink cluster http:\/\/127\.0\.0\.1:\d+: reading the checkpoints of job 0{32}: .*0{32}/);
+      assert.match(
+        error.message,
+        /^Flink cluster http:\/\/127\.0\.0\.1:\d+: reading the checkpoints of job 0{32}: .*0{32}/,
+      );
       return true;
     });
-    await assert.rejects(client.job('not-a-job'), (error: unknown) => isClusterError(error, 'not-found') && /32 hexadecimal digits/.test(error.message));
+    await assert.rejects(
+      client.job('not-a-job'),
+      (error: unknown) => isClusterError(error, 'not-found') && /32 hexadecimal digits/.test(error.message),
+    );
   });
 
   let stopped: string;
   it('stops the job with a savepoint (drain off); the job finishes and the savepoint is on disk', async () => {
-    stopped = await client.stopWithSavepoint(jobId, { targetDirectory: path.join(cluster.work, 'savepoints'), drain: false });
+    stopped = await client.stopWithSavepoint(jobId, {
+      targetDirectory: path.join(cluster.work, 'savepoints'),
+      drain: false,
+    });
     assert.ok(fs.existsSync(path.join(local(stopped), '_metadata')), stopped);
     await waitForState(jobId, 'FINISHED');
     assert.deepEqual(lines(out), ['hello 1', 'hello 2', 'hello 3', 'hello 4', 'hello 5']);
   });
 
-  it('the restore builder\'s REST body, submitted with runJar, continues the count from the stop savepoint', async () => {
+  it("the restore builder's REST body, submitted with runJar, continues the count from the stop savepoint", async () => {
     const restored = path.join(cluster.work, 'restored.txt');
     const { request } = buildRestoreInvocation({
       snapshotPath: local(stopped),
       target: 'rest',
       flinkVersion: FLINK_VERSION,
-      options: { restUrl: cluster.url, jarId, entryClass: ENTRY_CLASS, programArgs: ['--out', restored, '--total', '6'] },
+      options: {
+        restUrl: cluster.url,
+        jarId,
+        entryClass: ENTRY_CLASS,
+        programArgs: ['--out', restored, '--total', '6'],
+      },
     });
     assert.equal(request!.url, `${cluster.url}/jars/${encodeURIComponent(jarId)}/run`);
     const restoredJob = await client.runJar(jarId, request!.body);
@@ -176,8 +210,10 @@ describe(`REST client against a Flink ${FLINK_VERSION} cluster`, { skip, timeout
     await waitForState(id, 'RUNNING');
     const controller = new AbortController();
     controller.abort();
-    await assert.rejects(client.savepoint(id, { targetDirectory: path.join(cluster.work, 'savepoints') }, { signal: controller.signal }),
-      (error: unknown) => isClusterError(error, 'cancelled'));
+    await assert.rejects(
+      client.savepoint(id, { targetDirectory: path.join(cluster.work, 'savepoints') }, { signal: controller.signal }),
+      (error: unknown) => isClusterError(error, 'cancelled'),
+    );
     await client.cancelJob(id);
     await waitForState(id, 'CANCELED');
     await sleep(0);

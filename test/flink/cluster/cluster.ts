@@ -8,8 +8,18 @@ import * as path from 'node:path';
 const PROJECT = path.resolve(__dirname, '../../../../test/flink/cluster');
 export const ENTRY_CLASS = 'flinkcheckpoints.restoreproof.HelloWordCount';
 const JAVA_OPENS = [
-  'java.lang', 'java.net', 'java.io', 'java.nio', 'sun.nio.ch', 'java.lang.reflect', 'java.text', 'java.time', 'java.util',
-  'java.util.concurrent', 'java.util.concurrent.atomic', 'java.util.concurrent.locks',
+  'java.lang',
+  'java.net',
+  'java.io',
+  'java.nio',
+  'sun.nio.ch',
+  'java.lang.reflect',
+  'java.text',
+  'java.time',
+  'java.util',
+  'java.util.concurrent',
+  'java.util.concurrent.atomic',
+  'java.util.concurrent.locks',
 ].map((p) => `--add-opens=java.base/${p}=ALL-UNNAMED`);
 
 /** The Flink release the tests run against: FLINK_VERSION, as run.sh built it (default 1.20.1). */
@@ -25,7 +35,9 @@ function built(version: string): { jar: string; classpath: string } | undefined 
 
 /** Why the cluster tests cannot run here, or undefined when they can (node:test `skip` takes it). */
 export function clusterSkipReason(version = FLINK_VERSION): string | undefined {
-  return built(version) ? undefined : `Flink ${version} is not built: run test/flink/cluster/run.sh (FLINK_VERSIONS="${version}")`;
+  return built(version)
+    ? undefined
+    : `Flink ${version} is not built: run test/flink/cluster/run.sh (FLINK_VERSIONS="${version}")`;
 }
 
 export interface RunningCluster {
@@ -45,7 +57,9 @@ process.on('exit', () => {
 });
 
 /** Starts a cluster with `key=value` options; resolves once its REST endpoint is up. */
-export async function startCluster(options: { version?: string; conf?: Record<string, string> } = {}): Promise<RunningCluster> {
+export async function startCluster(
+  options: { version?: string; conf?: Record<string, string> } = {},
+): Promise<RunningCluster> {
   const version = options.version ?? FLINK_VERSION;
   const artifacts = built(version);
   if (!artifacts) throw new Error(clusterSkipReason(version));
@@ -55,8 +69,19 @@ export async function startCluster(options: { version?: string; conf?: Record<st
   const conf = Object.entries(options.conf ?? {}).map(([k, v]) => `${k}=${v}`);
   const child = spawn(
     'nice',
-    ['-n', '10', 'java', '-Xmx640m', ...JAVA_OPENS, '-Dorg.slf4j.simpleLogger.defaultLogLevel=warn', '-cp', `${artifacts.jar}:${artifacts.classpath}`,
-      'flinkcheckpoints.restoreproof.RestClusterMain', work, ...conf],
+    [
+      '-n',
+      '10',
+      'java',
+      '-Xmx640m',
+      ...JAVA_OPENS,
+      '-Dorg.slf4j.simpleLogger.defaultLogLevel=warn',
+      '-cp',
+      `${artifacts.jar}:${artifacts.classpath}`,
+      'flinkcheckpoints.restoreproof.RestClusterMain',
+      work,
+      ...conf,
+    ],
     { stdio: ['ignore', out, out] },
   );
   fs.closeSync(out);
@@ -73,16 +98,23 @@ export async function startCluster(options: { version?: string; conf?: Record<st
   const urlFile = path.join(work, 'rest-url');
   const deadline = Date.now() + 180_000;
   while (!fs.existsSync(urlFile)) {
-    if (child.exitCode !== null) throw new Error(`the Flink ${version} cluster exited early: ${fs.readFileSync(log, 'utf8').slice(-2000)}`);
+    if (child.exitCode !== null)
+      throw new Error(`the Flink ${version} cluster exited early: ${fs.readFileSync(log, 'utf8').slice(-2000)}`);
     if (Date.now() > deadline) {
       await stop();
-      throw new Error(`the Flink ${version} cluster did not start within 180 s: ${fs.readFileSync(log, 'utf8').slice(-2000)}`);
+      throw new Error(
+        `the Flink ${version} cluster did not start within 180 s: ${fs.readFileSync(log, 'utf8').slice(-2000)}`,
+      );
     }
     await sleep(200);
   }
   const url = fs.readFileSync(urlFile, 'utf8').trim();
   // The endpoint answers 503 until the dispatcher's leader is elected.
-  await waitFor('the REST endpoint to answer', 60_000, async () => (await fetch(`${url}/overview`).catch(() => undefined))?.ok === true);
+  await waitFor(
+    'the REST endpoint to answer',
+    60_000,
+    async () => (await fetch(`${url}/overview`).catch(() => undefined))?.ok === true,
+  );
   return { url, pid: child.pid!, work, jobJar: artifacts.jar, log, stop };
 }
 
@@ -91,7 +123,11 @@ export function sleep(ms: number): Promise<void> {
 }
 
 /** Polls `probe` until it returns something other than undefined/false. */
-export async function waitFor<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined | false> | T | undefined | false): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  timeoutMs: number,
+  probe: () => Promise<T | undefined | false> | T | undefined | false,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
@@ -103,5 +139,10 @@ export async function waitFor<T>(what: string, timeoutMs: number, probe: () => P
 
 /** The lines the word count wrote to its output file. */
 export function lines(file: string): string[] {
-  return fs.existsSync(file) ? fs.readFileSync(file, 'utf8').split('\n').filter((l) => l !== '') : [];
+  return fs.existsSync(file)
+    ? fs
+        .readFileSync(file, 'utf8')
+        .split('\n')
+        .filter((l) => l !== '')
+    : [];
 }

@@ -18,8 +18,18 @@ const FLINK_LINE = FLINK_VERSION.split('.').slice(0, 2).join('.');
 const BUILT = path.join(PROJECT, 'target', `flink-${FLINK_VERSION}`);
 const OVERALL_MS = 300_000;
 const JAVA_OPENS = [
-  'java.lang', 'java.net', 'java.io', 'java.nio', 'sun.nio.ch', 'java.lang.reflect', 'java.text', 'java.time', 'java.util',
-  'java.util.concurrent', 'java.util.concurrent.atomic', 'java.util.concurrent.locks',
+  'java.lang',
+  'java.net',
+  'java.io',
+  'java.nio',
+  'sun.nio.ch',
+  'java.lang.reflect',
+  'java.text',
+  'java.time',
+  'java.util',
+  'java.util.concurrent',
+  'java.util.concurrent.atomic',
+  'java.util.concurrent.locks',
 ].map((p) => `--add-opens=java.base/${p}=ALL-UNNAMED`);
 
 const started = Date.now();
@@ -67,7 +77,12 @@ async function waitFor(what, timeoutMs, probe) {
 }
 
 function lines(file) {
-  return fs.existsSync(file) ? fs.readFileSync(file, 'utf8').split('\n').filter((l) => l !== '') : [];
+  return fs.existsSync(file)
+    ? fs
+        .readFileSync(file, 'utf8')
+        .split('\n')
+        .filter((l) => l !== '')
+    : [];
 }
 
 let restUrl;
@@ -108,7 +123,9 @@ function expectContinued(file) {
   const got = lines(file);
   const want = ['hello 6'];
   if (JSON.stringify(got) !== JSON.stringify(want)) {
-    throw new Error(`${path.basename(file)} holds ${JSON.stringify(got)}, expected ${JSON.stringify(want)} (a restart from scratch writes hello 1..6)`);
+    throw new Error(
+      `${path.basename(file)} holds ${JSON.stringify(got)}, expected ${JSON.stringify(want)} (a restart from scratch writes hello 1..6)`,
+    );
   }
   return `the restored job wrote ${JSON.stringify(got)}`;
 }
@@ -122,8 +139,18 @@ async function main() {
     const out = fs.openSync(clusterLog, 'w');
     cluster = spawn(
       'nice',
-      ['-n', '10', 'java', '-Xmx768m', ...JAVA_OPENS, '-Dorg.slf4j.simpleLogger.defaultLogLevel=warn', '-cp', `${builtJar}:${classpath}`,
-        'flinkcheckpoints.restoreproof.RestClusterMain', work],
+      [
+        '-n',
+        '10',
+        'java',
+        '-Xmx768m',
+        ...JAVA_OPENS,
+        '-Dorg.slf4j.simpleLogger.defaultLogLevel=warn',
+        '-cp',
+        `${builtJar}:${classpath}`,
+        'flinkcheckpoints.restoreproof.RestClusterMain',
+        work,
+      ],
       { stdio: ['ignore', out, out] },
     );
     cluster.on('exit', (code, signal) => log(`cluster JVM ${cluster.pid} exited (${code ?? signal})`));
@@ -133,7 +160,9 @@ async function main() {
       return fs.existsSync(urlFile) ? fs.readFileSync(urlFile, 'utf8').trim() : undefined;
     });
     // 503 until the dispatcher's leader is elected.
-    const overview = await waitFor('the REST endpoint to answer', 60_000, () => rest('GET', '/overview').catch(() => undefined));
+    const overview = await waitFor('the REST endpoint to answer', 60_000, () =>
+      rest('GET', '/overview').catch(() => undefined),
+    );
     return `${restUrl}, Flink ${overview['flink-version']}, PID ${cluster.pid}`;
   });
 
@@ -142,8 +171,16 @@ async function main() {
     fs.mkdirSync(path.dirname(jobJar));
     fs.copyFileSync(builtJar, jobJar);
     const form = new FormData();
-    form.append('jarfile', new Blob([fs.readFileSync(jobJar)], { type: 'application/java-archive' }), 'restore-proof.jar');
-    const response = await fetch(`${restUrl}/jars/upload`, { method: 'POST', body: form, signal: AbortSignal.timeout(30_000) });
+    form.append(
+      'jarfile',
+      new Blob([fs.readFileSync(jobJar)], { type: 'application/java-archive' }),
+      'restore-proof.jar',
+    );
+    const response = await fetch(`${restUrl}/jars/upload`, {
+      method: 'POST',
+      body: form,
+      signal: AbortSignal.timeout(30_000),
+    });
     const uploaded = await response.json();
     if (uploaded.status !== 'success') throw new Error(JSON.stringify(uploaded));
     jarId = path.basename(uploaded.filename);
@@ -154,10 +191,12 @@ async function main() {
   fs.mkdirSync(path.dirname(first));
   let firstJob;
   await check('the first run counts "hello" to 5 and pauses', async () => {
-    firstJob = (await rest('POST', `/jars/${jarId}/run`, {
-      entryClass: ENTRY_CLASS,
-      programArgsList: ['--out', first, '--total', '6', '--pause-after', '5'],
-    })).jobid;
+    firstJob = (
+      await rest('POST', `/jars/${jarId}/run`, {
+        entryClass: ENTRY_CLASS,
+        programArgsList: ['--out', first, '--total', '6', '--pause-after', '5'],
+      })
+    ).jobid;
     await waitFor('hello 5 in the first run', 60_000, () => lines(first).includes('hello 5'));
     await sleep(1000);
     const got = lines(first);
@@ -177,11 +216,14 @@ async function main() {
     // The REST statistics are cached for a few seconds and newer checkpoints subsume older ones (num-retained 1):
     // what cancellation leaves is the newest chk-N with a _metadata on disk, at least as new as the one seen above.
     const jobDir = path.join(work, 'checkpoints', firstJob);
-    const retained = fs.readdirSync(jobDir)
+    const retained = fs
+      .readdirSync(jobDir)
       .filter((name) => /^chk-\d+$/.test(name) && fs.existsSync(path.join(jobDir, name, '_metadata')))
       .map((name) => Number(name.slice(4)));
     if (retained.length !== 1 || retained[0] < completed.id) {
-      throw new Error(`expected one retained checkpoint, at least chk-${completed.id}, in ${jobDir}: found ${JSON.stringify(retained)}`);
+      throw new Error(
+        `expected one retained checkpoint, at least chk-${completed.id}, in ${jobDir}: found ${JSON.stringify(retained)}`,
+      );
     }
     checkpointDir = path.join(jobDir, `chk-${retained[0]}`);
     return `chk-${retained[0]} (the REST statistics showed chk-${completed.id} after count 5): ${checkpointDir}`;
@@ -189,20 +231,40 @@ async function main() {
 
   const control = path.join(work, 'out', 'control run.txt');
   await check('control: a run without the snapshot starts again at 1 (so the checks below can fail)', async () => {
-    const jobId = (await rest('POST', `/jars/${jarId}/run`, {
-      entryClass: ENTRY_CLASS,
-      programArgsList: ['--out', control, '--total', '6'],
-    })).jobid;
+    const jobId = (
+      await rest('POST', `/jars/${jarId}/run`, {
+        entryClass: ENTRY_CLASS,
+        programArgsList: ['--out', control, '--total', '6'],
+      })
+    ).jobid;
     await waitForJob(jobId, 'FINISHED');
     const got = lines(control);
-    if (got[0] !== 'hello 1' || got[got.length - 1] !== 'hello 6') throw new Error(`control run wrote ${JSON.stringify(got)}`);
+    if (got[0] !== 'hello 1' || got[got.length - 1] !== 'hello 6')
+      throw new Error(`control run wrote ${JSON.stringify(got)}`);
     return `wrote ${got.length} lines, hello 1 .. hello 6`;
   });
 
   const viaRest = path.join(work, 'out', 'restored via REST.txt');
   await check('restore through the generated REST call (POST /jars/:jarid/run) continues at hello 6', async () => {
-    const generated = generate([checkpointDir, '--target', 'rest', '--flink', FLINK_LINE, '--json', '--rest-url', restUrl,
-      '--jar-id', jarId, '--entry-class', ENTRY_CLASS, '--', '--out', viaRest, '--total', '6']);
+    const generated = generate([
+      checkpointDir,
+      '--target',
+      'rest',
+      '--flink',
+      FLINK_LINE,
+      '--json',
+      '--rest-url',
+      restUrl,
+      '--jar-id',
+      jarId,
+      '--entry-class',
+      ENTRY_CLASS,
+      '--',
+      '--out',
+      viaRest,
+      '--total',
+      '6',
+    ]);
     if (generated.stderr !== '') throw new Error(`unexpected warnings: ${generated.stderr}`);
     const { request } = JSON.parse(generated.stdout);
     if (request.body.savepointPath !== checkpointDir || request.body.claimMode !== 'NO_CLAIM') {
@@ -230,19 +292,27 @@ async function main() {
     if (!fs.existsSync(bin)) {
       fs.mkdirSync(path.dirname(bin), { recursive: true });
       fs.mkdirSync(conf, { recursive: true });
-      fs.writeFileSync(path.join(conf, 'config.yaml'), `rest.address: 127.0.0.1\nrest.port: ${new URL(restUrl).port}\n`);
+      fs.writeFileSync(
+        path.join(conf, 'config.yaml'),
+        `rest.address: 127.0.0.1\nrest.port: ${new URL(restUrl).port}\n`,
+      );
       fs.writeFileSync(
         bin,
-        '#!/usr/bin/env bash\n# bin/flink from Maven jars: the same CliFrontend class the distribution\'s script starts.\n' +
+        "#!/usr/bin/env bash\n# bin/flink from Maven jars: the same CliFrontend class the distribution's script starts.\n" +
           `exec java -Xmx256m ${JAVA_OPENS.join(' ')} -Dorg.slf4j.simpleLogger.defaultLogLevel=warn ` +
           `-cp ${JSON.stringify(classpath)} org.apache.flink.client.cli.CliFrontend "$@"\n`,
         { mode: 0o755 },
       );
     }
     log(`     $ ${commandLine}`);
-    const ran = spawnSync('bash', ['-c', commandLine], { encoding: 'utf8', env: { ...process.env, FLINK_CONF_DIR: conf }, timeout: 120_000 });
+    const ran = spawnSync('bash', ['-c', commandLine], {
+      encoding: 'utf8',
+      env: { ...process.env, FLINK_CONF_DIR: conf },
+      timeout: 120_000,
+    });
     const jobid = /JobID ([0-9a-f]{32})/.exec(ran.stdout)?.[1];
-    if (ran.status !== 0 || !jobid) throw new Error(`flink run exited ${ran.status}: ${ran.stdout}\n${ran.stderr}`.slice(0, 2000));
+    if (ran.status !== 0 || !jobid)
+      throw new Error(`flink run exited ${ran.status}: ${ran.stdout}\n${ran.stderr}`.slice(0, 2000));
     return jobid;
   }
   function generatedCommandLine(generated) {
@@ -252,18 +322,53 @@ async function main() {
   }
 
   const viaCli = path.join(work, 'out', 'restored via flink run.txt');
-  await check('restore through the generated `flink run` line (bash → Flink CliFrontend) continues at hello 6', async () => {
-    const generated = generate([checkpointDir, '--target', 'cli', '--flink', FLINK_LINE, '--flink-command', bin,
-      '--jar', jobJar, '--entry-class', ENTRY_CLASS, '--', '--out', viaCli, '--total', '6']);
-    const jobid = await runFlinkCli(generatedCommandLine(generated));
-    await waitForJob(jobid, 'FINISHED');
-    return expectContinued(viaCli);
-  });
+  await check(
+    'restore through the generated `flink run` line (bash → Flink CliFrontend) continues at hello 6',
+    async () => {
+      const generated = generate([
+        checkpointDir,
+        '--target',
+        'cli',
+        '--flink',
+        FLINK_LINE,
+        '--flink-command',
+        bin,
+        '--jar',
+        jobJar,
+        '--entry-class',
+        ENTRY_CLASS,
+        '--',
+        '--out',
+        viaCli,
+        '--total',
+        '6',
+      ]);
+      const jobid = await runFlinkCli(generatedCommandLine(generated));
+      await waitForJob(jobid, 'FINISHED');
+      return expectContinued(viaCli);
+    },
+  );
 
   const viaCurl = path.join(work, 'out', 'restored via curl.txt');
   await check('restore through the generated curl line (bash → curl) continues at hello 6', async () => {
-    const generated = generate([checkpointDir, '--target', 'rest', '--flink', FLINK_LINE, '--rest-url', restUrl,
-      '--jar-id', jarId, '--entry-class', ENTRY_CLASS, '--', '--out', viaCurl, '--total', '6']);
+    const generated = generate([
+      checkpointDir,
+      '--target',
+      'rest',
+      '--flink',
+      FLINK_LINE,
+      '--rest-url',
+      restUrl,
+      '--jar-id',
+      jarId,
+      '--entry-class',
+      ENTRY_CLASS,
+      '--',
+      '--out',
+      viaCurl,
+      '--total',
+      '6',
+    ]);
     const curl = generated.stdout.split('\n').filter((l) => l.startsWith('curl '));
     if (curl.length !== 1) throw new Error(`expected one curl line, got ${JSON.stringify(generated.stdout)}`);
     const ran = spawnSync('bash', ['-c', curl[0]], { encoding: 'utf8', timeout: 60_000 });
@@ -273,31 +378,74 @@ async function main() {
     return expectContinued(viaCurl);
   });
 
-  await check('NO_CLAIM restores left the checkpoint in place; CLAIM given as -D is overwritten by the CLI (reference §1.3)', async () => {
-    if (!fs.existsSync(path.join(checkpointDir, '_metadata'))) throw new Error(`${checkpointDir} vanished after NO_CLAIM restores`);
-    const out = path.join(work, 'out', 'restored with -D claim mode.txt');
-    const q = (a) => `'${a.replace(/'/g, `'\\''`)}'`;
-    const jobid = await runFlinkCli([q(bin), 'run', '--detached', '-Dexecution.state-recovery.claim-mode=CLAIM', '--fromSavepoint',
-      q(checkpointDir), '-c', ENTRY_CLASS, q(jobJar), '--out', q(out), '--total', '6'].join(' '));
-    await waitForJob(jobid, 'FINISHED');
-    expectContinued(out);
-    await sleep(3000); // a claimed checkpoint is deleted right after FINISHED (see the next check): give it time to show
-    if (!fs.existsSync(path.join(checkpointDir, '_metadata'))) throw new Error('the -D claim mode took effect: Flink claimed and deleted the checkpoint');
-    return 'the job restored, and the checkpoint was not claimed: the generator must use --claimMode, as it does';
-  });
+  await check(
+    'NO_CLAIM restores left the checkpoint in place; CLAIM given as -D is overwritten by the CLI (reference §1.3)',
+    async () => {
+      if (!fs.existsSync(path.join(checkpointDir, '_metadata')))
+        throw new Error(`${checkpointDir} vanished after NO_CLAIM restores`);
+      const out = path.join(work, 'out', 'restored with -D claim mode.txt');
+      const q = (a) => `'${a.replace(/'/g, `'\\''`)}'`;
+      const jobid = await runFlinkCli(
+        [
+          q(bin),
+          'run',
+          '--detached',
+          '-Dexecution.state-recovery.claim-mode=CLAIM',
+          '--fromSavepoint',
+          q(checkpointDir),
+          '-c',
+          ENTRY_CLASS,
+          q(jobJar),
+          '--out',
+          q(out),
+          '--total',
+          '6',
+        ].join(' '),
+      );
+      await waitForJob(jobid, 'FINISHED');
+      expectContinued(out);
+      await sleep(3000); // a claimed checkpoint is deleted right after FINISHED (see the next check): give it time to show
+      if (!fs.existsSync(path.join(checkpointDir, '_metadata')))
+        throw new Error('the -D claim mode took effect: Flink claimed and deleted the checkpoint');
+      return 'the job restored, and the checkpoint was not claimed: the generator must use --claimMode, as it does';
+    },
+  );
 
   const claimed = path.join(work, 'out', 'restored with claim.txt');
-  await check('restore with --claim-mode claim through the generated `flink run` line: Flink owns the checkpoint and deletes it', async () => {
-    const generated = generate([checkpointDir, '--target', 'cli', '--flink', FLINK_LINE, '--flink-command', bin, '--claim-mode', 'claim',
-      '--jar', jobJar, '--entry-class', ENTRY_CLASS, '--', '--out', claimed, '--total', '6']);
-    if (!generated.stderr.includes('warning (claim-mode-ownership)')) throw new Error(`no ownership warning: ${generated.stderr}`);
-    if (!fs.existsSync(path.join(checkpointDir, '_metadata'))) throw new Error(`${checkpointDir} is gone before the CLAIM restore`);
-    const jobid = await runFlinkCli(generatedCommandLine(generated));
-    await waitForJob(jobid, 'FINISHED');
-    const continued = expectContinued(claimed);
-    await waitFor(`Flink to delete the claimed ${checkpointDir}`, 20_000, () => !fs.existsSync(checkpointDir));
-    return `${continued}; ${path.basename(checkpointDir)} deleted by Flink once the job finished`;
-  });
+  await check(
+    'restore with --claim-mode claim through the generated `flink run` line: Flink owns the checkpoint and deletes it',
+    async () => {
+      const generated = generate([
+        checkpointDir,
+        '--target',
+        'cli',
+        '--flink',
+        FLINK_LINE,
+        '--flink-command',
+        bin,
+        '--claim-mode',
+        'claim',
+        '--jar',
+        jobJar,
+        '--entry-class',
+        ENTRY_CLASS,
+        '--',
+        '--out',
+        claimed,
+        '--total',
+        '6',
+      ]);
+      if (!generated.stderr.includes('warning (claim-mode-ownership)'))
+        throw new Error(`no ownership warning: ${generated.stderr}`);
+      if (!fs.existsSync(path.join(checkpointDir, '_metadata')))
+        throw new Error(`${checkpointDir} is gone before the CLAIM restore`);
+      const jobid = await runFlinkCli(generatedCommandLine(generated));
+      await waitForJob(jobid, 'FINISHED');
+      const continued = expectContinued(claimed);
+      await waitFor(`Flink to delete the claimed ${checkpointDir}`, 20_000, () => !fs.existsSync(checkpointDir));
+      return `${continued}; ${path.basename(checkpointDir)} deleted by Flink once the job finished`;
+    },
+  );
 }
 
 async function stopCluster() {
@@ -322,7 +470,9 @@ async function finish(code) {
   clearTimeout(watchdog);
   await stopCluster();
   if (code !== 0 && clusterLog && fs.existsSync(clusterLog)) {
-    process.stdout.write(`--- last lines of the cluster log ---\n${fs.readFileSync(clusterLog, 'utf8').split('\n').slice(-40).join('\n')}\n`);
+    process.stdout.write(
+      `--- last lines of the cluster log ---\n${fs.readFileSync(clusterLog, 'utf8').split('\n').slice(-40).join('\n')}\n`,
+    );
   }
   if (keep) log(`kept ${base}`);
   else fs.rmSync(base, { recursive: true, force: true });

@@ -93,7 +93,12 @@ function hostEnv(host: VsCodeHost, extra?: NodeJS.ProcessEnv): NodeJS.ProcessEnv
 }
 
 /** Runs `code-server --install-extension <vsix>` into an extensions dir and returns its output. */
-export function installExtension(vsix: string, extensionsDir: string, userDataDir: string, host: VsCodeHost = loadHost()): Promise<string> {
+export function installExtension(
+  vsix: string,
+  extensionsDir: string,
+  userDataDir: string,
+  host: VsCodeHost = loadHost(),
+): Promise<string> {
   return new Promise((resolve, reject) => {
     const child = spawn(
       host.node,
@@ -134,15 +139,20 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
     host.node,
     [
       host.entry,
-      '--config', config,
-      '--auth', 'none',
-      '--bind-addr', '127.0.0.1:0',
+      '--config',
+      config,
+      '--auth',
+      'none',
+      '--bind-addr',
+      '127.0.0.1:0',
       '--disable-telemetry',
       '--disable-update-check',
       '--disable-workspace-trust',
       '--disable-getting-started-override',
-      '--user-data-dir', userDataDir,
-      '--extensions-dir', extensionsDir,
+      '--user-data-dir',
+      userDataDir,
+      '--extensions-dir',
+      extensionsDir,
       workspace,
     ],
     { detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: hostEnv(host, options.env) },
@@ -220,6 +230,13 @@ export function launchChromium(): Promise<Browser> {
   assertChromium();
   return chromium.launch({
     executablePath: chromiumBin,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
   });
 }

@@ -2,7 +2,10 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 
 /** The repository root, from out/test/integration/driver/ (compiled) or test/integration/driver/ (sources). */
-export const repoRoot = path.resolve(__dirname, __dirname.includes(`${path.sep}out${path.sep}`) ? '../../../..' : '../../..');
+export const repoRoot = path.resolve(
+  __dirname,
+  __dirname.includes(`${path.sep}out${path.sep}`) ? '../../../..' : '../../..',
+);
 
 /**
  * The one setting that picks the VS Code the in-host and UI tiers (and npm start) run in: `min`, the oldest VS Code the

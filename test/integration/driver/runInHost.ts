@@ -63,14 +63,18 @@ async function main(): Promise<number> {
     return 0;
   }
   const timeoutSeconds = Number(values.timeout);
-  if (!Number.isFinite(timeoutSeconds) || timeoutSeconds <= 0) throw new Error(`--timeout must be a positive number of seconds\n${usage}`);
+  if (!Number.isFinite(timeoutSeconds) || timeoutSeconds <= 0) {
+    throw new Error(`--timeout must be a positive number of seconds\n${usage}`);
+  }
   const tests = path.resolve(values.tests);
   if (!fs.existsSync(tests)) throw new Error(`test entry ${tests} does not exist: compile first (npx tsc -p .)`);
   const extension = path.resolve(values.extension);
   if (!fs.existsSync(path.join(extension, 'dist/extension.js'))) {
     throw new Error(`${extension}/dist/extension.js does not exist: build first (npm run build)`);
   }
-  const settings = values.settings ? (JSON.parse(fs.readFileSync(values.settings, 'utf8')) as Record<string, unknown>) : undefined;
+  const settings = values.settings
+    ? (JSON.parse(fs.readFileSync(values.settings, 'utf8')) as Record<string, unknown>)
+    : undefined;
 
   let server: CodeServer | undefined;
   let browser: Browser | undefined;
@@ -109,7 +113,9 @@ async function main(): Promise<number> {
       console.log('0 passed, 1 failed');
       return 1;
     }
-    console.log(`${counts.passed} passed, ${counts.failed} failed${counts.skipped ? `, ${counts.skipped} skipped` : ''}`);
+    console.log(
+      `${counts.passed} passed, ${counts.failed} failed${counts.skipped ? `, ${counts.skipped} skipped` : ''}`,
+    );
     return run.exitCode === 0 && counts.failed === 0 ? 0 : 1;
   } finally {
     await cleanup();

@@ -20,7 +20,9 @@ export async function services(): Promise<Services> {
 
 /** Replaces the configured stores (user settings of the test's code-server profile). */
 export async function setStores(stores: StoreConfig[]): Promise<void> {
-  await vscode.workspace.getConfiguration('flinkCheckpoints').update('stores', stores, vscode.ConfigurationTarget.Global);
+  await vscode.workspace
+    .getConfiguration('flinkCheckpoints')
+    .update('stores', stores, vscode.ConfigurationTarget.Global);
 }
 
 /** A job directory of a real Flink fixture scenario, copied to a temp dir so tests may change it. */
@@ -43,7 +45,11 @@ export function newestFixtureVersion(): string {
 }
 
 /** Polls until `probe` returns a value, so suites wait on the workbench instead of sleeping a fixed time. */
-export async function eventually<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
+export async function eventually<T>(
+  what: string,
+  probe: () => T | undefined | Promise<T | undefined>,
+  timeoutMs = 10_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();

@@ -10,7 +10,11 @@ import { after, before, describe, it } from 'node:test';
 const root = path.resolve(__dirname, '../../../..');
 const cli = path.join(root, 'dist', 'cli.js');
 const fixture = path.join(root, 'test', 'fixtures', 'flink', 'synthetic', '1.20.5', 'unicode', '_metadata');
-const skip = !fs.existsSync(cli) ? 'dist/cli.js is not built: run npm run build' : process.platform === 'win32' ? 'FIFOs and /dev/urandom are POSIX' : false;
+const skip = !fs.existsSync(cli)
+  ? 'dist/cli.js is not built: run npm run build'
+  : process.platform === 'win32'
+    ? 'FIFOs and /dev/urandom are POSIX'
+    : false;
 
 /** The store timeout the network cases give with --timeout, and the grace every case gets beyond it. */
 const TIMEOUT_S = 2;
@@ -37,10 +41,17 @@ function run(args: string[], options: { stdoutLimit?: number } = {}): Promise<En
       if (options.stdoutLimit !== undefined && stdout.length >= options.stdoutLimit) child.stdout.destroy();
     });
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-    const killer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`flink-checkpoints ${args.join(' ')} did not end within ${TIMEOUT_S} s + ${GRACE_MS} ms\nstderr: ${stderr}`));
-    }, TIMEOUT_S * 1000 + GRACE_MS);
+    const killer = setTimeout(
+      () => {
+        child.kill('SIGKILL');
+        reject(
+          new Error(
+            `flink-checkpoints ${args.join(' ')} did not end within ${TIMEOUT_S} s + ${GRACE_MS} ms\nstderr: ${stderr}`,
+          ),
+        );
+      },
+      TIMEOUT_S * 1000 + GRACE_MS,
+    );
     child.on('close', (code, signal) => {
       clearTimeout(killer);
       resolve({ code, signal, stdout, stderr, ms: Date.now() - start });
@@ -126,7 +137,12 @@ describe('every command ends', { skip }, () => {
     const server = await tcpServer((socket) => socket.destroy());
     try {
       for (const args of [['ls'], ['latest'], ['inspect'], ['orphans']]) {
-        const r = await run([...args, `webhdfs://127.0.0.1:${server.port}/flink/checkpoints/${'b'.repeat(32)}`, '--timeout', String(TIMEOUT_S)]);
+        const r = await run([
+          ...args,
+          `webhdfs://127.0.0.1:${server.port}/flink/checkpoints/${'b'.repeat(32)}`,
+          '--timeout',
+          String(TIMEOUT_S),
+        ]);
         assertEndedWithMessage(r, new RegExp(`127\\.0\\.0\\.1:${server.port}`));
       }
     } finally {
@@ -140,7 +156,17 @@ describe('every command ends', { skip }, () => {
       const op = new URL(request.url ?? '/', 'http://x').searchParams.get('op');
       if (op === 'GETFILESTATUS') {
         response.writeHead(200, { 'content-type': 'application/json' });
-        response.end(JSON.stringify({ FileStatus: { type: 'FILE', length: 1 << 20, modificationTime: Date.now(), pathSuffix: '', permission: '644' } }));
+        response.end(
+          JSON.stringify({
+            FileStatus: {
+              type: 'FILE',
+              length: 1 << 20,
+              modificationTime: Date.now(),
+              pathSuffix: '',
+              permission: '644',
+            },
+          }),
+        );
         return;
       }
       // Every answer a little: the connection never goes idle, the file never arrives.
@@ -152,7 +178,12 @@ describe('every command ends', { skip }, () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const { port } = server.address() as net.AddressInfo;
     try {
-      const r = await run(['inspect', `webhdfs://127.0.0.1:${port}/flink/${'c'.repeat(32)}/chk-1/_metadata`, '--timeout', String(TIMEOUT_S)]);
+      const r = await run([
+        'inspect',
+        `webhdfs://127.0.0.1:${port}/flink/${'c'.repeat(32)}/chk-1/_metadata`,
+        '--timeout',
+        String(TIMEOUT_S),
+      ]);
       assertEndedWithMessage(r, /too slowly/);
     } finally {
       for (const timer of timers) clearInterval(timer);
@@ -170,7 +201,12 @@ describe('every command ends', { skip }, () => {
     });
     try {
       for (const args of [['ls'], ['inspect'], ['latest']]) {
-        const r = await run([...args, `ftp://flink:secret@127.0.0.1:${server.port}/base/chk-1`, '--timeout', String(TIMEOUT_S)]);
+        const r = await run([
+          ...args,
+          `ftp://flink:secret@127.0.0.1:${server.port}/base/chk-1`,
+          '--timeout',
+          String(TIMEOUT_S),
+        ]);
         assertEndedWithMessage(r, /timeout|within 2000 ms/);
       }
     } finally {

@@ -11,7 +11,9 @@ import { JOB_A, buildCheckpointTree } from '../stores/support/checkpointTree';
 
 const root = path.resolve(__dirname, '../../../..');
 const cli = path.join(root, 'dist', 'cli.js');
-const skip = !fs.existsSync(cli) ? 'dist/cli.js is not built: run npm run build' : serverPrerequisites('pyftpdlib') ?? false;
+const skip = !fs.existsSync(cli)
+  ? 'dist/cli.js is not built: run npm run build'
+  : (serverPrerequisites('pyftpdlib') ?? false);
 
 /** Every character that means something in a URI, a shell, JSON or a form: the password a careful user picks. */
 const PASSWORD = 'p@ss:w/o%rd?#&+ =;"\\é1';
@@ -25,7 +27,10 @@ interface Run {
 
 function run(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [cli, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [cli, ...args], {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));
     child.stderr.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));
@@ -56,7 +61,10 @@ describe('no password in any output of any command', { skip }, () => {
     server = await startPyFtpd(tree, [{ name: 'flink', password: PASSWORD }]);
     refusedPort = await freePort();
     configFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'secrets-conf-')), 'config.yaml');
-    fs.writeFileSync(configFile, `execution:\n  checkpointing:\n    dir: ftp://flink:${encodeURIComponent(PASSWORD)}@127.0.0.1:${server.port}/checkpoints\n    interval: often\n`);
+    fs.writeFileSync(
+      configFile,
+      `execution:\n  checkpointing:\n    dir: ftp://flink:${encodeURIComponent(PASSWORD)}@127.0.0.1:${server.port}/checkpoints\n    interval: often\n`,
+    );
   });
   after(async () => {
     await server?.stop();
@@ -104,8 +112,12 @@ describe('no password in any output of any command', { skip }, () => {
           const r = await run(argv(uri), env);
           assert.ok(r.out.length > 0, `${name} printed nothing`);
           if (scenario === 'success' && !name.includes('usage')) assert.equal(r.code, 0, `${name}: ${r.out}`);
-          if (scenario !== 'success' && !name.startsWith('restore')) assert.notEqual(r.code, 0, `${name} succeeded in "${scenario}"`);
-          if (scenario !== 'success' && !name.startsWith('restore') && !name.endsWith('--json')) assert.match(r.out, /flink@127\.0\.0\.1/, `${name} names the store as user@host`);
+          if (scenario !== 'success' && !name.startsWith('restore')) {
+            assert.notEqual(r.code, 0, `${name} succeeded in "${scenario}"`);
+          }
+          if (scenario !== 'success' && !name.startsWith('restore') && !name.endsWith('--json')) {
+            assert.match(r.out, /flink@127\.0\.0\.1/, `${name} names the store as user@host`);
+          }
           for (const form of leaks(r.out, [PASSWORD, WRONG])) found.push(`${name}: ${form}`);
         }
         assert.deepEqual(found, []);
@@ -125,12 +137,19 @@ describe('no password in any output of any command', { skip }, () => {
     try {
       const found: string[] = [];
       // An endpoint that closes costs each command its timeout: there the password is in the URI only.
-      for (const [port, ways] of [[refusedPort, [true, false]], [closingPort, [true]]] as const) {
+      for (const [port, ways] of [
+        [refusedPort, [true, false]],
+        [closingPort, [true]],
+      ] as const) {
         for (const inUri of ways) {
-          const uri = (p: string) => `webhdfs://flink${inUri ? `:${encodeURIComponent(PASSWORD)}` : ''}@127.0.0.1:${port}${p}`;
+          const uri = (p: string) =>
+            `webhdfs://flink${inUri ? `:${encodeURIComponent(PASSWORD)}` : ''}@127.0.0.1:${port}${p}`;
           const env = inUri ? {} : { FLINK_CHECKPOINTS_PASSWORD: PASSWORD };
           for (const [name, argv] of COMMANDS) {
-            const r = await run(argv(uri).map((a) => (a === '10' ? '2' : a)), env);
+            const r = await run(
+              argv(uri).map((a) => (a === '10' ? '2' : a)),
+              env,
+            );
             assert.ok(r.out.length > 0, `${name} printed nothing`);
             if (!name.startsWith('restore')) assert.notEqual(r.code, 0, `${name} succeeded against port ${port}`);
             for (const form of leaks(r.out, [PASSWORD])) found.push(`${name} (port ${port}): ${form}`);
@@ -152,6 +171,9 @@ describe('no password in any output of any command', { skip }, () => {
 
   it('the check itself finds a password that is printed', () => {
     assert.ok(encodingsOf(PASSWORD).length >= 7);
-    assert.deepEqual(leaks(`x ftp://flink:${encodeURIComponent(PASSWORD).toLowerCase()}@h`, [PASSWORD]).length > 0, true);
+    assert.deepEqual(
+      leaks(`x ftp://flink:${encodeURIComponent(PASSWORD).toLowerCase()}@h`, [PASSWORD]).length > 0,
+      true,
+    );
   });
 });

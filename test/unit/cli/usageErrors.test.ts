@@ -15,7 +15,10 @@ const CASES: [string[], RegExp][] = [
   [['restore', fixture, '--target', 'cli', '--flink', 'abc'], /abc/],
   [['restore', fixture, '--flink', '1.20'], /--target is required/],
   [['restore', fixture, '--target', 'cli'], /--flink is required/],
-  [['restore', fixture, '--target', 'cli', '--flink', '1.20', '--parallelism', 'many'], /--parallelism takes an integer/],
+  [
+    ['restore', fixture, '--target', 'cli', '--flink', '1.20', '--parallelism', 'many'],
+    /--parallelism takes an integer/,
+  ],
   [['restore', fixture, '--target', 'cli', '--flink', '1.20', '--conf', 'novalue'], /--conf takes KEY=VALUE/],
   [['restore', fixture, '--target', 'cli', '--flink', '1.20', '--path-map'], /--path-map needs a value/],
   [['restore', fixture, '--target', 'cli', '--flink', '1.20', '--claim-mode', 'all'], /--claim-mode must be one of/],
@@ -41,16 +44,20 @@ const CASES: [string[], RegExp][] = [
   [['inspect', fixture, '--pointer'], /--pointer needs a value/],
 ];
 
-describe('usage errors of the built CLI exit 2 with the usage line and no stack trace', { skip: fs.existsSync(cli) ? false : 'dist/cli.js is not built: run npm run build' }, () => {
-  for (const [argv, message] of CASES) {
-    it(argv.map((a) => (a === fixture ? '<snapshot>' : a)).join(' '), () => {
-      const r = spawnSync(process.execPath, [cli, ...argv], { encoding: 'utf8', timeout: 60_000 });
-      assert.equal(r.status, 2, `exit ${r.status}\n${r.stderr}`);
-      assert.equal(r.stdout, '');
-      assert.match(r.stderr, message);
-      assert.match(r.stderr, new RegExp(`\\nUsage: flink-checkpoints ${argv[0]} `));
-      assert.match(r.stderr, new RegExp(`Run 'flink-checkpoints ${argv[0]} --help' for all options`));
-      assert.doesNotMatch(r.stderr, /internal error|\n\s+at /);
-    });
-  }
-});
+describe(
+  'usage errors of the built CLI exit 2 with the usage line and no stack trace',
+  { skip: fs.existsSync(cli) ? false : 'dist/cli.js is not built: run npm run build' },
+  () => {
+    for (const [argv, message] of CASES) {
+      it(argv.map((a) => (a === fixture ? '<snapshot>' : a)).join(' '), () => {
+        const r = spawnSync(process.execPath, [cli, ...argv], { encoding: 'utf8', timeout: 60_000 });
+        assert.equal(r.status, 2, `exit ${r.status}\n${r.stderr}`);
+        assert.equal(r.stdout, '');
+        assert.match(r.stderr, message);
+        assert.match(r.stderr, new RegExp(`\\nUsage: flink-checkpoints ${argv[0]} `));
+        assert.match(r.stderr, new RegExp(`Run 'flink-checkpoints ${argv[0]} --help' for all options`));
+        assert.doesNotMatch(r.stderr, /internal error|\n\s+at /);
+      });
+    }
+  },
+);

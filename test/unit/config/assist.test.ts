@@ -3,7 +3,16 @@ import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
 import {
-  allCatalogKeys, applyEdits, completeAt, describedKeys, effectiveMap, hoverAt, lookupOption, migrateToConfigYaml, parseLegacyConfig, parseYamlConfig,
+  allCatalogKeys,
+  applyEdits,
+  completeAt,
+  describedKeys,
+  effectiveMap,
+  hoverAt,
+  lookupOption,
+  migrateToConfigYaml,
+  parseLegacyConfig,
+  parseYamlConfig,
   snippetsFor,
 } from '../../../src/core/config';
 
@@ -25,37 +34,64 @@ describe('completion', () => {
     const old = items.find((i) => i.label === 'state.checkpoints.dir');
     assert.ok(old?.deprecated);
     assert.ok(old!.sortText.startsWith('2'));
-    const for118 = completeAt('execution.checkpointing.d', { line: 0, character: 25 }, { version: '1.18', format: 'legacy' });
+    const for118 = completeAt(
+      'execution.checkpointing.d',
+      { line: 0, character: 25 },
+      { version: '1.18', format: 'legacy' },
+    );
     assert.ok(!for118.some((i) => i.label === 'execution.checkpointing.dir'));
   });
 
   test('values: enum constants with the deprecated one marked; examples for durations', () => {
-    const items = completeAt('execution.state-recovery.claim-mode: ', { line: 0, character: 37 }, { version: '2.0', format: 'yaml' });
+    const items = completeAt(
+      'execution.state-recovery.claim-mode: ',
+      { line: 0, character: 37 },
+      { version: '2.0', format: 'yaml' },
+    );
     assert.deepEqual(items.map((i) => i.label).sort(), ['CLAIM', 'LEGACY', 'NO_CLAIM']);
     assert.equal(items.find((i) => i.label === 'LEGACY')!.deprecated, true);
     assert.equal(items.find((i) => i.label === 'NO_CLAIM')!.detail, 'default');
-    const durations = completeAt('execution.checkpointing.interval: ', { line: 0, character: 34 }, { version: '1.20', format: 'legacy' });
+    const durations = completeAt(
+      'execution.checkpointing.interval: ',
+      { line: 0, character: 34 },
+      { version: '1.20', format: 'legacy' },
+    );
     assert.ok(durations.some((i) => i.label === '1 min'));
   });
 });
 
 describe('hover', () => {
   test('type, default, since, deprecation with replacement and a docs link', () => {
-    const h = hoverAt('state.checkpoints.num-retained: 3\n', { line: 0, character: 5 }, { version: '2.0', format: 'yaml' })!;
+    const h = hoverAt(
+      'state.checkpoints.num-retained: 3\n',
+      { line: 0, character: 5 },
+      { version: '2.0', format: 'yaml' },
+    )!;
     assert.equal(h.key, 'state.checkpoints.num-retained');
     assert.match(h.markdown, /`Integer`/);
     assert.match(h.markdown, /default `1`/);
     assert.match(h.markdown, /Deprecated\*\* since 1\.20: use `execution\.checkpointing\.num-retained`/);
-    assert.match(h.markdown, /flink-docs-release-2\.0\/docs\/deployment\/config\/#execution-checkpointing-num-retained/);
+    assert.match(
+      h.markdown,
+      /flink-docs-release-2\.0\/docs\/deployment\/config\/#execution-checkpointing-num-retained/,
+    );
   });
 
   test('shows where the type or default changed', () => {
-    const h = hoverAt('high-availability.zookeeper.client.session-timeout: 60000\n', { line: 0, character: 3 }, { version: '1.20', format: 'legacy' })!;
+    const h = hoverAt(
+      'high-availability.zookeeper.client.session-timeout: 60000\n',
+      { line: 0, character: 3 },
+      { version: '1.20', format: 'legacy' },
+    )!;
     assert.match(h.markdown, /1\.15: `Integer` = `60000` → 1\.20: `Duration` = `1 min`/);
   });
 
   test('works on nested keys and gives our description', () => {
-    const h = hoverAt('execution:\n  checkpointing:\n    interval: 1 min\n', { line: 2, character: 6 }, { version: '1.20', format: 'yaml' })!;
+    const h = hoverAt(
+      'execution:\n  checkpointing:\n    interval: 1 min\n',
+      { line: 2, character: 6 },
+      { version: '1.20', format: 'yaml' },
+    )!;
     assert.equal(h.key, 'execution.checkpointing.interval');
     assert.match(h.markdown, /bare number is milliseconds/);
   });
@@ -64,11 +100,17 @@ describe('hover', () => {
 describe('catalog', () => {
   test('every description belongs to a key the catalog knows', () => {
     const known = new Set(allCatalogKeys());
-    assert.deepEqual(describedKeys().filter((k) => !known.has(k)), []);
+    assert.deepEqual(
+      describedKeys().filter((k) => !known.has(k)),
+      [],
+    );
   });
 
   test('an old key shares the description of the key that replaced it, also in lines where it is current', () => {
-    assert.equal(lookupOption('state.checkpoints.dir', '1.19')!.description, lookupOption('execution.checkpointing.dir', '1.20')!.description);
+    assert.equal(
+      lookupOption('state.checkpoints.dir', '1.19')!.description,
+      lookupOption('execution.checkpointing.dir', '1.20')!.description,
+    );
   });
 
   test('records renames, removals and types across lines', () => {
@@ -87,7 +129,10 @@ describe('catalog', () => {
 
 describe('migration to config.yaml', () => {
   test('keeps a prefix key and its children, comments, and the exact map', () => {
-    const legacy = readFileSync(path.join(repoRoot, 'test/unit/config/corpus/duplicates-and-prefix.flink-conf.yaml'), 'utf8');
+    const legacy = readFileSync(
+      path.join(repoRoot, 'test/unit/config/corpus/duplicates-and-prefix.flink-conf.yaml'),
+      'utf8',
+    );
     const result = migrateToConfigYaml(`# header\n\n${legacy}`);
     const expected = effectiveMap(parseLegacyConfig(legacy))!;
     assert.deepEqual(effectiveMap(parseYamlConfig(result.text)), expected);
@@ -98,11 +143,18 @@ describe('migration to config.yaml', () => {
   });
 
   test('nests keys, quotes values that would change type, renames deprecated keys on request', () => {
-    const legacy = 'state.checkpoints.dir: s3://b/cp # where\nstate.checkpoints.num-retained: 007\npipeline.name: true\nstate.backend.type: rocksdb\n';
+    const legacy =
+      'state.checkpoints.dir: s3://b/cp # where\nstate.checkpoints.num-retained: 007\npipeline.name: true\nstate.backend.type: rocksdb\n';
     const plain = migrateToConfigYaml(legacy);
-    assert.equal(plain.text, "state:\n  checkpoints:\n    dir: s3://b/cp # where\n    num-retained: '007'\n  backend:\n    type: rocksdb\npipeline:\n  name: true\n");
+    assert.equal(
+      plain.text,
+      "state:\n  checkpoints:\n    dir: s3://b/cp # where\n    num-retained: '007'\n  backend:\n    type: rocksdb\npipeline:\n  name: true\n",
+    );
     const renamed = migrateToConfigYaml(legacy, { renameDeprecated: true, version: '2.0' });
-    assert.deepEqual(renamed.renamed, [['state.checkpoints.dir', 'execution.checkpointing.dir'], ['state.checkpoints.num-retained', 'execution.checkpointing.num-retained']]);
+    assert.deepEqual(renamed.renamed, [
+      ['state.checkpoints.dir', 'execution.checkpointing.dir'],
+      ['state.checkpoints.num-retained', 'execution.checkpointing.num-retained'],
+    ]);
     assert.equal(effectiveMap(parseYamlConfig(renamed.text))!.get('execution.checkpointing.num-retained'), '007');
   });
 
@@ -124,7 +176,11 @@ describe('snippets', () => {
     const now = snippetsFor('1.20').find((s) => s.id === 'checkpoints-hdfs')!;
     assert.ok(old.keys.includes('state.checkpoints.dir'));
     assert.ok(now.keys.includes('execution.checkpointing.dir'));
-    assert.ok(snippetsFor('1.16').find((s) => s.id === 'rocksdb-incremental')!.keys.includes('state.backend'));
+    assert.ok(
+      snippetsFor('1.16')
+        .find((s) => s.id === 'rocksdb-incremental')!
+        .keys.includes('state.backend'),
+    );
     for (const version of ['1.15', '1.16', '1.17', '1.18', '1.19', '1.20', '2.0', '2.1', '2.2', '2.3']) {
       for (const s of snippetsFor(version)) {
         for (const key of s.keys) {

@@ -9,15 +9,25 @@ describe('ForSt options in the catalog', () => {
 
   test('the catalog covers Flink 1.15 to 2.3, and reads the ForSt module wherever Maven Central has it', () => {
     assert.deepEqual([CATALOG_LINES[0], CATALOG_LINES[CATALOG_LINES.length - 1]], ['1.15', '2.3']);
-    for (const line of ['1.20', '2.0', '2.2', '2.3']) assert.ok('flink-statebackend-forst' in CATALOG_MODULES[line], line);
+    for (const line of ['1.20', '2.0', '2.2', '2.3']) {
+      assert.ok('flink-statebackend-forst' in CATALOG_MODULES[line], line);
+    }
   });
 
   test('block, write buffer, compaction, thread, files, log, bloom filter, write batch and metrics keys are current in every 2.x line', () => {
     const keys = [
-      'state.backend.forst.block.blocksize', 'state.backend.forst.block.cache-size', 'state.backend.forst.writebuffer.size',
-      'state.backend.forst.writebuffer.count', 'state.backend.forst.compaction.style', 'state.backend.forst.thread.num',
-      'state.backend.forst.files.open', 'state.backend.forst.log.level', 'state.backend.forst.bloom-filter.bits-per-key',
-      'state.backend.forst.use-bloom-filter', 'state.backend.forst.write-batch-size', 'state.backend.forst.metrics.num-running-compactions',
+      'state.backend.forst.block.blocksize',
+      'state.backend.forst.block.cache-size',
+      'state.backend.forst.writebuffer.size',
+      'state.backend.forst.writebuffer.count',
+      'state.backend.forst.compaction.style',
+      'state.backend.forst.thread.num',
+      'state.backend.forst.files.open',
+      'state.backend.forst.log.level',
+      'state.backend.forst.bloom-filter.bits-per-key',
+      'state.backend.forst.use-bloom-filter',
+      'state.backend.forst.write-batch-size',
+      'state.backend.forst.metrics.num-running-compactions',
     ];
     for (const line of lines2x) {
       for (const key of keys) assert.equal(lookupOption(key, line)?.status, 'current', `${key} in ${line}`);
@@ -29,7 +39,9 @@ describe('ForSt options in the catalog', () => {
 
   test('2.x-only keys are known from 2.0 and not before', () => {
     assert.equal(lookupOption('state.backend.forst.use-ingest-db-restore-mode', '1.20')?.status, 'not-yet');
-    for (const line of lines2x) assert.equal(lookupOption('state.backend.forst.use-ingest-db-restore-mode', line)?.status, 'current', line);
+    for (const line of lines2x) {
+      assert.equal(lookupOption('state.backend.forst.use-ingest-db-restore-mode', line)?.status, 'current', line);
+    }
   });
 
   test('a valid 2.x ForSt configuration gets no unknown or removed keys', () => {
@@ -44,8 +56,14 @@ describe('ForSt options in the catalog', () => {
       '',
     ].join('\n');
     for (const version of lines2x) {
-      const found = checkConfig(text, { version, format: 'yaml', fileName: 'config.yaml' }).filter((d) => d.severity === 'error' || /key/.test(d.code));
-      assert.deepEqual(found.map((d) => `${d.code} ${d.key ?? ''}`), [], version);
+      const found = checkConfig(text, { version, format: 'yaml', fileName: 'config.yaml' }).filter(
+        (d) => d.severity === 'error' || /key/.test(d.code),
+      );
+      assert.deepEqual(
+        found.map((d) => `${d.code} ${d.key ?? ''}`),
+        [],
+        version,
+      );
     }
   });
 });

@@ -24,13 +24,21 @@ function file(name: string, text: string): string {
 
 describe('flink-checkpoints conf', () => {
   it('check --json prints an array with 1-based positions and the fix; exit 1 on an error', async () => {
-    const p = file('flink-conf.yaml', 'state.checkpoints.dir: hdfs://nn:8020/cp\nexecution.checkpointing.interval: 1h30m\n');
+    const p = file(
+      'flink-conf.yaml',
+      'state.checkpoints.dir: hdfs://nn:8020/cp\nexecution.checkpointing.interval: 1h30m\n',
+    );
     const result = await run('conf', 'check', p, '--flink', '1.20', '--json');
     assert.equal(result.code, 1);
     const diags = JSON.parse(result.out);
     const dep = diags.find((d: { code: string }) => d.code === 'deprecated-key');
-    assert.deepEqual({ line: dep.line, column: dep.column, severity: dep.severity }, { line: 1, column: 1, severity: 'warning' });
-    assert.deepEqual(dep.fix.edits, [{ line: 1, column: 1, endLine: 1, endColumn: 22, newText: 'execution.checkpointing.dir' }]);
+    assert.deepEqual(
+      { line: dep.line, column: dep.column, severity: dep.severity },
+      { line: 1, column: 1, severity: 'warning' },
+    );
+    assert.deepEqual(dep.fix.edits, [
+      { line: 1, column: 1, endLine: 1, endColumn: 22, newText: 'execution.checkpointing.dir' },
+    ]);
     const bad = diags.find((d: { code: string }) => d.code === 'invalid-value');
     assert.equal(bad.severity, 'error');
     assert.equal(bad.fix.edits[0].newText, '90 min');
@@ -40,7 +48,10 @@ describe('flink-checkpoints conf', () => {
     const p = file('config.yaml', 'execution:\n  checkpointing:\n    interval: 10\n    dir: s3://bucket/cp\n');
     const result = await run('conf', 'check', p, '--flink', '2.2');
     assert.equal(result.code, 0);
-    assert.match(result.out, new RegExp(`${p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:3:15: warning bare-number-duration: `));
+    assert.match(
+      result.out,
+      new RegExp(`${p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:3:15: warning bare-number-duration: `),
+    );
     assert.match(result.out, /fix: Change to "10 s"/);
   });
 

@@ -1,9 +1,23 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { applyEdits, checkConfig, checkDuration, checkMemorySize, ConfigDiagnostic, correctDurationUnit, correctMemoryUnit, DURATION_ALIASES, DURATION_LABELS, MEMORY_ALIASES, MEMORY_LABELS } from '../../../src/core/config';
+import {
+  applyEdits,
+  checkConfig,
+  checkDuration,
+  checkMemorySize,
+  ConfigDiagnostic,
+  correctDurationUnit,
+  correctMemoryUnit,
+  DURATION_ALIASES,
+  DURATION_LABELS,
+  MEMORY_ALIASES,
+  MEMORY_LABELS,
+} from '../../../src/core/config';
 
 function invalid(text: string, version = '1.20'): ConfigDiagnostic {
-  const found = checkConfig(text, { version, format: 'yaml', fileName: 'config.yaml' }).filter((d) => d.code === 'invalid-value');
+  const found = checkConfig(text, { version, format: 'yaml', fileName: 'config.yaml' }).filter(
+    (d) => d.code === 'invalid-value',
+  );
   assert.equal(found.length, 1, text);
   return found[0];
 }
@@ -26,21 +40,42 @@ describe('misspelt units', () => {
   test('"10 minuts" is fixed to 10 minutes, never to 10 ms', () => {
     const text = 'execution.checkpointing.timeout: 10 minuts\n';
     const d = invalid(text);
-    assert.deepEqual(d.fixes.map((f) => f.title), ['Change to "10 min"']);
+    assert.deepEqual(
+      d.fixes.map((f) => f.title),
+      ['Change to "10 min"'],
+    );
     assert.equal(d.fixes[0].preferred, true);
     assert.equal(applyEdits(text, d.fixes[0].edits), 'execution.checkpointing.timeout: 10 min\n');
   });
 
   test('durations and memory sizes: the closest unit, aliases people write, nothing when unclear', () => {
     const cases: Array<[string, string | null]> = [
-      ['10 minuts', '10 min'], ['30 secnds', '30 s'], ['30 sceonds', '30 s'], ['5 mintues', '5 min'], ['2 hourss', '2 h'],
-      ['1 dyas', '1 d'], ['100 milis', '100 ms'], ['100 msec', '100 ms'], ['3 hrs', '3 h'], ['5 mins', '5 min'],
-      ['7 usec', '7 µs'], ['10 mis', null], ['10 xyz', null], ['10 weeks', null],
+      ['10 minuts', '10 min'],
+      ['30 secnds', '30 s'],
+      ['30 sceonds', '30 s'],
+      ['5 mintues', '5 min'],
+      ['2 hourss', '2 h'],
+      ['1 dyas', '1 d'],
+      ['100 milis', '100 ms'],
+      ['100 msec', '100 ms'],
+      ['3 hrs', '3 h'],
+      ['5 mins', '5 min'],
+      ['7 usec', '7 µs'],
+      ['10 mis', null],
+      ['10 xyz', null],
+      ['10 weeks', null],
     ];
     for (const [value, fixed] of cases) assert.equal(correctDurationUnit(value), fixed, value);
     const memory: Array<[string, string | null]> = [
-      ['64 mbb', '64 mb'], ['64 mib', '64 mb'], ['1 gib', '1 gb'], ['512 kbs', '512 kb'], ['10 bytse', '10 bytes'],
-      ['2 megabytes', '2 mb'], ['4 gigabytes', '4 gb'], ['64 nb', null], ['64 qq', null],
+      ['64 mbb', '64 mb'],
+      ['64 mib', '64 mb'],
+      ['1 gib', '1 gb'],
+      ['512 kbs', '512 kb'],
+      ['10 bytse', '10 bytes'],
+      ['2 megabytes', '2 mb'],
+      ['4 gigabytes', '4 gb'],
+      ['64 nb', null],
+      ['64 qq', null],
     ];
     for (const [value, fixed] of memory) assert.equal(correctMemoryUnit(value), fixed, value);
   });
@@ -53,8 +88,26 @@ describe('misspelt units', () => {
   // The property: for every one-slip typo of every unit label of two or more letters, a fix (when offered) means
   // exactly the amount the intended label meant; and most typos do get one.
   for (const [kind, labels, aliases, correct, amount] of [
-    ['duration', DURATION_LABELS, DURATION_ALIASES, correctDurationUnit, (v: string) => { const r = checkDuration(v, '2.2'); return r.ok ? r.millis : undefined; }],
-    ['memory size', MEMORY_LABELS, MEMORY_ALIASES, correctMemoryUnit, (v: string) => { const r = checkMemorySize(v); return r.ok ? r.bytes : undefined; }],
+    [
+      'duration',
+      DURATION_LABELS,
+      DURATION_ALIASES,
+      correctDurationUnit,
+      (v: string) => {
+        const r = checkDuration(v, '2.2');
+        return r.ok ? r.millis : undefined;
+      },
+    ],
+    [
+      'memory size',
+      MEMORY_LABELS,
+      MEMORY_ALIASES,
+      correctMemoryUnit,
+      (v: string) => {
+        const r = checkMemorySize(v);
+        return r.ok ? r.bytes : undefined;
+      },
+    ],
   ] as const) {
     test(`property: every one-slip typo of a ${kind} unit is fixed to the same amount or not at all`, () => {
       let typos = 0;
@@ -86,7 +139,10 @@ describe('misspelt units', () => {
       const text = `${key}: 3 secnods\n`;
       const d = invalid(text, '2.2');
       assert.equal(applyEdits(text, d.fixes[0].edits), `${key}: 3 s\n`);
-      assert.ok(d.fixes.every((f) => !/ms"$/.test(f.title)), JSON.stringify(d.fixes.map((f) => f.title)));
+      assert.ok(
+        d.fixes.every((f) => !/ms"$/.test(f.title)),
+        JSON.stringify(d.fixes.map((f) => f.title)),
+      );
     }
   });
 });

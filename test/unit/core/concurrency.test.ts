@@ -18,11 +18,14 @@ describe('mapLimit', () => {
 
   it('rejects with the first failure and starts nothing after it', async () => {
     const started: number[] = [];
-    await assert.rejects(mapLimit([1, 2, 3, 4, 5], 1, async (n) => {
-      started.push(n);
-      if (n === 2) throw new Error('two');
-      return n;
-    }), /two/);
+    await assert.rejects(
+      mapLimit([1, 2, 3, 4, 5], 1, async (n) => {
+        started.push(n);
+        if (n === 2) throw new Error('two');
+        return n;
+      }),
+      /two/,
+    );
     assert.deepEqual(started, [1, 2]);
     assert.deepEqual(await mapLimit([], 4, async () => 1), []);
   });
@@ -31,7 +34,10 @@ describe('mapLimit', () => {
 describe('abortSignalOf', () => {
   it('aborts when the token is cancelled, or at once when it already was', () => {
     const listeners: (() => unknown)[] = [];
-    const token = { isCancellationRequested: false, onCancellationRequested: (l: () => unknown) => (listeners.push(l), { dispose: () => undefined }) };
+    const token = {
+      isCancellationRequested: false,
+      onCancellationRequested: (l: () => unknown) => (listeners.push(l), { dispose: () => undefined }),
+    };
     const signal = abortSignalOf(token);
     assert.equal(signal.aborted, false);
     listeners.forEach((l) => l());

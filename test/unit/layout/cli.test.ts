@@ -7,7 +7,6 @@ import { STORE_ENV } from '../../../src/cli/lsStore';
 import { FtpServer, serverPrerequisites, startPyFtpd } from '../../servers/servers';
 import { JOB_A, JOB_B, SAVEPOINT, buildCheckpointTree } from '../stores/support/checkpointTree';
 
-
 async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = '';
   let err = '';
@@ -31,20 +30,30 @@ describe('ls and latest on a local tree', () => {
     assert.match(out, new RegExp(`${SAVEPOINT}\\s+complete`));
   });
 
-  it('ls --json of a job gives every checkpoint\'s status', async () => {
+  it("ls --json of a job gives every checkpoint's status", async () => {
     const { code, out } = await cli('ls', path.join(tree, JOB_A), '--json');
     assert.equal(code, 0);
-    const result = JSON.parse(out) as { kind: string; latest: string; checkpoints: { name: string; status: string; stateSize: number | null }[] };
+    const result = JSON.parse(out) as {
+      kind: string;
+      latest: string;
+      checkpoints: { name: string; status: string; stateSize: number | null }[];
+    };
     assert.equal(result.kind, 'job');
     assert.equal(result.latest, 'chk-3');
-    assert.deepEqual(result.checkpoints.map((c) => `${c.name}:${c.status}`), ['chk-6:broken', 'chk-5:in-progress', 'chk-4:in-progress', 'chk-3:complete', 'chk-2:complete']);
+    assert.deepEqual(
+      result.checkpoints.map((c) => `${c.name}:${c.status}`),
+      ['chk-6:broken', 'chk-5:in-progress', 'chk-4:in-progress', 'chk-3:complete', 'chk-2:complete'],
+    );
     assert.ok(result.checkpoints[3].stateSize! > 0);
   });
 
   it('latest prints the location of the newest restorable checkpoint, names missing files, exit 1 when there is none', async () => {
     const job = await cli('latest', path.join(tree, JOB_A));
     assert.deepEqual(job, { code: 0, out: `${path.join(tree, JOB_A, 'chk-3')}\n`, err: '' });
-    const json = JSON.parse((await cli('latest', `file://${path.join(tree, JOB_A)}`, '--json')).out) as { latest: { name: string }; skipped: unknown[] };
+    const json = JSON.parse((await cli('latest', `file://${path.join(tree, JOB_A)}`, '--json')).out) as {
+      latest: { name: string };
+      skipped: unknown[];
+    };
     assert.equal(json.latest.name, 'chk-3');
     assert.equal(json.skipped.length, 3);
     fs.mkdirSync(path.join(tree, 'f'.repeat(32), 'chk-9'), { recursive: true });
@@ -52,13 +61,18 @@ describe('ls and latest on a local tree', () => {
     assert.equal(none.code, 1);
     assert.match(none.err, /no restorable checkpoint .* \(1 in progress, broken or missing referenced files\)/);
     // A state file of chk-3 gone: chk-2 is the latest restorable checkpoint, and the missing file is named.
-    const gone = fs.readdirSync(path.join(tree, JOB_A, 'chk-3')).find((n) => /^[0-9a-f-]{36}$/.test(n) && n !== '5d1c3a0e-7f7b-4d4e-9d0e-2b1f8f0f1a11')!;
+    const gone = fs
+      .readdirSync(path.join(tree, JOB_A, 'chk-3'))
+      .find((n) => /^[0-9a-f-]{36}$/.test(n) && n !== '5d1c3a0e-7f7b-4d4e-9d0e-2b1f8f0f1a11')!;
     fs.renameSync(path.join(tree, JOB_A, 'chk-3', gone), path.join(tree, gone));
     try {
       const older = await cli('latest', path.join(tree, JOB_A));
       assert.equal(older.code, 0);
       assert.equal(older.out, `${path.join(tree, JOB_A, 'chk-2')}\n`);
-      assert.equal(older.err, `chk-3 is not restorable: 1 referenced file missing: ${path.join(tree, JOB_A, 'chk-3', gone)}\n`);
+      assert.equal(
+        older.err,
+        `chk-3 is not restorable: 1 referenced file missing: ${path.join(tree, JOB_A, 'chk-3', gone)}\n`,
+      );
     } finally {
       fs.renameSync(path.join(tree, gone), path.join(tree, JOB_A, 'chk-3', gone));
     }
@@ -84,39 +98,46 @@ describe('ls and latest on a local tree', () => {
   });
 });
 
-describe('ls, latest and inspect over FTP with the password from the environment', {
-  skip: serverPrerequisites('pyftpdlib') ?? false,
-}, () => {
-  let tree = '';
-  let server: FtpServer;
-  const password = 'pa:ss@w/rd%';
-  before(async () => {
-    tree = buildCheckpointTree();
-    server = await startPyFtpd(tree, [{ name: 'flink', password }]);
-  });
-  after(async () => {
-    delete process.env[STORE_ENV.password];
-    await server?.stop();
-    fs.rmSync(tree, { recursive: true, force: true });
-  });
+describe(
+  'ls, latest and inspect over FTP with the password from the environment',
+  {
+    skip: serverPrerequisites('pyftpdlib') ?? false,
+  },
+  () => {
+    let tree = '';
+    let server: FtpServer;
+    const password = 'pa:ss@w/rd%';
+    before(async () => {
+      tree = buildCheckpointTree();
+      server = await startPyFtpd(tree, [{ name: 'flink', password }]);
+    });
+    after(async () => {
+      delete process.env[STORE_ENV.password];
+      await server?.stop();
+      fs.rmSync(tree, { recursive: true, force: true });
+    });
 
-  it('never prints the password', async () => {
-    process.env[STORE_ENV.password] = password;
-    const uri = `ftp://flink@127.0.0.1:${server.port}/${JOB_A}`;
-    const latest = await cli('latest', uri);
-    assert.deepEqual(latest, { code: 0, out: `ftp://flink@127.0.0.1:${server.port}/${JOB_A}/chk-3\n`, err: '' });
-    const ls = await cli('ls', uri, '--json');
-    assert.equal(ls.code, 0);
-    const inspect = await cli('inspect', `${uri}/chk-3/_metadata`, '--json');
-    assert.equal(inspect.code, 0, inspect.err);
-    process.env[STORE_ENV.password] = 'wrong';
-    const refused = await cli('ls', `ftp://flink:${encodeURIComponent(password)}@127.0.0.1:${server.port}/`);
-    assert.equal(refused.code, 1);
-    assert.match(refused.err, /auth|refused the login/);
-    for (const output of [latest, ls, inspect, refused]) {
-      for (const secret of [password, encodeURIComponent(password), 'wrong']) {
-        assert.ok(!output.out.includes(secret) && !output.err.includes(secret), `output shows a password: ${output.out}${output.err}`);
+    it('never prints the password', async () => {
+      process.env[STORE_ENV.password] = password;
+      const uri = `ftp://flink@127.0.0.1:${server.port}/${JOB_A}`;
+      const latest = await cli('latest', uri);
+      assert.deepEqual(latest, { code: 0, out: `ftp://flink@127.0.0.1:${server.port}/${JOB_A}/chk-3\n`, err: '' });
+      const ls = await cli('ls', uri, '--json');
+      assert.equal(ls.code, 0);
+      const inspect = await cli('inspect', `${uri}/chk-3/_metadata`, '--json');
+      assert.equal(inspect.code, 0, inspect.err);
+      process.env[STORE_ENV.password] = 'wrong';
+      const refused = await cli('ls', `ftp://flink:${encodeURIComponent(password)}@127.0.0.1:${server.port}/`);
+      assert.equal(refused.code, 1);
+      assert.match(refused.err, /auth|refused the login/);
+      for (const output of [latest, ls, inspect, refused]) {
+        for (const secret of [password, encodeURIComponent(password), 'wrong']) {
+          assert.ok(
+            !output.out.includes(secret) && !output.err.includes(secret),
+            `output shows a password: ${output.out}${output.err}`,
+          );
+        }
       }
-    }
-  });
-});
+    });
+  },
+);

@@ -3,14 +3,19 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import {
-  classifyName, findLatestCompleteCheckpoint, inspectSnapshot, inspectSnapshots, scanDirectory, sizeFromListing, snapshotRefOf,
+  classifyName,
+  findLatestCompleteCheckpoint,
+  inspectSnapshot,
+  inspectSnapshots,
+  scanDirectory,
+  sizeFromListing,
+  snapshotRefOf,
 } from '../../../src/core/layout';
 import { CheckpointStore, openStore } from '../../../src/core/stores';
 import { JOB_A, JOB_B, SAVEPOINT, TREE, buildCheckpointTree } from '../stores/support/checkpointTree';
 
-
 describe('classifyName', () => {
-  it('knows Flink\'s names and nothing else', () => {
+  it("knows Flink's names and nothing else", () => {
     assert.equal(classifyName(JOB_A, true), 'job');
     assert.equal(classifyName(JOB_A.toUpperCase(), true), 'other');
     assert.equal(classifyName('chk-17', true), 'checkpoint');
@@ -37,14 +42,23 @@ describe('checkpoint layout on a real tree', () => {
   it('recognises a checkpoints base directory with a savepoint beside the jobs', async () => {
     const layout = await scanDirectory(store, '/');
     assert.equal(layout.kind, 'checkpoints-base');
-    assert.deepEqual(layout.jobs.map((j) => j.jobId), [JOB_A, JOB_B]);
-    assert.deepEqual(layout.savepoints.map((s) => s.name), [SAVEPOINT]);
+    assert.deepEqual(
+      layout.jobs.map((j) => j.jobId),
+      [JOB_A, JOB_B],
+    );
+    assert.deepEqual(
+      layout.savepoints.map((s) => s.name),
+      [SAVEPOINT],
+    );
   });
 
   it('recognises a job directory, newest checkpoint first, with shared/ and taskowned/', async () => {
     const layout = await scanDirectory(store, `/${JOB_A}`);
     assert.equal(layout.kind, 'job');
-    assert.deepEqual(layout.checkpoints.map((c) => c.checkpointId), [6, 5, 4, 3, 2]);
+    assert.deepEqual(
+      layout.checkpoints.map((c) => c.checkpointId),
+      [6, 5, 4, 3, 2],
+    );
     assert.ok(layout.hasShared && layout.hasTaskOwned);
   });
 
@@ -79,12 +93,15 @@ describe('checkpoint layout on a real tree', () => {
   it('finds the latest complete checkpoint, skipping newer unfinished ones', async () => {
     const { latest, skipped } = await findLatestCompleteCheckpoint(store, `/${JOB_A}`);
     assert.equal(latest?.name, TREE.latest);
-    assert.deepEqual(skipped.map((s) => `${s.name}:${s.status}`), ['chk-6:broken', 'chk-5:in-progress', 'chk-4:in-progress']);
+    assert.deepEqual(
+      skipped.map((s) => `${s.name}:${s.status}`),
+      ['chk-6:broken', 'chk-5:in-progress', 'chk-4:in-progress'],
+    );
     const none = await findLatestCompleteCheckpoint(store, `/${JOB_A}/shared`);
     assert.equal(none.latest, undefined);
   });
 
-  it('reads a savepoint\'s kind from its metadata', async () => {
+  it("reads a savepoint's kind from its metadata", async () => {
     const info = await inspectSnapshot(store, snapshotRefOf(`/${SAVEPOINT}`));
     assert.equal(info.kind, 'savepoint');
     assert.equal(info.status, 'complete');
@@ -93,9 +110,14 @@ describe('checkpoint layout on a real tree', () => {
 
   it('sizes a snapshot from its listing', async () => {
     const usage = await sizeFromListing(store, `/${JOB_A}/chk-3`);
-    const onDisk = fs.readdirSync(path.join(tree, JOB_A, 'chk-3')).map((name) => fs.statSync(path.join(tree, JOB_A, 'chk-3', name)).size);
+    const onDisk = fs
+      .readdirSync(path.join(tree, JOB_A, 'chk-3'))
+      .map((name) => fs.statSync(path.join(tree, JOB_A, 'chk-3', name)).size);
     assert.ok(onDisk.length > 2, '_metadata, a placeholder and the state files it references');
     assert.equal(usage.files, onDisk.length);
-    assert.equal(usage.bytes, onDisk.reduce((a, b) => a + b, 0));
+    assert.equal(
+      usage.bytes,
+      onDisk.reduce((a, b) => a + b, 0),
+    );
   });
 });

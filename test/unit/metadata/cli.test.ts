@@ -45,8 +45,14 @@ describe('flink-checkpoints inspect', () => {
     ];
     const r = await run('inspect', '--json', ...inputs);
     assert.equal(r.code, 1);
-    const lines = r.out.trimEnd().split('\n').map((l) => JSON.parse(l));
-    assert.deepEqual(lines.map((l) => l.file), inputs);
+    const lines = r.out
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    assert.deepEqual(
+      lines.map((l) => l.file),
+      inputs,
+    );
     assert.equal(lines[0].metadataVersion, 6);
     assert.equal(lines[0].externalPointer, inputs[0]);
     assert.ok(lines[0].referencedFiles.every((f: string) => f.startsWith(`${inputs[0]}/`)));
@@ -57,17 +63,21 @@ describe('flink-checkpoints inspect', () => {
     fs.rmSync(tmp, { recursive: true });
   });
 
-  it('prints a table and exits 0 when all inputs were read; --pointer changes the resolution base', { skip }, async () => {
-    const input = path.join(sharedFixturesDir() as string, 'v4-flink1.20-rocksdb-checkpoint-stateful-udf');
-    const r = await run('inspect', input);
-    assert.equal(r.code, 0);
-    assert.match(r.out, /checkpoint id {4}2/);
-    assert.match(r.out, /IncrementalRemoteKeyedStateHandle×4/);
-    const j = await run('inspect', '--json', '--pointer', 'hdfs://nn/cp/job/chk-2', input);
-    const s = JSON.parse(j.out);
-    assert.equal(s.externalPointer, 'hdfs://nn/cp/job/chk-2');
-    assert.ok(s.referencedFiles.every((f: string) => f.startsWith('hdfs://nn/cp/job/chk-2/')));
-  });
+  it(
+    'prints a table and exits 0 when all inputs were read; --pointer changes the resolution base',
+    { skip },
+    async () => {
+      const input = path.join(sharedFixturesDir() as string, 'v4-flink1.20-rocksdb-checkpoint-stateful-udf');
+      const r = await run('inspect', input);
+      assert.equal(r.code, 0);
+      assert.match(r.out, /checkpoint id {4}2/);
+      assert.match(r.out, /IncrementalRemoteKeyedStateHandle×4/);
+      const j = await run('inspect', '--json', '--pointer', 'hdfs://nn/cp/job/chk-2', input);
+      const s = JSON.parse(j.out);
+      assert.equal(s.externalPointer, 'hdfs://nn/cp/job/chk-2');
+      assert.ok(s.referencedFiles.every((f: string) => f.startsWith('hdfs://nn/cp/job/chk-2/')));
+    },
+  );
 });
 
 describe('flink-checkpoints diff', () => {
@@ -95,7 +105,10 @@ describe('flink-checkpoints diff', () => {
     assert.equal(d.files.inBoth.length, 0);
     assert.equal(d.files.onlyInA.length, sa.referencedFiles.length);
     const same = JSON.parse((await run('diff', '--json', a, a)).out);
-    assert.deepEqual([same.operatorsAdded, same.operatorsRemoved, same.files.onlyInA, same.stateSize.delta], [[], [], [], 0]);
+    assert.deepEqual(
+      [same.operatorsAdded, same.operatorsRemoved, same.files.onlyInA, same.stateSize.delta],
+      [[], [], [], 0],
+    );
     assert.equal(same.files.inBoth.length, sa.referencedFiles.length);
     const text = await run('diff', a, b);
     assert.match(text.out, /state size: /);

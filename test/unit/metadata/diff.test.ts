@@ -40,10 +40,23 @@ describe('diffSummaries', () => {
     const a = snapshot(1, [op('a'.repeat(32), 2, 128, 100), op('b'.repeat(32), 4, 128, 50)], ['s/1.sst', 's/2.sst']);
     const b = snapshot(2, [op('b'.repeat(32), 8, 256, 80), op('c'.repeat(32), 1, 128, 7)], ['s/2.sst', 's/3.sst']);
     const d = diffSummaries(a, b);
-    assert.deepEqual(d.operatorsRemoved.map((o) => o.operatorId), ['a'.repeat(32)]);
-    assert.deepEqual(d.operatorsAdded.map((o) => o.operatorId), ['c'.repeat(32)]);
+    assert.deepEqual(
+      d.operatorsRemoved.map((o) => o.operatorId),
+      ['a'.repeat(32)],
+    );
+    assert.deepEqual(
+      d.operatorsAdded.map((o) => o.operatorId),
+      ['c'.repeat(32)],
+    );
     assert.deepEqual(d.operators, [
-      { operatorId: 'b'.repeat(32), name: null, uid: null, parallelism: { from: 4, to: 8 }, maxParallelism: { from: 128, to: 256 }, stateSize: { from: 50, to: 80, delta: 30 } },
+      {
+        operatorId: 'b'.repeat(32),
+        name: null,
+        uid: null,
+        parallelism: { from: 4, to: 8 },
+        maxParallelism: { from: 128, to: 256 },
+        stateSize: { from: 50, to: 80, delta: 30 },
+      },
     ]);
     assert.deepEqual(d.stateSize, { from: 150, to: 87, delta: -63 });
     assert.deepEqual(d.files, { onlyInA: ['s/1.sst'], onlyInB: ['s/3.sst'], inBoth: ['s/2.sst'] });

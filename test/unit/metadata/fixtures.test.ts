@@ -18,7 +18,14 @@ describe('the 40 real _metadata files in ../shared', { skip }, () => {
     for (const [name, bytes] of all) {
       const header = new DataView(bytes.buffer, bytes.byteOffset).getInt32(4);
       if (name.startsWith('v1-')) {
-        assert.throws(() => parseMetadata(bytes), (e: unknown) => e instanceof MetadataError && e.code === 'unsupported-version' && e.offset === 4 && /Flink 1\.2 or older; no current Flink can restore it/.test(e.message));
+        assert.throws(
+          () => parseMetadata(bytes),
+          (e: unknown) =>
+            e instanceof MetadataError &&
+            e.code === 'unsupported-version' &&
+            e.offset === 4 &&
+            /Flink 1\.2 or older; no current Flink can restore it/.test(e.message),
+        );
         continue;
       }
       const md = parseMetadata(bytes);
@@ -27,7 +34,11 @@ describe('the 40 real _metadata files in ../shared', { skip }, () => {
       // parseMetadata refuses trailing bytes, so success means the body ended exactly at EOF; one more byte must fail.
       const longer = new Uint8Array(bytes.length + 1);
       longer.set(bytes);
-      assert.throws(() => parseMetadata(longer), (e: unknown) => e instanceof MetadataError && e.code === 'trailing-bytes' && e.offset === bytes.length, name);
+      assert.throws(
+        () => parseMetadata(longer),
+        (e: unknown) => e instanceof MetadataError && e.code === 'trailing-bytes' && e.offset === bytes.length,
+        name,
+      );
       parsed++;
     }
     assert.equal(parsed, 39);
@@ -45,10 +56,19 @@ describe('the 40 real _metadata files in ../shared', { skip }, () => {
     assert.equal(finished.length, 1);
     assert.equal(finished[0].uid, 'broadcast-source-uid');
     assert.equal(finished[0].subtasks.length, 0);
-    const modes = md.operators.flatMap((o) => o.subtasks.flatMap((s) => (s.finished ? [] : [s.managedOperatorState, s.rawOperatorState]))).flatMap((h) => h?.states.map((st) => st.mode) ?? []);
+    const modes = md.operators
+      .flatMap((o) => o.subtasks.flatMap((s) => (s.finished ? [] : [s.managedOperatorState, s.rawOperatorState])))
+      .flatMap((h) => h?.states.map((st) => st.mode) ?? []);
     assert.ok(modes.includes('BROADCAST'));
-    const keyedTags = new Set(md.operators.flatMap((o) => o.subtasks.flatMap((s) => (s.finished || s.managedKeyedState === null ? [] : [s.managedKeyedState.tag]))));
-    assert.deepEqual([...keyedTags].sort((a, b) => a - b), [7, 12]);
+    const keyedTags = new Set(
+      md.operators.flatMap((o) =>
+        o.subtasks.flatMap((s) => (s.finished || s.managedKeyedState === null ? [] : [s.managedKeyedState.tag])),
+      ),
+    );
+    assert.deepEqual(
+      [...keyedTags].sort((a, b) => a - b),
+      [7, 12],
+    );
     const s = summarize(md);
     assert.equal(s.kind, null);
     assert.equal(s.savepointFormat, null);
@@ -76,7 +96,9 @@ describe('the 40 real _metadata files in ../shared', { skip }, () => {
 
   it('counts operators, versions and handle kinds as the INDEX notes describe', () => {
     const legacy = parseMetadata(sharedFixture('v2-flink1.3-rocksdb-savepoint-stateful-udf'));
-    const legacyHandles = legacy.operators.flatMap((o) => o.subtasks.flatMap((s) => (s.finished ? [] : s.legacyOperatorState)));
+    const legacyHandles = legacy.operators.flatMap((o) =>
+      o.subtasks.flatMap((s) => (s.finished ? [] : s.legacyOperatorState)),
+    );
     assert.equal(legacyHandles.length, 13);
     assert.equal(legacy.operators.length, 7);
 
@@ -98,12 +120,19 @@ describe('the 40 real _metadata files in ../shared', { skip }, () => {
     const incremental = summaryOf('v4-flink1.20-rocksdb-checkpoint-stateful-udf');
     assert.equal(incremental.operators.length, 8);
     assert.equal(incremental.referencedFiles.length, 82);
-    assert.ok(incremental.referencedFiles.every((f) => f.startsWith('file:/checkpoints/v4-flink1.20-rocksdb-checkpoint-stateful-udf/')));
+    assert.ok(
+      incremental.referencedFiles.every((f) =>
+        f.startsWith('file:/checkpoints/v4-flink1.20-rocksdb-checkpoint-stateful-udf/'),
+      ),
+    );
     for (const o of incremental.operators) {
       const b = o.stateSizeBreakdown;
       assert.equal(b.inline + b.exclusiveFiles + b.sharedFiles, o.stateSize, o.operatorId);
     }
-    assert.equal(incremental.stateSize, incremental.operators.reduce((n, o) => n + o.stateSize, 0));
+    assert.equal(
+      incremental.stateSize,
+      incremental.operators.reduce((n, o) => n + o.stateSize, 0),
+    );
   });
 
   it('derives every stored operator id from its stored uid (V5+ files)', () => {

@@ -1,5 +1,12 @@
 import { isDeepStrictEqual } from 'node:util';
-import { ByteSource, MetadataError, MetadataSummary, parseMetadata, summarize, summarizeMetadata } from '../../../src/core/metadata';
+import {
+  ByteSource,
+  MetadataError,
+  MetadataSummary,
+  parseMetadata,
+  summarize,
+  summarizeMetadata,
+} from '../../../src/core/metadata';
 import { prng } from './support';
 
 /** What one mutated input did: parsed (and summarized), or failed with a MetadataError of a code. */
@@ -42,7 +49,11 @@ export function attempt(bytes: Uint8Array): Outcome {
   const model = route(() => summarize(parseMetadata(bytes, { pointer })));
   const scans = [
     route(() => summarizeMetadata(bytes, { pointer })),
-    route(() => (bytes.length <= 16384 ? summarizeMetadata(memorySource(bytes, 5), { pointer, window: 13 }) : summarizeMetadata(memorySource(bytes, 509), { pointer, window: 1024 }))),
+    route(() =>
+      bytes.length <= 16384
+        ? summarizeMetadata(memorySource(bytes, 5), { pointer, window: 13 })
+        : summarizeMetadata(memorySource(bytes, 509), { pointer, window: 1024 }),
+    ),
   ];
   for (const scan of scans) {
     const agree =
@@ -50,7 +61,8 @@ export function attempt(bytes: Uint8Array): Outcome {
         ? 'summary' in scan && isDeepStrictEqual(scan.summary, model.summary)
         : 'error' in scan && scan.error.code === model.error.code && scan.error.offset === model.error.offset;
     if (!agree) {
-      const describe = (r: Route) => ('summary' in r ? 'a summary' : `${r.error.code} at ${r.error.offset}: ${r.error.message}`);
+      const describe = (r: Route) =>
+        'summary' in r ? 'a summary' : `${r.error.code} at ${r.error.offset}: ${r.error.message}`;
       throw new Error(`the scan disagrees with the model: ${describe(scan)} vs ${describe(model)}`);
     }
   }
@@ -136,7 +148,12 @@ export function fuzz(files: [string, Uint8Array][], count: number, seed: number,
       if (outcome.ok) figures.parsed++;
       else figures.rejected[outcome.code] = (figures.rejected[outcome.code] ?? 0) + 1;
     } catch (error) {
-      figures.crashes.push({ kind, seed: s, file: name, error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) });
+      figures.crashes.push({
+        kind,
+        seed: s,
+        file: name,
+        error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+      });
     }
     let ms = performance.now() - t0;
     if (ms > hangMs) {

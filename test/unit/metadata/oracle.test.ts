@@ -7,8 +7,30 @@ import { memorySource } from './mutation';
 import { findFiles, repoRoot } from './support';
 
 /** Keys of the summary contract; the parser may add more, the oracle may too. */
-const TOP_KEYS = ['metadataVersion', 'checkpointId', 'kind', 'savepointFormat', 'masterStates', 'operators', 'stateSize', 'referencedFiles', 'externalPointer'];
-const OPERATOR_KEYS = ['operatorId', 'name', 'uid', 'parallelism', 'maxParallelism', 'finished', 'coordinatorStateSize', 'subtaskStates', 'finishedSubtasks', 'stateSize', 'handleTypes'];
+const TOP_KEYS = [
+  'metadataVersion',
+  'checkpointId',
+  'kind',
+  'savepointFormat',
+  'masterStates',
+  'operators',
+  'stateSize',
+  'referencedFiles',
+  'externalPointer',
+];
+const OPERATOR_KEYS = [
+  'operatorId',
+  'name',
+  'uid',
+  'parallelism',
+  'maxParallelism',
+  'finished',
+  'coordinatorStateSize',
+  'subtaskStates',
+  'finishedSubtasks',
+  'stateSize',
+  'handleTypes',
+];
 
 function pick(o: Record<string, unknown>, keys: string[]): Record<string, unknown> {
   return Object.fromEntries(keys.map((k) => [k, o[k]]));
@@ -23,12 +45,18 @@ function contractView(summary: Record<string, unknown>): Record<string, unknown>
 const fixturesDir = path.join(repoRoot(), 'test', 'fixtures', 'flink');
 const files = findFiles(fixturesDir, '_metadata');
 const withOracle = files.filter((f) => fs.existsSync(`${f}.oracle.json`));
-const skip = withOracle.length === 0 ? 'no real-Flink fixtures with an oracle yet under test/fixtures/flink (see test/flink)' : false;
+const skip =
+  withOracle.length === 0
+    ? 'no real-Flink fixtures with an oracle yet under test/fixtures/flink (see test/flink)'
+    : false;
 if (skip) console.log(`# skipping oracle agreement: ${skip}`);
 
 describe('agreement with Flink’s own reader (the oracle) on every committed real-Flink fixture', { skip }, () => {
   it('has an oracle file beside every _metadata', () => {
-    assert.deepEqual(files.filter((f) => !withOracle.includes(f)), []);
+    assert.deepEqual(
+      files.filter((f) => !withOracle.includes(f)),
+      [],
+    );
   });
   for (const file of withOracle) {
     it(path.relative(fixturesDir, file), () => {

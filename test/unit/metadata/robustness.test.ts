@@ -45,9 +45,12 @@ describe('plain errors for files that are not complete metadata', () => {
     assert.equal(e.offset, 4);
     expectError(be(MAGIC, 0), 'unsupported-version', /Flink 1\.2 or older/);
   });
-  it('quotes Flink\'s own error for a version 1 file', () => {
+  it("quotes Flink's own error for a version 1 file", () => {
     const e = expectError(be(MAGIC, 1, 0), 'unsupported-version', /Flink 1\.2 or older/);
-    assert.ok(e.message.includes('"This savepoint / checkpoint version (Flink 1.1 / 1.2) is no longer supported."'), e.message);
+    assert.ok(
+      e.message.includes('"This savepoint / checkpoint version (Flink 1.1 / 1.2) is no longer supported."'),
+      e.message,
+    );
     assert.ok(!expectError(be(MAGIC, 0), 'unsupported-version').message.includes('Flink 1.1 / 1.2'));
   });
   it('reports trailing bytes after a V3 body with their offset', () => {
@@ -111,7 +114,9 @@ describe('mutations of the real files give a result or a MetadataError, nothing 
 
   it('survives a seeded run of 4000 flips, random bytes, splices, cuts, duplications and huge counts', () => {
     const figures = fuzz(readable(), 4000, 20260722, 250);
-    console.log(`# fuzz: ${figures.inputs} inputs, ${figures.parsed} parsed, rejected ${JSON.stringify(figures.rejected)}, crashes ${figures.crashes.length}, hangs ${figures.hangs.length}, slowest ${figures.slowestMs.toFixed(1)} ms`);
+    console.log(
+      `# fuzz: ${figures.inputs} inputs, ${figures.parsed} parsed, rejected ${JSON.stringify(figures.rejected)}, crashes ${figures.crashes.length}, hangs ${figures.hangs.length}, slowest ${figures.slowestMs.toFixed(1)} ms`,
+    );
     assert.deepEqual(figures.crashes, []);
     assert.deepEqual(figures.hangs, []);
     assert.equal(figures.inputs, 4000);

@@ -19,8 +19,9 @@ function filesOf(pointer: string | null, stored: [string, boolean][]): Reference
   const encoder = new TextEncoder();
   for (const [path, relative] of stored) {
     // ASCII paths come as bytes, as the parser hands them over; others as text.
-    if ([...path].every((c) => c.charCodeAt(0) < 0x80)) files.addBytes(encoder.encode(`..${path}..`), 2, 2 + path.length, relative);
-    else files.addText(path, relative);
+    if ([...path].every((c) => c.charCodeAt(0) < 0x80)) {
+      files.addBytes(encoder.encode(`..${path}..`), 2, 2 + path.length, relative);
+    } else files.addText(path, relative);
   }
   return files;
 }
@@ -31,7 +32,9 @@ function javaSorted(paths: string[]): string[] {
 }
 
 describe('the one-pass scan gives what parse + summarize give', () => {
-  const real = findFiles(path.join(repoRoot(), 'test', 'fixtures', 'flink'), '_metadata').map((f) => [path.relative(repoRoot(), f), new Uint8Array(fs.readFileSync(f))] as [string, Uint8Array]);
+  const real = findFiles(path.join(repoRoot(), 'test', 'fixtures', 'flink'), '_metadata').map(
+    (f) => [path.relative(repoRoot(), f), new Uint8Array(fs.readFileSync(f))] as [string, Uint8Array],
+  );
   const shared = sharedFixtures().filter(([name]) => !name.startsWith('v1-'));
   if (shared.length === 0) console.log(`# shared fixtures not compared: ${SKIP_NO_SHARED}`);
 
@@ -41,7 +44,13 @@ describe('the one-pass scan gives what parse + summarize give', () => {
       const pointer = `file:/checkpoints/${name}`;
       const model = summarize(parseMetadata(bytes, { pointer }));
       assert.deepEqual(summarizeMetadata(bytes, { pointer }), model, name);
-      for (const window of [1, 7, 4096]) assert.deepEqual(summarizeMetadata(memorySource(bytes, 3), { pointer, window }), model, `${name}, window ${window}`);
+      for (const window of [1, 7, 4096]) {
+        assert.deepEqual(
+          summarizeMetadata(memorySource(bytes, 3), { pointer, window }),
+          model,
+          `${name}, window ${window}`,
+        );
+      }
     }
   });
 
@@ -49,7 +58,10 @@ describe('the one-pass scan gives what parse + summarize give', () => {
     const payload = 1 << 20;
     const b = new Bytes().i32(MAGIC, 4).i64(4).i32(0, 1).id(0x22).i32(1, 128).i8(0).i32(1);
     b.i32(0).i32(1).i8(4).i32(1).utf('list').i8(0).i32(0).i8(1).utf('inline').i32(payload).zeros(payload);
-    b.i32(0).i8(0, 0).i32(0, 0).i8(...NULL_PROPERTIES);
+    b.i32(0)
+      .i8(0, 0)
+      .i32(0, 0)
+      .i8(...NULL_PROPERTIES);
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'scan-')), '_metadata');
     fs.writeFileSync(file, b.bytes);
     const source = openFileSource(file);
@@ -76,7 +88,11 @@ describe('the one-pass scan gives what parse + summarize give', () => {
     const payload = 48 << 20;
     const head = new Bytes().i32(MAGIC, 4).i64(4).i32(0, 1).id(0x22).i32(1, 128).i8(0).i32(1);
     head.i32(0).i32(1).i8(4).i32(1).utf('list').i8(0).i32(0).i8(1).utf('inline').i32(payload);
-    const tail = new Bytes().i32(0).i8(0, 0).i32(0, 0).i8(...NULL_PROPERTIES);
+    const tail = new Bytes()
+      .i32(0)
+      .i8(0, 0)
+      .i32(0, 0)
+      .i8(...NULL_PROPERTIES);
     const [before, after] = [head.bytes, tail.bytes];
     // The payload is zeros that exist only as a size: the scan skips it.
     const source: ByteSource = {
@@ -85,7 +101,8 @@ describe('the one-pass scan gives what parse + summarize give', () => {
         const n = Math.max(0, Math.min(length, this.size - position));
         for (let i = 0; i < n; i++) {
           const p = position + i;
-          target[offset + i] = p < before.length ? before[p] : p >= before.length + payload ? after[p - before.length - payload] : 0;
+          target[offset + i] =
+            p < before.length ? before[p] : p >= before.length + payload ? after[p - before.length - payload] : 0;
         }
         return n;
       },
@@ -96,13 +113,38 @@ describe('the one-pass scan gives what parse + summarize give', () => {
     const parts = scanSummary(source, { window: 4096 });
     const held = process.memoryUsage().arrayBuffers - idle;
     assert.equal(parts.summary.stateSize, payload);
-    assert.ok(held < 64 * 1024, `${held} bytes of array buffers held after scanning ${source.size} bytes of inline state`);
+    assert.ok(
+      held < 64 * 1024,
+      `${held} bytes of array buffers held after scanning ${source.size} bytes of inline state`,
+    );
   });
 
   it('falls back to the model when an operator repeats a subtask index (the last entry wins, as in Flink)', () => {
     const b = new Bytes().i32(MAGIC, 4).i64(1).i32(0, 1).id(1).i32(2, 128).i8(0).i32(2);
-    b.i32(0).i32(0, 0).i8(5).i64(1).utf('backend').i32(0, 1).i8(2).i64(10).utf('file:/cp/chk-1/first').i32(0, 0).i8(0).i32(0, 0);
-    b.i32(0).i32(0, 0).i8(5).i64(1).utf('backend').i32(0, 1).i8(2).i64(20).utf('file:/cp/chk-1/second').i32(0, 0).i8(0).i32(0, 0);
+    b.i32(0)
+      .i32(0, 0)
+      .i8(5)
+      .i64(1)
+      .utf('backend')
+      .i32(0, 1)
+      .i8(2)
+      .i64(10)
+      .utf('file:/cp/chk-1/first')
+      .i32(0, 0)
+      .i8(0)
+      .i32(0, 0);
+    b.i32(0)
+      .i32(0, 0)
+      .i8(5)
+      .i64(1)
+      .utf('backend')
+      .i32(0, 1)
+      .i8(2)
+      .i64(20)
+      .utf('file:/cp/chk-1/second')
+      .i32(0, 0)
+      .i8(0)
+      .i32(0, 0);
     b.i8(...NULL_PROPERTIES);
     const model = summarize(parseMetadata(b.bytes));
     assert.deepEqual(model.referencedFiles, ['file:/cp/chk-1/second']);
@@ -122,11 +164,25 @@ describe('the one-pass scan gives what parse + summarize give', () => {
       }
       throw new Error('a cut file parsed');
     })();
-    assert.throws(() => summarizeMetadata(memorySource(cut, 11), { window: 32 }), (e: unknown) => e instanceof MetadataError && e.code === expected.code && e.offset === expected.offset);
-    const failing = { size: bytes.length, read: () => { throw Object.assign(new Error('EIO: i/o error, read'), { code: 'EIO' }); } };
-    assert.throws(() => summarizeMetadata(failing), (e: unknown) => !(e instanceof MetadataError) && (e as { code?: string }).code === 'EIO');
+    assert.throws(
+      () => summarizeMetadata(memorySource(cut, 11), { window: 32 }),
+      (e: unknown) => e instanceof MetadataError && e.code === expected.code && e.offset === expected.offset,
+    );
+    const failing = {
+      size: bytes.length,
+      read: () => {
+        throw Object.assign(new Error('EIO: i/o error, read'), { code: 'EIO' });
+      },
+    };
+    assert.throws(
+      () => summarizeMetadata(failing),
+      (e: unknown) => !(e instanceof MetadataError) && (e as { code?: string }).code === 'EIO',
+    );
     const shrunk = { size: bytes.length, read: memorySource(cut).read };
-    assert.throws(() => summarizeMetadata(shrunk), (e: unknown) => e instanceof MetadataError && e.code === 'truncated' && /shrank/.test(e.message));
+    assert.throws(
+      () => summarizeMetadata(shrunk),
+      (e: unknown) => e instanceof MetadataError && e.code === 'truncated' && /shrank/.test(e.message),
+    );
   });
 });
 
@@ -134,7 +190,12 @@ describe('referenced files: distinct, printed as Flink prints them, in Java Stri
   it('orders files of several directories, and names sharing long prefixes, exactly as a string sort', () => {
     const names = ['b', 'a', 'ab', 'aaaaaaaaa1', 'aaaaaaaaa0', 'aaaaaaaa', 'aaaaaaaab', 'Z', '~', '0', 'a b'];
     const stored: [string, boolean][] = [];
-    for (const dir of ['file:/cp/job/chk-2/', 'file:/cp/job/shared/', 'hdfs://nn:8020/cp/job/chk-10/', 'file:/cp/job/chk-1/']) {
+    for (const dir of [
+      'file:/cp/job/chk-2/',
+      'file:/cp/job/shared/',
+      'hdfs://nn:8020/cp/job/chk-10/',
+      'file:/cp/job/chk-1/',
+    ]) {
       for (const n of names) stored.push([dir + n, false]);
     }
     const files = filesOf(null, stored);
@@ -185,11 +246,24 @@ describe('referenced files: distinct, printed as Flink prints them, in Java Stri
   });
 
   it('keeps relative names relative without a pointer', () => {
-    assert.deepEqual(filesOf(null, [['b', true], ['a', true], ['file:/x/c', false]]).sorted(), ['a', 'b', 'file:/x/c']);
+    assert.deepEqual(
+      filesOf(null, [
+        ['b', true],
+        ['a', true],
+        ['file:/x/c', false],
+      ]).sorted(),
+      ['a', 'b', 'file:/x/c'],
+    );
   });
 
   it('writes the JSON array JSON.stringify would, in chunks, quotes and backslashes included', () => {
-    const stored: [string, boolean][] = [['file:/cp/s/q"uote', false], ['file:/cp/s/back\\slash', false], ['file:/cp/s/tab\there', false], ['file:/cp/s/plain', false], ['file:/cp/s/é', false]];
+    const stored: [string, boolean][] = [
+      ['file:/cp/s/q"uote', false],
+      ['file:/cp/s/back\\slash', false],
+      ['file:/cp/s/tab\there', false],
+      ['file:/cp/s/plain', false],
+      ['file:/cp/s/é', false],
+    ];
     for (let i = 0; i < 300; i++) stored.push([`file:/cp/shared/${(i * 7919).toString(36)}-${i}`, false]);
     const files = filesOf(null, stored);
     const chunks: Uint8Array[] = [];
@@ -203,7 +277,7 @@ describe('referenced files: distinct, printed as Flink prints them, in Java Stri
 
   it('sorts a large random set like a string sort (radix keys, ties past 8 characters, repeats)', () => {
     let seed = 42;
-    const rnd = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32);
+    const rnd = () => (seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32;
     const stored: [string, boolean][] = [];
     for (let i = 0; i < 20000; i++) {
       if (i > 0 && rnd() < 0.1) {
@@ -221,7 +295,18 @@ describe('referenced files: distinct, printed as Flink prints them, in Java Stri
   it('is what scanSummary leaves compact: count and JSON without strings per path', () => {
     const b = new Bytes().i32(MAGIC, 4).i64(1).i32(0, 1).id(1).i32(1, 128).i8(0).i32(1);
     b.i32(0).i32(0, 0).i8(5).i64(1).utf('backend').i32(0, 1).i8(2).i64(10).utf('file:/cp/chk-1/meta');
-    b.i32(2).utf('1.sst').i8(2).i64(5).utf('file:/cp/shared/s1').utf('2.sst').i8(2).i64(5).utf('file:/cp/shared/s2').i32(0).i8(0).i32(0, 0);
+    b.i32(2)
+      .utf('1.sst')
+      .i8(2)
+      .i64(5)
+      .utf('file:/cp/shared/s1')
+      .utf('2.sst')
+      .i8(2)
+      .i64(5)
+      .utf('file:/cp/shared/s2')
+      .i32(0)
+      .i8(0)
+      .i32(0, 0);
     b.i8(...NULL_PROPERTIES);
     const { summary, files } = scanSummary(b.bytes);
     assert.deepEqual(summary.referencedFiles, []);

@@ -31,12 +31,19 @@ describe('Java modified UTF-8', () => {
       [[0xf0, 0x9f, 0x98, 0x80], 2],
       [[0xc3, 0x41], 2],
     ] as [number[], number][]) {
-      assert.throws(() => utf(...bytes), (e: unknown) => e instanceof MetadataError && e.code === 'invalid' && e.offset === at, JSON.stringify(bytes));
+      assert.throws(
+        () => utf(...bytes),
+        (e: unknown) => e instanceof MetadataError && e.code === 'invalid' && e.offset === at,
+        JSON.stringify(bytes),
+      );
     }
   });
   it('reports a string running past the end as truncated', () => {
     const r = new ByteReader(Uint8Array.from([0, 5, 0x61]));
-    assert.throws(() => r.utf('operator uid'), (e: unknown) => e instanceof MetadataError && e.code === 'truncated' && /operator uid/.test(e.message));
+    assert.throws(
+      () => r.utf('operator uid'),
+      (e: unknown) => e instanceof MetadataError && e.code === 'truncated' && /operator uid/.test(e.message),
+    );
   });
   it('decodes a string longer than the scratch buffer in one piece', () => {
     const n = 65535;
@@ -58,7 +65,10 @@ describe('file names printed as Flink prints a Path', () => {
   });
   it('resolves relative handles against the pointer like new Path(pointer, rel)', () => {
     assert.equal(flinkResolvePath('file:/tmp/cp/chk-3', 'b7f7-uuid'), 'file:/tmp/cp/chk-3/b7f7-uuid');
-    assert.equal(flinkResolvePath('/tmp/cp/savepoint-1a2b3c-0123456789ab', 'uuid'), '/tmp/cp/savepoint-1a2b3c-0123456789ab/uuid');
+    assert.equal(
+      flinkResolvePath('/tmp/cp/savepoint-1a2b3c-0123456789ab', 'uuid'),
+      '/tmp/cp/savepoint-1a2b3c-0123456789ab/uuid',
+    );
     assert.equal(flinkResolvePath('hdfs://nn/cp/chk-3', 'uuid'), 'hdfs://nn/cp/chk-3/uuid');
     assert.equal(flinkResolvePath('file:///tmp/cp/chk-3', '/uuid'), 'file:/tmp/cp/chk-3/uuid');
   });

@@ -5,11 +5,20 @@ import { encodingsOf } from '../../support/secrets';
 
 describe('redaction at the output boundary', () => {
   it('keeps the user of a URI and hides its password, in any text', () => {
-    assert.equal(redactUriPasswords('connecting to ftp://flink:s3cr%40t@host:21/chk failed'), 'connecting to ftp://flink:***@host:21/chk failed');
+    assert.equal(
+      redactUriPasswords('connecting to ftp://flink:s3cr%40t@host:21/chk failed'),
+      'connecting to ftp://flink:***@host:21/chk failed',
+    );
     assert.equal(redactUriPasswords('a ftp://u:p@ss@h/x and ftps://v:w@g'), 'a ftp://u:***@h/x and ftps://v:***@g');
     assert.equal(redactUriPasswords('ftp://user@host/x'), 'ftp://user@host/x');
-    assert.equal(redact('{"file":"hdfs://nn:9000/a","store":"ftp://alice:x%2Fy@127.0.0.1:2121/base"}'), '{"file":"hdfs://nn:9000/a","store":"ftp://alice:***@127.0.0.1:2121/base"}');
-    assert.equal(redact('plain text without any URI, mail me@example.org'), 'plain text without any URI, mail me@example.org');
+    assert.equal(
+      redact('{"file":"hdfs://nn:9000/a","store":"ftp://alice:x%2Fy@127.0.0.1:2121/base"}'),
+      '{"file":"hdfs://nn:9000/a","store":"ftp://alice:***@127.0.0.1:2121/base"}',
+    );
+    assert.equal(
+      redact('plain text without any URI, mail me@example.org'),
+      'plain text without any URI, mail me@example.org',
+    );
   });
 
   it('finds passwords of a command-line URI even with raw metacharacters', () => {

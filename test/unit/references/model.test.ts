@@ -2,7 +2,14 @@ import * as assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { StoreEntry } from '../../../src/core/stores';
 import { parseStoreUri } from '../../../src/core/stores';
-import { BaseView, CleanupCandidate, SnapshotRecord, planCleanup, recheckBatch, toMoveBack } from '../../../src/core/references/safety';
+import {
+  BaseView,
+  CleanupCandidate,
+  SnapshotRecord,
+  planCleanup,
+  recheckBatch,
+  toMoveBack,
+} from '../../../src/core/references/safety';
 
 /**
  * Model test of the deletion safety model: random histories of Flink's own ownership rules, with cleanups of random
@@ -106,7 +113,11 @@ class World {
   hex(n: number): string {
     this.hexCounter++;
     let out = '';
-    while (out.length < n) out += Math.floor(this.r() * 0x100000000).toString(16).padStart(8, '0');
+    while (out.length < n) {
+      out += Math.floor(this.r() * 0x100000000)
+        .toString(16)
+        .padStart(8, '0');
+    }
     return (this.hexCounter.toString(16) + out).slice(0, n);
   }
 
@@ -137,8 +148,18 @@ class World {
   newJob(restored?: { snap: Snap; mode: 'claim' | 'no-claim' | 'legacy'; from: Job | undefined }): Job {
     const jobId = this.hex(32);
     const job: Job = {
-      jobId, dir: `/${jobId}`, numRetained: 1 + Math.floor(this.r() * 3), retained: [], registry: new Map(), owned: new Set(),
-      nextId: restored ? restored.snap.id + 1 : 1, stopped: false, fileMerging: this.r() < 0.3, mergeFiles: [], restoredFrom: false, restoredRefs: [],
+      jobId,
+      dir: `/${jobId}`,
+      numRetained: 1 + Math.floor(this.r() * 3),
+      retained: [],
+      registry: new Map(),
+      owned: new Set(),
+      nextId: restored ? restored.snap.id + 1 : 1,
+      stopped: false,
+      fileMerging: this.r() < 0.3,
+      mergeFiles: [],
+      restoredFrom: false,
+      restoredRefs: [],
     };
     if (restored) {
       if (restored.from) restored.from.restoredFrom = true;
@@ -160,10 +181,20 @@ class World {
   startCheckpoint(job: Job): void {
     if (job.stopped || job.pending) return;
     const id = job.nextId++;
-    const snap: Snap = { dir: `${job.dir}/chk-${id}`, kind: 'checkpoint', id, status: 'in-progress', unreadable: false, refs: [], relative: new Set() };
+    const snap: Snap = {
+      dir: `${job.dir}/chk-${id}`,
+      kind: 'checkpoint',
+      id,
+      status: 'in-progress',
+      unreadable: false,
+      refs: [],
+      relative: new Set(),
+    };
     this.snaps.push(snap);
     const last = job.retained.at(-1);
-    const base = last ? last.refs.filter((fid) => !this.files.get(fid)?.path.startsWith(`${last.dir}/`)) : job.restoredRefs;
+    const base = last
+      ? last.refs.filter((fid) => !this.files.get(fid)?.path.startsWith(`${last.dir}/`))
+      : job.restoredRefs;
     job.pending = { snap, reuse: base.filter(() => this.r() < 0.7), uploads: [], exclusive: [] };
   }
 
@@ -199,7 +230,9 @@ class World {
     job.pending = undefined;
     const refs = [...new Set([...p.reuse, ...p.uploads, ...p.exclusive])];
     for (const id of refs) {
-      if (!this.files.has(id) && this.cleanedAway.has(id)) violations.push(`chk-${p.snap.id} of ${job.dir} completed, but cleanup removed file ${id} it references`);
+      if (!this.files.has(id) && this.cleanedAway.has(id)) {
+        violations.push(`chk-${p.snap.id} of ${job.dir} completed, but cleanup removed file ${id} it references`);
+      }
     }
     p.snap.status = 'complete';
     p.snap.metadataMtime = this.now;
@@ -240,9 +273,20 @@ class World {
 
   savepoint(job: Job): void {
     const beside = this.r() < 0.5;
-    const dir = beside ? `/savepoint-${job.jobId.slice(0, 6)}-${this.hex(12)}` : `${job.dir}/savepoint-${job.jobId.slice(0, 6)}-${this.hex(12)}`;
+    const dir = beside
+      ? `/savepoint-${job.jobId.slice(0, 6)}-${this.hex(12)}`
+      : `${job.dir}/savepoint-${job.jobId.slice(0, 6)}-${this.hex(12)}`;
     const id = job.nextId++;
-    const snap: Snap = { dir, kind: 'savepoint', id, status: 'complete', unreadable: this.r() < 0.05, refs: [], relative: new Set(), metadataMtime: this.now };
+    const snap: Snap = {
+      dir,
+      kind: 'savepoint',
+      id,
+      status: 'complete',
+      unreadable: this.r() < 0.05,
+      refs: [],
+      relative: new Set(),
+      metadataMtime: this.now,
+    };
     for (let i = 0; i < 1 + Math.floor(this.r() * 3); i++) {
       const fid = this.addFile(`${dir}/${this.hex(12)}`, 500);
       snap.refs.push(fid);
@@ -260,7 +304,12 @@ class World {
 
   restore(violations: string[]): void {
     const stoppedJobs = this.jobs.filter((j) => j.stopped);
-    const sources = this.snaps.filter((s) => s.status === 'complete' && !s.unreadable && (s.kind === 'savepoint' || stoppedJobs.some((j) => j.retained.includes(s))));
+    const sources = this.snaps.filter(
+      (s) =>
+        s.status === 'complete' &&
+        !s.unreadable &&
+        (s.kind === 'savepoint' || stoppedJobs.some((j) => j.retained.includes(s))),
+    );
     const snap = this.pick(sources);
     if (!snap) return;
     const from = this.jobs.find((j) => j.retained.includes(snap) || snap.dir.startsWith(`${j.dir}/`));
@@ -269,7 +318,9 @@ class World {
     const mode = modes[Math.floor(this.r() * 3)];
     if (from && mode === 'claim') from.retained = from.retained.filter((s) => s !== snap);
     for (const id of snap.refs) {
-      if (!this.files.has(id) && this.cleanedAway.has(id)) violations.push(`restoring ${snap.dir}: cleanup removed file ${id} it references`);
+      if (!this.files.has(id) && this.cleanedAway.has(id)) {
+        violations.push(`restoring ${snap.dir}: cleanup removed file ${id} it references`);
+      }
     }
     this.newJob({ snap, mode, from });
   }
@@ -323,8 +374,15 @@ class World {
       });
       const status = s.unreadable ? 'unreadable' : s.status;
       return {
-        path: s.dir, kind: s.kind, status, references: status === 'complete' ? references : [],
-        ...(s.status === 'complete' ? { checkpointId: s.id } : idFromName ? { checkpointId: Number(idFromName[1]) } : {}),
+        path: s.dir,
+        kind: s.kind,
+        status,
+        references: status === 'complete' ? references : [],
+        ...(s.status === 'complete'
+          ? { checkpointId: s.id }
+          : idFromName
+            ? { checkpointId: Number(idFromName[1]) }
+            : {}),
         ...(s.metadataMtime !== undefined ? { metadataMtime: g(s.metadataMtime) } : {}),
       };
     });
@@ -333,17 +391,47 @@ class World {
     const dirs = new Set<string>();
     for (const f of this.files.values()) {
       if (!f.path.startsWith(`${job.dir}/`)) continue;
-      jobEntries.push({ path: f.path, name: f.path.slice(f.path.lastIndexOf('/') + 1), kind: 'file', size: f.size, mtime: g(f.mtime) });
-      for (let d = f.path.slice(0, f.path.lastIndexOf('/')); d.length > job.dir.length; d = d.slice(0, d.lastIndexOf('/'))) dirs.add(d);
+      jobEntries.push({
+        path: f.path,
+        name: f.path.slice(f.path.lastIndexOf('/') + 1),
+        kind: 'file',
+        size: f.size,
+        mtime: g(f.mtime),
+      });
+      for (
+        let d = f.path.slice(0, f.path.lastIndexOf('/'));
+        d.length > job.dir.length;
+        d = d.slice(0, d.lastIndexOf('/'))
+      ) {
+        dirs.add(d);
+      }
     }
     for (const s of this.snaps) if (s.dir.startsWith(`${job.dir}/`)) dirs.add(s.dir);
-    for (const d of dirs) jobEntries.push({ path: d, name: d.slice(d.lastIndexOf('/') + 1), kind: 'directory', size: 0, mtime: g(this.now) });
-    return { storeLabel: STORE_ROOT, uri: URI, basePath: '/', jobPath: job.dir, mtimeGranularityMs: this.granularity, snapshots, jobEntries };
+    for (const d of dirs) {
+      jobEntries.push({
+        path: d,
+        name: d.slice(d.lastIndexOf('/') + 1),
+        kind: 'directory',
+        size: 0,
+        mtime: g(this.now),
+      });
+    }
+    return {
+      storeLabel: STORE_ROOT,
+      uri: URI,
+      basePath: '/',
+      jobPath: job.dir,
+      mtimeGranularityMs: this.granularity,
+      snapshots,
+      jobEntries,
+    };
   }
 
   /** Removes a candidate (a file, or a directory with everything below it); returns what it held. */
   take(candidate: CleanupCandidate): { files: FileRec[]; snap?: Snap } {
-    const files = [...this.files.values()].filter((f) => f.path === candidate.path || f.path.startsWith(`${candidate.path}/`));
+    const files = [...this.files.values()].filter(
+      (f) => f.path === candidate.path || f.path.startsWith(`${candidate.path}/`),
+    );
     for (const f of files) this.removeFile(f.id);
     const i = this.snaps.findIndex((s) => s.dir === candidate.path);
     const snap = i >= 0 ? this.snaps.splice(i, 1)[0] : undefined;
@@ -364,7 +452,9 @@ class World {
     const out = new Map<number, string>();
     for (const s of this.snaps) if (s.status === 'complete') for (const id of s.refs) out.set(id, s.dir);
     for (const j of this.jobs) for (const id of j.pending?.reuse ?? []) out.set(id, `${j.pending!.snap.dir} (running)`);
-    for (const j of this.jobs) for (const id of j.pending?.uploads ?? []) out.set(id, `${j.pending!.snap.dir} (its upload)`);
+    for (const j of this.jobs) {
+      for (const id of j.pending?.uploads ?? []) out.set(id, `${j.pending!.snap.dir} (its upload)`);
+    }
     return out;
   }
 }
@@ -393,7 +483,10 @@ function cleanup(world: World, job: Job, violations: string[], tally: Tally): vo
   };
   for (let i = 0; i < plan.candidates.length && !stopped; i += size) {
     flink(Math.floor(world.r() * 3));
-    const check = recheckBatch(plan, world.view(job), plan.candidates.slice(i, i + size), { jobStopped, reversible: true });
+    const check = recheckBatch(plan, world.view(job), plan.candidates.slice(i, i + size), {
+      jobStopped,
+      reversible: true,
+    });
     latest = check.latest;
     stopped = check.stopped;
     if (stopped) break;
@@ -452,10 +545,16 @@ test(`cleanup never removes a file a retained snapshot or a running checkpoint n
   const started = Date.now();
   for (let seed = FIRST_SEED; seed < FIRST_SEED + HISTORIES; seed++) {
     const violations = history(seed, tally);
-    assert.deepEqual(violations, [], `seed ${seed} (FLINK_CHECKPOINTS_MODEL_SEED=${seed} FLINK_CHECKPOINTS_MODEL_HISTORIES=1 reproduces it)`);
+    assert.deepEqual(
+      violations,
+      [],
+      `seed ${seed} (FLINK_CHECKPOINTS_MODEL_SEED=${seed} FLINK_CHECKPOINTS_MODEL_HISTORIES=1 reproduces it)`,
+    );
   }
   // Not vacuous: cleanups do remove leftovers, and the re-check does stop runs and move entries back.
   assert.ok(tally.moved > HISTORIES / 5, `entries moved: ${tally.moved}`);
   assert.ok(tally.stoppedRuns > 0, 'some runs stop at a change');
-  console.log(`${HISTORIES} histories in ${Date.now() - started} ms: ${tally.cleanups} cleanups, ${tally.moved} entries removed, ${tally.stoppedRuns} runs stopped by the re-check, ${tally.movedBack} moved back, ${tally.blocked} judged with shared state kept or blocked`);
+  console.log(
+    `${HISTORIES} histories in ${Date.now() - started} ms: ${tally.cleanups} cleanups, ${tally.moved} entries removed, ${tally.stoppedRuns} runs stopped by the re-check, ${tally.movedBack} moved back, ${tally.blocked} judged with shared state kept or blocked`,
+  );
 });

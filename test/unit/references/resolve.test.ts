@@ -13,7 +13,12 @@ const FIXTURES = path.resolve(__dirname, '../../../../test/fixtures/flink');
  * The inspector's referenced files: in a tree moved away from where Flink wrote it (and under a renamed job
  * directory), every file a real checkpoint names resolves to the store entry that is there, as cleanup resolves it.
  */
-for (const [version, scenario] of [['2.2.1', 'rocksdb-incremental'], ['2.2.1', 'file-merging'], ['1.20.5', 'file-merging'], ['1.15.4', 'rocksdb-incremental']]) {
+for (const [version, scenario] of [
+  ['2.2.1', 'rocksdb-incremental'],
+  ['2.2.1', 'file-merging'],
+  ['1.20.5', 'file-merging'],
+  ['1.15.4', 'rocksdb-incremental'],
+]) {
   test(`every reference of ${version}/${scenario} resolves to a present file after the tree moved and the job was renamed`, () => {
     const source = path.join(FIXTURES, version, scenario);
     const jobId = fs.readdirSync(source).find((n) => /^[0-9a-f]{32}$/.test(n))!;
@@ -25,7 +30,9 @@ for (const [version, scenario] of [['2.2.1', 'rocksdb-incremental'], ['2.2.1', '
       const checkpoints = fs.readdirSync(path.join(root, job)).filter((n) => n.startsWith('chk-'));
       assert.ok(checkpoints.length > 0);
       for (const chk of checkpoints) {
-        const summary = summarizeMetadata(fs.readFileSync(path.join(root, job, chk, '_metadata')), { pointer: path.join(root, job, chk) });
+        const summary = summarizeMetadata(fs.readFileSync(path.join(root, job, chk, '_metadata')), {
+          pointer: path.join(root, job, chk),
+        });
         const resolve = snapshotResolver(`/${job}/${chk}`, summary.checkpointId, summary.referencedFiles, uri);
         assert.ok(summary.referencedFiles.length > 0);
         for (const ref of summary.referencedFiles) {

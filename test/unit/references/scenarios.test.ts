@@ -21,7 +21,8 @@ const B = 'b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0';
 
 /** The job-relative shared files Flink's own reader says a checkpoint of the fixture references. */
 function sharedOf(chk: string): string[] {
-  const refs = JSON.parse(fs.readFileSync(path.join(FIXTURE, chk, '_metadata.oracle.json'), 'utf8')).referencedFiles as string[];
+  const refs = JSON.parse(fs.readFileSync(path.join(FIXTURE, chk, '_metadata.oracle.json'), 'utf8'))
+    .referencedFiles as string[];
   return refs.map((r) => /\/(shared\/[^/]+)$/.exec(r)?.[1]).filter((r): r is string => r !== undefined);
 }
 const CHK2 = sharedOf('chk-2');
@@ -55,7 +56,9 @@ function age(base: string): void {
       const metadata = path.join(dir, snap, '_metadata');
       if (fs.existsSync(metadata)) fs.utimesSync(metadata, new Date(Date.now() - HOURS), new Date(Date.now() - HOURS));
     }
-    if (fs.existsSync(path.join(dir, '_metadata'))) fs.utimesSync(path.join(dir, '_metadata'), new Date(Date.now() - HOURS), new Date(Date.now() - HOURS));
+    if (fs.existsSync(path.join(dir, '_metadata'))) {
+      fs.utimesSync(path.join(dir, '_metadata'), new Date(Date.now() - HOURS), new Date(Date.now() - HOURS));
+    }
   }
 }
 
@@ -70,7 +73,11 @@ interface Where {
   readonly reportsLinks: boolean;
 }
 
-async function clean(store: CheckpointStore, job: string, options: Parameters<typeof runCleanup>[2] = {}): Promise<{ plan: CleanupPlan; result: Awaited<ReturnType<typeof runCleanup>>; journal: string[] }> {
+async function clean(
+  store: CheckpointStore,
+  job: string,
+  options: Parameters<typeof runCleanup>[2] = {},
+): Promise<{ plan: CleanupPlan; result: Awaited<ReturnType<typeof runCleanup>>; journal: string[] }> {
   const journal: string[] = [];
   const plan = await analyseCleanup(store, `/${job}`, options);
   const result = await runCleanup(store, plan, { ...options, journal: (l) => journal.push(l) });
@@ -89,7 +96,11 @@ function scenarios(where: () => Where, root: () => string): void {
       const parked = path.join(root(), `parked-${n}`);
       fs.renameSync(chk2, parked);
       const without = await analyseCleanup(store, `/${A}`);
-      assert.deepEqual(without.candidates.map((c) => c.path).sort(), ONLY_CHK2.map((f) => `/${A}/${f}`).sort(), 'control: with chk-2 gone, its own files are candidates');
+      assert.deepEqual(
+        without.candidates.map((c) => c.path).sort(),
+        ONLY_CHK2.map((f) => `/${A}/${f}`).sort(),
+        'control: with chk-2 gone, its own files are candidates',
+      );
       fs.mkdirSync(path.join(dir, B));
       fs.renameSync(parked, path.join(dir, B, 'chk-2'));
       const { plan, result } = await clean(store, A);
@@ -127,17 +138,31 @@ function scenarios(where: () => Where, root: () => string): void {
     const store = where().open(dir);
     try {
       const { plan, result } = await clean(store, A);
-      for (let i = 0; i < 3; i++) assert.ok(fs.existsSync(path.join(outside, `precious-${i}`)), 'nothing outside the job is touched');
+      for (let i = 0; i < 3; i++) {
+        assert.ok(fs.existsSync(path.join(outside, `precious-${i}`)), 'nothing outside the job is touched');
+      }
       assert.ok(!plan.candidates.some((c) => c.path.startsWith(`/${A}/shared/ext/`)), 'never walked through');
       if (where().reportsLinks && where().name === 'local') {
-        assert.deepEqual(plan.candidates.map((c) => [c.path, c.kind]), [[`/${A}/shared/ext`, 'link']]);
-        assert.ok(fs.lstatSync(path.join(dir, result.trashPath!, A, 'shared', 'ext')).isSymbolicLink(), 'the link itself went to the trash');
+        assert.deepEqual(
+          plan.candidates.map((c) => [c.path, c.kind]),
+          [[`/${A}/shared/ext`, 'link']],
+        );
+        assert.ok(
+          fs.lstatSync(path.join(dir, result.trashPath!, A, 'shared', 'ext')).isSymbolicLink(),
+          'the link itself went to the trash',
+        );
       } else if (where().reportsLinks) {
         // ProFTPD does not list a link that leads out of its root at all.
-        assert.deepEqual(plan.candidates.filter((c) => c.path.startsWith(`/${A}/shared/ext`)).map((c) => c.kind), []);
+        assert.deepEqual(
+          plan.candidates.filter((c) => c.path.startsWith(`/${A}/shared/ext`)).map((c) => c.kind),
+          [],
+        );
         assert.ok(fs.lstatSync(path.join(dir, A, 'shared', 'ext')).isSymbolicLink());
       } else {
-        assert.ok(plan.kept.some((k) => k.path === `/${A}/shared/ext` && /not looked into/.test(k.why)), 'a server that hides links shows a directory Flink does not write: kept');
+        assert.ok(
+          plan.kept.some((k) => k.path === `/${A}/shared/ext` && /not looked into/.test(k.why)),
+          'a server that hides links shows a directory Flink does not write: kept',
+        );
       }
       assert.deepEqual(missing(path.join(dir, A), [...CHK2, ...CHK3]), []);
     } finally {
@@ -153,11 +178,22 @@ function scenarios(where: () => Where, root: () => string): void {
     const store = where().open(dir);
     try {
       const { result } = await clean(store, A);
-      assert.deepEqual(fs.readdirSync(path.join(dir, A, 'chk-3')).sort(), before, 'chk-3 keeps its _metadata and every file');
+      assert.deepEqual(
+        fs.readdirSync(path.join(dir, A, 'chk-3')).sort(),
+        before,
+        'chk-3 keeps its _metadata and every file',
+      );
       assert.equal((await findLatestCompleteCheckpoint(store, `/${A}`)).latest?.name, 'chk-3');
-      assert.ok(result.moved.every((c) => c.path === `/${A}/shared/alias`), result.moved.map((c) => c.path).join(', '));
+      assert.ok(
+        result.moved.every((c) => c.path === `/${A}/shared/alias`),
+        result.moved.map((c) => c.path).join(', '),
+      );
       if (where().reportsLinks) {
-        assert.deepEqual(result.moved.map((c) => [c.path, c.kind]), [[`/${A}/shared/alias`, 'link']], 'the link itself is removable, as a link');
+        assert.deepEqual(
+          result.moved.map((c) => [c.path, c.kind]),
+          [[`/${A}/shared/alias`, 'link']],
+          'the link itself is removable, as a link',
+        );
         assert.ok(fs.lstatSync(path.join(dir, result.trashPath!, A, 'shared', 'alias')).isSymbolicLink());
       }
     } finally {
@@ -180,7 +216,10 @@ function scenarios(where: () => Where, root: () => string): void {
       assert.equal(result.moved.length, 0);
       // Stopped job: the abandoned chk-4 and the orphaned upload may go.
       const stopped = await analyseCleanup(store, `/${A}`, { jobStopped: true });
-      assert.deepEqual(stopped.candidates.map((c) => c.path).sort(), [`/${A}/chk-4`, `/${A}/shared/b1946ac9-2a5c-4c1a-9a5b-upload`]);
+      assert.deepEqual(stopped.candidates.map((c) => c.path).sort(), [
+        `/${A}/chk-4`,
+        `/${A}/shared/b1946ac9-2a5c-4c1a-9a5b-upload`,
+      ]);
     } finally {
       await store.close();
     }
@@ -210,7 +249,11 @@ function scenarios(where: () => Where, root: () => string): void {
     const store = where().open(dir);
     try {
       const { plan, result } = await clean(store, `${A}-backup`);
-      assert.deepEqual(plan.candidates.map((c) => c.path), [`/${A}-backup/shared/leftover`], 'only the planted leftover');
+      assert.deepEqual(
+        plan.candidates.map((c) => c.path),
+        [`/${A}-backup/shared/leftover`],
+        'only the planted leftover',
+      );
       assert.equal(result.moved.length, 1);
       assert.deepEqual(missing(path.join(dir, `${A}-backup`), [...CHK2, ...CHK3]), []);
     } finally {
@@ -244,7 +287,9 @@ function scenarios(where: () => Where, root: () => string): void {
       assert.equal(result.restored.length, 4, 'the first batch is moved back');
       assert.equal(result.skipped.length, ONLY_CHK2.length - 4);
       assert.ok(result.skipped.every((s) => /not touched/.test(s.why)));
-      assert.ok(journal.some((l) => /^stopped: /.test(l)) && journal.filter((l) => /back from the trash/.test(l)).length === 4);
+      assert.ok(
+        journal.some((l) => /^stopped: /.test(l)) && journal.filter((l) => /back from the trash/.test(l)).length === 4,
+      );
       assert.deepEqual(missing(path.join(dir, A), CHK2), [], "every file B's checkpoint needs is there");
     } finally {
       await store.close();
@@ -260,7 +305,10 @@ class LocalWithoutRename extends LocalStore {
 describe('deletion scenarios on the local store', () => {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'safety-local-'));
   after(() => fs.rmSync(root, { recursive: true, force: true }));
-  scenarios(() => ({ name: 'local', open: (base) => openStore(base), reportsLinks: true }), () => root);
+  scenarios(
+    () => ({ name: 'local', open: (base) => openStore(base), reportsLinks: true }),
+    () => root,
+  );
 
   it('a store that cannot rename cheaply deletes for good, says so, and still stops at a change', async () => {
     const base = freshBase(root, 'no-rename');
@@ -283,7 +331,11 @@ describe('deletion scenarios on the local store', () => {
     fs.mkdirSync(savepoints);
     fs.renameSync(path.join(base, A, 'chk-2'), path.join(savepoints, 'savepoint-93b98f-aaaaaaaaaaaa'));
     const without = await run(['orphans', path.join(base, A), '--json']);
-    assert.equal(JSON.parse(without.out).candidates.length, ONLY_CHK2.length, 'control: without --also they look unreferenced');
+    assert.equal(
+      JSON.parse(without.out).candidates.length,
+      ONLY_CHK2.length,
+      'control: without --also they look unreferenced',
+    );
     const withAlso = await run(['orphans', path.join(base, A), '--also', savepoints, '--delete', '--yes', '--json']);
     assert.equal(withAlso.code, 0, withAlso.err);
     assert.deepEqual(JSON.parse(withAlso.out).candidates, []);
@@ -301,7 +353,10 @@ describe('deletion scenarios on the local store', () => {
     let out = '';
     const code = await runCli(['orphans', link, '--json'], { out: (t) => (out += t), err: () => undefined });
     assert.equal(code, 0);
-    assert.deepEqual(JSON.parse(out).candidates.map((c: { path: string }) => c.path), [`/${A}/shared/leftover`]);
+    assert.deepEqual(
+      JSON.parse(out).candidates.map((c: { path: string }) => c.path),
+      [`/${A}/shared/leftover`],
+    );
   });
 });
 
@@ -320,15 +375,21 @@ describe('deletion scenarios over FTP (pyftpdlib)', { skip: ftpSkip }, () => {
     await server?.stop();
     fs.rmSync(root, { recursive: true, force: true });
   });
-  scenarios(() => ({
-    name: 'ftp',
-    open: (base) => {
-      const store = openStore(`ftp://flink@127.0.0.1:${server.port}/${path.basename(base)}`, { password: 'secret', timeoutMs: 20_000 });
-      opened.push(store);
-      return store;
-    },
-    reportsLinks: false,
-  }), () => root);
+  scenarios(
+    () => ({
+      name: 'ftp',
+      open: (base) => {
+        const store = openStore(`ftp://flink@127.0.0.1:${server.port}/${path.basename(base)}`, {
+          password: 'secret',
+          timeoutMs: 20_000,
+        });
+        opened.push(store);
+        return store;
+      },
+      reportsLinks: false,
+    }),
+    () => root,
+  );
 
   it('quarantine, restore from the trash and purge through the CLI over FTP', async () => {
     const base = freshBase(root, 'cli');
@@ -346,29 +407,39 @@ describe('deletion scenarios over FTP (pyftpdlib)', { skip: ftpSkip }, () => {
   });
 });
 
-describe('deletion scenarios over FTP (ProFTPD, which lists links as links)', { skip: serverPrerequisites('proftpd') ?? false }, () => {
-  let root = '';
-  let server: FtpServer;
-  const opened: CheckpointStore[] = [];
-  before(async () => {
-    root = fs.mkdtempSync(path.join(os.tmpdir(), 'safety-proftpd-'));
-    server = await startProftpd(root, { name: 'flink', password: 'secret' });
-  });
-  after(async () => {
-    for (const store of opened) await store.close();
-    await server?.stop();
-    fs.rmSync(root, { recursive: true, force: true });
-  });
-  scenarios(() => ({
-    name: 'proftpd',
-    open: (base) => {
-      const store = openStore(`ftp://flink@127.0.0.1:${server.port}/${path.basename(base)}`, { password: 'secret', timeoutMs: 20_000 });
-      opened.push(store);
-      return store;
-    },
-    reportsLinks: true,
-  }), () => root);
-});
+describe(
+  'deletion scenarios over FTP (ProFTPD, which lists links as links)',
+  { skip: serverPrerequisites('proftpd') ?? false },
+  () => {
+    let root = '';
+    let server: FtpServer;
+    const opened: CheckpointStore[] = [];
+    before(async () => {
+      root = fs.mkdtempSync(path.join(os.tmpdir(), 'safety-proftpd-'));
+      server = await startProftpd(root, { name: 'flink', password: 'secret' });
+    });
+    after(async () => {
+      for (const store of opened) await store.close();
+      await server?.stop();
+      fs.rmSync(root, { recursive: true, force: true });
+    });
+    scenarios(
+      () => ({
+        name: 'proftpd',
+        open: (base) => {
+          const store = openStore(`ftp://flink@127.0.0.1:${server.port}/${path.basename(base)}`, {
+            password: 'secret',
+            timeoutMs: 20_000,
+          });
+          opened.push(store);
+          return store;
+        },
+        reportsLinks: true,
+      }),
+      () => root,
+    );
+  },
+);
 
 async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = '';
@@ -382,17 +453,29 @@ async function cliQuarantineRoundTrip(job: string, base: string): Promise<void> 
   const leftover = path.join(base, A, 'shared', 'leftover');
   const dry = await run(['orphans', job]);
   assert.equal(dry.code, 0, dry.err);
-  assert.match(dry.out, /1 entry, 10 B could be removed \(dry run; --delete --yes moves them to \.flink-checkpoints-trash/);
+  assert.match(
+    dry.out,
+    /1 entry, 10 B could be removed \(dry run; --delete --yes moves them to \.flink-checkpoints-trash/,
+  );
   const moved = await run(['orphans', job, '--delete', '--yes']);
   assert.equal(moved.code, 0, moved.err);
-  assert.match(moved.err, /^moved \/[0-9a-f]{32}\/shared\/leftover \(unreferenced, 10 bytes\) to \/\.flink-checkpoints-trash\//m);
+  assert.match(
+    moved.err,
+    /^moved \/[0-9a-f]{32}\/shared\/leftover \(unreferenced, 10 bytes\) to \/\.flink-checkpoints-trash\//m,
+  );
   const trash = /moved to (\S+)/.exec(moved.out)?.[1];
   assert.ok(trash, moved.out);
   assert.ok(!fs.existsSync(leftover));
   const stamp = path.basename(trash);
-  assert.ok(fs.existsSync(path.join(base, TRASH_DIR, stamp, A, 'shared', 'leftover')), 'its path is kept below the trash directory');
+  assert.ok(
+    fs.existsSync(path.join(base, TRASH_DIR, stamp, A, 'shared', 'leftover')),
+    'its path is kept below the trash directory',
+  );
   const manifest = JSON.parse(fs.readFileSync(path.join(base, TRASH_DIR, stamp, 'manifest.json'), 'utf8'));
-  assert.deepEqual(manifest.entries.map((e: { path: string }) => e.path), [`${A}/shared/leftover`]);
+  assert.deepEqual(
+    manifest.entries.map((e: { path: string }) => e.path),
+    [`${A}/shared/leftover`],
+  );
   assert.match(moved.out, /Undo: flink-checkpoints orphans --restore-trash /);
 
   const restored = await run(['orphans', '--restore-trash', trash]);

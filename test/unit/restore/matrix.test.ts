@@ -27,16 +27,96 @@ const NEW_KEYS = {
 
 /** The reference's version matrix (§1.1), row by row. */
 const MATRIX: Record<string, LineFacts> = {
-  '1.15': { claimFlag: '--restoreMode', keys: OLD_KEYS, applicationAction: 'run-application', restClaimField: 'restoreMode', restFlinkConfiguration: false, imageKey: 'kubernetes.container.image', legacyDeprecated: false },
-  '1.16': { claimFlag: '--restoreMode', keys: OLD_KEYS, applicationAction: 'run-application', restClaimField: 'restoreMode', restFlinkConfiguration: false, imageKey: 'kubernetes.container.image', legacyDeprecated: false },
-  '1.17': { claimFlag: '--restoreMode', keys: OLD_KEYS, applicationAction: 'run-application', restClaimField: 'restoreMode', restFlinkConfiguration: true, imageKey: 'kubernetes.container.image.ref', legacyDeprecated: false },
-  '1.18': { claimFlag: '--restoreMode', keys: OLD_KEYS, applicationAction: 'run-application', restClaimField: 'restoreMode', restFlinkConfiguration: true, imageKey: 'kubernetes.container.image.ref', legacyDeprecated: false },
-  '1.19': { claimFlag: '--restoreMode', keys: OLD_KEYS, applicationAction: 'run-application', restClaimField: 'restoreMode', restFlinkConfiguration: true, imageKey: 'kubernetes.container.image.ref', legacyDeprecated: true },
-  '1.20': { claimFlag: '--claimMode', keys: NEW_KEYS, applicationAction: 'run-application', restClaimField: 'claimMode', restFlinkConfiguration: true, imageKey: 'kubernetes.container.image.ref', legacyDeprecated: true },
-  '2.0': { claimFlag: '--claimMode', keys: NEW_KEYS, applicationAction: 'run', restClaimField: 'claimMode', restFlinkConfiguration: true, imageKey: 'kubernetes.container.image.ref', legacyDeprecated: true },
-  '2.1': { claimFlag: '--claimMode', keys: NEW_KEYS, applicationAction: 'run', restClaimField: 'claimMode', restFlinkConfiguration: true, imageKey: 'kubernetes.container.image.ref', legacyDeprecated: true },
-  '2.2': { claimFlag: '--claimMode', keys: NEW_KEYS, applicationAction: 'run', restClaimField: 'claimMode', restFlinkConfiguration: true, imageKey: 'kubernetes.container.image.ref', legacyDeprecated: true },
-  '2.3': { claimFlag: '--claimMode', keys: NEW_KEYS, applicationAction: 'run', restClaimField: 'claimMode', restFlinkConfiguration: true, imageKey: 'kubernetes.container.image.ref', legacyDeprecated: true },
+  '1.15': {
+    claimFlag: '--restoreMode',
+    keys: OLD_KEYS,
+    applicationAction: 'run-application',
+    restClaimField: 'restoreMode',
+    restFlinkConfiguration: false,
+    imageKey: 'kubernetes.container.image',
+    legacyDeprecated: false,
+  },
+  '1.16': {
+    claimFlag: '--restoreMode',
+    keys: OLD_KEYS,
+    applicationAction: 'run-application',
+    restClaimField: 'restoreMode',
+    restFlinkConfiguration: false,
+    imageKey: 'kubernetes.container.image',
+    legacyDeprecated: false,
+  },
+  '1.17': {
+    claimFlag: '--restoreMode',
+    keys: OLD_KEYS,
+    applicationAction: 'run-application',
+    restClaimField: 'restoreMode',
+    restFlinkConfiguration: true,
+    imageKey: 'kubernetes.container.image.ref',
+    legacyDeprecated: false,
+  },
+  '1.18': {
+    claimFlag: '--restoreMode',
+    keys: OLD_KEYS,
+    applicationAction: 'run-application',
+    restClaimField: 'restoreMode',
+    restFlinkConfiguration: true,
+    imageKey: 'kubernetes.container.image.ref',
+    legacyDeprecated: false,
+  },
+  '1.19': {
+    claimFlag: '--restoreMode',
+    keys: OLD_KEYS,
+    applicationAction: 'run-application',
+    restClaimField: 'restoreMode',
+    restFlinkConfiguration: true,
+    imageKey: 'kubernetes.container.image.ref',
+    legacyDeprecated: true,
+  },
+  '1.20': {
+    claimFlag: '--claimMode',
+    keys: NEW_KEYS,
+    applicationAction: 'run-application',
+    restClaimField: 'claimMode',
+    restFlinkConfiguration: true,
+    imageKey: 'kubernetes.container.image.ref',
+    legacyDeprecated: true,
+  },
+  '2.0': {
+    claimFlag: '--claimMode',
+    keys: NEW_KEYS,
+    applicationAction: 'run',
+    restClaimField: 'claimMode',
+    restFlinkConfiguration: true,
+    imageKey: 'kubernetes.container.image.ref',
+    legacyDeprecated: true,
+  },
+  '2.1': {
+    claimFlag: '--claimMode',
+    keys: NEW_KEYS,
+    applicationAction: 'run',
+    restClaimField: 'claimMode',
+    restFlinkConfiguration: true,
+    imageKey: 'kubernetes.container.image.ref',
+    legacyDeprecated: true,
+  },
+  '2.2': {
+    claimFlag: '--claimMode',
+    keys: NEW_KEYS,
+    applicationAction: 'run',
+    restClaimField: 'claimMode',
+    restFlinkConfiguration: true,
+    imageKey: 'kubernetes.container.image.ref',
+    legacyDeprecated: true,
+  },
+  '2.3': {
+    claimFlag: '--claimMode',
+    keys: NEW_KEYS,
+    applicationAction: 'run',
+    restClaimField: 'claimMode',
+    restFlinkConfiguration: true,
+    imageKey: 'kubernetes.container.image.ref',
+    legacyDeprecated: true,
+  },
 };
 
 const SAVEPOINT = 's3://bucket/savepoints/savepoint-abc123-0123456789ab';
@@ -53,7 +133,7 @@ describe('restore matrix: every target for Flink 1.15 .. 2.3', () => {
 
   for (const [line, facts] of Object.entries(MATRIX)) {
     describe(`Flink ${line}`, () => {
-      it('cli: flink run with --fromSavepoint, -n, the line\'s claim flag, options before the jar', () => {
+      it("cli: flink run with --fromSavepoint, -n, the line's claim flag, options before the jar", () => {
         const invocation = buildRestoreInvocation({
           snapshotPath: SAVEPOINT,
           target: 'cli',
@@ -84,7 +164,10 @@ describe('restore matrix: every target for Flink 1.15 .. 2.3', () => {
           flinkVersion: line,
           options: { jar: 'job.jar' },
         });
-        assert.equal(invocation.steps[0].text, `./bin/flink run --detached --fromSavepoint ${CHECKPOINT} ${facts.claimFlag} no_claim job.jar`);
+        assert.equal(
+          invocation.steps[0].text,
+          `./bin/flink run --detached --fromSavepoint ${CHECKPOINT} ${facts.claimFlag} no_claim job.jar`,
+        );
         assert.deepEqual(codes(invocation), []);
       });
 
@@ -99,7 +182,7 @@ describe('restore matrix: every target for Flink 1.15 .. 2.3', () => {
         assert.equal(codes(invocation).includes('legacy-claim-mode-deprecated'), facts.legacyDeprecated);
       });
 
-      it('application: native Kubernetes with the line\'s action and image key', () => {
+      it("application: native Kubernetes with the line's action and image key", () => {
         const invocation = buildRestoreInvocation({
           snapshotPath: SAVEPOINT,
           target: 'application',
@@ -126,7 +209,12 @@ describe('restore matrix: every target for Flink 1.15 .. 2.3', () => {
           snapshotPath: CHECKPOINT,
           target: 'application',
           flinkVersion: line,
-          options: { applicationTarget: 'yarn-application', yarnApplicationName: 'word count', claimMode: 'claim', jar: './job.jar' },
+          options: {
+            applicationTarget: 'yarn-application',
+            yarnApplicationName: 'word count',
+            claimMode: 'claim',
+            jar: './job.jar',
+          },
         });
         assert.equal(
           invocation.steps[0].text,
@@ -163,19 +251,22 @@ describe('restore matrix: every target for Flink 1.15 .. 2.3', () => {
         assert.ok(codes(invocation).includes('claim-mode-not-settable'));
       });
 
-      it('k8s: a merge-patch file with the line\'s claim-mode key and a bumped nonce, the kubectl patch that reads it; a FlinkStateSnapshot and its kubectl apply', () => {
+      it("k8s: a merge-patch file with the line's claim-mode key and a bumped nonce, the kubectl patch that reads it; a FlinkStateSnapshot and its kubectl apply", () => {
         const invocation = buildRestoreInvocation({
           snapshotPath: SAVEPOINT,
           target: 'k8s',
           flinkVersion: line,
           options: { deploymentName: 'word-count', namespace: 'flink', currentRedeployNonce: 4, claimMode: 'claim' },
         });
-        assert.deepEqual(invocation.steps.map((s) => [s.language, s.fileName]), [
-          ['yaml', 'word-count-restore-patch.yaml'],
-          ['shellscript', undefined],
-          ['yaml', 'word-count-savepoint-abc123-0123456789ab.yaml'],
-          ['shellscript', undefined],
-        ]);
+        assert.deepEqual(
+          invocation.steps.map((s) => [s.language, s.fileName]),
+          [
+            ['yaml', 'word-count-restore-patch.yaml'],
+            ['shellscript', undefined],
+            ['yaml', 'word-count-savepoint-abc123-0123456789ab.yaml'],
+            ['shellscript', undefined],
+          ],
+        );
         assert.equal(
           invocation.steps[0].text,
           [
@@ -193,7 +284,16 @@ describe('restore matrix: every target for Flink 1.15 .. 2.3', () => {
           ].join('\n'),
         );
         assert.deepEqual(invocation.steps[1].argv, [
-          'kubectl', 'patch', 'flinkdeployment', 'word-count', '--namespace', 'flink', '--type', 'merge', '--patch-file', 'word-count-restore-patch.yaml',
+          'kubectl',
+          'patch',
+          'flinkdeployment',
+          'word-count',
+          '--namespace',
+          'flink',
+          '--type',
+          'merge',
+          '--patch-file',
+          'word-count-restore-patch.yaml',
         ]);
         assert.equal(
           invocation.steps[2].text,
@@ -215,15 +315,24 @@ describe('restore matrix: every target for Flink 1.15 .. 2.3', () => {
             '',
           ].join('\n'),
         );
-        assert.deepEqual(invocation.steps[3].argv, ['kubectl', 'apply', '--filename', 'word-count-savepoint-abc123-0123456789ab.yaml']);
+        assert.deepEqual(invocation.steps[3].argv, [
+          'kubectl',
+          'apply',
+          '--filename',
+          'word-count-savepoint-abc123-0123456789ab.yaml',
+        ]);
       });
 
-      it('sql: SET with the line\'s keys, the DML, then RESET of each key', () => {
+      it("sql: SET with the line's keys, the DML, then RESET of each key", () => {
         const invocation = buildRestoreInvocation({
           snapshotPath: SAVEPOINT,
           target: 'sql',
           flinkVersion: line,
-          options: { allowNonRestoredState: true, claimMode: 'no_claim', sqlStatement: 'INSERT INTO counts SELECT word, COUNT(*) FROM words GROUP BY word' },
+          options: {
+            allowNonRestoredState: true,
+            claimMode: 'no_claim',
+            sqlStatement: 'INSERT INTO counts SELECT word, COUNT(*) FROM words GROUP BY word',
+          },
         });
         assert.equal(
           invocation.steps[0].text,
@@ -241,7 +350,7 @@ describe('restore matrix: every target for Flink 1.15 .. 2.3', () => {
         assert.deepEqual(codes(invocation), []);
       });
 
-      it('rest: the jar-run body with the line\'s claim field and flinkConfiguration from 1.17', () => {
+      it("rest: the jar-run body with the line's claim field and flinkConfiguration from 1.17", () => {
         const invocation = buildRestoreInvocation({
           snapshotPath: CHECKPOINT,
           target: 'rest',
@@ -266,10 +375,21 @@ describe('restore matrix: every target for Flink 1.15 .. 2.3', () => {
           [facts.restClaimField]: 'LEGACY',
         };
         if (facts.restFlinkConfiguration) expectedBody.flinkConfiguration = { 'pipeline.name': 'word count' };
-        assert.deepEqual(invocation.request, { method: 'POST', url: 'http://jobmanager:8081/jars/1c2b_word-count.jar/run', body: expectedBody });
-        assert.deepEqual(Object.keys(invocation.request?.body ?? {}), Object.keys(expectedBody), 'field order as in the REST docs');
+        assert.deepEqual(invocation.request, {
+          method: 'POST',
+          url: 'http://jobmanager:8081/jars/1c2b_word-count.jar/run',
+          body: expectedBody,
+        });
+        assert.deepEqual(
+          Object.keys(invocation.request?.body ?? {}),
+          Object.keys(expectedBody),
+          'field order as in the REST docs',
+        );
         assert.equal(invocation.steps.length, 3);
-        assert.equal(invocation.steps[0].text, `curl -sS -X POST -H Expect: -F 'jarfile=@/tmp/word count.jar' http://jobmanager:8081/jars/upload`);
+        assert.equal(
+          invocation.steps[0].text,
+          `curl -sS -X POST -H Expect: -F 'jarfile=@/tmp/word count.jar' http://jobmanager:8081/jars/upload`,
+        );
         assert.deepEqual(JSON.parse(invocation.steps[1].text), expectedBody);
         assert.equal(
           invocation.steps[2].text,

@@ -54,7 +54,11 @@ describe('shell quoting', () => {
         snapshotPath,
         target,
         flinkVersion: '1.20',
-        options: { jar: '/opt/my jobs/job.jar', programArgs: ['--name', 'a "b" c'], flinkConfiguration: { 'pipeline.name': 'x y' } },
+        options: {
+          jar: '/opt/my jobs/job.jar',
+          programArgs: ['--name', 'a "b" c'],
+          flinkConfiguration: { 'pipeline.name': 'x y' },
+        },
       });
       const step = invocation.steps[0];
       assert.deepEqual(shellWords('bash', step.text), step.argv);
@@ -81,7 +85,23 @@ describe('YAML and SQL literals', () => {
   it('plain scalars only where YAML reads back the same string', () => {
     assert.equal(yamlString('s3://bucket/savepoints/savepoint-1'), 's3://bucket/savepoints/savepoint-1');
     assert.equal(yamlString('/flink/ck/chk-1'), '/flink/ck/chk-1');
-    for (const risky of ['true', 'no', 'null', '~', '123', '1e3', '-x', 'a: b', 'a #b', "it's", 'key:', '', ' lead', '.inf', 'a"b']) {
+    for (const risky of [
+      'true',
+      'no',
+      'null',
+      '~',
+      '123',
+      '1e3',
+      '-x',
+      'a: b',
+      'a #b',
+      "it's",
+      'key:',
+      '',
+      ' lead',
+      '.inf',
+      'a"b',
+    ]) {
       const text = yamlString(risky);
       assert.ok(text.startsWith('"'), `${risky} → ${text}`);
       assert.equal(JSON.parse(text), risky);
@@ -90,7 +110,11 @@ describe('YAML and SQL literals', () => {
 
   it('SQL string literals double single quotes', () => {
     assert.equal(sqlString("it's"), "'it''s'");
-    const invocation = buildRestoreInvocation({ snapshotPath: "/ck/o'neil/chk-9", target: 'sql', flinkVersion: '1.18' });
+    const invocation = buildRestoreInvocation({
+      snapshotPath: "/ck/o'neil/chk-9",
+      target: 'sql',
+      flinkVersion: '1.18',
+    });
     assert.ok(invocation.steps[0].text.startsWith("SET 'execution.savepoint.path' = '/ck/o''neil/chk-9';\n"));
   });
 

@@ -9,4 +9,3 @@ export function sharedMetadataFile(fixture: string): string | undefined {
   const file = path.resolve(repoRoot(), '..', 'shared', 'flink-metadata-fixtures', fixture, '_metadata');
   return fs.existsSync(file) ? file : undefined;
 }
-

@@ -8,7 +8,9 @@ const SAVEPOINT = 's3://bucket/savepoints/savepoint-abc123-0123456789ab';
 
 /** The arguments bash passes to a command written as `text` (its first word replaced by printf). */
 function argvAsBashReadsIt(text: string): string[] {
-  const ran = spawnSync('bash', ['-c', `set -- ${text.slice(text.indexOf(' ') + 1)}\nprintf '%s\\0' "$@"`], { encoding: 'utf8' });
+  const ran = spawnSync('bash', ['-c', `set -- ${text.slice(text.indexOf(' ') + 1)}\nprintf '%s\\0' "$@"`], {
+    encoding: 'utf8',
+  });
   assert.equal(ran.status, 0, ran.stderr);
   return ran.stdout.split('\0').slice(0, -1);
 }
@@ -23,7 +25,14 @@ describe('command lines continued over several lines', () => {
       snapshotPath: SAVEPOINT,
       target: 'cli',
       flinkVersion: '2.0',
-      options: { claimMode: 'no_claim', allowNonRestoredState: true, entryClass: 'com.example.WordCount', parallelism: 4, jar: '/opt/jobs/word-count.jar', programArgs: ['--input', 'in put'] },
+      options: {
+        claimMode: 'no_claim',
+        allowNonRestoredState: true,
+        entryClass: 'com.example.WordCount',
+        parallelism: 4,
+        jar: '/opt/jobs/word-count.jar',
+        programArgs: ['--input', 'in put'],
+      },
     });
     assert.equal(
       formatInvocation(invocation, { wrapCommands: true }),
@@ -51,11 +60,20 @@ describe('command lines continued over several lines', () => {
         snapshotPath: "/mnt/o'neil/chk-7",
         target,
         flinkVersion: '1.19',
-        options: { jar: '/opt/a b.jar', entryClass: 'com.example.Job', programArgs: awkward, flinkConfiguration: { 'pipeline.name': "x 'y'" } },
+        options: {
+          jar: '/opt/a b.jar',
+          entryClass: 'com.example.Job',
+          programArgs: awkward,
+          flinkConfiguration: { 'pipeline.name': "x 'y'" },
+        },
       });
       for (const step of invocation.steps.filter((s) => s.argv)) {
         const wrapped = shellCommandLines(step.argv!);
-        assert.equal(wrapped.includes(' \\\n  '), step.text.length > 100, `${target}: continued when longer than 100 characters`);
+        assert.equal(
+          wrapped.includes(' \\\n  '),
+          step.text.length > 100,
+          `${target}: continued when longer than 100 characters`,
+        );
         assert.deepEqual(argvAsBashReadsIt(wrapped), step.argv!.slice(1));
       }
     }

@@ -56,7 +56,10 @@ describe('YAML manifests read back exactly', () => {
           allowNonRestoredState: false,
           savepointRedeployNonce: 42,
         });
-        assert.deepEqual(patch.spec.flinkConfiguration, { 'execution.state-recovery.claim-mode': 'NO_CLAIM', 'pipeline.name': value });
+        assert.deepEqual(patch.spec.flinkConfiguration, {
+          'execution.state-recovery.claim-mode': 'NO_CLAIM',
+          'pipeline.name': value,
+        });
         const snapshot = parse(invocation.steps[2].text, { version });
         assert.equal(snapshot.spec.savepoint.path, `s3://bucket/${directory}/savepoint-0a1b2c-0123456789ab`);
         assert.equal(snapshot.spec.savepoint.alreadyExists, true);
@@ -75,7 +78,12 @@ describe('YAML manifests read back exactly', () => {
           options: { applicationTarget: 'standalone', entryClass: 'com.example.Job', programArgs: [value] },
         });
         assert.deepEqual(parse(invocation.steps[1].text, { version }).args, [
-          'standalone-job', '--job-classname', 'com.example.Job', '--fromSavepoint', `/flink/${directory}/chk-7`, value,
+          'standalone-job',
+          '--job-classname',
+          'com.example.Job',
+          '--fromSavepoint',
+          `/flink/${directory}/chk-7`,
+          value,
         ]);
       }
     });

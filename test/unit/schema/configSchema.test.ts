@@ -28,7 +28,10 @@ const nested = read('schemas/config.schema.json');
 function resolveNested(schema: Schema, key: string): SchemaNode | undefined {
   let node: SchemaNode | undefined = { properties: schema.properties };
   for (const segment of key.split('.')) {
-    const children: Record<string, SchemaNode> = { ...node?.properties, ...Object.assign({}, ...(node?.allOf ?? []).map((n) => n.properties ?? {})) };
+    const children: Record<string, SchemaNode> = {
+      ...node?.properties,
+      ...Object.assign({}, ...(node?.allOf ?? []).map((n) => n.properties ?? {})),
+    };
     node = children[segment];
     if (!node) return undefined;
   }
@@ -54,25 +57,44 @@ describe('JSON schemas of flink-conf.yaml and config.yaml (yamlValidation)', () 
   });
 
   it('offer values to complete and say what replaces a deprecated key', () => {
-    assert.deepEqual(flat.definitions['execution.checkpointing.externalized-checkpoint-retention']?.examples?.slice().sort(), [
-      'DELETE_ON_CANCELLATION',
-      'NO_EXTERNALIZED_CHECKPOINTS',
-      'RETAIN_ON_CANCELLATION',
-    ]);
+    assert.deepEqual(
+      flat.definitions['execution.checkpointing.externalized-checkpoint-retention']?.examples?.slice().sort(),
+      ['DELETE_ON_CANCELLATION', 'NO_EXTERNALIZED_CHECKPOINTS', 'RETAIN_ON_CANCELLATION'],
+    );
     assert.deepEqual(flat.definitions['state.backend.incremental']?.examples, ['true', 'false']);
-    assert.match(flat.definitions['state.backend']?.markdownDescription ?? '', /Deprecated since Flink 1\.17: use `state\.backend\.type`/);
+    assert.match(
+      flat.definitions['state.backend']?.markdownDescription ?? '',
+      /Deprecated since Flink 1\.17: use `state\.backend\.type`/,
+    );
   });
 
   it('validate nothing, so the YAML extension never repeats our diagnostics', () => {
     // Unknown keys, wrong types and bad values are reported by our own provider, for the target Flink version.
-    const validating = ['type', 'enum', 'const', 'required', 'additionalProperties', 'patternProperties', 'pattern', 'minimum', 'maximum', 'deprecationMessage', 'errorMessage'];
+    const validating = [
+      'type',
+      'enum',
+      'const',
+      'required',
+      'additionalProperties',
+      'patternProperties',
+      'pattern',
+      'minimum',
+      'maximum',
+      'deprecationMessage',
+      'errorMessage',
+    ];
     // Walks schema nodes, not the option names that key the properties and definitions maps (Flink has an option `type`).
     const keywords = (node: SchemaNode, at: string): string[] => [
-      ...Object.keys(node).filter((k) => validating.includes(k)).map((k) => `${at}: ${k}`),
+      ...Object.keys(node)
+        .filter((k) => validating.includes(k))
+        .map((k) => `${at}: ${k}`),
       ...Object.entries(node.properties ?? {}).flatMap(([name, child]) => keywords(child, `${at}.${name}`)),
       ...(node.allOf ?? []).flatMap((child) => keywords(child, at)),
     ];
-    for (const [file, schema] of [['flink-conf.yaml', flat], ['config.yaml', nested]] as const) {
+    for (const [file, schema] of [
+      ['flink-conf.yaml', flat],
+      ['config.yaml', nested],
+    ] as const) {
       const { properties, definitions, ...top } = schema as Schema & Record<string, unknown>;
       const found = [
         ...keywords({ ...top, properties } as SchemaNode, file),
@@ -86,7 +108,11 @@ describe('JSON schemas of flink-conf.yaml and config.yaml (yamlValidation)', () 
     const manifest = JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as {
       contributes: { yamlValidation: Array<{ fileMatch: string | string[]; url: string }> };
     };
-    const byFile = new Map(manifest.contributes.yamlValidation.flatMap((entry) => [entry.fileMatch].flat().map((match) => [match, entry.url])));
+    const byFile = new Map(
+      manifest.contributes.yamlValidation.flatMap((entry) =>
+        [entry.fileMatch].flat().map((match) => [match, entry.url]),
+      ),
+    );
     assert.equal(byFile.get('flink-conf.yaml'), './schemas/flink-conf.schema.json');
     assert.equal(byFile.get('**/conf/config.yaml'), './schemas/config.schema.json');
     for (const url of byFile.values()) assert.ok(fs.existsSync(path.join(repoRoot, url)), url);

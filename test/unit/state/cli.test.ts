@@ -19,8 +19,12 @@ async function run(...argv: string[]): Promise<{ code: number; out: string; err:
   }
 }
 
-const savepoint = path.dirname(findFiles(path.join(repoRoot(), 'test', 'fixtures', 'flink', '2.2.1', 'savepoints'), '_metadata').sort()[0]);
-const checkpoint115 = path.dirname(findFiles(path.join(repoRoot(), 'test', 'fixtures', 'flink', '1.15.4', 'hashmap'), '_metadata').sort()[0]);
+const savepoint = path.dirname(
+  findFiles(path.join(repoRoot(), 'test', 'fixtures', 'flink', '2.2.1', 'savepoints'), '_metadata').sort()[0],
+);
+const checkpoint115 = path.dirname(
+  findFiles(path.join(repoRoot(), 'test', 'fixtures', 'flink', '1.15.4', 'hashmap'), '_metadata').sort()[0],
+);
 
 describe('flink-checkpoints schema', () => {
   it('usage errors exit 2', async () => {
@@ -33,12 +37,29 @@ describe('flink-checkpoints schema', () => {
   it('--json prints one object with the issue shape; --operator takes a uid', async () => {
     const r = await run(savepoint, '--json', '--operator', 'stop-word-filter');
     assert.equal(r.code, 0, r.err);
-    const parsed = JSON.parse(r.out) as { file: string; operators: { uid: string; states: Record<string, unknown>[] }[] };
+    const parsed = JSON.parse(r.out) as {
+      file: string;
+      operators: { uid: string; states: Record<string, unknown>[] }[];
+    };
     assert.equal(parsed.file, path.join(savepoint, '_metadata'));
-    assert.deepEqual(parsed.operators.map((o) => o.uid), ['stop-word-filter']);
+    assert.deepEqual(
+      parsed.operators.map((o) => o.uid),
+      ['stop-word-filter'],
+    );
     const [state] = parsed.operators[0].states;
-    assert.deepEqual(Object.keys(state), ['name', 'kind', 'backend', 'keySerializer', 'namespaceSerializer', 'valueSerializer', 'ttl']);
-    assert.equal((state.valueSerializer as { class: string }).class, 'org.apache.flink.api.common.typeutils.base.BooleanSerializer$BooleanSerializerSnapshot');
+    assert.deepEqual(Object.keys(state), [
+      'name',
+      'kind',
+      'backend',
+      'keySerializer',
+      'namespaceSerializer',
+      'valueSerializer',
+      'ttl',
+    ]);
+    assert.equal(
+      (state.valueSerializer as { class: string }).class,
+      'org.apache.flink.api.common.typeutils.base.BooleanSerializer$BooleanSerializerSnapshot',
+    );
   });
 
   it('finds an operator by uid in metadata that records none (1.15), and by operator id', async () => {
@@ -56,7 +77,10 @@ describe('flink-checkpoints schema', () => {
     const copy = fs.mkdtempSync(path.join(os.tmpdir(), 'schema-'));
     try {
       for (const f of fs.readdirSync(savepoint)) fs.copyFileSync(path.join(savepoint, f), path.join(copy, f));
-      const victim = fs.readdirSync(copy).filter((f) => !f.startsWith('_')).sort()[0];
+      const victim = fs
+        .readdirSync(copy)
+        .filter((f) => !f.startsWith('_'))
+        .sort()[0];
       fs.rmSync(path.join(copy, victim));
       const r = await run(copy);
       assert.equal(r.code, 1);

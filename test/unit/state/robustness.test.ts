@@ -50,7 +50,10 @@ function keyedState(o: Out, name: string, kind: string, value: (o: Out) => void)
   o.utf(name).int(0).int(1).utf('KEYED_STATE_TYPE').utf(kind).int(2);
   o.utf('VALUE_SERIALIZER').int(2);
   value(o);
-  o.utf('NAMESPACE_SERIALIZER').int(2).utf('org.apache.flink.runtime.state.VoidNamespaceSerializer$VoidNamespaceSerializerSnapshot').int(3);
+  o.utf('NAMESPACE_SERIALIZER')
+    .int(2)
+    .utf('org.apache.flink.runtime.state.VoidNamespaceSerializer$VoidNamespaceSerializerSnapshot')
+    .int(3);
   return o;
 }
 
@@ -72,51 +75,86 @@ function framed(o: Out, write: (o: Out) => void): void {
 describe('keyed proxy: the serializer snapshots Flink ships', () => {
   it('decodes Tuple, Map, POJO field names, Enum constants and Kryo registrations', () => {
     const bytes = keyedProxy([
-      (o) => keyedState(o, 'pairs', 'MAP', (v) => {
-        v.utf(`${BASE}MapSerializerSnapshot`).int(1).int(COMPOSITE_MAGIC).int(1).int(NESTED_MAGIC).int(1).int(2);
-        simple(v, 'String');
-        v.utf('org.apache.flink.api.java.typeutils.runtime.TupleSerializerSnapshot').int(2).int(COMPOSITE_MAGIC).int(2).utf('org.apache.flink.api.java.tuple.Tuple2');
-        v.int(NESTED_MAGIC).int(1).int(2);
-        simple(v, 'Long');
-        simple(v, 'Integer');
-      }),
-      (o) => keyedState(o, 'order', 'VALUE', (v) => {
-        v.utf('org.apache.flink.api.java.typeutils.runtime.PojoSerializerSnapshot').int(2).utf('shop.Order');
-        v.long(OPTIONAL_MAP_HEADER).int(2);
-        for (const [field, type] of [['id', 'Long'], ['status', 'enum']]) {
-          v.utf(field).byte(1);
-          framed(v, (k) => k.utf('shop.Order').utf(field));
-          v.byte(1);
-          framed(v, (s) => {
-            if (type === 'enum') s.utf(`${BASE}EnumSerializer$EnumSerializerSnapshot`).int(3).utf('shop.Status').int(2).utf('OPEN').utf('PAID');
-            else simple(s, type);
-          });
-        }
-        v.long(OPTIONAL_MAP_HEADER).int(0).long(OPTIONAL_MAP_HEADER).int(0);
-      }),
-      (o) => keyedState(o, 'blob', 'LIST', (v) => {
-        v.utf('org.apache.flink.api.java.typeutils.runtime.kryo.KryoSerializerSnapshot').int(2).utf('shop.Blob');
-        v.long(OPTIONAL_MAP_HEADER).int(1).utf('shop.Part').byte(0).byte(1);
-        framed(v, (f) => f.byte(1).byte(2).byte(3));
-        v.long(OPTIONAL_MAP_HEADER).int(0).long(OPTIONAL_MAP_HEADER).int(0);
-      }),
+      (o) =>
+        keyedState(o, 'pairs', 'MAP', (v) => {
+          v.utf(`${BASE}MapSerializerSnapshot`).int(1).int(COMPOSITE_MAGIC).int(1).int(NESTED_MAGIC).int(1).int(2);
+          simple(v, 'String');
+          v.utf('org.apache.flink.api.java.typeutils.runtime.TupleSerializerSnapshot')
+            .int(2)
+            .int(COMPOSITE_MAGIC)
+            .int(2)
+            .utf('org.apache.flink.api.java.tuple.Tuple2');
+          v.int(NESTED_MAGIC).int(1).int(2);
+          simple(v, 'Long');
+          simple(v, 'Integer');
+        }),
+      (o) =>
+        keyedState(o, 'order', 'VALUE', (v) => {
+          v.utf('org.apache.flink.api.java.typeutils.runtime.PojoSerializerSnapshot').int(2).utf('shop.Order');
+          v.long(OPTIONAL_MAP_HEADER).int(2);
+          for (const [field, type] of [
+            ['id', 'Long'],
+            ['status', 'enum'],
+          ]) {
+            v.utf(field).byte(1);
+            framed(v, (k) => k.utf('shop.Order').utf(field));
+            v.byte(1);
+            framed(v, (s) => {
+              if (type === 'enum') {
+                s.utf(`${BASE}EnumSerializer$EnumSerializerSnapshot`)
+                  .int(3)
+                  .utf('shop.Status')
+                  .int(2)
+                  .utf('OPEN')
+                  .utf('PAID');
+              } else simple(s, type);
+            });
+          }
+          v.long(OPTIONAL_MAP_HEADER).int(0).long(OPTIONAL_MAP_HEADER).int(0);
+        }),
+      (o) =>
+        keyedState(o, 'blob', 'LIST', (v) => {
+          v.utf('org.apache.flink.api.java.typeutils.runtime.kryo.KryoSerializerSnapshot').int(2).utf('shop.Blob');
+          v.long(OPTIONAL_MAP_HEADER).int(1).utf('shop.Part').byte(0).byte(1);
+          framed(v, (f) => f.byte(1).byte(2).byte(3));
+          v.long(OPTIONAL_MAP_HEADER).int(0).long(OPTIONAL_MAP_HEADER).int(0);
+        }),
     ]);
     const proxy = readKeyedProxy(new DataInput(bytes));
-    assert.deepEqual(proxy.states.map((s) => [s.name, s.options.KEYED_STATE_TYPE]), [['pairs', 'MAP'], ['order', 'VALUE'], ['blob', 'LIST']]);
+    assert.deepEqual(
+      proxy.states.map((s) => [s.name, s.options.KEYED_STATE_TYPE]),
+      [
+        ['pairs', 'MAP'],
+        ['order', 'VALUE'],
+        ['blob', 'LIST'],
+      ],
+    );
     const [pairs, order, blob] = proxy.states.map((s) => s.serializers.VALUE_SERIALIZER);
     assert.equal(pairs.nested?.[1].type, 'org.apache.flink.api.java.tuple.Tuple2');
-    assert.deepEqual(pairs.nested?.[1].nested?.map((n) => n.class), [`${BASE}LongSerializer$LongSerializerSnapshot`, `${BASE}IntegerSerializer$IntegerSerializerSnapshot`]);
+    assert.deepEqual(
+      pairs.nested?.[1].nested?.map((n) => n.class),
+      [`${BASE}LongSerializer$LongSerializerSnapshot`, `${BASE}IntegerSerializer$IntegerSerializerSnapshot`],
+    );
     assert.equal(order.type, 'shop.Order');
-    assert.deepEqual(order.fields?.map((f) => f.name), ['id', 'status']);
+    assert.deepEqual(
+      order.fields?.map((f) => f.name),
+      ['id', 'status'],
+    );
     assert.deepEqual(order.fields?.[1].serializer?.constants, ['OPEN', 'PAID']);
     assert.equal(blob.type, 'shop.Blob');
     assert.deepEqual(blob.registrations, ['shop.Part']);
-    assert.equal(proxy.states[2].serializers.NAMESPACE_SERIALIZER.class, 'org.apache.flink.runtime.state.VoidNamespaceSerializer$VoidNamespaceSerializerSnapshot');
+    assert.equal(
+      proxy.states[2].serializers.NAMESPACE_SERIALIZER.class,
+      'org.apache.flink.runtime.state.VoidNamespaceSerializer$VoidNamespaceSerializerSnapshot',
+    );
   });
 
   it('keeps an unknown snapshot as raw bytes and reads the states after it', () => {
     const bytes = keyedProxy([
-      (o) => keyedState(o, 'custom', 'VALUE', (v) => v.utf('com.example.MySerializer$Snapshot').int(7).int(42).utf('opaque payload')),
+      (o) =>
+        keyedState(o, 'custom', 'VALUE', (v) =>
+          v.utf('com.example.MySerializer$Snapshot').int(7).int(42).utf('opaque payload'),
+        ),
       (o) => keyedState(o, 'after', 'VALUE', (v) => simple(v, 'Long')),
     ]);
     const proxy = readKeyedProxy(new DataInput(bytes));
@@ -124,7 +162,10 @@ describe('keyed proxy: the serializer snapshots Flink ships', () => {
     assert.equal(custom.class, 'com.example.MySerializer$Snapshot');
     assert.equal(custom.version, 7);
     assert.equal(custom.rawLength, 4 + 2 + 'opaque payload'.length);
-    assert.deepEqual(proxy.states.map((s) => s.name), ['custom', 'after']);
+    assert.deepEqual(
+      proxy.states.map((s) => s.name),
+      ['custom', 'after'],
+    );
     assert.equal(proxy.states[1].serializers.VALUE_SERIALIZER.class, `${BASE}LongSerializer$LongSerializerSnapshot`);
   });
 });
@@ -132,11 +173,22 @@ describe('keyed proxy: the serializer snapshots Flink ships', () => {
 describe('proxy readers on bad input', () => {
   const realHeads = findFiles(path.join(repoRoot(), 'test', 'fixtures', 'flink', '2.2.1', 'savepoints'), '_metadata')
     .map((m) => path.dirname(m))
-    .flatMap((d) => fs.readdirSync(d).filter((f) => !f.startsWith('_')).map((f) => new Uint8Array(fs.readFileSync(path.join(d, f)).subarray(0, 4096))));
+    .flatMap((d) =>
+      fs
+        .readdirSync(d)
+        .filter((f) => !f.startsWith('_'))
+        .map((f) => new Uint8Array(fs.readFileSync(path.join(d, f)).subarray(0, 4096))),
+    );
 
   it('a file that is not a proxy is a typed error naming the offset', () => {
-    assert.throws(() => readKeyedProxy(new DataInput(Buffer.from('PK\x03\x04 a zip file, not state'), 0)), (e: unknown) => e instanceof StateSchemaError && e.code === 'not-a-proxy' && e.offset === 0);
-    assert.throws(() => readOperatorProxy(new DataInput(new Out().int(2).done())), (e: unknown) => e instanceof StateSchemaError && e.code === 'unsupported-version');
+    assert.throws(
+      () => readKeyedProxy(new DataInput(Buffer.from('PK\x03\x04 a zip file, not state'), 0)),
+      (e: unknown) => e instanceof StateSchemaError && e.code === 'not-a-proxy' && e.offset === 0,
+    );
+    assert.throws(
+      () => readOperatorProxy(new DataInput(new Out().int(2).done())),
+      (e: unknown) => e instanceof StateSchemaError && e.code === 'unsupported-version',
+    );
   });
 
   it('every truncation of a real proxy is a truncated error inside the bytes', () => {
@@ -166,14 +218,19 @@ describe('proxy readers on bad input', () => {
     const o = new Out().int(6).byte(0).int(2);
     simple(o, 'String');
     const bytes = o.short(1).utf('x').int(0).int(0x7fffffff).done();
-    assert.throws(() => readKeyedProxy(new DataInput(bytes)), (e: unknown) => e instanceof StateSchemaError && e.code === 'invalid' && /0\.\.64/.test(e.message));
+    assert.throws(
+      () => readKeyedProxy(new DataInput(bytes)),
+      (e: unknown) => e instanceof StateSchemaError && e.code === 'invalid' && /0\.\.64/.test(e.message),
+    );
   });
 
   it('random corruption of real proxies throws only StateSchemaError', () => {
     const random = prng(19);
     for (let round = 0; round < 3000; round++) {
       const head = Uint8Array.from(realHeads[round % realHeads.length]);
-      for (let k = 0; k < 1 + Math.floor(random() * 4); k++) head[Math.floor(random() * Math.min(head.length, 400))] = Math.floor(random() * 256);
+      for (let k = 0; k < 1 + Math.floor(random() * 4); k++) {
+        head[Math.floor(random() * Math.min(head.length, 400))] = Math.floor(random() * 256);
+      }
       for (const read of [readKeyedProxy, readOperatorProxy]) {
         try {
           read(new DataInput(head));

@@ -3,7 +3,12 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { operatorIdFromUid, parseMetadata } from '../../../src/core/metadata';
-import { readSchemas, type OperatorSchema, type SerializerSnapshotNode, type StateFileAccess } from '../../../src/core/state';
+import {
+  readSchemas,
+  type OperatorSchema,
+  type SerializerSnapshotNode,
+  type StateFileAccess,
+} from '../../../src/core/state';
 import { describeSerializer } from '../../../src/cli/schema';
 import { findFiles, repoRoot } from '../../support/repo';
 
@@ -30,7 +35,12 @@ const EXPECTED: Record<string, string[]> = {
 };
 
 /** Local reads of a fixture tree; absolute paths name the directory Flink wrote it in (the oracle's pointer root). */
-function fixtureAccess(metadataFile: string, writtenRoot: string, fixtureRoot: string, reads: { bytes: number }): StateFileAccess {
+function fixtureAccess(
+  metadataFile: string,
+  writtenRoot: string,
+  fixtureRoot: string,
+  reads: { bytes: number },
+): StateFileAccess {
   const metadata = fs.readFileSync(metadataFile);
   return {
     readMetadata: (offset, length) => Promise.resolve(new Uint8Array(metadata.subarray(offset, offset + length))),
@@ -79,8 +89,14 @@ describe('state schemas of the real Flink fixtures', () => {
           if (op.uid !== null) assert.equal(op.uid, uid);
           assert.deepEqual(op.states.map(line).sort(), expected, `${where} ${uid}`);
         }
-        const discard = operators.filter((o) => !Object.keys(EXPECTED).some((uid) => operatorIdFromUid(uid) === o.operatorId));
-        assert.deepEqual(discard.map((o) => o.states.length), [0], `${where}: the operator without uid holds no state`);
+        const discard = operators.filter(
+          (o) => !Object.keys(EXPECTED).some((uid) => operatorIdFromUid(uid) === o.operatorId),
+        );
+        assert.deepEqual(
+          discard.map((o) => o.states.length),
+          [0],
+          `${where}: the operator without uid holds no state`,
+        );
         // Heads only: 4 KiB per state file at most, whatever the state files hold.
         const stateFiles = operators.length * 4;
         assert.ok(reads.bytes <= stateFiles * 4096, `${where}: read ${reads.bytes} bytes`);
@@ -93,9 +109,12 @@ describe('state schemas of the real Flink fixtures', () => {
     const counter = (await schemasOf(file)).find((o) => o.uid === 'counter');
     const timers = counter?.states.find((s) => s.name === '_timer_state/event_user-timers');
     assert.equal(timers?.valueSerializer?.class, 'org.apache.flink.streaming.api.operators.TimerSerializerSnapshot');
-    assert.deepEqual(timers?.valueSerializer?.nested?.map((n) => [n.class, n.version]), [
-      ['org.apache.flink.api.common.typeutils.base.StringSerializer$StringSerializerSnapshot', 3],
-      ['org.apache.flink.runtime.state.VoidNamespaceSerializer$VoidNamespaceSerializerSnapshot', 3],
-    ]);
+    assert.deepEqual(
+      timers?.valueSerializer?.nested?.map((n) => [n.class, n.version]),
+      [
+        ['org.apache.flink.api.common.typeutils.base.StringSerializer$StringSerializerSnapshot', 3],
+        ['org.apache.flink.runtime.state.VoidNamespaceSerializer$VoidNamespaceSerializerSnapshot', 3],
+      ],
+    );
   });
 });

@@ -57,9 +57,11 @@ describe('cancelling a listing', { skip: serverPrerequisites('pyftpdlib') ?? fal
     const store = openStore(`ftp://flink:secret@127.0.0.1:${server.port}/`, { poolSize: 1 });
     try {
       const controller = new AbortController();
-      const listing = rejection((async () => {
-        for await (const page of store.list('/shared', { signal: controller.signal })) void page;
-      })());
+      const listing = rejection(
+        (async () => {
+          for await (const page of store.list('/shared', { signal: controller.signal })) void page;
+        })(),
+      );
       await new Promise((resolve) => setTimeout(resolve, 300));
       const start = Date.now();
       controller.abort();

@@ -23,11 +23,15 @@ describe('FtpStore against pyftpdlib', { skip: pyftpdSkip }, () => {
   let store: CheckpointStore;
   before(async () => {
     tree = buildCheckpointTree();
-    server = await startPyFtpd(tree, [
-      { name: 'flink', password: 'secret' },
-      { name: AWKWARD_USER, password: AWKWARD_PASSWORD },
-      { name: 'reader', password: 'reader', perm: 'elr' },
-    ], { verbose: true });
+    server = await startPyFtpd(
+      tree,
+      [
+        { name: 'flink', password: 'secret' },
+        { name: AWKWARD_USER, password: AWKWARD_PASSWORD },
+        { name: 'reader', password: 'reader', perm: 'elr' },
+      ],
+      { verbose: true },
+    );
     store = openStore(`ftp://flink@127.0.0.1:${server.port}/`, { password: 'secret', timeoutMs: 10_000 });
   });
   after(async () => {
@@ -36,7 +40,10 @@ describe('FtpStore against pyftpdlib', { skip: pyftpdSkip }, () => {
     fs.rmSync(tree, { recursive: true, force: true });
   });
 
-  storeContract(() => store, () => tree);
+  storeContract(
+    () => store,
+    () => tree,
+  );
 
   it('logs in with percent-encoded @ : / % # in user and password', async () => {
     const awkward = openStore(`ftp://${enc(AWKWARD_USER)}:${enc(AWKWARD_PASSWORD)}@127.0.0.1:${server.port}/${JOB_A}`);
@@ -64,7 +71,9 @@ describe('FtpStore against pyftpdlib', { skip: pyftpdSkip }, () => {
   it('runs many concurrent calls over a small pool', async () => {
     const pooled = openStore(`ftp://flink@127.0.0.1:${server.port}/`, { password: 'secret', poolSize: 2 });
     try {
-      const stats = await Promise.all(Array.from({ length: 20 }, (_, i) => pooled.stat(`/${JOB_A}/chk-${2 + (i % 2)}/_metadata`)));
+      const stats = await Promise.all(
+        Array.from({ length: 20 }, (_, i) => pooled.stat(`/${JOB_A}/chk-${2 + (i % 2)}/_metadata`)),
+      );
       assert.ok(stats.every((s) => s.kind === 'file'));
     } finally {
       await pooled.close();
@@ -83,8 +92,16 @@ describe('FtpStore against pyftpdlib', { skip: pyftpdSkip }, () => {
         assert.ok(!error.message.includes('not-the-password'));
       }
       // pyftpdlib logs a failed login just after answering it: wait for the line, then for any later ones.
-      const failures = (): number => (server.log().slice(logBefore.length).match(/failed login/g) ?? []).length;
-      for (let waited = 0; failures() === 0 && waited < 3000; waited += 50) await new Promise((resolve) => setTimeout(resolve, 50));
+      const failures = (): number =>
+        (
+          server
+            .log()
+            .slice(logBefore.length)
+            .match(/failed login/g) ?? []
+        ).length;
+      for (let waited = 0; failures() === 0 && waited < 3000; waited += 50) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
       await new Promise((resolve) => setTimeout(resolve, 500));
       assert.equal(failures(), 1, `one login attempt for six calls:\n${server.log().slice(logBefore.length)}`);
     } finally {
@@ -128,7 +145,11 @@ describe('FtpStore against a server without MLSD (LIST fallback)', { skip: pyftp
     fs.rmSync(tree, { recursive: true, force: true });
   });
 
-  storeContract(() => store, () => tree, 'scratch-list');
+  storeContract(
+    () => store,
+    () => tree,
+    'scratch-list',
+  );
 
   it('used LIST, never MLSD', () => {
     assert.match(server.log(), /<- LIST/);
@@ -153,11 +174,13 @@ describe('FtpStore: a server stopped mid-listing', { skip: pyftpdSkip }, () => {
     const port = server.port;
     const store = openStore(`ftp://flink:secret@127.0.0.1:${port}/`, { timeoutMs: 5000 });
     try {
-      const listing = rejection((async () => {
-        let n = 0;
-        for await (const page of store.list('/shared')) n += page.length;
-        return n;
-      })());
+      const listing = rejection(
+        (async () => {
+          let n = 0;
+          for await (const page of store.list('/shared')) n += page.length;
+          return n;
+        })(),
+      );
       await new Promise((resolve) => setTimeout(resolve, 700));
       await server.stop();
       const error = await listing;
@@ -193,7 +216,11 @@ describe('FtpStore against ProFTPD (FTP and explicit FTPS)', { skip: proftpdSkip
     fs.mkdirSync(`${tree}/locked`);
     fs.writeFileSync(`${tree}/locked/secret.txt`, 'x');
     server = await startProftpd(tree, { name: 'flink', password: 's3cr@t' });
-    ftps = openStore(`ftps://flink@127.0.0.1:${server.port}/`, { password: 's3cr@t', allowUntrustedCertificate: true, timeoutMs: 10_000 });
+    ftps = openStore(`ftps://flink@127.0.0.1:${server.port}/`, {
+      password: 's3cr@t',
+      allowUntrustedCertificate: true,
+      timeoutMs: 10_000,
+    });
   });
   after(async () => {
     await ftps?.close();
@@ -202,7 +229,11 @@ describe('FtpStore against ProFTPD (FTP and explicit FTPS)', { skip: proftpdSkip
   });
 
   describe('over FTPS', () => {
-    storeContract(() => ftps, () => tree, 'scratch-ftps');
+    storeContract(
+      () => ftps,
+      () => tree,
+      'scratch-ftps',
+    );
   });
 
   it('lists and reads over plain FTP too', async () => {
@@ -211,7 +242,10 @@ describe('FtpStore against ProFTPD (FTP and explicit FTPS)', { skip: proftpdSkip
       const names: string[] = [];
       for await (const page of plain.list('/')) names.push(...page.map((e) => e.name));
       assert.deepEqual(names.sort(), ['chk-2', 'chk-3', 'chk-4', 'chk-5', 'chk-6', 'shared', 'taskowned']);
-      assert.deepEqual(Buffer.from(await plain.readAll('/chk-3/_metadata')), fs.readFileSync(`${tree}/${JOB_A}/chk-3/_metadata`));
+      assert.deepEqual(
+        Buffer.from(await plain.readAll('/chk-3/_metadata')),
+        fs.readFileSync(`${tree}/${JOB_A}/chk-3/_metadata`),
+      );
     } finally {
       await plain.close();
     }
@@ -234,7 +268,10 @@ describe('FtpStore against ProFTPD (FTP and explicit FTPS)', { skip: proftpdSkip
   it('fails a wrong password once', async () => {
     const wrong = openStore(`ftps://flink:wrong@127.0.0.1:${server.port}/`, { allowUntrustedCertificate: true });
     const errors = await Promise.all([rejection(wrong.stat('/')), rejection(wrong.stat('/x'))]);
-    assert.deepEqual(errors.map((e) => e.code), ['auth-failed', 'auth-failed']);
+    assert.deepEqual(
+      errors.map((e) => e.code),
+      ['auth-failed', 'auth-failed'],
+    );
     assert.match(errors[0].message, /530/);
     await wrong.close();
   });

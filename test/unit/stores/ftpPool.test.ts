@@ -26,7 +26,8 @@ function connector() {
 }
 
 const tick = () => new Promise((resolve) => setImmediate(resolve));
-const deadline = (options: { signal?: AbortSignal; timeoutMs?: number } = {}) => new Deadline(options, 60_000, 'ftp://h', '/', 'test');
+const deadline = (options: { signal?: AbortSignal; timeoutMs?: number } = {}) =>
+  new Deadline(options, 60_000, 'ftp://h', '/', 'test');
 
 describe('FtpPool', () => {
   it('opens one connection at a time and never more than its size', async () => {

@@ -12,5 +12,8 @@ describe('LocalStore', () => {
     store = openStore(tree);
   });
   after(() => fs.rmSync(tree, { recursive: true, force: true }));
-  storeContract(() => store, () => tree);
+  storeContract(
+    () => store,
+    () => tree,
+  );
 });

@@ -5,7 +5,13 @@ import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { CheckpointStore, S3Store, StoreEntry, externalLocation, openStore } from '../../../src/core/stores';
 import {
-  S3Server, ThrottlingProxy, Toxiproxy, copyIntoBucket, s3Prerequisites, startThrottlingProxy, startToxiproxy,
+  S3Server,
+  ThrottlingProxy,
+  Toxiproxy,
+  copyIntoBucket,
+  s3Prerequisites,
+  startThrottlingProxy,
+  startToxiproxy,
   startVersityGw,
 } from '../../servers/s3Servers';
 import { runCli } from '../../../src/cli/main';
@@ -35,7 +41,9 @@ describe('S3Store against versitygw', { skip }, () => {
   let store: S3Store;
   const open = (uri: string, s3: Record<string, unknown> = {}, extra: Record<string, unknown> = {}): S3Store =>
     openStore(uri, {
-      password: server.secretKey, timeoutMs: 10_000, ...extra,
+      password: server.secretKey,
+      timeoutMs: 10_000,
+      ...extra,
       s3: { endpoint: server.endpoint, accessKeyId: server.accessKey, ...s3 },
     }) as S3Store;
 
@@ -54,7 +62,11 @@ describe('S3Store against versitygw', { skip }, () => {
     fs.rmSync(tree, { recursive: true, force: true });
   });
 
-  describe('a whole bucket', () => storeContract(() => store, () => tree));
+  describe('a whole bucket', () =>
+    storeContract(
+      () => store,
+      () => tree,
+    ));
 
   describe('a key prefix (s3a://)', () => {
     let prefixed: S3Store;
@@ -62,7 +74,11 @@ describe('S3Store against versitygw', { skip }, () => {
       prefixed = open('s3a://prefixed/flink/prod', { allowWrites: true });
     });
     after(() => prefixed.close());
-    storeContract(() => prefixed, () => tree, `scratch-prefixed-${process.pid}`);
+    storeContract(
+      () => prefixed,
+      () => tree,
+      `scratch-prefixed-${process.pid}`,
+    );
 
     it('names paths the way Flink writes them into _metadata', () => {
       assert.equal(externalLocation(prefixed.uri, `/${JOB_A}/chk-3`), `s3a://prefixed/flink/prod/${JOB_A}/chk-3`);
@@ -84,7 +100,9 @@ describe('S3Store against versitygw', { skip }, () => {
     const readOnly = open(`s3://${BUCKET}`);
     try {
       for (const attempt of [
-        readOnly.write('/x.yaml', new Uint8Array([1])), readOnly.mkdir('/x'), readOnly.rename(`/${JOB_A}/chk-2`, '/x'),
+        readOnly.write('/x.yaml', new Uint8Array([1])),
+        readOnly.mkdir('/x'),
+        readOnly.rename(`/${JOB_A}/chk-2`, '/x'),
       ]) {
         const error = await rejection(attempt);
         assert.equal(error.code, 'permission-denied');
@@ -131,9 +149,14 @@ describe('S3Store against versitygw', { skip }, () => {
       assert.ok(['auth-failed', 'permission-denied'].includes(error.code), error.message);
       const listing = await rejection(all(wrong, '/'));
       assert.equal(listing.code, 'auth-failed');
-      assert.match(listing.message, new RegExp(`s3://flink-checkpoints/${JOB_A}: listing: .*SignatureDoesNotMatch.*secret`));
+      assert.match(
+        listing.message,
+        new RegExp(`s3://flink-checkpoints/${JOB_A}: listing: .*SignatureDoesNotMatch.*secret`),
+      );
       assert.equal(wrong.requestCount, 2, 'an authentication failure is not retried');
-      for (const e of [error, listing]) assert.ok(!e.message.includes(wrongSecret) && !e.message.includes(server.secretKey));
+      for (const e of [error, listing]) {
+        assert.ok(!e.message.includes(wrongSecret) && !e.message.includes(server.secretKey));
+      }
     } finally {
       await wrong.close();
     }
@@ -148,7 +171,10 @@ describe('S3Store against versitygw', { skip }, () => {
       assert.match(key.message, /access key id/);
       const bucket = await rejection(all(unknownBucket, '/'));
       assert.equal(bucket.code, 'not-found');
-      assert.match(bucket.message, /the bucket "no-such-bucket" does not exist at 127\.0\.0\.1:\d+.*Check the bucket name/);
+      assert.match(
+        bucket.message,
+        /the bucket "no-such-bucket" does not exist at 127\.0\.0\.1:\d+.*Check the bucket name/,
+      );
       assert.equal((await rejection(unknownBucket.stat('/chk-1/_metadata'))).code, 'not-found');
     } finally {
       await unknownKey.close();
@@ -157,7 +183,10 @@ describe('S3Store against versitygw', { skip }, () => {
   });
 
   it('reports a server that is not running', async () => {
-    const down = openStore(`s3://${BUCKET}`, { password: 'x', s3: { endpoint: 'http://127.0.0.1:9', accessKeyId: 'AKIAX' } });
+    const down = openStore(`s3://${BUCKET}`, {
+      password: 'x',
+      s3: { endpoint: 'http://127.0.0.1:9', accessKeyId: 'AKIAX' },
+    });
     const error = await rejection(down.stat('/'));
     assert.equal(error.code, 'unavailable');
     assert.match(error.message, /nothing accepts connections at 127\.0\.0\.1:9/);
@@ -165,30 +194,46 @@ describe('S3Store against versitygw', { skip }, () => {
   });
 
   it('refuses an endpoint that is not a URL, and credentials in the URI', () => {
-    assert.throws(() => openStore(`s3://${BUCKET}`, { s3: { endpoint: 'http://[bad' } }), /the endpoint "http:\/\/\[bad" is not a URL/);
-    assert.throws(() => openStore('s3://AKIA:wJalrXUtnFEMI@bucket/x'), (error: Error) => !error.message.includes('wJalrXUtnFEMI') && /no user or key/.test(error.message));
+    assert.throws(
+      () => openStore(`s3://${BUCKET}`, { s3: { endpoint: 'http://[bad' } }),
+      /the endpoint "http:\/\/\[bad" is not a URL/,
+    );
+    assert.throws(
+      () => openStore('s3://AKIA:wJalrXUtnFEMI@bucket/x'),
+      (error: Error) => !error.message.includes('wJalrXUtnFEMI') && /no user or key/.test(error.message),
+    );
   });
 
   it('CLI ls, latest and orphans take the store, its endpoint and keys from a Flink configuration (--conf)', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fc-s3-conf-'));
     const conf = path.join(dir, 'config.yaml');
-    fs.writeFileSync(conf, [
-      'execution.checkpointing.dir: s3://flink-checkpoints/_entropy_',
-      `s3.endpoint: ${server.endpoint}`,
-      `s3.access-key: ${server.accessKey}`,
-      `s3.secret-key: ${server.secretKey}`,
-      's3.entropy.key: _entropy_',
-    ].join('\n'));
+    fs.writeFileSync(
+      conf,
+      [
+        'execution.checkpointing.dir: s3://flink-checkpoints/_entropy_',
+        `s3.endpoint: ${server.endpoint}`,
+        `s3.access-key: ${server.accessKey}`,
+        `s3.secret-key: ${server.secretKey}`,
+        's3.entropy.key: _entropy_',
+      ].join('\n'),
+    );
     try {
       const ls = await cli(['ls', '--conf', conf, '--json']);
       assert.equal(ls.code, 0, ls.err);
-      assert.deepEqual(JSON.parse(ls.out).jobs.map((j: { jobId: string }) => j.jobId).sort(), [JOB_A, 'fedcba9876543210fedcba9876543210']);
+      assert.deepEqual(
+        JSON.parse(ls.out)
+          .jobs.map((j: { jobId: string }) => j.jobId)
+          .sort(),
+        [JOB_A, 'fedcba9876543210fedcba9876543210'],
+      );
       const latest = await cli(['latest', `s3://${BUCKET}/${JOB_A}`, '--conf', conf]);
       assert.equal(latest.code, 0, latest.err);
       assert.equal(latest.out.trim(), `s3://${BUCKET}/${JOB_A}/chk-3`);
       const orphans = await cli(['orphans', `s3://${BUCKET}/${JOB_A}`, '--conf', conf, '--json']);
       assert.equal(orphans.code, 0, orphans.err);
-      for (const run of [ls, latest, orphans]) assert.ok(!run.out.includes(server.secretKey) && !run.err.includes(server.secretKey));
+      for (const run of [ls, latest, orphans]) {
+        assert.ok(!run.out.includes(server.secretKey) && !run.err.includes(server.secretKey));
+      }
       const missing = await cli(['ls', '--conf', path.join(dir, 'nope.yaml')]);
       assert.equal(missing.code, 2);
       assert.match(missing.err, /--conf .*nope\.yaml: no such file/);
@@ -223,7 +268,10 @@ describe('S3Store against versitygw', { skip }, () => {
         proxy.throttle(1000);
         const error = await rejection(all(throttled, '/'));
         assert.equal(error.code, 'unavailable');
-        assert.match(error.message, /throttled the request \(SlowDown\) 6 times.*lower the store's request concurrency/);
+        assert.match(
+          error.message,
+          /throttled the request \(SlowDown\) 6 times.*lower the store's request concurrency/,
+        );
         assert.equal(throttled.requestCount, 6);
       } finally {
         proxy.throttle(0);
@@ -236,7 +284,9 @@ describe('S3Store against versitygw', { skip }, () => {
       try {
         proxy.delay(20);
         const before = proxy.requests();
-        const stats = await Promise.all(Array.from({ length: 30 }, (_, i) => bounded.stat(`/${JOB_A}/chk-${2 + (i % 2)}/_metadata`)));
+        const stats = await Promise.all(
+          Array.from({ length: 30 }, (_, i) => bounded.stat(`/${JOB_A}/chk-${2 + (i % 2)}/_metadata`)),
+        );
         assert.ok(stats.every((s) => s.kind === 'file'));
         assert.equal(proxy.requests() - before, 30);
         assert.equal(proxy.maxInFlight(), 3);
@@ -279,12 +329,14 @@ describe('S3Store against versitygw', { skip }, () => {
       const cut = open(`s3://${BUCKET}`, { endpoint: `http://127.0.0.1:${toxiproxy.port}` }, { timeoutMs: 5000 });
       try {
         const pages: number[] = [];
-        const error = await rejection((async () => {
-          for await (const page of cut.list('/cut/shared', { pageSize: 10 })) {
-            pages.push(page.length);
-            if (pages.length === 2) await toxiproxy.enable(false);
-          }
-        })());
+        const error = await rejection(
+          (async () => {
+            for await (const page of cut.list('/cut/shared', { pageSize: 10 })) {
+              pages.push(page.length);
+              if (pages.length === 2) await toxiproxy.enable(false);
+            }
+          })(),
+        );
         assert.deepEqual(pages, [10, 10]);
         assert.equal(error.code, 'unavailable', error.message);
         assert.match(error.message, /s3:\/\/flink-checkpoints\/cut\/shared: listing: .*127\.0\.0\.1/);

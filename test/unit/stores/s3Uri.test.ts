@@ -1,23 +1,41 @@
 import * as assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { StoreError, externalLocation, formatStoreUri, isS3Uri, openStore, parseStoreUri } from '../../../src/core/stores';
+import {
+  StoreError,
+  externalLocation,
+  formatStoreUri,
+  isS3Uri,
+  openStore,
+  parseStoreUri,
+} from '../../../src/core/stores';
 import { isStoreUri } from '../../../src/cli/storeUri';
 import { storePathOf } from '../../../src/core/references/locate';
 
 function invalid(text: string, pattern: RegExp): void {
-  assert.throws(() => parseStoreUri(text), (error: unknown) => {
-    assert.ok(error instanceof StoreError);
-    assert.equal(error.code, 'invalid-uri');
-    assert.match(error.message, pattern);
-    return true;
-  });
+  assert.throws(
+    () => parseStoreUri(text),
+    (error: unknown) => {
+      assert.ok(error instanceof StoreError);
+      assert.equal(error.code, 'invalid-uri');
+      assert.match(error.message, pattern);
+      return true;
+    },
+  );
 }
 
 describe('s3:// store URIs', () => {
   it('takes the bucket as written and the key prefix as path, for every S3 scheme Flink uses', () => {
-    assert.deepEqual(parseStoreUri('s3://flink-state/checkpoints/job-1/'), { scheme: 's3', host: 'flink-state', path: '/checkpoints/job-1' });
+    assert.deepEqual(parseStoreUri('s3://flink-state/checkpoints/job-1/'), {
+      scheme: 's3',
+      host: 'flink-state',
+      path: '/checkpoints/job-1',
+    });
     assert.deepEqual(parseStoreUri('S3A://Legacy_Bucket'), { scheme: 's3a', host: 'Legacy_Bucket', path: '/' });
-    assert.deepEqual(parseStoreUri('s3p://b.with.dots/a%20b//c'), { scheme: 's3p', host: 'b.with.dots', path: '/a b/c' });
+    assert.deepEqual(parseStoreUri('s3p://b.with.dots/a%20b//c'), {
+      scheme: 's3p',
+      host: 'b.with.dots',
+      path: '/a b/c',
+    });
     assert.ok(isS3Uri(parseStoreUri('s3a://b/x')));
     assert.ok(!isS3Uri(parseStoreUri('hdfs://nn/x')));
     for (const text of ['s3://b/x', 'S3A://b', 's3p://b/']) assert.ok(isStoreUri(text), text);
@@ -25,8 +43,14 @@ describe('s3:// store URIs', () => {
   });
 
   it('refuses credentials, ports and malformed bucket names, without echoing a secret', () => {
-    invalid('s3://AKIAEXAMPLE:wJalrXUtnFEMI@bucket/x', /no user or key before the bucket.*default AWS credential chain/);
-    assert.throws(() => parseStoreUri('s3://AKIAEXAMPLE:wJalrXUtnFEMI@bucket/x'), (error: Error) => !error.message.includes('wJalrXUtnFEMI'));
+    invalid(
+      's3://AKIAEXAMPLE:wJalrXUtnFEMI@bucket/x',
+      /no user or key before the bucket.*default AWS credential chain/,
+    );
+    assert.throws(
+      () => parseStoreUri('s3://AKIAEXAMPLE:wJalrXUtnFEMI@bucket/x'),
+      (error: Error) => !error.message.includes('wJalrXUtnFEMI'),
+    );
     invalid('s3://127.0.0.1:9000/bucket', /an s3 URI names a bucket, not a host and port.*endpoint/);
     invalid('s3:///checkpoints', /no bucket name/);
     invalid('s3://-bad/x', /not a valid bucket name/);

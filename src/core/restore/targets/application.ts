@@ -1,5 +1,12 @@
 import {
-  BuildContext, PLACEHOLDER, dynamicProperties, flinkCommand, orPlaceholder, programFlags, restoreFlags, shellStep,
+  BuildContext,
+  PLACEHOLDER,
+  dynamicProperties,
+  flinkCommand,
+  orPlaceholder,
+  programFlags,
+  restoreFlags,
+  shellStep,
 } from '../context';
 import type { ApplicationTarget, InvocationStep } from '../request';
 import { applicationModeAction, kubernetesImageKey } from '../versionFacts';
@@ -14,8 +21,14 @@ export function applicationSteps(ctx: BuildContext): InvocationStep[] {
   if (deployment === 'standalone') return standaloneSteps(ctx);
   const deploymentProperties: Array<readonly [string, string]> = [];
   if (deployment === 'kubernetes-application') {
-    deploymentProperties.push(['kubernetes.cluster-id', orPlaceholder(ctx, ctx.options.clusterId, PLACEHOLDER.clusterId)]);
-    deploymentProperties.push([kubernetesImageKey(ctx.version), orPlaceholder(ctx, ctx.options.image, PLACEHOLDER.image)]);
+    deploymentProperties.push([
+      'kubernetes.cluster-id',
+      orPlaceholder(ctx, ctx.options.clusterId, PLACEHOLDER.clusterId),
+    ]);
+    deploymentProperties.push([
+      kubernetesImageKey(ctx.version),
+      orPlaceholder(ctx, ctx.options.image, PLACEHOLDER.image),
+    ]);
   } else if (ctx.options.yarnApplicationName) {
     deploymentProperties.push(['yarn.application.name', ctx.options.yarnApplicationName]);
   }
@@ -47,10 +60,16 @@ function standaloneSteps(ctx: BuildContext): InvocationStep[] {
   args.push('--fromSavepoint', ctx.path);
   if (ctx.options.allowNonRestoredState) args.push('--allowNonRestoredState');
   const configuration: Array<readonly [string, string]> = [...ctx.configuration];
-  if (ctx.options.parallelism !== undefined) configuration.push(['parallelism.default', String(ctx.options.parallelism)]);
+  if (ctx.options.parallelism !== undefined) {
+    configuration.push(['parallelism.default', String(ctx.options.parallelism)]);
+  }
   args.push(...dynamicProperties(configuration), ...(ctx.options.programArgs ?? []));
   return [
-    shellStep('Start a standalone application cluster from the snapshot (the job jar in lib/ or usrlib/)', [standaloneScript(ctx), 'start', ...args]),
+    shellStep('Start a standalone application cluster from the snapshot (the job jar in lib/ or usrlib/)', [
+      standaloneScript(ctx),
+      'start',
+      ...args,
+    ]),
     {
       title: 'The same as container arguments of the Flink image (Docker, Kubernetes standalone)',
       language: 'yaml',

@@ -1,4 +1,13 @@
-import { BuildContext, PLACEHOLDER, dynamicProperties, flinkCommand, orPlaceholder, programFlags, restoreFlags, shellStep } from '../context';
+import {
+  BuildContext,
+  PLACEHOLDER,
+  dynamicProperties,
+  flinkCommand,
+  orPlaceholder,
+  programFlags,
+  restoreFlags,
+  shellStep,
+} from '../context';
 import type { InvocationStep } from '../request';
 
 /**

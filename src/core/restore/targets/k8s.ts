@@ -41,17 +41,33 @@ export function k8sSteps(ctx: BuildContext): InvocationStep[] {
   job.savepointRedeployNonce = nonce;
 
   const patchFile = `${ctx.options.deploymentName ? kubernetesName(ctx.options.deploymentName) : 'flinkdeployment'}-restore-patch.yaml`;
-  const patchCommand = ['kubectl', 'patch', 'flinkdeployment', name, ...namespaceFlags, '--type', 'merge', '--patch-file', patchFile];
+  const patchCommand = [
+    'kubectl',
+    'patch',
+    'flinkdeployment',
+    name,
+    ...namespaceFlags,
+    '--type',
+    'merge',
+    '--patch-file',
+    patchFile,
+  ];
   const patch = yamlDocument({ spec: { flinkConfiguration, job } });
   yamlNode(patch, ['spec'], 'key').commentBefore =
     ` A merge patch of FlinkDeployment ${name}${namespace ? ` in namespace ${namespace}` : ''}: it re-deploys the job from the snapshot.`;
   yamlNode(patch, ['spec', 'flinkConfiguration'], 'key').commentBefore =
     ` The operator never sets a claim mode itself; ${keys.claimMode} is the Flink ${ctx.version.line} key (spec.flinkVersion ${operatorFlinkVersion(ctx.version)})`;
-  yamlNode(patch, ['spec', 'job', 'savepointRedeployNonce']).comment = ' changed: re-deploy from initialSavepointPath (operator 1.8+)';
+  yamlNode(patch, ['spec', 'job', 'savepointRedeployNonce']).comment =
+    ' changed: re-deploy from initialSavepointPath (operator 1.8+)';
 
   const snapshotName = kubernetesName(
     ctx.options.snapshotResourceName ??
-      `${ctx.options.deploymentName ?? 'restore'}-${ctx.path.replace(/[\\/]_metadata$/, '').split(/[\\/]/).pop() ?? 'snapshot'}`,
+      `${ctx.options.deploymentName ?? 'restore'}-${
+        ctx.path
+          .replace(/[\\/]_metadata$/, '')
+          .split(/[\\/]/)
+          .pop() ?? 'snapshot'
+      }`,
   );
   const snapshotFile = `${snapshotName}.yaml`;
   const snapshot = yamlDocument({
@@ -67,9 +83,19 @@ export function k8sSteps(ctx: BuildContext): InvocationStep[] {
     ' Registers the existing snapshot with the operator (1.10+); disposeOnDelete: false keeps the files when this resource is deleted';
 
   return [
-    { title: `FlinkDeployment merge patch: re-deploy the job from the snapshot (save as ${patchFile})`, language: 'yaml', text: yamlText(patch), fileName: patchFile },
+    {
+      title: `FlinkDeployment merge patch: re-deploy the job from the snapshot (save as ${patchFile})`,
+      language: 'yaml',
+      text: yamlText(patch),
+      fileName: patchFile,
+    },
     shellStep(`Apply the patch in ${patchFile}`, patchCommand),
-    { title: `FlinkStateSnapshot for the existing snapshot (save as ${snapshotFile})`, language: 'yaml', text: yamlText(snapshot), fileName: snapshotFile },
+    {
+      title: `FlinkStateSnapshot for the existing snapshot (save as ${snapshotFile})`,
+      language: 'yaml',
+      text: yamlText(snapshot),
+      fileName: snapshotFile,
+    },
     shellStep(`Create the FlinkStateSnapshot in ${snapshotFile}`, ['kubectl', 'apply', '--filename', snapshotFile]),
   ];
 }

@@ -25,5 +25,11 @@ export function sqlSteps(ctx: BuildContext): InvocationStep[] {
     statement,
     ...settings.map(([key]) => `RESET ${sqlString(key)};`),
   ];
-  return [{ title: 'SQL client / SQL gateway: run the statement from the snapshot', language: 'sql', text: `${lines.join('\n')}\n` }];
+  return [
+    {
+      title: 'SQL client / SQL gateway: run the statement from the snapshot',
+      language: 'sql',
+      text: `${lines.join('\n')}\n`,
+    },
+  ];
 }

@@ -19,7 +19,10 @@ interface OracleSummary {
 
 export const FIXTURES = path.join(repoRoot(), 'test', 'fixtures', 'flink');
 export const versions = fs.existsSync(FIXTURES)
-  ? fs.readdirSync(FIXTURES).filter((v) => fs.existsSync(path.join(FIXTURES, v, 'scenarios.json'))).sort()
+  ? fs
+      .readdirSync(FIXTURES)
+      .filter((v) => fs.existsSync(path.join(FIXTURES, v, 'scenarios.json')))
+      .sort()
   : [];
 
 /** Reads one version's scenarios.json. */
@@ -36,11 +39,18 @@ function oracle(dir: string): OracleSummary {
  * what Flink's own reader said about each `_metadata` (the oracle JSON beside it). Returns the facts for comparing
  * transports.
  */
-export async function checkScenario(store: CheckpointStore, localDir: string, scenario: Scenarios['scenarios'][string]): Promise<unknown> {
+export async function checkScenario(
+  store: CheckpointStore,
+  localDir: string,
+  scenario: Scenarios['scenarios'][string],
+): Promise<unknown> {
   const root = await scanDirectory(store, '/');
   if (scenario.checkpoints) {
     assert.equal(root.kind, 'checkpoints-base');
-    assert.deepEqual(root.jobs.map((j) => j.jobId), [scenario.jobId]);
+    assert.deepEqual(
+      root.jobs.map((j) => j.jobId),
+      [scenario.jobId],
+    );
     const job = await scanDirectory(store, `/${scenario.jobId}`);
     assert.equal(job.kind, 'job');
     const expected = [...scenario.checkpoints].sort((a, b) => Number(b.slice(4)) - Number(a.slice(4)));
@@ -52,7 +62,10 @@ export async function checkScenario(store: CheckpointStore, localDir: string, sc
       assert.equal(info.status, 'in-progress', info.name);
       assert.ok(!fs.existsSync(path.join(localDir, scenario.jobId, info.name, '_metadata')));
     }
-    assert.deepEqual(infos.filter((i) => expected.includes(i.name)).map((c) => c.name), expected);
+    assert.deepEqual(
+      infos.filter((i) => expected.includes(i.name)).map((c) => c.name),
+      expected,
+    );
     for (const info of infos.filter((i) => expected.includes(i.name))) {
       const truth = oracle(path.join(localDir, scenario.jobId, info.name));
       assert.equal(info.status, 'complete', `${info.name}: ${info.reason}`);
@@ -62,7 +75,10 @@ export async function checkScenario(store: CheckpointStore, localDir: string, sc
     }
     const { latest, skipped } = await findLatestCompleteCheckpoint(store, `/${scenario.jobId}`);
     assert.equal(latest?.name, expected[0]);
-    assert.deepEqual(skipped.map((i) => i.name), unfinished.filter((i) => i.checkpointId! > latest!.checkpointId!).map((i) => i.name));
+    assert.deepEqual(
+      skipped.map((i) => i.name),
+      unfinished.filter((i) => i.checkpointId! > latest!.checkpointId!).map((i) => i.name),
+    );
     return infos.map((i) => [i.name, i.status, i.stateSize, i.metadataSize, i.metadataCheckpointId]);
   }
   const names = Object.values(scenario.savepoints ?? {}).sort();
@@ -77,4 +93,3 @@ export async function checkScenario(store: CheckpointStore, localDir: string, sc
   }
   return infos.map((i) => [i.name, i.status, i.stateSize, i.metadataSize]).sort();
 }
-

@@ -42,7 +42,9 @@ function copy(scenario: string, target: string, truncateTo?: number): void {
   // job's shared files (incremental checkpoints) into the target job's shared/.
   const snapshotDir = path.dirname(source);
   for (const name of fs.readdirSync(snapshotDir)) {
-    if (name !== '_metadata' && !name.endsWith('.json')) fs.copyFileSync(path.join(snapshotDir, name), path.join(path.dirname(target), name));
+    if (name !== '_metadata' && !name.endsWith('.json')) {
+      fs.copyFileSync(path.join(snapshotDir, name), path.join(path.dirname(target), name));
+    }
   }
   const shared = path.join(path.dirname(snapshotDir), 'shared');
   if (!fs.existsSync(shared) || !/^[0-9a-f]{32}$/.test(path.basename(path.dirname(path.dirname(target))))) return;
@@ -60,7 +62,10 @@ export function buildCheckpointTree(root = fs.mkdtempSync(path.join(os.tmpdir(),
   copy('2.2.1/rocksdb-incremental', path.join(jobA, 'chk-3', '_metadata'));
   fs.writeFileSync(path.join(jobA, 'chk-3', '5d1c3a0e-7f7b-4d4e-9d0e-2b1f8f0f1a11'), Buffer.alloc(4096, 7));
   fs.mkdirSync(path.join(jobA, 'chk-4'), { recursive: true });
-  fs.writeFileSync(path.join(jobA, 'chk-4', '._metadata.inprogress.8a7f7c1e-1f0e-4b45-8d5e-0a4f5b6c7d8e'), Buffer.alloc(100, 1));
+  fs.writeFileSync(
+    path.join(jobA, 'chk-4', '._metadata.inprogress.8a7f7c1e-1f0e-4b45-8d5e-0a4f5b6c7d8e'),
+    Buffer.alloc(100, 1),
+  );
   fs.mkdirSync(path.join(jobA, 'chk-5'), { recursive: true });
   copy('2.2.1/rocksdb-incremental', path.join(jobA, 'chk-6', '_metadata'), 1000);
   fs.mkdirSync(path.join(jobA, 'shared'), { recursive: true });

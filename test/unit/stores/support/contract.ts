@@ -6,7 +6,11 @@ import { CheckpointStore, StoreEntry } from '../../../../src/core/stores';
 import { storeRejection } from '../../../support/stores';
 import { JOB_A, SAVEPOINT } from './checkpointTree';
 
-async function names(store: CheckpointStore, dir: string, pageSize?: number): Promise<{ names: string[]; pages: number; entries: StoreEntry[] }> {
+async function names(
+  store: CheckpointStore,
+  dir: string,
+  pageSize?: number,
+): Promise<{ names: string[]; pages: number; entries: StoreEntry[] }> {
   const entries: StoreEntry[] = [];
   let pages = 0;
   for await (const page of store.list(dir, pageSize === undefined ? {} : { pageSize })) {
@@ -25,13 +29,20 @@ async function rejectsWith(promise: Promise<unknown>, code: string): Promise<voi
  * The behaviour every CheckpointStore shares, run against a store whose root serves buildCheckpointTree's tree
  * (`treeDir` is that tree on the local disk, to compare bytes with). `scratch` is a fresh store directory name.
  */
-export function storeContract(getStore: () => CheckpointStore, treeDir: () => string, scratch = `scratch-${process.pid}`): void {
+export function storeContract(
+  getStore: () => CheckpointStore,
+  treeDir: () => string,
+  scratch = `scratch-${process.pid}`,
+): void {
   const metadataPath = `/${JOB_A}/chk-3/_metadata`;
 
   it('lists the root with kinds and sizes', async () => {
     const store = getStore();
     const { names: rootNames, entries } = await names(store, '/');
-    assert.deepEqual(rootNames.filter((n) => !n.startsWith('scratch-') && n !== 'locked'), [JOB_A, 'fedcba9876543210fedcba9876543210', SAVEPOINT].sort());
+    assert.deepEqual(
+      rootNames.filter((n) => !n.startsWith('scratch-') && n !== 'locked'),
+      [JOB_A, 'fedcba9876543210fedcba9876543210', SAVEPOINT].sort(),
+    );
     assert.ok(entries.every((e) => e.kind === 'directory' && e.path === `/${e.name}`));
     const chk3 = await names(store, `/${JOB_A}/chk-3`);
     const meta = chk3.entries.find((e) => e.name === '_metadata')!;
@@ -65,7 +76,10 @@ export function storeContract(getStore: () => CheckpointStore, treeDir: () => st
     const store = getStore();
     const expected = fs.readFileSync(path.join(treeDir(), JOB_A, 'chk-3', '_metadata'));
     assert.deepEqual(Buffer.from(await store.readAll(metadataPath)), expected);
-    assert.deepEqual(Buffer.from(await store.readAll(metadataPath, { offset: 100, length: 50 })), expected.subarray(100, 150));
+    assert.deepEqual(
+      Buffer.from(await store.readAll(metadataPath, { offset: 100, length: 50 })),
+      expected.subarray(100, 150),
+    );
     const chunks: Uint8Array[] = [];
     for await (const chunk of store.read(metadataPath, { offset: expected.length - 10 })) chunks.push(chunk);
     assert.deepEqual(Buffer.concat(chunks), expected.subarray(expected.length - 10));
@@ -104,7 +118,9 @@ export function storeContract(getStore: () => CheckpointStore, treeDir: () => st
 
   it('counts bytes below a directory', async () => {
     const usage = await getStore().diskUsage(`/${JOB_A}/shared`);
-    const onDisk = fs.readdirSync(path.join(treeDir(), JOB_A, 'shared')).map((name) => fs.statSync(path.join(treeDir(), JOB_A, 'shared', name)).size);
+    const onDisk = fs
+      .readdirSync(path.join(treeDir(), JOB_A, 'shared'))
+      .map((name) => fs.statSync(path.join(treeDir(), JOB_A, 'shared', name)).size);
     assert.ok(onDisk.length > 3, 'the placeholders and the shared files chk-3 references');
     assert.deepEqual(usage, { bytes: onDisk.reduce((a, b) => a + b, 0), files: onDisk.length, directories: 1 });
   });
