@@ -1,3 +1,5 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import { errorMessage } from '../errors';
 import { StoreError } from './errors';
 import { DEFAULT_TIMEOUT_MS, Deadline } from './deadline';
 import { joinStorePath, normalizeStorePath } from './paths';
@@ -81,16 +83,59 @@ export abstract class BaseStore implements CheckpointStore {
     }
   }
 
+  /**
+   * The shared tail of every paged listing. `batches` yields what the server answered, in whatever batch sizes it
+   * chose, under this listing's deadline; they are cut into pages of the requested size, and each page is turned into
+   * entries by `describe` only when it is due (a consumer that stops early pays for no more than it took). The
+   * deadline is checked before a page goes out and again when the consumer comes back for the next one, the time the
+   * consumer spends on a page does not count against the server's idle timeout, and the event loop gets a turn
+   * between pages so other work interleaves with a huge listing. Empty pages are not yielded; errors end as in
+   * `withDeadline`.
+   */
+  protected async *repage<T>(
+    path: string,
+    options: ListOptions,
+    batches: (deadline: Deadline) => AsyncIterable<readonly T[]> | Iterable<readonly T[]>,
+    describe: (items: T[], deadline: Deadline) => StoreEntry[] | Promise<StoreEntry[]>,
+  ): AsyncGenerator<StoreEntry[], void, undefined> {
+    const size = Math.max(1, Math.floor(options.pageSize ?? DEFAULT_PAGE_SIZE));
+    const deadline = this.deadline(options, path, 'listing');
+    const emit = async function* (items: T[]): AsyncGenerator<StoreEntry[], void, undefined> {
+      const entries = await describe(items, deadline);
+      deadline.check();
+      if (entries.length > 0) {
+        deadline.pause();
+        yield entries;
+        deadline.check();
+        deadline.touch();
+      }
+      await nextTurn();
+    };
+    try {
+      deadline.check();
+      let page: T[] = [];
+      for await (const batch of batches(deadline)) {
+        // Item by item, not by slicing off the rest again and again: one FTP answer can hold a million lines.
+        for (const item of batch) {
+          page.push(item);
+          if (page.length === size) {
+            yield* emit(page);
+            page = [];
+          }
+        }
+      }
+      if (page.length > 0) yield* emit(page);
+    } catch (error) {
+      throw deadline.reason ?? this.mapError(error, path, 'listing');
+    } finally {
+      deadline.dispose();
+    }
+  }
+
   /** A transport's failure as a StoreError (a StoreError passes unchanged); each transport maps its own errors. */
   protected mapError(error: unknown, path: string | undefined, what: string): StoreError {
     if (error instanceof StoreError) return error;
-    return this.error(
-      'protocol',
-      path,
-      `${what}: ${error instanceof Error ? error.message : String(error)}`,
-      undefined,
-      error,
-    );
+    return this.error('protocol', path, `${what}: ${errorMessage(error)}`, undefined, error);
   }
 
   protected error(

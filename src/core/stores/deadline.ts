@@ -68,6 +68,15 @@ export class Deadline {
     }
   }
 
+  /**
+   * Stops the idle timer until the next `touch()`, while the call waits on its caller rather than on the server (a
+   * listing whose consumer is busy with a page); the caller's signal still cancels.
+   */
+  pause(): void {
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
   /** Counts bytes a read delivered: the idle timer restarts once MIN_PROGRESS_BYTES arrived since it last did. */
   received(bytes: number): void {
     this.trickled += bytes;

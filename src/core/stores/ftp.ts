@@ -4,7 +4,7 @@ import { parseLine as parseMlstLine } from 'basic-ftp/dist/parseListMLSD';
 import { FtpPool, Pooled } from './ftpPool';
 import * as nodePath from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
-import { BaseStore, DEFAULT_PAGE_SIZE, DEFAULT_READ_ALL_MAX_BYTES, tempSibling } from './base';
+import { BaseStore, DEFAULT_READ_ALL_MAX_BYTES, tempSibling } from './base';
 import type { Deadline } from './deadline';
 import { StoreError, StoreErrorCode, isStoreError as isStoreErrorCode } from './errors';
 import { baseName, joinStorePath, parentStorePath } from './paths';
@@ -354,44 +354,42 @@ export class FtpStore extends BaseStore {
     });
   }
 
+  /** Lines are parsed a page at a time, when the page is due: a consumer that stops early does not pay for the rest. */
   async *list(path: string, options: ListOptions = {}): AsyncIterable<StoreEntry[]> {
     const p = this.norm(path);
-    const pageSize = options.pageSize ?? DEFAULT_PAGE_SIZE;
-    const deadline = this.deadline(options, p, 'listing');
-    try {
-      let text: string;
-      try {
-        text = await this.rawListing(p, deadline);
-      } catch (error) {
-        throw await this.explainListingFailure(p, error, deadline);
-      }
-      const lines = text.split(/\r?\n/).filter((line) => line.trim() !== '' && !line.startsWith('total '));
-      if (!this.supportsMlst && lines.length === 1 && p !== '/') {
-        // LIST of a file lists that file; a one-file listing under the path's own name needs a stat to tell.
-        const only = parseList(lines[0])[0];
-        if (only && only.type !== FileType.Directory && (only.name === baseName(p) || only.name === this.server(p))) {
-          const entry = await this.stat(p, { signal: deadline.signal, timeoutMs: deadline.timeoutMs });
-          if (entry.kind !== 'directory') throw this.error('not-a-directory', p, 'is a file, not a directory');
-        }
-      }
-      // One page is parsed at a time with a yield to the event loop between pages, so other work interleaves with a
-      // huge listing and a consumer that stops early does not pay for parsing the rest.
-      for (let i = 0; i < lines.length; i += pageSize) {
+    yield* this.repage(
+      p,
+      options,
+      (deadline) => this.listingLines(p, deadline),
+      (lines) => {
         const page: StoreEntry[] = [];
-        for (const info of parseList(lines.slice(i, i + pageSize).join('\n'))) {
+        for (const info of parseList(lines.join('\n'))) {
           if (info.name === '.' || info.name === '..') continue;
           page.push(this.entryOf(joinStorePath(p, info.name), info));
         }
-        deadline.check();
-        if (page.length > 0) yield page;
-        deadline.touch();
-        await new Promise((resolve) => setImmediate(resolve));
-      }
+        return page;
+      },
+    );
+  }
+
+  /** The lines of a directory's listing, in one batch; a file's path fails with `not-a-directory`. */
+  private async *listingLines(p: string, deadline: Deadline): AsyncIterable<string[]> {
+    let text: string;
+    try {
+      text = await this.rawListing(p, deadline);
     } catch (error) {
-      throw deadline.reason ?? this.mapError(error, p, 'listing');
-    } finally {
-      deadline.dispose();
+      throw await this.explainListingFailure(p, error, deadline);
     }
+    const lines = text.split(/\r?\n/).filter((line) => line.trim() !== '' && !line.startsWith('total '));
+    if (!this.supportsMlst && lines.length === 1 && p !== '/') {
+      // LIST of a file lists that file; a one-file listing under the path's own name needs a stat to tell.
+      const only = parseList(lines[0])[0];
+      if (only && only.type !== FileType.Directory && (only.name === baseName(p) || only.name === this.server(p))) {
+        const entry = await this.stat(p, { signal: deadline.signal, timeoutMs: deadline.timeoutMs });
+        if (entry.kind !== 'directory') throw this.error('not-a-directory', p, 'is a file, not a directory');
+      }
+    }
+    yield lines;
   }
 
   /** A failed listing of a file says "not found" on most servers; stat tells the truth. */

@@ -2,7 +2,7 @@ import type * as webhdfs from 'webhdfs';
 import * as http from 'node:http';
 import * as https from 'node:https';
 import * as nodePath from 'node:path';
-import { BaseStore, DEFAULT_PAGE_SIZE, tempSibling } from './base';
+import { BaseStore, tempSibling } from './base';
 import type { Deadline } from './deadline';
 import { StoreError, StoreErrorCode } from './errors';
 import { baseName, joinStorePath } from './paths';
@@ -339,76 +339,70 @@ export class HdfsStore extends BaseStore {
   /** Pages with LISTSTATUS_BATCH (the NameNode's `dfs.ls.limit` entries each, default 1000); LISTSTATUS where it is missing. */
   async *list(path: string, options: ListOptions = {}): AsyncIterable<StoreEntry[]> {
     const p = this.norm(path);
-    const pageSize = options.pageSize ?? DEFAULT_PAGE_SIZE;
-    const deadline = this.deadline(options, p, 'listing');
-    try {
-      let startAfter: string | undefined;
-      let pending: StoreEntry[] = [];
-      let batch = true;
-      for (;;) {
-        let statuses: FileStatus[];
-        let remaining = 0;
-        if (batch) {
-          let response: Response;
-          try {
-            response = await this.http(
-              'GET',
-              this.url(p, 'LISTSTATUS_BATCH', startAfter === undefined ? {} : { startAfter }),
-              p,
-              'listing',
-              deadline,
-            );
-          } catch (error) {
-            // Hadoop before 2.8 and HttpFS gateways do not know LISTSTATUS_BATCH.
-            if (
-              startAfter === undefined &&
-              error instanceof StoreError &&
-              error.code === 'protocol' &&
-              /LISTSTATUS_BATCH/.test(error.detail)
-            ) {
-              batch = false;
-              continue;
-            }
-            throw error;
+    yield* this.repage(
+      p,
+      options,
+      (deadline) => this.statusBatches(p, deadline),
+      (statuses) => statuses.map((status) => this.entryOf(joinStorePath(p, status.pathSuffix), status)),
+    );
+  }
+
+  /** The NameNode's answers to one listing, batch after batch. */
+  private async *statusBatches(p: string, deadline: Deadline): AsyncIterable<FileStatus[]> {
+    let startAfter: string | undefined;
+    let batch = true;
+    for (;;) {
+      let statuses: FileStatus[];
+      let remaining = 0;
+      if (batch) {
+        let response: Response;
+        try {
+          response = await this.http(
+            'GET',
+            this.url(p, 'LISTSTATUS_BATCH', startAfter === undefined ? {} : { startAfter }),
+            p,
+            'listing',
+            deadline,
+          );
+        } catch (error) {
+          // Hadoop before 2.8 and HttpFS gateways do not know LISTSTATUS_BATCH.
+          if (
+            startAfter === undefined &&
+            error instanceof StoreError &&
+            error.code === 'protocol' &&
+            /LISTSTATUS_BATCH/.test(error.detail)
+          ) {
+            batch = false;
+            continue;
           }
-          const body = await this.json<{
-            DirectoryListing?: {
-              partialListing?: { FileStatuses?: { FileStatus?: FileStatus[] } };
-              remainingEntries?: number;
-            };
-          }>(response, p, 'listing');
-          statuses = body.DirectoryListing?.partialListing?.FileStatuses?.FileStatus ?? [];
-          remaining = body.DirectoryListing?.remainingEntries ?? 0;
-        } else {
-          const response = await this.http('GET', this.url(p, 'LISTSTATUS'), p, 'listing', deadline);
-          const body = await this.json<{ FileStatuses?: { FileStatus?: FileStatus[] } }>(response, p, 'listing');
-          statuses = body.FileStatuses?.FileStatus ?? [];
+          throw error;
         }
-        // A listing of a file is that file alone, with an empty name.
-        if (
-          startAfter === undefined &&
-          statuses.length === 1 &&
-          statuses[0].pathSuffix === '' &&
-          statuses[0].type !== 'DIRECTORY'
-        ) {
-          throw this.error('not-a-directory', p, 'is a file, not a directory');
-        }
-        deadline.touch();
-        for (const status of statuses) pending.push(this.entryOf(joinStorePath(p, status.pathSuffix), status));
-        while (pending.length >= pageSize) {
-          const page = pending.slice(0, pageSize);
-          pending = pending.slice(pageSize);
-          yield page;
-          deadline.check();
-        }
-        if (remaining <= 0 || statuses.length === 0) break;
-        startAfter = statuses[statuses.length - 1].pathSuffix;
+        const body = await this.json<{
+          DirectoryListing?: {
+            partialListing?: { FileStatuses?: { FileStatus?: FileStatus[] } };
+            remainingEntries?: number;
+          };
+        }>(response, p, 'listing');
+        statuses = body.DirectoryListing?.partialListing?.FileStatuses?.FileStatus ?? [];
+        remaining = body.DirectoryListing?.remainingEntries ?? 0;
+      } else {
+        const response = await this.http('GET', this.url(p, 'LISTSTATUS'), p, 'listing', deadline);
+        const body = await this.json<{ FileStatuses?: { FileStatus?: FileStatus[] } }>(response, p, 'listing');
+        statuses = body.FileStatuses?.FileStatus ?? [];
       }
-      if (pending.length > 0) yield pending;
-    } catch (error) {
-      throw deadline.reason ?? error;
-    } finally {
-      deadline.dispose();
+      // A listing of a file is that file alone, with an empty name.
+      if (
+        startAfter === undefined &&
+        statuses.length === 1 &&
+        statuses[0].pathSuffix === '' &&
+        statuses[0].type !== 'DIRECTORY'
+      ) {
+        throw this.error('not-a-directory', p, 'is a file, not a directory');
+      }
+      deadline.touch();
+      yield statuses;
+      if (remaining <= 0 || statuses.length === 0) return;
+      startAfter = statuses[statuses.length - 1].pathSuffix;
     }
   }
 

@@ -102,34 +102,18 @@ export class LocalStore extends BaseStore {
 
   async *list(path: string, options: ListOptions = {}): AsyncIterable<StoreEntry[]> {
     const p = this.norm(path);
-    const pageSize = options.pageSize ?? DEFAULT_PAGE_SIZE;
-    const deadline = this.deadline(options, p, 'listing');
-    let dir: Awaited<ReturnType<typeof fs.opendir>> | undefined;
-    try {
-      dir = await fs.opendir(this.local(p), { bufferSize: Math.min(pageSize, 1024) });
-      let batch: Dirent[] = [];
-      for await (const dirent of dir) {
-        batch.push(dirent);
-        if (batch.length >= pageSize) {
-          const page = await this.describe(p, batch);
-          deadline.check();
-          batch = [];
-          yield page;
-          deadline.touch();
-        }
-      }
-      dir = undefined; // the iterator closed it
-      if (batch.length > 0) {
-        const page = await this.describe(p, batch);
-        deadline.check();
-        yield page;
-      }
-    } catch (error) {
-      throw deadline.reason ?? this.mapError(error, p, 'listing');
-    } finally {
-      deadline.dispose();
-      await dir?.close().catch(() => undefined);
-    }
+    const bufferSize = Math.min(Math.max(1, options.pageSize ?? DEFAULT_PAGE_SIZE), 1024);
+    yield* this.repage(
+      p,
+      options,
+      () => this.dirents(p, bufferSize),
+      (dirents) => this.describe(p, dirents),
+    );
+  }
+
+  /** A directory's entries one by one; leaving the loop early closes the directory. */
+  private async *dirents(p: string, bufferSize: number): AsyncIterable<Dirent[]> {
+    for await (const dirent of await fs.opendir(this.local(p), { bufferSize })) yield [dirent];
   }
 
   /** Sizes and times for a page of entries (links as links); entries deleted meanwhile are dropped. */

@@ -56,6 +56,20 @@ export function storeContract(
     assert.equal(pages, 4);
   });
 
+  it('stops between pages when the listing is cancelled', async () => {
+    const controller = new AbortController();
+    let pages = 0;
+    const listing = (async () => {
+      for await (const page of getStore().list(`/${JOB_A}`, { pageSize: 2, signal: controller.signal })) {
+        assert.equal(page.length, 2);
+        pages++;
+        controller.abort();
+      }
+    })();
+    await rejectsWith(listing, 'cancelled');
+    assert.equal(pages, 1);
+  });
+
   it('stats files and directories, and names a missing path', async () => {
     const store = getStore();
     const file = await store.stat(metadataPath);
