@@ -1,0 +1,99 @@
+import { inflateRawSync } from 'node:zlib';
+import { decompress as zstdDecompress } from 'fzstd';
+import { decompressBlock as lz4DecompressBlock } from 'lz4js';
+import { uncompress as snappyUncompress } from 'snappyjs';
+import { SstError } from './errors';
+import { Cursor } from './varint';
+
+/** RocksDB's CompressionType byte in each block trailer. */
+export const COMPRESSION_NAMES: Readonly<Record<number, string>> = {
+  0x0: 'none',
+  0x1: 'Snappy',
+  0x2: 'Zlib',
+  0x3: 'BZip2',
+  0x4: 'LZ4',
+  0x5: 'LZ4HC',
+  0x6: 'Xpress',
+  0x7: 'ZSTD',
+};
+
+/** RocksDB's older ZSTD marker (kZSTDNotFinalCompression), written by builds before ZSTD's format was final. */
+const ZSTD_NOT_FINAL = 0x40;
+
+/** No block a writer produces is larger; a corrupt size prefix beyond this is refused before allocating. */
+export const MAX_BLOCK_BYTES = 256 * 1024 * 1024;
+
+/**
+ * Decompresses one block. From format_version 2 on, every compression but Snappy (which carries its own length) is
+ * preceded by the decompressed size as a varint32 (RocksDB's compress_format_version 2).
+ */
+export function decompressBlock(
+  type: number,
+  data: Uint8Array,
+  formatVersion: number,
+  offset: number,
+  file: string,
+): Uint8Array {
+  const fail = (why: string): never => {
+    throw new SstError(
+      'corrupt',
+      offset,
+      `a ${COMPRESSION_NAMES[type] ?? type} block does not decompress: ${why}`,
+      file,
+    );
+  };
+  const sized = (): { size: number; body: Uint8Array } => {
+    if (formatVersion < 2) {
+      throw new SstError(
+        'unsupported',
+        offset,
+        `${COMPRESSION_NAMES[type]} blocks of format_version ${formatVersion} carry no decompressed size; rewrite the file with a newer RocksDB`,
+        file,
+      );
+    }
+    const c = new Cursor(data, 0, data.length, offset);
+    const size = c.varint32('the decompressed size');
+    if (size > MAX_BLOCK_BYTES) fail(`a decompressed size of ${size} bytes`);
+    return { size, body: data.subarray(c.pos) };
+  };
+  try {
+    switch (type) {
+      case 0x1: {
+        const out = snappyUncompress(data, MAX_BLOCK_BYTES);
+        return out;
+      }
+      case 0x4:
+      case 0x5: {
+        const { size, body } = sized();
+        const out = new Uint8Array(size);
+        const end = lz4DecompressBlock(body, out, 0, body.length, 0);
+        if (end !== size) fail(`${end} bytes instead of ${size}`);
+        return out;
+      }
+      case 0x7:
+      case ZSTD_NOT_FINAL: {
+        const { size, body } = sized();
+        const out = zstdDecompress(body, new Uint8Array(size));
+        if (out.length !== size) fail(`${out.length} bytes instead of ${size}`);
+        return out;
+      }
+      case 0x2: {
+        const { size, body } = sized();
+        // RocksDB writes raw deflate (no zlib header) for Zlib blocks.
+        const out = inflateRawSync(body, { maxOutputLength: size });
+        if (out.length !== size) fail(`${out.length} bytes instead of ${size}`);
+        return new Uint8Array(out.buffer, out.byteOffset, out.length);
+      }
+      default:
+        throw new SstError(
+          'unsupported',
+          offset,
+          `blocks compressed with ${COMPRESSION_NAMES[type] ?? `compression type ${type}`} cannot be read here (Snappy, LZ4, ZSTD, Zlib and none can)`,
+          file,
+        );
+    }
+  } catch (e) {
+    if (e instanceof SstError) throw e;
+    return fail(e instanceof Error ? e.message : String(e));
+  }
+}

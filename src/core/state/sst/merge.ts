@@ -1,0 +1,175 @@
+import type { RangeDeletion, SstEntry, SstFile, ValueType } from './table';
+import { compareBytes } from './varint';
+
+/** Combines a key's merge operands (oldest first) with the value below them, if any: RocksDB's full merge. */
+export type MergeOperator = (existing: Uint8Array | undefined, operands: readonly Uint8Array[]) => Uint8Array;
+
+/**
+ * RocksDB's StringAppendTESTOperator, which Flink configures on every column family ("stringappendtest"): the existing
+ * value and the operands joined by one delimiter byte (',' in Flink, whose list state appends serialized elements).
+ */
+export function stringAppendOperator(delimiter = 0x2c): MergeOperator {
+  return (existing, operands) => {
+    const parts = existing ? [existing, ...operands] : [...operands];
+    const length = parts.reduce((n, p) => n + p.length, 0) + Math.max(0, parts.length - 1);
+    const out = new Uint8Array(length);
+    let at = 0;
+    parts.forEach((p, i) => {
+      if (i > 0) out[at++] = delimiter;
+      out.set(p, at);
+      at += p.length;
+    });
+    return out;
+  };
+}
+
+/** A live key after merging: the newest visible value. */
+export interface MergedEntry {
+  readonly key: Uint8Array;
+  readonly seq: bigint;
+  /** `put` for a plain value, `merge` when operands were combined by the merge operator. */
+  readonly type: Extract<ValueType, 'put' | 'merge'>;
+  readonly value: Uint8Array;
+}
+
+export interface MergeOptions {
+  /** How merge operands combine; default Flink's (stringAppendOperator with ','). */
+  readonly mergeOperator?: MergeOperator;
+  /** Start at the first user key >= this. */
+  readonly from?: Uint8Array;
+}
+
+/**
+ * The live contents of a set of SST files of one column family, as a RocksDB iterator would show them: entries merged
+ * by user key (bytewise order), the newest sequence number wins, deletions, single deletions and keys under a newer
+ * range tombstone dropped, merge operands combined down to the newest put, deletion or tombstone below them.
+ */
+export async function* mergeSstFiles(
+  files: readonly SstFile[],
+  options: MergeOptions = {},
+): AsyncGenerator<MergedEntry> {
+  const operator = options.mergeOperator ?? stringAppendOperator();
+  const tombstones: RangeDeletion[] = (await Promise.all(files.map((f) => f.rangeDeletions()))).flat();
+  const heads = files.map((f) => f.entries({ from: options.from })[Symbol.asyncIterator]());
+  const heap = new EntryHeap();
+  try {
+    await Promise.all(
+      heads.map(async (it, source) => {
+        const r = await it.next();
+        if (!r.done) heap.push({ entry: r.value, source });
+      }),
+    );
+    const advance = async (source: number) => {
+      const r = await heads[source].next();
+      if (!r.done) heap.push({ entry: r.value, source });
+    };
+    while (heap.size > 0) {
+      // Every version of the next user key, newest first.
+      const first = heap.pop()!;
+      const versions: SstEntry[] = [first.entry];
+      await advance(first.source);
+      while (heap.size > 0 && compareBytes(heap.peek()!.entry.key, first.entry.key) === 0) {
+        const next = heap.pop()!;
+        versions.push(next.entry);
+        await advance(next.source);
+      }
+      const live = resolve(versions, tombstones, operator);
+      if (live) yield live;
+    }
+  } finally {
+    for (const it of heads) await it.return?.(undefined);
+  }
+}
+
+function coveredAt(key: Uint8Array, tombstones: readonly RangeDeletion[]): bigint {
+  let newest = -1n;
+  for (const t of tombstones) {
+    if (t.seq > newest && compareBytes(t.start, key) <= 0 && compareBytes(key, t.end) < 0) newest = t.seq;
+  }
+  return newest;
+}
+
+function resolve(
+  versions: SstEntry[],
+  tombstones: readonly RangeDeletion[],
+  operator: MergeOperator,
+): MergedEntry | undefined {
+  const tombstone = tombstones.length > 0 ? coveredAt(versions[0].key, tombstones) : -1n;
+  const operands: Uint8Array[] = [];
+  let newestMergeSeq = -1n;
+  for (const v of versions) {
+    // A range tombstone deletes what was written before it.
+    if (v.seq < tombstone) break;
+    if (v.type === 'merge') {
+      if (newestMergeSeq < 0n) newestMergeSeq = v.seq;
+      operands.push(v.value);
+      continue;
+    }
+    if (v.type === 'put' || v.type === 'value-preferred-seqno') {
+      if (operands.length === 0) return { key: v.key, seq: v.seq, type: 'put', value: v.value };
+      return { key: v.key, seq: newestMergeSeq, type: 'merge', value: operator(v.value, operands.reverse()) };
+    }
+    if (v.type === 'delete' || v.type === 'single-delete' || v.type === 'delete-with-timestamp') break;
+    // Blob indexes and wide-column entities hold no inline value: shown as written.
+    if (operands.length === 0) return { key: v.key, seq: v.seq, type: 'put', value: v.value };
+    break;
+  }
+  if (operands.length === 0) return undefined;
+  return { key: versions[0].key, seq: newestMergeSeq, type: 'merge', value: operator(undefined, operands.reverse()) };
+}
+
+interface HeapItem {
+  readonly entry: SstEntry;
+  readonly source: number;
+}
+
+/** A binary min-heap in internal-key order: user key ascending, then sequence number descending. */
+class EntryHeap {
+  private readonly items: HeapItem[] = [];
+
+  get size(): number {
+    return this.items.length;
+  }
+
+  peek(): HeapItem | undefined {
+    return this.items[0];
+  }
+
+  private static less(a: HeapItem, b: HeapItem): boolean {
+    const c = compareBytes(a.entry.key, b.entry.key);
+    return c !== 0 ? c < 0 : a.entry.seq > b.entry.seq;
+  }
+
+  push(item: HeapItem): void {
+    const a = this.items;
+    a.push(item);
+    let i = a.length - 1;
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (!EntryHeap.less(a[i], a[parent])) break;
+      [a[i], a[parent]] = [a[parent], a[i]];
+      i = parent;
+    }
+  }
+
+  pop(): HeapItem | undefined {
+    const a = this.items;
+    const top = a[0];
+    const last = a.pop();
+    if (a.length > 0 && last) {
+      a[0] = last;
+      let i = 0;
+      for (;;) {
+        const l = 2 * i + 1;
+        const r = l + 1;
+        let m = i;
+        if (l < a.length && EntryHeap.less(a[l], a[m])) m = l;
+        if (r < a.length && EntryHeap.less(a[r], a[m])) m = r;
+        if (m === i) break;
+        [a[i], a[m]] = [a[m], a[i]];
+        i = m;
+      }
+    }
+    return top;
+  }
+}
