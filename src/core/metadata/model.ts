@@ -5,6 +5,39 @@
  * parsed 100 MB file well below the size of the file itself.
  */
 
+/**
+ * The type byte before every state handle, one number space for stream, keyed and operator positions; the names are
+ * the constants of Flink's `MetadataV2V3SerializerBase`.
+ */
+export const enum HandleTag {
+  NULL_HANDLE = 0,
+  BYTE_STREAM_STATE_HANDLE = 1,
+  FILE_STREAM_STATE_HANDLE = 2,
+  KEY_GROUPS_HANDLE = 3,
+  PARTITIONABLE_OPERATOR_STATE_HANDLE = 4,
+  INCREMENTAL_KEY_GROUPS_HANDLE = 5,
+  RELATIVE_STREAM_STATE_HANDLE = 6,
+  SAVEPOINT_KEY_GROUPS_HANDLE = 7,
+  CHANGELOG_HANDLE = 8,
+  CHANGELOG_BYTE_INCREMENT_HANDLE = 9,
+  CHANGELOG_FILE_INCREMENT_HANDLE = 10,
+  INCREMENTAL_KEY_GROUPS_HANDLE_V2 = 11,
+  KEY_GROUPS_HANDLE_V2 = 12,
+  CHANGELOG_FILE_INCREMENT_HANDLE_V2 = 13,
+  CHANGELOG_HANDLE_V2 = 14,
+  SEGMENT_FILE_HANDLE = 15,
+  EMPTY_SEGMENT_FILE_HANDLE = 16,
+  SEGMENT_PARTITIONABLE_OPERATOR_STATE_HANDLE = 17,
+}
+
+/** The type byte of a channel-state handle (format V6+), its own number space (Flink's `ChannelStateHandleSerializerV2`). */
+export const enum ChannelHandleTag {
+  INPUT_CHANNEL_STATE_HANDLE = 1,
+  RESULT_SUBPARTITION_STATE_HANDLE = 2,
+  MERGED_INPUT_CHANNEL_STATE_HANDLE = 3,
+  MERGED_RESULT_SUBPARTITION_STATE_HANDLE = 4,
+}
+
 /** A key-group range as Flink stores it: `[start, start + count - 1]`, count 0 = empty. */
 export interface KeyGroupRange {
   readonly start: number;
@@ -14,7 +47,7 @@ export interface KeyGroupRange {
 /** Tag 1: `ByteStreamStateHandle`, the state bytes inline in `_metadata`. */
 export interface ByteStreamHandle {
   readonly type: 'ByteStreamStateHandle';
-  readonly tag: 1;
+  readonly tag: HandleTag.BYTE_STREAM_STATE_HANDLE;
   /** Informational only: for filesystem storage the path the file would have had; it does not exist. */
   readonly handleName: string;
   readonly size: number;
@@ -25,7 +58,7 @@ export interface ByteStreamHandle {
 /** Tag 2: `FileStateHandle`, an absolute path. `size` may be −1 (unknown to the writer). */
 export interface FileHandle {
   readonly type: 'FileStateHandle';
-  readonly tag: 2;
+  readonly tag: HandleTag.FILE_STREAM_STATE_HANDLE;
   readonly path: string;
   readonly size: number;
 }
@@ -33,7 +66,7 @@ export interface FileHandle {
 /** Tag 6: `RelativeFileStateHandle`, a file inside the checkpoint's exclusive directory. */
 export interface RelativeFileHandle {
   readonly type: 'RelativeFileStateHandle';
-  readonly tag: 6;
+  readonly tag: HandleTag.RELATIVE_STREAM_STATE_HANDLE;
   readonly relativePath: string;
   readonly size: number;
 }
@@ -41,7 +74,7 @@ export interface RelativeFileHandle {
 /** Tag 3 in stream position: a `KeyGroupsStateHandle` nested as a file of an incremental handle. */
 export interface NestedKeyGroupsHandle {
   readonly type: 'KeyGroupsStateHandle';
-  readonly tag: 3;
+  readonly tag: HandleTag.KEY_GROUPS_HANDLE;
   readonly keyGroups: KeyGroupRange;
   readonly offsetCount: number;
   readonly delegate: StreamHandle | null;
@@ -50,7 +83,7 @@ export interface NestedKeyGroupsHandle {
 /** Tag 15: `SegmentFileStateHandle`, one segment of a merged physical file (file merging, Flink 1.20+). */
 export interface SegmentFileHandle {
   readonly type: 'SegmentFileStateHandle';
-  readonly tag: 15;
+  readonly tag: HandleTag.SEGMENT_FILE_HANDLE;
   readonly startPos: number;
   readonly size: number;
   readonly scope: 'exclusive' | 'shared';
@@ -61,7 +94,7 @@ export interface SegmentFileHandle {
 /** Tag 16: `EmptySegmentFileStateHandle`, a file-merging placeholder of size 0. */
 export interface EmptySegmentFileHandle {
   readonly type: 'EmptySegmentFileStateHandle';
-  readonly tag: 16;
+  readonly tag: HandleTag.EMPTY_SEGMENT_FILE_HANDLE;
 }
 
 /** A handle in any "StreamStateHandle" position; `null` stands for tag 0. */
@@ -76,7 +109,7 @@ export type StreamHandle =
 /** Tags 3, 7, 12: key-grouped state in one stream (`KeyGroupsStateHandle`, `KeyGroupsSavepointStateHandle`). */
 export interface KeyGroupsHandle {
   readonly type: 'KeyGroupsStateHandle' | 'KeyGroupsSavepointStateHandle';
-  readonly tag: 3 | 7 | 12;
+  readonly tag: HandleTag.KEY_GROUPS_HANDLE | HandleTag.SAVEPOINT_KEY_GROUPS_HANDLE | HandleTag.KEY_GROUPS_HANDLE_V2;
   readonly keyGroups: KeyGroupRange;
   /** Number of per-key-group offsets (not kept: up to 32768 per handle). */
   readonly offsetCount: number;
@@ -94,7 +127,7 @@ export interface HandleAndLocalPath {
 /** Tags 5, 11: `IncrementalRemoteKeyedStateHandle`. */
 export interface IncrementalKeyedHandle {
   readonly type: 'IncrementalRemoteKeyedStateHandle';
-  readonly tag: 5 | 11;
+  readonly tag: HandleTag.INCREMENTAL_KEY_GROUPS_HANDLE | HandleTag.INCREMENTAL_KEY_GROUPS_HANDLE_V2;
   readonly checkpointId: number;
   readonly backendId: string;
   readonly keyGroups: KeyGroupRange;
@@ -109,7 +142,7 @@ export interface IncrementalKeyedHandle {
 /** Tags 8, 14: `ChangelogStateBackendHandleImpl`, a materialized part plus a changelog tail. */
 export interface ChangelogBackendHandle {
   readonly type: 'ChangelogStateBackendHandleImpl';
-  readonly tag: 8 | 14;
+  readonly tag: HandleTag.CHANGELOG_HANDLE | HandleTag.CHANGELOG_HANDLE_V2;
   readonly keyGroups: KeyGroupRange;
   readonly checkpointedSize: number;
   readonly materialized: readonly (KeyedHandle | null)[];
@@ -123,7 +156,7 @@ export interface ChangelogBackendHandle {
 /** Tag 9: `InMemoryChangelogStateHandle`, changelog entries inline. */
 export interface InMemoryChangelogHandle {
   readonly type: 'InMemoryChangelogStateHandle';
-  readonly tag: 9;
+  readonly tag: HandleTag.CHANGELOG_BYTE_INCREMENT_HANDLE;
   readonly keyGroups: KeyGroupRange;
   readonly fromSequence: number;
   readonly toSequence: number;
@@ -136,7 +169,7 @@ export interface InMemoryChangelogHandle {
 /** Tags 10, 13: `ChangelogStateHandleStreamImpl`, changelog entries in DSTL files. */
 export interface ChangelogStreamHandle {
   readonly type: 'ChangelogStateHandleStreamImpl';
-  readonly tag: 10 | 13;
+  readonly tag: HandleTag.CHANGELOG_FILE_INCREMENT_HANDLE | HandleTag.CHANGELOG_FILE_INCREMENT_HANDLE_V2;
   readonly keyGroups: KeyGroupRange;
   readonly handles: readonly { readonly offset: number; readonly handle: StreamHandle | null }[];
   readonly size: number;
@@ -165,7 +198,7 @@ export interface OperatorStateInfo {
 export interface OperatorHandle {
   readonly type:
     'OperatorStreamStateHandle' | 'FileMergingOperatorStreamStateHandle' | 'EmptyFileMergingOperatorStreamStateHandle';
-  readonly tag: 4 | 17;
+  readonly tag: HandleTag.PARTITIONABLE_OPERATOR_STATE_HANDLE | HandleTag.SEGMENT_PARTITIONABLE_OPERATOR_STATE_HANDLE;
   readonly states: readonly OperatorStateInfo[];
   /** Tag 17 only. */
   readonly taskOwnedDirectory: string | null;

@@ -2,6 +2,7 @@ import { ByteReader, ByteSource, SourceError } from './byteReader';
 import { MetadataError } from './errors';
 import { readCheckpointProperties } from './checkpointProperties';
 import { errorMessage } from '../errors';
+import { ChannelHandleTag, HandleTag } from './model';
 import type {
   AnyChannelHandle,
   ChangelogBackendHandle,
@@ -21,11 +22,97 @@ import type {
 
 /** `Checkpoints.HEADER_MAGIC_NUMBER`. */
 export const METADATA_MAGIC = 0x4960672d;
+/** The magic number as the file's first four bytes (big-endian). */
+const METADATA_MAGIC_BYTES = [24, 16, 8, 0].map((shift) => (METADATA_MAGIC >>> shift) & 0xff);
+/** `MetadataV2V3SerializerBase.MASTER_STATE_MAGIC_NUMBER`, as the signed i32 the reader returns. */
 const MASTER_STATE_MAGIC = 0xc96b1696 | 0;
+/** Bytes of an `OperatorID` (two longs). */
+const OPERATOR_ID_BYTES = 16;
+/** Bytes of a Java int: the count before an offset array starts this far before the cursor. */
+const INT_BYTES = 4;
 /** Highest version this parser reads (V7: newest Flink sources, not yet released). */
 export const MAX_METADATA_VERSION = 7;
 /** Changelog handles nest keyed handles; real files go 2 deep. The limit keeps corrupt input off the call stack. */
 const MAX_KEYED_DEPTH = 16;
+
+/**
+ * The fewest bytes one entry of each counted list can take, so that a corrupt count fails as truncated before
+ * anything is allocated for it.
+ */
+const MIN_ENTRY_BYTES = {
+  /** Id, parallelism, max parallelism, chain length, subtask count. */
+  operatorV2: 32,
+  /** Id, parallelism, max parallelism, coordinator state tag, subtask count. */
+  operatorV3: 29,
+  /** As V3, plus the lengths of the name and uid strings. */
+  operatorV5: 33,
+  /** Magic number, length, at least one byte of content. */
+  masterState: 9,
+  /** Index, duration, count of legacy states. */
+  subtaskV2: 16,
+  /** Index (a finished-subtask marker is nothing more). */
+  subtaskV3: 4,
+  /** A handle's tag. */
+  handle: 1,
+  /** Local file name's length, the handle's tag. */
+  handleAndLocalPath: 3,
+  /** Name's length, distribution mode, offset count. */
+  namedOperatorState: 7,
+  /** One i64 offset. */
+  offset: 8,
+  /** Key group, length. */
+  stateChange: 8,
+  /** Offset, the handle's tag. */
+  changelogFile: 9,
+  /** A channel handle's indices, offsets count, size and delegate tag, the least of its layouts. */
+  channelHandle: 17,
+} as const;
+
+/** The tags legal in each position; Flink throws on any other. */
+const STREAM_TAGS: readonly HandleTag[] = [
+  HandleTag.NULL_HANDLE,
+  HandleTag.BYTE_STREAM_STATE_HANDLE,
+  HandleTag.FILE_STREAM_STATE_HANDLE,
+  HandleTag.KEY_GROUPS_HANDLE,
+  HandleTag.RELATIVE_STREAM_STATE_HANDLE,
+  HandleTag.SEGMENT_FILE_HANDLE,
+  HandleTag.EMPTY_SEGMENT_FILE_HANDLE,
+];
+const KEYED_TAGS: readonly HandleTag[] = [
+  HandleTag.NULL_HANDLE,
+  HandleTag.KEY_GROUPS_HANDLE,
+  HandleTag.INCREMENTAL_KEY_GROUPS_HANDLE,
+  HandleTag.SAVEPOINT_KEY_GROUPS_HANDLE,
+  HandleTag.CHANGELOG_HANDLE,
+  HandleTag.CHANGELOG_BYTE_INCREMENT_HANDLE,
+  HandleTag.CHANGELOG_FILE_INCREMENT_HANDLE,
+  HandleTag.INCREMENTAL_KEY_GROUPS_HANDLE_V2,
+  HandleTag.KEY_GROUPS_HANDLE_V2,
+  HandleTag.CHANGELOG_FILE_INCREMENT_HANDLE_V2,
+  HandleTag.CHANGELOG_HANDLE_V2,
+];
+const OPERATOR_TAGS: readonly HandleTag[] = [
+  HandleTag.NULL_HANDLE,
+  HandleTag.PARTITIONABLE_OPERATOR_STATE_HANDLE,
+  HandleTag.SEGMENT_PARTITIONABLE_OPERATOR_STATE_HANDLE,
+];
+/** The non-materialized part of a changelog backend handle: Flink casts each to `ChangelogStateHandle`. */
+const CHANGELOG_TAGS: readonly HandleTag[] = [
+  HandleTag.CHANGELOG_BYTE_INCREMENT_HANDLE,
+  HandleTag.CHANGELOG_FILE_INCREMENT_HANDLE,
+  HandleTag.CHANGELOG_FILE_INCREMENT_HANDLE_V2,
+];
+/** The delegate of a file-merging operator state handle. */
+const SEGMENT_TAGS: readonly HandleTag[] = [HandleTag.SEGMENT_FILE_HANDLE, HandleTag.EMPTY_SEGMENT_FILE_HANDLE];
+/** A channel list's two legal tags: one channel, or all channels of the subtask merged. */
+const INPUT_CHANNEL_TAGS = [
+  ChannelHandleTag.INPUT_CHANNEL_STATE_HANDLE,
+  ChannelHandleTag.MERGED_INPUT_CHANNEL_STATE_HANDLE,
+] as const;
+const OUTPUT_CHANNEL_TAGS = [
+  ChannelHandleTag.RESULT_SUBPARTITION_STATE_HANDLE,
+  ChannelHandleTag.MERGED_RESULT_SUBPARTITION_STATE_HANDLE,
+] as const;
 
 const DISTRIBUTION_MODES: readonly DistributionMode[] = ['SPLIT_DISTRIBUTE', 'UNION', 'BROADCAST'];
 const NO_HANDLES: readonly never[] = [];
@@ -44,8 +131,9 @@ export interface ScannedMetadata extends Omit<CheckpointMetadata, 'operators'> {
 }
 
 /**
- * What `scanMetadata` hands over while it reads. Subtask states arrive without strings: their stored file paths
- * (tags 2, 6 and 15, in reading order) come separately, as bytes while they are still in reach.
+ * What `scanMetadata` hands over while it reads. Subtask states arrive with their strings empty, not decoded: their
+ * stored file paths (file, relative and segment handles, in reading order) come separately, as bytes while they are
+ * still in reach.
  */
 export interface MetadataVisitor {
   operator(op: OperatorHeader): void;
@@ -75,9 +163,7 @@ export function scanMetadata(
   options: ParseOptions & { window?: number } = {},
 ): ScannedMetadata | null {
   try {
-    const parser = new MetadataParser(input, options.window);
-    parser.visitor = visitor;
-    return parser.parse(options.pointer ?? null);
+    return new MetadataParser(input, { kind: 'scan', visitor }, options.window).parse(options.pointer ?? null);
   } catch (error) {
     if (error === REPEATED_SUBTASK) return null;
     if (error instanceof SourceError) throw error.cause;
@@ -101,7 +187,7 @@ function asMetadataError(error: unknown): MetadataError {
  */
 export function parseMetadata(bytes: Uint8Array, options: ParseOptions = {}): CheckpointMetadata {
   try {
-    return new MetadataParser(bytes).parse(options.pointer ?? null) as CheckpointMetadata;
+    return new MetadataParser(bytes, MODEL).parse(options.pointer ?? null) as CheckpointMetadata;
   } catch (error) {
     throw asMetadataError(error);
   }
@@ -117,14 +203,26 @@ export function isMetadataComplete(bytes: Uint8Array): boolean {
   }
 }
 
+/**
+ * What the parser does with subtask entries. `model`: validates them and keeps their bytes, for the operator to decode
+ * on demand (strings and all). `scan`: hands each to the visitor as it is read, without decoding its strings (they
+ * read as {@link UNDECODED}); stored file paths go to the visitor's path callbacks instead.
+ */
+type SubtaskMode = { readonly kind: 'model' } | { readonly kind: 'scan'; readonly visitor: MetadataVisitor };
+const MODEL: SubtaskMode = { kind: 'model' };
+
+/** What a string field of a scanned subtask state holds: a scan does not decode them. */
+const UNDECODED = '';
+
 class MetadataParser {
   private readonly r: ByteReader;
   private version = 0;
-  /** Set for a scan: subtasks go to it as they are read (see scanMetadata). */
-  visitor: MetadataVisitor | null = null;
+  /** The visitor of a scan, null when building the model. */
+  private readonly visitor: MetadataVisitor | null;
 
-  constructor(input: Uint8Array | ByteSource, window?: number) {
+  constructor(input: Uint8Array | ByteSource, mode: SubtaskMode, window?: number) {
     this.r = new ByteReader(input, 0, window);
+    this.visitor = mode.kind === 'scan' ? mode.visitor : null;
   }
 
   parse(pointer: string | null): CheckpointMetadata | ScannedMetadata {
@@ -132,15 +230,15 @@ class MetadataParser {
     if (r.length < 4) {
       const head = r.length === 0 ? [] : Array.from({ length: r.length }, () => r.u8('magic number'));
       r.pos = 0;
-      const magicPrefix = [0x49, 0x60, 0x67, 0x2d].slice(0, r.length).every((b, i) => head[i] === b);
+      const magicPrefix = METADATA_MAGIC_BYTES.slice(0, r.length).every((b, i) => head[i] === b);
       throw new MetadataError(
         magicPrefix ? 'truncated' : 'not-metadata',
         0,
         r.length === 0
-          ? 'the file is empty; a complete _metadata file starts with the magic number 0x4960672D'
+          ? `the file is empty; a complete _metadata file starts with the magic number ${hex32(METADATA_MAGIC)}`
           : magicPrefix
-            ? `file ends early: ${r.length} bytes of the magic number 0x4960672D`
-            : `not checkpoint metadata: ${r.length} bytes, too short for the magic number 0x4960672D`,
+            ? `file ends early: ${r.length} bytes of the magic number ${hex32(METADATA_MAGIC)}`
+            : `not checkpoint metadata: ${r.length} bytes, too short for the magic number ${hex32(METADATA_MAGIC)}`,
       );
     }
     const magic = r.i32('magic number') >>> 0;
@@ -148,7 +246,7 @@ class MetadataParser {
       throw new MetadataError(
         'not-metadata',
         0,
-        `not checkpoint metadata: the file starts with 0x${magic.toString(16).padStart(8, '0').toUpperCase()}, expected the magic number 0x4960672D (a Flink 1.0 savepoint, another file, or a corrupted one)`,
+        `not checkpoint metadata: the file starts with ${hex32(magic)}, expected the magic number ${hex32(METADATA_MAGIC)} (a Flink 1.0 savepoint, another file, or a corrupted one)`,
       );
     }
     const version = r.i32('metadata format version');
@@ -180,7 +278,13 @@ class MetadataParser {
 
     const countAt = r.pos;
     const operatorCount = r.i32('number of operator states');
-    r.checkCount(operatorCount, version === 2 ? 32 : version >= 5 ? 33 : 29, 'operator states', countAt);
+    const operatorBytes =
+      version === 2
+        ? MIN_ENTRY_BYTES.operatorV2
+        : version >= 5
+          ? MIN_ENTRY_BYTES.operatorV5
+          : MIN_ENTRY_BYTES.operatorV3;
+    r.checkCount(operatorCount, operatorBytes, 'operator states', countAt);
     const operators: (OperatorState | OperatorHeader)[] = new Array(operatorCount);
     for (let i = 0; i < operatorCount; i++) operators[i] = this.operator();
 
@@ -207,12 +311,12 @@ class MetadataParser {
     const r = this.r;
     const countAt = r.pos;
     const count = r.i32('number of master states');
-    r.checkCount(count, 9, 'master states', countAt);
+    r.checkCount(count, MIN_ENTRY_BYTES.masterState, 'master states', countAt);
     const states: MasterState[] = new Array(count);
     for (let i = 0; i < count; i++) {
       const at = r.pos;
       if (r.i32('master state magic number') !== MASTER_STATE_MAGIC) {
-        throw new MetadataError('invalid', at, 'expected the master state magic number 0xC96B1696');
+        throw new MetadataError('invalid', at, `expected the master state magic number ${hex32(MASTER_STATE_MAGIC)}`);
       }
       const lenAt = r.pos;
       const length = r.i32('master state length');
@@ -235,16 +339,16 @@ class MetadataParser {
       name = r.utf('operator name') || null;
       uid = r.utf('operator uid') || null;
     }
-    r.need(16, 'operator id');
-    const operatorId = hex16(r.bytes, r.pos - r.base);
-    r.pos += 16;
+    r.need(OPERATOR_ID_BYTES, 'operator id');
+    const operatorId = hexOf(r.bytes, r.pos - r.base, OPERATOR_ID_BYTES);
+    r.pos += OPERATOR_ID_BYTES;
     const parallelism = r.i32('parallelism');
     const maxParallelism = r.i32('max parallelism');
     if (v === 2) {
       r.i32('chain length');
       const countAt = r.pos;
       const count = r.i32('number of subtask states');
-      r.checkCount(count, 16, 'subtask states', countAt);
+      r.checkCount(count, MIN_ENTRY_BYTES.subtaskV2, 'subtask states', countAt);
       return this.subtasksOf({
         operatorId,
         name,
@@ -258,11 +362,11 @@ class MetadataParser {
     }
     const coordAt = r.pos;
     const coordinatorState = this.stream();
-    if (coordinatorState !== null && coordinatorState.tag !== 1) {
+    if (coordinatorState !== null && coordinatorState.tag !== HandleTag.BYTE_STREAM_STATE_HANDLE) {
       throw new MetadataError(
         'invalid',
         coordAt,
-        `operator coordinator state must be inline (tag 1) or absent, found ${coordinatorState.type}`,
+        `operator coordinator state must be inline (tag ${HandleTag.BYTE_STREAM_STATE_HANDLE}) or absent, found ${coordinatorState.type}`,
       );
     }
     const countAt = r.pos;
@@ -282,7 +386,7 @@ class MetadataParser {
         subtaskCount: 0,
       });
     }
-    r.checkCount(count, 4, 'subtask states', countAt);
+    r.checkCount(count, MIN_ENTRY_BYTES.subtaskV3, 'subtask states', countAt);
     return this.subtasksOf({
       operatorId,
       name,
@@ -392,12 +496,12 @@ class MetadataParser {
     const start = r.pos - r.base;
     if (visitor.plainPath?.(r.bytes, start, start + n, relative)) {
       r.pos += n;
-      return '';
+      return UNDECODED;
     }
     r.modifiedUtf8(n, what, at);
     if (r.lastAscii) visitor.path(r.bytes, start, start + n, relative);
     else visitor.pathText(r.decodeInWindow(start, start + n), relative);
-    return '';
+    return UNDECODED;
   }
 
   /** Decodes subtask entries the first pass already validated. */
@@ -408,7 +512,7 @@ class MetadataParser {
     count: number,
     parallelism: number,
   ): (SubtaskState | FinishedSubtask)[] {
-    const parser = new MetadataParser(bytes);
+    const parser = new MetadataParser(bytes, MODEL);
     parser.version = version;
     parser.r.pos = start;
     return parser.subtaskEntries(count, parallelism);
@@ -430,7 +534,7 @@ class MetadataParser {
     r.i64('subtask duration');
     const countAt = r.pos;
     const legacyCount = r.i32('number of legacy operator states');
-    r.checkCount(legacyCount, 1, 'legacy operator states', countAt);
+    r.checkCount(legacyCount, MIN_ENTRY_BYTES.handle, 'legacy operator states', countAt);
     let legacyOperatorState: (StreamHandle | null)[] = NO_HANDLES as never[];
     if (legacyCount > 0) {
       legacyOperatorState = new Array(legacyCount);
@@ -499,8 +603,8 @@ class MetadataParser {
 
   /** Skips `count` i64 offsets without materializing them. */
   private skipOffsets(count: number, what: string, countAt: number): void {
-    this.r.checkCount(count, 8, what, countAt);
-    this.r.skip(count * 8, what);
+    this.r.checkCount(count, MIN_ENTRY_BYTES.offset, what, countAt);
+    this.r.skip(count * MIN_ENTRY_BYTES.offset, what);
   }
 
   stream(): StreamHandle | null {
@@ -508,34 +612,40 @@ class MetadataParser {
     const at = r.pos;
     const tag = r.u8('state handle type');
     switch (tag) {
-      case 0:
+      case HandleTag.NULL_HANDLE:
         return null;
-      case 1: {
+      case HandleTag.BYTE_STREAM_STATE_HANDLE: {
         const handleName = r.utf('inline state handle name');
         const sizeAt = r.pos;
         const size = r.i32('inline state length');
         if (size < 0) throw new MetadataError('invalid', sizeAt, `negative inline state length ${size}`);
         const dataOffset = r.pos;
         r.skip(size, 'inline state bytes');
-        return { type: 'ByteStreamStateHandle', tag: 1, handleName, size, dataOffset };
+        return { type: 'ByteStreamStateHandle', tag: HandleTag.BYTE_STREAM_STATE_HANDLE, handleName, size, dataOffset };
       }
-      case 2: {
+      case HandleTag.FILE_STREAM_STATE_HANDLE: {
         const size = r.i64('file state size');
         const path = this.path('file path', false);
-        return { type: 'FileStateHandle', tag: 2, path, size };
+        return { type: 'FileStateHandle', tag: HandleTag.FILE_STREAM_STATE_HANDLE, path, size };
       }
-      case 3: {
+      case HandleTag.KEY_GROUPS_HANDLE: {
         const keyGroups = this.keyGroups();
-        this.skipOffsets(keyGroups.count, 'key-group offsets', r.pos - 4);
+        this.skipOffsets(keyGroups.count, 'key-group offsets', r.pos - INT_BYTES);
         const delegate = this.stream();
-        return { type: 'KeyGroupsStateHandle', tag: 3, keyGroups, offsetCount: keyGroups.count, delegate };
+        return {
+          type: 'KeyGroupsStateHandle',
+          tag: HandleTag.KEY_GROUPS_HANDLE,
+          keyGroups,
+          offsetCount: keyGroups.count,
+          delegate,
+        };
       }
-      case 6: {
+      case HandleTag.RELATIVE_STREAM_STATE_HANDLE: {
         const relativePath = this.path('relative file path', true);
         const size = r.i64('file state size');
-        return { type: 'RelativeFileStateHandle', tag: 6, relativePath, size };
+        return { type: 'RelativeFileStateHandle', tag: HandleTag.RELATIVE_STREAM_STATE_HANDLE, relativePath, size };
       }
-      case 15: {
+      case HandleTag.SEGMENT_FILE_HANDLE: {
         const startPos = r.i64('segment start position');
         const size = r.i64('segment size');
         const scopeAt = r.pos;
@@ -551,7 +661,7 @@ class MetadataParser {
         const logicalFileId = r.utf('segment logical file id');
         return {
           type: 'SegmentFileStateHandle',
-          tag: 15,
+          tag: HandleTag.SEGMENT_FILE_HANDLE,
           startPos,
           size,
           scope: scope === 0 ? 'exclusive' : 'shared',
@@ -559,10 +669,10 @@ class MetadataParser {
           logicalFileId,
         };
       }
-      case 16:
-        return { type: 'EmptySegmentFileStateHandle', tag: 16 };
+      case HandleTag.EMPTY_SEGMENT_FILE_HANDLE:
+        return { type: 'EmptySegmentFileStateHandle', tag: HandleTag.EMPTY_SEGMENT_FILE_HANDLE };
       default:
-        throw unknownTag(tag, at, 'stream state handle', '0, 1, 2, 3, 6, 15 or 16');
+        throw unknownTag(tag, at, 'stream state handle', STREAM_TAGS);
     }
   }
 
@@ -570,7 +680,7 @@ class MetadataParser {
     const r = this.r;
     const countAt = r.pos;
     const count = r.i32(what, 'number of ');
-    r.checkCount(count, 3, what, countAt);
+    r.checkCount(count, MIN_ENTRY_BYTES.handleAndLocalPath, what, countAt);
     const list: HandleAndLocalPath[] = new Array(count);
     for (let i = 0; i < count; i++) {
       const localPath = r.utf('local file name');
@@ -587,17 +697,18 @@ class MetadataParser {
     }
     const tag = r.u8('keyed state handle type');
     switch (tag) {
-      case 0:
+      case HandleTag.NULL_HANDLE:
         return null;
-      case 3:
-      case 7:
-      case 12: {
+      case HandleTag.KEY_GROUPS_HANDLE:
+      case HandleTag.SAVEPOINT_KEY_GROUPS_HANDLE:
+      case HandleTag.KEY_GROUPS_HANDLE_V2: {
         const keyGroups = this.keyGroups();
-        this.skipOffsets(keyGroups.count, 'key-group offsets', r.pos - 4);
+        this.skipOffsets(keyGroups.count, 'key-group offsets', r.pos - INT_BYTES);
         const delegate = this.stream();
-        const stateHandleId = tag === 12 ? r.utf('state handle id') : null;
+        const stateHandleId = tag === HandleTag.KEY_GROUPS_HANDLE_V2 ? r.utf('state handle id') : null;
         return {
-          type: tag === 7 ? 'KeyGroupsSavepointStateHandle' : 'KeyGroupsStateHandle',
+          type:
+            tag === HandleTag.SAVEPOINT_KEY_GROUPS_HANDLE ? 'KeyGroupsSavepointStateHandle' : 'KeyGroupsStateHandle',
           tag,
           keyGroups,
           offsetCount: keyGroups.count,
@@ -605,16 +716,16 @@ class MetadataParser {
           stateHandleId,
         };
       }
-      case 5:
-      case 11: {
+      case HandleTag.INCREMENTAL_KEY_GROUPS_HANDLE:
+      case HandleTag.INCREMENTAL_KEY_GROUPS_HANDLE_V2: {
         const checkpointId = r.i64('checkpoint id of the incremental handle');
         const backendId = r.utf('backend id');
         const keyGroups = this.keyGroups();
-        const checkpointedSize = tag === 11 ? r.i64('checkpointed size') : null;
+        const checkpointedSize = tag === HandleTag.INCREMENTAL_KEY_GROUPS_HANDLE_V2 ? r.i64('checkpointed size') : null;
         const metaHandle = this.stream();
         const sharedState = this.handleList('shared state files');
         const privateState = this.handleList('private state files');
-        const stateHandleId = tag === 11 ? r.utf('state handle id') : null;
+        const stateHandleId = tag === HandleTag.INCREMENTAL_KEY_GROUPS_HANDLE_V2 ? r.utf('state handle id') : null;
         return {
           type: 'IncrementalRemoteKeyedStateHandle',
           tag,
@@ -628,16 +739,16 @@ class MetadataParser {
           stateHandleId,
         };
       }
-      case 8:
-      case 14:
+      case HandleTag.CHANGELOG_HANDLE:
+      case HandleTag.CHANGELOG_HANDLE_V2:
         return this.changelogBackend(tag, depth);
-      case 9: {
+      case HandleTag.CHANGELOG_BYTE_INCREMENT_HANDLE: {
         const keyGroups = this.keyGroups();
         const fromSequence = r.i64('changelog start sequence number');
         const toSequence = r.i64('changelog end sequence number');
         const countAt = r.pos;
         const changeCount = r.i32('number of state changes');
-        r.checkCount(changeCount, 8, 'state changes', countAt);
+        r.checkCount(changeCount, MIN_ENTRY_BYTES.stateChange, 'state changes', countAt);
         let size = 0;
         for (let i = 0; i < changeCount; i++) {
           r.i32('state change key group');
@@ -650,7 +761,7 @@ class MetadataParser {
         const stateHandleId = r.utf('state handle id');
         return {
           type: 'InMemoryChangelogStateHandle',
-          tag: 9,
+          tag: HandleTag.CHANGELOG_BYTE_INCREMENT_HANDLE,
           keyGroups,
           fromSequence,
           toSequence,
@@ -659,12 +770,12 @@ class MetadataParser {
           stateHandleId,
         };
       }
-      case 10:
-      case 13: {
+      case HandleTag.CHANGELOG_FILE_INCREMENT_HANDLE:
+      case HandleTag.CHANGELOG_FILE_INCREMENT_HANDLE_V2: {
         const keyGroups = this.keyGroups();
         const countAt = r.pos;
         const count = r.i32('number of changelog files');
-        r.checkCount(count, 9, 'changelog files', countAt);
+        r.checkCount(count, MIN_ENTRY_BYTES.changelogFile, 'changelog files', countAt);
         const handles: { offset: number; handle: StreamHandle | null }[] = new Array(count);
         for (let i = 0; i < count; i++) {
           const offset = r.i64('changelog file offset');
@@ -673,7 +784,8 @@ class MetadataParser {
         const size = r.i64('changelog state size');
         const checkpointedSize = r.i64('checkpointed size');
         const stateHandleId = r.utf('state handle id');
-        const storageIdentifier = tag === 13 ? r.utf('changelog storage identifier') : 'filesystem';
+        const storageIdentifier =
+          tag === HandleTag.CHANGELOG_FILE_INCREMENT_HANDLE_V2 ? r.utf('changelog storage identifier') : 'filesystem';
         return {
           type: 'ChangelogStateHandleStreamImpl',
           tag,
@@ -686,18 +798,18 @@ class MetadataParser {
         };
       }
       default:
-        throw unknownTag(tag, at, 'keyed state handle', '0, 3, 5, 7, 8, 9, 10, 11, 12, 13 or 14');
+        throw unknownTag(tag, at, 'keyed state handle', KEYED_TAGS);
     }
   }
 
-  private changelogBackend(tag: 8 | 14, depth: number): ChangelogBackendHandle {
+  private changelogBackend(tag: ChangelogBackendHandle['tag'], depth: number): ChangelogBackendHandle {
     const r = this.r;
     const keyGroups = this.keyGroups();
     const checkpointedSize = r.i64('checkpointed size');
     const materialized = this.keyedList('materialized state handles', depth, false);
     const nonMaterialized = this.keyedList('changelog state handles', depth, true);
     const materializationId = r.i64('materialization id');
-    const checkpointId = tag === 14 ? r.i64('checkpoint id') : null;
+    const checkpointId = tag === HandleTag.CHANGELOG_HANDLE_V2 ? r.i64('checkpoint id') : null;
     const stateHandleId = r.utf('state handle id');
     return {
       type: 'ChangelogStateBackendHandleImpl',
@@ -716,17 +828,17 @@ class MetadataParser {
     const r = this.r;
     const countAt = r.pos;
     const count = r.i32(what, 'number of ');
-    r.checkCount(count, 1, what, countAt);
+    r.checkCount(count, MIN_ENTRY_BYTES.handle, what, countAt);
     const list: (KeyedHandle | null)[] = new Array(count);
     for (let i = 0; i < count; i++) {
       const at = r.pos;
       const handle = this.keyed(depth + 1);
       // Flink casts the non-materialized part to ChangelogStateHandle.
-      if (changelogOnly && handle !== null && handle.tag !== 9 && handle.tag !== 10 && handle.tag !== 13) {
+      if (changelogOnly && handle !== null && !CHANGELOG_TAGS.includes(handle.tag)) {
         throw new MetadataError(
           'invalid',
           at,
-          `expected a changelog state handle (tag 9, 10 or 13), found ${handle.type}`,
+          `expected a changelog state handle (tag ${oneOf(CHANGELOG_TAGS)}), found ${handle.type}`,
         );
       }
       list[i] = handle;
@@ -738,11 +850,16 @@ class MetadataParser {
     const r = this.r;
     const at = r.pos;
     const tag = r.u8('operator state handle type');
-    if (tag === 0) return null;
-    if (tag !== 4 && tag !== 17) throw unknownTag(tag, at, 'operator state handle', '0, 4 or 17');
+    if (tag === HandleTag.NULL_HANDLE) return null;
+    if (
+      tag !== HandleTag.PARTITIONABLE_OPERATOR_STATE_HANDLE &&
+      tag !== HandleTag.SEGMENT_PARTITIONABLE_OPERATOR_STATE_HANDLE
+    ) {
+      throw unknownTag(tag, at, 'operator state handle', OPERATOR_TAGS);
+    }
     const countAt = r.pos;
     const count = r.i32('number of named operator states');
-    r.checkCount(count, 7, 'named operator states', countAt);
+    r.checkCount(count, MIN_ENTRY_BYTES.namedOperatorState, 'named operator states', countAt);
     const states: OperatorStateInfo[] = new Array(count);
     for (let i = 0; i < count; i++) {
       const name = r.utf('operator state name');
@@ -754,7 +871,7 @@ class MetadataParser {
       this.skipOffsets(offsetCount, 'partition offsets', offAt);
       states[i] = { name, mode: DISTRIBUTION_MODES[mode], offsetCount };
     }
-    if (tag === 4) {
+    if (tag === HandleTag.PARTITIONABLE_OPERATOR_STATE_HANDLE) {
       return {
         type: 'OperatorStreamStateHandle',
         tag,
@@ -769,11 +886,11 @@ class MetadataParser {
     const isEmpty = r.u8('empty flag') !== 0;
     const delegateAt = r.pos;
     const delegate = this.stream();
-    if (delegate === null || (delegate.tag !== 15 && delegate.tag !== 16)) {
+    if (delegate === null || !SEGMENT_TAGS.includes(delegate.tag)) {
       throw new MetadataError(
         'invalid',
         delegateAt,
-        'a file-merging operator state handle must delegate to a segment file handle (tag 15 or 16)',
+        `a file-merging operator state handle must delegate to a segment file handle (tag ${oneOf(SEGMENT_TAGS)})`,
       );
     }
     return {
@@ -792,7 +909,7 @@ class MetadataParser {
     const countAt = r.pos;
     const count = r.i32(what, 'number of ');
     if (count === 0) return NO_HANDLES;
-    r.checkCount(count, 17, what, countAt);
+    r.checkCount(count, MIN_ENTRY_BYTES.channelHandle, what, countAt);
     const list: AnyChannelHandle[] = new Array(count);
     for (let i = 0; i < count; i++) {
       if (this.version < 6) {
@@ -801,9 +918,10 @@ class MetadataParser {
       }
       const at = r.pos;
       const tag = r.u8('channel state handle type');
-      if (tag === (input ? 1 : 2)) {
+      const [single, merged] = input ? INPUT_CHANNEL_TAGS : OUTPUT_CHANNEL_TAGS;
+      if (tag === single) {
         list[i] = this.channelHandleV1(input);
-      } else if (tag === (input ? 3 : 4)) {
+      } else if (tag === merged) {
         const subtaskIndex = r.i32('subtask index');
         const size = r.i64('channel state size');
         const delegate = this.stream();
@@ -825,7 +943,7 @@ class MetadataParser {
           tag,
           at,
           input ? 'input channel state handle' : 'output channel state handle',
-          input ? '1 or 3' : '2 or 4',
+          input ? INPUT_CHANNEL_TAGS : OUTPUT_CHANNEL_TAGS,
         );
       }
     }
@@ -909,14 +1027,25 @@ class LazyOperatorState implements OperatorState {
   }
 }
 
-function unknownTag(tag: number, at: number, position: string, legal: string): MetadataError {
-  return new MetadataError('unknown-tag', at, `unknown ${position} type ${tag}; expected ${legal}`);
+function unknownTag(tag: number, at: number, position: string, legal: readonly number[]): MetadataError {
+  return new MetadataError('unknown-tag', at, `unknown ${position} type ${tag}; expected ${oneOf(legal)}`);
+}
+
+/** A 32-bit magic number as messages print it: `0x4960672D`. */
+function hex32(n: number): string {
+  return `0x${(n >>> 0).toString(16).padStart(8, '0').toUpperCase()}`;
+}
+
+/** `0, 1 or 2`. */
+function oneOf(tags: readonly number[]): string {
+  return tags.length === 1 ? String(tags[0]) : `${tags.slice(0, -1).join(', ')} or ${tags[tags.length - 1]}`;
 }
 
 const HEX: string[] = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
 
-function hex16(b: Uint8Array, at: number): string {
+/** `n` bytes as lower-case hex, as Flink prints an id. */
+function hexOf(b: Uint8Array, at: number, n: number): string {
   let s = '';
-  for (let i = at; i < at + 16; i++) s += HEX[b[i]];
+  for (let i = at; i < at + n; i++) s += HEX[b[i]];
   return s;
 }

@@ -1,6 +1,7 @@
 import { ByteSource, readFully } from './byteReader';
 import { OperatorHeader, ScannedMetadata, parseMetadata, scanMetadata } from './parser';
 import { ReferencedFiles } from './referencedFiles';
+import { HandleTag } from './model';
 import type {
   AnyChannelHandle,
   CheckpointMetadata,
@@ -88,10 +89,10 @@ class SizeWalker {
   /** Path of a file-backed stream handle, as Flink prints it. */
   private file(h: StreamHandle): void {
     if (this.files === null) return;
-    if (h.tag === 2) this.addFile(h.path, false);
-    else if (h.tag === 6) this.addFile(h.relativePath, true);
-    else if (h.tag === 15) this.addFile(h.physicalPath, false);
-    else if (h.tag === 3 && h.delegate !== null) this.file(h.delegate);
+    if (h.tag === HandleTag.FILE_STREAM_STATE_HANDLE) this.addFile(h.path, false);
+    else if (h.tag === HandleTag.RELATIVE_STREAM_STATE_HANDLE) this.addFile(h.relativePath, true);
+    else if (h.tag === HandleTag.SEGMENT_FILE_HANDLE) this.addFile(h.physicalPath, false);
+    else if (h.tag === HandleTag.KEY_GROUPS_HANDLE && h.delegate !== null) this.file(h.delegate);
   }
 
   private addFile(stored: string, relative: boolean): void {
@@ -106,13 +107,13 @@ class SizeWalker {
   private category(h: StreamHandle | null, inShared: boolean): Category {
     if (h === null) return 'exclusiveFiles';
     switch (h.tag) {
-      case 1:
+      case HandleTag.BYTE_STREAM_STATE_HANDLE:
         return 'inline';
-      case 2:
+      case HandleTag.FILE_STREAM_STATE_HANDLE:
         return inShared ? 'sharedFiles' : 'exclusiveFiles';
-      case 3:
+      case HandleTag.KEY_GROUPS_HANDLE:
         return this.category(h.delegate, inShared);
-      case 15:
+      case HandleTag.SEGMENT_FILE_HANDLE:
         return h.scope === 'shared' ? 'sharedFiles' : 'exclusiveFiles';
       default:
         return 'exclusiveFiles';
@@ -123,12 +124,12 @@ class SizeWalker {
   stream(h: StreamHandle | null, inShared = false): number {
     if (h === null) return 0;
     switch (h.tag) {
-      case 1:
+      case HandleTag.BYTE_STREAM_STATE_HANDLE:
         this.add('inline', h.size);
         return h.size;
-      case 3:
+      case HandleTag.KEY_GROUPS_HANDLE:
         return this.stream(h.delegate, inShared);
-      case 16:
+      case HandleTag.EMPTY_SEGMENT_FILE_HANDLE:
         return 0;
       default:
         this.file(h);
@@ -140,29 +141,29 @@ class SizeWalker {
   keyed(h: KeyedHandle | null): number {
     if (h === null) return 0;
     switch (h.tag) {
-      case 3:
-      case 7:
-      case 12:
+      case HandleTag.KEY_GROUPS_HANDLE:
+      case HandleTag.SAVEPOINT_KEY_GROUPS_HANDLE:
+      case HandleTag.KEY_GROUPS_HANDLE_V2:
         return this.stream(h.delegate);
-      case 5:
-      case 11: {
+      case HandleTag.INCREMENTAL_KEY_GROUPS_HANDLE:
+      case HandleTag.INCREMENTAL_KEY_GROUPS_HANDLE_V2: {
         let size = this.stream(h.metaHandle);
         for (const e of h.sharedState) size += this.stream(e.handle, true);
         for (const e of h.privateState) size += this.stream(e.handle);
         return size;
       }
-      case 8:
-      case 14: {
+      case HandleTag.CHANGELOG_HANDLE:
+      case HandleTag.CHANGELOG_HANDLE_V2: {
         let size = 0;
         for (const m of h.materialized) size += this.keyed(m);
         for (const d of h.nonMaterialized) size += this.keyed(d);
         return size;
       }
-      case 9:
+      case HandleTag.CHANGELOG_BYTE_INCREMENT_HANDLE:
         this.add('inline', h.size);
         return h.size;
-      case 10:
-      case 13:
+      case HandleTag.CHANGELOG_FILE_INCREMENT_HANDLE:
+      case HandleTag.CHANGELOG_FILE_INCREMENT_HANDLE_V2:
         for (const e of h.handles) if (e.handle !== null) this.file(e.handle);
         this.add('sharedFiles', h.size);
         return h.size;
