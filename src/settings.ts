@@ -27,6 +27,10 @@ export interface StoreS3Settings {
   pathStyle?: boolean;
   profile?: string;
   accessKeyId?: string;
+  /** Flink's `s3.entropy.key`, `s3.entropy.length` and the checkpoint directory with the key in it. */
+  entropyKey?: string;
+  entropyLength?: number;
+  entropyDirectory?: string;
 }
 
 const SECTION = 'flinkCheckpoints';

@@ -59,6 +59,11 @@ function layOut(server: S3Server, sizes: number[], checkpoints: number): void {
     fs.mkdirSync(path.join(bucket, 'jobs', JOB, `chk-${i}`), { recursive: true });
     fs.writeFileSync(path.join(bucket, 'jobs', JOB, `chk-${i}`, '_metadata'), metadata);
   }
+  // `latest` means restorable: the newest checkpoint holds the state files its `_metadata` references.
+  const source = path.dirname(realMetadata());
+  for (const name of fs.readdirSync(source)) {
+    fs.copyFileSync(path.join(source, name), path.join(bucket, 'jobs', JOB, `chk-${checkpoints}`, name));
+  }
   fs.mkdirSync(path.join(bucket, 'jobs', JOB, 'shared'), { recursive: true });
   fs.writeFileSync(path.join(bucket, 'jobs', JOB, 'shared', 'sst-0'), 'x');
 }

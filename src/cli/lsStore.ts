@@ -36,7 +36,8 @@ export function storeOptionsFromEnv(
     env[STORE_ENV.s3PathStyle] === 'true' || env[STORE_ENV.s3PathStyle] === 'false'
       ? { pathStyle: env[STORE_ENV.s3PathStyle] === 'true' }
       : {};
-  const s3 = { ...conf?.s3, ...pathStyle };
+  const entropyKey = env[STORE_ENV.s3EntropyKey] ? { entropyKey: env[STORE_ENV.s3EntropyKey] } : {};
+  const s3 = { ...conf?.s3, ...pathStyle, ...entropyKey };
   const password = env[STORE_ENV.password] ?? (conf?.s3.accessKeyId ? conf.secretKey : undefined);
   return {
     ...(timeoutMs !== undefined ? { timeoutMs } : {}),

@@ -94,7 +94,7 @@ function printPlan(io: CliIo, plan: CleanupPlan, given: string, dryRun: boolean)
   if (plan.sharedStateKept) io.out(`Shared state kept: ${plan.sharedStateKept}\n`);
   for (const c of plan.candidates) {
     io.out(
-      `${c.reason.padEnd(13)} ${formatBytes(c.size).padStart(10)}  ${c.path}${c.kind === 'link' ? ' (a link: only the link goes)' : ''}\n`,
+      `${c.reason.padEnd(13)} ${formatBytes(c.size).padStart(10)}  ${c.path}${c.kind === 'link' ? ' (a link: only the link goes)' : ''}${c.location ? ` (entropy-injected: ${c.location})` : ''}\n`,
     );
   }
   for (const k of plan.kept) io.out(`kept          ${''.padStart(10)}  ${k.path}: ${k.why}\n`);

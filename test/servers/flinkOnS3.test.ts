@@ -7,6 +7,8 @@ import { after, before, describe, it } from 'node:test';
 import { findLatestCompleteCheckpoint } from '../../src/core/layout';
 import { parseMetadata, summarize } from '../../src/core/metadata';
 import { storePathOf } from '../../src/core/references/locate';
+import { missingFilesCheck } from '../../src/core/references/presence';
+import { analyseCleanup, runCleanup } from '../../src/core/references/safety';
 import { S3Store, openStore } from '../../src/core/stores';
 import { prerequisite, repoRoot } from '../support/repo';
 import { S3Server, s3Prerequisites, startVersityGw } from './s3Servers';
@@ -263,6 +265,122 @@ describe(
         });
       });
     }
+
+    const entropyScenario = SCENARIOS.find((s) => s.scenario === 'entropy')!;
+    it('entropy injection: a store configured with the key finds every data file, and cleanup never deletes a referenced one', async (t) => {
+      const result = results.get(entropyScenario)!;
+      const job = `/${result.jobId}`;
+      const configured = entropyScenario.checkpoints;
+      const s3 = openStore(configured, {
+        password: server.secretKey,
+        s3: { endpoint: server.endpoint, accessKeyId: server.accessKey, entropyKey: ENTROPY_KEY },
+      }) as S3Store;
+      const plain = store(entropyScenario);
+      // Orphans Flink did not write: an old data file under a random prefix of this job, one of no job here.
+      const orphan = `Qx7z/presto/checkpoints/${result.jobId}/shared/0b8f5e7e-orphan`;
+      const unrelated = 'Qx7z/presto/checkpoints/not-a-job/shared/unrelated';
+      for (const key of [orphan, unrelated]) {
+        const file = path.join(server.dataDir, BUCKET, key);
+        fs.mkdirSync(path.dirname(file), { recursive: true });
+        fs.writeFileSync(file, 'stale state');
+        const hourAgo = new Date(Date.now() - 3_600_000);
+        fs.utimesSync(file, hourAgo, hourAgo);
+      }
+      try {
+        assert.equal(s3.label, plain.label, 'rooted where Flink writes _metadata');
+        // Presence: every retained checkpoint's data files are found at their entropy-injected objects.
+        const check = missingFilesCheck(s3);
+        const retained: string[] = [];
+        for await (const page of s3.list(job)) {
+          for (const entry of page) if (/^chk-\d+$/.test(entry.name)) retained.push(entry.path);
+        }
+        let references = 0;
+        for (const chk of retained) {
+          const bytes = await s3.readAll(`${chk}/_metadata`).catch(() => undefined);
+          if (!bytes) continue;
+          const pointer = `${plain.label}${chk}`;
+          const summary = summarize(parseMetadata(bytes, { pointer }), { pointer });
+          const injected = summary.referencedFiles.filter((f) => s3.entropy!.pathOf(f) !== undefined);
+          assert.ok(injected.length > 0, `${chk} references entropy-injected files`);
+          assert.deepEqual(
+            summary.referencedFiles.filter((f) => storePathOf(s3.uri, f) === undefined && !injected.includes(f)),
+            [],
+            'every file outside the root is mapped',
+          );
+          references += injected.length;
+          assert.deepEqual(await check({ path: chk, kind: 'checkpoint' }), [], chk);
+        }
+        const before = s3.requestCount;
+        const { latest } = await findLatestCompleteCheckpoint(s3, job);
+        assert.equal(latest?.name, result.checkpoints[result.checkpoints.length - 1]);
+        t.diagnostic(
+          `${retained.length} retained checkpoints, ${references} entropy-injected references found; latest in ${s3.requestCount - before} requests`,
+        );
+
+        // Cleanup: the orphan is found only through the configured store; nothing referenced is a candidate.
+        const blind = await analyseCleanup(plain, job, { jobStopped: true });
+        assert.ok(!blind.candidates.some((c) => c.path.endsWith('0b8f5e7e-orphan')));
+        const plan = await analyseCleanup(s3, job, { jobStopped: true });
+        const protectedPaths = new Set(
+          plan.retained.flatMap((r) => r.references.map((f) => s3.entropy!.pathOf(f) ?? storePathOf(s3.uri, f))),
+        );
+        const referenced = new Set(plan.retained.flatMap((r) => r.references));
+        for (const candidate of plan.candidates) {
+          assert.ok(!protectedPaths.has(candidate.path), `${candidate.path} is referenced`);
+          if (candidate.location) assert.ok(!referenced.has(candidate.location), candidate.location);
+        }
+        const planted = plan.candidates.find((c) => c.path === `${job}/shared/0b8f5e7e-orphan`);
+        assert.equal(planted?.location, `s3p://${BUCKET}/${orphan}`);
+        assert.ok(!plan.candidates.some((c) => c.path.includes('unrelated')));
+
+        // The CLI, given the directory as Flink is configured and the key in the environment, reports it too.
+        const cliRun = cli(['orphans', `${configured}/${result.jobId}`, '--json', '--job-stopped'], {
+          ...env,
+          FLINK_CHECKPOINTS_S3_ENTROPY_KEY: ENTROPY_KEY,
+        });
+        assert.equal(cliRun.code, 0, cliRun.err);
+        const report = JSON.parse(cliRun.out) as { candidates: { path: string; location?: string }[] };
+        assert.ok(
+          report.candidates.some((c) => c.location === `s3p://${BUCKET}/${orphan}`),
+          cliRun.out,
+        );
+
+        const done = await runCleanup(s3, plan, { jobStopped: true });
+        assert.ok(done.deleted.some((c) => c.path === planted.path));
+        assert.ok(!fs.existsSync(path.join(server.dataDir, BUCKET, orphan)), 'the orphaned object is deleted');
+        assert.ok(fs.existsSync(path.join(server.dataDir, BUCKET, unrelated)));
+        for (const chk of retained) {
+          if (await s3.stat(`${chk}/_metadata`).catch(() => undefined)) {
+            assert.deepEqual(
+              await missingFilesCheck(s3)({ path: chk, kind: 'checkpoint' }),
+              [],
+              `${chk} after cleanup`,
+            );
+          }
+        }
+        // A referenced object gone: the checkpoint names it missing and latest falls back to the one before.
+        const newest = result.checkpoints[result.checkpoints.length - 1];
+        const newestBytes = await s3.readAll(`${job}/${newest}/_metadata`);
+        const pointer = `${plain.label}${job}/${newest}`;
+        const lost = summarize(parseMetadata(newestBytes, { pointer }), { pointer }).referencedFiles.find(
+          (f) => s3.entropy!.pathOf(f) !== undefined,
+        )!;
+        const lostFile = path.join(server.dataDir, BUCKET, lost.replace(/^s3p:\/\/[^/]+\//, ''));
+        fs.renameSync(lostFile, `${lostFile}.aside`);
+        try {
+          assert.deepEqual(await missingFilesCheck(s3)({ path: `${job}/${newest}`, kind: 'checkpoint' }), [lost]);
+          const fallback = (await findLatestCompleteCheckpoint(s3, job)).latest?.name;
+          assert.notEqual(fallback, newest);
+        } finally {
+          fs.renameSync(`${lostFile}.aside`, lostFile);
+        }
+        t.diagnostic(
+          `cleanup: ${plan.candidates.length} candidates, ${done.deleted.length} deleted, ${plan.referencedFiles} referenced files kept`,
+        );
+      } finally {
+        await Promise.all([s3.close(), plain.close()]);
+      }
+    });
 
     it('reads credentials from a profile of the shared AWS files', () => {
       const [first] = SCENARIOS;

@@ -71,7 +71,14 @@ export function missingFilesCheck(store: CheckpointStore, options: PresenceOptio
     const original = originalDirectory(record, store.uri);
     const originalBase = originalBaseDirectory(references);
     const missing: string[] = [];
+    // Entropy-injected data files each lie under their own random prefix: one HeadObject each, all at once (the
+    // store bounds the requests in flight).
+    const entropy = store.entropy;
+    const injected = entropy ? references.filter((r) => entropy.pathOf(r) !== undefined) : [];
+    const present = await Promise.all(injected.map((r) => entropy!.exists(r, options)));
+    const injectedPresent = new Set(injected.filter((_, i) => present[i]));
     for (const reference of references) {
+      if (injectedPresent.has(reference)) continue;
       const tail = tailOf(reference);
       const moved =
         originalBase === undefined ? undefined : alongBase(originalBase, reference, parentStorePath(jobPath));
@@ -87,8 +94,9 @@ export function missingFilesCheck(store: CheckpointStore, options: PresenceOptio
           break;
         }
       }
-      if (!found && !entropyInjected(store.uri, reference)) {
-        missing.push(candidates[candidates.length - 1] ?? reference);
+      if (!found && !(entropy === undefined && entropyInjected(store.uri, reference))) {
+        // An entropy-injected file is named where it was looked for: its object.
+        missing.push(entropy?.pathOf(reference) ? reference : (candidates[candidates.length - 1] ?? reference));
       }
     }
     return missing;
@@ -96,10 +104,10 @@ export function missingFilesCheck(store: CheckpointStore, options: PresenceOptio
 }
 
 /**
- * Whether a reference is a data file Flink wrote with S3 entropy injection (`s3.entropy.key`): the `_metadata` lies
- * under the store root with the key removed, its data files in the same bucket with random characters in place of the
- * key, i.e. outside the root by one inserted path segment. The store cannot see there, so such a file is not counted
- * as missing.
+ * Whether a reference looks like a data file Flink wrote with S3 entropy injection (`s3.entropy.key`) to a store not
+ * configured with the key: the `_metadata` lies under the store root with the key removed, its data files in the same
+ * bucket with random characters in place of the key, i.e. outside the root by one inserted path segment. Such a store
+ * cannot tell where to look, so the file is not counted as missing (a store configured with the key checks it).
  */
 function entropyInjected(root: StoreUri, reference: string): boolean {
   if (!isS3Uri(root)) return false;

@@ -74,6 +74,8 @@ export interface BaseView {
   readonly snapshots: readonly SnapshotRecord[];
   /** Every entry below the job directory, recursively; the content of links and of the trash is not listed. */
   readonly jobEntries: readonly StoreEntry[];
+  /** The store path an S3 entropy-injected reference stands for (a store configured with the entropy key). */
+  readonly entropyPathOf?: (reference: string) => string | undefined;
 }
 
 export interface SafetyOptions extends CallOptions {
@@ -92,6 +94,8 @@ export interface CleanupCandidate {
   readonly kind: 'file' | 'directory' | 'link';
   readonly size: number;
   readonly reason: CleanupReason;
+  /** Where the entry really lies when that is not its path (an entropy-injected S3 object). */
+  readonly location?: string;
 }
 
 /** Something left alone on purpose, and why. */
@@ -307,6 +311,10 @@ export async function readBase(
     options,
     (dir) => dir.name !== TRASH_DIR && !foreignSharedDirectory(jobPath, dir.path),
   );
+  // Data files Flink wrote with S3 entropy injection lie outside the store root; a store that knows where the key
+  // sits lists them at the paths they stand for, so they are judged like the others (and protected by reference).
+  const entropy = store.entropy;
+  if (entropy) jobEntries.push(...(await entropy.list(jobPath, options)));
   return {
     storeLabel: store.label,
     uri: store.uri,
@@ -315,6 +323,7 @@ export async function readBase(
     mtimeGranularityMs: store.capabilities.mtimeGranularityMs,
     snapshots,
     jobEntries,
+    ...(entropy ? { entropyPathOf: (reference: string) => entropy.pathOf(reference) } : {}),
   };
 }
 
@@ -475,7 +484,11 @@ export function protectionOf(view: BaseView, clusterPaths: readonly string[] = [
     if (snapshot.status !== 'complete') continue;
     const original = originalDirectory(snapshot, view.uri);
     for (const ref of snapshot.references) {
-      for (const p of resolveReference(ref, snapshot, original, view.uri, clusterPaths)) {
+      const entropyPath = view.entropyPathOf?.(ref);
+      for (const p of [
+        ...resolveReference(ref, snapshot, original, view.uri, clusterPaths),
+        ...(entropyPath ? [entropyPath] : []),
+      ]) {
         paths.add(p);
         if (!by.has(p)) by.set(p, snapshot.path);
       }
@@ -624,7 +637,13 @@ export function planCleanup(
         why: 'written around or after the newest retained _metadata: it may belong to a checkpoint being written (pass --job-stopped when the job is stopped)',
       });
     } else {
-      candidates.push({ path: entry.path, kind, size: entry.kind === 'file' ? entry.size : 0, reason: 'unreferenced' });
+      candidates.push({
+        path: entry.path,
+        kind,
+        size: entry.kind === 'file' ? entry.size : 0,
+        reason: 'unreferenced',
+        ...(entry.location ? { location: entry.location } : {}),
+      });
     }
   }
 

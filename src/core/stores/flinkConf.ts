@@ -83,12 +83,19 @@ export function readFlinkConfStore(text: string, fileName: string): FlinkConfSto
   const accessKeyId = first(ACCESS_KEYS);
   const secretKey = first(SECRET_KEYS);
   const region = first(REGION_KEYS);
+  const entropyLength = first(['s3.entropy.length']);
   const s3: { -readonly [K in keyof S3Options]: S3Options[K] } = {};
   // Flink's S3 file systems take a host without scheme as https.
   if (endpoint) s3.endpoint = /^[a-z][a-z0-9+.-]*:\/\//i.test(endpoint) ? endpoint : `https://${endpoint}`;
   if (pathStyle) s3.pathStyle = pathStyle.toLowerCase() === 'true';
   if (accessKeyId) s3.accessKeyId = accessKeyId;
   if (region) s3.region = region;
+  if (entropyKey) {
+    // Data files lie where the key is replaced by random characters: the store maps them from the directory as configured.
+    s3.entropyKey = entropyKey;
+    if (checkpoints?.includes(entropyKey)) s3.entropyDirectory = checkpoints;
+    if (entropyLength && /^\d+$/.test(entropyLength)) s3.entropyLength = Number(entropyLength);
+  }
   return {
     ...(checkpoints ? { checkpoints: withoutEntropyKey(checkpoints, entropyKey) } : {}),
     ...(savepoints ? { savepoints: withoutEntropyKey(savepoints, entropyKey) } : {}),

@@ -8,6 +8,7 @@ import type {
   CallOptions,
   DeleteOptions,
   DiskUsage,
+  EntropyFiles,
   ListOptions,
   ReadAllOptions,
   ReadOptions,
@@ -89,6 +90,59 @@ function isLocalOrIp(endpoint: URL): boolean {
   );
 }
 
+/** Flink's default `s3.entropy.length`. */
+const DEFAULT_ENTROPY_LENGTH = 4;
+
+/** Where the entropy key sits in the configured checkpoint directory, in key space (no leading `/`). */
+interface EntropyTemplate {
+  /** The key text before the entropy key, and after it (without a trailing `/`). */
+  readonly before: string;
+  readonly after: string;
+  /** An entropy-injected key: `before`, the random characters (Flink's are alphanumeric), `after`, `/` and the rest. */
+  readonly pattern: RegExp;
+}
+
+/** A key or path with Flink's normalisation after removing the entropy key: no empty segments, no `/` at the ends. */
+function tidyKey(text: string): string {
+  return text.replace(/\/{2,}/g, '/').replace(/^\/|\/$/g, '');
+}
+
+/**
+ * The store root (the configured directory with the entropy key removed, where Flink writes `_metadata`) and where
+ * the key sat, when the store is configured with `s3.entropy.key` and either its own URI or `entropyDirectory`
+ * holds the key.
+ */
+function entropyRoot(uri: StoreUri, s3: S3Options): { uri: StoreUri; template?: EntropyTemplate } {
+  const key = s3.entropyKey;
+  if (!key) return { uri };
+  let directory: string | undefined;
+  let rooted = uri;
+  if (uri.path.includes(key)) {
+    directory = uri.path;
+    rooted = { ...uri, path: `/${tidyKey(uri.path.replace(key, ''))}` };
+  } else if (s3.entropyDirectory) {
+    const located = /^s3[ap]?:\/\/([^/]+)(\/.*)?$/i.exec(s3.entropyDirectory);
+    if (!located || located[1].toLowerCase() === uri.host.toLowerCase()) {
+      directory = located ? (located[2] ?? '/') : s3.entropyDirectory;
+    }
+  }
+  if (!directory?.includes(key)) return { uri: rooted };
+  const text = directory.replace(/^\/+/, '');
+  const at = text.indexOf(key);
+  const before = text.slice(0, at);
+  const after = text.slice(at + key.length).replace(/\/+$/, '');
+  const length = Math.max(1, s3.entropyLength ?? DEFAULT_ENTROPY_LENGTH);
+  const escape = (t: string): string => t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return {
+    uri: rooted,
+    template: {
+      before,
+      after,
+      pattern: new RegExp(`^${escape(before)}[A-Za-z0-9]{${length}}${escape(after)}/(.+)$`),
+    },
+  };
+}
+
 /** Node streams yield Buffers; stores hand out plain Uint8Arrays over the same memory. */
 function plain(chunk: Uint8Array): Uint8Array {
   return Buffer.isBuffer(chunk) ? new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength) : chunk;
@@ -148,12 +202,25 @@ export class S3Store extends BaseStore {
   private readonly s3: S3Options;
   private readonly endpoint: URL | undefined;
   private requests = 0;
+  readonly entropy?: EntropyFiles;
+  private readonly entropyTemplate: EntropyTemplate | undefined;
+  /** Entropy-injected keys by the store path they stand for, as last listed: what `delete` of that path removes too. */
+  private readonly entropyKeys = new Map<string, Set<string>>();
 
-  constructor(uri: StoreUri, options: StoreOptions = {}) {
+  constructor(location: StoreUri, options: StoreOptions = {}) {
+    const { uri, template } = entropyRoot(location, options.s3 ?? {});
     super(uri, options);
     this.s3 = options.s3 ?? {};
     this.bucket = uri.host;
     this.rootKey = uri.path === '/' ? '' : `${uri.path.slice(1)}/`;
+    this.entropyTemplate = template;
+    if (template) {
+      this.entropy = {
+        pathOf: (reference) => this.entropyPathOf(reference)?.path,
+        exists: (reference, options) => this.entropyExists(reference, options),
+        list: (dir, options) => this.listEntropyFiles(dir, options),
+      };
+    }
     this.slots = new RequestSlots(Math.max(1, this.s3.maxConcurrency ?? DEFAULT_S3_CONCURRENCY));
     const endpoint = this.s3.endpoint ?? process.env.AWS_ENDPOINT_URL_S3 ?? process.env.AWS_ENDPOINT_URL;
     if (endpoint) {
@@ -688,7 +755,7 @@ export class S3Store extends BaseStore {
     p: string,
     what: string,
     deadline: Deadline,
-  ): AsyncIterable<{ Key?: string; Size?: number }[]> {
+  ): AsyncIterable<{ Key?: string; Size?: number; LastModified?: Date }[]> {
     let token: string | undefined;
     do {
       const page = await this.listPage({ prefix, token }, p, what, deadline);
@@ -731,13 +798,24 @@ export class S3Store extends BaseStore {
     if (p === '/') throw this.error('invalid-path', p, 'refusing to delete the store root');
     await this.call(options, p, 'deleting', async (deadline) => {
       const key = this.key(p);
+      const entropyKeys = this.entropyKeysOf(p, false);
       if (await this.head(key, p, deadline)) {
-        const { DeleteObjectCommand } = loadSdk();
-        await this.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: key }), p, 'deleting', deadline);
+        if (entropyKeys.length === 0) {
+          const { DeleteObjectCommand } = loadSdk();
+          await this.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: key }), p, 'deleting', deadline);
+        } else {
+          await this.deleteKeys([key, ...entropyKeys], p, deadline);
+        }
+        this.entropyKeys.delete(p);
         return;
       }
       const prefix = this.dirPrefix(p);
-      const keys: string[] = [];
+      const keys: string[] = [...entropyKeys];
+      const entropyBelow = this.entropyKeysOf(p, true).filter((k) => !entropyKeys.includes(k));
+      if (entropyBelow.length > 0 && !options.recursive) {
+        throw this.error('not-empty', p, 'entropy-injected objects stand for paths below it');
+      }
+      keys.push(...entropyBelow);
       for await (const page of this.keysBelow(prefix, p, 'deleting', deadline)) {
         for (const object of page) {
           if (!object.Key) continue;
@@ -749,6 +827,9 @@ export class S3Store extends BaseStore {
       }
       if (keys.length === 0) throw this.error('not-found', p, 'no such object or prefix');
       await this.deleteKeys(keys, p, deadline);
+      for (const path of [...this.entropyKeys.keys()]) {
+        if (path === p || path.startsWith(`${p}/`)) this.entropyKeys.delete(path);
+      }
     });
   }
 
@@ -858,6 +939,75 @@ export class S3Store extends BaseStore {
       }
       return { bytes, files, directories: directories.size };
     });
+  }
+
+  /** The key of an entropy-injected reference of this bucket and the store path it stands for. */
+  private entropyPathOf(reference: string): { key: string; path: string } | undefined {
+    const template = this.entropyTemplate;
+    const located = /^s3[ap]?:\/\/([^/]+)\/(.+)$/i.exec(reference);
+    if (!template || !located || located[1].toLowerCase() !== this.bucket.toLowerCase()) return undefined;
+    const key = located[2];
+    const rest = template.pattern.exec(key)?.[1];
+    if (rest === undefined) return undefined;
+    const standsFor = tidyKey(`${template.before}${template.after}/${rest}`);
+    if (!standsFor.startsWith(this.rootKey)) return undefined;
+    return { key, path: this.storePathOf(standsFor) };
+  }
+
+  private async entropyExists(reference: string, options?: CallOptions): Promise<boolean> {
+    const located = this.entropyPathOf(reference);
+    if (!located) return false;
+    return await this.call(
+      options,
+      located.path,
+      'reading object information',
+      async (deadline) => (await this.head(located.key, located.path, deadline)) !== undefined,
+    );
+  }
+
+  /**
+   * One flat listing from where the entropy key sits (the random characters come right after): S3 cannot list
+   * `<random>/…` for every random value, so every key below that prefix is looked at once.
+   */
+  private async listEntropyFiles(dir: string, options?: CallOptions): Promise<StoreEntry[]> {
+    const p = this.norm(dir);
+    const template = this.entropyTemplate;
+    if (!template) return [];
+    const below = p === '/' ? this.rootKey : this.dirPrefix(p);
+    return await this.call(options, p, 'listing entropy-injected files', async (deadline) => {
+      const out: StoreEntry[] = [];
+      for await (const page of this.keysBelow(template.before, p, 'listing entropy-injected files', deadline)) {
+        for (const object of page) {
+          if (!object.Key || object.Key.endsWith('/')) continue;
+          const rest = template.pattern.exec(object.Key)?.[1];
+          if (rest === undefined) continue;
+          const standsFor = tidyKey(`${template.before}${template.after}/${rest}`);
+          if (!standsFor.startsWith(below)) continue;
+          const path = this.storePathOf(standsFor);
+          const keys = this.entropyKeys.get(path) ?? new Set<string>();
+          keys.add(object.Key);
+          this.entropyKeys.set(path, keys);
+          out.push({
+            path,
+            name: baseName(path),
+            kind: 'file',
+            size: object.Size ?? 0,
+            ...(object.LastModified ? { mtime: object.LastModified.getTime() } : {}),
+            location: `${this.uri.scheme}://${this.bucket}/${object.Key}`,
+          });
+        }
+      }
+      return out;
+    });
+  }
+
+  /** Entropy-injected keys last listed for a path, or (for a directory) below it. */
+  private entropyKeysOf(p: string, below: boolean): string[] {
+    const out: string[] = [];
+    for (const [path, keys] of this.entropyKeys) {
+      if (path === p || (below && (p === '/' || path.startsWith(`${p}/`)))) out.push(...keys);
+    }
+    return out;
   }
 
   async close(): Promise<void> {

@@ -19,6 +19,8 @@ export interface StoreEntry {
   readonly mtime?: number;
   /** For a `link`: what it points to (`other` when dangling or unknown). */
   readonly linkTarget?: 'file' | 'directory' | 'other';
+  /** Where the entry really lies when that is not its path: an entropy-injected S3 object's URI. */
+  readonly location?: string;
 }
 
 /** Whether an entry can be opened as a directory (a directory, or a link to one): for browsing, never for deleting. */
@@ -135,6 +137,27 @@ export interface CheckpointStore {
 
   /** Closes idle and busy connections (busy calls fail with `cancelled`); a later call opens new ones. */
   close(): Promise<void>;
+
+  /** Data files Flink wrote with S3 entropy injection, when the store knows where the entropy key sits. */
+  readonly entropy?: EntropyFiles;
+}
+
+/**
+ * With S3 entropy injection (`s3.entropy.key`) Flink writes `_metadata` with the key removed from the checkpoint
+ * directory and each data file with random characters in its place: in the same bucket, outside the store root. A
+ * store configured with the key maps such files onto the store paths they stand for (the key removed), so
+ * references, presence and cleanup see them where the layout expects them.
+ */
+export interface EntropyFiles {
+  /** The store path an entropy-injected file stands for, or undefined when `reference` is not one of this store's. */
+  pathOf(reference: string): string | undefined;
+  /** Whether the object an entropy-injected reference names exists. */
+  exists(reference: string, options?: CallOptions): Promise<boolean>;
+  /**
+   * Every entropy-injected object standing for a path below the store directory `dir`, as a file entry at that path
+   * (`location` names the object); `delete` of such a path (or of a directory above it) deletes the object too.
+   */
+  list(dir: string, options?: CallOptions): Promise<StoreEntry[]>;
 }
 
 /** Options for opening a store, beyond what its URI says. Secrets come from secret storage or the environment. */
@@ -176,4 +199,13 @@ export interface S3Options {
   readonly allowWrites?: boolean;
   /** Requests in flight at once (default 16). */
   readonly maxConcurrency?: number;
+  /** Flink's `s3.entropy.key`: data files lie where the key, in the checkpoint directory, is replaced by random characters. */
+  readonly entropyKey?: string;
+  /** Flink's `s3.entropy.length` (default 4): how many random characters replace the key. */
+  readonly entropyLength?: number;
+  /**
+   * The checkpoint directory as Flink is configured with it, key included (`s3://bucket/_entropy_/checkpoints`, or
+   * its path); default: the store's own URI when it holds the key (the store is then rooted where it is removed).
+   */
+  readonly entropyDirectory?: string;
 }

@@ -193,6 +193,109 @@ describe('S3Store against versitygw', { skip }, () => {
     await down.close();
   });
 
+  describe('entropy injection (s3.entropy.key): data files under random prefixes, outside the store root', () => {
+    const JOB = '0123456789abcdef0123456789abcdef';
+    const OTHER = 'fedcba9876543210fedcba9876543210';
+    const objects: Record<string, string> = {
+      [`cp/${JOB}/chk-1/_metadata`]: 'metadata',
+      [`ab12/cp/${JOB}/shared/file-a`]: 'aaaa',
+      [`Zz9q/cp/${JOB}/chk-1/file-b`]: 'bb',
+      [`abc12/cp/${JOB}/shared/five-characters`]: 'x',
+      [`ab-1/cp/${JOB}/shared/not-alphanumeric`]: 'x',
+      [`ab12/elsewhere/${JOB}/shared/other-directory`]: 'x',
+      [`ab12/cp/${OTHER}/shared/other-job`]: 'x',
+      [`ckpt-Q1w2/x/${JOB}/shared/mid-segment`]: 'x',
+    };
+    const onDisk = (key: string): string => path.join(server.dataDir, 'entropy', key);
+    before(() => {
+      for (const [key, text] of Object.entries(objects)) {
+        fs.mkdirSync(path.dirname(onDisk(key)), { recursive: true });
+        fs.writeFileSync(onDisk(key), text);
+      }
+    });
+
+    it('roots a store given the configured directory where Flink writes _metadata, and maps data files onto it', async () => {
+      const entropy = open('s3p://entropy/_entropy_/cp', { entropyKey: '_entropy_' });
+      try {
+        assert.equal(entropy.label, 's3p://entropy/cp');
+        assert.ok(entropy.entropy);
+        assert.deepEqual(
+          (await all(entropy, '/')).map((e) => e.name),
+          [JOB],
+        );
+        const { pathOf, exists, list } = entropy.entropy;
+        assert.equal(pathOf(`s3p://entropy/ab12/cp/${JOB}/shared/file-a`), `/${JOB}/shared/file-a`);
+        assert.equal(pathOf(`s3a://entropy/Zz9q/cp/${JOB}/chk-1/file-b`), `/${JOB}/chk-1/file-b`);
+        for (const notEntropy of [
+          `s3p://entropy/abc12/cp/${JOB}/shared/five-characters`,
+          `s3p://entropy/ab-1/cp/${JOB}/shared/not-alphanumeric`,
+          `s3p://entropy/ab12/elsewhere/${JOB}/shared/other-directory`,
+          `s3p://another-bucket/ab12/cp/${JOB}/shared/file-a`,
+          `s3p://entropy/cp/${JOB}/shared/file-a`,
+          `hdfs://nn/ab12/cp/${JOB}/shared/file-a`,
+        ]) {
+          assert.equal(pathOf(notEntropy), undefined, notEntropy);
+        }
+        assert.equal(await exists(`s3p://entropy/ab12/cp/${JOB}/shared/file-a`), true);
+        assert.equal(await exists(`s3p://entropy/XY34/cp/${JOB}/shared/file-a`), false);
+        const files = await list(`/${JOB}`);
+        assert.deepEqual(files.map((f) => [f.path, f.size, f.location]).sort(), [
+          [`/${JOB}/chk-1/file-b`, 2, `s3p://entropy/Zz9q/cp/${JOB}/chk-1/file-b`],
+          [`/${JOB}/shared/file-a`, 4, `s3p://entropy/ab12/cp/${JOB}/shared/file-a`],
+        ]);
+        assert.ok(files.every((f) => f.kind === 'file' && typeof f.mtime === 'number'));
+        assert.deepEqual((await list('/')).map((f) => f.name).sort(), ['file-a', 'file-b', 'other-job']);
+      } finally {
+        await entropy.close();
+      }
+    });
+
+    it('takes the configured directory as a setting, the length of the random part, and a key inside a segment', async () => {
+      const job = open(`s3://entropy/cp/${JOB}`, {
+        entropyKey: '_entropy_',
+        entropyDirectory: 's3p://entropy/_entropy_/cp',
+      });
+      const five = open('s3://entropy/_entropy_/cp', { entropyKey: '_entropy_', entropyLength: 5 });
+      const inSegment = open('s3://entropy/ckpt-_entropy_/x', { entropyKey: '_entropy_' });
+      const unknown = open('s3://entropy/cp', { entropyKey: '_entropy_' });
+      try {
+        assert.equal(job.entropy?.pathOf(`s3://entropy/ab12/cp/${JOB}/shared/file-a`), '/shared/file-a');
+        assert.equal(job.entropy?.pathOf(`s3://entropy/ab12/cp/${OTHER}/shared/other-job`), undefined);
+        assert.deepEqual(
+          (await five.entropy!.list('/')).map((f) => f.name),
+          ['five-characters'],
+        );
+        assert.equal(inSegment.label, 's3://entropy/ckpt-/x');
+        assert.deepEqual(
+          (await inSegment.entropy!.list('/')).map((f) => f.path),
+          [`/${JOB}/shared/mid-segment`],
+        );
+        // Where the key sat is unknown: nothing is mapped (presence then does not count such files as missing).
+        assert.equal(unknown.entropy, undefined);
+      } finally {
+        await Promise.all([job.close(), five.close(), inSegment.close(), unknown.close()]);
+      }
+    });
+
+    it('deletes the objects a listed path stands for, and the entropy-injected files below a deleted directory', async () => {
+      const entropy = open('s3p://entropy/_entropy_/cp', { entropyKey: '_entropy_' });
+      try {
+        assert.equal((await rejection(entropy.delete(`/${JOB}/shared/file-a`))).code, 'not-found');
+        await entropy.entropy!.list(`/${JOB}`);
+        await entropy.delete(`/${JOB}/shared/file-a`);
+        assert.ok(!fs.existsSync(onDisk(`ab12/cp/${JOB}/shared/file-a`)));
+        assert.equal((await rejection(entropy.delete(`/${JOB}/chk-1`))).code, 'not-empty');
+        await entropy.delete(`/${JOB}/chk-1`, { recursive: true });
+        assert.ok(!fs.existsSync(onDisk(`Zz9q/cp/${JOB}/chk-1/file-b`)));
+        assert.ok(!fs.existsSync(onDisk(`cp/${JOB}/chk-1/_metadata`)));
+        assert.ok(fs.existsSync(onDisk(`ab12/cp/${OTHER}/shared/other-job`)), 'other jobs are left alone');
+        assert.ok(fs.existsSync(onDisk(`abc12/cp/${JOB}/shared/five-characters`)));
+      } finally {
+        await entropy.close();
+      }
+    });
+  });
+
   it('refuses an endpoint that is not a URL, and credentials in the URI', () => {
     assert.throws(
       () => openStore(`s3://${BUCKET}`, { s3: { endpoint: 'http://[bad' } }),

@@ -22,7 +22,14 @@ describe('stores from a Flink configuration', () => {
     );
     assert.equal(conf.checkpoints, 's3://flink-state/prod/checkpoints');
     assert.equal(conf.savepoints, 's3://flink-state/savepoints');
-    assert.deepEqual(conf.s3, { endpoint: 'https://minio.internal:9000', pathStyle: true, accessKeyId: 'AKIAMINIO' });
+    assert.deepEqual(conf.s3, {
+      endpoint: 'https://minio.internal:9000',
+      pathStyle: true,
+      accessKeyId: 'AKIAMINIO',
+      entropyKey: '_entropy_',
+      entropyDirectory: 's3://flink-state/_entropy_/prod/checkpoints',
+      entropyLength: 4,
+    });
     assert.equal(conf.secretKey, 'minio/secret+key');
     assert.equal(conf.entropyKey, '_entropy_');
     assert.ok(conf.keysRead.includes('s3.secret-key'));
