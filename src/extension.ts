@@ -15,6 +15,7 @@ import * as restoreCommands from './commands/restore';
 import * as snapshotCommands from './commands/snapshots';
 import * as configCommands from './commands/config';
 import * as clusterCommands from './commands/clusters';
+import * as submitRestoreCommands from './commands/submitRestore';
 import * as flinkConfig from './providers/flinkConfig';
 import { openWalkthroughOnFirstRun } from './views/walkthrough';
 
@@ -64,6 +65,7 @@ export function activate(context: vscode.ExtensionContext): Services {
   snapshotCommands.register(services);
   configCommands.register(services);
   clusterCommands.register(services);
+  submitRestoreCommands.register(services);
   flinkConfig.register(context, log);
   openWalkthroughOnFirstRun(context);
 

@@ -1,5 +1,13 @@
 import * as vscode from 'vscode';
-import { CheckpointType, ClusterError, FlinkRestClient, SavepointFormatType, WaitOptions } from '../core/cluster';
+import {
+  CheckpointType,
+  ClusterError,
+  FlinkRestClient,
+  SavepointFormatType,
+  WaitOptions,
+  checkpointTypesOf,
+  storeLocationFor,
+} from '../core/cluster';
 import { METADATA_FILE } from '../core/layout';
 import { joinStorePath } from '../core/stores/paths';
 import { ClusterConfig } from '../settings';
@@ -39,6 +47,9 @@ export function register(services: Services): void {
   registerCommand(services, 'flinkCheckpoints.cancelJob', (node?: ClusterJobNode) => cancelJob(services, node));
   registerCommand(services, 'flinkCheckpoints.disposeSavepoint', (node?: ClusterCheckpointNode) =>
     disposeSavepoint(services, node),
+  );
+  registerCommand(services, 'flinkCheckpoints.addStoreForSnapshot', (node?: { externalPath?: string }) =>
+    node?.externalPath ? addStoreFor(node.externalPath) : undefined,
   );
   registerCommand(
     services,
@@ -266,18 +277,28 @@ async function triggerCheckpoint(
   const job = await pickJob(services, node, vscode.l10n.t('Trigger Checkpoint'));
   if (!job) return undefined;
   const client = await services.clusters.client(job.clusterId);
-  const types = [
-    {
+  const labels: Record<CheckpointType, { label: string; description: string }> = {
+    CONFIGURED: {
       label: vscode.l10n.t('As configured'),
-      description: vscode.l10n.t("the job's own checkpoint type (Flink 1.19+)"),
-      type: 'CONFIGURED' as const,
+      description: vscode.l10n.t("the job's own checkpoint type: incremental when the state backend is"),
     },
-    {
+    FULL: {
       label: vscode.l10n.t('Full'),
       description: vscode.l10n.t('all state, independent of earlier checkpoints'),
-      type: 'FULL' as const,
     },
-  ];
+    INCREMENTAL: {
+      label: vscode.l10n.t('Incremental'),
+      description: vscode.l10n.t('only what changed since the last checkpoint, where the state backend can'),
+    },
+  };
+  // Only the types this cluster's Flink takes (the version is asked once per cluster).
+  const types = given ? [] : checkpointTypesOf(await client.version()).map((type) => ({ ...labels[type], type }));
+  if (!given && types.length === 0) {
+    void vscode.window.showInformationMessage(
+      vscode.l10n.t('Flink {0} cannot trigger a checkpoint over REST (1.17+ can).', (await client.version()).text),
+    );
+    return undefined;
+  }
   const type = given ?? (await vscode.window.showQuickPick(types, { title: vscode.l10n.t('Checkpoint type') }))?.type;
   if (!type) return undefined;
   const id = await withOperation(vscode.l10n.t('Checkpoint of {0}…', job.name ?? job.jobId), (wait) =>
@@ -368,8 +389,11 @@ async function openSnapshot(services: Services, flinkPath: string): Promise<void
     vscode.l10n.t('No checkpoint store holds {0}.', flinkPath),
     add,
   );
-  if (answer === add) {
-    await vscode.env.clipboard.writeText(flinkPath);
-    await vscode.commands.executeCommand('flinkCheckpoints.addStore');
-  }
+  if (answer === add) await addStoreFor(flinkPath);
+}
+
+/** Add Store, its location filled in with the directory above the snapshot (see `storeLocationFor`). */
+function addStoreFor(flinkPath: string): Thenable<unknown> {
+  const location = storeLocationFor(flinkPath);
+  return vscode.commands.executeCommand('flinkCheckpoints.addStore', location ? { location } : undefined);
 }

@@ -71,10 +71,10 @@ export function register(services: Services): void {
 // ---------------------------------------------------------------------------------------------------------------
 // A multi-step quick input: every question shows "Step k of n" in its title and a Back button from the second on.
 
-const BACK = Symbol('back');
-type Answer<T> = T | typeof BACK | undefined;
+export const BACK = Symbol('back');
+export type Answer<T> = T | typeof BACK | undefined;
 
-interface Position {
+export interface Position {
   readonly step: number;
   readonly total: number;
 }
@@ -84,7 +84,7 @@ function stepTitle(title: string, at: Position): string {
 }
 
 /** One quick pick; `active` is preselected (Enter takes it). Undefined when the user cancels, BACK for Back. */
-function pickStep<T extends vscode.QuickPickItem>(
+export function pickStep<T extends vscode.QuickPickItem>(
   items: readonly T[],
   title: string,
   at: Position,
@@ -118,7 +118,7 @@ function pickStep<T extends vscode.QuickPickItem>(
 }
 
 /** One input box, the same way as {@link pickStep}. */
-function textStep(
+export function textStep(
   title: string,
   at: Position,
   options: { prompt?: string; value?: string; validate?: (value: string) => string | undefined },
@@ -155,7 +155,7 @@ function textStep(
 }
 
 /** A question of the flow: `prepare` reads what it needs (false: stop the flow), `asks` says whether it is shown. */
-interface Question<S> {
+export interface Question<S> {
   readonly prepare?: (state: S) => Promise<boolean>;
   readonly asks: (state: S) => boolean;
   readonly ask: (state: S, at: Position) => Promise<'next' | typeof BACK | undefined>;
@@ -165,7 +165,7 @@ interface Question<S> {
  * Asks `questions` in order; Back returns to the previous question that was shown. The total counts the questions
  * that ask given the answers so far, so it may change when an answer opens or closes a branch. False when cancelled.
  */
-async function runQuestions<S>(questions: readonly Question<S>[], state: S): Promise<boolean> {
+export async function runQuestions<S>(questions: readonly Question<S>[], state: S): Promise<boolean> {
   const shown: number[] = [];
   for (let i = 0; i < questions.length;) {
     const question = questions[i];
@@ -190,7 +190,7 @@ async function runQuestions<S>(questions: readonly Question<S>[], state: S): Pro
 // ---------------------------------------------------------------------------------------------------------------
 // The restore flow.
 
-type MutableOptions = { -readonly [K in keyof RestoreOptions]: RestoreOptions[K] };
+export type MutableOptions = { -readonly [K in keyof RestoreOptions]: RestoreOptions[K] };
 
 interface FlowState {
   storeId?: string;
@@ -427,13 +427,7 @@ async function restoreJob(services: Services, preset: RestorePreset): Promise<Re
   if (!(await runQuestions(questions, state))) return undefined;
 
   if (!state.storeId || !state.snapshot || !state.target || !state.flinkVersion) return undefined;
-  const { store, config } = await services.stores.get(state.storeId);
-  const storePath = externalLocation(store.uri, state.snapshot.path);
-  const clusterPath = config.clusterPath
-    ? mapToClusterPath(storePath, [
-        { storePrefix: externalLocation(store.uri, '/'), clusterPrefix: config.clusterPath },
-      ]).path
-    : storePath;
+  const clusterPath = await clusterPathOf(services, state.storeId, state.snapshot.path);
   const invocation = buildRestoreInvocation({
     snapshotPath: clusterPath,
     target: state.target,
@@ -448,6 +442,17 @@ async function restoreJob(services: Services, preset: RestorePreset): Promise<Re
   );
   await deliver(invocation, state.snapshot, state.output ?? 'editor');
   return invocation;
+}
+
+/** A snapshot of a store as the JobManager sees it: mapped through the store's "Path as the cluster sees it". */
+export async function clusterPathOf(services: Services, storeId: string, snapshotPath: string): Promise<string> {
+  const { store, config } = await services.stores.get(storeId);
+  const storePath = externalLocation(store.uri, snapshotPath);
+  return config.clusterPath
+    ? mapToClusterPath(storePath, [
+        { storePrefix: externalLocation(store.uri, '/'), clusterPrefix: config.clusterPath },
+      ]).path
+    : storePath;
 }
 
 /** Complete, and not known to miss a referenced file. */
@@ -548,7 +553,10 @@ const CLAIM_MODE_ITEMS: readonly (vscode.QuickPickItem & { mode: ClaimMode })[] 
  * CLAIM hands the snapshot's files to the new job, which deletes them later: asked once more, naming the snapshot, as
  * a pick whose preselected answer keeps it (a modal dialog's Enter presses its action, not Cancel).
  */
-async function confirmClaim(snapshot: SnapshotInfo | undefined, at: Position): Promise<Answer<boolean>> {
+async function confirmClaim(
+  snapshot: { readonly name: string; readonly path: string } | undefined,
+  at: Position,
+): Promise<Answer<boolean>> {
   const name = snapshot?.name ?? vscode.l10n.t('the snapshot');
   const items = [
     { handOver: false, label: vscode.l10n.t('$(shield) No, keep {0} mine: restore with no_claim', name) },
@@ -570,52 +578,68 @@ async function confirmClaim(snapshot: SnapshotInfo | undefined, at: Position): P
   return picked === undefined || picked === BACK ? picked : picked.handOver;
 }
 
+/** What the claim-mode and allow-non-restored-state questions read and set. */
+interface SnapshotOptionsState {
+  readonly snapshot?: { readonly name: string; readonly path: string };
+  readonly options: MutableOptions;
+}
+
+/** The claim mode, `no_claim` preselected; CLAIM is confirmed naming the snapshot it hands over. */
+export function claimModeQuestion<S extends SnapshotOptionsState>(): Question<S> {
+  return {
+    asks: () => true,
+    ask: async (s, at) => {
+      for (;;) {
+        const picked = await pickStep(CLAIM_MODE_ITEMS, vscode.l10n.t('Restore: claim mode'), at, {
+          active: CLAIM_MODE_ITEMS.find((i) => i.mode === (s.options.claimMode ?? 'no_claim')),
+        });
+        if (picked === undefined || picked === BACK) return picked;
+        const confirmed = picked.mode !== 'claim' || (await confirmClaim(s.snapshot, at));
+        if (confirmed === undefined) return undefined;
+        // Back from the confirmation asks the claim mode again.
+        if (confirmed === BACK) continue;
+        s.options.claimMode = confirmed ? picked.mode : 'no_claim';
+        return 'next';
+      }
+    },
+  };
+}
+
+/** `--allowNonRestoredState`, No preselected. */
+export function allowNonRestoredStateQuestion<S extends SnapshotOptionsState>(): Question<S> {
+  return {
+    asks: () => true,
+    ask: async (s, at) => {
+      const items = [
+        {
+          label: vscode.l10n.t('No'),
+          allow: false,
+          description: vscode.l10n.t('default: fail when an operator of the snapshot is missing from the job'),
+        },
+        {
+          label: vscode.l10n.t('Yes'),
+          allow: true,
+          description: vscode.l10n.t('--allowNonRestoredState: drop the state of operators the job no longer has'),
+        },
+      ];
+      const picked = await pickStep(items, vscode.l10n.t('Restore: allow non-restored state?'), at, {
+        active: items.find((i) => i.allow === (s.options.allowNonRestoredState === true)),
+      });
+      if (picked === undefined || picked === BACK) return picked;
+      s.options.allowNonRestoredState = picked.allow;
+      return 'next';
+    },
+  };
+}
+
 /** The options each target needs, as questions of the flow. */
 function optionQuestions(): Question<FlowState>[] {
   // Before the target is chosen these count the CLI's questions, the flow most take.
   const usesJar = (s: FlowState): boolean => s.target === undefined || s.target === 'cli' || s.target === 'application';
   const usesProgram = (s: FlowState): boolean => usesJar(s) || s.target === 'rest';
   return [
-    {
-      asks: () => true,
-      ask: async (s, at) => {
-        for (;;) {
-          const picked = await pickStep(CLAIM_MODE_ITEMS, vscode.l10n.t('Restore: claim mode'), at, {
-            active: CLAIM_MODE_ITEMS.find((i) => i.mode === (s.options.claimMode ?? 'no_claim')),
-          });
-          if (picked === undefined || picked === BACK) return picked;
-          const confirmed = picked.mode !== 'claim' || (await confirmClaim(s.snapshot, at));
-          if (confirmed === undefined) return undefined;
-          // Back from the confirmation asks the claim mode again.
-          if (confirmed === BACK) continue;
-          s.options.claimMode = confirmed ? picked.mode : 'no_claim';
-          return 'next';
-        }
-      },
-    },
-    {
-      asks: () => true,
-      ask: async (s, at) => {
-        const items = [
-          {
-            label: vscode.l10n.t('No'),
-            allow: false,
-            description: vscode.l10n.t('default: fail when an operator of the snapshot is missing from the job'),
-          },
-          {
-            label: vscode.l10n.t('Yes'),
-            allow: true,
-            description: vscode.l10n.t('--allowNonRestoredState: drop the state of operators the job no longer has'),
-          },
-        ];
-        const picked = await pickStep(items, vscode.l10n.t('Restore: allow non-restored state?'), at, {
-          active: items.find((i) => i.allow === (s.options.allowNonRestoredState === true)),
-        });
-        if (picked === undefined || picked === BACK) return picked;
-        s.options.allowNonRestoredState = picked.allow;
-        return 'next';
-      },
-    },
+    claimModeQuestion(),
+    allowNonRestoredStateQuestion(),
     {
       asks: (s) => s.target === 'application',
       ask: async (s, at) => {

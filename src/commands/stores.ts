@@ -59,7 +59,9 @@ function kindName(kind: KindPick): string {
 }
 
 export function register(services: Services): void {
-  registerCommand(services, 'flinkCheckpoints.addStore', () => addStore(services));
+  registerCommand(services, 'flinkCheckpoints.addStore', (prefill?: { location?: string }) =>
+    addStore(services, prefill?.location),
+  );
   registerCommand(services, 'flinkCheckpoints.addStoreFromFlinkConfig', () => addStoreFromFlinkConfig(services));
   registerCommand(services, 'flinkCheckpoints.editStore', (node?: { storeId?: string }) =>
     editStore(services, node?.storeId),
@@ -276,15 +278,24 @@ function suggestName(uri: string, taken: readonly string[]): string {
   return taken.includes(name) && folder && parsed.host ? vscode.l10n.t('{0} on {1}', folder, parsed.host) : name;
 }
 
-async function addStore(services: Services): Promise<void> {
-  const kind = await vscode.window.showQuickPick(KINDS, {
-    title: vscode.l10n.t('Add Store: kind'),
-    placeHolder: vscode.l10n.t('Where does Flink write its checkpoints?'),
-  });
+/** The kind a location names by its scheme (a plain path is local); undefined for a scheme no kind reads. */
+function kindOf(location: string): KindPick | undefined {
+  const scheme = /^([a-zA-Z][a-zA-Z0-9+.-]*):\/\//.exec(location)?.[1].toLowerCase() ?? 'file';
+  return KINDS.find((k) => k.schemes.includes(scheme));
+}
+
+/** `prefilled`: a location to start from (Add Store for a snapshot Flink reported); its kind is not asked. */
+async function addStore(services: Services, prefilled?: string): Promise<void> {
+  const kind =
+    (prefilled !== undefined ? kindOf(prefilled) : undefined) ??
+    (await vscode.window.showQuickPick(KINDS, {
+      title: vscode.l10n.t('Add Store: kind'),
+      placeHolder: vscode.l10n.t('Where does Flink write its checkpoints?'),
+    }));
   if (!kind) return;
   let draft: Omit<StoreConfig, 'id'> | undefined;
   for (;;) {
-    const location = await askLocation(kind, draft);
+    const location = await askLocation(kind, draft ?? (prefilled !== undefined ? { uri: prefilled } : undefined));
     if (!location) return;
     const taken = services.stores.configs().map((s) => s.name);
     const name = await vscode.window.showInputBox({

@@ -34,6 +34,16 @@ function atLeast(version: ClusterVersion, major: number, minor: number): boolean
   return version.major > major || (version.major === major && version.minor >= minor);
 }
 
+/**
+ * The checkpoint types a cluster of `version` takes over REST: CONFIGURED (the job's own type, so incremental when its
+ * state backend is) and FULL on 1.19+, which refuses an explicit INCREMENTAL (FLINK-33723); FULL and INCREMENTAL on
+ * 1.17 and 1.18; none before.
+ */
+export function checkpointTypesOf(version: ClusterVersion): CheckpointType[] {
+  if (atLeast(version, 1, 19)) return ['CONFIGURED', 'FULL'];
+  return atLeast(version, 1, 17) ? ['FULL', 'INCREMENTAL'] : [];
+}
+
 /** `POST /jobs/:jobid/savepoints`. */
 export interface SavepointOptions {
   /** Default: the cluster's `execution.checkpointing.savepoint-dir` (`state.savepoints.dir`). */

@@ -333,7 +333,8 @@ function errorsOf(json: unknown): string[] | undefined {
  */
 export function describeFlinkErrors(errors: readonly string[]): string {
   const first = (errors[0] ?? 'no message').split('\n')[0].trim();
-  const root = rootCause(errors.join('\n'));
+  // The trace follows the first message; without a `Caused by:` its own first line is the cause.
+  const root = rootCause((errors.length > 1 ? errors.slice(1) : errors).join('\n'));
   return root !== undefined && !first.includes(root) ? `${first} — ${root}` : first;
 }
 

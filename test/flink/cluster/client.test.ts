@@ -145,6 +145,15 @@ describe(`REST client against a Flink ${FLINK_VERSION} cluster`, { skip, timeout
     assert.ok(fs.existsSync(path.join(cluster.work, 'checkpoints', jobId, `chk-${id}`)) || entry.discarded === true);
   });
 
+  it("an explicit INCREMENTAL checkpoint is refused from 1.19 on (FLINK-33723): Flink's reason is in the error", async () => {
+    await assert.rejects(client.checkpoint(jobId, 'INCREMENTAL'), (error: unknown) => {
+      assert.ok(isClusterError(error, 'rejected'), String(error));
+      assert.match(error.message, /does not support triggering incremental checkpoint explicitly\. See FLINK-33723/);
+      return true;
+    });
+    assert.equal(typeof (await client.checkpoint(jobId, 'CONFIGURED')), 'number');
+  });
+
   it('unknown and malformed job IDs are not-found errors naming the cluster', async () => {
     await assert.rejects(client.checkpoints('0'.repeat(32)), (error: unknown) => {
       assert.ok(isClusterError(error, 'not-found'), String(error));

@@ -158,6 +158,14 @@ describe('cluster REST client faults', () => {
       ),
     );
     assert.equal(describeFlinkErrors(['Job 0a not found']), 'Job 0a not found');
+    // A server-side trace without `Caused by:`: its first line is the cause.
+    assert.equal(
+      describeFlinkErrors([
+        'Internal server error.',
+        '<Exception on server side:\njava.lang.IllegalStateException: Flink does not support triggering incremental checkpoint explicitly. See FLINK-33723.\n\tat a.b(C.java:1)\n\nEnd of exception on server side>',
+      ]),
+      'Internal server error. — java.lang.IllegalStateException: Flink does not support triggering incremental checkpoint explicitly. See FLINK-33723.',
+    );
   });
 
   it("a 2xx answer that is not JSON, and one without Flink's fields, are not-flink", async () => {
