@@ -9,6 +9,7 @@ const loaders: [string, () => CliCommand][] = [
   ['inspect', () => (require('./inspect') as typeof import('./inspect')).inspectCommand],
   ['diff', () => (require('./diff') as typeof import('./diff')).diffCommand],
   ['schema', () => (require('./schema') as typeof import('./schema')).schemaCommand],
+  ['preflight', () => (require('./preflight') as typeof import('./preflight')).preflightCommand],
   ['restore', () => (require('./restore') as typeof import('./restore')).restoreCommand],
   ['orphans', () => (require('./orphans') as typeof import('./orphans')).orphansCommand],
   ['conf', () => (require('./conf') as typeof import('./conf')).confCommand],

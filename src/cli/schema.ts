@@ -1,8 +1,16 @@
 import * as fs from 'node:fs';
 import { CliCommand, CliIo, EXIT_FAILED, EXIT_OK, TIMEOUT_USAGE, UsageError, parseArgs, timeoutFlag } from './command';
-import { MetadataError, operatorIdFromUid, parseMetadata, type ByteSource, type OperatorState } from '../core/metadata';
+import {
+  MetadataError,
+  operatorIdFromUid,
+  parseMetadata,
+  type ByteSource,
+  type CheckpointMetadata,
+  type OperatorState,
+} from '../core/metadata';
 import { readFully } from '../core/metadata/byteReader';
 import { readSchemas, type OperatorSchema, type SerializerSnapshotNode, type StateFileAccess } from '../core/state';
+import { describeSerializerChange, diffSchemas, type SchemaDiff } from '../core/state/schemaDiff';
 import { InputError, openMetadataInput } from './inspectInput';
 import { isStoreUri } from './storeUri';
 import { table } from './inspectFormat';
@@ -94,12 +102,160 @@ function operatorFilter(wanted: string | undefined): ((op: OperatorState) => boo
   return (op) => op.uid === wanted || op.operatorId === wanted.toLowerCase() || op.operatorId === fromUid;
 }
 
+/** A snapshot read for its schemas: the parsed metadata and the state schemas of its operators. */
+export interface LoadedSnapshot {
+  readonly file: string;
+  readonly pointer: string;
+  readonly metadata: CheckpointMetadata;
+  readonly operators: OperatorSchema[];
+}
+
+/** Reading a snapshot failed before any schema was read; `code` is the machine-readable reason. */
+export class SnapshotLoadError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly offset: number | null,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * Reads a snapshot's `_metadata` (path, directory or store URI) and the schemas of its operators from the heads of
+ * their state files. `filter` picks operators; its absence reads all.
+ */
+export async function loadSnapshotSchemas(
+  input: string,
+  timeoutMs: number | undefined,
+  filter?: (op: OperatorState) => boolean,
+  wanted?: string,
+): Promise<LoadedSnapshot> {
+  let read;
+  try {
+    read = await openMetadataInput(input, timeoutMs);
+  } catch (error) {
+    if (error instanceof InputError) throw new SnapshotLoadError(error.code, error.message, null);
+    throw error;
+  }
+  try {
+    const data = read.data;
+    const bytes = data instanceof Uint8Array ? data : readSource(data, 0, data.size);
+    let metadata;
+    try {
+      metadata = parseMetadata(bytes, { pointer: read.pointer });
+    } catch (error) {
+      if (error instanceof MetadataError) throw new SnapshotLoadError(error.code, error.message, error.offset);
+      throw error;
+    }
+    if (filter && !metadata.operators.some(filter)) {
+      throw new SnapshotLoadError('unreadable', `no operator with uid or id '${String(wanted)}'`, null);
+    }
+    const readMetadata = (offset: number, length: number) => Promise.resolve(bytes.subarray(offset, offset + length));
+    let operators: OperatorSchema[];
+    if (isStoreUri(input)) {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const stores = require('./lsStore') as typeof import('./lsStore');
+      const store = stores.openCliStore(read.pointer, timeoutMs);
+      try {
+        const access: StateFileAccess = {
+          readMetadata,
+          read: async (path, offset, length) => {
+            const inStore = storePathOf(store.uri, path);
+            if (inStore === undefined) {
+              throw new Error(
+                `it lies outside ${store.label}: give the snapshot's parent directory as the store to read it`,
+              );
+            }
+            return store.readAll(inStore, { offset, length, maxBytes: length });
+          },
+        };
+        operators = await readSchemas(metadata, access, filter);
+      } finally {
+        await store.close();
+      }
+    } else {
+      operators = await readSchemas(
+        metadata,
+        {
+          readMetadata,
+          read: (path, offset, length) => Promise.resolve().then(() => readLocal(path, offset, length)),
+        },
+        filter,
+      );
+    }
+    return { file: read.file, pointer: read.pointer, metadata, operators };
+  } finally {
+    read.close();
+  }
+}
+
+function formatSchemaDiff(a: string, b: string, diff: SchemaDiff): string {
+  const out = [`a: ${a}`, `b: ${b}`];
+  if (diff.operators.length === 0) out.push('', 'the state schemas are the same');
+  for (const op of diff.operators) {
+    out.push(
+      '',
+      `operator ${op.operatorId}${op.uid === null ? '' : `  uid ${op.uid}`}${op.name === null ? '' : `  name ${op.name}`}  ${op.change}`,
+    );
+    for (const s of op.states) {
+      const schema = s.after ?? s.before;
+      const head = `  ${s.change === 'changed' ? '~' : s.change === 'added' ? '+' : '-'} ${s.backend} state '${s.name}'`;
+      if (s.change !== 'changed') {
+        out.push(`${head} (${schema?.kind ?? ''}: ${describeSerializer(schema?.valueSerializer ?? null)})`);
+        continue;
+      }
+      out.push(head);
+      if (s.kind) out.push(`      kind ${s.kind.before} → ${s.kind.after}`);
+      for (const c of s.serializers) out.push(`      ${describeSerializerChange(c)}`);
+    }
+  }
+  return `${out.join('\n')}\n`;
+}
+
+const SCHEMA_USAGE = `schema <snapshot> [--operator <uid|id>] [--json] [--timeout <seconds>]   (a _metadata file or checkpoint/savepoint directory, path or store URI)
+schema diff <a> <b> [--json] [--timeout <seconds>]   states added/removed, kind and serializer changes per operator
+
+Exits 1 when a state file cannot be read (the rest is still printed, with the problem); diff exits 1 when the schemas differ.
+${TIMEOUT_USAGE}`;
+
+async function runDiff(args: string[], io: CliIo): Promise<number> {
+  const { positional, flags } = parseArgs(args, ['json'], ['timeout']);
+  const timeoutMs = timeoutFlag(flags);
+  if (positional.length !== 2) throw new UsageError('schema diff takes two snapshots: schema diff <a> <b>');
+  const json = flags.has('json');
+  const loaded: LoadedSnapshot[] = [];
+  for (const input of positional) {
+    try {
+      loaded.push(await loadSnapshotSchemas(input, timeoutMs));
+    } catch (error) {
+      if (!(error instanceof SnapshotLoadError)) throw error;
+      if (json) {
+        io.out(
+          `${JSON.stringify({ file: input, error: { code: error.code, message: error.message, offset: error.offset } })}\n`,
+        );
+      } else io.err(`${input}: ${error.message}\n`);
+      return EXIT_FAILED;
+    }
+  }
+  const [a, b] = loaded;
+  const diff = diffSchemas(a.operators, b.operators);
+  const problems = [...a.operators, ...b.operators].flatMap((op) => op.problems);
+  if (json) io.out(`${JSON.stringify({ a: a.file, b: b.file, operators: diff.operators, problems })}\n`);
+  else {
+    io.out(formatSchemaDiff(a.file, b.file, diff));
+    for (const p of problems) io.out(`cannot read ${p.file}: ${p.message}\n`);
+  }
+  return diff.operators.length > 0 || problems.length > 0 ? EXIT_FAILED : EXIT_OK;
+}
+
 export const schemaCommand: CliCommand = {
   name: 'schema',
   summary:
-    'The state of each operator of a checkpoint/savepoint: state names, kinds and serializers, read from the head of its state files',
-  usage: `schema <snapshot> [--operator <uid|id>] [--json] [--timeout <seconds>]   (a _metadata file or checkpoint/savepoint directory, path or store URI)\n\nExits 1 when a state file cannot be read (the rest is still printed, with the problem).\n${TIMEOUT_USAGE}`,
+    'The state of each operator of a checkpoint/savepoint: state names, kinds and serializers, read from the head of its state files; `schema diff` compares two',
+  usage: SCHEMA_USAGE,
   async run(args: string[], io: CliIo): Promise<number> {
+    if (args[0] === 'diff') return runDiff(args.slice(1), io);
     const { positional, flags } = parseArgs(args, ['json'], ['timeout', 'operator']);
     const timeoutMs = timeoutFlag(flags);
     if (positional.length !== 1) throw new UsageError('give exactly one snapshot');
@@ -107,71 +263,21 @@ export const schemaCommand: CliCommand = {
     if (wanted === true || wanted === '') throw new UsageError('--operator needs a uid or an operator id');
     const input = positional[0];
     const json = flags.has('json');
-    const fail = (error: MetadataError | InputError | Error) => {
-      const offset = error instanceof MetadataError ? error.offset : null;
-      const code = error instanceof MetadataError || error instanceof InputError ? error.code : 'unreadable';
-      if (json) io.out(`${JSON.stringify({ file: input, error: { code, message: error.message, offset } })}\n`);
-      else io.err(`${input}: ${error.message}\n`);
-      return EXIT_FAILED;
-    };
-    let read;
+    let loaded;
     try {
-      read = await openMetadataInput(input, timeoutMs);
-    } catch (error) {
-      if (error instanceof InputError) return fail(error);
-      throw error;
-    }
-    try {
-      const data = read.data;
-      const bytes = data instanceof Uint8Array ? data : readSource(data, 0, data.size);
-      let metadata;
-      try {
-        metadata = parseMetadata(bytes, { pointer: read.pointer });
-      } catch (error) {
-        if (error instanceof MetadataError) return fail(error);
-        throw error;
-      }
       const filter = operatorFilter(typeof wanted === 'string' ? wanted : undefined);
-      if (filter && !metadata.operators.some(filter)) {
-        return fail(new Error(`no operator with uid or id '${String(wanted)}'`));
-      }
-      const readMetadata = (offset: number, length: number) => Promise.resolve(bytes.subarray(offset, offset + length));
-      let operators: OperatorSchema[];
-      if (isStoreUri(input)) {
-        // eslint-disable-next-line @typescript-eslint/no-require-imports
-        const stores = require('./lsStore') as typeof import('./lsStore');
-        const store = stores.openCliStore(read.pointer, timeoutMs);
-        try {
-          const access: StateFileAccess = {
-            readMetadata,
-            read: async (path, offset, length) => {
-              const inStore = storePathOf(store.uri, path);
-              if (inStore === undefined) {
-                throw new Error(
-                  `it lies outside ${store.label}: give the snapshot's parent directory as the store to read it`,
-                );
-              }
-              return store.readAll(inStore, { offset, length, maxBytes: length });
-            },
-          };
-          operators = await readSchemas(metadata, access, filter);
-        } finally {
-          await store.close();
-        }
-      } else {
-        operators = await readSchemas(
-          metadata,
-          {
-            readMetadata,
-            read: (path, offset, length) => Promise.resolve().then(() => readLocal(path, offset, length)),
-          },
-          filter,
+      loaded = await loadSnapshotSchemas(input, timeoutMs, filter, typeof wanted === 'string' ? wanted : undefined);
+    } catch (error) {
+      if (!(error instanceof SnapshotLoadError)) throw error;
+      if (json) {
+        io.out(
+          `${JSON.stringify({ file: input, error: { code: error.code, message: error.message, offset: error.offset } })}\n`,
         );
-      }
-      io.out(json ? `${JSON.stringify({ file: read.file, operators })}\n` : formatSchemas(read.file, operators));
-      return operators.some((op) => op.problems.length > 0) ? EXIT_FAILED : EXIT_OK;
-    } finally {
-      read.close();
+      } else io.err(`${input}: ${error.message}\n`);
+      return EXIT_FAILED;
     }
+    const { file, operators } = loaded;
+    io.out(json ? `${JSON.stringify({ file, operators })}\n` : formatSchemas(file, operators));
+    return operators.some((op) => op.problems.length > 0) ? EXIT_FAILED : EXIT_OK;
   },
 };

@@ -1,0 +1,166 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { CliCommand, CliIo, EXIT_FAILED, EXIT_OK, TIMEOUT_USAGE, UsageError, parseArgs, timeoutFlag } from './command';
+import { summarize } from '../core/metadata';
+import { parseFlinkVersion, type FlinkVersion } from '../core/restore/flinkVersion';
+import { RestoreError } from '../core/restore/errors';
+import { preflight, verdictText, type PreflightReport } from '../core/state/preflight';
+import { scanSourceTree, SourceTreeError } from '../core/state/sourceTree';
+import { jobFromPlan, jobFromSources, PlanError, type JobDescription } from '../core/state/uids';
+import { formatBytes } from './inspectFormat';
+import { isStoreUri } from './storeUri';
+import { SnapshotLoadError, loadSnapshotSchemas, type LoadedSnapshot } from './schema';
+
+/** Plans larger than this are not a job plan (a large one is a few hundred kilobytes). */
+const MAX_PLAN_BYTES = 64 * 1024 * 1024;
+
+function isSnapshotPath(p: string): boolean {
+  if (isStoreUri(p)) return true;
+  try {
+    const stat = fs.statSync(p);
+    if (stat.isDirectory()) return fs.existsSync(path.join(p, '_metadata'));
+    return path.basename(p) === '_metadata';
+  } catch {
+    return false;
+  }
+}
+
+function jobFromSnapshot(loaded: LoadedSnapshot): JobDescription {
+  return {
+    kind: 'snapshot',
+    label: loaded.file,
+    operators: loaded.metadata.operators.map((op) => ({
+      operatorId: op.operatorId,
+      uid: op.uid,
+      name: op.name,
+      parallelism: op.parallelism,
+      maxParallelism: op.maxParallelism,
+    })),
+    complete: true,
+    unnamed: [],
+  };
+}
+
+function readPlan(file: string): JobDescription {
+  const stat = fs.statSync(file);
+  if (!stat.isFile()) throw new PlanError(`'${file}' is not a regular file`);
+  if (stat.size > MAX_PLAN_BYTES) {
+    throw new PlanError(`'${file}' is ${formatBytes(stat.size)}: too large for a job plan`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new PlanError(`'${file}' is not JSON: ${(error as Error).message}`);
+  }
+  return jobFromPlan(file, json);
+}
+
+export function formatReport(file: string, report: PreflightReport): string {
+  const out = [
+    `${file} → ${report.target.kind} ${report.target.label}${report.flink ? ` on Flink ${report.flink}` : ''}`,
+    `verdict: ${verdictText(report.verdict)}`,
+  ];
+  if (report.lost.length > 0) {
+    out.push('', 'dropped with --allowNonRestoredState:');
+    for (const l of report.lost) {
+      const who = [l.uid !== null ? `uid ${l.uid}` : null, l.name].filter(Boolean).join(', ');
+      out.push(
+        `  ${l.operatorId}${who ? ` (${who})` : ''}: ${formatBytes(l.size)}${l.states.length > 0 ? `, states ${l.states.join(', ')}` : ''}`,
+      );
+    }
+  }
+  const shown = report.problems.filter((p) => p.code !== 'not-in-job');
+  if (shown.length > 0) {
+    out.push('', 'findings:');
+    for (const p of shown) out.push(`  ${p.severity}: ${p.message}`);
+  }
+  if (report.expectedError) out.push('', 'Flink will report:', `  ${report.expectedError}`);
+  return `${out.join('\n')}\n`;
+}
+
+export const preflightCommand: CliCommand = {
+  name: 'preflight',
+  summary:
+    'Whether a checkpoint/savepoint restores into a job: unmapped state (and what --allowNonRestoredState drops), max parallelism, serializer changes, 1.x → 2.x',
+  usage: `preflight <snapshot> --against <snapshot|plan.json|source-dir> [--flink <version>] [--json] [--timeout <seconds>]
+
+  --against   another snapshot of the new job, its plan JSON (env.getExecutionPlan(), flink info, REST /jobs/:id/plan),
+              or a directory of its Java/Scala/Kotlin/Python sources (.uid("…"), .setUidHash("…"))
+  --flink     the Flink version the job will run on (default: none, no version checks)
+
+Exits 0 when it restores (with or without --allowNonRestoredState), 1 when the restore would fail or a file cannot be read, 2 on usage errors.
+${TIMEOUT_USAGE}`,
+  async run(args: string[], io: CliIo): Promise<number> {
+    const { positional, flags } = parseArgs(args, ['json'], ['timeout', 'against', 'flink']);
+    const timeoutMs = timeoutFlag(flags);
+    if (positional.length !== 1) throw new UsageError('give exactly one snapshot');
+    const against = flags.get('against');
+    if (typeof against !== 'string' || against === '') {
+      throw new UsageError('--against needs a snapshot, a plan JSON file or a source directory');
+    }
+    let flink: FlinkVersion | null = null;
+    const flinkFlag = flags.get('flink');
+    if (flinkFlag !== undefined) {
+      try {
+        flink = parseFlinkVersion(String(flinkFlag));
+      } catch (error) {
+        if (error instanceof RestoreError) throw new UsageError(error.message);
+        throw error;
+      }
+    }
+    const json = flags.has('json');
+    const input = positional[0];
+    const fail = (what: string, code: string, message: string) => {
+      if (json) io.out(`${JSON.stringify({ file: what, error: { code, message } })}\n`);
+      else io.err(`${what}: ${message}\n`);
+      return EXIT_FAILED;
+    };
+    let source: LoadedSnapshot;
+    try {
+      source = await loadSnapshotSchemas(input, timeoutMs);
+    } catch (error) {
+      if (error instanceof SnapshotLoadError) return fail(input, error.code, error.message);
+      throw error;
+    }
+    let target: JobDescription;
+    let targetSnapshot: LoadedSnapshot | null = null;
+    try {
+      if (isSnapshotPath(against)) {
+        targetSnapshot = await loadSnapshotSchemas(against, timeoutMs);
+        target = jobFromSnapshot(targetSnapshot);
+      } else if (!fs.existsSync(against)) {
+        return fail(against, 'not-found', 'does not exist: give a snapshot, a plan JSON file or a source directory');
+      } else if (fs.statSync(against).isDirectory()) {
+        target = jobFromSources(against, (await scanSourceTree(against)).scans);
+      } else {
+        target = readPlan(against);
+      }
+    } catch (error) {
+      if (error instanceof SnapshotLoadError) return fail(against, error.code, error.message);
+      if (error instanceof PlanError || error instanceof SourceTreeError) {
+        return fail(against, 'invalid', error.message);
+      }
+      throw error;
+    }
+    const summary = summarize(source.metadata);
+    const report = preflight({
+      metadata: source.metadata,
+      pointer: source.pointer,
+      stateSizes: new Map(summary.operators.map((o) => [o.operatorId, o.stateSize])),
+      schemas: source.operators,
+      kind: summary.kind,
+      savepointFormat: summary.savepointFormat,
+      target,
+      targetSchemas: targetSnapshot?.operators ?? null,
+      flink,
+    });
+    const unreadable = [...source.operators, ...(targetSnapshot?.operators ?? [])].flatMap((op) => op.problems);
+    if (json) io.out(`${JSON.stringify({ file: source.file, ...report, unreadable })}\n`);
+    else {
+      io.out(formatReport(source.file, report));
+      for (const p of unreadable) io.out(`cannot read ${p.file}: ${p.message} (its serializers are not checked)\n`);
+    }
+    return report.verdict === 'will-fail' ? EXIT_FAILED : EXIT_OK;
+  },
+};
