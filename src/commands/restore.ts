@@ -344,7 +344,7 @@ async function restoreJob(services: Services, preset: RestorePreset): Promise<Re
             description: [
               x === latest ? vscode.l10n.t('latest') : '',
               x.missingFiles?.length ? vscode.l10n.t('{0} referenced files missing', x.missingFiles.length) : '',
-              x.mtime ? new Date(x.mtime).toLocaleString() : '',
+              x.completedAt ? new Date(x.completedAt).toLocaleString() : '',
             ]
               .filter(Boolean)
               .join(' · '),

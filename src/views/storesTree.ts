@@ -19,6 +19,9 @@ import { formatBytes } from '../viewModel/format';
 import { errorDetail, errorMessage } from '../core/errors';
 import { reportError } from '../workbench/errors';
 
+/** How often the tree draws its ages again (the smallest step formatAge shows is a minute). */
+const AGE_REFRESH_MS = 60_000;
+
 /** Every node knows its store and store path; commands act on these. */
 abstract class StoreTreeNode extends vscode.TreeItem {
   constructor(
@@ -82,7 +85,8 @@ export class SnapshotNode extends StoreTreeNode {
     const missing = snapshot.missingFiles ?? [];
     if (missing.length > 0) parts.push(vscode.l10n.t('{0} referenced files missing', missing.length));
     if (snapshot.stateSize !== undefined) parts.push(formatBytes(snapshot.stateSize));
-    if (snapshot.mtime) parts.push(formatAge(snapshot.mtime));
+    // The time `_metadata` was written (completion); an in-progress snapshot has none yet.
+    if (snapshot.completedAt) parts.push(formatAge(snapshot.completedAt));
     this.description = parts.join(' · ');
     const kind = snapshot.kind === 'savepoint' ? vscode.l10n.t('Savepoint') : vscode.l10n.t('Checkpoint');
     this.tooltip = new vscode.MarkdownString(
@@ -102,7 +106,9 @@ export class SnapshotNode extends StoreTreeNode {
         snapshot.metadataVersion !== undefined
           ? `\n\n${vscode.l10n.t('Metadata version')}: ${snapshot.metadataVersion}`
           : '',
-        snapshot.mtime ? `\n\n${new Date(snapshot.mtime).toLocaleString()}` : '',
+        snapshot.completedAt
+          ? `\n\n${vscode.l10n.t('Completed')}: ${new Date(snapshot.completedAt).toLocaleString()} (${vscode.l10n.t('when _metadata was written')})`
+          : '',
       ].join(''),
     );
     this.iconPath =
@@ -223,12 +229,17 @@ export class StoresTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
   private readonly listings = new Map<string, Listing>();
   private readonly snapshotPages = new Map<string, SnapshotPage>();
   private readonly subscription: vscode.Disposable;
+  private readonly ages: ReturnType<typeof setInterval>;
 
   constructor(
     private readonly registry: StoreRegistry,
     private readonly log: vscode.LogOutputChannel,
   ) {
     this.subscription = registry.onDidChange(() => this.refresh());
+    // Ages ("5 min ago") are drawn again from what was read, without reading the stores again.
+    this.ages = setInterval(() => {
+      if (this.snapshotPages.size > 0) this.changed.fire(undefined);
+    }, AGE_REFRESH_MS);
   }
 
   /** Forgets cached listings below a node (or everywhere) and re-reads them. */
@@ -398,6 +409,7 @@ export class StoresTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
   }
 
   dispose(): void {
+    clearInterval(this.ages);
     this.subscription.dispose();
     this.changed.dispose();
   }

@@ -59,6 +59,12 @@ export interface SnapshotInfo extends SnapshotRef {
   readonly reason?: string;
   /** Bytes of `_metadata`. */
   readonly metadataSize?: number;
+  /**
+   * When `_metadata` was written, as the store reports its modification time: Flink writes it last, when the snapshot
+   * completes, and records no time inside it. (The directory's own time moves whenever a file in it is added or
+   * removed, so it is never used for this.)
+   */
+  readonly completedAt?: number;
   /** Checkpoint id recorded in `_metadata` (complete only). */
   readonly metadataCheckpointId?: number;
   /** Flink's state size from `_metadata` (complete only): the fast size. */
@@ -197,10 +203,16 @@ export async function inspectSnapshot(
 ): Promise<SnapshotInfo> {
   const metadataPath = joinStorePath(ref.path, METADATA_FILE);
   let bytes: Uint8Array;
+  // The time comes beside the read, not before it: no round trip is added to the snapshot's latency.
+  const written = store.stat(metadataPath, options).then(
+    (entry) => entry.mtime,
+    () => undefined,
+  );
   try {
     // readAll checks existence and size itself: one round trip fewer per snapshot than a stat first.
     bytes = await store.readAll(metadataPath, { ...options, maxBytes: options.maxMetadataBytes ?? 256 * 1024 * 1024 });
   } catch (error) {
+    await written;
     if (isStoreError(error, 'not-found')) {
       const inProgress = await hasInProgressMetadata(store, ref.path, options);
       return { ...ref, status: 'in-progress', reason: inProgress ? 'metadata is being written' : 'no _metadata yet' };
@@ -213,16 +225,19 @@ export async function inspectSnapshot(
   try {
     // Only the sizes and the header are needed here: the referenced files stay compact.
     const { summary } = scanSummary(bytes, { pointer });
+    const completedAt = await written;
     return {
       ...ref,
       status: 'complete',
       metadataSize: bytes.byteLength,
+      ...(completedAt === undefined ? {} : { completedAt }),
       metadataCheckpointId: summary.checkpointId,
       stateSize: summary.stateSize,
       snapshotKind: summary.kind,
       metadataVersion: summary.metadataVersion,
     };
   } catch (error) {
+    await written;
     if (!(error instanceof MetadataError)) throw error;
     return {
       ...ref,

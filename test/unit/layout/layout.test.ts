@@ -90,6 +90,21 @@ describe('checkpoint layout on a real tree', () => {
     assert.ok(typeof chk3.stateSize === 'number' && chk3.stateSize > 0);
   });
 
+  it('dates a snapshot by its _metadata, not by its directory, whose time moves when a file inside is removed', async () => {
+    const dir = path.join(tree, JOB_A, 'chk-3');
+    const completed = new Date(Date.UTC(2026, 0, 2, 3, 4, 5));
+    fs.utimesSync(path.join(dir, '_metadata'), completed, completed);
+    // Cleanup removes a file of chk-3: the directory becomes the newest thing in the job.
+    const removed = path.join(dir, 'removed-by-cleanup');
+    fs.writeFileSync(removed, 'x');
+    fs.rmSync(removed);
+    assert.ok(fs.statSync(dir).mtimeMs > completed.getTime());
+    const [info] = await inspectSnapshots(store, [snapshotRefOf(`/${JOB_A}/chk-3`, fs.statSync(dir).mtimeMs)]);
+    assert.equal(info.completedAt, completed.getTime());
+    const [inProgress] = await inspectSnapshots(store, [snapshotRefOf(`/${JOB_A}/chk-5`)]);
+    assert.equal(inProgress.completedAt, undefined, 'an in-progress checkpoint has not completed');
+  });
+
   it('finds the latest complete checkpoint, skipping newer unfinished ones', async () => {
     const { latest, skipped } = await findLatestCompleteCheckpoint(store, `/${JOB_A}`);
     assert.equal(latest?.name, TREE.latest);
