@@ -1,9 +1,11 @@
 import type {
+  FileRow,
   FromWebview,
   InspectorModel,
   LoadErrorView,
   OperatorRow,
   ParseErrorView,
+  SegmentRow,
   SubtaskRow,
   ToWebview,
 } from './protocol';
@@ -107,12 +109,41 @@ export function renderInspector(root: HTMLElement, model: InspectorModel, post: 
     { class: 'summary' },
     h('h1', {}, `${kindLabel[0].toUpperCase()}${kindLabel.slice(1)} ${model.checkpointId}`),
     h('p', { class: 'source' }, model.source),
+    actions(model, post),
     h(
       'div',
       { class: 'cards' },
-      card('Type', model.snapshotType ?? kindLabel),
+      card('Checkpoint ID', String(model.checkpointId)),
+      card(
+        'Type',
+        model.typeLabel,
+        model.snapshotType ? `Flink's name for it: ${model.snapshotType}` : 'Not recorded before metadata version 4',
+      ),
+      card(
+        'Completed',
+        model.completedAt === null ? 'unknown' : new Date(model.completedAt).toLocaleString(),
+        "When _metadata was written, as the store reports its time: Flink writes _metadata last, when the snapshot completes, and records no time inside it. The directory's own time is not used: it changes whenever a file in it is removed.",
+        'completed',
+      ),
+      card(
+        'Full size',
+        formatBytes(model.stateSize),
+        "All state this snapshot references, new or reused: Flink's Full Checkpoint Data Size",
+        'full-size',
+      ),
+      card(
+        'Checkpointed size',
+        formatBytes(model.checkpointedSize),
+        "The bytes new in this snapshot (the incremental delta): Flink's Checkpointed Data Size",
+        'checkpointed-size',
+      ),
+      card(
+        'Footprint in store',
+        `${formatBytes(model.footprint.bytes)}${model.footprint.unknown > 0 ? ' +' : ''}`,
+        `What the store holds for this snapshot: _metadata and ${model.footprint.files - 1} referenced files, merged files counted whole${model.footprint.unknown > 0 ? `; ${model.footprint.unknown} files missing or not checked are not counted` : ''}`,
+        'footprint',
+      ),
       card('Metadata version', `${model.metadataVersion} (Flink ${model.flinkLines})`),
-      card('State size', formatBytes(model.stateSize)),
       card('Operators', String(model.operators.length)),
       card('Subtask states', String(model.subtaskCount)),
       card('Files', String(model.fileCount)),
@@ -139,6 +170,7 @@ export function renderInspector(root: HTMLElement, model: InspectorModel, post: 
   const list = new VirtualList<Row>({
     rowHeight: 26,
     height: 'min(60vh, 640px)',
+    fit: true,
     label: 'Operators and their subtasks',
     renderRow: (row, _index, selected) => renderRow(row, selected),
     onKey: (event, row) => {
@@ -180,7 +212,8 @@ export function renderInspector(root: HTMLElement, model: InspectorModel, post: 
             },
           },
           column.label,
-          active ? (descending ? ' ▾' : ' ▴') : '',
+          active ? ' ' : '',
+          h('span', { class: 'sort-mark', attrs: { 'aria-hidden': 'true' } }, active ? (descending ? '▾' : '▴') : ''),
         );
       }),
       h('span', { class: 'cell handles' }, 'State handles'),
@@ -349,30 +382,58 @@ export function renderInspector(root: HTMLElement, model: InspectorModel, post: 
     }
   });
 
+  // The page is a list of sections, each built on its own; a new section is one more entry here.
   root.replaceChildren(
     header,
-    h('section', {}, h('h2', {}, 'State size by operator'), sizeChart(model.operators)),
-    h(
-      'section',
-      {},
-      h('h2', {}, 'Operators'),
+    section('chart', 'State size by operator', sizeChart(model.operators)),
+    section(
+      'operators',
+      'Operators',
       filterBox,
-      h('div', { class: 'table' }, headerRow, list.element),
+      h('div', { class: 'table operators' }, headerRow, list.element),
       noMatch,
       h('p', { class: 'hint' }, 'Arrow keys move, Enter expands an operator into its subtasks, headers sort.'),
     ),
-    h('section', {}, h('h2', {}, 'Operator id from uid'), uidForm),
-    h('section', {}, h('h2', {}, `Referenced files (${model.fileCount})`), fileList(model, post)),
+    section('uid', 'Operator id from uid', uidForm),
+    section('files', `Referenced files (${model.fileCount})`, fileList(model, post)),
   );
   refresh();
 }
 
-function card(label: string, value: string): HTMLElement {
+function section(name: string, title: string, ...content: (Node | null)[]): HTMLElement {
+  return h('section', { attrs: { 'data-section': name } }, h('h2', {}, title), ...content);
+}
+
+/** Restore… and Compare With… act on this snapshot through the commands of the Checkpoint Stores view. */
+function actions(model: InspectorModel, post: Post): HTMLElement {
+  const why = model.inStore
+    ? undefined
+    : 'Open this _metadata from the Checkpoint Stores view to restore or compare it';
+  const button = (label: string, type: 'restore' | 'compare', title: string) =>
+    h(
+      'button',
+      {
+        class: type === 'restore' ? '' : 'secondary',
+        title: why ?? title,
+        attrs: model.inStore ? { type: 'button' } : { type: 'button', disabled: '' },
+        on: { click: () => post({ type }) },
+      },
+      label,
+    );
   return h(
     'div',
-    { class: 'card' },
+    { class: 'actions' },
+    button('Restore…', 'restore', 'Restore a job from this snapshot: target, Flink version, options'),
+    button('Compare With…', 'compare', 'Compare this snapshot with another one of the same job'),
+  );
+}
+
+function card(label: string, value: string, explanation?: string, name?: string): HTMLElement {
+  return h(
+    'div',
+    { class: 'card', title: explanation ?? '', attrs: name ? { 'data-card': name } : {} },
     h('div', { class: 'card-label' }, label),
-    h('div', { class: 'card-value', title: value }, value),
+    h('div', { class: 'card-value', title: explanation ? `${value}\n\n${explanation}` : value }, value),
   );
 }
 
@@ -423,48 +484,116 @@ function sizeChart(operators: readonly OperatorRow[]): Element {
   return chart;
 }
 
+type FileListRow =
+  | { readonly kind: 'file'; readonly file: FileRow }
+  | { readonly kind: 'segment'; readonly file: FileRow; readonly segment: SegmentRow };
+
+/** A path whose folder part gives way first (an ellipsis in the middle), so the file name always shows. */
+function pathCell(shown: string, title: string, post: Post, uri: string): HTMLElement {
+  const slash = shown.lastIndexOf('/');
+  return h(
+    'a',
+    {
+      class: 'cell path',
+      title,
+      attrs: { href: '#' },
+      on: {
+        click: (event) => {
+          event.preventDefault();
+          post({ type: 'openFile', uri });
+        },
+      },
+    },
+    h('span', { class: 'path-dir' }, shown.slice(0, slash + 1)),
+    h('span', { class: 'path-name' }, shown.slice(slash + 1)),
+  );
+}
+
+function fileStatus(file: FileRow): string {
+  return file.exists === false ? 'missing' : file.exists === true ? 'present' : 'not checked';
+}
+
 function fileList(model: InspectorModel, post: Post): HTMLElement {
   if (model.files.length === 0) {
     return h('p', {}, 'No files: every state handle of this snapshot is stored inline in _metadata.');
   }
-  const list = new VirtualList<InspectorModel['files'][number]>({
-    rowHeight: 24,
-    height: `${Math.min(model.files.length * 24 + 4, 360)}px`,
+  // A merged physical file (file merging) is one row followed by its segments.
+  const rows: FileListRow[] = model.files.flatMap((file): FileListRow[] => [
+    { kind: 'file', file },
+    ...file.segments.map((segment) => ({ kind: 'segment' as const, file, segment })),
+  ]);
+  const rowHeight = 24;
+  const list = new VirtualList<FileListRow>({
+    rowHeight,
+    height: 'min(50vh, 480px)',
+    fit: true,
     label: 'Referenced files',
-    renderRow: (file, _index, selected) =>
-      h(
+    renderRow: (row, _index, selected) => {
+      const { file } = row;
+      if (row.kind === 'segment') {
+        const { segment } = row;
+        return h(
+          'div',
+          { class: `row file segment ${selected ? 'selected' : ''}`, attrs: { role: 'row' } },
+          h(
+            'span',
+            { class: 'cell' },
+            `segment at offset ${segment.offset.toLocaleString('en-US')}, ${segment.length.toLocaleString('en-US')} bytes · ${segment.operator}${segment.subtask === null ? ' (coordinator)' : ` subtask ${segment.subtask}`}`,
+          ),
+          h('span', { class: 'cell num' }, formatBytes(segment.length)),
+          h('span', { class: 'cell' }, segment.scope),
+          h('span', { class: 'cell' }),
+        );
+      }
+      const shown = file.storePath ?? file.uri;
+      const title = [
+        file.exists === false ? 'Missing: no file at this path in the store' : 'Open beside the inspector',
+        file.storePath === null ? file.uri : `In the store: ${file.storePath}\nAs Flink wrote it: ${file.uri}`,
+        file.segments.length > 0 ? `A merged file: ${file.segments.length} segments of it belong to this snapshot` : '',
+      ]
+        .filter(Boolean)
+        .join('\n');
+      return h(
         'div',
         {
-          class: `row file ${selected ? 'selected' : ''} ${file.exists === false ? 'missing' : ''}`,
-          attrs: { role: 'row' },
+          class: `row file ${selected ? 'selected' : ''} ${file.exists === false ? 'missing' : ''} ${file.segments.length > 0 ? 'merged' : ''}`,
+          attrs: { role: 'row', 'data-status': fileStatus(file) },
         },
-        h(
-          'a',
-          {
-            class: 'cell path',
-            attrs: { href: '#', title: file.exists === false ? 'Missing: no retained file at this path' : 'Open' },
-            on: {
-              click: (event) => {
-                event.preventDefault();
-                post({ type: 'openFile', uri: file.uri });
-              },
-            },
-          },
-          file.uri,
-        ),
+        pathCell(shown, title, post, file.uri),
         h('span', { class: 'cell num' }, formatBytes(file.size)),
-        h('span', { class: 'cell' }, file.shared ? 'shared' : 'exclusive'),
-        h('span', { class: 'cell' }, file.exists === false ? 'missing' : file.exists === true ? 'present' : ''),
-      ),
-    onKey: (event, file) => {
-      if (event.key === 'Enter') post({ type: 'openFile', uri: file.uri });
+        h(
+          'span',
+          { class: 'cell' },
+          file.segments.length > 0
+            ? `${file.segments.length} segment${file.segments.length === 1 ? '' : 's'}`
+            : file.shared
+              ? 'shared'
+              : 'exclusive',
+        ),
+        h('span', { class: 'cell' }, fileStatus(file)),
+      );
+    },
+    onKey: (event, row) => {
+      if (event.key === 'Enter') post({ type: 'openFile', uri: row.file.uri });
     },
   });
-  list.setItems(model.files);
+  list.setItems(rows);
   return h(
     'div',
     {},
-    list.element,
+    h(
+      'div',
+      { class: 'table files-table' },
+      h(
+        'div',
+        { class: 'row file head', attrs: { role: 'row' } },
+        h('span', { class: 'cell', attrs: { role: 'columnheader' } }, 'Path (relative to the job directory)'),
+        h('span', { class: 'cell num', attrs: { role: 'columnheader' } }, 'Size'),
+        h('span', { class: 'cell', attrs: { role: 'columnheader' } }, 'Kind'),
+        h('span', { class: 'cell', attrs: { role: 'columnheader' } }, 'Status'),
+      ),
+      list.element,
+    ),
     model.filesOmitted > 0 ? h('p', { class: 'hint' }, `${model.filesOmitted} more files not listed.`) : null,
   );
 }

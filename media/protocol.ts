@@ -28,8 +28,23 @@ export interface OperatorRow {
   readonly handleTypes: Readonly<Record<string, number>>;
 }
 
+/** One segment of a merged physical file (file merging): where it lies in the file and whose state it holds. */
+export interface SegmentRow {
+  readonly offset: number;
+  readonly length: number;
+  readonly scope: 'exclusive' | 'shared';
+  /** The operator's name, uid or id, and the subtask (null: the operator coordinator). */
+  readonly operator: string;
+  readonly subtask: number | null;
+}
+
 export interface FileRow {
+  /** The path as Flink wrote it in `_metadata`. */
   readonly uri: string;
+  /** Where it lies in the store, relative to the job directory when inside it; null when no store holds its location. */
+  readonly storePath: string | null;
+  /** File merging: the segments of this physical file the snapshot uses, by offset (empty for a whole file). */
+  readonly segments: readonly SegmentRow[];
   /** Size of the file as its store reports it; -1 when it was not checked or is missing. */
   readonly size: number;
   /** True when the file is in a store this extension can open; false when it should exist but does not. */
@@ -42,10 +57,20 @@ export interface InspectorModel {
   readonly kind: 'checkpoint' | 'savepoint' | null;
   readonly savepointFormat: 'canonical' | 'native' | null;
   readonly snapshotType: string | null;
+  /** What Flink's Web UI calls the type, as far as `_metadata` tells: e.g. "incremental checkpoint", "native savepoint". */
+  readonly typeLabel: string;
+  /** When `_metadata` was written (its modification time in the store); the file itself records no time. */
+  readonly completedAt: number | null;
   readonly checkpointId: number;
   readonly metadataVersion: number;
   readonly flinkLines: string;
   readonly stateSize: number;
+  /** Flink's "Checkpointed Data Size": bytes new in this snapshot (the incremental delta). */
+  readonly checkpointedSize: number;
+  /** Bytes the store holds for this snapshot: `_metadata` and every referenced file (a merged file counts whole). */
+  readonly footprint: { readonly bytes: number; readonly files: number; readonly unknown: number };
+  /** Restore… and Compare With… work on snapshots opened from a store. */
+  readonly inStore: boolean;
   readonly subtaskCount: number;
   readonly masterStates: readonly { name: string; version: number; size: number }[];
   readonly operators: readonly OperatorRow[];
@@ -143,6 +168,8 @@ export type ToWebview =
 export type FromWebview =
   | { readonly type: 'ready' }
   | { readonly type: 'openFile'; readonly uri: string }
+  | { readonly type: 'restore' }
+  | { readonly type: 'compare' }
   | { readonly type: 'computeUid'; readonly uid: string }
   | { readonly type: 'loadSubtasks'; readonly operatorId: string }
   | { readonly type: 'copy'; readonly text: string }
@@ -157,6 +184,8 @@ export function isFromWebview(value: unknown): value is FromWebview {
   switch (message.type) {
     case 'ready':
     case 'confirmCleanup':
+    case 'restore':
+    case 'compare':
       return true;
     case 'openFile':
       return typeof message.uri === 'string';

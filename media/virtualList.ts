@@ -5,7 +5,9 @@
  */
 export interface VirtualListOptions<T> {
   readonly rowHeight: number;
+  /** The list's height; with `fit`, its largest height, the list shrinking to its rows below it. */
   readonly height: string;
+  readonly fit?: boolean;
   readonly label: string;
   renderRow(item: T, index: number, selected: boolean): HTMLElement;
   onKey?(event: KeyboardEvent, item: T, index: number): void;
@@ -22,7 +24,8 @@ export class VirtualList<T> {
   constructor(private readonly options: VirtualListOptions<T>) {
     this.element = document.createElement('div');
     this.element.className = 'vlist';
-    this.element.style.height = options.height;
+    if (options.fit) this.element.style.maxHeight = options.height;
+    else this.element.style.height = options.height;
     this.element.tabIndex = 0;
     this.element.setAttribute('role', 'grid');
     this.element.setAttribute('aria-label', options.label);
@@ -42,6 +45,8 @@ export class VirtualList<T> {
     if (!keepSelection) this.selected = 0;
     this.selected = Math.min(this.selected, Math.max(0, items.length - 1));
     this.spacer.style.height = `${items.length * this.options.rowHeight}px`;
+    // A few rows take the room they need, not the list's full height.
+    if (this.options.fit) this.element.style.height = `${Math.max(1, items.length) * this.options.rowHeight}px`;
     this.render();
   }
 

@@ -15,12 +15,14 @@ import {
   listTrash,
   restoreTrash,
   runCleanup,
+  snapshotResolver,
 } from '../core/references/safety';
 import { openStore, parseStoreUri } from '../core/stores';
 import type { CheckpointStore } from '../core/stores/types';
 import type { CleanupModel, DiffModel, HistoryModel } from '../../media/protocol';
 import { ReportPanel } from '../views/reportPanel';
 import { formatBytes } from '../viewModel/format';
+import { displayPath } from '../viewModel/inspectorModel';
 import { Services } from '../services';
 import { registerCommand } from './register';
 import { cleanUpAlsoReferencing } from '../settings';
@@ -56,6 +58,10 @@ export function register(services: Services): void {
   });
 }
 
+function parentOf(path: string): string {
+  return path.slice(0, path.lastIndexOf('/'));
+}
+
 function requireNode(node: NodeRef | undefined, what: string): NodeRef | undefined {
   if (node) return node;
   void vscode.window.showInformationMessage(
@@ -71,8 +77,29 @@ async function readSummary(services: Services, node: NodeRef): Promise<MetadataS
   return summarizeMetadata(bytes, { pointer });
 }
 
+/**
+ * The summary with its referenced files as store paths, resolved the way the inspector and cleanup resolve them (a
+ * moved tree, the cluster's path), so relative and absolute references read alike and compare by where they lie.
+ * A reference no store location fits stays as Flink wrote it.
+ */
+async function inStorePaths(services: Services, node: NodeRef, summary: MetadataSummary): Promise<MetadataSummary> {
+  const { store, config } = await services.stores.get(node.storeId);
+  const resolve = snapshotResolver(
+    node.path,
+    summary.checkpointId,
+    summary.referencedFiles,
+    store.uri,
+    config.clusterPath ? [config.clusterPath] : [],
+  );
+  const referencedFiles = summary.referencedFiles.map((file) => resolve(file)[0] ?? file);
+  return { ...summary, referencedFiles: [...new Set(referencedFiles)].sort() };
+}
+
 function diffModel(a: NodeRef, b: NodeRef, left: MetadataSummary, right: MetadataSummary): DiffModel {
   const diff = diffSummaries(left, right);
+  // Two snapshots of one job: paths relative to its directory (chk-3/…, shared/…), as the inspector shows them.
+  const sameJob = a.storeId === b.storeId && parentOf(a.path) === parentOf(b.path);
+  const shown = (file: string) => (sameJob ? displayPath(file, a.path) : file);
   const label = (o: { name: string | null; uid: string | null; operatorId: string }) => o.name ?? o.uid ?? o.operatorId;
   return {
     left: a.path,
@@ -108,8 +135,8 @@ function diffModel(a: NodeRef, b: NodeRef, left: MetadataSummary, right: Metadat
         };
       }),
     ],
-    filesOnlyLeft: diff.files.onlyInA,
-    filesOnlyRight: diff.files.onlyInB,
+    filesOnlyLeft: diff.files.onlyInA.map(shown),
+    filesOnlyRight: diff.files.onlyInB.map(shown),
     filesInBoth: diff.files.inBoth.length,
   };
 }
@@ -146,7 +173,10 @@ async function compareWith(
     if (!picked) return undefined;
     b = { storeId: a.storeId, path: picked.snapshot.path };
   }
-  const [left, right] = await Promise.all([readSummary(services, a), readSummary(services, b)]);
+  const [left, right] = await Promise.all([
+    readSummary(services, a).then((summary) => inStorePaths(services, a, summary)),
+    readSummary(services, b).then((summary) => inStorePaths(services, b, summary)),
+  ]);
   // Older to newer, whichever was right-clicked: a change reads as what happened since.
   const model = left.checkpointId > right.checkpointId ? diffModel(b, a, right, left) : diffModel(a, b, left, right);
   new ReportPanel(
@@ -173,7 +203,7 @@ async function showHistory(services: Services, node: NodeRef | undefined): Promi
     .map((s) => ({
       label: s.name,
       checkpointId: s.metadataCheckpointId ?? s.checkpointId ?? 0,
-      time: s.mtime ?? null,
+      time: s.completedAt ?? null,
       stateSize: s.stateSize ?? 0,
       kind: s.kind,
     }))

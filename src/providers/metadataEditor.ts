@@ -1,10 +1,10 @@
 import * as vscode from 'vscode';
 import { operatorIdFromUid } from '../core/metadata';
 import { FromWebview, ToWebview } from '../../media/protocol';
-import { buildInspectorModel } from '../viewModel/inspectorModel';
+import { MetadataFileFacts, buildInspectorModel } from '../viewModel/inspectorModel';
+import { STORE_SCHEME, StoreRegistry } from '../workbench/storeRegistry';
 import { MetadataWorkerClient } from './metadataWorkerClient';
 import { WebviewChannel, webviewHtml, webviewOptions } from '../workbench/webview';
-import { StoreRegistry } from '../workbench/storeRegistry';
 import { checkFiles, locateSnapshot } from './snapshotLocation';
 import { errorDetail } from '../core/errors';
 import { userMessage } from '../workbench/errors';
@@ -42,7 +42,7 @@ export class MetadataEditorProvider implements vscode.CustomReadonlyEditorProvid
     const state = this.load(document.uri, worker);
     const channel: WebviewChannel = new WebviewChannel(
       panel.webview,
-      (message): Promise<void> => this.onMessage(message, state, channel, worker),
+      (message): Promise<void> => this.onMessage(message, document.uri, state, channel, worker),
       this.services.log,
       vscode.l10n.t('Flink Snapshot Inspector'),
     );
@@ -69,6 +69,8 @@ export class MetadataEditorProvider implements vscode.CustomReadonlyEditorProvid
       { location: vscode.ProgressLocation.Window, title: vscode.l10n.t('Reading {0}', source) },
       async () => {
         const read = await vscode.workspace.fs.readFile(uri);
+        // Taken before the bytes move to the worker (a moved buffer reads as empty).
+        const metadataSize = read.byteLength;
         // The bytes move to the worker: copy them out of a larger or shared buffer first.
         const bytes =
           read.byteOffset === 0 && read.byteLength === read.buffer.byteLength && read.buffer instanceof ArrayBuffer
@@ -86,14 +88,28 @@ export class MetadataEditorProvider implements vscode.CustomReadonlyEditorProvid
           };
         }
         if (reply.type !== 'summary') throw new Error(`unexpected metadata worker reply ${reply.type}`);
-        const { summary } = reply;
+        const { summary, details } = reply;
         const located = location.withReferences?.(summary.checkpointId, summary.referencedFiles) ?? location;
-        const status = await checkFiles(located, summary.referencedFiles);
+        const [status, modified] = await Promise.all([
+          checkFiles(located, summary.referencedFiles),
+          // Flink writes `_metadata` last, when the snapshot completes; the file records no time of its own.
+          Promise.resolve(vscode.workspace.fs.stat(uri)).then(
+            (stat) => (stat.mtime > 0 ? stat.mtime : undefined),
+            () => undefined,
+          ),
+        ]);
+        const directory = vscode.Uri.joinPath(uri, '..');
+        const facts: MetadataFileFacts = {
+          size: metadataSize,
+          inStore: uri.scheme === STORE_SCHEME,
+          directory: directory.scheme === 'file' ? directory.fsPath : directory.path,
+          ...(modified === undefined ? {} : { modified }),
+        };
         this.services.log.info(
           `Inspected ${source}: ${summary.operators.length} operators, ${summary.referencedFiles.length} files`,
         );
         return {
-          view: { type: 'inspector', model: buildInspectorModel(source, summary, status) },
+          view: { type: 'inspector', model: buildInspectorModel(source, summary, status, details, facts) },
           resolve: located.resolve,
         };
       },
@@ -102,6 +118,7 @@ export class MetadataEditorProvider implements vscode.CustomReadonlyEditorProvid
 
   private async onMessage(
     message: FromWebview,
+    uri: vscode.Uri,
     state: Promise<LoadedSnapshot>,
     channel: WebviewChannel,
     worker: MetadataWorkerClient,
@@ -118,7 +135,26 @@ export class MetadataEditorProvider implements vscode.CustomReadonlyEditorProvid
           );
           return;
         }
-        await vscode.commands.executeCommand('vscode.open', target);
+        // Beside the inspector and not as a preview: the inspector stays open to pick the next file from.
+        await vscode.commands.executeCommand('vscode.open', target, {
+          viewColumn: vscode.ViewColumn.Beside,
+          preview: false,
+        } satisfies vscode.TextDocumentShowOptions);
+        return;
+      }
+      case 'restore':
+      case 'compare': {
+        const node = snapshotNode(uri);
+        if (!node) {
+          void vscode.window.showInformationMessage(
+            vscode.l10n.t('Open this _metadata from the Checkpoint Stores view to restore or compare it.'),
+          );
+          return;
+        }
+        await vscode.commands.executeCommand(
+          message.type === 'restore' ? 'flinkCheckpoints.restoreJob' : 'flinkCheckpoints.compareWith',
+          node,
+        );
         return;
       }
       case 'loadSubtasks': {
@@ -137,4 +173,10 @@ export class MetadataEditorProvider implements vscode.CustomReadonlyEditorProvid
         return;
     }
   }
+}
+
+/** The tree node a store snapshot's commands take (store id and the snapshot directory's store path). */
+function snapshotNode(metadataUri: vscode.Uri): { storeId: string; path: string } | undefined {
+  if (metadataUri.scheme !== STORE_SCHEME) return undefined;
+  return { storeId: metadataUri.authority, path: vscode.Uri.joinPath(metadataUri, '..').path };
 }

@@ -4,7 +4,7 @@
  * inspector is open to answer subtask requests.
  */
 import { parentPort } from 'node:worker_threads';
-import { CheckpointMetadata, MetadataError, parseMetadata, summarizeMetadata } from '../core/metadata';
+import { CheckpointMetadata, MetadataError, parseMetadata, snapshotDetails, summarizeMetadata } from '../core/metadata';
 import { subtaskRows } from '../viewModel/inspectorModel';
 import type { MetadataWorkerReply, MetadataWorkerRequest } from './metadataWorkerProtocol';
 
@@ -16,7 +16,11 @@ function answer(request: MetadataWorkerRequest): MetadataWorkerReply {
       const bytes = new Uint8Array(request.bytes);
       // The model answers subtask requests later; the summary comes from the faster one-pass scan.
       metadata = parseMetadata(bytes, { pointer: request.pointer });
-      return { type: 'summary', summary: summarizeMetadata(bytes, { pointer: request.pointer }) };
+      return {
+        type: 'summary',
+        summary: summarizeMetadata(bytes, { pointer: request.pointer }),
+        details: snapshotDetails(metadata),
+      };
     } catch (error) {
       if (!(error instanceof MetadataError)) throw error;
       return { type: 'error', code: error.code, message: error.message, offset: error.offset };

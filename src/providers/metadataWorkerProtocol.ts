@@ -1,4 +1,4 @@
-import type { MetadataSummary } from '../core/metadata';
+import type { MetadataSummary, SnapshotDetails } from '../core/metadata';
 import type { SubtaskRow } from '../../media/protocol';
 
 /** Extension host → metadata worker. */
@@ -8,6 +8,6 @@ export type MetadataWorkerRequest =
 
 /** Metadata worker → extension host, one reply per request, in order. */
 export type MetadataWorkerReply =
-  | { readonly type: 'summary'; readonly summary: MetadataSummary }
+  | { readonly type: 'summary'; readonly summary: MetadataSummary; readonly details: SnapshotDetails }
   | { readonly type: 'error'; readonly code: string; readonly message: string; readonly offset: number }
   | { readonly type: 'subtasks'; readonly operatorId: string; readonly rows: readonly SubtaskRow[] };

@@ -73,14 +73,15 @@ export async function checkFiles(
     const uris =
       location.candidates?.(file) ?? [location.resolve(file)].filter((u): u is vscode.Uri => u !== undefined);
     if (uris.length === 0) return [file, { exists: null, size: -1 }];
-    let status: FileStatus = { exists: false, size: -1 };
+    const where = (uri: vscode.Uri) => (uri.scheme === 'file' ? uri.fsPath : uri.path);
+    let status: FileStatus = { exists: false, size: -1, storePath: where(uris[0]) };
     for (const uri of uris) {
       try {
         const stat = await vscode.workspace.fs.stat(uri);
-        return [file, { exists: true, size: stat.size }];
+        return [file, { exists: true, size: stat.size, storePath: where(uri) }];
       } catch (error) {
         const missing = error instanceof vscode.FileSystemError && error.code === 'FileNotFound';
-        if (!missing) status = { exists: null, size: -1 };
+        if (!missing) status = { exists: null, size: -1, storePath: where(uris[0]) };
       }
     }
     return [file, status];

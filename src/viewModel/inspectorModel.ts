@@ -1,5 +1,12 @@
-import { CheckpointMetadata, MetadataSummary, OperatorState, flinkLinesWriting, summarize } from '../core/metadata';
-import type { FileRow, InspectorModel, OperatorRow, SubtaskRow } from '../../media/protocol';
+import {
+  CheckpointMetadata,
+  MetadataSummary,
+  OperatorState,
+  SnapshotDetails,
+  flinkLinesWriting,
+  summarize,
+} from '../core/metadata';
+import type { FileRow, InspectorModel, OperatorRow, SegmentRow, SubtaskRow } from '../../media/protocol';
 
 /** How many referenced files the inspector lists; the rest are counted. */
 const MAX_LISTED_FILES = 5000;
@@ -28,6 +35,60 @@ export function subtaskRows(metadata: CheckpointMetadata, operator: OperatorStat
 export interface FileStatus {
   readonly exists: boolean | null;
   readonly size: number;
+  /** The store path it resolved to (the one found, else the likeliest), when a store holds its location. */
+  readonly storePath?: string;
+}
+
+/** What the host knows about the `_metadata` file itself. */
+export interface MetadataFileFacts {
+  /** Modification time of `_metadata` in the store, ms; undefined when the store reports none. */
+  readonly modified?: number;
+  readonly size: number;
+  /** Path of the snapshot directory, in the namespace of FileStatus.storePath (paths show relative to its job). */
+  readonly directory?: string;
+  /** Opened from a configured store (restore and compare work on store snapshots). */
+  readonly inStore: boolean;
+}
+
+/**
+ * A store path as the inspector and compare show it: relative to the job directory (the snapshot directory's parent)
+ * when it lies inside it, so `chk-3/…`, `shared/…` and `taskowned/…` read alike; else the store path as it is.
+ */
+export function displayPath(storePath: string, snapshotDirectory: string | undefined): string {
+  if (snapshotDirectory === undefined) return storePath;
+  const job = snapshotDirectory.slice(0, snapshotDirectory.lastIndexOf('/'));
+  return job !== '' && storePath.startsWith(`${job}/`) ? storePath.slice(job.length + 1) : storePath;
+}
+
+/** The type as Flink's Web UI names it, from the properties (V4+) and, where they are silent, the handles. */
+export function typeLabel(summary: MetadataSummary, details: SnapshotDetails, source: string): string {
+  // Before metadata version 4 the kind is not recorded: the directory's name (chk-N or savepoint-…) tells it.
+  const kind =
+    summary.kind ??
+    (/(^|\/)chk-\d+\/_metadata$/.test(source)
+      ? 'checkpoint'
+      : /(^|\/)savepoint-[^/]*\/_metadata$/.test(source)
+        ? 'savepoint'
+        : null);
+  if (kind === 'savepoint') {
+    const stop =
+      summary.checkpointType === 'Suspend Savepoint'
+        ? ' (stop-with-savepoint)'
+        : summary.checkpointType === 'Terminate Savepoint'
+          ? ' (stop-with-savepoint, drained)'
+          : '';
+    return `${summary.savepointFormat ?? 'savepoint'}${summary.savepointFormat ? ' savepoint' : ''}${stop}`;
+  }
+  const parts = [
+    details.unaligned ? 'unaligned' : null,
+    details.incremental ? 'incremental' : 'full',
+    kind === 'checkpoint' ? 'checkpoint' : 'snapshot (kind not recorded)',
+  ];
+  return parts.filter(Boolean).join(' ');
+}
+
+function operatorNames(summary: MetadataSummary): Map<string, string> {
+  return new Map(summary.operators.map((o) => [o.operatorId, o.name ?? o.uid ?? o.operatorId]));
 }
 
 /** Everything the inspector webview shows about one `_metadata`; `status` has an entry per listed referenced file. */
@@ -35,6 +96,8 @@ export function buildInspectorModel(
   source: string,
   summary: MetadataSummary,
   status: ReadonlyMap<string, FileStatus>,
+  details: SnapshotDetails,
+  metadataFile: MetadataFileFacts,
 ): InspectorModel {
   const operators: OperatorRow[] = summary.operators.map((operator) => ({
     operatorId: operator.operatorId,
@@ -52,21 +115,56 @@ export function buildInspectorModel(
     finishedSubtasks: operator.finishedSubtasks,
     handleTypes: operator.handleTypes,
   }));
-  const files: FileRow[] = summary.referencedFiles.slice(0, MAX_LISTED_FILES).map((uri) => ({
-    uri,
-    size: status.get(uri)?.size ?? -1,
-    exists: status.get(uri)?.exists ?? null,
-    shared: /\/shared\//.test(uri),
-  }));
+  const names = operatorNames(summary);
+  const segmentsOf = new Map(
+    details.mergedFiles.map((file) => [
+      file.path,
+      file.segments.map((segment): SegmentRow => ({
+        offset: segment.startPos,
+        length: segment.size,
+        scope: segment.scope,
+        operator: names.get(segment.operatorId) ?? segment.operatorId,
+        subtask: segment.subtaskIndex < 0 ? null : segment.subtaskIndex,
+      })),
+    ]),
+  );
+  const files: FileRow[] = summary.referencedFiles.slice(0, MAX_LISTED_FILES).map((uri) => {
+    const found = status.get(uri);
+    return {
+      uri,
+      storePath: found?.storePath === undefined ? null : displayPath(found.storePath, metadataFile.directory),
+      segments: segmentsOf.get(uri) ?? [],
+      size: found?.size ?? -1,
+      exists: found?.exists ?? null,
+      shared: /\/shared\//.test(uri) || (segmentsOf.get(uri)?.some((s) => s.scope === 'shared') ?? false),
+    };
+  });
+  let footprintBytes = metadataFile.size;
+  let footprintFiles = 1;
+  for (const uri of summary.referencedFiles) {
+    const found = status.get(uri);
+    if (found?.exists !== true) continue;
+    footprintBytes += found.size;
+    footprintFiles++;
+  }
   return {
     source,
     kind: summary.kind,
     savepointFormat: summary.savepointFormat,
     snapshotType: summary.checkpointType,
+    typeLabel: typeLabel(summary, details, source),
+    completedAt: metadataFile.modified ?? null,
     checkpointId: summary.checkpointId,
     metadataVersion: summary.metadataVersion,
     flinkLines: flinkLinesWriting(summary.metadataVersion),
     stateSize: summary.stateSize,
+    checkpointedSize: details.checkpointedSize,
+    footprint: {
+      bytes: footprintBytes,
+      files: footprintFiles,
+      unknown: summary.referencedFiles.length + 1 - footprintFiles,
+    },
+    inStore: metadataFile.inStore,
     subtaskCount: operators.reduce((n, o) => n + o.subtaskStates, 0),
     masterStates: summary.masterStates,
     operators,

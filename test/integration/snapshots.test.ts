@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { copyScenario, eventually, newestFixtureVersion, setStores } from './support/extension';
+import { copyScenario, eventually, newestFixtureVersion, services, setStores } from './support/extension';
 import type { RestoreInvocation } from '../../src/core/restore';
 import type { DiffModel, HistoryModel } from '../../media/protocol';
 import type { CleanupPlan } from '../../src/core/references/safety';
@@ -99,9 +99,19 @@ describe('snapshots: inspect, restore, compare, history and cleanup on real Flin
       { storeId: 'demo', path: `/${jobId}/${checkpoints[1]}` },
     );
     assert.deepEqual([reversed.left, reversed.right], [model.left, model.right]);
+    // Flink wrote shared files absolute (file:/…) and exclusive ones relative: both read as paths in the job.
+    const onlyOne = [...model.filesOnlyLeft, ...model.filesOnlyRight];
+    assert.ok(onlyOne.length > 0, 'each checkpoint has files of its own');
+    for (const file of onlyOne) assert.match(file, /^(chk-\d+|shared|taskowned)\/[^/]+$/);
   });
 
-  it('charts the sizes of the retained checkpoints, by checkpoint id', async () => {
+  it('charts the sizes of the retained checkpoints, by checkpoint id, at the time each _metadata was written', async () => {
+    // Recent times, whole seconds: cleanup further on keeps files younger than the newest _metadata.
+    const hourAgo = Math.floor(Date.now() / 1000) * 1000 - 3_600_000;
+    const completed = checkpoints.map((_, i) => new Date(hourAgo - i * 60_000));
+    checkpoints.forEach((name, i) =>
+      fs.utimesSync(path.join(root, jobId, name, '_metadata'), completed[i], completed[i]),
+    );
     // A file removed from an older checkpoint makes its directory the newest: the chart must not reorder by that.
     const now = new Date();
     fs.utimesSync(path.join(root, jobId, checkpoints[checkpoints.length - 1]), now, now);
@@ -116,6 +126,27 @@ describe('snapshots: inspect, restore, compare, history and cleanup on real Flin
       ids,
       [...ids].sort((x, y) => x - y),
     );
+    assert.deepEqual(
+      model.points.map((p) => [p.label, p.time]),
+      checkpoints.map((name, i) => [name, completed[i].getTime()]).reverse(),
+    );
+  });
+
+  it('dates the checkpoints in the tree by their _metadata', async () => {
+    const completed = new Date(Math.floor(Date.now() / 1000) * 1000 - 3 * 3_600_000);
+    fs.utimesSync(path.join(root, jobId, checkpoints[0], '_metadata'), completed, completed);
+    const tree = (await services()).storesTree;
+    tree.refresh();
+    const [store] = await tree.getChildren();
+    const job = (await tree.getChildren(store)).find((n) => n.label === jobId);
+    assert.ok(job, 'the job node');
+    const node = (await tree.getChildren(job)).find((n) => n.label === checkpoints[0]);
+    assert.ok(node instanceof vscode.TreeItem && node.tooltip instanceof vscode.MarkdownString, 'the checkpoint node');
+    assert.ok(
+      node.tooltip.value.includes(completed.toLocaleString()),
+      `the tooltip names when _metadata was written: ${node.tooltip.value}`,
+    );
+    assert.match(String(node.description), /\b3 h ago$/);
   });
 
   it('runs a cleanup dry run that deletes nothing', async () => {

@@ -13,3 +13,5 @@ export type * from './model';
 export { diffSummaries } from './diff';
 export { METADATA_VERSION_WRITERS, flinkLinesWriting } from './versions';
 export type { SnapshotDiff, OperatorDelta, OperatorRef, SnapshotRef, Change } from './diff';
+export { snapshotDetails } from './snapshotDetails';
+export type { SnapshotDetails, MergedFile, FileSegment } from './snapshotDetails';
