@@ -82,6 +82,8 @@ export interface SnapshotInfo extends SnapshotRef {
 export interface LayoutOptions extends CallOptions {
   /** Largest `_metadata` read to classify a snapshot (default 256 MiB); a larger one is reported broken. */
   readonly maxMetadataBytes?: number;
+  /** Ask the store when `_metadata` was written (`completedAt`; default true): one request more per snapshot. */
+  readonly completionTime?: boolean;
 }
 
 /** Lists a directory fully and sorts its entries into Flink's layout. */
@@ -204,10 +206,13 @@ export async function inspectSnapshot(
   const metadataPath = joinStorePath(ref.path, METADATA_FILE);
   let bytes: Uint8Array;
   // The time comes beside the read, not before it: no round trip is added to the snapshot's latency.
-  const written = store.stat(metadataPath, options).then(
-    (entry) => entry.mtime,
-    () => undefined,
-  );
+  const written =
+    options.completionTime === false
+      ? Promise.resolve(undefined)
+      : store.stat(metadataPath, options).then(
+          (entry) => entry.mtime,
+          () => undefined,
+        );
   try {
     // readAll checks existence and size itself: one round trip fewer per snapshot than a stat first.
     bytes = await store.readAll(metadataPath, { ...options, maxBytes: options.maxMetadataBytes ?? 256 * 1024 * 1024 });
@@ -275,7 +280,11 @@ export async function findLatestCompleteCheckpoint(
   const check = missingFilesCheck(store, options);
   const skipped: SnapshotInfo[] = [];
   for (const ref of layout.checkpoints) {
-    const info = await withMissingFiles(await inspectSnapshot(store, ref, options), check);
+    // Only the newest restorable one is wanted, not when each completed: S3 bills every request.
+    const info = await withMissingFiles(
+      await inspectSnapshot(store, ref, { completionTime: false, ...options }),
+      check,
+    );
     if (info.status === 'complete' && info.missingFiles?.length === 0) return { latest: info, skipped };
     skipped.push(info);
   }
