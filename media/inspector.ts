@@ -400,7 +400,8 @@ export function renderInspector(root: HTMLElement, model: InspectorModel, post: 
   refresh();
 }
 
-function section(name: string, title: string, ...content: (Node | null)[]): HTMLElement {
+/** One titled section of the inspector page (`data-section` names it for tests and styles). */
+export function section(name: string, title: string, ...content: (Node | null)[]): HTMLElement {
   return h('section', { attrs: { 'data-section': name } }, h('h2', {}, title), ...content);
 }
 
