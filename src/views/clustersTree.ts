@@ -108,7 +108,12 @@ export class ClusterCheckpointNode extends vscode.TreeItem {
             : '',
           rest.discarded ? vscode.l10n.t('discarded') : '',
         ]
-      : [...marks, vscode.l10n.t("in storage, beyond the cluster's history")];
+      : [
+          ...marks,
+          entry.newerThanHistory
+            ? vscode.l10n.t("in storage, newer than the cluster's last answer")
+            : vscode.l10n.t("in storage, beyond the cluster's history"),
+        ];
     this.description = parts.filter(Boolean).join(' · ');
     const lines = [`**${this.label as string}**`];
     if (rest) {

@@ -127,7 +127,9 @@ function describeLine(version: string): void {
         `the storage scan adds the checkpoints the REST window of 2 dropped:\n${described.join('\n')}`,
       );
       const completedOrStored = settled(checkpoints);
-      assert.ok(completedOrStored.length >= 5, described.join('\n'));
+      // The REST answer and the storage scan are two reads: a checkpoint in progress in the first may have completed,
+      // and its successor been written, by the second.
+      assert.ok(completedOrStored.length >= 4, described.join('\n'));
       for (const n of completedOrStored) {
         assert.equal(
           n.command?.command,

@@ -13,6 +13,11 @@ export interface HistoryEntry {
   readonly latestFailed: boolean;
   /** The job was restored from this snapshot (id and path match `latest.restored`). */
   readonly restoredFrom: boolean;
+  /**
+   * In storage only, with an ID above every ID the cluster answered with: it completed after that answer (the two
+   * reads are not one snapshot), not before the history window.
+   */
+  readonly newerThanHistory: boolean;
 }
 
 /**
@@ -31,6 +36,7 @@ export function mergeHistory(stats: CheckpointingStatistics, stored: readonly Sn
     if (ref.kind === 'checkpoint' && ref.checkpointId !== undefined) storedById.set(ref.checkpointId, ref);
   }
   const restored = stats.latest.restored;
+  const newestRest = Math.max(-1, ...rest.keys());
   const ids = [...new Set([...rest.keys(), ...storedById.keys()])].sort((a, b) => b - a);
   return ids.map((id) => {
     const fromRest = rest.get(id);
@@ -46,6 +52,7 @@ export function mergeHistory(stats: CheckpointingStatistics, stored: readonly Sn
         restored !== null &&
         restored.id === id &&
         (fromRest?.external_path === undefined || samePath(fromRest.external_path, restored.external_path)),
+      newerThanHistory: !fromRest && id > newestRest,
     };
   });
 }

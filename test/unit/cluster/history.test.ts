@@ -74,6 +74,21 @@ describe('checkpoint history merged with storage', () => {
     );
   });
 
+  it('tells a checkpoint that completed after the REST answer from one older than its window', () => {
+    const inProgress: CheckpointStatistics = { ...completed(9), '@class': 'in_progress', status: 'IN_PROGRESS' };
+    const s = stats([inProgress, completed(8)], { completed: completed(8) });
+    const stored = [10, 8, 7].map((n) => snapshotRefOf(`/ck/${JOB}/chk-${n}`));
+    assert.deepEqual(
+      mergeHistory(s, stored).map((e) => [e.id, !!e.rest, e.newerThanHistory]),
+      [
+        [10, false, true],
+        [9, true, false],
+        [8, true, false],
+        [7, false, false],
+      ],
+    );
+  });
+
   it('keeps the latest completed and savepoint after they left the window, and marks the restored snapshot', () => {
     const s = stats([completed(9), completed(8)], {
       completed: completed(9),
