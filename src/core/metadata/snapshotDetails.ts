@@ -1,4 +1,5 @@
 import { flinkPathToString } from './flinkPath';
+import { HandleTag } from './model';
 import type {
   AnyChannelHandle,
   CheckpointMetadata,
@@ -71,16 +72,16 @@ export function snapshotDetails(metadata: CheckpointMetadata): SnapshotDetails {
   const stream = (h: StreamHandle | null): number => {
     if (h === null) return 0;
     switch (h.tag) {
-      case 1:
-      case 2:
-      case 6:
+      case HandleTag.BYTE_STREAM_STATE_HANDLE:
+      case HandleTag.FILE_STREAM_STATE_HANDLE:
+      case HandleTag.RELATIVE_STREAM_STATE_HANDLE:
         return h.size;
-      case 3:
+      case HandleTag.KEY_GROUPS_HANDLE:
         return stream(h.delegate);
-      case 15:
+      case HandleTag.SEGMENT_FILE_HANDLE:
         segment(h);
         return h.size;
-      case 16:
+      case HandleTag.EMPTY_SEGMENT_FILE_HANDLE:
         return 0;
     }
   };
@@ -89,31 +90,31 @@ export function snapshotDetails(metadata: CheckpointMetadata): SnapshotDetails {
   const keyed = (h: KeyedHandle | null): [number, number] => {
     if (h === null) return [0, 0];
     switch (h.tag) {
-      case 3:
-      case 7:
-      case 12: {
+      case HandleTag.KEY_GROUPS_HANDLE:
+      case HandleTag.SAVEPOINT_KEY_GROUPS_HANDLE:
+      case HandleTag.KEY_GROUPS_HANDLE_V2: {
         const size = stream(h.delegate);
         return [size, size];
       }
-      case 5:
-      case 11: {
+      case HandleTag.INCREMENTAL_KEY_GROUPS_HANDLE:
+      case HandleTag.INCREMENTAL_KEY_GROUPS_HANDLE_V2: {
         let size = stream(h.metaHandle);
         for (const e of h.sharedState) size += stream(e.handle);
         for (const e of h.privateState) size += stream(e.handle);
         if (h.sharedState.length > 0) sharesFiles = true;
         return [size, h.checkpointedSize ?? size];
       }
-      case 8:
-      case 14: {
+      case HandleTag.CHANGELOG_HANDLE:
+      case HandleTag.CHANGELOG_HANDLE_V2: {
         sharesFiles = true;
         let size = 0;
         for (const part of [...h.materialized, ...h.nonMaterialized]) size += keyed(part)[0];
         return [size, h.checkpointedSize];
       }
-      case 9:
+      case HandleTag.CHANGELOG_BYTE_INCREMENT_HANDLE:
         return [h.size, h.size];
-      case 10:
-      case 13:
+      case HandleTag.CHANGELOG_FILE_INCREMENT_HANDLE:
+      case HandleTag.CHANGELOG_FILE_INCREMENT_HANDLE_V2:
         for (const e of h.handles) stream(e.handle);
         return [h.size, h.checkpointedSize];
     }
