@@ -1,6 +1,6 @@
 import type * as sdk from './s3Sdk';
 import * as nodePath from 'node:path';
-import { BaseStore, DEFAULT_PAGE_SIZE, DEFAULT_READ_ALL_MAX_BYTES, concatChunks } from './base';
+import { BaseStore, DEFAULT_READ_ALL_MAX_BYTES, concatChunks } from './base';
 import type { Deadline } from './deadline';
 import { StoreError, StoreErrorCode } from './errors';
 import { baseName } from './paths';
@@ -565,70 +565,68 @@ export class S3Store extends BaseStore {
   }
 
   /**
-   * Streams ListObjectsV2 pages (common prefixes are directories); re-cut into pages of `pageSize` because a marker
-   * object of the directory itself takes a place in S3's page. An empty answer for a key that is an object fails
-   * with `not-a-directory`.
+   * Streams ListObjectsV2 answers (common prefixes are directories), 1,000 keys a request whatever the page size (one
+   * round trip per 1,000 entries), cut into pages by `repage`. A marker object of the directory itself is skipped. An
+   * empty answer for a key that is an object fails with `not-a-directory`.
    */
   async *list(path: string, options: ListOptions = {}): AsyncIterable<StoreEntry[]> {
     const p = this.norm(path);
-    const pageSize = Math.max(1, options.pageSize ?? DEFAULT_PAGE_SIZE);
+    yield* this.repage<StoreEntry>(
+      p,
+      options,
+      (deadline) => this.listBatches(p, deadline),
+      (entries) => entries,
+    );
+  }
+
+  private async *listBatches(p: string, deadline: Deadline): AsyncIterable<StoreEntry[]> {
     const prefix = this.dirPrefix(p);
-    const deadline = this.deadline(options, p, 'listing');
-    try {
-      let token: string | undefined;
-      let pending: StoreEntry[] = [];
-      let seen = 0;
+    let token: string | undefined;
+    let first = true;
+    do {
+      const page = await this.listPage({ prefix, delimiter: '/', max: 1000, token }, p, 'listing', deadline);
+      deadline.touch();
+      const batch: StoreEntry[] = [];
       let marker = false;
-      do {
-        const page = await this.listPage(
-          { prefix, delimiter: '/', max: Math.min(1000, pageSize), token },
-          p,
-          'listing',
-          deadline,
-        );
-        deadline.touch();
-        for (const common of page.CommonPrefixes ?? []) {
-          if (!common.Prefix) continue;
-          const child = this.storePathOf(common.Prefix);
-          pending.push({ path: child, name: baseName(child), kind: 'directory', size: 0 });
+      for (const common of page.CommonPrefixes ?? []) {
+        if (!common.Prefix) continue;
+        const child = this.storePathOf(common.Prefix);
+        batch.push({ path: child, name: baseName(child), kind: 'directory', size: 0 });
+      }
+      for (const object of page.Contents ?? []) {
+        if (!object.Key) continue;
+        if (object.Key === prefix) {
+          marker = true;
+          continue;
         }
-        for (const object of page.Contents ?? []) {
-          if (!object.Key) continue;
-          if (object.Key === prefix) {
-            marker = true;
-            continue;
-          }
-          const child = this.storePathOf(object.Key);
-          pending.push({
-            path: child,
-            name: baseName(child),
-            kind: 'file',
-            size: object.Size ?? 0,
-            ...(object.LastModified ? { mtime: object.LastModified.getTime() } : {}),
-          });
-        }
-        token = page.IsTruncated ? page.NextContinuationToken : undefined;
-        if (seen === 0 && pending.length === 0 && !marker && !token && prefix !== '') {
-          // S3 has no empty directories: a prefix without keys lists empty (as `aws s3 ls` does), unless it is an object.
-          if (await this.head(this.key(p), p, deadline)) {
-            throw this.error('not-a-directory', p, 'is an object, not a prefix');
-          }
-        }
-        seen += pending.length;
-        while (pending.length >= pageSize || (pending.length > 0 && !token)) {
-          const out = pending.slice(0, pageSize);
-          pending = pending.slice(pageSize);
-          yield out;
-          deadline.check();
-        }
-      } while (token);
-    } catch (error) {
-      throw (
-        deadline.reason ?? (error instanceof StoreError ? error : this.failure(error as ServiceError, p, 'listing'))
-      );
-    } finally {
-      deadline.dispose();
-    }
+        const child = this.storePathOf(object.Key);
+        batch.push({
+          path: child,
+          name: baseName(child),
+          kind: 'file',
+          size: object.Size ?? 0,
+          ...(object.LastModified ? { mtime: object.LastModified.getTime() } : {}),
+        });
+      }
+      token = page.IsTruncated ? page.NextContinuationToken : undefined;
+      // S3 has no empty directories: a prefix without keys lists empty (as `aws s3 ls` does), unless it is an object.
+      if (
+        first &&
+        batch.length === 0 &&
+        !marker &&
+        !token &&
+        prefix !== '' &&
+        (await this.head(this.key(p), p, deadline))
+      ) {
+        throw this.error('not-a-directory', p, 'is an object, not a prefix');
+      }
+      first = false;
+      yield batch;
+    } while (token);
+  }
+
+  protected override mapError(error: unknown, path: string | undefined, what: string): StoreError {
+    return error instanceof StoreError ? error : this.failure(error as ServiceError, path ?? '/', what);
   }
 
   /** A ranged GET; the body streams in chunks. A range past the end reads nothing. */

@@ -428,19 +428,20 @@ describe('S3Store against versitygw', { skip }, () => {
     it('fails a listing whose server goes away between pages', async () => {
       const dir = path.join(server.dataDir, BUCKET, 'cut', 'shared');
       fs.mkdirSync(dir, { recursive: true });
-      for (let i = 0; i < 50; i++) fs.writeFileSync(path.join(dir, `sst-${i}`), 'x');
+      // 1,000 keys a request: the first answer fills two pages of 500, the third needs a second request.
+      for (let i = 0; i < 1500; i++) fs.writeFileSync(path.join(dir, `sst-${i}`), 'x');
       const cut = open(`s3://${BUCKET}`, { endpoint: `http://127.0.0.1:${toxiproxy.port}` }, { timeoutMs: 5000 });
       try {
         const pages: number[] = [];
         const error = await rejection(
           (async () => {
-            for await (const page of cut.list('/cut/shared', { pageSize: 10 })) {
+            for await (const page of cut.list('/cut/shared', { pageSize: 500 })) {
               pages.push(page.length);
               if (pages.length === 2) await toxiproxy.enable(false);
             }
           })(),
         );
-        assert.deepEqual(pages, [10, 10]);
+        assert.deepEqual(pages, [500, 500]);
         assert.equal(error.code, 'unavailable', error.message);
         assert.match(error.message, /s3:\/\/flink-checkpoints\/cut\/shared: listing: .*127\.0\.0\.1/);
       } finally {
