@@ -100,7 +100,7 @@ async function waitForPort(
  * restart a stopped server in place.
  */
 export async function startVersityGw(
-  options: { dataDir?: string; port?: number; secretKey?: string } = {},
+  options: { dataDir?: string; port?: number; secretKey?: string; region?: string } = {},
 ): Promise<S3Server> {
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'fc-versitygw-'));
   const dataDir = options.dataDir ?? path.join(work, 'data');
@@ -109,7 +109,17 @@ export async function startVersityGw(
   const secretKey = options.secretKey ?? `secret-${Math.random().toString(36).slice(2)}`;
   const { child, server } = launch(
     path.join(GO_BIN, 'versitygw'),
-    ['--access', S3_ACCESS_KEY, '--secret', secretKey, '--port', `127.0.0.1:${port}`, 'posix', dataDir],
+    [
+      '--access',
+      S3_ACCESS_KEY,
+      '--secret',
+      secretKey,
+      '--port',
+      `127.0.0.1:${port}`,
+      ...(options.region ? ['--region', options.region] : []),
+      'posix',
+      dataDir,
+    ],
     path.join(work, 'versitygw.log'),
   );
   await waitForPort('versitygw', port, child, server);
@@ -261,6 +271,58 @@ export async function startThrottlingProxy(upstreamPort: number): Promise<Thrott
     delay(ms) {
       delayMs = ms;
     },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+export interface RegionProxy {
+  readonly endpoint: string;
+  /** Requests answered with a redirect. */
+  redirects(): number;
+  close(): Promise<void>;
+}
+
+/**
+ * An HTTP proxy in this process that behaves as AWS does for a bucket in `region`: a request signed for another region
+ * gets `301 PermanentRedirect` with `x-amz-bucket-region`, one signed for `region` is forwarded to the S3 server. With
+ * `always`, every request is redirected (a bucket whose region the client cannot reach).
+ */
+export async function startRegionProxy(
+  upstreamPort: number,
+  region: string,
+  options: { always?: boolean } = {},
+): Promise<RegionProxy> {
+  let redirects = 0;
+  const server = http.createServer((req, res) => {
+    const signedFor = /Credential=[^/]+\/\d{8}\/([^/]+)\//.exec(req.headers.authorization ?? '')?.[1];
+    if (options.always || signedFor !== region) {
+      redirects++;
+      req.resume();
+      res.writeHead(301, { 'content-type': 'application/xml', 'x-amz-bucket-region': region });
+      res.end(
+        '<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>PermanentRedirect</Code><Message>The bucket you are attempting to access must be addressed using the specified endpoint. Please send all future requests to this endpoint.</Message></Error>',
+      );
+      return;
+    }
+    const upstream = http.request(
+      { host: '127.0.0.1', port: upstreamPort, method: req.method, path: req.url, headers: req.headers },
+      (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      },
+    );
+    upstream.on('error', () => res.destroy());
+    req.pipe(upstream);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as net.AddressInfo).port;
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    redirects: () => redirects,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

@@ -202,6 +202,8 @@ export class S3Store extends BaseStore {
   private readonly s3: S3Options;
   private readonly endpoint: URL | undefined;
   private requests = 0;
+  /** The region requests are signed for, once the client exists (for messages about a wrong one). */
+  private signingRegion: string | undefined;
   readonly entropy?: EntropyFiles;
   private readonly entropyTemplate: EntropyTemplate | undefined;
   /** Entropy-injected keys by the store path they stand for, as last listed: what `delete` of that path removes too. */
@@ -290,14 +292,18 @@ export class S3Store extends BaseStore {
       responseChecksumValidation: 'WHEN_REQUIRED' as const,
       ...(this.s3.profile ? { profile: this.s3.profile } : {}),
     };
-    if (this.s3.region) return new S3Client({ ...config, region: this.s3.region });
+    if (this.s3.region) {
+      this.signingRegion = this.s3.region;
+      return new S3Client({ ...config, region: this.s3.region });
+    }
     const client = new S3Client(config);
     try {
-      await client.config.region();
+      this.signingRegion = await client.config.region();
       return client;
     } catch {
       // No region in the environment or profile: S3-compatible services ignore it and AWS redirects to the right one.
       client.destroy();
+      this.signingRegion = 'us-east-1';
       return new S3Client({ ...config, region: 'us-east-1' });
     }
   }
@@ -395,16 +401,8 @@ export class S3Store extends BaseStore {
         );
       case 'PermanentRedirect':
       case 'AuthorizationHeaderMalformed':
-      case 'IllegalLocationConstraintException': {
-        const region = error.$response?.headers?.['x-amz-bucket-region'];
-        return fail(
-          'unavailable',
-          `the bucket "${this.bucket}" is not served from the configured region or endpoint (${name})`,
-          region
-            ? `Set the store's region to ${region}.`
-            : "Set the store's region to the bucket's region, or check the endpoint.",
-        );
-      }
+      case 'IllegalLocationConstraintException':
+        return this.wrongRegion(error, name, path, what);
       case 'CredentialsProviderError':
         return fail(
           'auth-failed',
@@ -424,14 +422,7 @@ export class S3Store extends BaseStore {
         "The service limits requests per prefix: retry later, or lower the store's request concurrency.",
       );
     }
-    if (status === 301 || status === 307) {
-      const region = error.$response?.headers?.['x-amz-bucket-region'];
-      return fail(
-        'unavailable',
-        `the bucket "${this.bucket}" is served from another region or endpoint (HTTP ${status})`,
-        region ? `Set the store's region to ${region}.` : "Set the store's region, or check the endpoint.",
-      );
-    }
+    if (status === 301 || status === 307) return this.wrongRegion(error, `HTTP ${status}`, path, what);
     if (status === 403) {
       return fail(
         'permission-denied',
@@ -474,6 +465,29 @@ export class S3Store extends BaseStore {
     return fail(
       'protocol',
       `${name && name !== 'Error' ? `${name}: ` : ''}${message}${status ? ` (HTTP ${status})` : ''}`,
+    );
+  }
+
+  /**
+   * The bucket answered from another region than the one requests are signed for: AWS redirects (301 with
+   * x-amz-bucket-region) or refuses the signature's scope (AuthorizationHeaderMalformed naming the region it expects).
+   */
+  private wrongRegion(error: ServiceError, why: string, path: string, what: string): StoreError {
+    const expected =
+      error.$response?.headers?.['x-amz-bucket-region'] ??
+      (error as { Region?: string }).Region ??
+      /expecting "([^"]+)"/.exec(error.message ?? '')?.[1];
+    const signed = this.signingRegion ? ` for ${this.signingRegion}` : '';
+    return this.error(
+      'unavailable',
+      path,
+      expected
+        ? `${what}: the bucket "${this.bucket}" is in region ${expected}, but this store signs its requests${signed} (${why})`
+        : `${what}: the bucket "${this.bucket}" is not served from region ${this.signingRegion ?? '(unknown)'} at ${this.where()} (${why})`,
+      expected
+        ? `Set the store's region to ${expected} (the CLI takes AWS_REGION, or s3.endpoint.region with --conf).`
+        : "Set the store's region to the bucket's region (AWS_REGION for the CLI), or check the endpoint.",
+      error,
     );
   }
 

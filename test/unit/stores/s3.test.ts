@@ -10,6 +10,7 @@ import {
   Toxiproxy,
   copyIntoBucket,
   s3Prerequisites,
+  startRegionProxy,
   startThrottlingProxy,
   startToxiproxy,
   startVersityGw,
@@ -343,6 +344,61 @@ describe('S3Store against versitygw', { skip }, () => {
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  describe('a bucket in another region than the store signs for', () => {
+    let regional: S3Server;
+    before(async () => {
+      regional = await startVersityGw({ region: 'eu-west-1', secretKey: server.secretKey });
+      fs.mkdirSync(path.join(regional.dataDir, 'regional', 'job'), { recursive: true });
+      fs.writeFileSync(path.join(regional.dataDir, 'regional', 'job', 'x'), 'x');
+    });
+    after(async () => {
+      await regional?.stop();
+      if (regional) fs.rmSync(path.dirname(regional.dataDir), { recursive: true, force: true });
+    });
+
+    it('names the store, the region the bucket is in and the one to set, without retrying', async () => {
+      const wrong = open('s3://regional', { endpoint: regional.endpoint, region: 'us-east-1' });
+      const right = open('s3://regional', { endpoint: regional.endpoint, region: 'eu-west-1' });
+      try {
+        const started = Date.now();
+        const error = await rejection(all(wrong, '/'));
+        assert.equal(error.code, 'unavailable');
+        assert.match(
+          error.message,
+          /^s3:\/\/regional\/: listing: the bucket "regional" is in region eu-west-1, but this store signs its requests for us-east-1 \(AuthorizationHeaderMalformed\)\. Set the store's region to eu-west-1/,
+        );
+        assert.equal(wrong.requestCount, 1, 'not retried');
+        assert.ok(Date.now() - started < 5000);
+        assert.deepEqual(
+          (await all(right, '/')).map((e) => e.name),
+          ['job'],
+        );
+      } finally {
+        await Promise.all([wrong.close(), right.close()]);
+      }
+    });
+
+    it("follows AWS's redirect to the bucket's region, and names it when the redirect leads nowhere", async () => {
+      const redirecting = await startRegionProxy(regional.port, 'eu-west-1');
+      const nowhere = await startRegionProxy(regional.port, 'ap-south-1', { always: true });
+      const followed = open('s3://regional', { endpoint: redirecting.endpoint, region: 'us-east-1' });
+      const lost = open('s3://regional', { endpoint: nowhere.endpoint, region: 'us-east-1' });
+      try {
+        assert.deepEqual(
+          (await all(followed, '/')).map((e) => e.name),
+          ['job'],
+        );
+        assert.ok(redirecting.redirects() >= 1, 'the first request was redirected');
+        const error = await rejection(all(lost, '/'));
+        assert.equal(error.code, 'unavailable');
+        assert.match(error.message, /^s3:\/\/regional\/: listing: the bucket "regional" is in region ap-south-1/);
+        assert.match(error.message, /Set the store's region to ap-south-1/);
+      } finally {
+        await Promise.all([followed.close(), lost.close(), redirecting.close(), nowhere.close()]);
+      }
+    });
   });
 
   describe('behind a proxy that throttles with 503 SlowDown', () => {
