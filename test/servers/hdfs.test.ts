@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import nodeHttp from 'node:http';
 import * as path from 'node:path';
 import * as webhdfs from 'webhdfs';
 import { after, before, describe, it } from 'node:test';
@@ -13,18 +14,18 @@ import { storeRejection as rejection } from '../support/stores';
 
 const skip = serverPrerequisites('hdfs') ?? false;
 
-/** Counts the WebHDFS operations fetch sends while `body` runs. */
+/** Counts the WebHDFS operations the store sends (all through node:http) while `body` runs. */
 async function countOps<T>(op: string, body: () => Promise<T>): Promise<{ result: T; count: number }> {
-  const original = globalThis.fetch;
+  const original = nodeHttp.request;
   let count = 0;
-  globalThis.fetch = (input, init) => {
-    if (String(input).includes(`op=${op}`)) count++;
-    return original(input, init);
-  };
+  nodeHttp.request = ((...args: Parameters<typeof nodeHttp.request>) => {
+    if (String(args[0]).includes(`op=${op}`)) count++;
+    return original(...args);
+  }) as typeof nodeHttp.request;
   try {
     return { result: await body(), count };
   } finally {
-    globalThis.fetch = original;
+    nodeHttp.request = original;
   }
 }
 

@@ -1,10 +1,10 @@
-import type * as webhdfs from 'webhdfs';
 import * as http from 'node:http';
 import * as https from 'node:https';
 import * as nodePath from 'node:path';
 import { BaseStore, tempSibling } from './base';
 import type { Deadline } from './deadline';
 import { StoreError, StoreErrorCode } from './errors';
+import { HdfsPackageClient, PackageFailure } from './hdfsPackage';
 import { baseName, joinStorePath } from './paths';
 import type {
   CallOptions,
@@ -20,6 +20,7 @@ import type {
   WriteOptions,
 } from './types';
 import { DEFAULT_PORTS, StoreUri } from './uri';
+import { errorMessage } from '../errors';
 
 /** A FileStatus object of the WebHDFS REST API. */
 interface FileStatus {
@@ -59,8 +60,6 @@ const CONNECTION_ERRORS = new Set([
   'EHOSTUNREACH',
   'ENETUNREACH',
   'ETIMEDOUT',
-  'UND_ERR_SOCKET',
-  'UND_ERR_CONNECT_TIMEOUT',
 ]);
 
 function kindOf(status: FileStatus): EntryKind {
@@ -79,23 +78,15 @@ function encodePath(p: string): string {
 }
 
 /**
- * The webhdfs package and its HTTP stack are about half of the extension's bundle: they are loaded when the first HDFS
- * store opens, not when the extension activates (the build also ships them as a separate file).
- */
-function loadWebHdfs(): typeof webhdfs {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return require('webhdfs') as typeof webhdfs;
-}
-
-/**
  * HDFS through the NameNode's WebHDFS REST API (`hdfs://`, `webhdfs://`, `swebhdfs://`).
  *
- * Reads, listings, uploads and sizes use Node's fetch: the `webhdfs` package has no LISTSTATUS_BATCH (huge
- * directories), GETCONTENTSUMMARY, ranged OPEN with an AbortSignal, or the HTTP status and RemoteException class of a
- * failure, and its uploads always overwrite. Directory creation, deletion and plain renames go through the package,
- * with this adapter making up for what it gets wrong: it escapes `%` in paths itself, checks preconditions and
- * results with GETFILESTATUS (the package reports `{"boolean": false}`, i.e. a refused rename or delete, as success),
- * and classifies its errors from the Hadoop message because the package drops status and exception class.
+ * Reads, listings, uploads, sizes and exact renames go through one HTTP path over node:http ({@link HdfsStore.http}):
+ * the `webhdfs` package has no LISTSTATUS_BATCH (huge directories), GETCONTENTSUMMARY, ranged OPEN with an
+ * AbortSignal, or the HTTP status and RemoteException class of a failure, and its uploads always overwrite; fetch
+ * (undici) rejects the `100 Continue` datanodes send unasked. Directory creation, deletion and plain renames go through
+ * the package ({@link HdfsPackageClient}, which keeps its quirks), with this store checking preconditions and results
+ * with GETFILESTATUS (the package reports `{"boolean": false}`, i.e. a refused rename or delete, as success). Every
+ * failure, of either path, is mapped in one place ({@link HdfsStore.failure}).
  * Auth: `user.name` (simple auth), a delegation token, or HTTP Basic for a gateway; datanode redirects are followed
  * explicitly so the credentials stay on the NameNode request and the datanode gets the URL the NameNode signed.
  */
@@ -103,7 +94,7 @@ export class HdfsStore extends BaseStore {
   private readonly base: URL;
   private readonly user: string | undefined;
   private readonly headers: Record<string, string>;
-  private readonly client: webhdfs.WebHdfsClient;
+  private readonly client: HdfsPackageClient;
   private authCookie: string | undefined;
 
   /** RENAME is one NameNode call for files and directories; WebHDFS lists a link as `SYMLINK`; times are ms. */
@@ -118,20 +109,14 @@ export class HdfsStore extends BaseStore {
       password !== undefined && this.user !== undefined
         ? { authorization: `Basic ${Buffer.from(`${this.user}:${password}`).toString('base64')}` }
         : {};
-    const query: Record<string, string> = options.delegationToken ? { delegation: options.delegationToken } : {};
-    this.client = loadWebHdfs().createClient(
+    this.client = new HdfsPackageClient(
+      this.base,
       {
-        host: this.base.hostname.replace(/^\[|\]$/g, ''),
-        port: this.base.port || (this.base.protocol === 'https:' ? 443 : 80),
-        protocol: this.base.protocol.replace(':', ''),
-        path: this.base.pathname.replace(/\/$/, ''),
-        ...(this.user !== undefined && !options.delegationToken ? { user: this.user } : {}),
-      },
-      {
-        timeout: this.timeoutMs,
         headers: this.headers,
-        qs: query,
+        ...(this.user !== undefined ? { user: this.user } : {}),
+        ...(options.delegationToken ? { delegationToken: options.delegationToken } : {}),
       },
+      this.timeoutMs,
     );
   }
 
@@ -179,49 +164,98 @@ export class HdfsStore extends BaseStore {
     return this.base.host;
   }
 
-  /** One HTTP exchange; non-2xx answers become StoreErrors from the RemoteException JSON. Redirects are returned. */
-  private async http(method: string, url: string, path: string, what: string, deadline: Deadline): Promise<Response> {
-    const toNameNode = new URL(url).host === this.base.host;
-    let response: Response;
+  /**
+   * The one HTTP exchange of this store, over node:http (the NameNode and datanodes alike); non-2xx answers become
+   * StoreErrors from the RemoteException JSON, redirects are returned for the caller to follow. The answer's body must
+   * be read (`text`, `json`, iteration) or dropped (`drop`).
+   */
+  private async http(
+    method: string,
+    url: string,
+    path: string,
+    what: string,
+    deadline: Deadline,
+    body?: Uint8Array,
+  ): Promise<http.IncomingMessage> {
+    const target = new URL(url);
+    const toNameNode = target.host === this.base.host;
+    // Credentials go to the NameNode only; a datanode URL carries what the NameNode signed into it.
+    const headers: http.OutgoingHttpHeaders = toNameNode
+      ? { ...this.headers, ...(this.authCookie ? { cookie: this.authCookie } : {}) }
+      : {};
+    if (body) {
+      headers['content-type'] = 'application/octet-stream';
+      headers['content-length'] = body.byteLength;
+    }
+    const request = target.protocol === 'https:' ? https.request : http.request;
+    let answer: http.IncomingMessage;
     try {
-      response = await fetch(url, {
-        method,
-        redirect: 'manual',
-        signal: deadline.signal,
-        // Credentials go to the NameNode only; a datanode URL carries what the NameNode signed into it.
-        headers: toNameNode ? { ...this.headers, ...(this.authCookie ? { cookie: this.authCookie } : {}) } : {},
+      answer = await new Promise<http.IncomingMessage>((resolve, reject) => {
+        const req = request(target, { method, signal: deadline.signal, headers }, resolve);
+        req.on('error', reject);
+        req.end(body);
       });
     } catch (error) {
-      throw deadline.reason ?? this.connectionError(error, path, what);
+      throw deadline.reason ?? this.failure(error, path, what);
     }
-    if (toNameNode) this.keepAuthCookie(response);
-    if (response.status < 400) return response;
-    throw await this.remoteError(response, path, what);
+    if (toNameNode) this.keepAuthCookie(answer.headers['set-cookie']);
+    const status = answer.statusCode ?? 0;
+    if (status < 400) return answer;
+    const text = await this.text(answer, path, what).catch(() => '');
+    throw this.remoteError(status, text, path, what);
+  }
+
+  /** An answer's body as text. */
+  private async text(answer: http.IncomingMessage, path: string, what: string): Promise<string> {
+    const chunks: Buffer[] = [];
+    try {
+      for await (const chunk of answer) chunks.push(chunk as Buffer);
+    } catch (error) {
+      throw this.failure(error, path, what);
+    }
+    return Buffer.concat(chunks).toString('utf8');
+  }
+
+  private async json<T>(answer: http.IncomingMessage, path: string, what: string): Promise<T> {
+    const text = await this.text(answer, path, what);
+    try {
+      return JSON.parse(text) as T;
+    } catch (error) {
+      throw this.error('protocol', path, `${what}: the answer is not JSON (${(error as Error).message})`);
+    }
+  }
+
+  /** Drops an answer whose body does not matter (a redirect, an upload's confirmation). */
+  private drop(answer: http.IncomingMessage): void {
+    answer.resume();
   }
 
   /**
    * Hadoop's AuthenticationFilter answers with a signed `hadoop.auth` cookie; sending it back (as Hadoop's own
    * WebHdfsFileSystem does) spares the NameNode authenticating every page of a long listing again.
    */
-  private keepAuthCookie(response: Response): void {
-    const cookie = response.headers
-      .getSetCookie()
-      .map((c) => c.split(';')[0].trim())
-      .find((c) => c.startsWith('hadoop.auth='));
+  private keepAuthCookie(setCookie: readonly string[] | undefined): void {
+    const cookie = (setCookie ?? []).map((c) => c.split(';')[0].trim()).find((c) => c.startsWith('hadoop.auth='));
     if (cookie === undefined) return;
     this.authCookie = /^hadoop\.auth=("")?$/.test(cookie) ? undefined : cookie;
   }
 
+  /**
+   * Every failure of this store as a StoreError: what is one already passes; a socket error of either HTTP path names
+   * the address; a failure of the webhdfs package, which keeps only Hadoop's message, is classified by its wording.
+   */
+  private failure(error: unknown, path: string | undefined, what: string): StoreError {
+    if (error instanceof StoreError) return error;
+    if (error instanceof PackageFailure && (error.code === undefined || !isSocketError(error.code))) {
+      return this.error(classifyHadoopMessage(error.message), path, `${what}: ${error.message}`);
+    }
+    return this.connectionError(error, path, what);
+  }
+
   private connectionError(error: unknown, path: string | undefined, what: string): StoreError {
-    const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-    const code = cause?.code ?? (error as NodeJS.ErrnoException).code ?? '';
-    if (cause?.message === 'bad port') {
-      return this.error(
-        'invalid-uri',
-        path,
-        `${what}: Node's fetch refuses to connect to port ${this.base.port} (a port browsers block)`,
-        "Use the NameNode's WebHDFS HTTP port (9870 by default).",
-      );
+    const code = (error as NodeJS.ErrnoException).code ?? '';
+    if (code.endsWith('TIMEDOUT') && !CONNECTION_ERRORS.has(code)) {
+      return this.error('timeout', path, `${what}: no answer within ${this.timeoutMs} ms`);
     }
     if (code === 'ECONNREFUSED') {
       return this.error(
@@ -241,21 +275,17 @@ export class HdfsStore extends BaseStore {
         "Install the NameNode's CA certificate (NODE_EXTRA_CA_CERTS for the CLI).",
       );
     }
-    if (CONNECTION_ERRORS.has(code) || error instanceof TypeError) {
+    if (CONNECTION_ERRORS.has(code)) {
       return this.error(
         'unavailable',
         path,
-        `${what}: the connection to ${this.where()} failed (${cause?.message ?? (error as Error).message})`,
+        `${what}: the connection to ${this.where()} failed (${errorMessage(error)})`,
       );
     }
-    return this.error('protocol', path, `${what}: ${(error as Error).message}`);
+    return this.error('protocol', path, `${what}: ${errorMessage(error)}`);
   }
 
-  private async remoteError(response: Response, path: string, what: string): Promise<StoreError> {
-    return this.remoteErrorOf(response.status, await response.text().catch(() => ''), path, what);
-  }
-
-  private remoteErrorOf(status: number, text: string, path: string, what: string): StoreError {
+  private remoteError(status: number, text: string, path: string, what: string): StoreError {
     let remote: RemoteException | undefined;
     try {
       remote = (JSON.parse(text) as { RemoteException?: RemoteException }).RemoteException;
@@ -291,14 +321,6 @@ export class HdfsStore extends BaseStore {
     return this.error(code, path, `${what}: ${exception}: ${remote.message ?? `HTTP ${status}`}`);
   }
 
-  private async json<T>(response: Response, path: string, what: string): Promise<T> {
-    try {
-      return (await response.json()) as T;
-    } catch (error) {
-      throw this.error('protocol', path, `${what}: the answer is not JSON (${(error as Error).message})`);
-    }
-  }
-
   private entryOf(storePath: string, status: FileStatus): StoreEntry {
     const kind = kindOf(status);
     return {
@@ -311,7 +333,7 @@ export class HdfsStore extends BaseStore {
   }
 
   protected override mapError(error: unknown, path: string | undefined, what: string): StoreError {
-    return error instanceof StoreError ? error : this.connectionError(error, path, what);
+    return this.failure(error, path, what);
   }
 
   private async statWith(p: string, deadline: Deadline): Promise<StoreEntry> {
@@ -355,7 +377,7 @@ export class HdfsStore extends BaseStore {
       let statuses: FileStatus[];
       let remaining = 0;
       if (batch) {
-        let response: Response;
+        let response: http.IncomingMessage;
         try {
           response = await this.http(
             'GET',
@@ -415,31 +437,30 @@ export class HdfsStore extends BaseStore {
       if (options.offset) params.offset = options.offset;
       if (options.length !== undefined && Number.isFinite(options.length)) params.length = options.length;
       let response = await this.http('GET', this.url(p, 'OPEN', params), p, 'reading', deadline);
-      if (response.status >= 300) {
-        response = await this.http('GET', this.redirectTarget(response, p), p, 'reading from the datanode', deadline);
+      if ((response.statusCode ?? 0) >= 300) {
+        const location = this.redirectTarget(response, p);
+        this.drop(response);
+        response = await this.http('GET', location, p, 'reading from the datanode', deadline);
       }
-      if (!response.body) return;
-      const reader = response.body.getReader();
       try {
-        for (;;) {
-          const { done, value } = await reader.read();
-          if (done) break;
-          deadline.received(value.byteLength);
-          yield value;
+        for await (const chunk of response as AsyncIterable<Buffer>) {
+          deadline.received(chunk.byteLength);
+          // A plain view of the bytes, as every store yields, not a Buffer.
+          yield new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength);
         }
       } finally {
-        await reader.cancel().catch(() => undefined);
+        response.destroy();
       }
     } catch (error) {
-      throw deadline.reason ?? (error instanceof StoreError ? error : this.connectionError(error, p, 'reading'));
+      throw deadline.reason ?? this.failure(error, p, 'reading');
     } finally {
       deadline.dispose();
     }
   }
 
-  private redirectTarget(response: Response, p: string): string {
-    const location = response.headers.get('location');
-    if (!location) throw this.error('protocol', p, `HTTP ${response.status} without a datanode location`);
+  private redirectTarget(response: http.IncomingMessage, p: string): string {
+    const location = response.headers.location;
+    if (!location) throw this.error('protocol', p, `HTTP ${response.statusCode} without a datanode location`);
     return new URL(location, this.base).href;
   }
 
@@ -452,53 +473,18 @@ export class HdfsStore extends BaseStore {
       if (existing?.kind === 'directory') throw this.error('is-a-directory', p, 'a directory has this name');
       if (existing && options.overwrite === false) throw this.error('already-exists', p, 'the file exists');
       const create = await this.http('PUT', this.url(temp, 'CREATE', { overwrite: false }), p, 'writing', deadline);
-      const target = create.status >= 300 ? this.redirectTarget(create, p) : undefined;
-      await create.arrayBuffer().catch(() => undefined);
+      const target = (create.statusCode ?? 0) >= 300 ? this.redirectTarget(create, p) : undefined;
+      this.drop(create);
       try {
-        if (target) await this.upload(target, data, p, deadline);
+        if (target) this.drop(await this.http('PUT', target, p, 'writing to the datanode', deadline, data));
         // rename2 with OVERWRITE replaces the target atomically; NONE fails with FileAlreadyExistsException.
         await this.renameExact(temp, p, options.overwrite !== false, deadline);
       } catch (error) {
         await this.http('DELETE', this.url(temp, 'DELETE'), temp, 'cleaning up', deadline)
-          .then((r) => r.arrayBuffer())
+          .then((r) => this.drop(r))
           .catch(() => undefined);
         throw error;
       }
-    });
-  }
-
-  /**
-   * PUT to the datanode with node:http: datanodes answer `100 Continue` unasked, which fetch (undici) rejects as a
-   * bad response.
-   */
-  private upload(url: string, data: Uint8Array, p: string, deadline: Deadline): Promise<void> {
-    const target = new URL(url);
-    const request = target.protocol === 'https:' ? https.request : http.request;
-    return new Promise<void>((resolve, reject) => {
-      const req = request(
-        target,
-        {
-          method: 'PUT',
-          signal: deadline.signal,
-          headers: { 'content-type': 'application/octet-stream', 'content-length': data.byteLength },
-        },
-        (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (chunk: Buffer) => chunks.push(chunk));
-          res.on('error', (error) =>
-            reject(deadline.reason ?? this.connectionError(error, p, 'writing to the datanode')),
-          );
-          res.on('end', () => {
-            const status = res.statusCode ?? 0;
-            if (status < 400) resolve();
-            else {
-              reject(this.remoteErrorOf(status, Buffer.concat(chunks).toString('utf8'), p, 'writing to the datanode'));
-            }
-          });
-        },
-      );
-      req.on('error', (error) => reject(deadline.reason ?? this.connectionError(error, p, 'writing to the datanode')));
-      req.end(data);
     });
   }
 
@@ -514,46 +500,10 @@ export class HdfsStore extends BaseStore {
       'renaming',
       deadline,
     );
-    const text = await response.text();
+    const text = await this.text(response, from, 'renaming');
     if (/"boolean"\s*:\s*false/.test(text)) {
       throw this.error('protocol', from, `the NameNode refused to rename it to ${to}`);
     }
-  }
-
-  /** Runs a webhdfs-package call under a deadline, mapping its message-only errors. */
-  private viaPackage(
-    p: string,
-    what: string,
-    deadline: Deadline,
-    start: (callback: (error: (Error & { code?: string }) | null) => void) => { abort(): void },
-  ): Promise<void> {
-    return new Promise<void>((resolve, reject) => {
-      const onAbort = (): void => {
-        request.abort();
-        reject(deadline.reason);
-      };
-      const request = start((error) => {
-        deadline.signal.removeEventListener('abort', onAbort);
-        if (!error) return resolve();
-        if (error.code && (CONNECTION_ERRORS.has(error.code) || error.code === 'ESOCKETTIMEDOUT')) {
-          return reject(
-            error.code.endsWith('TIMEDOUT')
-              ? this.error('timeout', p, `${what}: no answer within ${this.timeoutMs} ms`)
-              : this.connectionError(error, p, what),
-          );
-        }
-        reject(this.error(classifyHadoopMessage(error.message), p, `${what}: ${error.message}`));
-      });
-      deadline.signal.addEventListener('abort', onAbort, { once: true });
-    });
-  }
-
-  /**
-   * The webhdfs package puts the path into the URL unescaped except for `?` and `#`, so `%` is escaped here (query
-   * values such as a rename destination it escapes itself).
-   */
-  private packagePath(storePath: string): string {
-    return this.server(storePath).replace(/%/g, '%25');
   }
 
   async delete(path: string, options: DeleteOptions = {}): Promise<void> {
@@ -561,9 +511,7 @@ export class HdfsStore extends BaseStore {
     if (p === '/') throw this.error('invalid-path', p, 'refusing to delete the store root');
     await this.withDeadline(options, p, 'deleting', async (deadline) => {
       await this.statWith(p, deadline);
-      await this.viaPackage(p, 'deleting', deadline, (callback) =>
-        this.client.unlink(this.packagePath(p), options.recursive === true, callback),
-      );
+      await this.client.unlink(this.server(p), options.recursive === true, deadline);
       // The package reports {"boolean": false} as success: check that it is gone.
       if (await this.probe(p, deadline)) {
         throw this.error('protocol', p, 'the NameNode did not delete it (DELETE returned false)');
@@ -584,9 +532,7 @@ export class HdfsStore extends BaseStore {
         await this.renameExact(source, target, true, deadline);
         return;
       }
-      await this.viaPackage(source, 'renaming', deadline, (callback) =>
-        this.client.rename(this.packagePath(source), this.server(target), callback),
-      );
+      await this.client.rename(this.server(source), this.server(target), deadline);
       // The package reports {"boolean": false} (missing parent, concurrent change) as success: check the result.
       const moved = await this.probe(target, deadline);
       if (!moved || moved.kind !== sourceEntry.kind || (await this.probe(source, deadline))) {
@@ -601,9 +547,7 @@ export class HdfsStore extends BaseStore {
   async mkdir(path: string, options?: CallOptions): Promise<void> {
     const p = this.norm(path);
     await this.withDeadline(options, p, 'creating a directory', async (deadline) => {
-      await this.viaPackage(p, 'creating a directory', deadline, (callback) =>
-        this.client.mkdir(this.packagePath(p), '0755', callback),
-      );
+      await this.client.mkdir(this.server(p), deadline);
       const entry = await this.probe(p, deadline);
       if (!entry) throw this.error('protocol', p, 'the NameNode did not create it (MKDIRS returned false)');
       if (entry.kind !== 'directory') throw this.error('already-exists', p, 'a file has this name');
@@ -627,8 +571,13 @@ export class HdfsStore extends BaseStore {
   }
 
   async close(): Promise<void> {
-    // fetch and the package keep no per-store connections to release.
+    // Both HTTP stacks pool their connections process-wide; the store holds none of its own.
   }
+}
+
+/** A socket error of either HTTP stack, rather than an answer of the NameNode. */
+function isSocketError(code: string): boolean {
+  return CONNECTION_ERRORS.has(code) || code.endsWith('TIMEDOUT') || /CERT|SELF_SIGNED|UNABLE_TO_VERIFY/.test(code);
 }
 
 /** The webhdfs package keeps only a RemoteException's message; Hadoop's wording says which exception it was. */
