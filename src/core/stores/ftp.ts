@@ -1,6 +1,4 @@
 import { Client, FileInfo, FileType, FTPError, parseList } from 'basic-ftp';
-// The MLST fact line of one path: basic-ftp's public parseList drops names with a slash, which an MLST answer has.
-import { parseLine as parseMlstLine } from 'basic-ftp/dist/parseListMLSD';
 import { FtpPool, Pooled } from './ftpPool';
 import * as nodePath from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
@@ -54,6 +52,53 @@ function kindOf(info: FileInfo): EntryKind {
       : info.type === FileType.SymbolicLink
         ? 'link'
         : 'other';
+}
+
+/**
+ * The facts of an MLST answer's line (`type=file;size=5;modify=20240101120000; /dir/name`), read as basic-ftp reads an
+ * MLSD line. Own code because basic-ftp's public `parseList` drops every entry whose name has a `/`, which the path in
+ * an MLST answer always has, and its line parser is not part of its public API. `cdir`/`pdir` and an empty name give
+ * undefined, as there.
+ */
+export function parseMlstLine(line: string): FileInfo | undefined {
+  const space = line.indexOf(' ');
+  const name = line.slice(space + 1);
+  if (name === '' || name === '.' || name === '..') return undefined;
+  const info = new FileInfo(name);
+  for (const fact of space < 0 ? [] : line.slice(0, space).split(';')) {
+    const eq = fact.indexOf('=');
+    const value = eq < 0 ? '' : fact.slice(eq + 1);
+    if (value === '') continue;
+    switch (fact.slice(0, eq).toLowerCase()) {
+      case 'size':
+      case 'sizd':
+        info.size = parseInt(value, 10);
+        break;
+      case 'modify':
+        info.modifiedAt = mlstDate(value);
+        break;
+      case 'type':
+        if (value === 'cdir' || value === 'pdir') return undefined;
+        info.type =
+          value === 'file'
+            ? FileType.File
+            : value === 'dir'
+              ? FileType.Directory
+              : value === 'OS.unix=symlink' || value.startsWith('OS.unix=slink')
+                ? FileType.SymbolicLink
+                : FileType.Unknown;
+        break;
+    }
+  }
+  return info;
+}
+
+/** An MLSx time, `YYYYMMDDHHMMSS[.sss]` in UTC (RFC 3659, section 2.3). */
+function mlstDate(fact: string): Date {
+  const part = (from: number, to: number): number => Number(fact.slice(from, to));
+  return new Date(
+    Date.UTC(part(0, 4), part(4, 6) - 1, part(6, 8), part(8, 10), part(10, 12), part(12, 14), part(15, 18)),
+  );
 }
 
 /** Whether an error means the connection itself is gone (worth one retry on a new connection). */
@@ -311,6 +356,8 @@ export class FtpStore extends BaseStore {
         waiters: 0,
         promise: this.run(own, p, 'listing', async (client) => {
           let raw = '';
+          // basic-ftp's documented hook for listings it cannot parse, and its only public way to the raw text: the
+          // listing is parsed a page at a time later, not a million lines at once here.
           client.parseList = (text: string) => {
             raw = text;
             return [];

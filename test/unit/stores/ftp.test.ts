@@ -3,6 +3,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { FileType } from 'basic-ftp';
+import { parseMlstLine } from '../../../src/core/stores/ftp';
 import { CheckpointStore, openStore } from '../../../src/core/stores';
 import { FtpServer, serverPrerequisites, startProftpd, startPyFtpd } from '../../servers/servers';
 import { JOB_A, buildCheckpointTree } from './support/checkpointTree';
@@ -274,5 +276,24 @@ describe('FtpStore against ProFTPD (FTP and explicit FTPS)', { skip: proftpdSkip
     );
     assert.match(errors[0].message, /530/);
     await wrong.close();
+  });
+});
+
+describe('MLST answer lines', () => {
+  it('reads type, size and time of a path with slashes and spaces', () => {
+    const info = parseMlstLine('type=file;size=5;modify=20240102030405.678;UNIX.mode=0644; /job/chk-3/a b/_metadata');
+    assert.equal(info?.name, '/job/chk-3/a b/_metadata');
+    assert.equal(info?.type, FileType.File);
+    assert.equal(info?.size, 5);
+    assert.equal(info?.modifiedAt?.toISOString(), '2024-01-02T03:04:05.678Z');
+  });
+
+  it('tells directories and links, and leaves out the listed directory and its parent', () => {
+    assert.equal(parseMlstLine('Type=dir;Modify=20240102030405; /job')?.type, FileType.Directory);
+    assert.equal(parseMlstLine('type=OS.unix=symlink; /job/link')?.type, FileType.SymbolicLink);
+    assert.equal(parseMlstLine('type=OS.unix=slink:/target; /job/link')?.type, FileType.SymbolicLink);
+    assert.equal(parseMlstLine('type=cdir; /job'), undefined);
+    assert.equal(parseMlstLine('type=pdir; /'), undefined);
+    assert.equal(parseMlstLine('type=file; '), undefined);
   });
 });
