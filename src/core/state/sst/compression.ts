@@ -24,6 +24,15 @@ const ZSTD_NOT_FINAL = 0x40;
 export const MAX_BLOCK_BYTES = 256 * 1024 * 1024;
 
 /**
+ * The most a compressed block may claim to decompress to: 16 MiB, or 1024 times its compressed size (LZ4 and Snappy
+ * cannot expand further; a ZSTD block of one repeated byte can, up to MAX_BLOCK_BYTES), so a corrupt size prefix
+ * never drives a large allocation.
+ */
+function maxDecompressed(compressed: number): number {
+  return Math.min(MAX_BLOCK_BYTES, Math.max(16 * 1024 * 1024, compressed * 1024));
+}
+
+/**
  * Decompresses one block. From format_version 2 on, every compression but Snappy (which carries its own length) is
  * preceded by the decompressed size as a varint32 (RocksDB's compress_format_version 2).
  */
@@ -53,14 +62,15 @@ export function decompressBlock(
     }
     const c = new Cursor(data, 0, data.length, offset);
     const size = c.varint32('the decompressed size');
-    if (size > MAX_BLOCK_BYTES) fail(`a decompressed size of ${size} bytes`);
+    if (size > maxDecompressed(data.length)) {
+      fail(`a decompressed size of ${size} bytes from ${data.length} compressed bytes`);
+    }
     return { size, body: data.subarray(c.pos) };
   };
   try {
     switch (type) {
       case 0x1: {
-        const out = snappyUncompress(data, MAX_BLOCK_BYTES);
-        return out;
+        return snappyUncompress(data, maxDecompressed(data.length));
       }
       case 0x4:
       case 0x5: {

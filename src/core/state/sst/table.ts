@@ -247,14 +247,16 @@ class TableReader implements SstFile {
     return { offset: c.varint64(`the offset of ${what}`), size: c.varint64(`the size of ${what}`) };
   }
 
-  private checkHandle(h: BlockHandle, what: string, at: number): void {
-    if (h.size > MAX_BLOCK_BYTES || h.offset + h.size + BLOCK_TRAILER_BYTES > this.size) {
+  /** A handle must name a block inside the file; one running past the end is reported where the file ends. */
+  private checkHandle(h: BlockHandle, what: string): void {
+    if (h.offset + h.size + BLOCK_TRAILER_BYTES > this.size) {
       throw this.error(
-        h.offset + h.size + BLOCK_TRAILER_BYTES > this.size ? 'truncated' : 'corrupt',
-        at,
+        'truncated',
+        this.size,
         `${what} at ${h.offset} (${h.size} bytes) lies beyond the end of the ${this.size}-byte file`,
       );
     }
+    if (h.size > MAX_BLOCK_BYTES) throw this.error('corrupt', h.offset, `${what} claims ${h.size} bytes`);
   }
 
   /** Verifies and decompresses one block from its raw bytes plus trailer. */
@@ -279,7 +281,7 @@ class TableReader implements SstFile {
   private async layout(h: BlockHandle, what: string, cache = false): Promise<BlockLayout> {
     const cached = cache ? this.cache.get(h.offset) : undefined;
     if (cached) return cached;
-    this.checkHandle(h, what, h.offset);
+    this.checkHandle(h, what);
     const raw = await this.source.read(h.offset, h.size + BLOCK_TRAILER_BYTES);
     const layout = new BlockLayout(this.decode(raw, h, what), h.offset, this.source.label);
     if (cache) this.cache.put(h.offset, layout);
@@ -390,14 +392,14 @@ class TableReader implements SstFile {
       let i = 0;
       while (i < handles.length) {
         const first = handles[i];
-        this.checkHandle(first, 'a data block', first.offset);
+        this.checkHandle(first, 'a data block');
         let j = i + 1;
         let end = first.offset + first.size + BLOCK_TRAILER_BYTES;
         while (j < handles.length) {
           const h = handles[j];
           const hEnd = h.offset + h.size + BLOCK_TRAILER_BYTES;
           if (h.offset !== end || hEnd - first.offset > this.readahead) break;
-          this.checkHandle(h, 'a data block', h.offset);
+          this.checkHandle(h, 'a data block');
           end = hEnd;
           j++;
         }
