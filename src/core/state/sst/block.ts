@@ -21,6 +21,8 @@ export class BlockLayout {
     readonly bytes: Uint8Array,
     readonly base: number,
     readonly file: string,
+    /** Whether `bytes` are the file's own (an uncompressed block), so positions in it are file offsets. */
+    readonly positional = true,
   ) {
     const n = bytes.length;
     if (n < 4) throw new SstError('corrupt', base, `a block of ${n} bytes is too short for its restart count`, file);
@@ -63,7 +65,7 @@ export class EntryWalker {
     readonly layout: BlockLayout,
     private readonly valueLengths = true,
   ) {
-    this.cursor = new Cursor(layout.bytes, 0, layout.restartsStart, layout.base);
+    this.cursor = new Cursor(layout.bytes, 0, layout.restartsStart, layout.base, layout.positional);
   }
 
   /** Steps to the next entry; false at the end. For delta-encoded values the caller moves `cursor.pos` past the value. */
@@ -113,11 +115,6 @@ export class EntryWalker {
     }
     return true;
   }
-
-  /** The current entry's offset in the file, for messages. */
-  get offset(): number {
-    return this.layout.base + this.cursor.pos;
-  }
 }
 
 /** One entry of an index block: its separator key and the block it points to. */
@@ -143,7 +140,9 @@ export function decodeIndexBlock(
   let previous: BlockHandle | undefined;
   while (walker.next()) {
     const key = walker.key.slice(0, walker.keyLength);
-    const c = deltaEncoded ? walker.cursor : new Cursor(layout.bytes, walker.valueStart, walker.valueEnd, layout.base);
+    const c = deltaEncoded
+      ? walker.cursor
+      : new Cursor(layout.bytes, walker.valueStart, walker.valueEnd, layout.base, layout.positional);
     let handle: BlockHandle;
     if (deltaEncoded && !walker.atRestart && previous) {
       const delta = c.varsigned64('a block size change');

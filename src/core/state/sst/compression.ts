@@ -3,7 +3,7 @@ import { decompress as zstdDecompress } from 'fzstd';
 import { decompressBlock as lz4DecompressBlock } from 'lz4js';
 import { uncompress as snappyUncompress } from 'snappyjs';
 import { SstError } from './errors';
-import { Cursor } from './varint';
+import { Cursor, fixed32At } from './varint';
 
 /** RocksDB's CompressionType byte in each block trailer. */
 export const COMPRESSION_NAMES: Readonly<Record<number, string>> = {
@@ -24,12 +24,18 @@ const ZSTD_NOT_FINAL = 0x40;
 export const MAX_BLOCK_BYTES = 256 * 1024 * 1024;
 
 /**
- * The most a compressed block may claim to decompress to: 16 MiB, or 1024 times its compressed size (LZ4 and Snappy
- * cannot expand further; a ZSTD block of one repeated byte can, up to MAX_BLOCK_BYTES), so a corrupt size prefix
- * never drives a large allocation.
+ * The most a compressed block may claim to decompress to, so a corrupt size never drives a large allocation or a long
+ * decode: what the format can expand to at most (Snappy's densest copy turns 2 bytes into 64, LZ4's a byte into 255),
+ * and for Zlib and ZSTD, which can expand a run of one byte almost without limit, 16 MiB or 1024 times the input.
  */
-function maxDecompressed(compressed: number): number {
-  return Math.min(MAX_BLOCK_BYTES, Math.max(16 * 1024 * 1024, compressed * 1024));
+function maxDecompressed(type: number, compressed: number): number {
+  const limit =
+    type === 0x1
+      ? compressed * 32 + 64
+      : type === 0x4 || type === 0x5
+        ? compressed * 256 + 64
+        : Math.max(16 * 1024 * 1024, compressed * 1024);
+  return Math.min(MAX_BLOCK_BYTES, limit);
 }
 
 /**
@@ -51,18 +57,19 @@ export function decompressBlock(
       file,
     );
   };
-  const sized = (): { size: number; body: Uint8Array } => {
-    if (formatVersion < 2) {
-      throw new SstError(
-        'unsupported',
-        offset,
-        `${COMPRESSION_NAMES[type]} blocks of format_version ${formatVersion} carry no decompressed size; rewrite the file with a newer RocksDB`,
-        file,
-      );
+  // The decompressed size: a varint32 prefix from format_version 2 on (RocksDB's compress_format_version 2), and always
+  // for ZSTD; before, LZ4 carried it in 8 leading bytes (a little-endian fixed32 and 4 unused) and Zlib not at all.
+  const sized = (): { size: number | undefined; body: Uint8Array } => {
+    if (formatVersion < 2 && type !== 0x7 && type !== ZSTD_NOT_FINAL) {
+      if (type !== 0x4 && type !== 0x5) return { size: undefined, body: data };
+      if (data.length < 8) fail('the block is shorter than its 8-byte size header');
+      const size = fixed32At(data, 0);
+      if (size > maxDecompressed(type, data.length)) fail(`a decompressed size of ${size} bytes`);
+      return { size, body: data.subarray(8) };
     }
     const c = new Cursor(data, 0, data.length, offset);
     const size = c.varint32('the decompressed size');
-    if (size > maxDecompressed(data.length)) {
+    if (size > maxDecompressed(type, data.length)) {
       fail(`a decompressed size of ${size} bytes from ${data.length} compressed bytes`);
     }
     return { size, body: data.subarray(c.pos) };
@@ -70,11 +77,11 @@ export function decompressBlock(
   try {
     switch (type) {
       case 0x1: {
-        return snappyUncompress(data, maxDecompressed(data.length));
+        return snappyUncompress(data, maxDecompressed(type, data.length));
       }
       case 0x4:
       case 0x5: {
-        const { size, body } = sized();
+        const { size = 0, body } = sized();
         const out = new Uint8Array(size);
         const end = lz4DecompressBlock(body, out, 0, body.length, 0);
         if (end !== size) fail(`${end} bytes instead of ${size}`);
@@ -82,7 +89,7 @@ export function decompressBlock(
       }
       case 0x7:
       case ZSTD_NOT_FINAL: {
-        const { size, body } = sized();
+        const { size = 0, body } = sized();
         const out = zstdDecompress(body, new Uint8Array(size));
         if (out.length !== size) fail(`${out.length} bytes instead of ${size}`);
         return out;
@@ -90,8 +97,8 @@ export function decompressBlock(
       case 0x2: {
         const { size, body } = sized();
         // RocksDB writes raw deflate (no zlib header) for Zlib blocks.
-        const out = inflateRawSync(body, { maxOutputLength: size });
-        if (out.length !== size) fail(`${out.length} bytes instead of ${size}`);
+        const out = inflateRawSync(body, { maxOutputLength: size ?? maxDecompressed(type, body.length) });
+        if (size !== undefined && out.length !== size) fail(`${out.length} bytes instead of ${size}`);
         return new Uint8Array(out.buffer, out.byteOffset, out.length);
       }
       default:

@@ -171,7 +171,7 @@ class TableReader implements SstFile {
     if (this.formatVersion >= 6) {
       const value = this.metaindex.get(METAINDEX_INDEX);
       if (!value) throw this.error('corrupt', this.metaindexHandle.offset, 'the metaindex names no index block');
-      const c = new Cursor(value, 0, value.length, this.metaindexHandle.offset);
+      const c = new Cursor(value, 0, value.length, this.metaindexHandle.offset, false);
       this.indexHandle = { offset: c.varint64('the index offset'), size: c.varint64('the index size') };
     }
   }
@@ -278,12 +278,18 @@ class TableReader implements SstFile {
     return type === 0 ? data : decompressBlock(type, data, this.formatVersion, h.offset, this.source.label);
   }
 
+  /** A block's layout; positions in it are file offsets only when it was stored uncompressed. */
+  private blockLayout(raw: Uint8Array, h: BlockHandle, what: string): BlockLayout {
+    const bytes = this.decode(raw, h, what);
+    return new BlockLayout(bytes, h.offset, this.source.label, raw[h.size] === 0);
+  }
+
   private async layout(h: BlockHandle, what: string, cache = false): Promise<BlockLayout> {
     const cached = cache ? this.cache.get(h.offset) : undefined;
     if (cached) return cached;
     this.checkHandle(h, what);
     const raw = await this.source.read(h.offset, h.size + BLOCK_TRAILER_BYTES);
-    const layout = new BlockLayout(this.decode(raw, h, what), h.offset, this.source.label);
+    const layout = this.blockLayout(raw, h, what);
     if (cache) this.cache.put(h.offset, layout);
     return layout;
   }
@@ -292,7 +298,7 @@ class TableReader implements SstFile {
     const value = this.metaindex.get(METAINDEX_PROPERTIES);
     let raw = new Map<string, Uint8Array>();
     if (value) {
-      const c = new Cursor(value, 0, value.length, this.metaindexHandle.offset);
+      const c = new Cursor(value, 0, value.length, this.metaindexHandle.offset, false);
       raw = decodeNamedBlock(await this.layout(this.handle(c, 'the properties handle'), 'the properties block'));
     }
     const text = (name: string) => {
@@ -301,7 +307,7 @@ class TableReader implements SstFile {
     };
     const number = (name: string) => {
       const v = raw.get(name);
-      return v ? new Cursor(v, 0, v.length, 0).varint64(name) : undefined;
+      return v ? new Cursor(v, 0, v.length, this.metaindexHandle.offset, false).varint64(name) : undefined;
     };
     const indexTypeBytes = raw.get('rocksdb.block.based.table.index.type');
     const indexTypeCode = indexTypeBytes && indexTypeBytes.length >= 4 ? fixed32At(indexTypeBytes, 0) : 0;
@@ -408,7 +414,7 @@ class TableReader implements SstFile {
           const h = handles[k];
           const at = h.offset - first.offset;
           const raw = window.subarray(at, Math.min(window.length, at + h.size + BLOCK_TRAILER_BYTES));
-          yield new BlockLayout(this.decode(raw, h, 'a data block'), h.offset, this.source.label);
+          yield this.blockLayout(raw, h, 'a data block');
         }
         i = j;
       }
@@ -427,7 +433,7 @@ class TableReader implements SstFile {
   async rangeDeletions(): Promise<RangeDeletion[]> {
     const value = this.metaindex.get(METAINDEX_RANGE_DEL);
     if (!value) return [];
-    const c = new Cursor(value, 0, value.length, this.metaindexHandle.offset);
+    const c = new Cursor(value, 0, value.length, this.metaindexHandle.offset, false);
     const layout = await this.layout(this.handle(c, 'the range deletion handle'), 'the range deletion block');
     const walker = new EntryWalker(layout);
     const out: RangeDeletion[] = [];
@@ -435,7 +441,7 @@ class TableReader implements SstFile {
     while (walker.next()) {
       const { userKey, seq, type } = splitInternalKey(walker, override);
       if (type !== 'range-deletion') {
-        throw this.error('corrupt', walker.offset, `the range deletion block holds a ${type} entry`);
+        walker.cursor.fail(`the range deletion block holds a ${type} entry`);
       }
       out.push({ start: userKey, end: layout.bytes.slice(walker.valueStart, walker.valueEnd), seq });
     }

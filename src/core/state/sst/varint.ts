@@ -2,8 +2,8 @@ import { SstError } from './errors';
 
 /**
  * A cursor over one decoded block (or the footer) with RocksDB's little-endian fixed-width and varint encodings.
- * `base` is the file offset reported in errors: the block's offset, since a decompressed block has no file positions
- * of its own.
+ * `base` is the file offset of `bytes[0]`; when `positional` is false (a decompressed block has no file positions of
+ * its own) errors report `base`, the block's offset, and name the position in the decompressed bytes.
  */
 export class Cursor {
   constructor(
@@ -11,10 +11,13 @@ export class Cursor {
     public pos: number,
     readonly end: number,
     readonly base: number,
+    readonly positional = true,
   ) {}
 
   fail(what: string): never {
-    throw new SstError('corrupt', this.base + Math.min(this.pos, this.end), what);
+    const at = Math.min(this.pos, this.end);
+    if (this.positional) throw new SstError('corrupt', this.base + at, what);
+    throw new SstError('corrupt', this.base, `${what}, at byte ${at} of the decompressed block`);
   }
 
   varint32(what: string): number {

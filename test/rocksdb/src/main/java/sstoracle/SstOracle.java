@@ -88,7 +88,7 @@ public final class SstOracle {
     List<ChecksumType> checksums = checksums();
     int[] blockSizes = {128, 512, 4096, 16384};
     int[] restarts = {1, 2, 16};
-    int[] formatVersions = {2, 3, 4, 5, 6, 7};
+    int[] formatVersions = {0, 1, 2, 3, 4, 5, 6, 7};
     for (int i = 0; i < count; i++) {
       Random r = new Random(seed * 1_000_003L + i);
       Case c = new Case();
@@ -103,7 +103,8 @@ public final class SstOracle {
       c.db = (i / compressions.size()) % 2 == 1;
       c.entries = entries;
       c.random = r;
-      // Newer format versions may be unknown to an older JNI build: step down until RocksDB accepts one.
+      // Newer format versions may be unknown to an older JNI build and the legacy ones (0, 1) refused by a newer one:
+      // move towards 2 until RocksDB accepts one.
       while (true) {
         try {
           if (c.db) {
@@ -113,10 +114,10 @@ public final class SstOracle {
           }
           break;
         } catch (RocksDBException e) {
-          if (c.formatVersion <= 2) {
+          if (c.formatVersion == 2) {
             throw e;
           }
-          c.formatVersion--;
+          c.formatVersion = c.formatVersion < 2 ? 2 : c.formatVersion - 1;
           try (Stream<Path> files = Files.list(c.dir)) {
             for (Path p : files.toList()) {
               deleteTree(p);
@@ -459,6 +460,16 @@ public final class SstOracle {
     System.out.println("{\"files\":" + file + ",\"bytes\":" + written + ",\"entries\":" + key + "}");
   }
 
+  /** The process's peak resident set (VmHWM), heap and native memory alike. */
+  static long peakRssKiB() throws IOException {
+    for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+      if (line.startsWith("VmHWM:")) {
+        return Long.parseLong(line.replaceAll("[^0-9]", ""));
+      }
+    }
+    return -1;
+  }
+
   static void scan(String[] files) throws Exception {
     long start = System.nanoTime();
     long entries = 0;
@@ -481,8 +492,7 @@ public final class SstOracle {
       }
     }
     long ms = (System.nanoTime() - start) / 1_000_000;
-    Runtime rt = Runtime.getRuntime();
     System.out.println("{\"entries\":" + entries + ",\"bytes\":" + bytes + ",\"fileBytes\":" + fileBytes + ",\"ms\":" + ms
-        + ",\"heapUsed\":" + (rt.totalMemory() - rt.freeMemory()) + "}");
+        + ",\"peakRssKiB\":" + peakRssKiB() + "}");
   }
 }
