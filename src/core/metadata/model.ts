@@ -77,6 +77,8 @@ export interface NestedKeyGroupsHandle {
   readonly tag: HandleTag.KEY_GROUPS_HANDLE;
   readonly keyGroups: KeyGroupRange;
   readonly offsetCount: number;
+  /** Where the key-group offsets (i64 each, one per key group of the range) start in `_metadata`. */
+  readonly offsetsAt: number;
   readonly delegate: StreamHandle | null;
 }
 
@@ -111,8 +113,10 @@ export interface KeyGroupsHandle {
   readonly type: 'KeyGroupsStateHandle' | 'KeyGroupsSavepointStateHandle';
   readonly tag: HandleTag.KEY_GROUPS_HANDLE | HandleTag.SAVEPOINT_KEY_GROUPS_HANDLE | HandleTag.KEY_GROUPS_HANDLE_V2;
   readonly keyGroups: KeyGroupRange;
-  /** Number of per-key-group offsets (not kept: up to 32768 per handle). */
+  /** Number of per-key-group offsets (not kept: up to 32768 per handle; read them at `offsetsAt`). */
   readonly offsetCount: number;
+  /** Where the key-group offsets (i64 each, one per key group of the range) start in `_metadata`. */
+  readonly offsetsAt: number;
   readonly delegate: StreamHandle | null;
   /** Tag 12 only. */
   readonly stateHandleId: string | null;
@@ -190,8 +194,10 @@ export type DistributionMode = 'SPLIT_DISTRIBUTE' | 'UNION' | 'BROADCAST';
 export interface OperatorStateInfo {
   readonly name: string;
   readonly mode: DistributionMode;
-  /** Number of list-element offsets (not kept). */
+  /** Number of list-element offsets (not kept; read them at `offsetsAt`). */
   readonly offsetCount: number;
+  /** Where the element offsets (i64 each) start in `_metadata`. */
+  readonly offsetsAt: number;
 }
 
 /** Tags 4, 17: `OperatorStreamStateHandle` and its file-merging variants. */

@@ -630,6 +630,7 @@ class MetadataParser {
       }
       case HandleTag.KEY_GROUPS_HANDLE: {
         const keyGroups = this.keyGroups();
+        const offsetsAt = r.pos;
         this.skipOffsets(keyGroups.count, 'key-group offsets', r.pos - INT_BYTES);
         const delegate = this.stream();
         return {
@@ -637,6 +638,7 @@ class MetadataParser {
           tag: HandleTag.KEY_GROUPS_HANDLE,
           keyGroups,
           offsetCount: keyGroups.count,
+          offsetsAt,
           delegate,
         };
       }
@@ -703,6 +705,7 @@ class MetadataParser {
       case HandleTag.SAVEPOINT_KEY_GROUPS_HANDLE:
       case HandleTag.KEY_GROUPS_HANDLE_V2: {
         const keyGroups = this.keyGroups();
+        const offsetsAt = r.pos;
         this.skipOffsets(keyGroups.count, 'key-group offsets', r.pos - INT_BYTES);
         const delegate = this.stream();
         const stateHandleId = tag === HandleTag.KEY_GROUPS_HANDLE_V2 ? r.utf('state handle id') : null;
@@ -712,6 +715,7 @@ class MetadataParser {
           tag,
           keyGroups,
           offsetCount: keyGroups.count,
+          offsetsAt,
           delegate,
           stateHandleId,
         };
@@ -869,7 +873,7 @@ class MetadataParser {
       const offAt = r.pos;
       const offsetCount = r.i32('number of partition offsets');
       this.skipOffsets(offsetCount, 'partition offsets', offAt);
-      states[i] = { name, mode: DISTRIBUTION_MODES[mode], offsetCount };
+      states[i] = { name, mode: DISTRIBUTION_MODES[mode], offsetCount, offsetsAt: offAt + 4 };
     }
     if (tag === HandleTag.PARTITIONABLE_OPERATOR_STATE_HANDLE) {
       return {
