@@ -58,7 +58,7 @@ export interface OperatorSchema {
 /** Head sizes tried in turn: most proxies fit the first; the last bounds what one state file may cost. */
 const HEAD_READS = [4096, 65536, 1 << 20];
 
-interface Location {
+export interface Location {
   readonly label: string;
   readonly path: string | null;
   readonly start: number;
@@ -67,7 +67,7 @@ interface Location {
 }
 
 /** Where a stream handle's bytes are; null for handles with no bytes of their own. */
-function locate(handle: StreamHandle | null, pointer: string | null): Location | null {
+export function locate(handle: StreamHandle | null, pointer: string | null): Location | null {
   if (handle === null) return null;
   switch (handle.type) {
     case 'ByteStreamStateHandle':
@@ -114,7 +114,7 @@ function keyedProxyStreams(handle: KeyedHandle | null): (StreamHandle | null)[] 
   }
 }
 
-async function readHead<T>(access: StateFileAccess, at: Location, parse: (input: DataInput) => T): Promise<T> {
+export async function readHead<T>(access: StateFileAccess, at: Location, parse: (input: DataInput) => T): Promise<T> {
   for (const want of HEAD_READS) {
     const length = at.size >= 0 ? Math.min(want, at.size) : want;
     const bytes =

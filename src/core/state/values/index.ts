@@ -1,0 +1,8 @@
+export { stateEntries, parseResumePoint, formatResumePoint } from './entries';
+export type { EntryQuery, ResumePoint } from './entries';
+export type { StateEntry, EntryProblem } from './keyed';
+export { canonicalEntry } from './keyed';
+export type { StateValue } from './decode';
+export { codecFor, decodeAll } from './decode';
+export { keyLayout, decodeKey, javaHashCode, keyGroupOfHash, murmurHash } from './keyLayout';
+export { decodeSnappyFramed } from './snappyFramed';

@@ -1,0 +1,97 @@
+import type { OperatorHandle } from '../../metadata';
+import { DataInput } from '../dataInput';
+import { StateSchemaError } from '../errors';
+import { readOperatorProxy, type StateMetaInfo } from '../proxy';
+import { locate, readHead, type StateFileAccess } from '../schema';
+import { codecFor, type Codec, type StateValue } from './decode';
+import type { EntryOptions, StateEntry } from './keyed';
+import { Region } from './region';
+
+const OPAQUE = { class: 'unknown', version: 0, offset: -1 };
+
+function codec(info: StateMetaInfo, key: 'KEY_SERIALIZER' | 'VALUE_SERIALIZER'): Codec {
+  return codecFor(info.serializers[key] ?? OPAQUE);
+}
+
+/**
+ * The entries of one subtask's operator state handle: list and union state element by element at the offsets the
+ * handle records (`PartitionableListState#write`), broadcast state as its map (`HeapBroadcastState#write`: a size,
+ * then keys and values).
+ */
+export async function* operatorEntries(
+  access: StateFileAccess,
+  handle: OperatorHandle,
+  subtask: number,
+  pointer: string | null,
+  options: EntryOptions,
+): AsyncGenerator<StateEntry> {
+  const at = locate(handle.delegate, pointer);
+  if (at === null) return;
+  const proxy = await readHead(access, at, readOperatorProxy);
+  if (proxy.compressed) {
+    options.onProblem({
+      file: at.label,
+      offset: at.start,
+      message: 'operator state written with snapshot compression is not read yet',
+    });
+    return;
+  }
+  const infos = new Map([...proxy.operatorStates, ...proxy.broadcastStates].map((s) => [s.name, s]));
+  const path = at.path;
+  const fetch = path === null ? access.readMetadata.bind(access) : (o: number, l: number) => access.read(path, o, l);
+  const streamEnd = at.size >= 0 ? at.start + at.size : Number.POSITIVE_INFINITY;
+  for (const state of handle.states) {
+    if (options.states && !options.states.has(state.name)) continue;
+    const info = infos.get(state.name);
+    if (info === undefined) {
+      options.onProblem({
+        file: at.label,
+        offset: null,
+        message: `'${state.name}' has no meta info in the state file`,
+      });
+      continue;
+    }
+    try {
+      const bytes = await access.readMetadata(state.offsetsAt, state.offsetCount * 8);
+      if (bytes.length < state.offsetCount * 8) {
+        throw new StateSchemaError('truncated', state.offsetsAt, '_metadata ends inside the operator state offsets');
+      }
+      const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
+      const offsets = Array.from({ length: state.offsetCount }, (_, i) => at.start + Number(view.getBigInt64(i * 8)));
+      if (state.mode === 'BROADCAST') {
+        if (offsets.length === 0) continue;
+        const key = codec(info, 'KEY_SERIALIZER');
+        const value = codec(info, 'VALUE_SERIALIZER');
+        const region = new Region(fetch, offsets[0], streamEnd);
+        const size = await region.parse((i) => i.count(`the size of '${state.name}'`, 1 << 30));
+        for (let n = 0; n < size; n++) {
+          const entry = await region.parse((i): StateEntry => {
+            const k = key.read(i);
+            return { state: state.name, keyGroup: null, subtask, key: k, namespace: null, value: value.read(i) };
+          });
+          yield entry;
+        }
+        continue;
+      }
+      const element = codec(info, 'VALUE_SERIALIZER');
+      let region: Region | null = null;
+      for (let index = 0; index < offsets.length; index++) {
+        if (region === null || region.pos !== offsets[index]) region = new Region(fetch, offsets[index], streamEnd);
+        const end = offsets[index + 1] ?? null;
+        const value = await region.parse((i): StateValue => {
+          if (element.exact || end === null) return element.read(i);
+          // An element of a serializer not known here ends where the next one starts.
+          i.need(end - i.offset, 'a list element');
+          const slice = new DataInput(i.bytes.subarray(i.pos, i.pos + end - i.offset), i.offset, true);
+          const v = element.read(slice);
+          i.pos += slice.pos;
+          return v;
+        });
+        yield { state: state.name, keyGroup: null, subtask, key: index, namespace: null, value };
+      }
+    } catch (error) {
+      if (!(error instanceof StateSchemaError)) throw error;
+      options.onProblem({ file: at.label, offset: error.offset, message: `'${state.name}': ${error.message}` });
+    }
+  }
+}
