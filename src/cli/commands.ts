@@ -10,6 +10,7 @@ const loaders: [string, () => CliCommand][] = [
   ['diff', () => (require('./diff') as typeof import('./diff')).diffCommand],
   ['schema', () => (require('./schema') as typeof import('./schema')).schemaCommand],
   ['preflight', () => (require('./preflight') as typeof import('./preflight')).preflightCommand],
+  ['state', () => (require('./state') as typeof import('./state')).stateCommand],
   ['restore', () => (require('./restore') as typeof import('./restore')).restoreCommand],
   ['orphans', () => (require('./orphans') as typeof import('./orphans')).orphansCommand],
   ['conf', () => (require('./conf') as typeof import('./conf')).confCommand],

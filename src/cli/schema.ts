@@ -63,14 +63,14 @@ function formatSchemas(file: string, operators: readonly OperatorSchema[]): stri
   return `${out.join('\n')}\n`;
 }
 
-function readSource(source: ByteSource, offset: number, length: number): Uint8Array {
+export function readSource(source: ByteSource, offset: number, length: number): Uint8Array {
   const target = new Uint8Array(Math.max(0, Math.min(length, source.size - offset)));
   const got = readFully(source, target, target.length, offset);
   return target.subarray(0, got);
 }
 
 /** Local state files: `file:` URIs and plain paths, read with positional reads of the head only. */
-function readLocal(path: string, offset: number, length: number): Uint8Array {
+export function readLocal(path: string, offset: number, length: number): Uint8Array {
   const local = path.replace(/^file:(\/\/(?=\/))?/, '');
   if (/^[a-zA-Z][a-zA-Z0-9+.-]*:\/\//.test(local)) {
     throw new Error(`'${path}' is not a local file: give the snapshot as a store URI to read it`);
@@ -95,7 +95,7 @@ function readLocal(path: string, offset: number, length: number): Uint8Array {
   }
 }
 
-function operatorFilter(wanted: string | undefined): ((op: OperatorState) => boolean) | undefined {
+export function operatorFilter(wanted: string | undefined): ((op: OperatorState) => boolean) | undefined {
   if (wanted === undefined) return undefined;
   // Metadata before V5 records no uids, so a uid also matches by the operator id Flink derives from it.
   const fromUid = operatorIdFromUid(wanted);

@@ -1,0 +1,322 @@
+import { CliCommand, CliIo, EXIT_FAILED, EXIT_OK, TIMEOUT_USAGE, UsageError, parseArgs, timeoutFlag } from './command';
+import { MetadataError, parseMetadata, type CheckpointMetadata, type OperatorState } from '../core/metadata';
+import type { StateFileAccess } from '../core/state';
+import {
+  formatResumePoint,
+  parseResumePoint,
+  stateEntries,
+  type EntryProblem,
+  type EntryQuery,
+  type StateEntry,
+  type StateValue,
+} from '../core/state/values';
+import { InputError, openMetadataInput } from './inspectInput';
+import { isStoreUri } from './storeUri';
+import { storePathOf } from '../core/references/locate';
+import { operatorFilter, readLocal, readSource } from './schema';
+
+/** One snapshot opened for reading state: its metadata and ranged reads of its files. */
+interface OpenedSnapshot {
+  readonly file: string;
+  readonly metadata: CheckpointMetadata;
+  readonly access: StateFileAccess;
+  close(): Promise<void>;
+}
+
+async function openSnapshot(input: string, timeoutMs: number | undefined): Promise<OpenedSnapshot> {
+  const read = await openMetadataInput(input, timeoutMs);
+  let closeStore = async () => {};
+  try {
+    const data = read.data;
+    const bytes = data instanceof Uint8Array ? data : readSource(data, 0, data.size);
+    const metadata = parseMetadata(bytes, { pointer: read.pointer });
+    const readMetadata = (offset: number, length: number) => Promise.resolve(bytes.subarray(offset, offset + length));
+    let access: StateFileAccess;
+    if (isStoreUri(input)) {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const stores = require('./lsStore') as typeof import('./lsStore');
+      const store = stores.openCliStore(read.pointer, timeoutMs);
+      closeStore = () => store.close();
+      access = {
+        readMetadata,
+        read: async (path, offset, length) => {
+          const inStore = storePathOf(store.uri, path);
+          if (inStore === undefined) {
+            throw new Error(`'${path}' lies outside ${store.label}: give the snapshot's parent directory as the store`);
+          }
+          return store.readAll(inStore, { offset, length, maxBytes: length });
+        },
+      };
+    } else {
+      access = {
+        readMetadata,
+        read: (path, offset, length) => Promise.resolve().then(() => readLocal(path, offset, length)),
+      };
+    }
+    return {
+      file: read.file,
+      metadata,
+      access,
+      close: async () => {
+        read.close();
+        await closeStore();
+      },
+    };
+  } catch (error) {
+    read.close();
+    await closeStore();
+    throw error;
+  }
+}
+
+function findOperator(metadata: CheckpointMetadata, wanted: string): OperatorState {
+  const filter = operatorFilter(wanted);
+  const op = metadata.operators.find((o) => filter?.(o));
+  if (op === undefined) throw new InputError('not-found', `no operator with uid or id '${wanted}'`);
+  return op;
+}
+
+function stringFlag(flags: Map<string, string | true>, name: string, what: string): string | undefined {
+  const value = flags.get(name);
+  if (value === undefined) return undefined;
+  if (value === true || value === '') throw new UsageError(`--${name} needs ${what}`);
+  return value;
+}
+
+function countFlag(flags: Map<string, string | true>, name: string): number | undefined {
+  const value = stringFlag(flags, name, 'a number');
+  if (value === undefined) return undefined;
+  if (!/^\d+$/.test(value)) throw new UsageError(`--${name} takes a whole number, got '${value}'`);
+  return Number(value);
+}
+
+/** The JSON line of one entry: `{"state","keyGroup","key","namespace","userKey","value"}` (+ `subtask`). */
+function entryJson(entry: StateEntry): string {
+  const line: Record<string, StateValue | undefined> = {
+    state: entry.state,
+    keyGroup: entry.keyGroup,
+    key: entry.key,
+    namespace: entry.namespace,
+  };
+  if (entry.userKey !== undefined) line.userKey = entry.userKey;
+  line.value = entry.value;
+  if (entry.subtask !== undefined) line.subtask = entry.subtask;
+  return JSON.stringify(line);
+}
+
+function entryText(entry: StateEntry): string {
+  const where = entry.keyGroup === null ? `subtask ${entry.subtask ?? '?'}` : `key group ${entry.keyGroup}`;
+  const ns = entry.namespace === null ? '' : `  namespace ${JSON.stringify(entry.namespace)}`;
+  const user = entry.userKey === undefined ? '' : `  [${JSON.stringify(entry.userKey)}]`;
+  return `${entry.state}  ${where}  ${JSON.stringify(entry.key)}${ns}${user} = ${JSON.stringify(entry.value)}`;
+}
+
+function problemText(p: EntryProblem): string {
+  return `cannot read ${p.file}${p.offset === null ? '' : ` at byte ${p.offset}`}: ${p.message}`;
+}
+
+const FAILURE = (io: CliIo, input: string, error: Error): number => {
+  io.err(`${input}: ${error.message}\n`);
+  return EXIT_FAILED;
+};
+
+async function withSnapshot(
+  io: CliIo,
+  input: string,
+  timeoutMs: number | undefined,
+  run: (s: OpenedSnapshot) => Promise<number>,
+): Promise<number> {
+  let snapshot: OpenedSnapshot;
+  try {
+    snapshot = await openSnapshot(input, timeoutMs);
+  } catch (error) {
+    if (error instanceof InputError || error instanceof MetadataError) return FAILURE(io, input, error);
+    throw error;
+  }
+  try {
+    return await run(snapshot);
+  } catch (error) {
+    if (error instanceof InputError) return FAILURE(io, input, error);
+    throw error;
+  } finally {
+    await snapshot.close();
+  }
+}
+
+/** The identity of an entry across two snapshots: its state, key, namespace and map key. */
+function identity(entry: StateEntry): string {
+  return JSON.stringify([entry.state, entry.key, entry.namespace, entry.userKey ?? null, entry.subtask ?? null]);
+}
+
+interface FieldChange {
+  readonly path: string;
+  readonly before: StateValue | undefined;
+  readonly after: StateValue | undefined;
+}
+
+/** The leaves where two values differ, by path (`.field`, `[index]`); a changed scalar is one change at its path. */
+export function fieldChanges(before: StateValue | undefined, after: StateValue | undefined, path = ''): FieldChange[] {
+  const isObject = (v: StateValue | undefined): v is { [key: string]: StateValue } =>
+    v !== null && typeof v === 'object' && !Array.isArray(v);
+  if (Array.isArray(before) && Array.isArray(after)) {
+    const out: FieldChange[] = [];
+    for (let i = 0; i < Math.max(before.length, after.length); i++) {
+      out.push(...fieldChanges(before[i], after[i], `${path}[${i}]`));
+    }
+    return out;
+  }
+  if (isObject(before) && isObject(after)) {
+    const out: FieldChange[] = [];
+    for (const k of new Set([...Object.keys(before), ...Object.keys(after)])) {
+      out.push(...fieldChanges(before[k], after[k], `${path}.${k}`));
+    }
+    return out;
+  }
+  return JSON.stringify(before) === JSON.stringify(after) ? [] : [{ path: path || '.', before, after }];
+}
+
+async function collect(
+  snapshot: OpenedSnapshot,
+  op: OperatorState,
+  query: EntryQuery,
+  problems: EntryProblem[],
+): Promise<Map<string, StateEntry>> {
+  const out = new Map<string, StateEntry>();
+  for await (const { entry } of stateEntries(op, snapshot.metadata.pointer, snapshot.access, query, (p) =>
+    problems.push(p),
+  )) {
+    out.set(identity(entry), entry);
+  }
+  return out;
+}
+
+async function runDiff(args: string[], io: CliIo): Promise<number> {
+  const { positional, flags } = parseArgs(args, ['json'], ['timeout', 'operator', 'state']);
+  const timeoutMs = timeoutFlag(flags);
+  if (positional.length !== 2) throw new UsageError('state diff takes two snapshots');
+  const operator = stringFlag(flags, 'operator', 'a uid or an operator id');
+  if (operator === undefined) throw new UsageError('state diff needs --operator <uid|id>');
+  const stateName = stringFlag(flags, 'state', 'a state name');
+  const query: EntryQuery = stateName === undefined ? {} : { states: new Set([stateName]) };
+  const json = flags.has('json');
+  const [a, b] = positional;
+  const problems: EntryProblem[] = [];
+  let before: Map<string, StateEntry> | undefined;
+  const status = await withSnapshot(io, a, timeoutMs, async (s) => {
+    before = await collect(s, findOperator(s.metadata, operator), query, problems);
+    return EXIT_OK;
+  });
+  if (status !== EXIT_OK || before === undefined) return status;
+  const older = before;
+  return withSnapshot(io, b, timeoutMs, async (s) => {
+    const after = await collect(s, findOperator(s.metadata, operator), query, problems);
+    const lines: string[] = [];
+    const counts = { added: 0, removed: 0, changed: 0 };
+    const emit = (change: 'added' | 'removed' | 'changed', entry: StateEntry, extra: Record<string, unknown>) => {
+      counts[change]++;
+      const head = { change, state: entry.state, keyGroup: entry.keyGroup, key: entry.key, namespace: entry.namespace };
+      const userKey = entry.userKey === undefined ? {} : { userKey: entry.userKey };
+      if (json) {
+        lines.push(JSON.stringify({ ...head, ...userKey, ...extra }));
+      } else {
+        const sign = change === 'added' ? '+' : change === 'removed' ? '-' : '~';
+        const detail =
+          change === 'changed'
+            ? (extra.fields as FieldChange[])
+                .map(
+                  (f) => `${f.path}: ${JSON.stringify(f.before) ?? '(none)'} → ${JSON.stringify(f.after) ?? '(none)'}`,
+                )
+                .join(', ')
+            : JSON.stringify(extra.value);
+        const user = entry.userKey === undefined ? '' : ` [${JSON.stringify(entry.userKey)}]`;
+        lines.push(`${sign} ${entry.state} ${JSON.stringify(entry.key)}${user}  ${detail}`);
+      }
+    };
+    for (const [id, old] of older) {
+      const now = after.get(id);
+      if (now === undefined) emit('removed', old, { value: old.value });
+      else {
+        const fields = fieldChanges(old.value, now.value);
+        if (fields.length > 0) emit('changed', now, { before: old.value, after: now.value, fields });
+      }
+    }
+    for (const [id, now] of after) if (!older.has(id)) emit('added', now, { value: now.value });
+    for (const line of lines) io.out(`${line}\n`);
+    if (!json) io.out(`${counts.added} added, ${counts.removed} removed, ${counts.changed} changed\n`);
+    for (const p of problems) io.err(`${problemText(p)}\n`);
+    return problems.length > 0 ? EXIT_FAILED : EXIT_OK;
+  });
+}
+
+export const stateCommand: CliCommand = {
+  name: 'state',
+  summary:
+    "The entries of an operator's state in a checkpoint/savepoint (keys and values decoded), or the difference between two",
+  usage: `state <snapshot> --operator <uid|id> [--state <name>] [--key <key> | --key-prefix <prefix>] [--key-group <n>] [--limit <n>] [--after <position>] [--json] [--timeout <seconds>]
+state diff <a> <b> --operator <uid|id> [--state <name>] [--json] [--timeout <seconds>]
+
+  --json         one JSON line per entry: {"state","keyGroup","key","namespace","userKey","value"} (operator state: "subtask")
+  --limit <n>    print at most n entries; the position to resume from is printed on stderr
+  --after <pos>  resume after that position (as printed with --limit)
+Exits 1 when part of the state cannot be read (the rest is still printed, with the problem).
+${TIMEOUT_USAGE}`,
+  async run(args: string[], io: CliIo): Promise<number> {
+    if (args[0] === 'diff') return runDiff(args.slice(1), io);
+    const { positional, flags } = parseArgs(
+      args,
+      ['json'],
+      ['timeout', 'operator', 'state', 'key', 'key-prefix', 'key-group', 'limit', 'after'],
+    );
+    const timeoutMs = timeoutFlag(flags);
+    if (positional.length !== 1) throw new UsageError('give exactly one snapshot');
+    const operator = stringFlag(flags, 'operator', 'a uid or an operator id');
+    if (operator === undefined) throw new UsageError('state needs --operator <uid|id> (the schema command lists them)');
+    const stateName = stringFlag(flags, 'state', 'a state name');
+    const key = stringFlag(flags, 'key', 'a key');
+    const keyPrefix = stringFlag(flags, 'key-prefix', 'a key prefix');
+    if (key !== undefined && keyPrefix !== undefined) throw new UsageError('give --key or --key-prefix, not both');
+    const keyGroup = countFlag(flags, 'key-group');
+    const limit = countFlag(flags, 'limit');
+    const afterText = stringFlag(flags, 'after', 'a position');
+    const after = afterText === undefined ? undefined : (parseResumePoint(afterText) ?? undefined);
+    if (afterText !== undefined && after === undefined) {
+      throw new UsageError(`--after takes a position as printed with --limit (like 12:3 or s0:5), got '${afterText}'`);
+    }
+    const json = flags.has('json');
+    const input = positional[0];
+    const query: EntryQuery = {
+      ...(stateName === undefined ? {} : { states: new Set([stateName]) }),
+      ...(key === undefined ? {} : { key }),
+      ...(keyPrefix === undefined ? {} : { keyPrefix }),
+      ...(keyGroup === undefined ? {} : { keyGroup }),
+      ...(after === undefined ? {} : { after }),
+    };
+    return withSnapshot(io, input, timeoutMs, async (s) => {
+      const op = findOperator(s.metadata, operator);
+      const problems: EntryProblem[] = [];
+      let printed = 0;
+      let buffer: string[] = [];
+      const flush = () => {
+        if (buffer.length > 0) io.out(`${buffer.join('\n')}\n`);
+        buffer = [];
+      };
+      for await (const { entry, position } of stateEntries(op, s.metadata.pointer, s.access, query, (p) =>
+        problems.push(p),
+      )) {
+        if (limit !== undefined && printed >= limit) {
+          flush();
+          // The entry not printed is the first of the next page: resume after the one before it.
+          io.err(`more entries: resume with --after ${formatResumePoint({ ...position, skip: position.skip - 1 })}\n`);
+          break;
+        }
+        buffer.push(json ? entryJson(entry) : entryText(entry));
+        printed++;
+        if (buffer.length >= 256) flush();
+      }
+      flush();
+      if (!json && printed === 0) io.out('no entries\n');
+      for (const p of problems) io.err(`${problemText(p)}\n`);
+      return problems.length > 0 ? EXIT_FAILED : EXIT_OK;
+    });
+  },
+};

@@ -1,0 +1,198 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { describe, it } from 'node:test';
+import { parseMetadata, type OperatorState } from '../../../src/core/metadata';
+import type { StateFileAccess } from '../../../src/core/state';
+import {
+  javaHashCode,
+  keyGroupOfHash,
+  stateEntries,
+  type EntryProblem,
+  type EntryQuery,
+  type StateEntry,
+} from '../../../src/core/state/values';
+import { findFiles, repoRoot } from '../../support/repo';
+
+const FIXTURES = path.join(repoRoot(), 'test', 'fixtures', 'flink');
+const LINES = ['1.15.4', '1.16.3', '1.17.2', '1.18.1', '1.19.3', '1.20.5', '2.0.2', '2.1.3', '2.2.1'];
+/** The scenarios whose keyed state is in key-group streams: the heap format, RocksDB full, canonical savepoints. */
+const SCENARIOS = ['hashmap', 'rocksdb-full', 'savepoints', 'unaligned'];
+
+/** The job's text (test/flink WordCountJob): every word the Counter can hold, and the stop words. */
+const TEXT = [
+  'to be or not to be that is the question',
+  'whether tis nobler in the mind to suffer',
+  'the slings and arrows of outrageous fortune',
+  'or to take arms against a sea of troubles',
+];
+const VOCABULARY = new Set(TEXT.join(' ').split(' '));
+const STOP_WORDS = ['the', 'a', 'of'];
+const STRING_SERIALIZER = {
+  class: 'org.apache.flink.api.common.typeutils.base.StringSerializer$StringSerializerSnapshot',
+  version: 3,
+  offset: 0,
+};
+
+export interface Opened {
+  readonly where: string;
+  readonly pointer: string;
+  readonly operators: readonly OperatorState[];
+  readonly access: StateFileAccess;
+  readonly reads: { bytes: number };
+}
+
+/** A fixture snapshot; absolute paths inside name the directory Flink wrote it in (the oracle's pointer root). */
+export function openFixture(metadataFile: string): Opened {
+  const oracle = JSON.parse(fs.readFileSync(`${metadataFile}.oracle.json`, 'utf8')) as { externalPointer: string };
+  const scenario = path.relative(FIXTURES, metadataFile).split(path.sep).slice(0, 2);
+  const writtenRoot = `/tmp/flink-fixtures/${scenario.join('/')}`;
+  const fixtureRoot = path.join(FIXTURES, ...scenario);
+  const metadata = new Uint8Array(fs.readFileSync(metadataFile));
+  const reads = { bytes: 0 };
+  const access: StateFileAccess = {
+    readMetadata: (offset, length) => Promise.resolve(metadata.subarray(offset, offset + length)),
+    read: (p, offset, length) => {
+      const fd = fs.openSync(p.replace(/^file:/, '').replace(writtenRoot, fixtureRoot), 'r');
+      try {
+        const target = new Uint8Array(length);
+        const n = fs.readSync(fd, target, 0, length, offset);
+        reads.bytes += n;
+        return Promise.resolve(target.subarray(0, n));
+      } finally {
+        fs.closeSync(fd);
+      }
+    },
+  };
+  const parsed = parseMetadata(metadata, { pointer: oracle.externalPointer });
+  return {
+    where: path.relative(FIXTURES, metadataFile),
+    pointer: oracle.externalPointer,
+    operators: parsed.operators,
+    access,
+    reads,
+  };
+}
+
+export async function entriesOf(
+  snapshot: Opened,
+  uid: string,
+  query: EntryQuery = {},
+): Promise<{ entries: StateEntry[]; problems: EntryProblem[] }> {
+  const op = snapshot.operators.find((o) => o.uid === uid || o.operatorId === operatorIdOf(uid));
+  assert.ok(op, `${snapshot.where}: operator ${uid}`);
+  const entries: StateEntry[] = [];
+  const problems: EntryProblem[] = [];
+  for await (const { entry } of stateEntries(op, snapshot.pointer, snapshot.access, query, (p) => problems.push(p))) {
+    entries.push(entry);
+  }
+  return { entries, problems };
+}
+
+function operatorIdOf(uid: string): string {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (require('../../../src/core/metadata') as typeof import('../../../src/core/metadata')).operatorIdFromUid(uid);
+}
+
+/** Whether the snapshot's Counter state lies in key-group streams (not in RocksDB SST files). */
+function readable(snapshot: Opened): boolean {
+  const op = snapshot.operators.find((o) => o.operatorId === operatorIdOf('counter'));
+  return (op?.subtasks ?? []).some(
+    (s) =>
+      !s.finished &&
+      (s.managedKeyedState?.type === 'KeyGroupsStateHandle' ||
+        s.managedKeyedState?.type === 'KeyGroupsSavepointStateHandle'),
+  );
+}
+
+describe('state entries of the real Flink fixtures', () => {
+  for (const version of LINES) {
+    it(`${version}: the Counter's counts, the operator lists and the broadcast stop words, in every heap, full and canonical snapshot`, async () => {
+      const files = SCENARIOS.flatMap((s) => findFiles(path.join(FIXTURES, version, s), '_metadata')).sort();
+      let read = 0;
+      for (const file of files) {
+        const snapshot = openFixture(file);
+        if (!readable(snapshot)) continue;
+        read++;
+        const { entries, problems } = await entriesOf(snapshot, 'counter');
+        assert.deepEqual(problems, [], snapshot.where);
+        const counts = entries.filter((e) => e.state === 'count');
+        assert.ok(counts.length > 0, `${snapshot.where}: no counts`);
+        assert.equal(new Set(counts.map((e) => e.key)).size, counts.length, `${snapshot.where}: a key twice`);
+        for (const e of counts) {
+          assert.ok(
+            typeof e.key === 'string' && VOCABULARY.has(e.key),
+            `${snapshot.where}: key ${JSON.stringify(e.key)}`,
+          );
+          assert.equal(e.namespace, null);
+          assert.ok(
+            typeof e.value === 'number' && e.value > 0 && Number.isInteger(e.value),
+            `${snapshot.where}: ${e.key}`,
+          );
+          // Flink put the key in the key group its hash assigns: the key bytes were decoded right.
+          assert.equal(e.keyGroup, keyGroupOfHash(javaHashCode(STRING_SERIALIZER, e.key) ?? NaN, 128), `${e.key}`);
+        }
+        const lines = await entriesOf(snapshot, 'lines');
+        assert.deepEqual(lines.problems, []);
+        assert.ok(lines.entries.length >= 1);
+        for (const e of lines.entries) assert.ok(typeof e.value === 'number' && e.value >= 0);
+        const filter = await entriesOf(snapshot, 'stop-word-filter');
+        assert.deepEqual(filter.problems, []);
+        const subtasks = new Set(filter.entries.map((e) => e.subtask));
+        for (const s of subtasks) {
+          const words = filter.entries.filter((e) => e.subtask === s);
+          assert.deepEqual(words.map((e) => [e.key, e.value]).sort(), STOP_WORDS.map((w) => [w, true]).sort());
+        }
+      }
+      assert.ok(read >= 4, `${version}: only ${read} snapshots with key-group streams`);
+    });
+  }
+});
+
+describe('state entries of damaged state files', () => {
+  /** Reads of the fixture with the state files' bytes altered by `damage` (offset in the file → new byte, or the end). */
+  function damaged(snapshot: Opened, damage: { at: number; xor?: number; truncate?: boolean }): Opened {
+    const access: StateFileAccess = {
+      readMetadata: snapshot.access.readMetadata,
+      read: async (p, offset, length) => {
+        const bytes = new Uint8Array(await snapshot.access.read(p, offset, length));
+        if (damage.truncate) return bytes.subarray(0, Math.max(0, Math.min(bytes.length, damage.at - offset)));
+        const i = damage.at - offset;
+        if (i >= 0 && i < bytes.length) bytes[i] ^= damage.xor ?? 0xff;
+        return bytes;
+      },
+    };
+    return { ...snapshot, access };
+  }
+
+  for (const scenario of ['hashmap', 'savepoints']) {
+    it(`2.2.1 ${scenario}: any flipped byte or truncation gives entries and problems, never an exception or a hang`, async () => {
+      const file = findFiles(path.join(FIXTURES, '2.2.1', scenario), '_metadata')
+        .sort()
+        .find((f) => readable(openFixture(f)));
+      assert.ok(file);
+      const snapshot = openFixture(file);
+      const whole = await entriesOf(snapshot, 'counter');
+      // The Counter's state files are a few hundred bytes each: damage some 150 positions of the first one.
+      const op = snapshot.operators.find((o) => o.uid === 'counter');
+      const sub = op?.subtasks.find((s) => !s.finished && s.managedKeyedState !== null);
+      assert.ok(sub && !sub.finished);
+      const handle = sub.managedKeyedState;
+      assert.ok(handle !== null && 'delegate' in handle && handle.delegate !== null && 'size' in handle.delegate);
+      const size = handle.delegate.size;
+      assert.ok(size > 0 && size < 10000, `size ${size}`);
+      let withProblems = 0;
+      let tried = 0;
+      const step = Math.ceil(size / 150);
+      for (let at = 0; at < size; at += step) {
+        tried += 2;
+        for (const damage of [{ at }, { at, truncate: true }]) {
+          const r = await entriesOf(damaged(snapshot, damage), 'counter');
+          if (r.problems.length > 0) withProblems++;
+          assert.ok(r.entries.length <= whole.entries.length + 1000);
+        }
+      }
+      assert.ok(withProblems > tried / 2, `only ${withProblems} of ${tried} damaged files reported a problem`);
+    });
+  }
+});
