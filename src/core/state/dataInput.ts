@@ -85,6 +85,33 @@ export class DataInput {
     return s;
   }
 
+  /**
+   * `StringValue.writeString` (Flink's `StringUtils.writeString`): the length plus one, then each UTF-16 unit, all as
+   * little-endian base-128 varints; a length of zero is null. `maxLength` bounds the characters read.
+   */
+  flinkString(what: string, maxLength = 1 << 20): string | null {
+    const at = this.offset;
+    const length = this.varint(`the length of ${what}`, maxLength + 1);
+    if (length === 0) return null;
+    const units: number[] = [];
+    for (let i = 1; i < length; i++) units.push(this.varint(what, 0xffff));
+    let s = '';
+    for (let k = 0; k < units.length; k += 4096) s += String.fromCharCode(...units.slice(k, k + 4096));
+    if (s.length !== length - 1) throw new StateSchemaError('invalid', at, `${what} is not a Flink string`);
+    return s;
+  }
+
+  private varint(what: string, max: number): number {
+    const at = this.offset;
+    let value = 0;
+    for (let shift = 0; ; shift += 7) {
+      const b = this.u8(what);
+      value += (b & 0x7f) * 2 ** shift;
+      if (value > max || shift > 28) throw new StateSchemaError('invalid', at, `${what} exceeds ${max}`);
+      if (b < 0x80) return value;
+    }
+  }
+
   /** Whether a `writeUTF` string satisfying `accept` starts at `at` (an index into `bytes`), without moving. */
   utfAt(at: number, accept: (s: string) => boolean): string | null {
     if (at + 2 > this.bytes.length) return null;

@@ -36,7 +36,10 @@ export interface StateSchema {
   readonly keySerializer: SerializerSnapshotNode | null;
   readonly namespaceSerializer: SerializerSnapshotNode | null;
   readonly valueSerializer: SerializerSnapshotNode | null;
-  /** Whether the value is wrapped by Flink's TTL serializer (the TTL configuration itself is not in the snapshot). */
+  /**
+   * Whether the values (list elements, map values) are wrapped by Flink's TTL serializer; the TTL configuration
+   * itself (time to live, update type, visibility) is not in the snapshot.
+   */
   readonly ttl: { readonly enabled: true } | null;
 }
 
@@ -145,9 +148,24 @@ const KEYED_KINDS: Record<string, StateKind> = {
   FOLDING: 'folding',
 };
 
+const TTL_SNAPSHOT = /\$TtlSerializerSnapshot$/;
+const COLLECTION_SNAPSHOT = /\.(List|Map)SerializerSnapshot$/;
+
+/**
+ * Whether Flink's `TtlStateFactory` wrapped the state's values: the value serializer itself (value, reducing,
+ * aggregating state), or the element of list state, or the value of map state. The TTL configuration itself is not
+ * part of the snapshot.
+ */
+function isTtl(value: SerializerSnapshotNode | null): boolean {
+  if (value === null) return false;
+  if (TTL_SNAPSHOT.test(value.class)) return true;
+  const last = value.nested?.[value.nested.length - 1];
+  return COLLECTION_SNAPSHOT.test(value.class) && last !== undefined && TTL_SNAPSHOT.test(last.class);
+}
+
 function toSchema(info: StateMetaInfo, keySerializer: SerializerSnapshotNode | null): StateSchema {
   const value = info.serializers.VALUE_SERIALIZER ?? null;
-  const ttl = value !== null && /TtlSerializer/.test(value.class) ? ({ enabled: true } as const) : null;
+  const ttl = isTtl(value) ? ({ enabled: true } as const) : null;
   switch (info.backendStateType) {
     case 'KEY_VALUE':
       return {

@@ -220,7 +220,7 @@ function readOptionalMap<V>(
     if (input.bool(`the key flag in ${what}`)) skipFrame(input, what);
     let value: V | null = null;
     if (input.bool(`the value flag in ${what}`)) {
-      const length = input.count(`the frame length in ${what}`, input.remaining);
+      const length = frameLength(input, what);
       const frame = new DataInput(input.bytes.subarray(input.pos, input.pos + length), input.offset, true);
       if (readValue) {
         try {
@@ -237,7 +237,25 @@ function readOptionalMap<V>(
 }
 
 function skipFrame(input: DataInput, what: string): void {
-  input.skip(input.count(`the frame length in ${what}`, input.remaining), `a frame in ${what}`);
+  input.skip(frameLength(input, what), `a frame in ${what}`);
+}
+
+/**
+ * The length of a frame, which must lie within what was read: past a partial head the frame is truncated (a longer
+ * read may hold it), past the end of the file it is invalid.
+ */
+function frameLength(input: DataInput, what: string): number {
+  const at = input.offset;
+  const length = input.i32(`the frame length in ${what}`);
+  if (length < 0) throw new StateSchemaError('invalid', at, `the frame length in ${what} is ${length}`);
+  if (length > input.remaining) {
+    throw new StateSchemaError(
+      input.complete ? 'invalid' : 'truncated',
+      at,
+      `a frame of ${length} bytes in ${what} runs past the ${input.complete ? 'end of the file' : 'bytes read'}`,
+    );
+  }
+  return length;
 }
 
 const endOfFrame: Continuation = (input, index) => index === input.bytes.length;
@@ -272,10 +290,26 @@ const kryo: Decoder = (input, version, _depth, _cls, continuation) => {
   return { type, registrations };
 };
 
-const avro: Decoder = (input) => {
-  const schema = input.utf('the Avro schema');
-  const type = input.utf('the Avro runtime type');
-  return { type, schema };
+/**
+ * `AvroSerializerSnapshot`: version 1 wrote the schema only, 2 the schema and then the runtime type (`writeUTF`, at
+ * most 64 KiB each), 3 the runtime type and then the schema as Flink strings (no such limit).
+ */
+const avro: Decoder = (input, version, _depth, _cls, continuation) => {
+  switch (version) {
+    case 1:
+      return { schema: input.utf('the Avro schema') };
+    case 2: {
+      const schema = input.utf('the Avro schema');
+      return { type: input.utf('the Avro runtime type'), schema };
+    }
+    case 3: {
+      const type = input.flinkString('the Avro runtime type') ?? undefined;
+      const schema = input.flinkString('the Avro schema') ?? undefined;
+      return { type, schema };
+    }
+    default:
+      return readUnknownPayload(input, continuation);
+  }
 };
 
 const withOuterClass =

@@ -24,7 +24,11 @@ import java.util.stream.Stream;
  * trees under {@code <root>/<scenario>/}, each {@code _metadata} with its {@code _metadata.oracle.json}, plus
  * {@code <root>/scenarios.json} describing what each scenario holds.
  *
- * <pre>Scenarios --flink-version 1.20.5 --root /tmp/flink-fixtures/1.20.5 [--dstl-version V] [scenario...]</pre>
+ * <pre>Scenarios --flink-version 1.20.5 --root /tmp/flink-fixtures/1.20.5 [--dstl-version V] [--job zoo] [scenario...]</pre>
+ *
+ * {@code --job zoo} runs the serializer-zoo job (src/zoo, built with -Dflink.zoo) at parallelism 1 with one retained
+ * checkpoint instead of the word count, and also writes {@code _metadata.schema.json} (Flink's own reading of the
+ * state schemas, {@link SchemaOracle}) beside every {@code _metadata}.
  */
 public final class Scenarios {
     private static final String CP = "org.apache.flink.configuration.CheckpointingOptions#";
@@ -33,25 +37,31 @@ public final class Scenarios {
 
     private final String flinkVersion;
     private final File root;
+    private final boolean zoo;
 
-    private Scenarios(String flinkVersion, File root) {
+    private Scenarios(String flinkVersion, File root, boolean zoo) {
         this.flinkVersion = flinkVersion;
         this.root = root;
+        this.zoo = zoo;
     }
 
     static final List<String> ALL = List.of(
             "hashmap", "rocksdb-incremental", "rocksdb-full", "savepoints", "unaligned", "changelog", "changelog-memory", "file-merging");
+    static final List<String> ZOO = List.of(
+            "hashmap", "rocksdb-incremental", "rocksdb-full", "savepoints", "changelog", "changelog-memory", "file-merging", "forst");
 
     public static void main(String[] args) throws Exception {
         String version = null;
         String rootDir = null;
         String dstlVersion = null;
+        boolean zoo = false;
         List<String> names = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--flink-version": version = args[++i]; break;
                 case "--root": rootDir = args[++i]; break;
                 case "--dstl-version": dstlVersion = args[++i]; break;
+                case "--job": zoo = args[++i].equals("zoo"); break;
                 default: names.add(args[i]);
             }
         }
@@ -60,9 +70,9 @@ public final class Scenarios {
             System.exit(2);
         }
         if (names.isEmpty()) {
-            names.addAll(ALL);
+            names.addAll(zoo ? ZOO : ALL);
         }
-        Scenarios scenarios = new Scenarios(version, new File(rootDir).getAbsoluteFile());
+        Scenarios scenarios = new Scenarios(version, new File(rootDir).getAbsoluteFile(), zoo);
         Map<String, Object> index = new LinkedHashMap<>();
         index.put("flinkVersion", version);
         index.put("dstlVersion", dstlVersion == null ? version : dstlVersion.equals("none") ? null : dstlVersion);
@@ -76,6 +86,9 @@ public final class Scenarios {
                 continue;
             }
             int oracles = writeOracles(new File(scenarios.root, name));
+            if (zoo) {
+                SchemaOracle.writeAll(metadataFiles(new File(scenarios.root, name)));
+            }
             result.put("metadataFiles", oracles);
             result.put("emptyDirectories", emptyDirectories(new File(scenarios.root, name)));
             results.put(name, result);
@@ -148,6 +161,14 @@ public final class Scenarios {
                 options.set("true", CP + "INCREMENTAL_CHECKPOINTS");
                 options.set("true", CP + "FILE_MERGING_ENABLED");
                 return checkpoints(dir, options, 3, 2, 0, result);
+            case "forst":
+                if (!Options.exists("org.apache.flink.state.forst.ForStOptions#LOCAL_DIRECTORIES")) {
+                    return null;
+                }
+                result.put("description", "ForSt (disaggregated state, 2.x) incremental checkpoints");
+                options.set("forst", "org.apache.flink.configuration.StateBackendOptions#STATE_BACKEND");
+                options.set("true", CP + "INCREMENTAL_CHECKPOINTS");
+                return checkpoints(dir, options, 3, 2, 0, result);
             case "savepoints":
                 result.put("description", "word count, RocksDB incremental: canonical savepoint, native savepoint, stop-with-savepoint (canonical)");
                 options.set("rocksdb", "org.apache.flink.configuration.StateBackendOptions#STATE_BACKEND");
@@ -169,6 +190,10 @@ public final class Scenarios {
         options.set("127.0.0.1", "org.apache.flink.configuration.TaskManagerOptions#HOST");
         options.setIfPresent("127.0.0.1", "org.apache.flink.configuration.TaskManagerOptions#BIND_HOST");
         options.setIfPresent("127.0.0.1", "org.apache.flink.configuration.JobManagerOptions#BIND_HOST");
+        if (zoo) {
+            // a failing zoo job must fail the run, not restart until the deadline
+            options.set("none", "org.apache.flink.configuration.RestartStrategyOptions#RESTART_STRATEGY");
+        }
         return options;
     }
 
@@ -184,19 +209,28 @@ public final class Scenarios {
 
     private StreamExecutionEnvironment environment(Options options) {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(options.toConfiguration());
-        env.setParallelism(4);
+        env.setParallelism(zoo ? 1 : 4);
         env.setMaxParallelism(128);
         return env;
+    }
+
+    /** The zoo job lives in src/zoo, compiled only into the zoo build (it needs flink-avro): found by name. */
+    private void build(StreamExecutionEnvironment env, long countDelay) throws Exception {
+        if (zoo) {
+            Class.forName("flinkfixtures.ZooJob").getDeclaredMethod("build", StreamExecutionEnvironment.class).invoke(null, env);
+        } else {
+            WordCountJob.build(env, 10, countDelay);
+        }
     }
 
     /** Runs until checkpoint {@code untilId} completed, then cancels; the last {@code retained} stay on disk. */
     private Map<String, Object> checkpoints(File dir, Options options, int untilId, int retained, long countDelay,
                                             Map<String, Object> result) throws Exception {
         options.set("1 s", CP + "CHECKPOINTING_INTERVAL", ECP + "CHECKPOINTING_INTERVAL");
-        options.set(Integer.toString(retained), CP + "MAX_RETAINED_CHECKPOINTS");
+        options.set(Integer.toString(zoo ? 1 : retained), CP + "MAX_RETAINED_CHECKPOINTS");
         options.set("RETAIN_ON_CANCELLATION", CP + "EXTERNALIZED_CHECKPOINT_RETENTION", ECP + "EXTERNALIZED_CHECKPOINT");
         StreamExecutionEnvironment env = environment(options);
-        WordCountJob.build(env, 10, countDelay);
+        build(env, countDelay);
         JobClient client = env.executeAsync("word count (" + dir.getName() + ")");
         long deadline = System.currentTimeMillis() + TIMEOUT_MILLIS;
         File jobDir = new File(dir, client.getJobID().toString());
@@ -226,7 +260,7 @@ public final class Scenarios {
 
     private Map<String, Object> savepoints(File dir, Options options, Map<String, Object> result) throws Exception {
         StreamExecutionEnvironment env = environment(options);
-        WordCountJob.build(env, 10, 0);
+        build(env, 0);
         JobClient client = env.executeAsync("word count (savepoints)");
         String target = "file:" + dir.getPath();
         Thread.sleep(2000);
@@ -292,15 +326,18 @@ public final class Scenarios {
 
     /** Writes {@code _metadata.oracle.json} beside every {@code _metadata}, with Flink's pointer for its directory. */
     static int writeOracles(File dir) throws IOException {
-        List<Path> metadata;
-        try (Stream<Path> walk = Files.walk(dir.toPath())) {
-            metadata = walk.filter(p -> p.getFileName().toString().equals("_metadata")).sorted().toList();
-        }
+        List<Path> metadata = metadataFiles(dir).stream().map(File::toPath).toList();
         for (Path file : metadata) {
             String pointer = "file:" + file.getParent().toAbsolutePath();
             Files.writeString(file.resolveSibling("_metadata.oracle.json"), Json.write(Oracle.summarize(file.toFile(), pointer)));
         }
         return metadata.size();
+    }
+
+    static List<File> metadataFiles(File dir) throws IOException {
+        try (Stream<Path> walk = Files.walk(dir.toPath())) {
+            return walk.filter(p -> p.getFileName().toString().equals("_metadata")).sorted().map(Path::toFile).toList();
+        }
     }
 
     /**
