@@ -1,0 +1,118 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { describe, it } from 'node:test';
+import { DataInput, StateSchemaError, readKeyedProxy, readOperatorProxy } from '../../../src/core/state';
+import { findFiles, repoRoot } from '../../support/repo';
+import { MUTATION_KINDS, mutate } from '../metadata/mutation';
+import { prng } from '../metadata/support';
+
+/**
+ * Mutation fuzzing of the serialization-proxy and serializer-snapshot readers, as the metadata parser's: seeded bit
+ * flips, random bytes, splices of another proxy, cuts, duplicated runs and huge counts over the heads of the
+ * serializer-zoo state files (every snapshot class the zoo has, from every line). Any outcome but a tree or a
+ * StateSchemaError with an offset inside the input is a crash; an input slow twice is a hang; a tree much larger than
+ * its input means an allocation driven by the input.
+ */
+const ZOO = path.join(repoRoot(), 'test', 'fixtures', 'flink-zoo');
+const HEAD = 16384;
+const ROUNDS = 20000;
+const HANG_MS = 250;
+
+type Reader = typeof readKeyedProxy | typeof readOperatorProxy;
+
+function proxyHeads(): { name: string; bytes: Uint8Array; read: Reader }[] {
+  const heads: { name: string; bytes: Uint8Array; read: Reader }[] = [];
+  const seen = new Set<string>();
+  for (const metadata of findFiles(ZOO, '_metadata')) {
+    const dir = path.dirname(metadata);
+    for (const f of fs.readdirSync(dir).filter((n) => !n.startsWith('_'))) {
+      const file = path.join(dir, f);
+      if (!fs.statSync(file).isFile()) continue;
+      const bytes = new Uint8Array(fs.readFileSync(file).subarray(0, HEAD));
+      const key = Buffer.from(bytes.subarray(0, 2048)).toString('base64');
+      if (seen.has(key)) continue;
+      for (const read of [readKeyedProxy, readOperatorProxy]) {
+        try {
+          read(new DataInput(bytes, 0, bytes.length < HEAD));
+          heads.push({ name: path.relative(ZOO, file), bytes, read });
+          seen.add(key);
+          break;
+        } catch {
+          // not this kind of proxy
+        }
+      }
+    }
+  }
+  return heads;
+}
+
+function run(read: Reader, bytes: Uint8Array, complete: boolean): string {
+  try {
+    const result = read(new DataInput(bytes, 0, complete));
+    const size = JSON.stringify(result).length;
+    // Names and trees are copied from the input; undecoded payloads are capped: the tree stays within a small
+    // multiple of the input, whatever its counts claim.
+    assert.ok(size <= 16 * bytes.length + 4096, `a tree of ${size} characters from ${bytes.length} bytes`);
+    return 'ok';
+  } catch (error) {
+    if (!(error instanceof StateSchemaError)) throw error;
+    assert.ok(error.offset >= 0 && error.offset <= bytes.length, `offset ${error.offset} outside ${bytes.length}`);
+    return error.code;
+  }
+}
+
+describe('serialization proxy readers under mutation', () => {
+  const heads = proxyHeads();
+
+  it(`${ROUNDS} seeded mutations of the zoo's proxies: typed errors only, bounded trees, no hang`, (t) => {
+    assert.ok(heads.length >= 10, `only ${heads.length} distinct proxies among the zoo fixtures`);
+    const outcomes: Record<string, number> = {};
+    let slowest = 0;
+    for (let i = 0; i < ROUNDS; i++) {
+      const rnd = prng(1900 + i);
+      const { name, bytes, read } = heads[i % heads.length];
+      const other = heads[Math.floor(rnd() * heads.length)].bytes;
+      const kind = MUTATION_KINDS[Math.floor(rnd() * MUTATION_KINDS.length)];
+      const input = mutate(bytes, other, rnd, kind);
+      const complete = rnd() < 0.5;
+      const measure = () => {
+        const t0 = performance.now();
+        const outcome = run(read, input, complete);
+        return { outcome, ms: performance.now() - t0 };
+      };
+      let result: { outcome: string; ms: number };
+      try {
+        result = measure();
+        // A pause of the shared machine is not a hang: only an input slow twice is.
+        if (result.ms > HANG_MS) result = { ...result, ms: Math.min(result.ms, measure().ms) };
+      } catch (error) {
+        assert.fail(`${kind} mutation ${1900 + i} of ${name}: ${String(error)}`);
+      }
+      assert.ok(result.ms <= HANG_MS, `${kind} mutation ${1900 + i} of ${name} took ${result.ms.toFixed(0)} ms`);
+      slowest = Math.max(slowest, result.ms);
+      outcomes[result.outcome] = (outcomes[result.outcome] ?? 0) + 1;
+    }
+    t.diagnostic(
+      `${heads.length} distinct proxies; outcomes ${JSON.stringify(outcomes)}; slowest ${slowest.toFixed(1)} ms`,
+    );
+    // Both ends are exercised: mutations the reader survives and each kind of refusal.
+    assert.ok(
+      (outcomes.ok ?? 0) > 0 && (outcomes.truncated ?? 0) > 0 && (outcomes.invalid ?? 0) > 0,
+      JSON.stringify(outcomes),
+    );
+  });
+
+  it('every cut of every zoo proxy is a truncated error at or before the cut', () => {
+    for (const { name, bytes, read } of heads.slice(0, 12)) {
+      for (let cut = 0; cut < Math.min(bytes.length, 3000); cut += 7) {
+        try {
+          read(new DataInput(bytes.subarray(0, cut), 0, false));
+        } catch (error) {
+          assert.ok(error instanceof StateSchemaError, `${name} cut at ${cut}: ${String(error)}`);
+          assert.ok(error.offset <= cut, `${name}: offset ${error.offset} past the cut ${cut}`);
+        }
+      }
+    }
+  });
+});
