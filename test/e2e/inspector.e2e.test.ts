@@ -145,6 +145,20 @@ describe('UI: the snapshot inspector on a Flink 2.2 checkpoint with file merging
     );
     assert.ok(segments.every((r) => r.segment));
     assert.equal(rows[1 + first.segments.length].segment, false, 'the next physical file follows its segments');
+    // Long paths give way in their folder part: every file name shows whole, the tooltip has the whole path.
+    const names = await list.locator('.row.file:not(.segment) .path').evaluateAll((links) =>
+      links.map((a) => ({
+        title: a.getAttribute('title') ?? '',
+        name: a.querySelector('.path-name')!.getBoundingClientRect(),
+        cell: a.getBoundingClientRect(),
+        full: a.textContent ?? '',
+      })),
+    );
+    assert.ok(names.length > 5);
+    for (const { title, name, cell, full } of names) {
+      assert.ok(name.right <= cell.right + 0.5, `the file name of ${full} is not cut`);
+      assert.ok(title.includes(`In the store: ${full}`), title);
+    }
     await list.screenshot({ path: path.join(resultsDir, 'inspector-segments.png') });
   });
 
