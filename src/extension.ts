@@ -16,6 +16,7 @@ import * as snapshotCommands from './commands/snapshots';
 import * as configCommands from './commands/config';
 import * as clusterCommands from './commands/clusters';
 import * as submitRestoreCommands from './commands/submitRestore';
+import * as preflightCommands from './commands/preflight';
 import * as flinkConfig from './providers/flinkConfig';
 import { openWalkthroughOnFirstRun } from './views/walkthrough';
 
@@ -66,6 +67,7 @@ export function activate(context: vscode.ExtensionContext): Services {
   configCommands.register(services);
   clusterCommands.register(services);
   submitRestoreCommands.register(services);
+  preflightCommands.register(services);
   flinkConfig.register(context, log);
   openWalkthroughOnFirstRun(context);
 

@@ -47,6 +47,7 @@ export const SETTING_DEFAULTS = {
   'config.fileNames': [] as string[],
   'cleanUp.alsoReferencing': [] as string[],
   clusterRefreshSeconds: 10,
+  'uidLens.job': '',
 } as const;
 
 type SettingKey = keyof typeof SETTING_DEFAULTS;
@@ -88,6 +89,12 @@ export function cleanUpAlsoReferencing(): readonly string[] {
 /** How often the Clusters view asks its clusters again while it is visible; 0 turns the timer off. */
 export function clusterRefreshMs(): number {
   return Math.max(0, read('clusterRefreshSeconds')) * 1000;
+}
+
+/** The job directory whose latest checkpoint the uid lenses show (`flink-store://<store id>/<job path>`), if set. */
+export function uidLensJob(): { storeId: string; path: string } | null {
+  const match = /^flink-store:\/\/([^/]+)(\/.*)$/.exec(read('uidLens.job').trim());
+  return match ? { storeId: match[1], path: match[2] } : null;
 }
 
 /** True when a configuration change touches one of the given settings (keys under `flinkCheckpoints.`). */

@@ -342,7 +342,22 @@ export function preflight(input: PreflightInput): PreflightReport {
     }
   }
 
-  if (target.kind === 'source' && target.unnamed.length > 0) {
+  if (target.kind === 'source' && target.unnamed.length > 0 && lost.length > 0) {
+    // The state that maps nowhere may belong to one of these calls whose uid was removed or never set.
+    const names = lost.map((l) => (l.uid !== null ? `uid '${l.uid}'` : l.operatorId)).join(', ');
+    for (const u of target.unnamed) {
+      push({
+        severity: 'warning',
+        code: 'no-uid',
+        operatorId: null,
+        uid: null,
+        name: null,
+        state: null,
+        location: u.location,
+        message: `${u.call}(…) has no uid, and the snapshot's state of ${names} maps to no operator of the job: if this is that operator, give it its uid back with .uid("…")`,
+      });
+    }
+  } else if (target.kind === 'source' && target.unnamed.length > 0) {
     push({
       severity: 'info',
       code: 'no-uid',
