@@ -1,14 +1,10 @@
 import type { MetadataSummary, OperatorSummary } from './summary';
 
+const OPERATOR_REF_KEYS = ['operatorId', 'name', 'uid', 'parallelism', 'maxParallelism', 'stateSize'] as const;
+const SNAPSHOT_REF_KEYS = ['checkpointId', 'metadataVersion', 'kind', 'externalPointer'] as const;
+
 /** An operator present in only one of the two snapshots. */
-export interface OperatorRef {
-  operatorId: string;
-  name: string | null;
-  uid: string | null;
-  parallelism: number;
-  maxParallelism: number;
-  stateSize: number;
-}
+export type OperatorRef = Pick<OperatorSummary, (typeof OPERATOR_REF_KEYS)[number]>;
 
 export interface Change<T> {
   from: T;
@@ -40,12 +36,7 @@ export interface SnapshotDiff {
   files: { onlyInA: string[]; onlyInB: string[]; inBoth: string[] };
 }
 
-export interface SnapshotRef {
-  checkpointId: number;
-  metadataVersion: number;
-  kind: 'checkpoint' | 'savepoint' | null;
-  externalPointer: string | null;
-}
+export type SnapshotRef = Pick<MetadataSummary, (typeof SNAPSHOT_REF_KEYS)[number]>;
 
 /**
  * Compares two snapshots by operator id: operators added and removed, parallelism and max-parallelism changes,
@@ -87,21 +78,16 @@ export function diffSummaries(a: MetadataSummary, b: MetadataSummary): SnapshotD
 }
 
 function ref(s: MetadataSummary): SnapshotRef {
-  return {
-    checkpointId: s.checkpointId,
-    metadataVersion: s.metadataVersion,
-    kind: s.kind,
-    externalPointer: s.externalPointer,
-  };
+  return pick(s, SNAPSHOT_REF_KEYS);
 }
 
 function operatorRef(o: OperatorSummary): OperatorRef {
-  return {
-    operatorId: o.operatorId,
-    name: o.name,
-    uid: o.uid,
-    parallelism: o.parallelism,
-    maxParallelism: o.maxParallelism,
-    stateSize: o.stateSize,
-  };
+  return pick(o, OPERATOR_REF_KEYS);
+}
+
+/** The named fields of `from`, in the order named (the JSON output keeps it). */
+function pick<T, K extends keyof T>(from: T, keys: readonly K[]): Pick<T, K> {
+  const out = {} as Pick<T, K>;
+  for (const key of keys) out[key] = from[key];
+  return out;
 }

@@ -1,3 +1,5 @@
+import { ByteOffsetError } from '../byteOffsetError';
+
 /** What went wrong, in the words of the contract shared with the layout code and the CLI. */
 export type MetadataErrorCode =
   'truncated' | 'not-metadata' | 'unsupported-version' | 'unknown-tag' | 'trailing-bytes' | 'invalid';
@@ -6,14 +8,6 @@ export type MetadataErrorCode =
  * The only error the metadata parser throws. `offset` is the byte position in the `_metadata` file where the
  * problem was found; the message says what was expected there.
  */
-export class MetadataError extends Error {
+export class MetadataError extends ByteOffsetError<MetadataErrorCode> {
   override readonly name = 'MetadataError';
-
-  constructor(
-    readonly code: MetadataErrorCode,
-    readonly offset: number,
-    message: string,
-  ) {
-    super(`${message} (at byte ${offset})`);
-  }
 }

@@ -6,6 +6,16 @@ function rotl64(x: bigint, r: bigint): bigint {
   return ((x << r) | (x >> (64n - r))) & MASK64;
 }
 
+/** The mixing of one 64-bit block half before it enters its half of the state (`k1`: C1, 31, C2; `k2`: C2, 33, C1). */
+function mixK(k: bigint, first: bigint, r: bigint, second: bigint): bigint {
+  return (rotl64((k * first) & MASK64, r) * second) & MASK64;
+}
+
+/** One round of a state half after its block was mixed in (`h1`: 27 and 0x52dce729; `h2`: 31 and 0x38495ab5). */
+function mixH(h: bigint, other: bigint, r: bigint, add: bigint): bigint {
+  return (((rotl64(h, r) + other) & MASK64) * 5n + add) & MASK64;
+}
+
 function fmix64(k: bigint): bigint {
   k ^= k >> 33n;
   k = (k * 0xff51afd7ed558ccdn) & MASK64;
@@ -27,38 +37,18 @@ export function murmur3x64_128(data: Uint8Array): Uint8Array {
   let h2 = 0n;
   const blocks = Math.floor(data.length / 16);
   for (let i = 0; i < blocks; i++) {
-    let k1 = readLongLE(data, i * 16, 8);
-    let k2 = readLongLE(data, i * 16 + 8, 8);
-    k1 = (k1 * C1) & MASK64;
-    k1 = rotl64(k1, 31n);
-    k1 = (k1 * C2) & MASK64;
-    h1 ^= k1;
-    h1 = rotl64(h1, 27n);
-    h1 = (h1 + h2) & MASK64;
-    h1 = (h1 * 5n + 0x52dce729n) & MASK64;
-    k2 = (k2 * C2) & MASK64;
-    k2 = rotl64(k2, 33n);
-    k2 = (k2 * C1) & MASK64;
-    h2 ^= k2;
-    h2 = rotl64(h2, 31n);
-    h2 = (h2 + h1) & MASK64;
-    h2 = (h2 * 5n + 0x38495ab5n) & MASK64;
+    h1 ^= mixK(readLongLE(data, i * 16, 8), C1, 31n, C2);
+    h1 = mixH(h1, h2, 27n, 0x52dce729n);
+    h2 ^= mixK(readLongLE(data, i * 16 + 8, 8), C2, 33n, C1);
+    h2 = mixH(h2, h1, 31n, 0x38495ab5n);
   }
   const tail = blocks * 16;
   const rest = data.length - tail;
   if (rest > 8) {
-    let k2 = readLongLE(data, tail + 8, rest - 8);
-    k2 = (k2 * C2) & MASK64;
-    k2 = rotl64(k2, 33n);
-    k2 = (k2 * C1) & MASK64;
-    h2 ^= k2;
+    h2 ^= mixK(readLongLE(data, tail + 8, rest - 8), C2, 33n, C1);
   }
   if (rest > 0) {
-    let k1 = readLongLE(data, tail, Math.min(rest, 8));
-    k1 = (k1 * C1) & MASK64;
-    k1 = rotl64(k1, 31n);
-    k1 = (k1 * C2) & MASK64;
-    h1 ^= k1;
+    h1 ^= mixK(readLongLE(data, tail, Math.min(rest, 8)), C1, 31n, C2);
   }
   const len = BigInt(data.length);
   h1 ^= len;

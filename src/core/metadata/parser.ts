@@ -344,21 +344,26 @@ class MetadataParser {
     r.pos += OPERATOR_ID_BYTES;
     const parallelism = r.i32('parallelism');
     const maxParallelism = r.i32('max parallelism');
+    const header = (
+      coordinatorState: StreamHandle | null,
+      fullyFinished: boolean,
+      subtaskCount: number,
+    ): OperatorHeader => ({
+      operatorId,
+      name,
+      uid,
+      parallelism,
+      maxParallelism,
+      coordinatorState,
+      fullyFinished,
+      subtaskCount,
+    });
     if (v === 2) {
       r.i32('chain length');
       const countAt = r.pos;
       const count = r.i32('number of subtask states');
       r.checkCount(count, MIN_ENTRY_BYTES.subtaskV2, 'subtask states', countAt);
-      return this.subtasksOf({
-        operatorId,
-        name,
-        uid,
-        parallelism,
-        maxParallelism,
-        coordinatorState: null,
-        fullyFinished: false,
-        subtaskCount: count,
-      });
+      return this.subtasksOf(header(null, false, count));
     }
     const coordAt = r.pos;
     const coordinatorState = this.stream();
@@ -375,28 +380,10 @@ class MetadataParser {
       if (coordinatorState !== null) {
         throw new MetadataError('invalid', countAt, 'a fully finished operator must not have coordinator state');
       }
-      return this.subtasksOf({
-        operatorId,
-        name,
-        uid,
-        parallelism,
-        maxParallelism,
-        coordinatorState,
-        fullyFinished: true,
-        subtaskCount: 0,
-      });
+      return this.subtasksOf(header(coordinatorState, true, 0));
     }
     r.checkCount(count, MIN_ENTRY_BYTES.subtaskV3, 'subtask states', countAt);
-    return this.subtasksOf({
-      operatorId,
-      name,
-      uid,
-      parallelism,
-      maxParallelism,
-      coordinatorState,
-      fullyFinished: false,
-      subtaskCount: count,
-    });
+    return this.subtasksOf(header(coordinatorState, false, count));
   }
 
   /**

@@ -19,6 +19,19 @@ export type StoreErrorCode =
   | 'too-large'
   | 'protocol';
 
+/** Node socket error codes that mean the server could not be reached or the connection broke (not an answer). */
+export const SOCKET_ERROR_CODES: ReadonlySet<string> = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ECONNABORTED',
+  'EPIPE',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ETIMEDOUT',
+]);
+
 /** What a reader should do next, per code; appended to every message that does not give a more precise hint. */
 const ADVICE: Record<StoreErrorCode, string> = {
   'not-found': 'Check the path, or refresh: it may have been deleted (Flink removes subsumed checkpoints).',

@@ -4,7 +4,7 @@ import * as nodePath from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import { BaseStore, DEFAULT_READ_ALL_MAX_BYTES, tempSibling } from './base';
 import type { Deadline } from './deadline';
-import { StoreError, StoreErrorCode, isStoreError as isStoreErrorCode } from './errors';
+import { SOCKET_ERROR_CODES, StoreError, StoreErrorCode, isStoreError as isStoreErrorCode } from './errors';
 import { baseName, joinStorePath, parentStorePath } from './paths';
 import type {
   CallOptions,
@@ -24,17 +24,6 @@ import { errorMessage } from '../errors';
 
 /** Default number of control connections per FTP store. */
 export const DEFAULT_FTP_POOL_SIZE = 4;
-const NODE_CONNECTION_ERRORS = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'EPIPE',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'ETIMEDOUT',
-  'ECONNABORTED',
-]);
 
 /** One listing request shared by every caller that asked for the same directory while it ran. */
 interface SharedListing {
@@ -107,7 +96,7 @@ function isConnectionLoss(error: unknown): boolean {
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
   const message = error instanceof Error ? error.message : '';
   return (
-    (code !== undefined && NODE_CONNECTION_ERRORS.has(code)) ||
+    (code !== undefined && SOCKET_ERROR_CODES.has(code)) ||
     /Client is closed|closed connection unexpectedly|FIN packet|Socket closed|not connected/i.test(message)
   );
 }

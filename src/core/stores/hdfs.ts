@@ -3,7 +3,7 @@ import * as https from 'node:https';
 import * as nodePath from 'node:path';
 import { BaseStore, tempSibling } from './base';
 import type { Deadline } from './deadline';
-import { StoreError, StoreErrorCode } from './errors';
+import { SOCKET_ERROR_CODES, StoreError, StoreErrorCode } from './errors';
 import { HdfsPackageClient, PackageFailure } from './hdfsPackage';
 import { baseName, joinStorePath } from './paths';
 import type {
@@ -50,17 +50,6 @@ const EXCEPTION_CODES: Record<string, StoreErrorCode> = {
   SafeModeException: 'unavailable',
   RetriableException: 'unavailable',
 };
-
-const CONNECTION_ERRORS = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'EPIPE',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'ETIMEDOUT',
-]);
 
 function kindOf(status: FileStatus): EntryKind {
   return status.type === 'DIRECTORY'
@@ -254,7 +243,7 @@ export class HdfsStore extends BaseStore {
 
   private connectionError(error: unknown, path: string | undefined, what: string): StoreError {
     const code = (error as NodeJS.ErrnoException).code ?? '';
-    if (code.endsWith('TIMEDOUT') && !CONNECTION_ERRORS.has(code)) {
+    if (code.endsWith('TIMEDOUT') && !SOCKET_ERROR_CODES.has(code)) {
       return this.error('timeout', path, `${what}: no answer within ${this.timeoutMs} ms`);
     }
     if (code === 'ECONNREFUSED') {
@@ -275,7 +264,7 @@ export class HdfsStore extends BaseStore {
         "Install the NameNode's CA certificate (NODE_EXTRA_CA_CERTS for the CLI).",
       );
     }
-    if (CONNECTION_ERRORS.has(code)) {
+    if (SOCKET_ERROR_CODES.has(code)) {
       return this.error(
         'unavailable',
         path,
@@ -577,7 +566,7 @@ export class HdfsStore extends BaseStore {
 
 /** A socket error of either HTTP stack, rather than an answer of the NameNode. */
 function isSocketError(code: string): boolean {
-  return CONNECTION_ERRORS.has(code) || code.endsWith('TIMEDOUT') || /CERT|SELF_SIGNED|UNABLE_TO_VERIFY/.test(code);
+  return SOCKET_ERROR_CODES.has(code) || code.endsWith('TIMEDOUT') || /CERT|SELF_SIGNED|UNABLE_TO_VERIFY/.test(code);
 }
 
 /** The webhdfs package keeps only a RemoteException's message; Hadoop's wording says which exception it was. */
