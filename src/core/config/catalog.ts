@@ -79,8 +79,6 @@ const byKey = new Map<string, RawOption>(data.options.map((o) => [o[0], o]));
 export const CATALOG_LINES: readonly FlinkLine[] = data.lines;
 /** The newest line the catalog knows: where a key's latest replacement links are read. */
 export const NEWEST_CATALOG_LINE: FlinkLine = data.lines[data.lines.length - 1];
-/** The patch release read for each line. */
-export const CATALOG_PATCHES: Readonly<Record<FlinkLine, string>> = data.patches;
 /** The Flink modules (artifact → version) read for each line. */
 export const CATALOG_MODULES: Readonly<Record<FlinkLine, Record<string, string>>> = data.modules;
 

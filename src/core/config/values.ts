@@ -24,9 +24,9 @@ const MEMORY_UNITS: Array<[string[], number]> = [
 
 const LONG_MAX = 2n ** 63n - 1n;
 
-/** Every duration unit label, for completion. */
+/** Every duration unit label (the typo-fix property tests go through each). */
 export const DURATION_LABELS: readonly string[] = DURATION_UNITS.flatMap(([l]) => l);
-/** Every memory unit label, for completion. */
+/** Every memory unit label (the typo-fix property tests go through each). */
 export const MEMORY_LABELS: readonly string[] = MEMORY_UNITS.flatMap(([l]) => l);
 
 /** A parsed value, or why Flink would reject it. */
