@@ -16,8 +16,12 @@ import { findFiles, repoRoot } from '../../support/repo';
 
 const FIXTURES = path.join(repoRoot(), 'test', 'fixtures', 'flink');
 const LINES = ['1.15.4', '1.16.3', '1.17.2', '1.18.1', '1.19.3', '1.20.5', '2.0.2', '2.1.3', '2.2.1'];
-/** The scenarios whose keyed state is in key-group streams: the heap format, RocksDB full, canonical savepoints. */
-const SCENARIOS = ['hashmap', 'rocksdb-full', 'savepoints', 'unaligned'];
+/**
+ * Every scenario but the changelog ones (whose logged changes after materialization are not applied): heap format,
+ * RocksDB full and incremental (native SST files, shared between checkpoints), canonical and native savepoints,
+ * file-merging segments.
+ */
+const SCENARIOS = ['hashmap', 'rocksdb-full', 'rocksdb-incremental', 'savepoints', 'unaligned', 'file-merging'];
 
 /** The job's text (test/flink WordCountJob): every word the Counter can hold, and the stop words. */
 const TEXT = [
@@ -94,20 +98,15 @@ function operatorIdOf(uid: string): string {
   return (require('../../../src/core/metadata') as typeof import('../../../src/core/metadata')).operatorIdFromUid(uid);
 }
 
-/** Whether the snapshot's Counter state lies in key-group streams (not in RocksDB SST files). */
+/** Whether the snapshot's Counter holds keyed state in a key-group stream or in RocksDB SST files. */
 function readable(snapshot: Opened): boolean {
   const op = snapshot.operators.find((o) => o.operatorId === operatorIdOf('counter'));
-  return (op?.subtasks ?? []).some(
-    (s) =>
-      !s.finished &&
-      (s.managedKeyedState?.type === 'KeyGroupsStateHandle' ||
-        s.managedKeyedState?.type === 'KeyGroupsSavepointStateHandle'),
-  );
+  return (op?.subtasks ?? []).some((s) => !s.finished && s.managedKeyedState !== null);
 }
 
 describe('state entries of the real Flink fixtures', () => {
   for (const version of LINES) {
-    it(`${version}: the Counter's counts, the operator lists and the broadcast stop words, in every heap, full and canonical snapshot`, async () => {
+    it(`${version}: the Counter's counts, the operator lists and the broadcast stop words, in every heap, full, incremental, canonical and native snapshot`, async () => {
       const files = SCENARIOS.flatMap((s) => findFiles(path.join(FIXTURES, version, s), '_metadata')).sort();
       let read = 0;
       for (const file of files) {
@@ -144,7 +143,7 @@ describe('state entries of the real Flink fixtures', () => {
           assert.deepEqual(words.map((e) => [e.key, e.value]).sort(), STOP_WORDS.map((w) => [w, true]).sort());
         }
       }
-      assert.ok(read >= 4, `${version}: only ${read} snapshots with key-group streams`);
+      assert.ok(read >= 10, `${version}: only ${read} snapshots with keyed state`);
     });
   }
 });
@@ -193,6 +192,26 @@ describe('state entries of damaged state files', () => {
         }
       }
       assert.ok(withProblems > tried / 2, `only ${withProblems} of ${tried} damaged files reported a problem`);
+    });
+  }
+});
+
+describe('the same job read in all its formats', () => {
+  for (const version of LINES) {
+    it(`${version}: canonical savepoint, native savepoint, stop-with-savepoint: every count only grows from one to the next`, async () => {
+      const counts: Map<string, number>[] = [];
+      for (const file of findFiles(path.join(FIXTURES, version, 'savepoints'), '_metadata')) {
+        const { entries, problems } = await entriesOf(openFixture(file), 'counter', { states: new Set(['count']) });
+        assert.deepEqual(problems, []);
+        counts.push(new Map(entries.map((e) => [e.key as string, e.value as number])));
+      }
+      assert.equal(counts.length, 3);
+      const total = (m: Map<string, number>) => [...m.values()].reduce((a, b) => a + b, 0);
+      counts.sort((a, b) => total(a) - total(b));
+      for (let i = 1; i < counts.length; i++) {
+        assert.deepEqual([...counts[i].keys()].sort(), [...counts[i - 1].keys()].sort());
+        for (const [word, n] of counts[i - 1]) assert.ok((counts[i].get(word) ?? 0) >= n, `${word}`);
+      }
     });
   }
 });

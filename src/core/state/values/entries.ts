@@ -2,7 +2,11 @@ import type { KeyedHandle, OperatorState } from '../../metadata';
 import { StateSchemaError } from '../errors';
 import type { StateFileAccess } from '../schema';
 import type { StateValue } from './decode';
-import { keyedEntries, openKeyedStream, type EntryProblem, type KeyedStream, type StateEntry } from './keyed';
+import { readKeyedProxy } from '../proxy';
+import { locate, readHead } from '../schema';
+import type { SerializerSnapshotNode } from '../serializerSnapshot';
+import { keyedEntries, openKeyedStream, type EntryOptions, type EntryProblem, type StateEntry } from './keyed';
+import { nativeEntries } from './native';
 import { javaHashCode, keyGroupOfHash } from './keyLayout';
 import { operatorEntries } from './operator';
 
@@ -35,7 +39,7 @@ export function formatResumePoint(point: ResumePoint): string {
   return 'keyGroup' in point ? `${point.keyGroup}:${point.skip}` : `s${point.subtask}:${point.skip}`;
 }
 
-/** The keyed handles whose streams hold full key groups (changelog: the materialized part). */
+/** The keyed handles that hold whole key groups (changelog: the materialized part). */
 function keyGroupHandles(handle: KeyedHandle | null, problems: (message: string) => void): KeyedHandle[] {
   if (handle === null) return [];
   switch (handle.type) {
@@ -48,8 +52,7 @@ function keyGroupHandles(handle: KeyedHandle | null, problems: (message: string)
       }
       return handle.materialized.flatMap((h) => keyGroupHandles(h, problems));
     case 'IncrementalRemoteKeyedStateHandle':
-      problems('RocksDB native snapshots (SST files) are not read yet: take a canonical savepoint to read this state');
-      return [];
+      return [handle];
     default:
       problems(`${handle.type} holds changelog entries only, which are not read yet`);
       return [];
@@ -67,27 +70,46 @@ export async function* stateEntries(
   query: EntryQuery,
   onProblem: (problem: EntryProblem) => void,
 ): AsyncGenerator<{ entry: StateEntry; position: ResumePoint }> {
-  const streams: KeyedStream[] = [];
+  /** Per keyed handle, by the first key group it holds: how to read its entries. */
+  const sources: {
+    first: number;
+    keySerializer: SerializerSnapshotNode;
+    entries: (o: EntryOptions) => AsyncGenerator<StateEntry>;
+  }[] = [];
   const subtasks = op.subtasks.filter((s) => !s.finished);
   for (const subtask of subtasks) {
-    const handles = keyGroupHandles(subtask.managedKeyedState, (message) =>
-      onProblem({ file: `subtask ${subtask.subtaskIndex}`, offset: null, message }),
-    );
-    for (const handle of handles) {
-      if (handle.type !== 'KeyGroupsStateHandle' && handle.type !== 'KeyGroupsSavepointStateHandle') continue;
+    const problem = (offset: number | null, message: string) =>
+      onProblem({ file: `subtask ${subtask.subtaskIndex}`, offset, message });
+    for (const handle of keyGroupHandles(subtask.managedKeyedState, (message) => problem(null, message))) {
       try {
-        const stream = await openKeyedStream(access, handle, pointer, op.maxParallelism);
-        if (stream !== null) streams.push(stream);
+        if (handle.type === 'IncrementalRemoteKeyedStateHandle') {
+          const at = locate(handle.metaHandle, pointer);
+          if (at === null) continue;
+          const proxy = await readHead(access, at, readKeyedProxy);
+          sources.push({
+            first: handle.keyGroups.start,
+            keySerializer: proxy.keySerializer,
+            entries: (o) => nativeEntries(access, handle, pointer, op.maxParallelism, o),
+          });
+        } else if (handle.type === 'KeyGroupsStateHandle' || handle.type === 'KeyGroupsSavepointStateHandle') {
+          const stream = await openKeyedStream(access, handle, pointer, op.maxParallelism);
+          if (stream === null) continue;
+          sources.push({
+            first: stream.firstKeyGroup,
+            keySerializer: stream.proxy.keySerializer,
+            entries: (o) => keyedEntries(access, stream, o),
+          });
+        }
       } catch (error) {
         if (!(error instanceof StateSchemaError)) throw error;
-        onProblem({ file: `subtask ${subtask.subtaskIndex}`, offset: error.offset, message: error.message });
+        problem(error.offset, error.message);
       }
     }
   }
-  streams.sort((a, b) => a.firstKeyGroup - b.firstKeyGroup);
+  sources.sort((a, b) => a.first - b.first);
   let onlyGroup = query.keyGroup;
-  if (query.key !== undefined && streams.length > 0) {
-    const hash = javaHashCode(streams[0].proxy.keySerializer, query.key);
+  if (query.key !== undefined && sources.length > 0) {
+    const hash = javaHashCode(sources[0].keySerializer, query.key);
     if (hash !== null) {
       const group = keyGroupOfHash(hash, op.maxParallelism);
       // A key group given too that is not the key's holds nothing for it.
@@ -102,10 +124,10 @@ export async function* stateEntries(
     (query.key === undefined || keyText(entry.key) === query.key || JSON.stringify(entry.key) === query.key) &&
     (query.keyPrefix === undefined || keyText(entry.key).startsWith(query.keyPrefix));
   const options = { states: query.states, keyGroups, onProblem };
-  for (const stream of streams) {
+  for (const source of sources) {
     let group = -1;
     let index = 0;
-    for await (const entry of keyedEntries(access, stream, options)) {
+    for await (const entry of source.entries(options)) {
       if (entry.keyGroup !== group) {
         group = entry.keyGroup ?? -1;
         index = 0;

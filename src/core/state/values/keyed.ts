@@ -53,7 +53,7 @@ const META_DATA_FOLLOWS = 0x80;
 type StateShape = 'value' | 'list' | 'map' | 'priority-queue' | 'unknown';
 
 /** How one registered state's entries decode. */
-interface StateDecoding {
+export interface StateDecoding {
   readonly name: string;
   readonly shape: StateShape;
   readonly serializerClass: string;
@@ -86,7 +86,11 @@ function shapeOf(info: StateMetaInfo): StateShape {
 
 const OPAQUE: SerializerSnapshotNode = { class: 'unknown', version: 0, offset: -1 };
 
-function decodingOf(info: StateMetaInfo, keySerializer: SerializerSnapshotNode, maxParallelism: number): StateDecoding {
+export function decodingOf(
+  info: StateMetaInfo,
+  keySerializer: SerializerSnapshotNode,
+  maxParallelism: number,
+): StateDecoding {
   const shape = shapeOf(info);
   const valueNode = info.serializers.VALUE_SERIALIZER ?? OPAQUE;
   const namespaceNode = info.serializers.NAMESPACE_SERIALIZER ?? null;

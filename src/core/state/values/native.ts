@@ -1,0 +1,116 @@
+import type { IncrementalKeyedHandle } from '../../metadata';
+import { StateSchemaError } from '../errors';
+import { readKeyedProxy } from '../proxy';
+import { locate, readHead, type StateFileAccess } from '../schema';
+import { mergeSstFiles, openSstFile, SstError, type MergedEntry, type SstFile, type SstSource } from '../sst';
+import { decodingOf, canonicalEntry, type EntryOptions, type StateEntry } from './keyed';
+import { keyGroupPrefixBytes } from './keyLayout';
+
+function sourceOf(access: StateFileAccess, at: NonNullable<ReturnType<typeof locate>>): SstSource {
+  const path = at.path;
+  return {
+    label: at.label,
+    size: () => Promise.resolve(at.size),
+    read: (offset, length) =>
+      path === null ? access.readMetadata(at.start + offset, length) : access.read(path, at.start + offset, length),
+  };
+}
+
+/** The key-group prefix every RocksDB key of a key group starts with. */
+function prefixOf(keyGroup: number, bytes: number): Uint8Array {
+  return bytes === 1 ? Uint8Array.of(keyGroup) : Uint8Array.of(keyGroup >> 8, keyGroup & 0xff);
+}
+
+interface Column {
+  readonly stateIndex: number;
+  readonly iterator: AsyncIterator<MergedEntry>;
+  head: MergedEntry | null;
+}
+
+/**
+ * The entries of a RocksDB native checkpoint or savepoint (full or incremental): the proxy from the meta state
+ * handle, then each state's column family (named by the state) from the SST files whose properties name it, merged
+ * by the `sst` reader (newest sequence number wins, tombstones dropped, list merge operands joined). The column
+ * families are walked side by side so that entries come key group by key group, states in the proxy's order, as
+ * the canonical format orders them.
+ */
+export async function* nativeEntries(
+  access: StateFileAccess,
+  handle: IncrementalKeyedHandle,
+  pointer: string | null,
+  maxParallelism: number,
+  options: EntryOptions,
+): AsyncGenerator<StateEntry> {
+  const metaAt = locate(handle.metaHandle, pointer);
+  if (metaAt === null) return;
+  const proxy = await readHead(access, metaAt, readKeyedProxy);
+  const decodings = proxy.states.map((info) => decodingOf(info, proxy.keySerializer, maxParallelism));
+  const byName = new Map(decodings.map((d, i) => [d.name, i]));
+  const files = new Map<number, SstFile[]>();
+  const opened: SstFile[] = [];
+  try {
+    for (const { localPath, handle: stream } of [...handle.sharedState, ...handle.privateState]) {
+      if (!localPath.endsWith('.sst')) continue;
+      const at = locate(stream, pointer);
+      if (at === null) continue;
+      try {
+        const file = await openSstFile(sourceOf(access, at));
+        opened.push(file);
+        const index = byName.get(file.properties.columnFamilyName ?? '');
+        if (index === undefined) continue;
+        if (options.states && !options.states.has(decodings[index].name)) continue;
+        files.set(index, [...(files.get(index) ?? []), file]);
+      } catch (error) {
+        if (!(error instanceof SstError)) throw error;
+        options.onProblem({ file: at.label, offset: error.offset, message: error.message });
+      }
+    }
+    const prefixBytes = keyGroupPrefixBytes(maxParallelism);
+    const first = handle.keyGroups.start;
+    const from = options.keyGroups
+      ? Array.from({ length: handle.keyGroups.count }, (_, i) => first + i).find(options.keyGroups)
+      : undefined;
+    const columns: Column[] = [...files].map(([stateIndex, sst]) => ({
+      stateIndex,
+      iterator: mergeSstFiles(sst, from === undefined ? {} : { from: prefixOf(from, prefixBytes) })[
+        Symbol.asyncIterator
+      ](),
+      head: null,
+    }));
+    const advance = async (c: Column) => {
+      const r = await c.iterator.next();
+      c.head = r.done ? null : r.value;
+    };
+    await Promise.all(columns.map(advance));
+    const groupOf = (e: MergedEntry) => (prefixBytes === 1 ? e.key[0] : (e.key[0] << 8) | e.key[1]);
+    for (;;) {
+      let next: Column | null = null;
+      for (const c of columns) {
+        if (c.head === null) continue;
+        if (
+          next === null ||
+          groupOf(c.head) < groupOf(next.head!) ||
+          (groupOf(c.head) === groupOf(next.head!) && c.stateIndex < next.stateIndex)
+        ) {
+          next = c;
+        }
+      }
+      if (next === null || next.head === null) return;
+      const raw = next.head;
+      const keyGroup = groupOf(raw);
+      if (!options.keyGroups || options.keyGroups(keyGroup)) {
+        yield canonicalEntry(decodings[next.stateIndex], raw.key, 0, raw.value, 0);
+      }
+      await advance(next);
+    }
+  } catch (error) {
+    if (!(error instanceof SstError) && !(error instanceof StateSchemaError)) throw error;
+    options.onProblem({
+      file: (error instanceof SstError && error.file) || metaAt.label,
+      offset: error.offset,
+      message: error.message,
+    });
+  } finally {
+    for (const f of opened) await f.close();
+  }
+}
