@@ -380,6 +380,33 @@ describe('S3Store against versitygw', { skip }, () => {
       }
     });
 
+    it('CLI: a wrong s3.endpoint.region ends with exit 1 and says which region to set', async () => {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fc-s3-region-'));
+      const conf = path.join(dir, 'flink-conf.yaml');
+      fs.writeFileSync(
+        conf,
+        [
+          'state.checkpoints.dir: s3://regional/',
+          `s3.endpoint: ${regional.endpoint}`,
+          's3.endpoint.region: us-east-1',
+          `s3.access-key: ${regional.accessKey}`,
+          `s3.secret-key: ${regional.secretKey}`,
+        ].join('\n'),
+      );
+      try {
+        const run = await cli(['ls', '--conf', conf]);
+        assert.equal(run.code, 1, run.out);
+        assert.match(
+          run.err,
+          /s3:\/\/regional.*is in region eu-west-1, but this store signs its requests for us-east-1/,
+        );
+        assert.match(run.err, /Set the store's region to eu-west-1/);
+        assert.ok(!run.err.includes(regional.secretKey) && !run.out.includes(regional.secretKey));
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+    });
+
     it("follows AWS's redirect to the bucket's region, and names it when the redirect leads nowhere", async () => {
       const redirecting = await startRegionProxy(regional.port, 'eu-west-1');
       const nowhere = await startRegionProxy(regional.port, 'ap-south-1', { always: true });
