@@ -47,30 +47,7 @@ describe('UI: checkpoint stores, inspector, restore, compare, cleanup and config
     await input.press('Enter');
   }
 
-  /**
-   * Runs a command that goes on in a quick input of its own (so the palette never closes in between); returns when
-   * Enter was pressed on it (Date.now()).
-   */
-  async function startCommand(title: string): Promise<number> {
-    const input = quickInput().locator('.quick-input-box input');
-    // Keys pressed while a webview has focus stay in the webview, and an editor still opening can take the focus
-    // back after the click: press again until the palette shows.
-    for (let attempt = 1; ; attempt++) {
-      await bench.page.locator('.part.sidebar .composite.title').click();
-      await bench.page.keyboard.press('Control+Shift+P');
-      try {
-        await input.waitFor({ state: 'visible', timeout: 5_000 });
-        break;
-      } catch (error) {
-        if (attempt === 3) throw error;
-      }
-    }
-    await input.fill(`>${title}`);
-    await quickInput().locator('.monaco-list-row').filter({ hasText: title }).first().waitFor();
-    const pressed = Date.now();
-    await bench.page.keyboard.press('Enter');
-    return pressed;
-  }
+  const startCommand = (title: string): Promise<number> => bench.startCommand(title);
 
   async function expand(text: string | RegExp): Promise<void> {
     const target = row(text);
@@ -83,24 +60,7 @@ describe('UI: checkpoint stores, inspector, restore, compare, cleanup and config
       .waitFor();
   }
 
-  async function contextMenu(on: string | RegExp, item: string): Promise<void> {
-    await row(on).click({ button: 'right' });
-    const entry = bench.page.locator('.context-view .monaco-menu .action-item').filter({ hasText: item }).first();
-    await entry.waitFor();
-    await entry.hover();
-    await entry.click();
-    // A click that lands while the menu still lays itself out is lost: click once more if the menu stays open.
-    const menu = bench.page.locator('.context-view .monaco-menu');
-    if (
-      !(await menu.waitFor({ state: 'hidden', timeout: 3_000 }).then(
-        () => true,
-        () => false,
-      ))
-    ) {
-      await entry.click();
-    }
-    await menu.waitFor({ state: 'hidden' });
-  }
+  const contextMenu = (on: string | RegExp, item: string): Promise<void> => bench.contextMenu(row(on), item);
 
   before(async () => {
     job = copyJob();

@@ -62,29 +62,11 @@ function describeLine(version: string): void {
       await row(/latest · COMPLETED/).waitFor({ timeout: 60_000 });
       if (version === LINES[0]) await bench.screenshot('clusters-view');
 
-      await job.click({ button: 'right' });
-      const entry = bench.page
-        .locator('.context-view .monaco-menu .action-item')
-        .filter({ hasText: 'Trigger Savepoint…' })
-        .first();
-      await entry.waitFor();
-      await entry.hover();
-      await entry.click();
-      // A click that lands while the menu still lays itself out is lost: click once more if the menu stays open.
-      const menu = bench.page.locator('.context-view .monaco-menu');
-      if (
-        !(await menu.waitFor({ state: 'hidden', timeout: 3_000 }).then(
-          () => true,
-          () => false,
-        ))
-      ) {
-        await entry.click();
-      }
-      await quickInput()
-        .locator('.monaco-list-row')
-        .filter({ hasText: 'Canonical' })
-        .first()
-        .waitFor({ timeout: 30_000 });
+      await bench.contextMenu(
+        job,
+        'Trigger Savepoint…',
+        quickInput().locator('.monaco-list-row').filter({ hasText: 'Canonical' }).first(),
+      );
       await bench.page.keyboard.press('Enter');
       const input = quickInput().locator('.quick-input-box input');
       await quickInput().filter({ hasText: 'Savepoint directory' }).waitFor();
@@ -107,23 +89,11 @@ function describeLine(version: string): void {
 
     it('submits a restore from that savepoint through its context menu: the new job runs and the count goes on at 6', async () => {
       const savepointRow = row(/latest savepoint/);
-      await savepointRow.click({ button: 'right' });
-      const entry = bench.page
-        .locator('.context-view .monaco-menu .action-item')
-        .filter({ hasText: 'Submit Restore to Cluster…' })
-        .first();
-      await entry.waitFor();
-      await entry.hover();
-      await entry.click();
-      const menu = bench.page.locator('.context-view .monaco-menu');
-      if (
-        !(await menu.waitFor({ state: 'hidden', timeout: 3_000 }).then(
-          () => true,
-          () => false,
-        ))
-      ) {
-        await entry.click();
-      }
+      await bench.contextMenu(
+        savepointRow,
+        'Submit Restore to Cluster…',
+        quickInput().filter({ hasText: 'Submit Restore' }),
+      );
       const step = (title: string): Promise<void> =>
         quickInput().filter({ hasText: title }).waitFor({ timeout: 60_000 });
       const input = quickInput().locator('.quick-input-box input');

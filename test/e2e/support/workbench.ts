@@ -125,6 +125,66 @@ export class Workbench {
     await header.locator('.action-label[aria-label="Collapse All"]').click();
   }
 
+  /**
+   * Runs a command that goes on in a quick input of its own (so the palette never closes in between); returns when
+   * Enter was pressed on it (Date.now()). Keys pressed while a webview has focus stay in the webview, and an editor
+   * still opening can take the focus back, closing the palette between the keystroke and the typing: the whole
+   * open-type-find step is tried again until the palette shows the command.
+   */
+  async startCommand(title: string): Promise<number> {
+    const widget = this.page.locator('.quick-input-widget');
+    const input = widget.locator('.quick-input-box input');
+    const match = widget.locator('.monaco-list-row').filter({ hasText: title }).first();
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.page.locator('.part.sidebar .composite.title').click();
+        await this.page.keyboard.press('Control+Shift+P');
+        await input.waitFor({ state: 'visible', timeout: 5_000 });
+        await input.fill(`>${title}`, { timeout: 5_000 });
+        await match.waitFor({ timeout: 10_000 });
+        break;
+      } catch (error) {
+        if (attempt === 4) throw error;
+        await this.page.keyboard.press('Escape');
+      }
+    }
+    const pressed = Date.now();
+    await this.page.keyboard.press('Enter');
+    return pressed;
+  }
+
+  /**
+   * Picks `item` from the context menu of `target` and waits for `then`, what the item shows next (a quick pick, a
+   * dialog). A click that lands while the menu still lays itself out is lost, and under load the menu can close
+   * without running the item: the whole step is tried again until `then` shows.
+   */
+  async contextMenu(target: Locator, item: string, then?: Locator): Promise<void> {
+    const menu = this.page.locator('.context-view .monaco-menu');
+    const entry = menu.locator('.action-item').filter({ hasText: item }).first();
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await target.click({ button: 'right' });
+        await entry.waitFor({ timeout: 10_000 });
+        await entry.hover();
+        await entry.click();
+        if (
+          !(await menu.waitFor({ state: 'hidden', timeout: 3_000 }).then(
+            () => true,
+            () => false,
+          ))
+        ) {
+          await entry.click();
+        }
+        await menu.waitFor({ state: 'hidden', timeout: 5_000 });
+        await then?.waitFor({ timeout: 15_000 });
+        return;
+      } catch (error) {
+        if (attempt === 3) throw error;
+        await this.page.keyboard.press('Escape');
+      }
+    }
+  }
+
   /** Runs a command from the palette by its full title, e.g. "Flink Checkpoints: Show Log". */
   async runCommand(title: string): Promise<void> {
     await this.page.keyboard.press('Control+Shift+P');
