@@ -66,6 +66,8 @@ describe('UI: the snapshot inspector on a Flink 2.2 checkpoint with file merging
     fs.writeFileSync(path.join(root, jobId, newest, 'removed'), 'x');
     fs.rmSync(path.join(root, jobId, newest, 'removed'));
     bench = await Workbench.open({
+      // The editor at its usual width: VS Code 1.13x opens its chat bar beside it (the demo hides it the same way).
+      settings: { 'workbench.secondarySideBar.defaultVisibility': 'hidden' },
       workspaceSettings: {
         'flinkCheckpoints.stores': [{ id: 'merging', name: 'File merging', uri: root }],
       },
