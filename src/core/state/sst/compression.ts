@@ -5,7 +5,10 @@ import { uncompress as snappyUncompress } from 'snappyjs';
 import { SstError } from './errors';
 import { Cursor, fixed32At } from './varint';
 
-/** RocksDB's CompressionType byte in each block trailer. */
+/**
+ * RocksDB's CompressionType byte in each block trailer. Flink's RocksDB backend (frocksdb, and ForSt) leaves RocksDB's
+ * default, Snappy, in every line unless a user configures another compression; LZ4 and ZSTD are the usual choices then.
+ */
 export const COMPRESSION_NAMES: Readonly<Record<number, string>> = {
   0x0: 'none',
   0x1: 'Snappy',

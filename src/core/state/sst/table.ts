@@ -118,6 +118,7 @@ const MAX_FORMAT_VERSION = 7;
 const METAINDEX_PROPERTIES = 'rocksdb.properties';
 const METAINDEX_RANGE_DEL = 'rocksdb.range_del';
 const METAINDEX_INDEX = 'rocksdb.index';
+const METAINDEX_COMPRESSION_DICT = 'rocksdb.compression_dict';
 
 /**
  * Opens a RocksDB block-based table (the SST files of Flink's RocksDB and ForSt state backends): reads the footer, the
@@ -275,7 +276,15 @@ class TableReader implements SstFile {
         throw this.error('checksum-mismatch', h.offset, `${what} fails its ${this.checksumType} checksum`);
       }
     }
-    return type === 0 ? data : decompressBlock(type, data, this.formatVersion, h.offset, this.source.label);
+    if (type === 0) return data;
+    if (this.metaindex?.has(METAINDEX_COMPRESSION_DICT)) {
+      throw this.error(
+        'unsupported',
+        h.offset,
+        `${what} is compressed with a dictionary (RocksDB's compression_opts.max_dict_bytes), which this reader cannot decode`,
+      );
+    }
+    return decompressBlock(type, data, this.formatVersion, h.offset, this.source.label);
   }
 
   /** A block's layout; positions in it are file offsets only when it was stored uncompressed. */
@@ -392,31 +401,54 @@ class TableReader implements SstFile {
     }
   }
 
-  /** Decoded data blocks in order, consecutive blocks fetched together up to the readahead size. */
+  /** Runs of consecutive data blocks, each fetched by one ranged read of at most the readahead size. */
+  private windows(handles: BlockHandle[]): BlockHandle[][] {
+    const out: BlockHandle[][] = [];
+    let i = 0;
+    while (i < handles.length) {
+      const first = handles[i];
+      this.checkHandle(first, 'a data block');
+      let j = i + 1;
+      let end = first.offset + first.size + BLOCK_TRAILER_BYTES;
+      while (j < handles.length) {
+        const h = handles[j];
+        const hEnd = h.offset + h.size + BLOCK_TRAILER_BYTES;
+        if (h.offset !== end || hEnd - first.offset > this.readahead) break;
+        this.checkHandle(h, 'a data block');
+        end = hEnd;
+        j++;
+      }
+      out.push(handles.slice(i, j));
+      i = j;
+    }
+    return out;
+  }
+
+  private readWindow(window: BlockHandle[]): Promise<Uint8Array> {
+    const first = window[0];
+    const last = window[window.length - 1];
+    return this.source.read(first.offset, last.offset + last.size + BLOCK_TRAILER_BYTES - first.offset);
+  }
+
+  /**
+   * Decoded data blocks in order. The next window is read while the current one is decoded, so a scan waits on the
+   * store only when decoding outruns it; at most two windows are held.
+   */
   private async *dataBlocks(from: Uint8Array | undefined): AsyncGenerator<BlockLayout> {
     for await (const handles of this.dataHandles(from)) {
-      let i = 0;
-      while (i < handles.length) {
-        const first = handles[i];
-        this.checkHandle(first, 'a data block');
-        let j = i + 1;
-        let end = first.offset + first.size + BLOCK_TRAILER_BYTES;
-        while (j < handles.length) {
-          const h = handles[j];
-          const hEnd = h.offset + h.size + BLOCK_TRAILER_BYTES;
-          if (h.offset !== end || hEnd - first.offset > this.readahead) break;
-          this.checkHandle(h, 'a data block');
-          end = hEnd;
-          j++;
-        }
-        const window = await this.source.read(first.offset, end - first.offset);
-        for (let k = i; k < j; k++) {
-          const h = handles[k];
-          const at = h.offset - first.offset;
-          const raw = window.subarray(at, Math.min(window.length, at + h.size + BLOCK_TRAILER_BYTES));
+      const windows = this.windows(handles);
+      let next = windows.length > 0 ? this.readWindow(windows[0]) : undefined;
+      for (let w = 0; w < windows.length; w++) {
+        const bytes = await next!;
+        next = w + 1 < windows.length ? this.readWindow(windows[w + 1]) : undefined;
+        // A read that fails while the consumer stops early must not surface as an unhandled rejection.
+        next?.catch(() => undefined);
+        const base = windows[w][0].offset;
+        for (const h of windows[w]) {
+          const at = h.offset - base;
+          const raw = bytes.subarray(at, Math.min(bytes.length, at + h.size + BLOCK_TRAILER_BYTES));
           yield this.blockLayout(raw, h, 'a data block');
         }
-        i = j;
       }
     }
   }
