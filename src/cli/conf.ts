@@ -69,24 +69,24 @@ async function readText(file: string, io: CliIo): Promise<string | null> {
   }
 }
 
-/** 1-based line/column form of an edit, as the CLI prints it. */
-function cliEdit(edit: TextEdit) {
+/** 1-based line/column form of a range, as the CLI prints it. */
+function cliRange(range: TextEdit['range']) {
   return {
-    line: edit.range.start.line + 1,
-    column: edit.range.start.character + 1,
-    endLine: edit.range.end.line + 1,
-    endColumn: edit.range.end.character + 1,
-    newText: edit.newText,
+    line: range.start.line + 1,
+    column: range.start.character + 1,
+    endLine: range.end.line + 1,
+    endColumn: range.end.character + 1,
   };
+}
+
+function cliEdit(edit: TextEdit) {
+  return { ...cliRange(edit.range), newText: edit.newText };
 }
 
 function cliDiagnostic(d: ConfigDiagnostic) {
   const fix = d.fixes.find((f) => f.preferred) ?? d.fixes[0];
   return {
-    line: d.range.start.line + 1,
-    column: d.range.start.character + 1,
-    endLine: d.range.end.line + 1,
-    endColumn: d.range.end.character + 1,
+    ...cliRange(d.range),
     severity: d.severity,
     code: d.code,
     message: d.message,

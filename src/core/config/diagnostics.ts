@@ -579,43 +579,66 @@ function deprecatedValues(ctx: RuleContext): ConfigDiagnostic[] {
 }
 
 function bareNumberDurations(ctx: RuleContext): ConfigDiagnostic[] {
-  const out: ConfigDiagnostic[] = [];
-  for (const [entry, info] of readOptions(ctx)) {
-    if (info.type !== 'Duration' || !INTERVAL_KEYS.has(info.replacement ?? entry.key)) continue;
-    const value = entry.value;
-    const d = checkDuration(value, ctx.line);
-    if (!d.ok || !d.bareNumber || (d.millis ?? 0) >= 1000 || (d.millis ?? 0) <= 0) continue;
-    out.push({
-      range: entry.valueRange,
-      severity: 'warning',
-      code: 'bare-number-duration',
-      key: entry.key,
-      message: `A bare number is milliseconds: "${value}" means ${value} ms. Write a unit, e.g. "${value} s"`,
-      fixes: [
-        { title: `Change to "${value} s"`, edits: replaceValueEdits(ctx.doc, entry, `${value} s`), preferred: true },
-        { title: `Change to "${value} ms"`, edits: replaceValueEdits(ctx.doc, entry, `${value} ms`) },
-      ],
-    });
-  }
-  return out;
+  return bareNumbers(ctx, {
+    code: 'bare-number-duration',
+    applies: (key, info) => info.type === 'Duration' && INTERVAL_KEYS.has(info.replacement ?? key),
+    small: (value) => {
+      const d = checkDuration(value, ctx.line);
+      return d.ok && d.bareNumber === true && (d.millis ?? 0) < 1000 && (d.millis ?? 0) > 0;
+    },
+    means: 'milliseconds',
+    unit: 'ms',
+    units: ['s', 'ms'],
+  });
 }
 
 function bareNumberMemory(ctx: RuleContext): ConfigDiagnostic[] {
+  return bareNumbers(ctx, {
+    code: 'bare-number-memory',
+    applies: (_key, info) => info.type === 'MemorySize',
+    small: (value) => {
+      const m = checkMemorySize(value);
+      return m.ok && m.bareNumber === true && (m.bytes ?? 0) > 0 && (m.bytes ?? 0) < 1024;
+    },
+    means: 'bytes',
+    unit: 'bytes',
+    units: ['mb', 'kb'],
+  });
+}
+
+/**
+ * A bare number where Flink reads the smallest unit (ms, bytes) and the value is too small to be meant that way: a
+ * warning with two units to choose, the likelier first.
+ */
+function bareNumbers(
+  ctx: RuleContext,
+  rule: {
+    code: 'bare-number-duration' | 'bare-number-memory';
+    applies: (key: string, info: OptionInfo) => boolean;
+    small: (value: string) => boolean;
+    means: string;
+    unit: string;
+    units: readonly [string, string];
+  },
+): ConfigDiagnostic[] {
   const out: ConfigDiagnostic[] = [];
   for (const [entry, info] of readOptions(ctx)) {
-    if (info.type !== 'MemorySize') continue;
+    if (!rule.applies(entry.key, info) || !rule.small(entry.value)) continue;
     const value = entry.value;
-    const m = checkMemorySize(value);
-    if (!m.ok || !m.bareNumber || (m.bytes ?? 0) <= 0 || (m.bytes ?? 0) >= 1024) continue;
+    const [likely, other] = rule.units;
     out.push({
       range: entry.valueRange,
       severity: 'warning',
-      code: 'bare-number-memory',
+      code: rule.code,
       key: entry.key,
-      message: `A bare number is bytes: "${value}" means ${value} bytes. Write a unit, e.g. "${value} mb"`,
+      message: `A bare number is ${rule.means}: "${value}" means ${value} ${rule.unit}. Write a unit, e.g. "${value} ${likely}"`,
       fixes: [
-        { title: `Change to "${value} mb"`, edits: replaceValueEdits(ctx.doc, entry, `${value} mb`), preferred: true },
-        { title: `Change to "${value} kb"`, edits: replaceValueEdits(ctx.doc, entry, `${value} kb`) },
+        {
+          title: `Change to "${value} ${likely}"`,
+          edits: replaceValueEdits(ctx.doc, entry, `${value} ${likely}`),
+          preferred: true,
+        },
+        { title: `Change to "${value} ${other}"`, edits: replaceValueEdits(ctx.doc, entry, `${value} ${other}`) },
       ],
     });
   }

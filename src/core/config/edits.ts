@@ -49,26 +49,26 @@ export function replaceValueEdits(doc: ConfigDocument, entry: ConfigEntry, value
 
 /** Edits appending `key: value` lines at the end of the document (flat keys work in both formats). */
 export function appendEdits(doc: ConfigDocument, lines: Array<[string, string]>): TextEdit[] {
-  const index = new LineIndex(doc.text);
-  const end = index.position(doc.text.length);
+  return [appendAtEnd(doc, lines.map(([k, v]) => `${k}: ${renderValue(v, doc.format)}`).join('\n'))];
+}
+
+/** An edit appending `text` at the end of the document, on lines of its own. */
+function appendAtEnd(doc: ConfigDocument, text: string): TextEdit {
+  const end = new LineIndex(doc.text).position(doc.text.length);
   const needsBreak = doc.text.length > 0 && !/[\r\n]$/.test(doc.text);
-  const text = lines.map(([k, v]) => `${k}: ${renderValue(v, doc.format)}`).join('\n');
-  return [{ range: { start: end, end }, newText: `${needsBreak ? '\n' : ''}${text}\n` }];
+  return { range: { start: end, end }, newText: `${needsBreak ? '\n' : ''}${text}\n` };
+}
+
+/** An entry's value as written in the file; one that spans lines is rendered anew, to move as one line. */
+function valueAsWritten(doc: ConfigDocument, entry: ConfigEntry): string {
+  const multiLine = entry.valueRange.start.line !== entry.valueRange.end.line;
+  return multiLine ? renderValue(entry.value, doc.format) : entry.valueText;
 }
 
 /** Edits appending copies of an entry under other keys, its value written as it stands in the file. */
 export function copyEntryEdits(doc: ConfigDocument, entry: ConfigEntry, keys: readonly string[]): TextEdit[] {
-  const multiLine = entry.valueRange.start.line !== entry.valueRange.end.line;
-  const valueText = multiLine ? renderValue(entry.value, doc.format) : entry.valueText;
-  const index = new LineIndex(doc.text);
-  const end = index.position(doc.text.length);
-  const needsBreak = doc.text.length > 0 && !/[\r\n]$/.test(doc.text);
-  return [
-    {
-      range: { start: end, end },
-      newText: `${needsBreak ? '\n' : ''}${keys.map((k) => `${k}: ${valueText}`).join('\n')}\n`,
-    },
-  ];
+  const valueText = valueAsWritten(doc, entry);
+  return [appendAtEnd(doc, keys.map((k) => `${k}: ${valueText}`).join('\n'))];
 }
 
 /** Range covering whole lines of an entry, including its line break, for deleting it. */
@@ -92,14 +92,9 @@ export function renameKeyEdits(doc: ConfigDocument, entry: ConfigEntry, newKey: 
   if (entry.parents.length === 0) return [{ range: entry.keyRange, newText: newKey }];
   const prefix = `${entry.parents.join('.')}.`;
   if (newKey.startsWith(prefix)) return [{ range: entry.keyRange, newText: newKey.slice(prefix.length) }];
-  const multiLine = entry.valueRange.start.line !== entry.valueRange.end.line;
-  const valueText = multiLine ? renderValue(entry.value, doc.format) : entry.valueText;
-  const index = new LineIndex(doc.text);
-  const end = index.position(doc.text.length);
-  const needsBreak = doc.text.length > 0 && !/[\r\n]$/.test(doc.text);
   return [
     { range: wholeLines(doc, entry.entryRange), newText: '' },
-    { range: { start: end, end }, newText: `${needsBreak ? '\n' : ''}${newKey}: ${valueText}\n` },
+    appendAtEnd(doc, `${newKey}: ${valueAsWritten(doc, entry)}`),
   ];
 }
 
