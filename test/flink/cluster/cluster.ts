@@ -82,7 +82,11 @@ export async function startCluster(
       work,
       ...conf,
     ],
-    { stdio: ['ignore', out, out] },
+    {
+      stdio: ['ignore', out, out],
+      // flink-s3-fs-hadoop, as run.sh builds it next to the job: loaded when s3.* options and an s3a:// path are given.
+      env: { ...process.env, FLINK_PLUGINS_DIR: path.join(path.dirname(artifacts.jar), 'plugins') },
+    },
   );
   fs.closeSync(out);
   running.add(child);

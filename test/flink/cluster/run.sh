@@ -2,7 +2,8 @@
 # Real Flink clusters from Maven Central (a MiniCluster with a REST endpoint, one build per Flink release):
 #   run.sh            the restore proof (driver.mjs): restores through the generated REST call, `flink run` line and
 #                     curl line, each continuing the count
-#   run.sh client     the REST client and `flink-checkpoints cluster` tests (client.test.ts, cli.test.ts)
+#   run.sh client     the REST client and `flink-checkpoints cluster` tests (client.test.ts, cli.test.ts), and a cluster
+#                     checkpointing to s3a:// on versitygw (s3.test.ts; skipped until test/servers/install-s3-tools.sh ran)
 # FLINK_VERSIONS (default "1.20.1 2.2.0") picks the releases; one cluster runs at a time, niced, stopped by its PID.
 # Prints "N passed, N failed" per release; exits non-zero on a failure.
 set -euo pipefail
@@ -30,7 +31,7 @@ for version in $versions; do
   echo "== Flink $version"
   if [ "$mode" = client ]; then
     FLINK_VERSION=$version timeout --kill-after=20 900 node --test --test-concurrency=1 --test-reporter=spec --test-reporter-destination=stdout \
-      out/test/flink/cluster/client.test.js out/test/flink/cluster/cli.test.js || status=1
+      out/test/flink/cluster/client.test.js out/test/flink/cluster/cli.test.js out/test/flink/cluster/s3.test.js || status=1
   else
     FLINK_VERSION=$version timeout --kill-after=20 600 node test/flink/cluster/driver.mjs || status=1
   fi

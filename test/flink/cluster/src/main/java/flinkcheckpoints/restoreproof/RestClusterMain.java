@@ -4,6 +4,8 @@ import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.configuration.WebOptions;
+import org.apache.flink.core.fs.FileSystem;
+import org.apache.flink.core.plugin.PluginUtils;
 import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
 
@@ -47,8 +49,14 @@ public final class RestClusterMain {
         conf.set(RestOptions.ADDRESS, "127.0.0.1");
         conf.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
         // A literal path, not toUri(): Flink does not decode %20, it would create a directory named "a%20b".
-        conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, "file://" + work.resolve("checkpoints"));
+        if (!conf.contains(CheckpointingOptions.CHECKPOINTS_DIRECTORY)) {
+            conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, "file://" + work.resolve("checkpoints"));
+        }
         conf.set(WebOptions.UPLOAD_DIR, work.resolve("uploads").toString());
+
+        // File systems in FLINK_PLUGINS_DIR (flink-s3-fs-hadoop), configured by the s3.* options given, as a cluster
+        // loads them; without that directory only the built-in ones.
+        FileSystem.initialize(conf, PluginUtils.createPluginManagerFromRootFolder(conf));
 
         MiniCluster cluster =
                 new MiniCluster(
