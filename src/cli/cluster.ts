@@ -18,7 +18,9 @@ const USAGE =
   '  checkpoints <url> <job-id> [--json]          counts, latest completed / savepoint / failed / restored, history\n' +
   '  savepoint <url> <job-id> [--dir D] [--format canonical|native] [--stop [--drain]] [--wait]\n' +
   '                                               trigger a savepoint (or stop the job with one); --wait prints its path\n' +
-  '  checkpoint <url> <job-id> [--type configured|full|incremental] [--wait]   trigger a checkpoint (Flink 1.17+)\n' +
+  '  checkpoint <url> <job-id> [--type configured|full|incremental] [--wait]\n' +
+  '                                               trigger a checkpoint (Flink 1.17+; configured from 1.19, which\n' +
+  '                                               refuses an explicit incremental one: configured takes it then)\n' +
   '  cancel <url> <job-id>                        cancel the job without a savepoint\n' +
   '  dispose <url> <savepoint-path>               delete a savepoint through the cluster (waits until done)\n\n' +
   'Options: --timeout SECONDS (per request, default 30; --wait waits up to 10 minutes), --ca FILE (PEM to trust for https).\n' +

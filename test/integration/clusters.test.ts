@@ -121,9 +121,11 @@ function describeLine(version: string): void {
         [...ids].sort((a, b) => b - a),
         'newest first',
       );
-      const fromStorageOnly = described.filter((d) => d.endsWith("in storage, beyond the cluster's history"));
+      // Of 5 retained, the window of 2 answers for at most 2; one written after the answer is newer, not beyond.
+      const beyond = described.filter((d) => d.endsWith("in storage, beyond the cluster's history"));
+      const fromStorageOnly = described.filter((d) => / \| in storage, /.test(d));
       assert.ok(
-        fromStorageOnly.length >= 3,
+        beyond.length >= 2 && fromStorageOnly.length >= 3,
         `the storage scan adds the checkpoints the REST window of 2 dropped:\n${described.join('\n')}`,
       );
       const completedOrStored = settled(checkpoints);
@@ -270,6 +272,35 @@ function describeLine(version: string): void {
         }),
       );
       await expectContinued(newJob, out);
+    });
+
+    it('Submit Restore from the palette takes the snapshot open in the inspector', async () => {
+      const [clusterNode] = await children();
+      // Jobs are listed newest first: the restored ones come before the first.
+      const job = (await children(clusterNode)).find((n) => 'job' in n && n.jobId === jobId);
+      assert.ok(job, `job ${jobId} in the view`);
+      const node = (await children(job)).find((n) => /latest savepoint/.test(String(n.description)));
+      await vscode.commands.executeCommand('flinkCheckpoints.openClusterSnapshot', node);
+      await eventually(
+        'the inspector tab',
+        () => {
+          const input = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
+          return input instanceof vscode.TabInputCustom && input.viewType === INSPECTOR_VIEW_TYPE ? input : undefined;
+        },
+        30_000,
+      );
+      const out = path.join(cluster.work, 'restored-from-inspector.txt');
+      try {
+        const newJob = await answeringWithEnter(
+          vscode.commands.executeCommand<string | undefined>('flinkCheckpoints.submitRestore', undefined, {
+            entryClass: ENTRY_CLASS,
+            programArgs: ['--out', out, '--total', '7', '--pause-after', '1'],
+          }),
+        );
+        await expectContinued(newJob, out);
+      } finally {
+        await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+      }
     });
 
     it('Submit Restore from the snapshot in a store: the jar already on the cluster is preselected', async () => {
