@@ -3,7 +3,7 @@
 # system: test/flink built with -Dflink.hadoop into target/<version>-hadoop; Maven only when the build is stale).
 #
 #   scripts/flink-on-hdfs.sh --checkpoints hdfs://127.0.0.1:<rpc port>/flink/checkpoints --result <file>
-#                            [--flink <line>] [--scenario hashmap|rocksdb-incremental]
+#                            [--flink <line>] [--scenario hashmap|rocksdb-incremental|rocksdb-large]
 #   scripts/flink-on-hdfs.sh --build [--flink <line>]     only build
 #
 # Default line: 2.2. Needs Java 17 and Maven; Maven's downloads are cached in ~/.m2.

@@ -30,6 +30,8 @@ public final class HdfsScenario {
     private static final String ECP = "org.apache.flink.streaming.api.environment.ExecutionCheckpointingOptions#";
     private static final long TIMEOUT_MILLIS = 120_000;
     private static final int UNTIL_CHECKPOINT = 3;
+    private static final long LARGE_KEYS = 1_100_000;
+    private static final long LARGE_TIMEOUT_MILLIS = 1_800_000;
 
     private HdfsScenario() {}
 
@@ -46,13 +48,14 @@ public final class HdfsScenario {
             }
         }
         if (checkpoints == null || resultFile == null) {
-            System.err.println("usage: HdfsScenario --checkpoints hdfs://<namenode>/<dir> --result <file> [--scenario hashmap|rocksdb-incremental]");
+            System.err.println("usage: HdfsScenario --checkpoints hdfs://<namenode>/<dir> --result <file> [--scenario hashmap|rocksdb-incremental|rocksdb-large]");
             System.exit(2);
         }
         Options options = new Options();
         options.set(checkpoints, CP + "CHECKPOINTS_DIRECTORY");
         options.set("0 b", CP + "FS_SMALL_FILE_THRESHOLD");
-        options.set("1 s", CP + "CHECKPOINTING_INTERVAL", ECP + "CHECKPOINTING_INTERVAL");
+        boolean large = scenario.equals("rocksdb-large");
+        options.set(large ? "10 s" : "1 s", CP + "CHECKPOINTING_INTERVAL", ECP + "CHECKPOINTING_INTERVAL");
         options.set("2", CP + "MAX_RETAINED_CHECKPOINTS");
         options.set("RETAIN_ON_CANCELLATION", CP + "EXTERNALIZED_CHECKPOINT_RETENTION", ECP + "EXTERNALIZED_CHECKPOINT");
         switch (scenario) {
@@ -60,11 +63,12 @@ public final class HdfsScenario {
                 options.set("hashmap", "org.apache.flink.configuration.StateBackendOptions#STATE_BACKEND");
                 break;
             case "rocksdb-incremental":
+            case "rocksdb-large":
                 options.set("rocksdb", "org.apache.flink.configuration.StateBackendOptions#STATE_BACKEND");
                 options.set("true", CP + "INCREMENTAL_CHECKPOINTS");
                 break;
             default:
-                throw new IllegalArgumentException("Unknown scenario " + scenario + "; known: hashmap, rocksdb-incremental");
+                throw new IllegalArgumentException("Unknown scenario " + scenario + "; known: hashmap, rocksdb-incremental, rocksdb-large");
         }
         options.set("127.0.0.1", "org.apache.flink.configuration.RestOptions#BIND_ADDRESS");
         options.set("0", "org.apache.flink.configuration.RestOptions#BIND_PORT");
@@ -79,12 +83,23 @@ public final class HdfsScenario {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(configuration);
         env.setParallelism(4);
         env.setMaxParallelism(128);
-        WordCountJob.build(env, 10, 0);
+        if (large) {
+            // about 1.1 GB: 1,100,000 keys of 1 KiB random bytes, over 2 subtasks
+            env.setParallelism(2);
+            LargeStateJob.build(env, LARGE_KEYS, 1024);
+        } else {
+            WordCountJob.build(env, 10, 0);
+        }
         JobClient client = env.executeAsync("word count (" + scenario + " on HDFS)");
         Path jobDir = new Path(checkpoints, client.getJobID().toString());
-        long deadline = System.currentTimeMillis() + TIMEOUT_MILLIS;
+        long deadline = System.currentTimeMillis() + (large ? LARGE_TIMEOUT_MILLIS : TIMEOUT_MILLIS);
+        int until = large ? Integer.MAX_VALUE : UNTIL_CHECKPOINT;
         List<String> done;
-        while ((done = completed(jobDir)).isEmpty() || latest(done) < UNTIL_CHECKPOINT) {
+        while ((done = completed(jobDir)).isEmpty() || latest(done) < until) {
+            if (until == Integer.MAX_VALUE && LargeStateJob.WRITTEN.get() >= LARGE_KEYS) {
+                // every key has its value: the checkpoint after the one in flight holds all of it
+                until = (done.isEmpty() ? 0 : latest(done)) + 2;
+            }
             if (System.currentTimeMillis() > deadline) {
                 throw new IllegalStateException("No checkpoint " + UNTIL_CHECKPOINT + " within " + TIMEOUT_MILLIS + " ms in " + jobDir);
             }
