@@ -88,13 +88,15 @@ describe('values decoded by the serializer tree', () => {
   });
 
   it('BigInteger and BigDecimal: null, the constants, and two’s complement with a scale', () => {
-    const bi = simple('BigInteger');
+    const bi = simple('BigInt');
     assert.equal(decode(bi, new Out().i32(0)), null);
     assert.equal(decode(bi, new Out().i32(3)), '10');
     assert.equal(decode(bi, new Out().i32(6).u8(0xff, 0x85)), '-123');
-    const bd = simple('BigDecimal');
+    const bd = simple('BigDec');
     assert.equal(decode(bd, new Out().i32(6).u8(0x30, 0x39).i32(3)), '12.345');
     assert.equal(decode(bd, new Out().i32(5).u8(0xf9).i32(2)), '-0.07');
+    assert.equal(decode(bd, new Out().i32(1).i32(2)), '0.00');
+    assert.equal(decode(bd, new Out().i32(0)), null);
   });
 
   it('dates and times as ISO text, null as null', () => {
@@ -135,7 +137,7 @@ describe('values decoded by the serializer tree', () => {
   it('Row: the row kind and null mask before the fields', () => {
     const row = node('org.apache.flink.api.java.typeutils.runtime.RowSerializer$RowSerializerSnapshot', {
       version: 3,
-      raw: '00',
+      raw: '01',
       nested: [STRING, LONG, INT],
     });
     // kind +U (2: bits 1,0 = 0b10 → mask bit 0 clear, bit 1 set), field 1 null: 0b0_1_0_1_0_000 = 0x50.
@@ -169,7 +171,7 @@ describe('values decoded by the serializer tree', () => {
     assert.match(leftOver.problem, /1 bytes left over/);
   });
 
-  it('Avro GenericRecord by the schema kept in the snapshot', () => {
+  it('Avro GenericRecord by the schema kept in the snapshot, as AvroSerializer writes it', () => {
     const schema = JSON.stringify({
       type: 'record',
       name: 'User',
@@ -181,8 +183,8 @@ describe('values decoded by the serializer tree', () => {
       ],
     });
     const avro = node('org.apache.flink.formats.avro.typeutils.AvroSerializerSnapshot', { schema, type: 'User' });
-    // "bo" (len 2 → zigzag 4), union branch 1 (2), age 21 (42), one tag "x" then end, enum B (2).
-    const bytes = new Out().u8(4, 0x62, 0x6f, 2, 42, 2, 2, 0x78, 0, 2);
+    // Flink's DataOutputEncoder: "bo" with a 4-byte length, union branch 1, age 21, a block of one tag, end, enum B.
+    const bytes = new Out().i32(2).u8(0x62, 0x6f).i32(1).i32(21).u8(1).i32(1).u8(0x78).u8(0).i32(1);
     assert.deepEqual(decode(avro, bytes), { name: 'bo', age: 21, tags: ['x'], kind: 'B' });
   });
 });

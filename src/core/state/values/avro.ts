@@ -6,62 +6,52 @@ type Schema = string | Schema[] | { [key: string]: unknown };
 
 const MAX_BLOCK = 1 << 24;
 
-/** Avro's zig-zag varint, up to 64 bits; a long beyond 2^53 becomes a decimal string. */
-function zigzag(input: DataInput, what: string): number | string {
-  let v = 0n;
-  let shift = 0n;
-  for (;;) {
+/** `DataOutputEncoder#writeVarLongCount`: an unsigned 7-bit varint, the item count of an array or map block. */
+function blockCount(input: DataInput, what: string): number {
+  let v = 0;
+  for (let shift = 0; ; shift += 7) {
     const b = input.u8(what);
-    v |= BigInt(b & 0x7f) << shift;
+    v += (b & 0x7f) * 2 ** shift;
     if (b < 0x80) break;
-    shift += 7n;
-    if (shift > 63n) throw new StateSchemaError('invalid', input.offset, `${what} is not an Avro varint`);
+    if (shift > 49) throw new StateSchemaError('invalid', input.offset, `${what} is not a varint`);
   }
-  const n = (v >> 1n) ^ -(v & 1n);
-  return n >= BigInt(Number.MIN_SAFE_INTEGER) && n <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(n) : n.toString();
+  if (v > MAX_BLOCK) throw new StateSchemaError('invalid', input.offset, `${what} ${v} is out of range`);
+  return v;
 }
 
-function count(input: DataInput, what: string): number {
-  const n = Number(zigzag(input, what));
-  if (!Number.isSafeInteger(n) || Math.abs(n) > MAX_BLOCK) {
-    throw new StateSchemaError('invalid', input.offset, `${what} ${n} is out of range`);
-  }
-  return n;
-}
-
+/** `DataOutputEncoder#writeBytes`: a 4-byte length, then the bytes. */
 function raw(input: DataInput, what: string): Uint8Array {
-  const n = count(input, `the length of ${what}`);
-  if (n < 0) throw new StateSchemaError('invalid', input.offset, `negative length of ${what}`);
-  input.need(n, what);
+  const n = input.count(`the length of ${what}`, input.remaining);
   const b = input.bytes.subarray(input.pos, input.pos + n);
   input.pos += n;
   return b;
 }
 
-function le(input: DataInput, n: 4 | 8): number {
+function float(input: DataInput, n: 4 | 8): number {
   input.need(n, n === 4 ? 'an Avro float' : 'an Avro double');
   const view = new DataView(input.bytes.buffer, input.bytes.byteOffset + input.pos, n);
   input.pos += n;
-  const v = n === 4 ? view.getFloat32(0, true) : view.getFloat64(0, true);
-  return v;
+  return n === 4 ? view.getFloat32(0) : view.getFloat64(0);
 }
 
-/** Reads Avro blocks (a count, negative with a byte size after it, until a zero count). */
+function long(input: DataInput): number | string {
+  const v = input.i64('an Avro long');
+  return v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v.toString();
+}
+
+/** Array and map items: blocks of a count each, until a zero count. */
 function blocks(input: DataInput, what: string, item: () => void): void {
   for (;;) {
-    let n = count(input, `a block count of ${what}`);
+    const n = blockCount(input, `a block count of ${what}`);
     if (n === 0) return;
-    if (n < 0) {
-      n = -n;
-      count(input, `a block size of ${what}`);
-    }
     for (let i = 0; i < n; i++) item();
   }
 }
 
 /**
- * A decoder of Avro's binary encoding by the writer schema Flink keeps in the `AvroSerializerSnapshot`, which is how
- * `AvroSerializer` writes a GenericRecord or SpecificRecord: records as objects, unions as their branch's value.
+ * A decoder of Avro values by the writer schema Flink keeps in the `AvroSerializerSnapshot`, in the encoding
+ * `AvroSerializer` writes them with (Flink's `DataOutputEncoder`: Java `DataOutput` primitives, 4-byte lengths, union
+ * branches and enum indexes, varint block counts): records as objects, unions as their branch's value.
  */
 export function avroDecoder(schemaText: string): ValueDecoder {
   let root: Schema;
@@ -92,7 +82,7 @@ export function avroDecoder(schemaText: string): ValueDecoder {
   const read = (s: Schema, input: DataInput, depth: number): StateValue => {
     if (depth > 64) throw new StateSchemaError('invalid', input.offset, 'Avro values nested deeper than 64');
     if (Array.isArray(s)) {
-      const branch = count(input, 'an Avro union branch');
+      const branch = input.i32('an Avro union branch');
       if (branch < 0 || branch >= s.length) {
         throw new StateSchemaError('invalid', input.offset, `Avro union branch ${branch} of ${s.length}`);
       }
@@ -111,7 +101,7 @@ export function avroDecoder(schemaText: string): ValueDecoder {
         }
         case 'enum': {
           const symbols = (s.symbols ?? []) as string[];
-          const i = count(input, 'an Avro enum index');
+          const i = input.i32('an Avro enum index');
           return symbols[i] ?? i;
         }
         case 'array': {
@@ -144,12 +134,13 @@ export function avroDecoder(schemaText: string): ValueDecoder {
       case 'boolean':
         return input.bool('an Avro boolean');
       case 'int':
+        return input.i32('an Avro int');
       case 'long':
-        return zigzag(input, `an Avro ${s}`);
+        return long(input);
       case 'float':
-        return le(input, 4);
+        return float(input, 4);
       case 'double':
-        return le(input, 8);
+        return float(input, 8);
       case 'bytes':
         return Buffer.from(raw(input, 'Avro bytes')).toString('hex');
       case 'string':

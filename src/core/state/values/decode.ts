@@ -137,13 +137,10 @@ function decimalString(unscaled: bigint, scale: number): string {
   return `${negative ? '-' : ''}${digits.slice(0, -scale)}.${digits.slice(-scale)}`;
 }
 
-/** `BigDecSerializer.writeBigDecimal`: the unscaled value as a BigInteger, then the scale (absent for the constants). */
+/** `BigDecSerializer.writeBigDecimal`: the unscaled value as a BigInteger (null for null), then the scale. */
 function readBigDecimal(input: DataInput): string | null {
-  const n = input.count('a BigDecimal length', input.remaining + 4);
-  if (n === 0) return null;
-  if (n <= 3) return ['0', '1', '10'][n - 1];
-  const unscaled = bigIntOf(bytesOf(input, n - 4, 'a BigDecimal'));
-  return decimalString(unscaled, input.i32('a BigDecimal scale'));
+  const unscaled = readBigInteger(input);
+  return unscaled === null ? null : decimalString(unscaled, input.i32('a BigDecimal scale'));
 }
 
 const LONG_MIN = -(1n << 63n);
@@ -227,8 +224,8 @@ const PRIMITIVES: Record<string, Simple> = {
       return millis === LONG_MIN ? null : { millis: long(millis), nanos };
     },
   ],
-  BigInteger: [-1, (i) => readBigInteger(i)?.toString() ?? null],
-  BigDecimal: [-1, readBigDecimal],
+  BigInt: [-1, (i) => readBigInteger(i)?.toString() ?? null],
+  BigDec: [-1, readBigDecimal],
   Instant: [12, instant],
   LocalDate: [6, localDate],
   LocalTime: [7, localTime],
@@ -352,8 +349,10 @@ function pojoCodec(node: SerializerSnapshotNode): Codec {
       for (const f of fields) {
         if (input.bool(`the null flag of field ${f.name}`)) {
           value[f.name] = null;
-        } else if (f.codec === null) {
-          value[f.name] = opaque(`field ${f.name}`, input);
+        } else if (f.codec === null || !f.codec.exact) {
+          // Where a field's length is unknown (Kryo), the fields after it cannot be told apart: it takes the rest.
+          value[f.name] = f.codec === null ? opaque(`field ${f.name}`, input) : f.codec.read(input);
+          break;
         } else {
           value[f.name] = f.codec.read(input);
         }
@@ -433,8 +432,8 @@ function compositeCodec(node: SerializerSnapshotNode, short: string): Codec | nu
     }
     case 'RowSerializer$RowSerializerSnapshot': {
       const fields = nested(node, 0);
-      // Version 3 (Flink 1.11+) writes the legacy-mode flag in its outer snapshot; earlier rows have no kind bits.
-      return fields === null ? null : rowCodec(fields, node.version < 3 || node.raw === '01');
+      // Version 3 (Flink 1.11+) writes in its outer snapshot whether the row kind is written; earlier rows have none.
+      return fields === null ? null : rowCodec(fields, node.version < 3 || node.raw === '00');
     }
     case 'ListSerializerSnapshot': {
       const [element] = nested(node, 1) ?? [];

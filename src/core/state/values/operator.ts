@@ -74,10 +74,18 @@ export async function* operatorEntries(
         continue;
       }
       const element = codec(info, 'VALUE_SERIALIZER');
+      // The elements of a state lie together; the last one of a serializer not known here ends where another starts.
+      const others = handle.states.filter((o) => o !== state).map((o) => o.offsetsAt);
+      const otherStarts = (await Promise.all(others.map((o) => access.readMetadata(o, 8))))
+        .filter((b) => b.length === 8)
+        .map((b) => at.start + Number(new DataView(b.buffer, b.byteOffset, 8).getBigInt64(0)));
       let region: Region | null = null;
       for (let index = 0; index < offsets.length; index++) {
         if (region === null || region.pos !== offsets[index]) region = new Region(fetch, offsets[index], streamEnd);
-        const end = offsets[index + 1] ?? null;
+        const end =
+          offsets[index + 1] ??
+          otherStarts.filter((o) => o > offsets[index]).sort((a, b) => a - b)[0] ??
+          (Number.isFinite(streamEnd) ? streamEnd : null);
         const value = await region.parse((i): StateValue => {
           if (element.exact || end === null) return element.read(i);
           // An element of a serializer not known here ends where the next one starts.
