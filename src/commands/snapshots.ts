@@ -230,7 +230,13 @@ function cleanupModel(
     job: plan.jobPath,
     retained: plan.retained.map((s) => s.external ?? s.path),
     referencedFiles: plan.referencedFiles,
-    candidates: plan.candidates.map((c) => ({ uri: c.path, size: c.size, reason: c.reason, kind: c.kind })),
+    // An entropy-injected S3 object is shown where it really lies, not at the path it stands for.
+    candidates: plan.candidates.map((c) => ({
+      uri: c.location ?? c.path,
+      size: c.size,
+      reason: c.reason,
+      kind: c.kind,
+    })),
     totalBytes: plan.totalBytes,
     kept: plan.kept.map((k) => ({ uri: k.path, why: k.why })),
     blocked: plan.sharedStateBlocked ?? null,
