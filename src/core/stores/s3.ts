@@ -2,7 +2,7 @@ import type * as sdk from './s3Sdk';
 import * as nodePath from 'node:path';
 import { BaseStore, DEFAULT_READ_ALL_MAX_BYTES, concatChunks } from './base';
 import type { Deadline } from './deadline';
-import { StoreError, StoreErrorCode } from './errors';
+import { SOCKET_ERROR_CODES, StoreError, StoreErrorCode } from './errors';
 import { baseName } from './paths';
 import type {
   CallOptions,
@@ -57,17 +57,6 @@ const THROTTLING = new Set([
   'ServiceUnavailable',
 ]);
 const TRANSIENT_STATUS = new Set([429, 500, 502, 503, 504]);
-const CONNECTION_ERRORS = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'EPIPE',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'ETIMEDOUT',
-  'ECONNABORTED',
-]);
 
 interface ServiceError {
   readonly name?: string;
@@ -448,7 +437,7 @@ export class S3Store extends BaseStore {
         'Check the endpoint; services without per-bucket host names need path-style addressing.',
       );
     }
-    if (CONNECTION_ERRORS.has(netCode)) {
+    if (SOCKET_ERROR_CODES.has(netCode)) {
       return fail('unavailable', `the connection to ${this.where()} failed (${netCode})`);
     }
     if (/CERT|SELF_SIGNED|UNABLE_TO_VERIFY/.test(netCode)) {
