@@ -172,7 +172,7 @@ export interface StoreOptions {
   readonly poolSize?: number;
   /**
    * FTPS: accept self-signed or otherwise unverifiable server certificates (test and private servers). swebhdfs://
-   * always verifies (Node's fetch); trust a private CA with NODE_EXTRA_CA_CERTS instead.
+   * always verifies (Node's https); trust a private CA with NODE_EXTRA_CA_CERTS instead.
    */
   readonly allowUntrustedCertificate?: boolean;
   /** hdfs://: the NameNode's WebHDFS address, `host:port` or `http(s)://host:port[/gateway-prefix]`. */
