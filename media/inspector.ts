@@ -12,6 +12,7 @@ import type {
 import { h, svg } from './dom';
 import { formatBytes } from '../src/viewModel/format';
 import { VirtualList } from './virtualList';
+import { stateSection } from './stateSection';
 
 type Post = (message: FromWebview) => void;
 type SortKey =
@@ -394,6 +395,7 @@ export function renderInspector(root: HTMLElement, model: InspectorModel, post: 
       noMatch,
       h('p', { class: 'hint' }, 'Arrow keys move, Enter expands an operator into its subtasks, headers sort.'),
     ),
+    stateSection(post),
     section('uid', 'Operator id from uid', uidForm),
     section('files', `Referenced files (${model.fileCount})`, fileList(model, post)),
   );

@@ -153,6 +153,41 @@ export interface CleanupModel {
   readonly lastRun: string | null;
 }
 
+/** A serializer snapshot as the State section shows it: a line, and its parts as children (collapsible). */
+export interface SerializerView {
+  /** `PojoSerializer<com.example.Event> v2` */
+  readonly label: string;
+  /** Field name, nested position or what the part is (`key`, `value`, `fields.id`, `[0]`). */
+  readonly role: string;
+  /** The snapshot class, for the tooltip. */
+  readonly className: string;
+  /** Enum constants, Kryo registrations, Avro schema, undecoded bytes. */
+  readonly detail: string | null;
+  readonly children: readonly SerializerView[];
+}
+
+export interface StateRow {
+  readonly name: string;
+  readonly kind: string;
+  readonly backend: string;
+  readonly ttl: boolean;
+  readonly serializers: readonly SerializerView[];
+}
+
+export interface OperatorStates {
+  readonly operatorId: string;
+  readonly label: string;
+  readonly states: readonly StateRow[];
+  readonly problems: readonly string[];
+}
+
+/** The State section: per operator, its states and their serializers, read from the heads of the state files. */
+export interface StateSectionModel {
+  readonly operators: readonly OperatorStates[];
+  /** Why nothing could be read (the snapshot is not in a store, the store is down). */
+  readonly error: string | null;
+}
+
 /** Host → webview. */
 export type ToWebview =
   | { readonly type: 'inspector'; readonly model: InspectorModel }
@@ -162,7 +197,8 @@ export type ToWebview =
   | { readonly type: 'history'; readonly model: HistoryModel }
   | { readonly type: 'cleanup'; readonly model: CleanupModel }
   | { readonly type: 'uidResult'; readonly uid: string; readonly operatorId: string }
-  | { readonly type: 'subtasks'; readonly operatorId: string; readonly rows: readonly SubtaskRow[] };
+  | { readonly type: 'subtasks'; readonly operatorId: string; readonly rows: readonly SubtaskRow[] }
+  | { readonly type: 'states'; readonly model: StateSectionModel };
 
 /** Webview → host. */
 export type FromWebview =
@@ -172,6 +208,7 @@ export type FromWebview =
   | { readonly type: 'compare' }
   | { readonly type: 'computeUid'; readonly uid: string }
   | { readonly type: 'loadSubtasks'; readonly operatorId: string }
+  | { readonly type: 'loadStates' }
   | { readonly type: 'copy'; readonly text: string }
   | { readonly type: 'confirmCleanup' }
   | { readonly type: 'cleanupJobStopped'; readonly stopped: boolean }
@@ -183,6 +220,7 @@ export function isFromWebview(value: unknown): value is FromWebview {
   const message = value as Record<string, unknown>;
   switch (message.type) {
     case 'ready':
+    case 'loadStates':
     case 'confirmCleanup':
     case 'restore':
     case 'compare':

@@ -1,3 +1,4 @@
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { operatorIdFromUid } from '../core/metadata';
 import { FromWebview, ToWebview } from '../../media/protocol';
@@ -8,6 +9,10 @@ import { WebviewChannel, webviewHtml, webviewOptions } from '../workbench/webvie
 import { checkFiles, locateSnapshot } from './snapshotLocation';
 import { errorDetail } from '../core/errors';
 import { userMessage } from '../workbench/errors';
+import { openStore } from '../core/stores';
+import { readStoredSnapshot } from '../core/state/storeSnapshot';
+import { buildStateSection } from '../viewModel/stateModel';
+import type { StateSectionModel } from '../../media/protocol';
 
 export const INSPECTOR_VIEW_TYPE = 'flinkCheckpoints.metadataInspector';
 
@@ -116,6 +121,15 @@ export class MetadataEditorProvider implements vscode.CustomReadonlyEditorProvid
     );
   }
 
+  private async stateSection(uri: vscode.Uri): Promise<StateSectionModel> {
+    try {
+      return await readStateSection(this.services.stores, uri);
+    } catch (error) {
+      this.services.log.error(`Reading the state schemas of ${uri.toString()} failed: ${errorDetail(error)}`);
+      return { operators: [], error: userMessage(error) };
+    }
+  }
+
   private async onMessage(
     message: FromWebview,
     uri: vscode.Uri,
@@ -163,6 +177,9 @@ export class MetadataEditorProvider implements vscode.CustomReadonlyEditorProvid
         if (reply.type === 'subtasks') channel.post(reply);
         return;
       }
+      case 'loadStates':
+        channel.post({ type: 'states', model: await this.stateSection(uri) });
+        return;
       case 'computeUid':
         channel.post({ type: 'uidResult', uid: message.uid, operatorId: operatorIdFromUid(message.uid) });
         return;
@@ -172,6 +189,28 @@ export class MetadataEditorProvider implements vscode.CustomReadonlyEditorProvid
       case 'confirmCleanup':
         return;
     }
+  }
+}
+
+/** The State section of the snapshot whose `_metadata` is at `uri`: its state files read through its store. */
+async function readStateSection(stores: StoreRegistry, uri: vscode.Uri): Promise<StateSectionModel> {
+  const directory = vscode.Uri.joinPath(uri, '..');
+  if (uri.scheme === STORE_SCHEME) {
+    const { store } = await stores.get(uri.authority);
+    return buildStateSection((await readStoredSnapshot(store, directory.path)).schemas);
+  }
+  if (uri.scheme !== 'file') {
+    return {
+      operators: [],
+      error: vscode.l10n.t('Open this _metadata from a store or a local folder to read its states.'),
+    };
+  }
+  // Rooted at the file system's root, as the inspector resolves a local snapshot's files.
+  const store = openStore(path.parse(directory.fsPath).root);
+  try {
+    return buildStateSection((await readStoredSnapshot(store, directory.fsPath)).schemas);
+  } finally {
+    await store.close();
   }
 }
 

@@ -1,5 +1,5 @@
 import { parseMetadata, summarize, type CheckpointMetadata } from '../metadata';
-import { storePathOf } from '../references/locate';
+import { snapshotResolver } from '../references/safety';
 import { joinStorePath } from '../stores/paths';
 import { externalLocation } from '../stores/uri';
 import type { CheckpointStore } from '../stores/types';
@@ -21,15 +21,27 @@ export interface StoredSnapshot {
  * Reads `<snapshotPath>/_metadata` and the head of each state file it names (ranged reads, kilobytes per file). Files
  * outside the store become problems of their operator.
  */
-export async function readStoredSnapshot(store: CheckpointStore, snapshotPath: string): Promise<StoredSnapshot> {
+export async function readStoredSnapshot(
+  store: CheckpointStore,
+  snapshotPath: string,
+  clusterPaths: readonly string[] = [],
+): Promise<StoredSnapshot> {
   const pointer = externalLocation(store.uri, snapshotPath);
   const bytes = await store.readAll(joinStorePath(snapshotPath, '_metadata'));
   const metadata = parseMetadata(bytes, { pointer });
   const summary = summarize(metadata, { pointer });
+  // Files are found as cleanup finds them: also when the tree was moved or copied since Flink wrote it.
+  const resolve = snapshotResolver(
+    snapshotPath,
+    Number(metadata.checkpointId),
+    summary.referencedFiles,
+    store.uri,
+    clusterPaths,
+  );
   const schemas = await readSchemas(metadata, {
     readMetadata: (offset, length) => Promise.resolve(bytes.subarray(offset, offset + length)),
     read: (path, offset, length) => {
-      const inStore = storePathOf(store.uri, path);
+      const inStore = resolve(path)[0];
       if (inStore === undefined) {
         return Promise.reject(new Error(`${path} lies outside the store ${store.label}`));
       }

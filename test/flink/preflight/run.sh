@@ -2,7 +2,7 @@
 # Restore scenarios on real Flink (MiniCluster, Maven Central) decide what the pre-flight must say: Flink 1.20 and 2.2
 # each write a base savepoint and restore it into changed jobs (RestoreScenarios.java), Flink 2.2 restores the 1.20
 # savepoints; restore.test.ts then checks that `flink-checkpoints preflight` gives Flink's outcome for every one.
-# One JVM per line and mode (each restore starts its own MiniCluster); about 6 minutes on 2 busy cores.
+# One JVM per line and mode (each restore starts its own MiniCluster); 12 minutes on 2 shared, busy cores.
 # RESTORE_SCENARIOS_DIR keeps the savepoints and outcomes (default: a temporary directory, removed afterwards).
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/../../.." && pwd)"
