@@ -312,6 +312,23 @@ const avro: Decoder = (input, version, _depth, _cls, continuation) => {
   }
 };
 
+/**
+ * `RowDataSerializerSnapshot` (Table API state): the field count, each field's `LogicalType` Java-serialized (no length
+ * is written, so the reader finds the nested snapshots' magic after them), then the fields' serializer snapshots.
+ */
+const rowData: Decoder = (input, _version, depth, cls, continuation) => {
+  const fields = input.count(`the number of fields of ${cls}`, MAX_NESTED);
+  const start = input.pos;
+  const end = findForward(input, start, (i) => input.i32At(i) === NESTED_MAGIC);
+  if (end === null) return readUnknownPayload(input, continuation);
+  input.pos = end;
+  const nested = readNestedSnapshots(input, depth, cls, continuation);
+  if (nested.length !== fields) {
+    throw new StateSchemaError('invalid', input.offset, `${cls} has ${fields} fields but ${nested.length} serializers`);
+  }
+  return { ...rawOf(input.bytes.subarray(start, end)), nested };
+};
+
 const withOuterClass =
   (what: string): Decoder =>
   (input, _version, depth, cls, continuation) =>
@@ -357,6 +374,17 @@ const DECODERS = new Map<string, Decoder>([
     'StringValue',
   ].map((t): [string, Decoder] => [`${BASE}${t}Serializer$${t}SerializerSnapshot`, simpleNone]),
   ['org.apache.flink.runtime.state.VoidNamespaceSerializer$VoidNamespaceSerializerSnapshot', simpleNone],
+  // Simple snapshots with no payload: Java serialization, windows, Table API strings and nulls.
+  ['org.apache.flink.runtime.state.JavaSerializer$JavaSerializerSnapshot', simpleNone],
+  [
+    'org.apache.flink.streaming.api.windowing.windows.GlobalWindow$Serializer$GlobalWindowSerializerSnapshot',
+    simpleNone,
+  ],
+  ['org.apache.flink.streaming.api.windowing.windows.TimeWindow$Serializer$TimeWindowSerializerSnapshot', simpleNone],
+  ['org.apache.flink.table.runtime.typeutils.StringDataSerializer$StringDataSerializerSnapshot', simpleNone],
+  ['org.apache.flink.table.dataview.NullSerializer$NullSerializerSnapshot', simpleNone],
+  ['org.apache.flink.table.runtime.typeutils.RowDataSerializer$RowDataSerializerSnapshot', rowData],
+  ['org.apache.flink.api.scala.typeutils.ScalaCaseClassSerializerSnapshot', withOuterClass('the case class name')],
   [
     'org.apache.flink.api.common.typeutils.base.array.BytePrimitiveArraySerializer$BytePrimitiveArraySerializerSnapshot',
     simpleNone,
