@@ -195,6 +195,8 @@ export class S3Store extends BaseStore {
   private signingRegion: string | undefined;
   readonly entropy?: EntropyFiles;
   private readonly entropyTemplate: EntropyTemplate | undefined;
+  /** Whole-object GETs in flight by key: a `stat` of the same key meanwhile takes its answer instead of a HeadObject. */
+  private readonly pendingGets = new Map<string, Promise<sdk.GetObjectCommandOutput>>();
   /** Entropy-injected keys by the store path they stand for, as last listed: what `delete` of that path removes too. */
   private readonly entropyKeys = new Map<string, Set<string>>();
 
@@ -542,6 +544,20 @@ export class S3Store extends BaseStore {
   private async statWith(p: string, deadline: Deadline): Promise<StoreEntry> {
     const key = this.key(p);
     if (key !== '') {
+      // The tree dates a snapshot by its _metadata while reading it: a GET of the object that starts beside this
+      // stat answers both (its headers carry size and time), one request instead of two.
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      const reading = this.pendingGets.get(key);
+      const got = reading && (await reading.catch(() => undefined));
+      if (got) {
+        return {
+          path: p,
+          name: baseName(p),
+          kind: 'file',
+          size: got.ContentLength ?? 0,
+          ...(got.LastModified ? { mtime: got.LastModified.getTime() } : {}),
+        };
+      }
       const head = await this.head(key, p, deadline);
       if (head) {
         return {
@@ -691,12 +707,20 @@ export class S3Store extends BaseStore {
     const { GetObjectCommand } = loadSdk();
     let output: sdk.GetObjectCommandOutput;
     try {
-      output = await this.send<sdk.GetObjectCommandOutput>(
+      const sent = this.send<sdk.GetObjectCommandOutput>(
         new GetObjectCommand({ Bucket: this.bucket, Key: key, ...(range ? { Range: range } : {}) }),
         p,
         'reading',
         deadline,
       );
+      if (!range && !this.pendingGets.has(key)) {
+        this.pendingGets.set(key, sent);
+        const done = (): void => {
+          if (this.pendingGets.get(key) === sent) this.pendingGets.delete(key);
+        };
+        sent.then(done, done);
+      }
+      output = await sent;
     } catch (error) {
       if (error instanceof StoreError && (error.cause as ServiceError | undefined)?.name === 'InvalidRange') {
         return undefined;

@@ -16,6 +16,7 @@ import {
   startVersityGw,
 } from '../../servers/s3Servers';
 import { runCli } from '../../../src/cli/main';
+import { inspectSnapshots, scanDirectory } from '../../../src/core/layout';
 import { storeRejection as rejection } from '../../support/stores';
 import { JOB_A, buildCheckpointTree } from './support/checkpointTree';
 import { storeContract } from './support/contract';
@@ -85,6 +86,24 @@ describe('S3Store against versitygw', { skip }, () => {
       assert.equal(externalLocation(prefixed.uri, `/${JOB_A}/chk-3`), `s3a://prefixed/flink/prod/${JOB_A}/chk-3`);
       assert.equal(prefixed.label, 's3a://prefixed/flink/prod');
     });
+  });
+
+  it('reads and dates each complete snapshot with one GET, no HeadObject beside it', async () => {
+    const first = open(`s3://${BUCKET}`);
+    const second = open(`s3://${BUCKET}`);
+    try {
+      const layout = await scanDirectory(first, `/${JOB_A}`);
+      const complete = (await inspectSnapshots(first, layout.checkpoints)).filter((s) => s.status === 'complete');
+      assert.ok(complete.length >= 2);
+      const page = await inspectSnapshots(second, complete);
+      assert.equal(second.requestCount, complete.length);
+      for (const snapshot of page) {
+        assert.equal(snapshot.status, 'complete');
+        assert.equal(typeof snapshot.completedAt, 'number', snapshot.path);
+      }
+    } finally {
+      await Promise.all([first.close(), second.close()]);
+    }
   });
 
   it('lists an empty bucket as an empty root', async () => {
