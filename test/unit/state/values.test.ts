@@ -204,6 +204,12 @@ describe('the same job read in all its formats', () => {
         const { entries, problems } = await entriesOf(openFixture(file), 'counter', { states: new Set(['count']) });
         assert.deepEqual(problems, []);
         counts.push(new Map(entries.map((e) => [e.key as string, e.value as number])));
+        // One key reads its key group only, in key-group streams and SST files alike, and finds the same entry.
+        const one = await entriesOf(openFixture(file), 'counter', { states: new Set(['count']), key: 'sea' });
+        assert.deepEqual(
+          one.entries,
+          entries.filter((e) => e.key === 'sea'),
+        );
       }
       assert.equal(counts.length, 3);
       const total = (m: Map<string, number>) => [...m.values()].reduce((a, b) => a + b, 0);

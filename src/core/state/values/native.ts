@@ -67,9 +67,13 @@ export async function* nativeEntries(
     }
     const prefixBytes = keyGroupPrefixBytes(maxParallelism);
     const first = handle.keyGroups.start;
-    const from = options.keyGroups
-      ? Array.from({ length: handle.keyGroups.count }, (_, i) => first + i).find(options.keyGroups)
-      : undefined;
+    // Only the wanted key groups are read: the files are entered at the first and left after the last.
+    const wanted = options.keyGroups
+      ? Array.from({ length: handle.keyGroups.count }, (_, i) => first + i).filter(options.keyGroups)
+      : null;
+    if (wanted !== null && wanted.length === 0) return;
+    const from = wanted?.[0];
+    const last = wanted === null ? Number.POSITIVE_INFINITY : wanted[wanted.length - 1];
     const columns: Column[] = [...files].map(([stateIndex, sst]) => ({
       stateIndex,
       iterator: mergeSstFiles(sst, from === undefined ? {} : { from: prefixOf(from, prefixBytes) })[
@@ -98,6 +102,7 @@ export async function* nativeEntries(
       if (next === null || next.head === null) return;
       const raw = next.head;
       const keyGroup = groupOf(raw);
+      if (keyGroup > last) return;
       if (!options.keyGroups || options.keyGroups(keyGroup)) {
         yield canonicalEntry(decodings[next.stateIndex], raw.key, 0, raw.value, 0);
       }
