@@ -90,15 +90,16 @@ public final class SstOracle {
     int[] restarts = {1, 2, 16};
     int[] formatVersions = {0, 1, 2, 3, 4, 5, 6, 7};
     for (int i = 0; i < count; i++) {
-      Random r = new Random(seed * 1_000_003L + i);
+      Random r = new Random(mix(seed, i));
       Case c = new Case();
       c.dir = out.resolve(String.format(Locale.ROOT, "case-%03d", i));
       Files.createDirectories(c.dir);
       c.compression = compressions.get(i % compressions.size());
-      c.checksum = checksums.get(r.nextInt(checksums.size()));
+      // Every checksum type and format version comes round in turn; the rest is drawn.
+      c.checksum = checksums.get((i + i / compressions.size()) % checksums.size());
       c.blockSize = blockSizes[r.nextInt(blockSizes.length)];
       c.restartInterval = restarts[r.nextInt(restarts.length)];
-      c.formatVersion = formatVersions[r.nextInt(formatVersions.length)];
+      c.formatVersion = formatVersions[(i + i / compressions.size()) % formatVersions.length];
       c.partitionedIndex = r.nextInt(3) == 0;
       c.db = (i / compressions.size()) % 2 == 1;
       c.entries = entries;
@@ -123,10 +124,21 @@ public final class SstOracle {
               deleteTree(p);
             }
           }
-          c.random = new Random(seed * 1_000_003L + i);
+          c.random = new Random(mix(seed, i));
         }
       }
     }
+  }
+
+  /**
+   * One well-mixed seed per case (SplitMix64's finalizer): java.util.Random's first draws from neighbouring seeds
+   * agree, which left every case of a run with the same options.
+   */
+  static long mix(long seed, int i) {
+    long z = seed * 0x9E3779B97F4A7C15L + i;
+    z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+    z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+    return z ^ (z >>> 31);
   }
 
   static final class Case {
