@@ -49,8 +49,9 @@ describe(`flink-checkpoints cluster against a Flink ${FLINK_VERSION} cluster`, {
   async function waitForState(id: string, wanted: JobState): Promise<void> {
     await waitFor(`job ${id} ${wanted}`, 90_000, async () => {
       const state = (await client.job(id)).state;
-      if (['FAILED', 'CANCELED', 'FINISHED'].includes(state) && state !== wanted)
+      if (['FAILED', 'CANCELED', 'FINISHED'].includes(state) && state !== wanted) {
         throw new Error(`job ${id} ended ${state}, wanted ${wanted}`);
+      }
       return state === wanted;
     });
   }

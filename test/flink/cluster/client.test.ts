@@ -31,8 +31,9 @@ describe(`REST client against a Flink ${FLINK_VERSION} cluster`, { skip, timeout
   async function waitForState(id: string, wanted: JobState, timeoutMs = 90_000): Promise<void> {
     await waitFor(`job ${id} ${wanted}`, timeoutMs, async () => {
       const state = (await client.job(id)).state;
-      if (['FAILED', 'CANCELED', 'FINISHED'].includes(state) && state !== wanted)
+      if (['FAILED', 'CANCELED', 'FINISHED'].includes(state) && state !== wanted) {
         throw new Error(`job ${id} ended ${state}, wanted ${wanted}`);
+      }
       return state === wanted;
     });
   }

@@ -102,8 +102,9 @@ export async function startCluster(
   const urlFile = path.join(work, 'rest-url');
   const deadline = Date.now() + 180_000;
   while (!fs.existsSync(urlFile)) {
-    if (child.exitCode !== null)
+    if (child.exitCode !== null) {
       throw new Error(`the Flink ${version} cluster exited early: ${fs.readFileSync(log, 'utf8').slice(-2000)}`);
+    }
     if (Date.now() > deadline) {
       await stop();
       throw new Error(

@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, describe, it } from 'node:test';
+import type { PreflightReport } from '../../../src/core/state/preflight';
 
 const CLI = path.resolve(__dirname, '../../../../dist/cli.js');
 const RESULTS = process.env.RESTORE_SCENARIOS;
@@ -31,7 +32,7 @@ function flinkVerdict(s: Scenario): string {
   return s.restoreAllowNonRestored?.outcome === 'restored' ? 'needs-allow-non-restored-state' : 'will-fail';
 }
 
-function preflight(snapshot: string, against: string, flink: string): { code: number | null; report: any } {
+function preflight(snapshot: string, against: string, flink: string): { code: number | null; report: PreflightReport } {
   const ran = spawnSync(
     process.execPath,
     [CLI, 'preflight', snapshot, '--against', against, '--flink', flink, '--json'],
@@ -41,7 +42,7 @@ function preflight(snapshot: string, against: string, flink: string): { code: nu
     },
   );
   assert.equal(ran.stderr, '', `preflight wrote to stderr: ${ran.stderr}`);
-  return { code: ran.status, report: JSON.parse(ran.stdout) };
+  return { code: ran.status, report: JSON.parse(ran.stdout) as PreflightReport };
 }
 
 /** The part of Flink's message that does not depend on the run: without object hashes and the savepoint's path. */
@@ -94,12 +95,12 @@ describe(
           if (flinkError !== undefined) {
             assert.ok(report.expectedError, 'no expected error for a failing restore');
             assert.ok(
-              essence(flinkError).startsWith(essence(report.expectedError as string).replace(/\(.*$/, '')),
+              essence(flinkError).startsWith(essence(report.expectedError).replace(/\(.*$/, '')),
               `Flink said:\n  ${flinkError}\npre-flight expected:\n  ${report.expectedError}`,
             );
           }
           if (expected === 'needs-allow-non-restored-state') {
-            assert.ok(report.lost.length > 0 && report.lost.every((l: { size: number }) => l.size > 0));
+            assert.ok(report.lost.length > 0 && report.lost.every((l) => l.size > 0));
           }
           // The job's sources know only its uids: enough for the operator mapping, not for serializers.
           if (s.name === 'unchanged' || s.name === 'uid-removed') {
