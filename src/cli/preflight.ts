@@ -6,6 +6,7 @@ import { parseFlinkVersion, type FlinkVersion } from '../core/restore/flinkVersi
 import { RestoreError } from '../core/restore/errors';
 import { preflight, verdictText, type PreflightReport } from '../core/state/preflight';
 import { scanSourceTree, SourceTreeError } from '../core/state/sourceTree';
+import { jobOfSnapshot } from '../core/state/storeSnapshot';
 import { jobFromPlan, jobFromSources, PlanError, type JobDescription } from '../core/state/uids';
 import { formatBytes } from './inspectFormat';
 import { isStoreUri } from './storeUri';
@@ -23,22 +24,6 @@ function isSnapshotPath(p: string): boolean {
   } catch {
     return false;
   }
-}
-
-function jobFromSnapshot(loaded: LoadedSnapshot): JobDescription {
-  return {
-    kind: 'snapshot',
-    label: loaded.file,
-    operators: loaded.metadata.operators.map((op) => ({
-      operatorId: op.operatorId,
-      uid: op.uid,
-      name: op.name,
-      parallelism: op.parallelism,
-      maxParallelism: op.maxParallelism,
-    })),
-    complete: true,
-    unnamed: [],
-  };
 }
 
 function readPlan(file: string): JobDescription {
@@ -128,7 +113,7 @@ ${TIMEOUT_USAGE}`,
     try {
       if (isSnapshotPath(against)) {
         targetSnapshot = await loadSnapshotSchemas(against, timeoutMs);
-        target = jobFromSnapshot(targetSnapshot);
+        target = jobOfSnapshot(targetSnapshot.file, targetSnapshot.metadata);
       } else if (!fs.existsSync(against)) {
         return fail(against, 'not-found', 'does not exist: give a snapshot, a plan JSON file or a source directory');
       } else if (fs.statSync(against).isDirectory()) {

@@ -229,13 +229,7 @@ async function runDiff(args: string[], io: CliIo): Promise<number> {
     try {
       loaded.push(await loadSnapshotSchemas(input, timeoutMs));
     } catch (error) {
-      if (!(error instanceof SnapshotLoadError)) throw error;
-      if (json) {
-        io.out(
-          `${JSON.stringify({ file: input, error: { code: error.code, message: error.message, offset: error.offset } })}\n`,
-        );
-      } else io.err(`${input}: ${error.message}\n`);
-      return EXIT_FAILED;
+      return reportLoadError(error, input, json, io);
     }
   }
   const [a, b] = loaded;
@@ -247,6 +241,17 @@ async function runDiff(args: string[], io: CliIo): Promise<number> {
     for (const p of problems) io.out(`cannot read ${p.file}: ${p.message}\n`);
   }
   return diff.operators.length > 0 || problems.length > 0 ? EXIT_FAILED : EXIT_OK;
+}
+
+/** A snapshot that cannot be loaded: one JSON line or one message naming it; anything else is not ours to report. */
+function reportLoadError(error: unknown, input: string, json: boolean, io: CliIo): number {
+  if (!(error instanceof SnapshotLoadError)) throw error;
+  if (json) {
+    io.out(
+      `${JSON.stringify({ file: input, error: { code: error.code, message: error.message, offset: error.offset } })}\n`,
+    );
+  } else io.err(`${input}: ${error.message}\n`);
+  return EXIT_FAILED;
 }
 
 export const schemaCommand: CliCommand = {
@@ -268,13 +273,7 @@ export const schemaCommand: CliCommand = {
       const filter = operatorFilter(typeof wanted === 'string' ? wanted : undefined);
       loaded = await loadSnapshotSchemas(input, timeoutMs, filter, typeof wanted === 'string' ? wanted : undefined);
     } catch (error) {
-      if (!(error instanceof SnapshotLoadError)) throw error;
-      if (json) {
-        io.out(
-          `${JSON.stringify({ file: input, error: { code: error.code, message: error.message, offset: error.offset } })}\n`,
-        );
-      } else io.err(`${input}: ${error.message}\n`);
-      return EXIT_FAILED;
+      return reportLoadError(error, input, json, io);
     }
     const { file, operators } = loaded;
     io.out(json ? `${JSON.stringify({ file, operators })}\n` : formatSchemas(file, operators));
