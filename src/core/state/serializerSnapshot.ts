@@ -1,5 +1,6 @@
 import { DataInput } from './dataInput';
 import { StateSchemaError } from './errors';
+import { javaStreamAt, skipJavaObject } from './javaSerialization';
 
 /**
  * A decoded `TypeSerializerSnapshot`: what Flink wrote with `TypeSerializerSnapshot#writeVersionedSnapshot`
@@ -136,7 +137,8 @@ function readComposite(
     parts = outer(input);
   } else {
     const start = input.pos;
-    const end = findForward(input, start, (i) => input.i32At(i) === NESTED_MAGIC);
+    skipJavaObjects(input);
+    const end = findForward(input, input.pos, (i) => input.i32At(i) === NESTED_MAGIC);
     if (end === null) {
       throw new StateSchemaError(
         'invalid',
@@ -192,11 +194,22 @@ function findForward(input: DataInput, start: number, match: (index: number) => 
  */
 function readUnknownPayload(input: DataInput, continuation: Continuation): Partial<SerializerSnapshotNode> {
   const start = input.pos;
+  skipJavaObjects(input);
   const end =
-    findForward(input, start, (i) => (i === input.bytes.length && input.complete) || continuation(input, i)) ??
+    findForward(input, input.pos, (i) => (i === input.bytes.length && input.complete) || continuation(input, i)) ??
     Math.min(input.bytes.length, start + RESYNC_LIMIT);
   input.pos = end;
   return end > start ? rawOf(input.bytes.subarray(start, end)) : {};
+}
+
+/**
+ * Skips the Java-serialized objects (`InstantiationUtil.serializeObject`, each its own stream) at the reader's position:
+ * their bytes may look like anything, a snapshot class name or a magic number among them.
+ */
+function skipJavaObjects(input: DataInput, max = MAX_NESTED): string[] {
+  const classes: string[] = [];
+  while (classes.length < max && javaStreamAt(input, input.pos)) classes.push(skipJavaObject(input) ?? 'null');
+  return classes;
 }
 
 function rawOf(bytes: Uint8Array): Partial<SerializerSnapshotNode> {
@@ -314,12 +327,13 @@ const avro: Decoder = (input, version, _depth, _cls, continuation) => {
 
 /**
  * `RowDataSerializerSnapshot` (Table API state): the field count, each field's `LogicalType` Java-serialized (no length
- * is written, so the reader finds the nested snapshots' magic after them), then the fields' serializer snapshots.
+ * is written: the Java streams are walked to their end), then the fields' serializer snapshots.
  */
 const rowData: Decoder = (input, _version, depth, cls, continuation) => {
   const fields = input.count(`the number of fields of ${cls}`, MAX_NESTED);
   const start = input.pos;
-  const end = findForward(input, start, (i) => input.i32At(i) === NESTED_MAGIC);
+  skipJavaObjects(input, fields);
+  const end = findForward(input, input.pos, (i) => input.i32At(i) === NESTED_MAGIC);
   if (end === null) return readUnknownPayload(input, continuation);
   input.pos = end;
   const nested = readNestedSnapshots(input, depth, cls, continuation);

@@ -21,11 +21,14 @@ const READ_WHOLE: Record<string, number> = {
   'v3-flink1.14-hashmap-savepoint-scala-broadcast-udf': 17,
   'v3-flink1.15-savepoint-unified-sink-migration': 4,
   'v4-flink1.19-savepoint-operatorstate-complexKeyed': 7,
+  'v4-flink1.19dev-table-restore-expand': 12,
   'v4-flink1.20-kafka-source-savepoint-enum1': 1,
+  'v4-flink1.20dev-table-restore-window-aggregate': 9,
   'v4-kafka-table-state-offsets-checkpoint': 1,
   'v5-flink2.0dev-state-processor-table-state-nulls': 12,
   'v5-flink2.x-kafka-source-savepoint-enum2': 1,
   'v5-flink2.x-kafka-source-savepoint-enum3': 1,
+  'v6-flink2.1dev-table-restore-four-way-join': 14,
 };
 
 describe('state schemas of the shared fixtures', () => {
