@@ -35,6 +35,13 @@ const COMPOSITE_MAGIC = 911108;
 const NESTED_MAGIC = 1333245;
 /** `LinkedOptionalMapSerializer.HEADER`. */
 const OPTIONAL_MAP_HEADER = 0x4f2c69a3d70n;
+/**
+ * `TypeSerializerConfigSnapshot.ADAPTER_VERSION`: the version a pre-1.8 style config snapshot (Flink 1.7 wrote them
+ * for most serializers, Scala's among them) is written under, whatever its class.
+ */
+const CONFIG_SNAPSHOT_ADAPTER_VERSION = 0x7a53c4f0;
+/** `TypeSerializerSerializationUtil.TypeSerializerSerializationProxy.VERSION`. */
+const SERIALIZER_PROXY_VERSION = 1;
 /** Raw payload bytes kept per unknown snapshot: enough to recognise it, never a large allocation. */
 export const RAW_SHOWN = 256;
 /** How far an unknown payload is searched for its end; past this it is reported as running to the end of the read. */
@@ -96,10 +103,17 @@ export function readVersionedSnapshot(
   }
   const version = input.i32(`the version of ${cls}`);
   const head = { class: cls, version, offset };
+  if (version === CONFIG_SNAPSHOT_ADAPTER_VERSION) {
+    return { ...head, ...readConfigSnapshot(input, depth, cls, continuation) };
+  }
   const decode = DECODERS.get(cls);
   if (decode) return { ...head, ...decode(input, version, depth, cls, continuation) };
   if (input.i32At(input.pos) === COMPOSITE_MAGIC) {
     return { ...head, ...readComposite(input, depth, cls, continuation, null) };
+  }
+  // Snapshots that hold a `NestedSerializersSnapshotDelegate` of their own (Scala's Either, Option, Try of Flink 1.7).
+  if (input.i32At(input.pos) === NESTED_MAGIC) {
+    return { ...head, nested: readNestedSnapshots(input, depth, cls, continuation) };
   }
   return { ...head, ...readUnknownPayload(input, continuation) };
 }
@@ -273,7 +287,125 @@ function frameLength(input: DataInput, what: string): number {
 
 const endOfFrame: Continuation = (input, index) => index === input.bytes.length;
 
-const simpleNone: Decoder = () => ({});
+/**
+ * `SimpleTypeSerializerSnapshot`s write nothing since Flink 1.8 (version 3); version 2 (Flink 1.7) wrote the
+ * serializer's class name.
+ */
+const simpleNone: Decoder = (input, version) => {
+  if (version === 2 && input.utfAt(input.pos, (s) => JAVA_CLASS.test(s)) !== null) {
+    input.utf('the serializer class name');
+  }
+  return {};
+};
+
+/**
+ * A `TypeSerializerConfigSnapshot` under the adapter version: the prior serializer Java-serialized in a
+ * `TypeSerializerSerializationProxy` (version, length, bytes), then the config snapshot's own `write`: its version and,
+ * for the composite ones (`CompositeTypeSerializerConfigSnapshot`: tuples, Scala case classes, collections, …), the
+ * nested serializers and their snapshots as `writeSerializersAndConfigsWithResilience` wrote them (a count, an index of
+ * offsets, the length, then the buffer), then what the subclass adds (a composite: a Java-serialized tuple or array component class, if anything).
+ */
+function readConfigSnapshot(
+  input: DataInput,
+  depth: number,
+  cls: string,
+  continuation: Continuation,
+): Partial<SerializerSnapshotNode> {
+  const at = input.offset;
+  if (input.i32('the serializer proxy version') !== SERIALIZER_PROXY_VERSION) {
+    throw new StateSchemaError('invalid', at, 'a legacy serializer config snapshot does not hold its serializer');
+  }
+  skipFrame(input, 'the Java-serialized serializer of a legacy config snapshot');
+  const configVersion = input.i32('the version of a legacy config snapshot');
+  const own = CONFIG_DECODERS.get(cls);
+  if (own) return own(input, configVersion);
+  const nested = readResilientNested(input, depth);
+  const start = input.pos;
+  const [type] = skipJavaObjects(input);
+  // A composite adds at most Java-serialized classes; any other config snapshot's own bytes are not known here.
+  const rest = nested ? {} : readUnknownPayload(input, continuation);
+  const raw = input.pos > start ? rawOf(input.bytes.subarray(start, input.pos)) : rest;
+  return { ...(type !== undefined && type !== 'null' ? { type } : {}), ...(nested ? { nested } : {}), ...raw };
+}
+
+type ConfigDecoder = (input: DataInput, version: number) => Partial<SerializerSnapshotNode>;
+
+/** `KryoRegistration.SerializerDefinitionType` ordinals. */
+const KRYO_SERIALIZER_UNSPECIFIED = 0;
+const KRYO_SERIALIZER_CLASS = 1;
+const KRYO_SERIALIZER_INSTANCE = 2;
+
+/** Legacy config snapshots that are not composites, by class: what their `write` adds after its version. */
+const CONFIG_DECODERS = new Map<string, ConfigDecoder>([
+  [
+    // `KryoRegistrationSerializerConfigSnapshot`: the type, then per registration its tag, class and serializer.
+    'org.apache.flink.api.java.typeutils.runtime.kryo.KryoSerializer$KryoSerializerConfigSnapshot',
+    (input) => {
+      const type = input.utf('the Kryo type class name');
+      const n = input.count(`the number of Kryo registrations of ${type}`, MAX_NESTED);
+      const registrations: string[] = [];
+      for (let i = 0; i < n; i++) {
+        input.utf(`a Kryo registration tag of ${type}`);
+        registrations.push(input.utf(`a Kryo registered class of ${type}`));
+        const at = input.offset;
+        const definition = input.i32(`the serializer definition type of a Kryo registration of ${type}`);
+        if (definition === KRYO_SERIALIZER_CLASS) input.utf(`a Kryo serializer class of ${type}`);
+        else if (definition === KRYO_SERIALIZER_INSTANCE) skipJavaObject(input);
+        else if (definition !== KRYO_SERIALIZER_UNSPECIFIED) {
+          throw new StateSchemaError('invalid', at, `Kryo serializer definition type ${definition} is unknown`);
+        }
+      }
+      return { type, registrations };
+    },
+  ],
+  [
+    'org.apache.flink.api.scala.typeutils.EnumValueSerializer$ScalaEnumSerializerConfigSnapshot',
+    // Version 1 wrote the enumeration's class and a null, both Java-serialized, and no values.
+    (input, version) => (version === 1 ? { type: skipJavaObjects(input, 2)[0] } : scalaEnumeration(input)),
+  ],
+]);
+
+/** A Scala `Enumeration`: its class, then each value's name and id (shown as `name=id`). */
+function scalaEnumeration(input: DataInput): Partial<SerializerSnapshotNode> {
+  const type = input.utf('the Scala enumeration class name');
+  const n = input.count(`the number of values of ${type}`, 65536);
+  const constants: string[] = [];
+  for (let i = 0; i < n; i++) {
+    const name = input.utf(`a value of ${type}`);
+    constants.push(`${name}=${input.i32(`the id of ${name} in ${type}`)}`);
+  }
+  return { type, constants };
+}
+
+/** `writeSerializersAndConfigsWithResilience`, or null (nothing read) where the bytes are not laid out that way. */
+function readResilientNested(input: DataInput, depth: number): SerializerSnapshotNode[] | null {
+  const n = input.i32At(input.pos);
+  if (n === null || n < 0 || n > MAX_NESTED || input.remaining < 8 + 8 * n) return null;
+  const offsets: number[] = [];
+  for (let k = 0; k <= 2 * n; k++) offsets.push(input.i32At(input.pos + 4 + 4 * k)!);
+  const length = offsets[2 * n];
+  const ordered = offsets.every((o, k) => (k === 0 ? o === 0 : o >= offsets[k - 1]));
+  const bufferAt = input.pos + 8 + 8 * n;
+  if (!ordered || length > input.bytes.length - bufferAt) return null;
+  const nested: SerializerSnapshotNode[] = [];
+  for (let k = 0; k < n; k++) {
+    const from = bufferAt + offsets[2 * k + 1];
+    const to = bufferAt + offsets[2 * k + 2];
+    const frame = new DataInput(input.bytes.subarray(from, to), input.base + from, true);
+    nested.push(readSerializerSnapshotAt(frame, depth + 1));
+  }
+  input.pos = bufferAt + length;
+  return nested;
+}
+
+function readSerializerSnapshotAt(frame: DataInput, depth: number): SerializerSnapshotNode {
+  const at = frame.offset;
+  const proxyVersion = frame.i32('the serializer snapshot proxy version');
+  if (proxyVersion !== 2) {
+    throw new StateSchemaError('unsupported-version', at, `serializer snapshot proxy version ${proxyVersion}`);
+  }
+  return readVersionedSnapshot(frame, endOfFrame, depth);
+}
 
 const pojo: Decoder = (input, version, depth, _cls, continuation) => {
   if (version < 2) return readUnknownPayload(input, continuation);
@@ -399,6 +531,7 @@ const DECODERS = new Map<string, Decoder>([
   ['org.apache.flink.table.dataview.NullSerializer$NullSerializerSnapshot', simpleNone],
   ['org.apache.flink.table.runtime.typeutils.RowDataSerializer$RowDataSerializerSnapshot', rowData],
   ['org.apache.flink.api.scala.typeutils.ScalaCaseClassSerializerSnapshot', withOuterClass('the case class name')],
+  ['org.apache.flink.api.scala.typeutils.ScalaEnumSerializerSnapshot', (input) => scalaEnumeration(input)],
   [
     'org.apache.flink.api.common.typeutils.base.array.BytePrimitiveArraySerializer$BytePrimitiveArraySerializerSnapshot',
     simpleNone,
