@@ -2,8 +2,9 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
-import { DataInput, StateSchemaError, readKeyedProxy, readOperatorProxy } from '../../../src/core/state';
-import { findFiles, repoRoot } from '../../support/repo';
+import { parseMetadata } from '../../../src/core/metadata';
+import { DataInput, StateSchemaError, readKeyedProxy, readOperatorProxy, readSchemas } from '../../../src/core/state';
+import { SKIP_NO_SHARED, findFiles, repoRoot, sharedFixturesDir } from '../../support/repo';
 import { MUTATION_KINDS, mutate } from '../metadata/mutation';
 import { prng } from '../metadata/support';
 
@@ -46,6 +47,47 @@ function proxyHeads(): { name: string; bytes: Uint8Array; read: Reader }[] {
   }
   return heads;
 }
+
+/**
+ * The inline proxies of the shared fixtures whose serializer snapshots the zoo does not have: Java-serialized parts
+ * (Table API `LogicalType`s and `DataType`s) and Flink 1.7's config snapshots (Scala, Kryo registrations). The head
+ * of each is where the reader asked `_metadata` for it, as long as the longest read.
+ */
+async function sharedProxyHeads(root: string): Promise<{ name: string; bytes: Uint8Array; read: Reader }[]> {
+  const heads: { name: string; bytes: Uint8Array; read: Reader }[] = [];
+  for (const name of SHARED_SEEDS) {
+    const file = fs.readFileSync(path.join(root, name, '_metadata'));
+    const reads = new Map<number, number>();
+    await readSchemas(parseMetadata(new Uint8Array(file), { pointer: `file:/fixtures/${name}` }), {
+      readMetadata: (offset, length) => {
+        reads.set(offset, Math.max(reads.get(offset) ?? 0, length));
+        return Promise.resolve(new Uint8Array(file.subarray(offset, offset + length)));
+      },
+      read: () => Promise.reject(new Error('inline state only')),
+    });
+    for (const [offset, length] of reads) {
+      const bytes = new Uint8Array(file.subarray(offset, offset + Math.min(length, HEAD * 4)));
+      const read = [readKeyedProxy, readOperatorProxy].find((r) => {
+        try {
+          r(new DataInput(bytes, 0, true));
+          return true;
+        } catch {
+          return false;
+        }
+      });
+      if (read) heads.push({ name: `${name} at ${offset}`, bytes, read });
+    }
+  }
+  return heads;
+}
+
+const SHARED_SEEDS = [
+  'v2-flink1.7-rocksdb-savepoint-scala-udf',
+  'v4-flink1.19dev-table-restore-expand',
+  'v4-flink1.20dev-table-restore-window-aggregate',
+  'v6-flink2.1dev-table-restore-four-way-join',
+];
+const SHARED_ROUNDS = 4000;
 
 function run(read: Reader, bytes: Uint8Array, complete: boolean): string {
   try {
@@ -102,6 +144,35 @@ describe('serialization proxy readers under mutation', () => {
       JSON.stringify(outcomes),
     );
   });
+
+  const shared = sharedFixturesDir();
+  it(
+    `${SHARED_ROUNDS} seeded mutations of the shared fixtures' Java-serialized and Flink 1.7 snapshots`,
+    { skip: shared ? false : SKIP_NO_SHARED },
+    async (t) => {
+      const seeds = await sharedProxyHeads(shared!);
+      assert.ok(seeds.length >= 8, `only ${seeds.length} proxies among ${SHARED_SEEDS.join(', ')}`);
+      const outcomes: Record<string, number> = {};
+      for (let i = 0; i < SHARED_ROUNDS; i++) {
+        const rnd = prng(7100 + i);
+        const { name, bytes, read } = seeds[i % seeds.length];
+        const kind = MUTATION_KINDS[Math.floor(rnd() * MUTATION_KINDS.length)];
+        const input = mutate(bytes, seeds[Math.floor(rnd() * seeds.length)].bytes, rnd, kind);
+        const t0 = performance.now();
+        let outcome: string;
+        try {
+          outcome = run(read, input, rnd() < 0.5);
+        } catch (error) {
+          assert.fail(`${kind} mutation ${7100 + i} of ${name}: ${String(error)}`);
+        }
+        const ms = performance.now() - t0;
+        assert.ok(ms <= HANG_MS * 4, `${kind} mutation ${7100 + i} of ${name} took ${ms.toFixed(0)} ms`);
+        outcomes[outcome] = (outcomes[outcome] ?? 0) + 1;
+      }
+      t.diagnostic(`${seeds.length} proxies; outcomes ${JSON.stringify(outcomes)}`);
+      assert.ok((outcomes.ok ?? 0) > 0 && (outcomes.invalid ?? 0) > 0, JSON.stringify(outcomes));
+    },
+  );
 
   it('every cut of every zoo proxy is a truncated error at or before the cut', () => {
     for (const { name, bytes, read } of heads.slice(0, 12)) {
