@@ -208,7 +208,13 @@ function findForward(input: DataInput, start: number, match: (index: number) => 
  */
 function readUnknownPayload(input: DataInput, continuation: Continuation): Partial<SerializerSnapshotNode> {
   const start = input.pos;
-  skipJavaObjects(input);
+  try {
+    skipJavaObjects(input);
+  } catch (error) {
+    // Bytes that only look like a Java stream: searched through like any other payload. Too few bytes may be read.
+    if (!(error instanceof StateSchemaError) || error.code === 'truncated') throw error;
+    input.pos = start;
+  }
   const end =
     findForward(input, input.pos, (i) => (i === input.bytes.length && input.complete) || continuation(input, i)) ??
     Math.min(input.bytes.length, start + RESYNC_LIMIT);

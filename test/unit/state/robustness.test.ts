@@ -170,6 +170,72 @@ describe('keyed proxy: the serializer snapshots Flink ships', () => {
   });
 });
 
+describe('keyed proxy: Java-serialized parts of serializer snapshots', () => {
+  /** One `ObjectOutputStream`: an object of a class with an int and a String field and a `writeObject` block. */
+  const javaObject = (o: Out, block: Uint8Array) =>
+    o
+      .short(0xaced)
+      .short(5)
+      .byte(0x73) // TC_OBJECT
+      .byte(0x72) // TC_CLASSDESC
+      .utf('com.example.Config')
+      .long(42n)
+      .byte(0x03) // SC_SERIALIZABLE | SC_WRITE_METHOD
+      .short(2)
+      .byte(0x49) // 'I'
+      .utf('n')
+      .byte(0x4c) // 'L'
+      .utf('s')
+      .byte(0x74) // TC_STRING: the field's class name
+      .utf('Ljava/lang/String;')
+      .byte(0x78) // end of the class annotation
+      .byte(0x70) // no superclass
+      .int(7)
+      .byte(0x74)
+      .utf('VALUE_SERIALIZER')
+      .byte(0x77) // TC_BLOCKDATA
+      .byte(block.length)
+      .bytes(block)
+      .byte(0x78);
+  // What a naive search would take for the next serializer of the state: a key, then proxy version 2.
+  const decoy = new Out().utf('VALUE_SERIALIZER').int(2).utf('bogus').done();
+
+  it('walks a Java stream to its end, whatever its bytes look like, and reads the states after it', () => {
+    const bytes = keyedProxy([
+      (o) => keyedState(o, 'table', 'VALUE', (v) => javaObject(v.utf('com.example.TableSnapshot').int(1), decoy)),
+      (o) => keyedState(o, 'after', 'VALUE', (v) => simple(v, 'Long')),
+    ]);
+    const proxy = readKeyedProxy(new DataInput(bytes));
+    assert.deepEqual(
+      proxy.states.map((s) => s.name),
+      ['table', 'after'],
+    );
+    const table = proxy.states[0].serializers.VALUE_SERIALIZER;
+    assert.equal(table.class, 'com.example.TableSnapshot');
+    assert.ok(table.raw?.startsWith('aced0005'));
+  });
+
+  it('a stream that only looks like Java serialization is searched through; a cut one is truncated', () => {
+    const broken = new Out().short(0xaced).short(5).byte(0x71).int(0x7e0009).utf('opaque').done();
+    const bytes = keyedProxy([
+      (o) => keyedState(o, 'odd', 'VALUE', (v) => v.utf('com.example.Odd').int(1).bytes(broken)),
+      (o) => keyedState(o, 'after', 'VALUE', (v) => simple(v, 'Long')),
+    ]);
+    assert.deepEqual(
+      readKeyedProxy(new DataInput(bytes)).states.map((s) => s.name),
+      ['odd', 'after'],
+    );
+    const whole = keyedProxy([
+      (o) => keyedState(o, 'table', 'VALUE', (v) => javaObject(v.utf('com.example.TableSnapshot').int(1), decoy)),
+    ]);
+    const at = Buffer.from(whole).indexOf(Buffer.from('Ljava/lang/String;'));
+    assert.throws(
+      () => readKeyedProxy(new DataInput(whole.subarray(0, at + 4), 0, false)),
+      (e: unknown) => e instanceof StateSchemaError && e.code === 'truncated',
+    );
+  });
+});
+
 describe('proxy readers on bad input', () => {
   const realHeads = findFiles(path.join(repoRoot(), 'test', 'fixtures', 'flink', '2.2.1', 'savepoints'), '_metadata')
     .map((m) => path.dirname(m))
