@@ -18,6 +18,7 @@ flink_version_of() {
     2.0|2.0.*) echo 2.0.2 ;;
     2.1|2.1.*) echo 2.1.3 ;;
     2.2|2.2.*) echo 2.2.1 ;;
+    2.3|2.3.*) echo 2.3.0 ;;
     *) echo "unknown Flink line '$1' (known: ${FLINK_LINES[*]})" >&2; return 2 ;;
   esac
 }

@@ -10,16 +10,16 @@
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/fixtures-lib.sh"
 
-FLINK_ZOO_LINES=(1.15 1.18 1.20 2.0 2.2)
+FLINK_ZOO_LINES=(1.15 1.16 1.17 1.18 1.19 1.20 2.0 2.1 2.2 2.3)
 
-# ForSt releases trail Flink's patch releases; none for the 1.x lines used here.
+# ForSt releases trail Flink's patch releases: none for the 1.x lines, nor for 2.1 (published: 2.0.0, 2.2.0, 2.3.0).
 forst_version_of() {
-  case "$1" in 2.0.2) echo 2.0.0 ;; 2.2.1) echo 2.2.0 ;; *) echo none ;; esac
+  case "$1" in 2.0.2) echo 2.0.0 ;; 2.2.1) echo 2.2.0 ;; 2.3.0) echo 2.3.0 ;; *) echo none ;; esac
 }
 
 # flink-avro is not published for every patch release: the newest one of the line that is.
 avro_version_of() {
-  case "$1" in 1.15.4) echo 1.15.3 ;; 1.20.5) echo 1.20.3 ;; 2.0.2) echo 2.0.0 ;; *) echo "$1" ;; esac
+  case "$1" in 1.15.4) echo 1.15.3 ;; 1.20.5) echo 1.20.3 ;; 2.0.2) echo 2.0.0 ;; 2.1.3) echo 2.1.1 ;; *) echo "$1" ;; esac
 }
 
 versions=()
