@@ -12,7 +12,7 @@ import { findFiles, repoRoot } from '../../support/repo';
  * must give the same states, kinds and serializer trees for every operator of every snapshot.
  */
 const ZOO = path.join(repoRoot(), 'test', 'fixtures', 'flink-zoo');
-const LINES = ['1.15.4', '1.18.1', '1.20.5', '2.0.2', '2.1.3', '2.2.1', '2.3.0'];
+const LINES = ['1.15.4', '1.16.3', '1.17.2', '1.18.1', '1.19.3', '1.20.5', '2.0.2', '2.1.3', '2.2.1', '2.3.0'];
 
 interface OracleNode {
   class: string;
