@@ -41,6 +41,54 @@ function readPlan(file: string): JobDescription {
   return jobFromPlan(file, json);
 }
 
+/** A job on a running cluster: `<rest-url>/jobs/<job id>` (optionally `/plan`), as the web UI and REST name it. */
+const REST_JOB_URL = /^(https?:\/\/[^/?#]+(?:\/[^?#]*)?\/jobs\/([0-9a-fA-F]{32}))(?:\/plan)?\/?$/;
+
+/** The URL as it may be shown: without user name and password. */
+function redact(url: URL): string {
+  const shown = new URL(url.href);
+  shown.username = '';
+  shown.password = '';
+  return shown.href;
+}
+
+/**
+ * The plan of a running job, from Flink's REST API: `GET /jobs/:id`, which holds the JobGraph plan and, per vertex,
+ * the max parallelism (`/jobs/:id/plan` lacks it).
+ */
+async function fetchPlan(against: string, timeoutMs: number | undefined): Promise<JobDescription> {
+  const match = REST_JOB_URL.exec(against);
+  if (match === null) throw new PlanError(`'${against}' is not a job's REST URL (http://host:port/jobs/<job id>)`);
+  const url = new URL(match[1]);
+  const label = redact(url);
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (url.username !== '') {
+    const user = `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`;
+    headers.authorization = `Basic ${Buffer.from(user).toString('base64')}`;
+    url.username = '';
+    url.password = '';
+  }
+  let response: Response;
+  try {
+    response = await fetch(url, { headers, signal: AbortSignal.timeout(timeoutMs ?? 30_000), redirect: 'error' });
+  } catch (error) {
+    const why = (error as Error).name === 'TimeoutError' ? 'no answer in time' : (error as Error).message;
+    throw new PlanError(`${label}: cannot reach Flink's REST API (${why}): is the cluster up and the URL right?`);
+  }
+  if (response.status === 404) throw new PlanError(`${label}: no such job on this cluster (HTTP 404)`);
+  if (!response.ok) throw new PlanError(`${label}: Flink's REST API answered HTTP ${response.status}`);
+  const length = Number(response.headers.get('content-length') ?? 0);
+  if (length > MAX_PLAN_BYTES) throw new PlanError(`${label}: ${formatBytes(length)} is too large for a job plan`);
+  const text = await response.text();
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new PlanError(`${label}: the answer is not JSON: is this Flink's REST API?`);
+  }
+  return jobFromPlan(label, json);
+}
+
 export function formatReport(file: string, report: PreflightReport): string {
   const out = [
     `${file} → ${report.target.kind} ${report.target.label}${report.flink ? ` on Flink ${report.flink}` : ''}`,
@@ -68,10 +116,11 @@ export const preflightCommand: CliCommand = {
   name: 'preflight',
   summary:
     'Whether a checkpoint/savepoint restores into a job: unmapped state (and what --allowNonRestoredState drops), max parallelism, serializer changes, 1.x → 2.x',
-  usage: `preflight <snapshot> --against <snapshot|plan.json|source-dir> [--flink <version>] [--json] [--timeout <seconds>]
+  usage: `preflight <snapshot> --against <snapshot|plan.json|rest-url/jobs/<id>|source-dir> [--flink <version>] [--json] [--timeout <seconds>]
 
-  --against   another snapshot of the new job, its plan JSON (env.getExecutionPlan(), flink info, REST /jobs/:id/plan),
-              or a directory of its Java/Scala/Kotlin/Python sources (.uid("…"), .setUidHash("…"))
+  --against   another snapshot of the new job, its plan JSON (REST /jobs/:id or /jobs/:id/plan, env.getExecutionPlan(),
+              flink info), a running job's REST URL (http://host:8081/jobs/<job id>: its plan is fetched), or a
+              directory of its Java/Scala/Kotlin/Python sources (.uid("…"), .setUidHash("…"))
   --flink     the Flink version the job will run on (default: none, no version checks)
 
 Exits 0 when it restores (with or without --allowNonRestoredState), 1 when the restore would fail or a file cannot be read, 2 on usage errors.
@@ -111,7 +160,9 @@ ${TIMEOUT_USAGE}`,
     let target: JobDescription;
     let targetSnapshot: LoadedSnapshot | null = null;
     try {
-      if (isSnapshotPath(against)) {
+      if (/^https?:\/\//i.test(against)) {
+        target = await fetchPlan(against, timeoutMs);
+      } else if (isSnapshotPath(against)) {
         targetSnapshot = await loadSnapshotSchemas(against, timeoutMs);
         target = jobOfSnapshot(targetSnapshot.file, targetSnapshot.metadata);
       } else if (!fs.existsSync(against)) {
@@ -124,7 +175,7 @@ ${TIMEOUT_USAGE}`,
     } catch (error) {
       if (error instanceof SnapshotLoadError) return fail(against, error.code, error.message);
       if (error instanceof PlanError || error instanceof SourceTreeError) {
-        return fail(against, 'invalid', error.message);
+        return fail(against.replace(/^(https?:\/\/)[^/@]*@/i, '$1'), 'invalid', error.message);
       }
       throw error;
     }

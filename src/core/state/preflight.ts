@@ -4,7 +4,14 @@ import type { FlinkVersion } from '../restore/flinkVersion';
 import type { OperatorSchema, StateSchema } from './schema';
 import { diffState, describeSerializerChange, serializerName, type SerializerChange } from './schemaDiff';
 import type { SerializerSnapshotNode } from './serializerSnapshot';
-import type { JobDescription, JobOperator, SourceLocation } from './uids';
+import {
+  defaultMaxParallelism,
+  planNameMatches,
+  type ChainedOperator,
+  type JobDescription,
+  type JobOperator,
+  type SourceLocation,
+} from './uids';
 
 export type PreflightVerdict = 'will-restore' | 'needs-allow-non-restored-state' | 'will-fail';
 
@@ -189,6 +196,48 @@ function maxParallelismError(operatorId: string, before: number, after: number):
   );
 }
 
+/** The operator of a plan that has `name` but no id, if the plan is one that names operators so. */
+function planOperatorNamed(target: JobDescription, name: string | null): ChainedOperator | undefined {
+  if (name === null || target.kind !== 'plan') return undefined;
+  return (target.chained ?? []).find((c) => planNameMatches(c.name, name));
+}
+
+/**
+ * Max parallelism fixes the key groups: Flink fails a restore into another one (`Checkpoints.loadAndValidateCheckpoint`)
+ * unless the job left it unset, in which case Flink adopts the snapshot's. A snapshot or plan that shows Flink's
+ * default for its parallelism may be such a job.
+ */
+function checkMaxParallelism(
+  op: OperatorState,
+  found: { operatorId: string; maxParallelism: number | null; parallelism: number | null; location?: SourceLocation },
+  target: JobDescription,
+  push: (p: PreflightProblem) => void,
+): void {
+  if (found.maxParallelism === null || found.maxParallelism === op.maxParallelism || !hasState(op)) return;
+  if (!hasKeyedState(op) && target.kind !== 'snapshot') return;
+  const base = { operatorId: op.operatorId, uid: op.uid, name: op.name, state: null, location: found.location };
+  const mayBeDefault =
+    target.kind === 'plan' &&
+    found.parallelism !== null &&
+    found.maxParallelism === defaultMaxParallelism(found.parallelism);
+  if (mayBeDefault) {
+    push({
+      ...base,
+      severity: 'warning',
+      code: 'max-parallelism',
+      message: `operator ${describeOperator(op)}: max parallelism ${op.maxParallelism} in the snapshot, ${found.maxParallelism} in the plan, which is Flink's default for parallelism ${found.parallelism}: if the job sets no max parallelism Flink adopts the snapshot's; if it sets ${found.maxParallelism}, the restore fails`,
+    });
+    return;
+  }
+  push({
+    ...base,
+    severity: 'fatal',
+    code: 'max-parallelism',
+    message: `operator ${describeOperator(op)}: max parallelism ${op.maxParallelism} in the snapshot, ${found.maxParallelism} in the new job; key groups cannot be remapped`,
+    flinkError: maxParallelismError(op.operatorId, op.maxParallelism, found.maxParallelism),
+  });
+}
+
 /**
  * Whether Flink would restore `metadata` into the target job, in the order Flink checks: the metadata format, then
  * per operator of the snapshot whether the job has it and with which max parallelism (`Checkpoints
@@ -245,22 +294,29 @@ export function preflight(input: PreflightInput): PreflightReport {
     const base = { operatorId: op.operatorId, uid: op.uid, name: op.name };
     if (found === undefined) {
       if (!hasState(op)) continue;
-      // Without a uid the operator's id comes from the graph's shape; a target that lists only uids, or names chained
-      // operators without their ids, may still hold it.
-      const byName =
-        op.name !== null && (target.chainedNames ?? []).some((n) => n === op.name || n.endsWith(`: ${op.name}`));
-      const unknowable = (!target.complete && op.uid === null && mv >= 5 && unnamedCount > 0) || byName;
-      if (unknowable) {
+      const named = planOperatorNamed(target, op.name);
+      // A plan names chained operators (and a StreamGraph plan every operator) without their ids: Flink 2.x snapshots
+      // name their operators, so they are found by name; Flink 1.x snapshots do not, so whether such an operator is
+      // one of them is not known. Without a uid the id comes from the graph's shape: a source scan cannot know it.
+      const planUnknown = target.kind === 'plan' && op.name === null && (target.chained ?? []).length > 0;
+      const sourceUnknown = !target.complete && op.uid === null && mv >= 5 && unnamedCount > 0;
+      if (named !== undefined || planUnknown || sourceUnknown) {
         push({
           ...base,
           severity: 'warning',
           code: 'maybe-not-in-job',
           state: null,
           size,
-          message: byName
-            ? `operator ${describeOperator(op)} is chained in the plan under its name; the plan gives no id for it, so whether its state maps is not known here`
-            : `operator ${describeOperator(op)} has no uid; the job has operators without uid whose ids Flink derives from the job graph, so whether its state maps is not known here`,
+          message:
+            named !== undefined
+              ? `operator ${describeOperator(op)} is in the plan under its name '${named.name}' but without an id, so whether its state maps is not known here`
+              : planUnknown
+                ? `operator ${describeOperator(op)} is not among the plan's operators with an id; the plan names ${(target.chained ?? []).length} operator(s) without one (${(target.chained ?? []).map((c) => `'${c.name}'`).join(', ')}) and the snapshot does not name its operators, so whether its state maps is not known here`
+                : `operator ${describeOperator(op)} has no uid; the job has operators without uid whose ids Flink derives from the job graph, so whether its state maps is not known here`,
         });
+        if (named !== undefined && named.vertexId !== null) {
+          checkMaxParallelism(op, { ...named, operatorId: op.operatorId }, target, push);
+        }
         continue;
       }
       lost.push({ ...base, size, states: stateNames });
@@ -271,28 +327,13 @@ export function preflight(input: PreflightInput): PreflightReport {
         state: null,
         size,
         message:
-          `operator ${describeOperator(op)} is not in the new job: its state (${size} bytes` +
+          `operator ${describeOperator(op)} is not in the new job${target.withoutIds === true ? ' (the plan has no operator ids; none of its operators has this name)' : ''}: its state (${size} bytes` +
           `${stateNames.length > 0 ? `: ${stateNames.join(', ')}` : ''}) cannot be mapped; --allowNonRestoredState drops it`,
         flinkError: notInJobError(pointer, op.operatorId),
       });
       continue;
     }
-    if (
-      found.maxParallelism !== null &&
-      found.maxParallelism !== op.maxParallelism &&
-      hasState(op) &&
-      (hasKeyedState(op) || target.kind === 'snapshot')
-    ) {
-      push({
-        ...base,
-        severity: 'fatal',
-        code: 'max-parallelism',
-        state: null,
-        location: found.location,
-        message: `operator ${describeOperator(op)}: max parallelism ${op.maxParallelism} in the snapshot, ${found.maxParallelism} in the new job; key groups cannot be remapped`,
-        flinkError: maxParallelismError(op.operatorId, op.maxParallelism, found.maxParallelism),
-      });
-    }
+    checkMaxParallelism(op, found, target, push);
     if (found.parallelism !== null && found.parallelism > op.maxParallelism && hasState(op)) {
       push({
         ...base,

@@ -40,6 +40,19 @@ export interface JobDescription {
   /** Source scan: operator calls without a uid. Plan: chained operator names that have no id of their own. */
   readonly unnamed: readonly UnnamedOperator[];
   readonly chainedNames?: readonly string[];
+  /** Plan: the operators it names without an id (chained behind a vertex's first operator, or a StreamGraph's). */
+  readonly chained?: readonly ChainedOperator[];
+  /** Plan: a StreamGraph plan, which gives no operator an id; operators are known by name only. */
+  readonly withoutIds?: boolean;
+}
+
+/** An operator a plan names but gives no id: what the plan says of it. */
+export interface ChainedOperator {
+  readonly name: string;
+  readonly parallelism: number | null;
+  readonly maxParallelism: number | null;
+  /** The job vertex it is chained into (the id of the chain's first operator); null in a StreamGraph plan. */
+  readonly vertexId: string | null;
 }
 
 /** Source languages whose `.uid(…)` calls are scanned. */
@@ -194,48 +207,84 @@ function isRecord(v: unknown): v is Record<string, unknown> {
 
 const HEX32 = /^[0-9a-fA-F]{32}$/;
 
+/** `KeyGroupRangeAssignment.computeDefaultMaxParallelism`: what Flink derives when the job sets no max parallelism. */
+export function defaultMaxParallelism(parallelism: number): number {
+  const wanted = parallelism + Math.floor(parallelism / 2);
+  const power = wanted <= 1 ? 1 : 2 ** Math.ceil(Math.log2(wanted));
+  return Math.min(Math.max(power, 128), 32768);
+}
+
+const HTML_ENTITIES: Readonly<Record<string, string>> = {
+  '&gt;': '>',
+  '&lt;': '<',
+  '&amp;': '&',
+  '&quot;': '"',
+  '&#39;': "'",
+};
+
 /**
- * The operators a job plan JSON names. Two shapes exist: the JobGraph plan of REST `/jobs/:id/plan` (`{"plan":
- * {"nodes": [{"id": <vertex id>, "description": …}]}}` or the inner object), whose vertex ids are the ids of the first
- * operator of each chain; and the StreamGraph plan of `env.getExecutionPlan()` and `flink info` (`{"nodes": [{"id":
- * 1, "contents": …}]}`), which numbers operators and names them but carries no operator ids.
+ * The operator names of a job vertex's description, first operator first. Flink writes the chain as a tree, one
+ * operator a line (`Source: Numbers<br/>+- Tracker<br/>`, nested branches as `:- …` and `:  +- …`), or, in the
+ * vertex name, joined with ` -> `.
+ */
+function chainNames(text: string): string[] {
+  return text
+    .replace(/&(?:gt|lt|amp|quot|#39);/g, (e) => HTML_ENTITIES[e])
+    .split(/<br\/?>|\n|\s+->\s+/)
+    .map((n) => n.replace(/^[\s:|]*[:+]-\s+/, '').trim())
+    .filter((n) => n.length > 0);
+}
+
+/** A source's name as the snapshot knows it: Flink prefixes sources and sinks with `Source: ` / `Sink: ` in plans. */
+export function planNameMatches(planName: string, operatorName: string): boolean {
+  const bare = (n: string) => n.replace(/^(?:Source|Sink):\s*/, '');
+  return planName === operatorName || bare(planName) === bare(operatorName);
+}
+
+/**
+ * The operators a job plan JSON names. Three shapes, as Flink writes them:
+ * - REST `GET /jobs/:id/plan` (`{"plan": {"nodes": [{"id", "parallelism", "description"}]}}`): the JobGraph, one node
+ *   per chain, whose id is the id of the chain's first operator; the description names the chained operators, which
+ *   have no id here; no max parallelism.
+ * - REST `GET /jobs/:id` (the same `plan`, plus `vertices: [{"id", "name", "parallelism", "maxParallelism"}]`): the
+ *   one form that carries max parallelism (a chain's operators share their vertex's).
+ * - `env.getExecutionPlan()` and `flink info` (`{"nodes": [{"id": 1, "type", "contents", "parallelism"}]}`): the
+ *   StreamGraph, every operator by name and a number, no operator ids, no max parallelism.
  */
 export function jobFromPlan(label: string, json: unknown): JobDescription {
   const root = isRecord(json) && isRecord(json.plan) ? json.plan : json;
   if (!isRecord(root) || !Array.isArray(root.nodes)) {
     throw new PlanError(
-      `${label} is not a Flink job plan: expected {"nodes": [...]} (env.getExecutionPlan(), flink info) or the plan of REST /jobs/:id/plan`,
+      `${label} is not a Flink job plan: expected {"nodes": [...]} (env.getExecutionPlan(), flink info), the plan of REST /jobs/:id/plan, or REST /jobs/:id`,
     );
   }
+  const vertices = new Map<string, Record<string, unknown>>();
+  if (isRecord(json) && Array.isArray(json.vertices)) {
+    for (const v of json.vertices) if (isRecord(v) && typeof v.id === 'string') vertices.set(v.id.toLowerCase(), v);
+  }
+  const numberOf = (v: unknown): number | null => (typeof v === 'number' && Number.isInteger(v) && v > 0 ? v : null);
   const operators: JobOperator[] = [];
   const chainedNames: string[] = [];
+  const chained: ChainedOperator[] = [];
   let hexIds = 0;
   for (const node of root.nodes) {
     if (!isRecord(node)) continue;
-    const id = node.id;
-    const text = [node.description, node.contents, node.operator, node.type].find(
+    const id = typeof node.id === 'string' && HEX32.test(node.id) ? node.id.toLowerCase() : null;
+    const vertex = id !== null ? vertices.get(id) : undefined;
+    const text = [node.description, vertex?.name, node.contents, node.type].find(
       (v): v is string => typeof v === 'string' && v.length > 0,
     );
-    const parallelism = typeof node.parallelism === 'number' ? node.parallelism : null;
-    const maxParallelism =
-      typeof node.maxParallelism === 'number'
-        ? node.maxParallelism
-        : typeof node.max_parallelism === 'number'
-          ? node.max_parallelism
-          : null;
-    // Descriptions join chained operators with " -> " (HTML-escaped in some versions).
-    const names = (text ?? '')
-      .replace(/<br\/?>/g, ' ')
-      .split(/\s+(?:->|-&gt;)\s+/)
-      .map((n) => n.replace(/^(Source|Sink):\s*/, '').trim())
-      .filter((n) => n.length > 0);
-    if (typeof id === 'string' && HEX32.test(id)) {
+    const parallelism = numberOf(node.parallelism) ?? numberOf(vertex?.parallelism);
+    const maxParallelism = numberOf(vertex?.maxParallelism) ?? numberOf(node.maxParallelism);
+    const names = chainNames(text ?? '');
+    if (id !== null) {
       hexIds++;
-      operators.push({ operatorId: id.toLowerCase(), uid: null, name: names[0] ?? null, parallelism, maxParallelism });
-      chainedNames.push(...names.slice(1));
+      operators.push({ operatorId: id, uid: null, name: names[0] ?? null, parallelism, maxParallelism });
+      for (const name of names.slice(1)) chained.push({ name, parallelism, maxParallelism, vertexId: id });
     } else {
-      chainedNames.push(...names);
+      for (const name of names) chained.push({ name, parallelism, maxParallelism, vertexId: null });
     }
+    chainedNames.push(...names.slice(id !== null ? 1 : 0));
   }
   if (hexIds === 0 && chainedNames.length === 0) throw new PlanError(`${label} lists no operators`);
   return {
@@ -245,5 +294,7 @@ export function jobFromPlan(label: string, json: unknown): JobDescription {
     complete: false,
     unnamed: [],
     chainedNames,
+    chained,
+    withoutIds: hexIds === 0,
   };
 }

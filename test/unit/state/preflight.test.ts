@@ -10,7 +10,7 @@ import { operatorIdFromUid } from '../../../src/core/metadata';
 import { diffSchemas, diffSerializers } from '../../../src/core/state/schemaDiff';
 import type { OperatorSchema, StateSchema } from '../../../src/core/state';
 import type { SerializerSnapshotNode } from '../../../src/core/state/serializerSnapshot';
-import { jobFromPlan, scanSource, PlanError } from '../../../src/core/state/uids';
+import { scanSource } from '../../../src/core/state/uids';
 import { findFiles, repoRoot } from '../../support/repo';
 
 async function run(command: CliCommand, ...argv: string[]): Promise<{ code: number; out: string; err: string }> {
@@ -153,26 +153,6 @@ describe('uids in job sources', () => {
       scala.unresolved.map((u) => u.name),
       ['Missing'],
     );
-  });
-
-  it('reads REST and execution plans; anything else is a clear error', () => {
-    const rest = jobFromPlan('plan.json', {
-      plan: {
-        nodes: [
-          { id: 'CBC357CCB763DF2852FEE8C4FC7D55F2', parallelism: 2, description: 'Source: Numbers -&gt; Tracker' },
-        ],
-      },
-    });
-    assert.deepEqual(
-      rest.operators.map((o) => [o.operatorId, o.name, o.parallelism]),
-      [['cbc357ccb763df2852fee8c4fc7d55f2', 'Numbers', 2]],
-    );
-    assert.deepEqual(rest.chainedNames, ['Tracker']);
-    const exec = jobFromPlan('exec.json', { nodes: [{ id: 1, contents: 'Source: Numbers', parallelism: 1 }] });
-    assert.deepEqual(exec.operators, []);
-    assert.deepEqual(exec.chainedNames, ['Numbers']);
-    assert.throws(() => jobFromPlan('x.json', { jobs: [] }), PlanError);
-    assert.throws(() => jobFromPlan('x.json', { nodes: [] }), /lists no operators/);
   });
 });
 

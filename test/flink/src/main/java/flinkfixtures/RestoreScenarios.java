@@ -12,6 +12,7 @@ import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.connector.source.lib.NumberSequenceSource;
 import org.apache.flink.api.java.functions.KeySelector;
 import org.apache.flink.api.java.typeutils.GenericTypeInfo;
+import org.apache.flink.client.FlinkPipelineTranslationUtil;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.runtime.state.FunctionInitializationContext;
@@ -26,8 +27,13 @@ import javax.tools.JavaCompiler;
 import javax.tools.ToolProvider;
 import java.io.File;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.StringWriter;
 import java.lang.reflect.Field;
+import java.net.HttpURLConnection;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.ArrayList;
@@ -48,7 +54,8 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Usage: {@code RestoreScenarios write <dir>} (base savepoint and all variants of this line) or
  * {@code RestoreScenarios restore <dir> <variant>=<savepoint>...} (restores savepoints of another line into the
- * variants {@code base}, {@code base-no-kryo} or {@code base-pojo-list}).
+ * variants {@code base}, {@code base-no-kryo} or {@code base-pojo-list}), or {@code RestoreScenarios plans <dir>}
+ * (the base savepoint and the plans of the unchanged, uid-removed and max-parallelism-changed jobs).
  */
 public final class RestoreScenarios {
     static final long TIMEOUT_MILLIS = 120_000;
@@ -62,6 +69,10 @@ public final class RestoreScenarios {
         String eventShape = "v1";
         String kryoClass = "flinkgen.Blob";
         boolean kryo = true;
+        /** The state backend of the job ({@code hashmap} or {@code rocksdb}). */
+        String backend = "hashmap";
+        /** The format of the savepoints it takes. */
+        SavepointFormatType format = SavepointFormatType.CANONICAL;
 
         Variant(String name) {
             this.name = name;
@@ -97,6 +108,13 @@ public final class RestoreScenarios {
         return all;
     }
 
+    /** The variant on RocksDB, taking native savepoints. */
+    static Variant rocksdbNative(Variant variant) {
+        variant.backend = "rocksdb";
+        variant.format = SavepointFormatType.NATIVE;
+        return variant;
+    }
+
     /** The POJO has a {@code List<String>} field: Kryo's in 1.x, Flink's own list serializer in 2.x. */
     static Variant pojoList() {
         Variant v = new Variant("base-pojo-list");
@@ -110,21 +128,41 @@ public final class RestoreScenarios {
         Files.createDirectories(dir.toPath());
         Map<String, Object> out = new LinkedHashMap<>();
         List<Object> results = new ArrayList<>();
-        if (args[0].equals("write")) {
+        if (args[0].equals("plans")) {
+            // The plan fixtures: a base savepoint and the plans Flink gives of three changed jobs.
+            out.put("base", savepointOf(dir, new Variant("base")));
+            for (Variant variant : variants().subList(0, 3)) {
+                Map<String, Object> plans = new LinkedHashMap<>();
+                plans.put("target", savepointOf(dir, variant, plans));
+                out.put(variant.name, plans);
+            }
+        } else if (args[0].equals("write")) {
             Variant base = new Variant("base");
             Variant noKryo = new Variant("base-no-kryo");
             noKryo.kryo = false;
             out.put("base", savepointOf(dir, base));
             out.put("baseNoKryo", savepointOf(dir, noKryo));
             out.put("basePojoList", savepointOf(dir, pojoList()));
+            out.put("baseRocksdbNative", savepointOf(dir, rocksdbNative(new Variant("base"))));
             for (Variant variant : variants()) {
                 results.add(scenario(dir, (String) out.get("base"), variant));
+            }
+        } else if (args[0].equals("write-rocksdb")) {
+            // The same changes restored by RocksDB from a native savepoint of the base job (RocksDB's own files).
+            String from = savepointOf(dir, rocksdbNative(new Variant("base")));
+            out.put("base", from);
+            for (Variant variant : variants()) {
+                results.add(scenario(dir, from, rocksdbNative(variant)));
             }
         } else {
             for (int i = 2; i < args.length; i++) {
                 String[] pair = args[i].split("=", 2);
-                Variant variant = pair[0].equals("base-pojo-list") ? pojoList() : new Variant(pair[0]);
-                variant.kryo = !pair[0].endsWith("-no-kryo");
+                String name = pair[0].replaceFirst("-rocksdb-native$", "");
+                Variant variant = name.equals("base-pojo-list") ? pojoList() : new Variant(name);
+                variant.kryo = !name.endsWith("-no-kryo");
+                if (pair[0].endsWith("-rocksdb-native")) {
+                    rocksdbNative(variant);
+                }
                 results.add(scenario(dir, pair[1], variant));
             }
         }
@@ -136,10 +174,14 @@ public final class RestoreScenarios {
     static Map<String, Object> scenario(File dir, String from, Variant variant) throws Exception {
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("name", variant.name);
+        result.put("backend", variant.backend);
+        result.put("format", variant.format.name().toLowerCase(java.util.Locale.ROOT));
         result.put("from", from);
         result.put("uids", variant.uids());
         result.put("maxParallelism", variant.maxParallelism);
-        result.put("target", savepointOf(dir, variant));
+        Map<String, Object> plans = new LinkedHashMap<>();
+        result.put("target", savepointOf(dir, variant, plans));
+        result.put("plans", plans);
         Map<String, Object> restore = restore(dir, from, variant, false);
         result.put("restore", restore);
         if ("failed".equals(restore.get("outcome"))
@@ -149,13 +191,59 @@ public final class RestoreScenarios {
         return result;
     }
 
+    /** REST port of the job {@link #start} last started, and the plans of its StreamGraph. */
+    static int restPort;
+    static String executionPlan;
+    static String infoPlan;
+
     /** Runs the variant from scratch until a savepoint of it completes; returns the savepoint's path. */
     static String savepointOf(File dir, Variant variant) throws Exception {
+        return savepointOf(dir, variant, null);
+    }
+
+    /**
+     * Like {@link #savepointOf(File, Variant)}; with {@code plans}, also records the plans Flink gives of the running
+     * job: {@code rest} (GET /jobs/:id/plan), {@code job} (GET /jobs/:id, whose vertices carry max parallelism),
+     * {@code executionPlan} (env.getExecutionPlan()) and {@code info} (`flink info`), each written to a file.
+     */
+    static String savepointOf(File dir, Variant variant, Map<String, Object> plans) throws Exception {
         JobClient client = start(dir, variant, null, false);
         try {
-            return savepoint(client, dir);
+            String savepoint = savepoint(client, dir, variant.format);
+            if (plans != null) {
+                String base = variant.name + "-" + variant.backend;
+                String job = "http://127.0.0.1:" + restPort + "/jobs/" + client.getJobID();
+                plans.put("rest", write(dir, base + "-rest-plan.json", get(job + "/plan")));
+                plans.put("job", write(dir, base + "-rest-job.json", get(job)));
+                plans.put("executionPlan", write(dir, base + "-execution-plan.json", executionPlan));
+                plans.put("info", write(dir, base + "-info-plan.json", infoPlan));
+            }
+            return savepoint;
         } finally {
             cancel(client);
+        }
+    }
+
+    static String write(File dir, String name, String text) throws IOException {
+        File file = new File(dir, name);
+        Files.writeString(file.toPath(), text, StandardCharsets.UTF_8);
+        return file.getPath();
+    }
+
+    static String get(String url) throws IOException {
+        HttpURLConnection connection = (HttpURLConnection) new URL(url).openConnection();
+        connection.setConnectTimeout(10_000);
+        connection.setReadTimeout(30_000);
+        try (InputStream in = connection.getInputStream()) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } finally {
+            connection.disconnect();
+        }
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
         }
     }
 
@@ -172,7 +260,7 @@ public final class RestoreScenarios {
             return outcome;
         }
         try {
-            savepoint(client, dir);
+            savepoint(client, dir, SavepointFormatType.CANONICAL);
             // Keyed state is registered, and its serializers checked, when the job first touches it.
             Thread.sleep(1500);
             if (client.getJobStatus().get().isGloballyTerminalState()) {
@@ -191,7 +279,12 @@ public final class RestoreScenarios {
     static JobClient start(File dir, Variant variant, String from, boolean allowNonRestored) throws Exception {
         Options options = new Options();
         options.set("none", "org.apache.flink.configuration.RestartStrategyOptions#RESTART_STRATEGY");
-        options.set("hashmap", "org.apache.flink.configuration.StateBackendOptions#STATE_BACKEND");
+        options.set(variant.backend, "org.apache.flink.configuration.StateBackendOptions#STATE_BACKEND");
+        // The job's REST endpoint, to read the plan Flink serves for it (GET /jobs/:id/plan).
+        restPort = freePort();
+        options.set("127.0.0.1", "org.apache.flink.configuration.RestOptions#BIND_ADDRESS");
+        options.set("127.0.0.1", "org.apache.flink.configuration.RestOptions#ADDRESS");
+        options.set(Integer.toString(restPort), "org.apache.flink.configuration.RestOptions#BIND_PORT");
         options.set(generatedClasses(dir, variant).toURI().toURL().toString(),
                 "org.apache.flink.configuration.PipelineOptions#CLASSPATHS");
         if (from != null) {
@@ -211,10 +304,15 @@ public final class RestoreScenarios {
             numbers = numbers.map(new Tracker()).uid("tracker").name("Tracker");
         }
         numbers.keyBy(new Bucket()).process(new Counter(variant)).uid("counter").name("Counter");
+        // The StreamGraph plan as env.getExecutionPlan() and `flink info` print it (CliFrontend#info hands the
+        // program's pipeline to FlinkPipelineTranslationUtil), read before execution clears the transformations.
+        executionPlan = env.getExecutionPlan();
+        infoPlan = FlinkPipelineTranslationUtil.translateToJSONExecutionPlan(
+                Thread.currentThread().getContextClassLoader(), env.getStreamGraph(false));
         return env.executeAsync("restore scenario " + variant.name);
     }
 
-    static String savepoint(JobClient client, File dir) throws Exception {
+    static String savepoint(JobClient client, File dir, SavepointFormatType format) throws Exception {
         long deadline = System.currentTimeMillis() + TIMEOUT_MILLIS;
         while (true) {
             JobStatus status = client.getJobStatus().get();
@@ -223,7 +321,7 @@ public final class RestoreScenarios {
                 throw new IllegalStateException("the job ended: " + status);
             }
             try {
-                return client.triggerSavepoint("file:" + dir.getPath(), SavepointFormatType.CANONICAL)
+                return client.triggerSavepoint("file:" + dir.getPath(), format)
                         .get(TIMEOUT_MILLIS, TimeUnit.MILLISECONDS).replaceFirst("^file:", "");
             } catch (Exception e) {
                 if (System.currentTimeMillis() > deadline) {
