@@ -2,11 +2,15 @@ import { CliCommand, CliIo, EXIT_FAILED, EXIT_OK, TIMEOUT_USAGE, UsageError, par
 import { MetadataError, parseMetadata, type CheckpointMetadata, type OperatorState } from '../core/metadata';
 import type { StateFileAccess } from '../core/state';
 import {
+  StateDiff,
   formatResumePoint,
   parseResumePoint,
   stateEntries,
   type EntryProblem,
+  type DiffCounts,
+  type DiffSide,
   type EntryQuery,
+  type StateChange,
   type StateEntry,
   type StateValue,
 } from '../core/state/values';
@@ -16,14 +20,14 @@ import { storePathOf } from '../core/references/locate';
 import { operatorFilter, readLocal, readSource } from './schema';
 
 /** One snapshot opened for reading state: its metadata and ranged reads of its files. */
-interface OpenedSnapshot {
+export interface OpenedSnapshot {
   readonly file: string;
   readonly metadata: CheckpointMetadata;
   readonly access: StateFileAccess;
   close(): Promise<void>;
 }
 
-async function openSnapshot(input: string, timeoutMs: number | undefined): Promise<OpenedSnapshot> {
+export async function openSnapshot(input: string, timeoutMs: number | undefined): Promise<OpenedSnapshot> {
   const read = await openMetadataInput(input, timeoutMs);
   let closeStore = async () => {};
   try {
@@ -143,109 +147,98 @@ async function withSnapshot(
   }
 }
 
-/** The identity of an entry across two snapshots: its state, key, namespace and map key. */
-function identity(entry: StateEntry): string {
-  return JSON.stringify([entry.state, entry.key, entry.namespace, entry.userKey ?? null, entry.subtask ?? null]);
+/** The JSON line of one change: the entry's identity, then `value` (added, removed) or `before`, `after`, `fields`. */
+function changeJson(c: StateChange): string {
+  const entry = c.change === 'changed' ? c.after : c.entry;
+  const line: Record<string, unknown> = {
+    change: c.change,
+    state: entry.state,
+    keyGroup: entry.keyGroup,
+    key: entry.key,
+    namespace: entry.namespace,
+  };
+  if (entry.userKey !== undefined) line.userKey = entry.userKey;
+  if (entry.subtask !== undefined) line.subtask = entry.subtask;
+  if (c.change === 'changed') {
+    line.before = c.before.value;
+    line.after = c.after.value;
+    line.fields = c.fields;
+  } else line.value = c.entry.value;
+  return JSON.stringify(line);
 }
 
-interface FieldChange {
-  readonly path: string;
-  readonly before: StateValue | undefined;
-  readonly after: StateValue | undefined;
+function changeText(c: StateChange): string {
+  const entry = c.change === 'changed' ? c.after : c.entry;
+  const sign = c.change === 'added' ? '+' : c.change === 'removed' ? '-' : '~';
+  const detail =
+    c.change === 'changed'
+      ? c.fields
+          .map((f) => `${f.path}: ${JSON.stringify(f.before) ?? '(none)'} → ${JSON.stringify(f.after) ?? '(none)'}`)
+          .join(', ')
+      : JSON.stringify(c.entry.value);
+  const user = entry.userKey === undefined ? '' : ` [${JSON.stringify(entry.userKey)}]`;
+  const subtask = entry.subtask === undefined ? '' : ` (subtask ${entry.subtask})`;
+  return `${sign} ${entry.state} ${JSON.stringify(entry.key)}${user}${subtask}  ${detail}`;
 }
 
-/** The leaves where two values differ, by path (`.field`, `[index]`); a changed scalar is one change at its path. */
-export function fieldChanges(before: StateValue | undefined, after: StateValue | undefined, path = ''): FieldChange[] {
-  const isObject = (v: StateValue | undefined): v is { [key: string]: StateValue } =>
-    v !== null && typeof v === 'object' && !Array.isArray(v);
-  if (Array.isArray(before) && Array.isArray(after)) {
-    const out: FieldChange[] = [];
-    for (let i = 0; i < Math.max(before.length, after.length); i++) {
-      out.push(...fieldChanges(before[i], after[i], `${path}[${i}]`));
-    }
-    return out;
-  }
-  if (isObject(before) && isObject(after)) {
-    const out: FieldChange[] = [];
-    for (const k of new Set([...Object.keys(before), ...Object.keys(after)])) {
-      out.push(...fieldChanges(before[k], after[k], `${path}.${k}`));
-    }
-    return out;
-  }
-  return JSON.stringify(before) === JSON.stringify(after) ? [] : [{ path: path || '.', before, after }];
+function countsText(counts: ReadonlyMap<string, DiffCounts>): string {
+  const total = { added: 0, removed: 0, changed: 0, unchanged: 0, notCompared: 0 };
+  for (const c of counts.values()) for (const k of Object.keys(total) as (keyof DiffCounts)[]) total[k] += c[k];
+  const notCompared = total.notCompared > 0 ? `, ${total.notCompared} not compared (the other side is unreadable)` : '';
+  return `${total.added} added, ${total.removed} removed, ${total.changed} changed, ${total.unchanged} unchanged${notCompared}`;
 }
 
-async function collect(
-  snapshot: OpenedSnapshot,
-  op: OperatorState,
-  query: EntryQuery,
-  problems: EntryProblem[],
-): Promise<Map<string, StateEntry>> {
-  const out = new Map<string, StateEntry>();
-  for await (const { entry } of stateEntries(op, snapshot.metadata.pointer, snapshot.access, query, (p) =>
-    problems.push(p),
-  )) {
-    out.set(identity(entry), entry);
-  }
-  return out;
-}
-
+/** Opens both snapshots (one after the other: a failure of either is reported alone) and diffs the operator. */
 async function runDiff(args: string[], io: CliIo): Promise<number> {
-  const { positional, flags } = parseArgs(args, ['json'], ['timeout', 'operator', 'state']);
+  const { positional, flags } = parseArgs(args, ['json'], ['timeout', 'operator', 'state', 'limit']);
   const timeoutMs = timeoutFlag(flags);
   if (positional.length !== 2) throw new UsageError('state diff takes two snapshots');
   const operator = stringFlag(flags, 'operator', 'a uid or an operator id');
   if (operator === undefined) throw new UsageError('state diff needs --operator <uid|id>');
   const stateName = stringFlag(flags, 'state', 'a state name');
-  const query: EntryQuery = stateName === undefined ? {} : { states: new Set([stateName]) };
+  const limit = countFlag(flags, 'limit');
   const json = flags.has('json');
   const [a, b] = positional;
-  const problems: EntryProblem[] = [];
-  let before: Map<string, StateEntry> | undefined;
-  const status = await withSnapshot(io, a, timeoutMs, async (s) => {
-    before = await collect(s, findOperator(s.metadata, operator), query, problems);
-    return EXIT_OK;
-  });
-  if (status !== EXIT_OK || before === undefined) return status;
-  const older = before;
-  return withSnapshot(io, b, timeoutMs, async (s) => {
-    const after = await collect(s, findOperator(s.metadata, operator), query, problems);
-    const lines: string[] = [];
-    const counts = { added: 0, removed: 0, changed: 0 };
-    const emit = (change: 'added' | 'removed' | 'changed', entry: StateEntry, extra: Record<string, unknown>) => {
-      counts[change]++;
-      const head = { change, state: entry.state, keyGroup: entry.keyGroup, key: entry.key, namespace: entry.namespace };
-      const userKey = entry.userKey === undefined ? {} : { userKey: entry.userKey };
+  return withSnapshot(io, a, timeoutMs, (sa) =>
+    withSnapshot(io, b, timeoutMs, async (sb) => {
+      const side = (label: string, s: OpenedSnapshot): DiffSide => ({
+        label,
+        metadata: s.metadata,
+        operator: findOperator(s.metadata, operator),
+        access: s.access,
+      });
+      const diff = new StateDiff(
+        side(a, sa),
+        side(b, sb),
+        stateName === undefined ? {} : { states: new Set([stateName]) },
+      );
+      let printed = 0;
+      let complete = true;
+      let buffer: string[] = [];
+      const flush = () => {
+        if (buffer.length > 0) io.out(`${buffer.join('\n')}\n`);
+        buffer = [];
+      };
+      for await (const change of diff.changes()) {
+        if (limit !== undefined && printed >= limit) {
+          complete = false;
+          break;
+        }
+        buffer.push(json ? changeJson(change) : changeText(change));
+        printed++;
+        if (buffer.length >= 256) flush();
+      }
+      flush();
       if (json) {
-        lines.push(JSON.stringify({ ...head, ...userKey, ...extra }));
+        io.out(`${JSON.stringify({ summary: Object.fromEntries(diff.counts), complete, problems: diff.problems })}\n`);
       } else {
-        const sign = change === 'added' ? '+' : change === 'removed' ? '-' : '~';
-        const detail =
-          change === 'changed'
-            ? (extra.fields as FieldChange[])
-                .map(
-                  (f) => `${f.path}: ${JSON.stringify(f.before) ?? '(none)'} → ${JSON.stringify(f.after) ?? '(none)'}`,
-                )
-                .join(', ')
-            : JSON.stringify(extra.value);
-        const user = entry.userKey === undefined ? '' : ` [${JSON.stringify(entry.userKey)}]`;
-        lines.push(`${sign} ${entry.state} ${JSON.stringify(entry.key)}${user}  ${detail}`);
+        io.out(`${countsText(diff.counts)}${complete ? '' : ' so far'}\n`);
       }
-    };
-    for (const [id, old] of older) {
-      const now = after.get(id);
-      if (now === undefined) emit('removed', old, { value: old.value });
-      else {
-        const fields = fieldChanges(old.value, now.value);
-        if (fields.length > 0) emit('changed', now, { before: old.value, after: now.value, fields });
-      }
-    }
-    for (const [id, now] of after) if (!older.has(id)) emit('added', now, { value: now.value });
-    for (const line of lines) io.out(`${line}\n`);
-    if (!json) io.out(`${counts.added} added, ${counts.removed} removed, ${counts.changed} changed\n`);
-    for (const p of problems) io.err(`${problemText(p)}\n`);
-    return problems.length > 0 ? EXIT_FAILED : EXIT_OK;
-  });
+      if (!complete) io.err(`stopped after ${limit} changes (--limit): the counts cover the part compared\n`);
+      for (const p of diff.problems) io.err(`${p.side === null ? '' : `${p.side === 'a' ? a : b}: `}${p.message}\n`);
+      return diff.problems.length > 0 ? EXIT_FAILED : EXIT_OK;
+    }),
+  );
 }
 
 export const stateCommand: CliCommand = {
@@ -253,12 +246,16 @@ export const stateCommand: CliCommand = {
   summary:
     "The entries of an operator's state in a checkpoint/savepoint (keys and values decoded), or the difference between two",
   usage: `state <snapshot> --operator <uid|id> [--state <name>] [--key <key> | --key-prefix <prefix>] [--key-group <n>] [--limit <n>] [--after <position>] [--json] [--timeout <seconds>]
-state diff <a> <b> --operator <uid|id> [--state <name>] [--json] [--timeout <seconds>]
+state diff <a> <b> --operator <uid|id> [--state <name>] [--limit <n>] [--json] [--timeout <seconds>]
 
   --json         one JSON line per entry: {"state","keyGroup","key","namespace","userKey","value"} (operator state: "subtask")
   --limit <n>    print at most n entries; the position to resume from is printed on stderr
   --after <pos>  resume after that position (as printed with --limit)
-Exits 1 when part of the state cannot be read (the rest is still printed, with the problem).
+state diff prints the keys added, removed and changed from <a> to <b>, with the fields that changed (path: old → new);
+  with --json one line per change ({"change","state","keyGroup","key","namespace","userKey",
+  "value" | "before","after","fields":[{"path","before","after"}]}), then {"summary","complete","problems"}.
+  It reads both sides key group by key group, so memory stays bounded however large the state.
+Exits 1 when part of the state cannot be read or compared (the rest is still printed, with the problem).
 ${TIMEOUT_USAGE}`,
   async run(args: string[], io: CliIo): Promise<number> {
     if (args[0] === 'diff') return runDiff(args.slice(1), io);

@@ -1,64 +1,30 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import type { FrameLocator, Locator } from 'playwright-core';
-import { Workbench, repoRoot } from './support/workbench';
+import { FixtureJob, fixtureJob, newestLine } from './support/fixtureJobs';
+import { Workbench } from './support/workbench';
 import { FtpServer, HdfsServer, freePort, serverPrerequisites, startMiniHdfs, startPyFtpd } from '../servers/servers';
 
-const FIXTURES = path.join(repoRoot, 'test/fixtures/flink');
-
 /** The newest Flink line's incremental RocksDB job, copied so flows may change it. */
-function copyJob(): { root: string; jobId: string } {
-  const versions = fs
-    .readdirSync(FIXTURES)
-    .filter((v) => /^\d/.test(v))
-    .sort((a, b) => a.localeCompare(b, undefined, { numeric: true }));
-  const source = path.join(FIXTURES, versions[versions.length - 1], 'rocksdb-incremental');
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'e2e-store-'));
-  fs.cpSync(source, root, { recursive: true });
-  const jobId = fs.readdirSync(root).find((n) => /^[0-9a-f]{32}$/.test(n))!;
-  return { root, jobId };
-}
+const copyJob = (): FixtureJob => fixtureJob(newestLine(), 'rocksdb-incremental', 'store');
 
 describe('UI: checkpoint stores, inspector, restore, compare, cleanup and configuration in the real workbench', function () {
   this.timeout(300_000);
   let bench: Workbench;
-  let job: { root: string; jobId: string };
+  let job: FixtureJob;
   let ftp: FtpServer | undefined;
   let hdfs: HdfsServer | undefined;
 
-  const row = (text: string | RegExp): Locator =>
-    bench.page.locator('.part.sidebar .monaco-list-row[role="treeitem"]').filter({ hasText: text }).first();
-  const quickInput = () => bench.page.locator('.quick-input-widget');
-  /** The webview of the active editor: hidden editors keep their iframes in the DOM. */
-  const webview = (): FrameLocator =>
-    bench.page.frameLocator('iframe.webview.ready >> visible=true').frameLocator('#active-frame');
+  const row = (text: string | RegExp): Locator => bench.treeRow(text);
+  const quickInput = (): Locator => bench.quickInput();
+  const webview = (): FrameLocator => bench.activeWebview();
 
-  /** Answers the open quick input: types `text` (if any) and accepts the selected item. */
-  async function answer(title: RegExp, text?: string): Promise<void> {
-    await quickInput()
-      .locator('.quick-input-title, .quick-input-header')
-      .filter({ hasText: title })
-      .first()
-      .waitFor({ timeout: 30_000 });
-    const input = quickInput().locator('.quick-input-box input');
-    if (text !== undefined) await input.fill(text);
-    await input.press('Enter');
-  }
+  const answer = (title: RegExp, text?: string): Promise<void> => bench.answer(title, text);
 
   const startCommand = (title: string): Promise<number> => bench.startCommand(title);
 
-  async function expand(text: string | RegExp): Promise<void> {
-    const target = row(text);
-    await target.waitFor({ timeout: 30_000 });
-    if ((await target.getAttribute('aria-expanded')) !== 'true') await target.click();
-    await bench.page
-      .locator('.part.sidebar .monaco-list-row[aria-expanded="true"]')
-      .filter({ hasText: text })
-      .first()
-      .waitFor();
-  }
+  const expand = (text: string | RegExp): Promise<void> => bench.expand(text);
 
   const contextMenu = (on: string | RegExp, item: string): Promise<void> => bench.contextMenu(row(on), item);
 
@@ -113,22 +79,13 @@ describe('UI: checkpoint stores, inspector, restore, compare, cleanup and config
     await expand(job.jobId);
     const latest = row(/latest/);
     await latest.waitFor();
-    const newest = fs
-      .readdirSync(path.join(job.root, job.jobId))
-      .filter((n) => n.startsWith('chk-'))
-      .sort((a, b) => Number(b.slice(4)) - Number(a.slice(4)))[0];
-    assert.match(await latest.innerText(), new RegExp(newest));
+    assert.match(await latest.innerText(), new RegExp(job.newest));
     await bench.screenshot('stores-tree');
   });
 
   it('opens _metadata in the inspector with its operators, chart and files', async () => {
     await expand(/latest/);
-    await row('_metadata').click();
-    const frame = webview();
-    await frame
-      .locator('h1')
-      .filter({ hasText: /Checkpoint \d+/ })
-      .waitFor({ timeout: 60_000 });
+    const frame = await bench.openInspector();
     const operators = frame.locator('.row.operator');
     await operators.first().waitFor();
     assert.ok((await operators.count()) >= 3, 'the word count has source, tokenizer, counter and sink');
@@ -453,13 +410,7 @@ describe('UI: checkpoint stores, inspector, restore, compare, cleanup and config
     await expand('Demo FTP');
     await expand(job.jobId);
     await row(/latest/).waitFor();
-    const settings = [
-      path.join(bench.server.workspace, '.vscode/settings.json'),
-      path.join(bench.server.userDataDir, 'User/settings.json'),
-    ]
-      .filter((file) => fs.existsSync(file))
-      .map((file) => fs.readFileSync(file, 'utf8'))
-      .join('\n');
+    const settings = bench.settingsText();
     assert.match(settings, /Demo FTP/, 'the store was saved');
     const logs = path.join(bench.server.userDataDir, 'logs');
     const leaks = (dir: string): string[] =>
@@ -570,13 +521,7 @@ describe('UI: checkpoint stores, inspector, restore, compare, cleanup and config
     );
     await input.press('Escape');
     await dialog.waitFor({ state: 'hidden' });
-    const settings = [
-      path.join(bench.server.workspace, '.vscode/settings.json'),
-      path.join(bench.server.userDataDir, 'User/settings.json'),
-    ]
-      .filter((file) => fs.existsSync(file))
-      .map((file) => fs.readFileSync(file, 'utf8'))
-      .join('\n');
+    const settings = bench.settingsText();
     assert.ok(!settings.includes(`127.0.0.1:${port}`), 'nothing was saved');
   });
 

@@ -18,9 +18,8 @@ function describeLine(version: string): void {
     let cluster: RunningCluster;
     let client: FlinkRestClient;
 
-    const row = (text: string | RegExp): Locator =>
-      bench.page.locator('.part.sidebar .monaco-list-row[role="treeitem"]').filter({ hasText: text }).first();
-    const quickInput = () => bench.page.locator('.quick-input-widget');
+    const row = (text: string | RegExp): Locator => bench.treeRow(text);
+    const quickInput = (): Locator => bench.quickInput();
 
     before(async function () {
       if (clusterSkipReason(version)) this.skip();

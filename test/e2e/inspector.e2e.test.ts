@@ -1,9 +1,9 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import type { FrameLocator, Locator } from 'playwright-core';
-import { Workbench, repoRoot, resultsDir } from './support/workbench';
+import { fixtureJob } from './support/fixtureJobs';
+import { Workbench, resultsDir } from './support/workbench';
 import { parseMetadata, snapshotDetails, summarize } from '../../src/core/metadata';
 import { formatBytes } from '../../src/viewModel/format';
 
@@ -21,24 +21,12 @@ describe('UI: the snapshot inspector on a Flink 2.2 checkpoint with file merging
   let jobId: string;
   let newest: string;
 
-  const row = (text: string | RegExp): Locator =>
-    bench.page.locator('.part.sidebar .monaco-list-row[role="treeitem"]').filter({ hasText: text }).first();
-  const quickInput = () => bench.page.locator('.quick-input-widget');
-  const webview = (): FrameLocator =>
-    bench.page.frameLocator('iframe.webview.ready >> visible=true').frameLocator('#active-frame');
+  const quickInput = (): Locator => bench.quickInput();
+  const webview = (): FrameLocator => bench.activeWebview();
   const tab = (title: string | RegExp): Locator =>
     bench.page.locator('.part.editor .tabs-container .tab').filter({ hasText: title });
 
-  async function expand(text: string | RegExp): Promise<void> {
-    const target = row(text);
-    await target.waitFor({ timeout: 30_000 });
-    if ((await target.getAttribute('aria-expanded')) !== 'true') await target.click();
-    await bench.page
-      .locator('.part.sidebar .monaco-list-row[aria-expanded="true"]')
-      .filter({ hasText: text })
-      .first()
-      .waitFor();
-  }
+  const expand = (text: string | RegExp): Promise<void> => bench.expand(text);
 
   /** What the page must show, computed here from the same bytes with the core and from the files on disk. */
   function expected() {
@@ -53,13 +41,7 @@ describe('UI: the snapshot inspector on a Flink 2.2 checkpoint with file merging
   }
 
   before(async () => {
-    root = fs.mkdtempSync(path.join(os.tmpdir(), 'e2e-inspector-'));
-    fs.cpSync(path.join(repoRoot, 'test/fixtures/flink', VERSION, SCENARIO), root, { recursive: true });
-    jobId = fs.readdirSync(root).find((n) => /^[0-9a-f]{32}$/.test(n))!;
-    newest = fs
-      .readdirSync(path.join(root, jobId))
-      .filter((n) => n.startsWith('chk-'))
-      .sort((a, b) => Number(b.slice(4)) - Number(a.slice(4)))[0];
+    ({ root, jobId, newest } = fixtureJob(VERSION, SCENARIO, 'inspector'));
     const metadata = path.join(root, jobId, newest, '_metadata');
     fs.utimesSync(metadata, new Date(COMPLETED), new Date(COMPLETED));
     // A file removed from the checkpoint directory later moves the directory's time, never the completion time.
@@ -72,17 +54,11 @@ describe('UI: the snapshot inspector on a Flink 2.2 checkpoint with file merging
         'flinkCheckpoints.stores': [{ id: 'merging', name: 'File merging', uri: root }],
       },
     });
-    await bench.openContainer('Flink Checkpoints');
-    await bench.expandView('Checkpoint Stores');
-    await bench.collapseView('Clusters');
+    await bench.showStores();
     await expand('File merging');
     await expand(jobId);
     await expand(newest);
-    await row('_metadata').click();
-    await webview()
-      .locator('h1')
-      .filter({ hasText: /Checkpoint \d+/ })
-      .waitFor({ timeout: 60_000 });
+    await bench.openInspector();
   });
 
   afterEach(async function () {

@@ -1,23 +1,9 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import type { Locator } from 'playwright-core';
-import { Workbench, repoRoot } from './support/workbench';
-
-/** The word count job (test/flink WordCountJob) after an edit that dropped the counter's uid. */
-const JOB = [
-  'class WordCount {',
-  '  void build() {',
-  '    lines = env.fromSource(src, wm, "Numbers").uid("numbers").map(new LineMaker()).uid("lines");',
-  '    words = lines.flatMap(new Tokenizer()).uid("tokenizer");',
-  '    stop = env.fromSource(src, wm, "Stop").uid("stop-word-feed").map(new StopWordMaker()).uid("stop-word-maker");',
-  '    words.connect(stop).process(new StopWordFilter()).uid("stop-word-filter")',
-  '        .keyBy(new WordKey())',
-  '        .process(new Counter());',
-  '  }',
-  '}',
-].join('\n');
+import { fixtureJob } from './support/fixtureJobs';
+import { Workbench } from './support/workbench';
+import { WORD_COUNT_WITHOUT_COUNTER_UID as JOB } from '../support/workspaceJobs';
 
 describe('UI: Check Restore Against… the workspace job whose counter lost its uid', function () {
   this.timeout(300_000);
@@ -25,25 +11,13 @@ describe('UI: Check Restore Against… the workspace job whose counter lost its 
   let root: string;
   let jobId: string;
 
-  const row = (text: string | RegExp): Locator =>
-    bench.page.locator('.part.sidebar .monaco-list-row[role="treeitem"]').filter({ hasText: text }).first();
-  const quickInput = () => bench.page.locator('.quick-input-widget');
+  const row = (text: string | RegExp): Locator => bench.treeRow(text);
+  const quickInput = (): Locator => bench.quickInput();
 
-  async function expand(text: string | RegExp): Promise<void> {
-    const target = row(text);
-    await target.waitFor({ timeout: 30_000 });
-    if ((await target.getAttribute('aria-expanded')) !== 'true') await target.click();
-    await bench.page
-      .locator('.part.sidebar .monaco-list-row[aria-expanded="true"]')
-      .filter({ hasText: text })
-      .first()
-      .waitFor();
-  }
+  const expand = (text: string | RegExp): Promise<void> => bench.expand(text);
 
   before(async () => {
-    root = fs.mkdtempSync(path.join(os.tmpdir(), 'e2e-preflight-'));
-    fs.cpSync(path.join(repoRoot, 'test/fixtures/flink/2.2.1/hashmap'), root, { recursive: true });
-    jobId = fs.readdirSync(root).find((n) => /^[0-9a-f]{32}$/.test(n))!;
+    ({ root, jobId } = fixtureJob('2.2.1', 'hashmap', 'preflight'));
     bench = await Workbench.open({
       workspaceFiles: { 'src/WordCount.java': JOB },
       workspaceSettings: {
@@ -51,9 +25,7 @@ describe('UI: Check Restore Against… the workspace job whose counter lost its 
         'flinkCheckpoints.flinkVersion': '2.2',
       },
     });
-    await bench.openContainer('Flink Checkpoints');
-    await bench.expandView('Checkpoint Stores');
-    await bench.collapseView('Clusters');
+    await bench.showStores();
     await expand('Word count');
     await expand(jobId);
   });

@@ -1,27 +1,14 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Locator } from 'playwright-core';
-import { Workbench, repoRoot } from './support/workbench';
-
-const FIXTURES = path.join(repoRoot, 'test/fixtures/flink');
+import { fixtureJob, newestLine } from './support/fixtureJobs';
+import { Workbench } from './support/workbench';
 
 /** The newest Flink line's incremental RocksDB job (its `_metadata` only Flink 2.1 and newer read), copied. */
 function copyJob(): { root: string; jobId: string; latest: string } {
-  const versions = fs
-    .readdirSync(FIXTURES)
-    .filter((v) => /^\d/.test(v))
-    .sort((a, b) => a.localeCompare(b, undefined, { numeric: true }));
-  const source = path.join(FIXTURES, versions[versions.length - 1], 'rocksdb-incremental');
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'e2e-restore-'));
-  fs.cpSync(source, root, { recursive: true });
-  const jobId = fs.readdirSync(root).find((n) => /^[0-9a-f]{32}$/.test(n))!;
-  const latest = fs
-    .readdirSync(path.join(root, jobId))
-    .filter((n) => n.startsWith('chk-'))
-    .sort((a, b) => Number(b.slice(4)) - Number(a.slice(4)))[0];
-  return { root, jobId, latest };
+  const { root, jobId, newest } = fixtureJob(newestLine(), 'rocksdb-incremental', 'restore');
+  return { root, jobId, latest: newest };
 }
 
 describe('UI: the restore flow asks step by step, safe answers first, and writes files that work as they say', function () {
@@ -29,7 +16,7 @@ describe('UI: the restore flow asks step by step, safe answers first, and writes
   let bench: Workbench;
   let job: ReturnType<typeof copyJob>;
 
-  const quickInput = (): Locator => bench.page.locator('.quick-input-widget');
+  const quickInput = (): Locator => bench.quickInput();
   const title = (): Locator => quickInput().locator('.quick-input-title');
   const input = (): Locator => quickInput().locator('.quick-input-box input');
   const focusedRow = (): Locator => quickInput().locator('.monaco-list-row.focused');
@@ -123,8 +110,7 @@ describe('UI: the restore flow asks step by step, safe answers first, and writes
       .sort((a, b) => Number(b.slice(4)) - Number(a.slice(4)))[0];
     fs.renameSync(path.join(jobDir, job.latest, gone), path.join(job.root, gone));
     try {
-      const row = (text: string | RegExp): Locator =>
-        bench.page.locator('.part.sidebar .monaco-list-row[role="treeitem"]').filter({ hasText: text }).first();
+      const row = (text: string | RegExp): Locator => bench.treeRow(text);
       for (const name of ['Demo checkpoints', job.jobId]) {
         await row(name).waitFor({ timeout: 30_000 });
         if ((await row(name).getAttribute('aria-expanded')) !== 'true') await row(name).click();

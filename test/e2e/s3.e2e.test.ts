@@ -2,81 +2,32 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { FrameLocator, Locator } from 'playwright-core';
-import { Workbench, repoRoot } from './support/workbench';
+import { fixtureJob, newestLine } from './support/fixtureJobs';
+import { Workbench } from './support/workbench';
 import { S3Server, copyIntoBucket, s3Prerequisites, startVersityGw } from '../servers/s3Servers';
-
-const FIXTURES = path.join(repoRoot, 'test/fixtures/flink');
-
-/** The newest Flink line's incremental RocksDB job, as Flink wrote it. */
-function newestJob(): { root: string; jobId: string } {
-  const versions = fs
-    .readdirSync(FIXTURES)
-    .filter((v) => /^\d/.test(v))
-    .sort((a, b) => a.localeCompare(b, undefined, { numeric: true }));
-  const root = path.join(FIXTURES, versions[versions.length - 1], 'rocksdb-incremental');
-  return { root, jobId: fs.readdirSync(root).find((n) => /^[0-9a-f]{32}$/.test(n))! };
-}
 
 describe('UI: an S3 store on versitygw added through Add Store…, browsed, inspected and cleaned up (dry run)', function () {
   this.timeout(300_000);
   let bench: Workbench;
   let server: S3Server;
-  const job = newestJob();
+  /** The newest Flink line's incremental RocksDB job, as Flink wrote it. */
+  const job = fixtureJob(newestLine(), 'rocksdb-incremental');
 
-  const row = (text: string | RegExp): Locator =>
-    bench.page.locator('.part.sidebar .monaco-list-row[role="treeitem"]').filter({ hasText: text }).first();
-  const quickInput = () => bench.page.locator('.quick-input-widget');
-  const webview = (): FrameLocator =>
-    bench.page.frameLocator('iframe.webview.ready >> visible=true').frameLocator('#active-frame');
+  const row = (text: string | RegExp): Locator => bench.treeRow(text);
+  const webview = (): FrameLocator => bench.activeWebview();
 
-  /** Answers the open quick input whose title matches: types `text` (if any) and accepts. */
-  async function answer(title: RegExp, text?: string): Promise<void> {
-    await quickInput()
-      .locator('.quick-input-title, .quick-input-header')
-      .filter({ hasText: title })
-      .first()
-      .waitFor({ timeout: 30_000 });
-    const input = quickInput().locator('.quick-input-box input');
-    if (text !== undefined) await input.fill(text);
-    await input.press('Enter');
-  }
+  const answer = (title: RegExp, text?: string): Promise<void> => bench.answer(title, text);
 
-  async function startCommand(title: string): Promise<void> {
-    const input = quickInput().locator('.quick-input-box input');
-    for (let attempt = 1; ; attempt++) {
-      await bench.page.locator('.part.sidebar .composite.title').click();
-      await bench.page.keyboard.press('Control+Shift+P');
-      try {
-        await input.waitFor({ state: 'visible', timeout: 5_000 });
-        break;
-      } catch (error) {
-        if (attempt === 3) throw error;
-      }
-    }
-    await input.fill(`>${title}`);
-    await quickInput().locator('.monaco-list-row').filter({ hasText: title }).first().waitFor();
-    await bench.page.keyboard.press('Enter');
-  }
+  const startCommand = (title: string): Promise<number> => bench.startCommand(title);
 
-  async function expand(text: string | RegExp): Promise<void> {
-    const target = row(text);
-    await target.waitFor({ timeout: 60_000 });
-    if ((await target.getAttribute('aria-expanded')) !== 'true') await target.click();
-    await bench.page
-      .locator('.part.sidebar .monaco-list-row[aria-expanded="true"]')
-      .filter({ hasText: text })
-      .first()
-      .waitFor();
-  }
+  const expand = (text: string | RegExp): Promise<void> => bench.expand(text, 60_000);
 
   before(async function () {
     if (s3Prerequisites('versitygw')) this.skip();
     server = await startVersityGw();
     copyIntoBucket(server, 'flink', 'checkpoints', job.root);
     bench = await Workbench.open({ workspaceSettings: { 'flinkCheckpoints.stores': [] } });
-    await bench.openContainer('Flink Checkpoints');
-    await bench.expandView('Checkpoint Stores');
-    await bench.collapseView('Clusters');
+    await bench.showStores();
   });
 
   afterEach(async function () {
@@ -103,20 +54,10 @@ describe('UI: an S3 store on versitygw added through Add Store…, browsed, insp
     await answer(/Add Store: name/, 'Demo S3');
     await expand('Demo S3');
     await expand(job.jobId);
-    const newest = fs
-      .readdirSync(path.join(job.root, job.jobId))
-      .filter((n) => n.startsWith('chk-'))
-      .sort((a, b) => Number(b.slice(4)) - Number(a.slice(4)))[0];
     const latest = row(/latest/);
     await latest.waitFor({ timeout: 60_000 });
-    assert.match(await latest.innerText(), new RegExp(newest));
-    const settings = [
-      path.join(bench.server.workspace, '.vscode/settings.json'),
-      path.join(bench.server.userDataDir, 'User/settings.json'),
-    ]
-      .filter((file) => fs.existsSync(file))
-      .map((file) => fs.readFileSync(file, 'utf8'))
-      .join('\n');
+    assert.match(await latest.innerText(), new RegExp(job.newest));
+    const settings = bench.settingsText();
     assert.match(settings, /Demo S3/, 'the store was saved');
     assert.match(settings, new RegExp(server.endpoint.replace(/[.]/g, '\\.')), 'with its endpoint');
     assert.ok(!settings.includes(server.secretKey), 'the secret is in no settings file');
@@ -125,12 +66,7 @@ describe('UI: an S3 store on versitygw added through Add Store…, browsed, insp
 
   it('opens the latest checkpoint’s _metadata in the inspector', async () => {
     await expand(/latest/);
-    await row('_metadata').click();
-    const frame = webview();
-    await frame
-      .locator('h1')
-      .filter({ hasText: /Checkpoint \d+/ })
-      .waitFor({ timeout: 60_000 });
+    const frame = await bench.openInspector();
     assert.ok((await frame.locator('.row.operator').count()) >= 3, 'the word count has its operators');
   });
 

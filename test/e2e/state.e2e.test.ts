@@ -1,9 +1,8 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
-import type { FrameLocator, Locator } from 'playwright-core';
-import { Workbench, repoRoot } from './support/workbench';
+import type { FrameLocator } from 'playwright-core';
+import { fixtureJob } from './support/fixtureJobs';
+import { Workbench } from './support/workbench';
 
 const VERSION = '2.2.1';
 const SCENARIO = 'rocksdb-full';
@@ -15,44 +14,20 @@ describe("UI: the inspector's State section on a Flink 2.2 RocksDB checkpoint", 
   let jobId: string;
   let newest: string;
 
-  const row = (text: string | RegExp): Locator =>
-    bench.page.locator('.part.sidebar .monaco-list-row[role="treeitem"]').filter({ hasText: text }).first();
-  const webview = (): FrameLocator =>
-    bench.page.frameLocator('iframe.webview.ready >> visible=true').frameLocator('#active-frame');
+  const webview = (): FrameLocator => bench.activeWebview();
 
-  async function expand(text: string | RegExp): Promise<void> {
-    const target = row(text);
-    await target.waitFor({ timeout: 30_000 });
-    if ((await target.getAttribute('aria-expanded')) !== 'true') await target.click();
-    await bench.page
-      .locator('.part.sidebar .monaco-list-row[aria-expanded="true"]')
-      .filter({ hasText: text })
-      .first()
-      .waitFor();
-  }
+  const expand = (text: string | RegExp): Promise<void> => bench.expand(text);
 
   before(async () => {
-    root = fs.mkdtempSync(path.join(os.tmpdir(), 'e2e-state-'));
-    fs.cpSync(path.join(repoRoot, 'test/fixtures/flink', VERSION, SCENARIO), root, { recursive: true });
-    jobId = fs.readdirSync(root).find((n) => /^[0-9a-f]{32}$/.test(n))!;
-    newest = fs
-      .readdirSync(path.join(root, jobId))
-      .filter((n) => n.startsWith('chk-'))
-      .sort((a, b) => Number(b.slice(4)) - Number(a.slice(4)))[0];
+    ({ root, jobId, newest } = fixtureJob(VERSION, SCENARIO, 'state'));
     bench = await Workbench.open({
       workspaceSettings: { 'flinkCheckpoints.stores': [{ id: 'rocks', name: 'RocksDB full', uri: root }] },
     });
-    await bench.openContainer('Flink Checkpoints');
-    await bench.expandView('Checkpoint Stores');
-    await bench.collapseView('Clusters');
+    await bench.showStores();
     await expand('RocksDB full');
     await expand(jobId);
     await expand(newest);
-    await row('_metadata').click();
-    await webview()
-      .locator('h1')
-      .filter({ hasText: /Checkpoint \d+/ })
-      .waitFor({ timeout: 60_000 });
+    await bench.openInspector();
   });
 
   afterEach(async function () {

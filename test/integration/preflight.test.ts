@@ -4,20 +4,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { copyScenario, eventually, setStores } from './support/extension';
 import type { PreflightReport } from '../../src/core/state/preflight';
-
-/** The word count job's sources (test/flink WordCountJob) with the counter's uid removed, as a user might. */
-const JOB = [
-  'class WordCount {',
-  '  void build() {',
-  '    lines = env.fromSource(src, wm, "Numbers").uid("numbers").map(new LineMaker()).uid("lines");',
-  '    words = lines.flatMap(new Tokenizer()).uid("tokenizer");',
-  '    stop = env.fromSource(src, wm, "Stop").uid("stop-word-feed").map(new StopWordMaker()).uid("stop-word-maker");',
-  '    words.connect(stop).process(new StopWordFilter()).uid("stop-word-filter")',
-  '        .keyBy(new WordKey())',
-  '        .process(new Counter());',
-  '  }',
-  '}',
-].join('\n');
+import { WORD_COUNT_WITHOUT_COUNTER_UID as JOB } from '../support/workspaceJobs';
 
 describe('restore pre-flight: Check Restore Against…, diagnostics and uid lenses', function () {
   this.timeout(60_000);

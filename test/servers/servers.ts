@@ -172,19 +172,8 @@ export async function startPyFtpd(
   return { ...server, port };
 }
 
-/** Starts ProFTPD standalone (FTP + explicit FTPS with a self-signed certificate for 127.0.0.1) serving `root`. */
-export async function startProftpd(root: string, user: { name: string; password: string }): Promise<FtpServer> {
-  const dir = workDir('proftpd');
-  const port = await freePort();
-  const passiveBase = 40000 + Math.floor(Math.random() * 200) * 100;
-  const uid = process.getuid!();
-  const gid = process.getgid!();
-  const userName = os.userInfo().username;
-  const groupName = execFileSync('id', ['-gn'], { encoding: 'utf8' }).trim();
-  const hash = execFileSync('openssl', ['passwd', '-6', '-stdin'], { input: user.password, encoding: 'utf8' }).trim();
-  fs.writeFileSync(path.join(dir, 'passwd'), `${user.name}:${hash}:${uid}:${gid}::${root}:/bin/false\n`, {
-    mode: 0o600,
-  });
+/** Writes a self-signed certificate (and its key) for IP 127.0.0.1, made with openssl, valid for two days. */
+export function writeSelfSignedCertificate(certFile: string, keyFile: string): void {
   execFileSync(
     'openssl',
     [
@@ -200,12 +189,28 @@ export async function startProftpd(root: string, user: { name: string; password:
       '-addext',
       'subjectAltName=IP:127.0.0.1',
       '-keyout',
-      path.join(dir, 'key.pem'),
+      keyFile,
       '-out',
-      path.join(dir, 'cert.pem'),
+      certFile,
     ],
-    { stdio: 'ignore' },
+    { stdio: ['ignore', 'ignore', 'pipe'] },
   );
+}
+
+/** Starts ProFTPD standalone (FTP + explicit FTPS with a self-signed certificate for 127.0.0.1) serving `root`. */
+export async function startProftpd(root: string, user: { name: string; password: string }): Promise<FtpServer> {
+  const dir = workDir('proftpd');
+  const port = await freePort();
+  const passiveBase = 40000 + Math.floor(Math.random() * 200) * 100;
+  const uid = process.getuid!();
+  const gid = process.getgid!();
+  const userName = os.userInfo().username;
+  const groupName = execFileSync('id', ['-gn'], { encoding: 'utf8' }).trim();
+  const hash = execFileSync('openssl', ['passwd', '-6', '-stdin'], { input: user.password, encoding: 'utf8' }).trim();
+  fs.writeFileSync(path.join(dir, 'passwd'), `${user.name}:${hash}:${uid}:${gid}::${root}:/bin/false\n`, {
+    mode: 0o600,
+  });
+  writeSelfSignedCertificate(path.join(dir, 'cert.pem'), path.join(dir, 'key.pem'));
   const conf = [
     'ServerName "flink-checkpoints test"',
     'ServerType standalone',

@@ -98,6 +98,11 @@ export class ByteReader {
     return this.length - this.pos;
   }
 
+  /** The position, under the name the shared Java stream walker reads it by. */
+  get offset(): number {
+    return this.pos;
+  }
+
   /** Runs `read` with reading limited to `end`, the way a length-prefixed block is read; restores the limit after. */
   withLimit<T>(end: number, read: () => T): T {
     const outer = this.length;
@@ -234,6 +239,14 @@ export class ByteReader {
     this.checkRemaining(n, what);
     this.pos += n;
     if (n >= LARGE_SKIP && this.pos > this.windowEnd) this.nextRead = Math.min(this.window, AFTER_SKIP);
+  }
+
+  /** The next `n` bytes, copied: a streamed file's window moves on. */
+  take(n: number, what: string): Uint8Array {
+    this.need(n, what);
+    const s = this.pos - this.base;
+    this.pos += n;
+    return this.bytes.slice(s, s + n);
   }
 
   f32(what: string): number {

@@ -75,13 +75,59 @@ export class DataInput {
     this.pos += n;
   }
 
+  /** The next `n` bytes, consumed (a view, not a copy). */
+  take(n: number, what: string): Uint8Array {
+    this.need(n, what);
+    this.pos += n;
+    return this.bytes.subarray(this.pos - n, this.pos);
+  }
+
+  /** The next byte without consuming it, or -1 at the end. */
+  peek(): number {
+    return this.pos < this.bytes.length ? this.bytes[this.pos] : -1;
+  }
+
+  f32(what: string): number {
+    this.need(4, what);
+    const v = new DataView(this.bytes.buffer, this.bytes.byteOffset + this.pos, 4).getFloat32(0);
+    this.pos += 4;
+    return v;
+  }
+
+  f64(what: string): number {
+    this.need(8, what);
+    const v = new DataView(this.bytes.buffer, this.bytes.byteOffset + this.pos, 8).getFloat64(0);
+    this.pos += 8;
+    return v;
+  }
+
+  /**
+   * Fails unless `count` elements of at least `minSize` bytes each could still follow, so a corrupt count never drives
+   * a large allocation; past a partial head that is `truncated` (a longer read may hold them).
+   */
+  checkCount(count: number, minSize: number, what: string, countOffset: number): void {
+    if (count < 0) throw new StateSchemaError('invalid', countOffset, `negative number of ${what}: ${count}`);
+    if (count * minSize > this.remaining) {
+      throw new StateSchemaError(
+        this.complete ? 'invalid' : 'truncated',
+        countOffset,
+        `${count} ${what} announced, but only ${this.remaining} bytes remain (each needs at least ${minSize})`,
+      );
+    }
+  }
+
   /** `DataOutput.writeUTF`: a 2-byte length, then modified UTF-8 (NUL as C0 80, supplementary characters as surrogates). */
   utf(what: string): string {
-    const length = this.u16(`the length of ${what}`);
-    this.need(length, what);
-    const s = decodeModifiedUtf8(this.bytes, this.pos, this.pos + length);
-    if (s === null) throw new StateSchemaError('invalid', this.offset, `${what} is not modified UTF-8`);
-    this.pos += length;
+    const start = this.offset;
+    return this.modifiedUtf8(this.u16(`the length of ${what}`), what, start);
+  }
+
+  /** `n` bytes of modified UTF-8; `start` is where the string's length field began. */
+  modifiedUtf8(n: number, what: string, start: number): string {
+    this.need(n, what);
+    const s = decodeModifiedUtf8(this.bytes, this.pos, this.pos + n);
+    if (s === null) throw new StateSchemaError('invalid', start, `${what} is not modified UTF-8`);
+    this.pos += n;
     return s;
   }
 

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { Browser, Locator, Page } from 'playwright-core';
+import type { Browser, FrameLocator, Locator, Page } from 'playwright-core';
 import {
   CodeServer,
   CodeServerOptions,
@@ -125,6 +125,63 @@ export class Workbench {
     await header.locator('.action-label[aria-label="Collapse All"]').click();
   }
 
+  /** Opens the Flink Checkpoints container with the Checkpoint Stores view expanded and Clusters collapsed. */
+  async showStores(): Promise<void> {
+    await this.openContainer('Flink Checkpoints');
+    await this.expandView('Checkpoint Stores');
+    await this.collapseView('Clusters');
+  }
+
+  /** A row of the side bar's trees whose text matches (the first one). */
+  treeRow(text: string | RegExp): Locator {
+    return this.page.locator('.part.sidebar .monaco-list-row[role="treeitem"]').filter({ hasText: text }).first();
+  }
+
+  /** The quick input: the palette, a quick pick or an input box. */
+  quickInput(): Locator {
+    return this.page.locator('.quick-input-widget');
+  }
+
+  /** The webview of the active editor: hidden editors keep their iframes in the DOM. */
+  activeWebview(): FrameLocator {
+    return this.page.frameLocator('iframe.webview.ready >> visible=true').frameLocator('#active-frame');
+  }
+
+  /** Opens the tree row's file (a `_metadata` by default) in the inspector and waits for its heading. */
+  async openInspector(
+    rowText: string | RegExp = '_metadata',
+    heading: RegExp = /Checkpoint \d+/,
+  ): Promise<FrameLocator> {
+    await this.treeRow(rowText).click();
+    const frame = this.activeWebview();
+    await frame.locator('h1').filter({ hasText: heading }).waitFor({ timeout: 60_000 });
+    return frame;
+  }
+
+  /** Answers the open quick input whose title matches: types `text` (if any) and accepts the selected item. */
+  async answer(title: RegExp, text?: string): Promise<void> {
+    await this.quickInput()
+      .locator('.quick-input-title, .quick-input-header')
+      .filter({ hasText: title })
+      .first()
+      .waitFor({ timeout: 30_000 });
+    const input = this.quickInput().locator('.quick-input-box input');
+    if (text !== undefined) await input.fill(text);
+    await input.press('Enter');
+  }
+
+  /** Expands the tree row whose text matches (unless it is already) and waits until it shows expanded. */
+  async expand(text: string | RegExp, timeout = 30_000): Promise<void> {
+    const target = this.treeRow(text);
+    await target.waitFor({ timeout });
+    if ((await target.getAttribute('aria-expanded')) !== 'true') await target.click();
+    await this.page
+      .locator('.part.sidebar .monaco-list-row[aria-expanded="true"]')
+      .filter({ hasText: text })
+      .first()
+      .waitFor();
+  }
+
   /**
    * Runs a command that goes on in a quick input of its own (so the palette never closes in between); returns when
    * Enter was pressed on it (Date.now()). Keys pressed while a webview has focus stay in the webview, and an editor
@@ -195,6 +252,17 @@ export class Workbench {
     await row.waitFor();
     await input.press('Enter');
     await this.page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
+  }
+
+  /** The workspace's and the user's settings.json as one text, to check what a flow saved (and what it never did). */
+  settingsText(): string {
+    return [
+      path.join(this.server.workspace, '.vscode/settings.json'),
+      path.join(this.server.userDataDir, 'User/settings.json'),
+    ]
+      .filter((file) => fs.existsSync(file))
+      .map((file) => fs.readFileSync(file, 'utf8'))
+      .join('\n');
   }
 
   /** Saves a full-page screenshot as test-results/<name>.png and returns its path. */

@@ -1,44 +1,23 @@
 // Small servers on 127.0.0.1 for the cluster client's fault tests: an authenticating (optionally TLS) reverse proxy in
 // front of a real cluster, as a gateway would stand before a JobManager, and a self-signed certificate for it.
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as https from 'node:https';
 import { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { writeSelfSignedCertificate } from '../../servers/servers';
 
 export interface Certificate {
   readonly cert: string;
   readonly key: string;
 }
 
-/** A self-signed certificate for IP 127.0.0.1, made with openssl. */
+/** A self-signed certificate for IP 127.0.0.1. */
 export function selfSignedCertificate(): Certificate {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cluster-cert-'));
   try {
-    const made = spawnSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'rsa:2048',
-        '-nodes',
-        '-days',
-        '2',
-        '-subj',
-        '/CN=127.0.0.1',
-        '-addext',
-        'subjectAltName=IP:127.0.0.1',
-        '-keyout',
-        path.join(dir, 'key.pem'),
-        '-out',
-        path.join(dir, 'cert.pem'),
-      ],
-      { encoding: 'utf8' },
-    );
-    if (made.status !== 0) throw new Error(`openssl failed: ${made.stderr}`);
+    writeSelfSignedCertificate(path.join(dir, 'cert.pem'), path.join(dir, 'key.pem'));
     return {
       cert: fs.readFileSync(path.join(dir, 'cert.pem'), 'utf8'),
       key: fs.readFileSync(path.join(dir, 'key.pem'), 'utf8'),

@@ -6,3 +6,5 @@ export type { StateValue } from './decode';
 export { codecFor, decodeAll } from './decode';
 export { keyLayout, decodeKey, javaHashCode, keyGroupOfHash, murmurHash } from './keyLayout';
 export { decodeSnappyFramed } from './snappyFramed';
+export { StateDiff, fieldChanges } from './diff';
+export type { DiffSide, DiffCounts, DiffProblem, FieldChange, StateChange, StateDiffOptions } from './diff';
