@@ -526,6 +526,8 @@ function splitInternalKey(
 
 class EntryIterator implements AsyncIterator<SstEntry> {
   private walker: EntryWalker | undefined;
+  /** The key buffer every block's walker rewrites in turn (entries get copies of their keys). */
+  private key: Uint8Array | undefined;
   private readonly override: bigint | undefined;
 
   constructor(
@@ -547,6 +549,7 @@ class EntryIterator implements AsyncIterator<SstEntry> {
       }
       return { key: userKey, seq, type, value: w.layout.bytes.subarray(w.valueStart, w.valueEnd) };
     }
+    this.key = w.key;
     this.walker = undefined;
     return undefined;
   }
@@ -561,7 +564,8 @@ class EntryIterator implements AsyncIterator<SstEntry> {
     for (;;) {
       const b = await this.blocks.next();
       if (b.done) return { done: true, value: undefined };
-      this.walker = new EntryWalker(b.value);
+      this.walker = new EntryWalker(b.value, true, this.key);
+      this.key = this.walker.key;
       const e = this.step();
       if (e) return { done: false, value: e };
     }

@@ -25,7 +25,8 @@ const MAX_ELEMENTS = 1 << 24;
 const HEX_SHOWN = 4096;
 
 export function hexOf(bytes: Uint8Array): string {
-  return Buffer.from(bytes.subarray(0, HEX_SHOWN)).toString('hex');
+  // A view, not a copy: byte arrays are most of the bytes of many states.
+  return Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(bytes.length, HEX_SHOWN)).toString('hex');
 }
 
 /** The rest of the input as `{class, hex}`: a serializer this reader cannot follow, never a failure of the read. */
@@ -37,8 +38,11 @@ export function opaque(cls: string, input: DataInput): StateValue {
   return value;
 }
 
+const MIN_SAFE = BigInt(Number.MIN_SAFE_INTEGER);
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+
 function long(v: bigint): number | string {
-  return v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v.toString();
+  return v >= MIN_SAFE && v <= MAX_SAFE ? Number(v) : v.toString();
 }
 
 function f32(input: DataInput, what: string): number {
