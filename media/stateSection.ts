@@ -1,5 +1,6 @@
 import type { FromWebview, SerializerView, StateSectionModel, ToWebview } from './protocol';
 import { h } from './dom';
+import { entryBrowser } from './stateEntries';
 
 /**
  * The inspector's State section: per operator, its states (name, kind, backend, TTL) and their serializer snapshots
@@ -26,7 +27,7 @@ export function stateSection(post: (message: FromWebview) => void): HTMLElement 
   window.addEventListener('message', (event: MessageEvent<ToWebview>) => {
     if (event.data.type !== 'states') return;
     button.removeAttribute('disabled');
-    body.replaceChildren(...render(event.data.model));
+    body.replaceChildren(...render(event.data.model, post));
   });
   return h(
     'section',
@@ -35,14 +36,14 @@ export function stateSection(post: (message: FromWebview) => void): HTMLElement 
     h(
       'p',
       { class: 'hint' },
-      'The states each operator registered and how they are serialized, from the head of each state file (a few kilobytes each).',
+      'The states each operator registered and how they are serialized, from the head of each state file (a few kilobytes each). Browse entries reads a state’s keys and values, a page at a time.',
     ),
     button,
     body,
   );
 }
 
-function render(model: StateSectionModel): HTMLElement[] {
+function render(model: StateSectionModel, post: (message: FromWebview) => void): HTMLElement[] {
   if (model.error !== null) return [h('p', { class: 'error-message', attrs: { role: 'alert' } }, model.error)];
   if (model.operators.length === 0) {
     return [h('p', { class: 'hint' }, 'No operator of this snapshot has managed state.')];
@@ -71,6 +72,7 @@ function render(model: StateSectionModel): HTMLElement[] {
               : null,
           ),
           h('ul', { class: 'serializer-tree' }, ...s.serializers.map(serializerItem)),
+          browseButton(post, op.operatorId, s.name),
         ),
       ),
       ...op.problems.map((p) => h('p', { class: 'error-message' }, `Cannot read ${p}`)),
@@ -93,4 +95,33 @@ function serializerItem(view: SerializerView): HTMLElement {
       h('ul', { class: 'serializer-tree' }, ...view.children.map(serializerItem)),
     ),
   );
+}
+
+/** Opens the state's entry browser below it; its first page is read only then, not for every state at once. */
+function browseButton(post: (message: FromWebview) => void, operatorId: string, state: string): HTMLElement {
+  const holder = h('div', { class: 'state-actions' });
+  const button = h(
+    'button',
+    {
+      class: 'secondary',
+      attrs: { type: 'button', 'aria-expanded': 'false' },
+      on: {
+        click: () => {
+          const open = holder.querySelector('.entry-browser');
+          if (open === null) {
+            holder.append(entryBrowser(post, operatorId, state));
+            button.textContent = 'Hide entries';
+            button.setAttribute('aria-expanded', 'true');
+          } else {
+            (open as HTMLElement).hidden = !(open as HTMLElement).hidden;
+            button.textContent = (open as HTMLElement).hidden ? 'Browse entries' : 'Hide entries';
+            button.setAttribute('aria-expanded', String(!(open as HTMLElement).hidden));
+          }
+        },
+      },
+    },
+    'Browse entries',
+  );
+  holder.prepend(button);
+  return holder;
 }
