@@ -2,6 +2,7 @@ import { DataInput } from '../dataInput';
 import { StateSchemaError } from '../errors';
 import type { SerializerSnapshotNode } from '../serializerSnapshot';
 import { avroDecoder } from './avro';
+import { rowDataCodec } from './rowData';
 
 /** A decoded state value as a JSON value: longs beyond 2^53, BigInteger and BigDecimal as decimal strings. */
 export type StateValue = null | boolean | number | string | StateValue[] | { [key: string]: StateValue };
@@ -414,6 +415,8 @@ function buildCodec(node: SerializerSnapshotNode): Codec {
       return { length: 1, exact: true, read: (i) => (i.u8('the global window'), 'GlobalWindow') };
     case 'PojoSerializerSnapshot':
       return pojoCodec(node);
+    case 'RowDataSerializer$RowDataSerializerSnapshot':
+      return rowDataCodec(node) ?? unknown(node);
     case 'AvroSerializerSnapshot':
       return node.schema === undefined ? unknown(node) : { length: -1, exact: true, read: avroDecoder(node.schema) };
   }
