@@ -46,6 +46,20 @@ function long(v: bigint): number | string {
   return v >= MIN_SAFE && v <= MAX_SAFE ? Number(v) : v.toString();
 }
 
+/** A Java long as {@link long} gives it, without a BigInt when it is a safe integer (most keys and timestamps). */
+function readLong(input: DataInput, what: string): number | string {
+  input.need(8, what);
+  const b = input.bytes;
+  const p = input.pos;
+  const hi = (b[p] << 24) | (b[p + 1] << 16) | (b[p + 2] << 8) | b[p + 3];
+  // -2^21 < hi < 2^21: the value lies within ±(2^53 - 1)
+  if (hi > -0x200000 && hi < 0x200000) {
+    input.pos = p + 8;
+    return hi * 0x100000000 + (((b[p + 4] << 24) | (b[p + 5] << 16) | (b[p + 6] << 8) | b[p + 7]) >>> 0);
+  }
+  return long(input.i64(what));
+}
+
 function f32(input: DataInput, what: string): number {
   input.need(4, what);
   const v = new DataView(input.bytes.buffer, input.bytes.byteOffset + input.pos, 4).getFloat32(0);
@@ -208,7 +222,7 @@ type Simple = readonly [length: number, read: ValueDecoder];
 
 const PRIMITIVES: Record<string, Simple> = {
   String: [-1, (i) => readFlinkString(i)],
-  Long: [8, (i) => long(i.i64('a long'))],
+  Long: [8, (i) => readLong(i, 'a long')],
   Integer: [4, (i) => i.i32('an int')],
   Int: [4, (i) => i.i32('an int')],
   Short: [2, (i) => i16(i, 'a short')],
@@ -248,7 +262,7 @@ const PRIMITIVES: Record<string, Simple> = {
   DoubleValue: [8, (i) => finite(f64(i, 'a DoubleValue'))],
   FloatValue: [4, (i) => finite(f32(i, 'a FloatValue'))],
   IntValue: [4, (i) => i.i32('an IntValue')],
-  LongValue: [8, (i) => long(i.i64('a LongValue'))],
+  LongValue: [8, (i) => readLong(i, 'a LongValue')],
   NullValue: [1, (i) => (i.u8('a NullValue'), null)],
   ShortValue: [2, (i) => i16(i, 'a ShortValue')],
   StringValue: [-1, readStringValue],
@@ -264,7 +278,7 @@ const PRIMITIVE_ARRAYS: Record<string, ValueDecoder> = {
   Double: (i) => elements(i, 'a double[]', () => finite(f64(i, 'a double'))),
   Float: (i) => elements(i, 'a float[]', () => finite(f32(i, 'a float'))),
   Int: (i) => elements(i, 'an int[]', () => i.i32('an int')),
-  Long: (i) => elements(i, 'a long[]', () => long(i.i64('a long'))),
+  Long: (i) => elements(i, 'a long[]', () => readLong(i, 'a long')),
   Short: (i) => elements(i, 'a short[]', () => i16(i, 'a short')),
 };
 
