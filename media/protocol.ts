@@ -225,6 +225,58 @@ export interface EntryPage {
   readonly cancelled: boolean;
 }
 
+/** Compare With…'s State tab: a state of an operator both snapshots have, and whether it can be compared. */
+export interface StateDiffStateRow {
+  readonly name: string;
+  readonly kind: string;
+  readonly backend: string;
+  /** `left` or `right`: the snapshot that lacks the state (its keys are all added or removed). */
+  readonly missingIn: 'left' | 'right' | null;
+  /** Why its entries cannot be compared key by key (serializers differ…), or null. */
+  readonly incomparable: string | null;
+}
+
+export interface StateDiffOperatorRow {
+  readonly operatorId: string;
+  readonly label: string;
+  readonly states: readonly StateDiffStateRow[];
+  /** State files of either side that could not be read. */
+  readonly problems: readonly string[];
+}
+
+/** The State tab's list of operators present in both snapshots, read from the heads of their state files. */
+export interface StateDiffStatesModel {
+  readonly operators: readonly StateDiffOperatorRow[];
+  readonly error: string | null;
+}
+
+export interface StateDiffCountsView {
+  readonly added: number;
+  readonly removed: number;
+  readonly changed: number;
+  readonly unchanged: number;
+  readonly notCompared: number;
+}
+
+/** One changed key: values as JSON text, fields as paths into the value (`.balance`, `[0]`, `.` for the value). */
+export interface StateChangeView {
+  readonly change: 'added' | 'removed' | 'changed';
+  readonly key: string;
+  readonly namespace: string | null;
+  readonly userKey: string | null;
+  readonly subtask: number | null;
+  readonly keyGroup: number | null;
+  /** Added or removed: the value. */
+  readonly value: string | null;
+  readonly fields: readonly { readonly path: string; readonly before: string | null; readonly after: string | null }[];
+}
+
+/** Identifies one state of one operator in the State tab's messages. */
+export interface StateDiffTarget {
+  readonly operatorId: string;
+  readonly state: string;
+}
+
 /** Host → webview. */
 export type ToWebview =
   | { readonly type: 'inspector'; readonly model: InspectorModel }
@@ -243,7 +295,26 @@ export type ToWebview =
       /** Bytes of state files read so far for this page, and entries looked at. */
       readonly bytes: number;
       readonly scanned: number;
-    };
+    }
+  | { readonly type: 'stateDiffStates'; readonly model: StateDiffStatesModel }
+  | ({
+      readonly type: 'stateDiffProgress';
+      readonly entries: number;
+      readonly keyGroup: number | null;
+    } & StateDiffTarget)
+  | ({
+      readonly type: 'stateDiffCounts';
+      readonly counts: StateDiffCountsView | null;
+      readonly problems: readonly string[];
+      readonly cancelled: boolean;
+    } & StateDiffTarget)
+  | ({
+      readonly type: 'stateDiffChanges';
+      readonly skip: number;
+      readonly changes: readonly StateChangeView[];
+      readonly more: boolean;
+      readonly problems: readonly string[];
+    } & StateDiffTarget);
 
 /** Webview → host. */
 export type FromWebview =
@@ -275,7 +346,11 @@ export type FromWebview =
       readonly operatorId: string;
       readonly state: string;
       readonly index: number | null;
-    };
+    }
+  | { readonly type: 'stateDiffStates' }
+  | ({ readonly type: 'stateDiffCount' } & StateDiffTarget)
+  | ({ readonly type: 'stateDiffChanges'; readonly skip: number } & StateDiffTarget)
+  | { readonly type: 'stateDiffCancel' };
 
 /** Validates an untrusted message from a webview; anything else is dropped by the host. */
 export function isFromWebview(value: unknown): value is FromWebview {
@@ -319,6 +394,14 @@ export function isFromWebview(value: unknown): value is FromWebview {
         isStateName(message.state) &&
         (message.index === null || isCount(message.index))
       );
+
+    case 'stateDiffStates':
+    case 'stateDiffCancel':
+      return true;
+    case 'stateDiffCount':
+      return isStateDiffTarget(message);
+    case 'stateDiffChanges':
+      return isStateDiffTarget(message) && Number.isSafeInteger(message.skip) && (message.skip as number) >= 0;
     default:
       return false;
   }
@@ -343,5 +426,14 @@ function isEntryFilter(value: unknown): boolean {
     (filter.by === 'key' || filter.by === 'prefix' || filter.by === 'keyGroup') &&
     typeof filter.text === 'string' &&
     filter.text.length <= 4096
+  );
+}
+
+function isStateDiffTarget(message: Record<string, unknown>): boolean {
+  return (
+    typeof message.operatorId === 'string' &&
+    /^[0-9a-f]{32}$/.test(message.operatorId) &&
+    typeof message.state === 'string' &&
+    message.state.length <= 4096
   );
 }

@@ -6,5 +6,13 @@ export type { StateValue } from './decode';
 export { codecFor, decodeAll } from './decode';
 export { keyLayout, decodeKey, javaHashCode, keyGroupOfHash, murmurHash } from './keyLayout';
 export { decodeSnappyFramed } from './snappyFramed';
-export { StateDiff, fieldChanges } from './diff';
-export type { DiffSide, DiffCounts, DiffProblem, FieldChange, StateChange, StateDiffOptions } from './diff';
+export { StateDiff, compareSchemas, fieldChanges, schemaOf } from './diff';
+export type {
+  ComparedState,
+  DiffSide,
+  DiffCounts,
+  DiffProblem,
+  FieldChange,
+  StateChange,
+  StateDiffOptions,
+} from './diff';
