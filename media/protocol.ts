@@ -11,6 +11,9 @@ export interface SubtaskRow {
   readonly handles: readonly string[];
 }
 
+/** A JSON value as the host sends decoded state (e.g. a source enumerator's checkpoint). */
+export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
+
 export interface OperatorRow {
   readonly operatorId: string;
   readonly uid: string | null;
@@ -23,6 +26,8 @@ export interface OperatorRow {
   readonly exclusiveSize: number;
   readonly sharedSize: number;
   readonly coordinatorStateSize: number;
+  /** The operator coordinator's state shown readably (source enumerators: splits, partitions); null when none. */
+  readonly coordinatorState: JsonValue | null;
   readonly subtaskStates: number;
   readonly finishedSubtasks: number;
   readonly handleTypes: Readonly<Record<string, number>>;
