@@ -11,9 +11,6 @@ export interface SubtaskRow {
   readonly handles: readonly string[];
 }
 
-/** A JSON value as the host sends decoded state (e.g. a source enumerator's checkpoint). */
-export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
-
 export interface OperatorRow {
   readonly operatorId: string;
   readonly uid: string | null;
