@@ -27,6 +27,11 @@ export interface SerializerSnapshotNode {
   readonly registrations?: readonly string[];
   /** Table API snapshots: the `LogicalType`s of a RowData's fields, an ArrayData's element, a MapData's key and value. */
   readonly logicalTypes?: readonly LogicalTypeNode[];
+  /**
+   * Before Flink 1.7, where `class` is the Java-serialized serializer: the `TypeSerializerConfigSnapshot` class written
+   * beside it (`version` is that snapshot's).
+   */
+  readonly configSnapshot?: string;
   /** Payload bytes not decoded (hex, at most {@link RAW_SHOWN} bytes of them), and how many there were. */
   readonly raw?: string;
   readonly rawLength?: number;
