@@ -182,6 +182,11 @@ export function entryBrowser(post: Post, operatorId: string, state: string): HTM
       detail.replaceChildren();
     }
     list.element.hidden = entries.length === 0;
+    // Only map state has map keys: other states give the column's room to the value.
+    element.classList.toggle(
+      'with-user-key',
+      entries.some((e) => e.userKey !== undefined),
+    );
     list.setItems(entries, !first);
     loadMore.hidden = next === null;
     if (entries.length > 0) copyPage.removeAttribute('disabled');
@@ -248,7 +253,7 @@ export function entryBrowser(post: Post, operatorId: string, state: string): HTM
         'div',
         { class: 'row entry head', attrs: { role: 'row' } },
         h('span', { class: 'cell', attrs: { role: 'columnheader' } }, 'Key'),
-        h('span', { class: 'cell', attrs: { role: 'columnheader' } }, 'Map key'),
+        h('span', { class: 'cell entry-user-key', attrs: { role: 'columnheader' } }, 'Map key'),
         h('span', { class: 'cell', attrs: { role: 'columnheader' } }, 'Value'),
         h('span', { class: 'cell num', attrs: { role: 'columnheader' } }, 'Where'),
       ),

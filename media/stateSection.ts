@@ -58,8 +58,9 @@ function render(model: StateSectionModel, post: (message: FromWebview) => void):
         `${op.label} `,
         h('span', { class: 'hint' }, `${op.states.length} state(s)`),
       ),
-      ...op.states.map((s) =>
-        h(
+      ...op.states.map((s) => {
+        const browse = entriesToggle(post, op.operatorId, s.name);
+        return h(
           'div',
           { class: 'state', attrs: { 'data-state': s.name } },
           h(
@@ -70,11 +71,12 @@ function render(model: StateSectionModel, post: (message: FromWebview) => void):
             s.ttl
               ? h('span', { class: 'badge', title: "The value is wrapped by Flink's TTL serializer" }, ' TTL')
               : null,
+            browse.button,
           ),
           h('ul', { class: 'serializer-tree' }, ...s.serializers.map(serializerItem)),
-          browseButton(post, op.operatorId, s.name),
-        ),
-      ),
+          browse.holder,
+        );
+      }),
       ...op.problems.map((p) => h('p', { class: 'error-message' }, `Cannot read ${p}`)),
     ),
   );
@@ -97,31 +99,34 @@ function serializerItem(view: SerializerView): HTMLElement {
   );
 }
 
-/** Opens the state's entry browser below it; its first page is read only then, not for every state at once. */
-function browseButton(post: (message: FromWebview) => void, operatorId: string, state: string): HTMLElement {
-  const holder = h('div', { class: 'state-actions' });
+/** A button in the state's head that opens its entry browser below its serializers; nothing is read before. */
+function entriesToggle(
+  post: (message: FromWebview) => void,
+  operatorId: string,
+  state: string,
+): { button: HTMLElement; holder: HTMLElement } {
+  const holder = h('div', { class: 'state-entries' });
+  let browser: HTMLElement | null = null;
   const button = h(
     'button',
     {
-      class: 'secondary',
+      class: 'secondary browse-entries',
+      title: `Read the keys and values of ${state}, a page at a time`,
       attrs: { type: 'button', 'aria-expanded': 'false' },
       on: {
         click: () => {
-          const open = holder.querySelector('.entry-browser');
-          if (open === null) {
-            holder.append(entryBrowser(post, operatorId, state));
-            button.textContent = 'Hide entries';
-            button.setAttribute('aria-expanded', 'true');
+          if (browser === null) {
+            browser = entryBrowser(post, operatorId, state);
+            holder.append(browser);
           } else {
-            (open as HTMLElement).hidden = !(open as HTMLElement).hidden;
-            button.textContent = (open as HTMLElement).hidden ? 'Browse entries' : 'Hide entries';
-            button.setAttribute('aria-expanded', String(!(open as HTMLElement).hidden));
+            browser.hidden = !browser.hidden;
           }
+          button.textContent = browser.hidden ? 'Browse entries' : 'Hide entries';
+          button.setAttribute('aria-expanded', String(!browser.hidden));
         },
       },
     },
     'Browse entries',
   );
-  holder.prepend(button);
-  return holder;
+  return { button, holder };
 }
