@@ -12,11 +12,11 @@
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/fixtures-lib.sh"
 
-FLINK_TABLE_LINES=(1.20 2.2)
+FLINK_TABLE_LINES=(1.20 2.1 2.2)
 
 # The table modules (planner, runtime, bridge) are not published for every patch release: the newest one that is.
 table_version_of() {
-  case "$1" in 1.20.5) echo 1.20.3 ;; *) echo "$1" ;; esac
+  case "$1" in 1.20.5) echo 1.20.3 ;; 2.0.2) echo 2.0.0 ;; 2.1.3) echo 2.1.1 ;; *) echo "$1" ;; esac
 }
 
 versions=()

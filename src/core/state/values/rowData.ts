@@ -59,9 +59,10 @@ class BinaryReader {
     throw new StateSchemaError('invalid', this.base + at, message);
   }
 
-  private check(at: number, length: number, limit: number, what: string): void {
+  /** That `length` bytes at `at` lie before `limit`; a fault is reported where its pointer or count was read (`from`). */
+  private check(from: number, at: number, length: number, limit: number, what: string): void {
     if (at < 0 || length < 0 || at + length > limit) {
-      this.fail(at, `${what} (${length} bytes at ${at}) lies outside its ${limit}-byte value`);
+      this.fail(from, `${what} (${length} bytes at ${at}) lies outside its ${limit}-byte value`);
     }
   }
 
@@ -70,7 +71,13 @@ class BinaryReader {
     if (depth > MAX_DEPTH) this.fail(start, `rows nested deeper than ${MAX_DEPTH}`);
     const end = start + length;
     const nullBytes = Math.floor((fields.length + 63 + 8) / 64) * 8;
-    this.check(start, nullBytes + 8 * fields.length, end, `the fixed-length part of a row of ${fields.length} fields`);
+    this.check(
+      start,
+      start,
+      nullBytes + 8 * fields.length,
+      end,
+      `the fixed-length part of a row of ${fields.length} fields`,
+    );
     const value: { [key: string]: StateValue } = {};
     const kind = this.bytes[start];
     if (kind !== 0) value.$rowKind = ROW_KINDS[kind] ?? kind;
@@ -145,7 +152,7 @@ class BinaryReader {
   private pointer(base: number, end: number, slot: number, type: LogicalTypeNode): [number, number] {
     const at = base + this.view.getInt32(slot + 4, true);
     const length = this.view.getInt32(slot, true);
-    this.check(at, length, end, `the ${type.type} value`);
+    this.check(slot, at, length, end, `the ${type.type} value`);
     return [at, length];
   }
 
@@ -177,7 +184,7 @@ class BinaryReader {
     }
     const at = base + this.view.getInt32(slot + 4, true);
     const nanos = this.view.getInt32(slot, true);
-    this.check(at, 8, end, `the ${type.type} value`);
+    this.check(slot, at, 8, end, `the ${type.type} value`);
     if (nanos < 0 || nanos > 999_999) this.fail(slot, `${nanos} nanoseconds of a millisecond in a ${type.type}`);
     return timestampString(this.view.getBigInt64(at, true), nanos, local);
   }
@@ -186,12 +193,12 @@ class BinaryReader {
   array(start: number, length: number, element: LogicalTypeNode, depth: number): StateValue[] {
     if (depth > MAX_DEPTH) this.fail(start, `arrays nested deeper than ${MAX_DEPTH}`);
     const end = start + length;
-    this.check(start, 4, end, 'the size of an array');
+    this.check(start, start, 4, end, 'the size of an array');
     const n = this.view.getInt32(start, true);
     const size = elementSize(element);
     const header = 4 + Math.floor((n + 31) / 32) * 4;
     if (n < 0 || n > length) this.fail(start, `an array of ${n} elements in ${length} bytes`);
-    this.check(start, header + n * size, end, `an array of ${n} ${element.type}`);
+    this.check(start, start, header + n * size, end, `an array of ${n} ${element.type}`);
     const out: StateValue[] = [];
     for (let i = 0; i < n; i++) {
       const isNull = (this.bytes[start + 4 + (i >> 3)] & (1 << (i & 7))) !== 0;
@@ -227,9 +234,9 @@ class BinaryReader {
   /** A `BinaryMapData`: the key array's size in bytes, the key array, the value array (MULTISET: counts). */
   private map(start: number, length: number, type: LogicalTypeNode, depth: number): StateValue {
     const end = start + length;
-    this.check(start, 4, end, `the key array size of a ${type.type}`);
+    this.check(start, start, 4, end, `the key array size of a ${type.type}`);
     const keyBytes = this.view.getInt32(start, true);
-    this.check(start + 4, keyBytes, end, `the keys of a ${type.type}`);
+    this.check(start, start + 4, keyBytes, end, `the keys of a ${type.type}`);
     const keyType = type.root === 'MAP' ? type.key! : type.element!;
     const valueType: LogicalTypeNode =
       type.root === 'MAP' ? type.value! : { type: 'INT NOT NULL', root: 'INTEGER', nullable: false };
