@@ -264,6 +264,7 @@ export function renderInspector(root: HTMLElement, model: InspectorModel, post: 
       `Operator id ${operator.operatorId}`,
       operator.uid ? `uid ${operator.uid}` : 'no uid recorded',
       operator.name ? `name ${operator.name}` : '',
+      operator.coordinatorState === null ? '' : `coordinator state ${clip(JSON.stringify(operator.coordinatorState))}`,
     ]
       .filter(Boolean)
       .join('\n');
@@ -400,6 +401,11 @@ export function renderInspector(root: HTMLElement, model: InspectorModel, post: 
     section('files', `Referenced files (${model.fileCount})`, fileList(model, post)),
   );
   refresh();
+}
+
+/** A tooltip line kept short: a Kafka enumerator can list thousands of partitions. */
+function clip(text: string, max = 600): string {
+  return text.length <= max ? text : `${text.slice(0, max)}…`;
 }
 
 /** One titled section of the inspector page (`data-section` names it for tests and styles). */

@@ -24,7 +24,7 @@ window.addEventListener('message', (event: MessageEvent<ToWebview>) => {
       renderLoadError(root, message.error);
       break;
     case 'diff':
-      renderDiff(root, message.model);
+      renderDiff(root, message.model, post);
       break;
     case 'history':
       renderHistory(root, message.model);
@@ -34,6 +34,10 @@ window.addEventListener('message', (event: MessageEvent<ToWebview>) => {
       break;
     case 'uidResult':
     case 'subtasks':
+    case 'stateDiffStates':
+    case 'stateDiffProgress':
+    case 'stateDiffCounts':
+    case 'stateDiffChanges':
       // Answers to the inspector's own requests: it listens for them itself.
       return;
   }

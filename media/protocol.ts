@@ -23,6 +23,8 @@ export interface OperatorRow {
   readonly exclusiveSize: number;
   readonly sharedSize: number;
   readonly coordinatorStateSize: number;
+  /** The operator coordinator's state shown readably (source enumerators: splits, partitions); null when none. */
+  readonly coordinatorState: JsonValue | null;
   readonly subtaskStates: number;
   readonly finishedSubtasks: number;
   readonly handleTypes: Readonly<Record<string, number>>;
@@ -188,6 +190,95 @@ export interface StateSectionModel {
   readonly error: string | null;
 }
 
+/** A JSON value as the state reader decodes keys and values. */
+export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
+
+/** The entry browser's key filter, applied by the reader in the extension host: an exact key, a prefix, a key group. */
+export interface EntryFilter {
+  readonly by: 'key' | 'prefix' | 'keyGroup';
+  readonly text: string;
+}
+
+/** One entry of a state as the entry browser shows it (the `state --json` fields). */
+export interface EntryView {
+  readonly keyGroup: number | null;
+  /** Operator state: the subtask whose handle holds it. */
+  readonly subtask: number | null;
+  readonly key: JsonValue;
+  readonly namespace: JsonValue;
+  /** Map state: the map's key. */
+  readonly userKey?: JsonValue;
+  readonly value: JsonValue;
+}
+
+/** One page of a state's entries. */
+export interface EntryPage {
+  /** Answers the `loadEntries` of the same id; a page of an older request is dropped by the webview. */
+  readonly requestId: number;
+  readonly operatorId: string;
+  readonly state: string;
+  readonly entries: readonly EntryView[];
+  /** Where the next page starts (`state --after`), or null when this page reached the end. */
+  readonly next: string | null;
+  /** Parts of the state that could not be read: the file, the byte offset and why. The rest is still shown. */
+  readonly problems: readonly string[];
+  /** Why nothing could be read (the store is down, the snapshot is gone). */
+  readonly error: string | null;
+  readonly cancelled: boolean;
+}
+
+/** Compare With…'s State tab: a state of an operator both snapshots have, and whether it can be compared. */
+export interface StateDiffStateRow {
+  readonly name: string;
+  readonly kind: string;
+  readonly backend: string;
+  /** `left` or `right`: the snapshot that lacks the state (its keys are all added or removed). */
+  readonly missingIn: 'left' | 'right' | null;
+  /** Why its entries cannot be compared key by key (serializers differ…), or null. */
+  readonly incomparable: string | null;
+}
+
+export interface StateDiffOperatorRow {
+  readonly operatorId: string;
+  readonly label: string;
+  readonly states: readonly StateDiffStateRow[];
+  /** State files of either side that could not be read. */
+  readonly problems: readonly string[];
+}
+
+/** The State tab's list of operators present in both snapshots, read from the heads of their state files. */
+export interface StateDiffStatesModel {
+  readonly operators: readonly StateDiffOperatorRow[];
+  readonly error: string | null;
+}
+
+export interface StateDiffCountsView {
+  readonly added: number;
+  readonly removed: number;
+  readonly changed: number;
+  readonly unchanged: number;
+  readonly notCompared: number;
+}
+
+/** One changed key: values as JSON text, fields as paths into the value (`.balance`, `[0]`, `.` for the value). */
+export interface StateChangeView {
+  readonly change: 'added' | 'removed' | 'changed';
+  readonly key: string;
+  readonly namespace: string | null;
+  readonly userKey: string | null;
+  readonly subtask: number | null;
+  readonly keyGroup: number | null;
+  /** Added or removed: the value. */
+  readonly value: string | null;
+  readonly fields: readonly { readonly path: string; readonly before: string | null; readonly after: string | null }[];
+}
+
+/** Identifies one state of one operator in the State tab's messages. */
+export interface StateDiffTarget {
+  readonly operatorId: string;
+  readonly state: string;
+}
+
 /** Host → webview. */
 export type ToWebview =
   | { readonly type: 'inspector'; readonly model: InspectorModel }
@@ -198,7 +289,34 @@ export type ToWebview =
   | { readonly type: 'cleanup'; readonly model: CleanupModel }
   | { readonly type: 'uidResult'; readonly uid: string; readonly operatorId: string }
   | { readonly type: 'subtasks'; readonly operatorId: string; readonly rows: readonly SubtaskRow[] }
-  | { readonly type: 'states'; readonly model: StateSectionModel };
+  | { readonly type: 'states'; readonly model: StateSectionModel }
+  | { readonly type: 'entries'; readonly page: EntryPage }
+  | {
+      readonly type: 'entriesProgress';
+      readonly requestId: number;
+      /** Bytes of state files read so far for this page, and entries looked at. */
+      readonly bytes: number;
+      readonly scanned: number;
+    }
+  | { readonly type: 'stateDiffStates'; readonly model: StateDiffStatesModel }
+  | ({
+      readonly type: 'stateDiffProgress';
+      readonly entries: number;
+      readonly keyGroup: number | null;
+    } & StateDiffTarget)
+  | ({
+      readonly type: 'stateDiffCounts';
+      readonly counts: StateDiffCountsView | null;
+      readonly problems: readonly string[];
+      readonly cancelled: boolean;
+    } & StateDiffTarget)
+  | ({
+      readonly type: 'stateDiffChanges';
+      readonly skip: number;
+      readonly changes: readonly StateChangeView[];
+      readonly more: boolean;
+      readonly problems: readonly string[];
+    } & StateDiffTarget);
 
 /** Webview → host. */
 export type FromWebview =
@@ -212,7 +330,29 @@ export type FromWebview =
   | { readonly type: 'copy'; readonly text: string }
   | { readonly type: 'confirmCleanup' }
   | { readonly type: 'cleanupJobStopped'; readonly stopped: boolean }
-  | { readonly type: 'restoreTrash'; readonly path: string };
+  | { readonly type: 'restoreTrash'; readonly path: string }
+  | {
+      readonly type: 'loadEntries';
+      readonly requestId: number;
+      readonly operatorId: string;
+      readonly state: string;
+      readonly filter: EntryFilter | null;
+      /** Null for the first page (and forgets the pages loaded before); else the `next` of the last page. */
+      readonly after: string | null;
+      readonly limit: number;
+    }
+  | { readonly type: 'cancelEntries'; readonly requestId: number }
+  /** Copies one loaded entry (its index among the loaded ones), or every loaded entry when null, as JSON. */
+  | {
+      readonly type: 'copyEntries';
+      readonly operatorId: string;
+      readonly state: string;
+      readonly index: number | null;
+    }
+  | { readonly type: 'stateDiffStates' }
+  | ({ readonly type: 'stateDiffCount' } & StateDiffTarget)
+  | ({ readonly type: 'stateDiffChanges'; readonly skip: number } & StateDiffTarget)
+  | { readonly type: 'stateDiffCancel' };
 
 /** Validates an untrusted message from a webview; anything else is dropped by the host. */
 export function isFromWebview(value: unknown): value is FromWebview {
@@ -237,7 +377,65 @@ export function isFromWebview(value: unknown): value is FromWebview {
       return typeof message.stopped === 'boolean';
     case 'restoreTrash':
       return typeof message.path === 'string' && message.path.length <= 4096;
+    case 'loadEntries':
+      return (
+        isCount(message.requestId) &&
+        isOperatorId(message.operatorId) &&
+        isStateName(message.state) &&
+        (message.filter === null || isEntryFilter(message.filter)) &&
+        (message.after === null || (typeof message.after === 'string' && message.after.length <= 64)) &&
+        isCount(message.limit) &&
+        (message.limit as number) >= 1 &&
+        (message.limit as number) <= 10_000
+      );
+    case 'cancelEntries':
+      return isCount(message.requestId);
+    case 'copyEntries':
+      return (
+        isOperatorId(message.operatorId) &&
+        isStateName(message.state) &&
+        (message.index === null || isCount(message.index))
+      );
+
+    case 'stateDiffStates':
+    case 'stateDiffCancel':
+      return true;
+    case 'stateDiffCount':
+      return isStateDiffTarget(message);
+    case 'stateDiffChanges':
+      return isStateDiffTarget(message) && Number.isSafeInteger(message.skip) && (message.skip as number) >= 0;
     default:
       return false;
   }
+}
+
+function isCount(value: unknown): boolean {
+  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
+}
+
+function isOperatorId(value: unknown): boolean {
+  return typeof value === 'string' && /^[0-9a-f]{32}$/.test(value);
+}
+
+function isStateName(value: unknown): boolean {
+  return typeof value === 'string' && value.length > 0 && value.length <= 4096;
+}
+
+function isEntryFilter(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  const filter = value as Record<string, unknown>;
+  return (
+    (filter.by === 'key' || filter.by === 'prefix' || filter.by === 'keyGroup') &&
+    typeof filter.text === 'string' &&
+    filter.text.length <= 4096
+  );
+}
+
+function isStateDiffTarget(message: Record<string, unknown>): boolean {
+  return (
+    typeof message.operatorId === 'string' &&
+    /^[0-9a-f]{32}$/.test(message.operatorId) &&
+    typeof message.state === 'string' &&
+    message.state.length <= 4096
+  );
 }

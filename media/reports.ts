@@ -1,6 +1,7 @@
 import type { CleanupModel, DiffModel, FromWebview, HistoryModel } from './protocol';
 import { h, svg } from './dom';
 import { formatBytes, formatSigned } from '../src/viewModel/format';
+import { stateDiffTab } from './compareState';
 
 type Post = (message: FromWebview) => void;
 
@@ -42,9 +43,57 @@ function operatorTable(operators: DiffModel['operators']): HTMLElement {
   );
 }
 
-export function renderDiff(root: HTMLElement, model: DiffModel): void {
+/** The comparison in two tabs: operators and files (from `_metadata`), and State (entries, read on request). */
+export function renderDiff(root: HTMLElement, model: DiffModel, post: Post): void {
   const changed = model.operators.filter((o) => o.change !== 'same');
   const same = model.operators.filter((o) => o.change === 'same');
+  const name = (p: string) => p.split('/').pop() ?? p;
+  const state = stateDiffTab(post, name(model.left), name(model.right));
+  state.element.setAttribute('hidden', '');
+  const overview = h('div', { attrs: { 'data-tab-panel': 'overview' } });
+  const tabs = (['overview', 'state'] as const).map((tab) =>
+    h(
+      'button',
+      {
+        class: 'tab',
+        attrs: { type: 'button', role: 'tab', 'data-tab': tab, 'aria-selected': String(tab === 'overview') },
+        on: { click: () => select(tab) },
+      },
+      tab === 'overview' ? 'Operators and files' : 'State',
+    ),
+  );
+  const select = (tab: 'overview' | 'state') => {
+    for (const t of tabs) t.setAttribute('aria-selected', String(t.dataset.tab === tab));
+    overview.toggleAttribute('hidden', tab !== 'overview');
+    state.element.toggleAttribute('hidden', tab !== 'state');
+    if (tab === 'state') state.open();
+  };
+  overview.append(
+    h(
+      'section',
+      { class: 'operators-differ' },
+      h(
+        'h2',
+        {},
+        changed.length
+          ? `Operators that differ (${changed.length})`
+          : 'No operator differs in id, parallelism, max parallelism or state size',
+      ),
+      changed.length ? operatorTable(changed) : null,
+    ),
+    ...(same.length
+      ? [
+          h(
+            'section',
+            { class: 'operators-same' },
+            h('h2', {}, `Operators unchanged (${same.length})`),
+            operatorTable(same),
+          ),
+        ]
+      : []),
+    fileSection(`Files only in ${model.left}`, model.filesOnlyLeft),
+    fileSection(`Files only in ${model.right}`, model.filesOnlyRight),
+  );
   root.replaceChildren(
     h(
       'header',
@@ -70,30 +119,9 @@ export function renderDiff(root: HTMLElement, model: DiffModel): void {
         ),
       ),
     ),
-    h(
-      'section',
-      { class: 'operators-differ' },
-      h(
-        'h2',
-        {},
-        changed.length
-          ? `Operators that differ (${changed.length})`
-          : 'No operator differs in id, parallelism, max parallelism or state size',
-      ),
-      changed.length ? operatorTable(changed) : null,
-    ),
-    ...(same.length
-      ? [
-          h(
-            'section',
-            { class: 'operators-same' },
-            h('h2', {}, `Operators unchanged (${same.length})`),
-            operatorTable(same),
-          ),
-        ]
-      : []),
-    fileSection(`Files only in ${model.left}`, model.filesOnlyLeft),
-    fileSection(`Files only in ${model.right}`, model.filesOnlyRight),
+    h('nav', { class: 'tabs', attrs: { role: 'tablist' } }, ...tabs),
+    overview,
+    state.element,
   );
 }
 

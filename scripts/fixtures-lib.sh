@@ -57,6 +57,23 @@ flink_build() {
   echo "$FLINK_BENCH/target/$version/classes:$(cat "$FLINK_BENCH/target/$version/classpath.txt")"
 }
 
+# Builds one variant of test/flink (a profile with its own sources, e.g. -Dflink.zoo into target/<version>-zoo) and
+# prints its classpath:  flink_build_variant <version> <suffix> <maven -D arguments...>
+flink_build_variant() {
+  local version="$1" suffix="$2"
+  shift 2
+  local log
+  log="$(mktemp)"
+  if ! (cd "$FLINK_BENCH" && mvn -B -q -Dstyle.color=never -Dflink.version="$version" "$@" compile) >"$log" 2>&1; then
+    cat "$log" >&2
+    rm -f "$log"
+    echo "fixtures: building test/flink ($suffix) for Flink $version failed (output above)" >&2
+    return 1
+  fi
+  rm -f "$log"
+  echo "$FLINK_BENCH/target/$version-$suffix/classes:$(cat "$FLINK_BENCH/target/$version-$suffix/classpath.txt")"
+}
+
 # The module opens an in-JVM MiniCluster needs on Java 17 (the list Flink's own launch scripts use).
 FLINK_JAVA_OPTS=(
   -Xmx2g -XX:+UseSerialGC -Djava.net.preferIPv4Stack=true

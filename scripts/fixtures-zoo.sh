@@ -50,15 +50,7 @@ for version in "${versions[@]}"; do
   if [ "$dstl" = none ]; then extra+=(-Dflink.nodstl); else extra+=(-Ddstl.version="$dstl"); fi
   forst="$(forst_version_of "$version")"
   [ "$forst" = none ] || extra+=(-Dforst.version="$forst")
-  log="$(mktemp)"
-  if ! (cd "$FLINK_BENCH" && mvn -B -q -Dstyle.color=never -Dflink.version="$version" "${extra[@]}" compile) >"$log" 2>&1; then
-    cat "$log" >&2
-    rm -f "$log"
-    echo "fixtures-zoo: building test/flink for Flink $version failed (output above)" >&2
-    exit 1
-  fi
-  rm -f "$log"
-  classpath="$FLINK_BENCH/target/$version-zoo/classes:$(cat "$FLINK_BENCH/target/$version-zoo/classpath.txt")"
+  classpath="$(flink_build_variant "$version" zoo "${extra[@]}")"
   rm -rf "${tmp_root:?}/$version"
   mkdir -p "$tmp_root/$version"
   java "${FLINK_JAVA_OPTS[@]}" -Dflink.version="$version" -cp "$classpath" flinkfixtures.Scenarios \

@@ -5,7 +5,7 @@ import { StoreRegistry, STORE_SCHEME } from './workbench/storeRegistry';
 import { StoreFileSystemProvider } from './providers/storeFileSystem';
 import { INSPECTOR_VIEW_TYPE, MetadataEditorProvider } from './providers/metadataEditor';
 import { Services } from './services';
-import { affects } from './settings';
+import { affects, stateCacheBytes } from './settings';
 import { ClusterRegistry } from './workbench/clusterRegistry';
 import { ClustersTreeProvider, refreshWhileVisible } from './views/clustersTree';
 import * as logCommands from './commands/log';
@@ -17,6 +17,9 @@ import * as configCommands from './commands/config';
 import * as clusterCommands from './commands/clusters';
 import * as submitRestoreCommands from './commands/submitRestore';
 import * as preflightCommands from './commands/preflight';
+import * as stateCommands from './commands/state';
+import { StateReadCache } from './core/state/values/cache';
+import { StateBrowser } from './providers/stateBrowser';
 import * as flinkConfig from './providers/flinkConfig';
 import { openWalkthroughOnFirstRun } from './views/walkthrough';
 
@@ -28,7 +31,17 @@ export function activate(context: vscode.ExtensionContext): Services {
   const storesTree = new StoresTreeProvider(stores, log);
   const clusters = new ClusterRegistry(context.secrets, log);
   const clustersTree = new ClustersTreeProvider(clusters, stores, log);
-  const services: Services = { context, log, stores, storesTree, clusters, clustersTree };
+  const stateCache = new StateReadCache(stateCacheBytes());
+  const services: Services = {
+    context,
+    log,
+    stores,
+    storesTree,
+    clusters,
+    clustersTree,
+    stateCache,
+    stateBrowser: (uri) => new StateBrowser({ stores, log, cache: stateCache }, uri),
+  };
   const clustersView = vscode.window.createTreeView('flinkCheckpoints.clusters', {
     treeDataProvider: clustersTree,
     showCollapseAll: true,
@@ -53,6 +66,7 @@ export function activate(context: vscode.ExtensionContext): Services {
     vscode.workspace.onDidChangeConfiguration((event) => {
       if (affects(event, 'stores')) void stores.reset();
       if (affects(event, 'clusters')) clusters.reset();
+      if (affects(event, 'stateCache.maxMegabytes')) stateCache.resize(stateCacheBytes());
     }),
     vscode.workspace.onDidGrantWorkspaceTrust(() => {
       void stores.reset();
@@ -68,6 +82,7 @@ export function activate(context: vscode.ExtensionContext): Services {
   clusterCommands.register(services);
   submitRestoreCommands.register(services);
   preflightCommands.register(services);
+  stateCommands.register(services);
   flinkConfig.register(context, log);
   openWalkthroughOnFirstRun(context);
 

@@ -3,6 +3,8 @@ import type { StoreRegistry } from './workbench/storeRegistry';
 import type { StoresTreeProvider } from './views/storesTree';
 import type { ClusterRegistry } from './workbench/clusterRegistry';
 import type { ClustersTreeProvider } from './views/clustersTree';
+import type { StateReadCache } from './core/state/values/cache';
+import type { StateBrowser } from './providers/stateBrowser';
 
 /** What activate() builds once and hands to every register*() function. */
 export interface Services {
@@ -12,4 +14,8 @@ export interface Services {
   readonly storesTree: StoresTreeProvider;
   readonly clusters: ClusterRegistry;
   readonly clustersTree: ClustersTreeProvider;
+  /** Remote state file reads kept while browsing entries, bounded by `flinkCheckpoints.stateCache.maxMegabytes`. */
+  readonly stateCache: StateReadCache;
+  /** What serves an inspector's State section, for the snapshot whose `_metadata` is at the URI. */
+  stateBrowser(metadataUri: vscode.Uri): StateBrowser;
 }

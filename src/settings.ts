@@ -48,6 +48,7 @@ export const SETTING_DEFAULTS = {
   'cleanUp.alsoReferencing': [] as string[],
   clusterRefreshSeconds: 10,
   'uidLens.job': '',
+  'stateCache.maxMegabytes': 256,
 } as const;
 
 type SettingKey = keyof typeof SETTING_DEFAULTS;
@@ -89,6 +90,11 @@ export function cleanUpAlsoReferencing(): readonly string[] {
 /** How often the Clusters view asks its clusters again while it is visible; 0 turns the timer off. */
 export function clusterRefreshMs(): number {
   return Math.max(0, read('clusterRefreshSeconds')) * 1000;
+}
+
+/** Bytes of remote state reads the state cache keeps. */
+export function stateCacheBytes(): number {
+  return Math.max(0, read('stateCache.maxMegabytes')) * 1024 * 1024;
 }
 
 /** The job directory whose latest checkpoint the uid lenses show (`flink-store://<store id>/<job path>`), if set. */

@@ -1,4 +1,5 @@
 import type { MetadataSummary } from '../core/metadata';
+import { describeCoordinatorState } from '../core/state/values/connectors';
 
 /** Bytes as a short human figure (binary units, as Flink's web UI shows state sizes). */
 export function formatBytes(n: number): string {
@@ -68,5 +69,10 @@ export function formatSummary(file: string, s: MetadataSummary, fileCount = s.re
       .join(' '),
   ]);
   const body = table(['OPERATOR ID', 'UID', 'NAME', 'PAR', 'MAXPAR', 'SUBTASKS', 'STATE', 'HANDLES'], rows);
-  return `${head.join('\n')}\n\n${body}\n`;
+  const coordinators = s.operators.flatMap((o) =>
+    o.coordinatorState === undefined
+      ? []
+      : [`  coordinator of ${o.uid ?? o.operatorId}: ${describeCoordinatorState(o.coordinatorState)}`],
+  );
+  return `${head.join('\n')}\n\n${body}\n${coordinators.length > 0 ? `\n${coordinators.join('\n')}\n` : ''}`;
 }

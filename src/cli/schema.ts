@@ -24,7 +24,10 @@ function shortName(cls: string): string {
   return outer;
 }
 
-/** One line for a serializer tree: `TupleSerializer<Tuple2>(StringSerializer, LongSerializer)`. */
+/**
+ * One line for a serializer tree: `TupleSerializer<Tuple2>(StringSerializer, LongSerializer)`,
+ * `RowDataSerializer<STRING NOT NULL, DECIMAL(38, 2)>`.
+ */
 export function describeSerializer(node: SerializerSnapshotNode | null): string {
   if (node === null) return '';
   let text = shortName(node.class);
@@ -34,7 +37,9 @@ export function describeSerializer(node: SerializerSnapshotNode | null): string 
   }
   if (node.constants) text += ` [${node.constants.join(', ')}]`;
   if (node.registrations && node.registrations.length > 0) text += ` registered [${node.registrations.join(', ')}]`;
-  if (node.nested) text += `(${node.nested.map(describeSerializer).join(', ')})`;
+  // Table API snapshots: their LogicalTypes say more than the field serializers they imply
+  if (node.logicalTypes) text += `<${node.logicalTypes.map((t) => t.type).join(', ')}>`;
+  else if (node.nested) text += `(${node.nested.map(describeSerializer).join(', ')})`;
   if (node.rawLength !== undefined) text += ` (${node.rawLength} bytes not decoded)`;
   return text;
 }

@@ -21,6 +21,8 @@ import { openStore, parseStoreUri } from '../core/stores';
 import type { CheckpointStore } from '../core/stores/types';
 import type { CleanupModel, DiffModel, HistoryModel } from '../../media/protocol';
 import { ReportPanel } from '../views/reportPanel';
+import { openStoredStateSnapshot, type StoredStateSnapshot } from '../core/state/values/diffStore';
+import { STATE_DIFF_PAGE, StateCompare, type CompareStateResult } from '../views/compareState';
 import { formatBytes } from '../viewModel/format';
 import { displayPath } from '../viewModel/inspectorModel';
 import { Services } from '../services';
@@ -35,6 +37,12 @@ interface NodeRef {
 export function register(services: Services): void {
   registerCommand(services, 'flinkCheckpoints.compareWith', (node?: NodeRef, other?: NodeRef) =>
     compareWith(services, node, other),
+  );
+  registerCommand(
+    services,
+    'flinkCheckpoints.compareState',
+    (a?: NodeRef, b?: NodeRef, target?: { operatorId: string; state: string }, options?: CompareStateOptions) =>
+      compareState(services, a, b, target, options),
   );
   registerCommand(services, 'flinkCheckpoints.showHistory', (node?: NodeRef) => showHistory(services, node));
   registerCommand(services, 'flinkCheckpoints.cleanUp', (node?: NodeRef, options?: CleanUpOptions) =>
@@ -178,13 +186,58 @@ async function compareWith(
     readSummary(services, b).then((summary) => inStorePaths(services, b, summary)),
   ]);
   // Older to newer, whichever was right-clicked: a change reads as what happened since.
-  const model = left.checkpointId > right.checkpointId ? diffModel(b, a, right, left) : diffModel(a, b, left, right);
-  new ReportPanel(
+  const older = left.checkpointId > right.checkpointId;
+  const model = older ? diffModel(b, a, right, left) : diffModel(a, b, left, right);
+  // The State tab reads state entries only when asked: counts per state, then pages of changed keys.
+  const state = new StateCompare(stateOpener(services), older ? b : a, older ? a : b, (message) => panel.post(message));
+  const panel = new ReportPanel(
     services,
     vscode.l10n.t('Compare {0} ⟷ {1}', model.left.split('/').pop() ?? '', model.right.split('/').pop() ?? ''),
     { type: 'diff', model },
+    async (message) => {
+      await state.handle(message);
+    },
   );
+  panel.onDidDispose(() => state.dispose());
   return model;
+}
+
+/** Opens snapshots of the configured stores for reading state, their files found as cleanup finds them. */
+function stateOpener(services: Services): (ref: NodeRef) => Promise<StoredStateSnapshot> {
+  return async (ref) => {
+    const { store, config } = await services.stores.get(ref.storeId);
+    return openStoredStateSnapshot(store, ref.path, config.clusterPath ? [config.clusterPath] : []);
+  };
+}
+
+interface CompareStateOptions {
+  readonly skip?: number;
+  readonly limit?: number;
+}
+
+/**
+ * The State tab's answers without the page, for scripts and tests: one state's counts from `a` to `b`, and a page of
+ * its changed keys with their field-level changes.
+ */
+async function compareState(
+  services: Services,
+  a: NodeRef | undefined,
+  b: NodeRef | undefined,
+  target: { operatorId: string; state: string } | undefined,
+  options: CompareStateOptions = {},
+): Promise<CompareStateResult | undefined> {
+  if (!a || !b || !target) {
+    void vscode.window.showInformationMessage(vscode.l10n.t('Use Compare With… and its State tab.'));
+    return undefined;
+  }
+  const compare = new StateCompare(stateOpener(services), a, b, () => undefined);
+  try {
+    const counts = await compare.count(target);
+    const page = await compare.page(target, options.skip ?? 0, options.limit ?? STATE_DIFF_PAGE);
+    return { counts: counts.counts, problems: counts.problems, changes: page.changes, more: page.more };
+  } finally {
+    compare.dispose();
+  }
 }
 
 async function showHistory(services: Services, node: NodeRef | undefined): Promise<HistoryModel | undefined> {

@@ -1,18 +1,14 @@
-import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { operatorIdFromUid } from '../core/metadata';
 import { FromWebview, ToWebview } from '../../media/protocol';
 import { MetadataFileFacts, buildInspectorModel } from '../viewModel/inspectorModel';
 import { STORE_SCHEME, StoreRegistry } from '../workbench/storeRegistry';
 import { MetadataWorkerClient } from './metadataWorkerClient';
+import type { StateBrowser } from './stateBrowser';
 import { WebviewChannel, webviewHtml, webviewOptions } from '../workbench/webview';
 import { checkFiles, locateSnapshot } from './snapshotLocation';
 import { errorDetail } from '../core/errors';
 import { userMessage } from '../workbench/errors';
-import { openStore } from '../core/stores';
-import { readStoredSnapshot } from '../core/state/storeSnapshot';
-import { buildStateSection } from '../viewModel/stateModel';
-import type { StateSectionModel } from '../../media/protocol';
 
 export const INSPECTOR_VIEW_TYPE = 'flinkCheckpoints.metadataInspector';
 
@@ -32,6 +28,7 @@ export class MetadataEditorProvider implements vscode.CustomReadonlyEditorProvid
       readonly context: vscode.ExtensionContext;
       readonly log: vscode.LogOutputChannel;
       readonly stores: StoreRegistry;
+      stateBrowser(metadataUri: vscode.Uri): StateBrowser;
     },
   ) {}
 
@@ -45,15 +42,17 @@ export class MetadataEditorProvider implements vscode.CustomReadonlyEditorProvid
     panel.webview.html = webviewHtml(panel.webview, extensionUri, vscode.l10n.t('Flink Snapshot Inspector'));
     const worker = new MetadataWorkerClient(vscode.Uri.joinPath(extensionUri, 'dist', 'metadataWorker.js').fsPath);
     const state = this.load(document.uri, worker);
+    const states = this.services.stateBrowser(document.uri);
     const channel: WebviewChannel = new WebviewChannel(
       panel.webview,
-      (message): Promise<void> => this.onMessage(message, document.uri, state, channel, worker),
+      (message): Promise<void> => this.onMessage(message, document.uri, state, channel, worker, states),
       this.services.log,
       vscode.l10n.t('Flink Snapshot Inspector'),
     );
     panel.onDidDispose(() => {
       channel.dispose();
       worker.dispose();
+      states.dispose();
     });
   }
 
@@ -121,21 +120,13 @@ export class MetadataEditorProvider implements vscode.CustomReadonlyEditorProvid
     );
   }
 
-  private async stateSection(uri: vscode.Uri): Promise<StateSectionModel> {
-    try {
-      return await readStateSection(this.services.stores, uri);
-    } catch (error) {
-      this.services.log.error(`Reading the state schemas of ${uri.toString()} failed: ${errorDetail(error)}`);
-      return { operators: [], error: userMessage(error) };
-    }
-  }
-
   private async onMessage(
     message: FromWebview,
     uri: vscode.Uri,
     state: Promise<LoadedSnapshot>,
     channel: WebviewChannel,
     worker: MetadataWorkerClient,
+    states: StateBrowser,
   ): Promise<void> {
     switch (message.type) {
       case 'ready':
@@ -178,7 +169,10 @@ export class MetadataEditorProvider implements vscode.CustomReadonlyEditorProvid
         return;
       }
       case 'loadStates':
-        channel.post({ type: 'states', model: await this.stateSection(uri) });
+      case 'loadEntries':
+      case 'cancelEntries':
+      case 'copyEntries':
+        await states.handle(message, (reply) => channel.post(reply));
         return;
       case 'computeUid':
         channel.post({ type: 'uidResult', uid: message.uid, operatorId: operatorIdFromUid(message.uid) });
@@ -189,28 +183,6 @@ export class MetadataEditorProvider implements vscode.CustomReadonlyEditorProvid
       case 'confirmCleanup':
         return;
     }
-  }
-}
-
-/** The State section of the snapshot whose `_metadata` is at `uri`: its state files read through its store. */
-async function readStateSection(stores: StoreRegistry, uri: vscode.Uri): Promise<StateSectionModel> {
-  const directory = vscode.Uri.joinPath(uri, '..');
-  if (uri.scheme === STORE_SCHEME) {
-    const { store } = await stores.get(uri.authority);
-    return buildStateSection((await readStoredSnapshot(store, directory.path)).schemas);
-  }
-  if (uri.scheme !== 'file') {
-    return {
-      operators: [],
-      error: vscode.l10n.t('Open this _metadata from a store or a local folder to read its states.'),
-    };
-  }
-  // Rooted at the file system's root, as the inspector resolves a local snapshot's files.
-  const store = openStore(path.parse(directory.fsPath).root);
-  try {
-    return buildStateSection((await readStoredSnapshot(store, directory.fsPath)).schemas);
-  } finally {
-    await store.close();
   }
 }
 

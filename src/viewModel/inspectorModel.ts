@@ -111,6 +111,7 @@ export function buildInspectorModel(
     exclusiveSize: operator.stateSizeBreakdown.exclusiveFiles,
     sharedSize: operator.stateSizeBreakdown.sharedFiles,
     coordinatorStateSize: operator.coordinatorStateSize,
+    coordinatorState: operator.coordinatorState ?? null,
     subtaskStates: operator.subtaskStates,
     finishedSubtasks: operator.finishedSubtasks,
     handleTypes: operator.handleTypes,

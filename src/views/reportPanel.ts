@@ -37,6 +37,15 @@ export class ReportPanel {
     this.panel.onDidDispose(() => this.channel.dispose());
   }
 
+  /** Posts a message to the page (answers to its requests), dropped once the panel is closed. */
+  post(message: ToWebview): void {
+    this.channel.post(message);
+  }
+
+  onDidDispose(listener: () => void): void {
+    this.panel.onDidDispose(listener);
+  }
+
   update(view: ToWebview): void {
     this.view = view;
     this.channel.post(view);

@@ -268,6 +268,8 @@ export interface OperatorState {
   readonly parallelism: number;
   readonly maxParallelism: number;
   readonly coordinatorState: StreamHandle | null;
+  /** The coordinator state's bytes when they are inline and the model was parsed from the file (not hand-built). */
+  readonly coordinatorStateBytes?: Uint8Array;
   /** All subtasks finished (negative subtask count); no subtask entries follow. */
   readonly fullyFinished: boolean;
   /** Number of subtask entries (states and finished markers), known without decoding them. */

@@ -1007,6 +1007,12 @@ class LazyOperatorState implements OperatorState {
     readonly subtaskCount: number,
   ) {}
 
+  get coordinatorStateBytes(): Uint8Array | undefined {
+    const h = this.coordinatorState;
+    if (h === null || h.tag !== HandleTag.BYTE_STREAM_STATE_HANDLE) return undefined;
+    return this.bytes.subarray(h.dataOffset, h.dataOffset + h.size);
+  }
+
   get subtasks(): readonly (SubtaskState | FinishedSubtask)[] {
     if (this.subtaskCount === 0) return NO_HANDLES;
     return MetadataParser.decodeSubtasks(this.bytes, this.version, this.start, this.subtaskCount, this.parallelism);

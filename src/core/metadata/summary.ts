@@ -2,8 +2,11 @@ import { ByteSource, readFully } from './byteReader';
 import { OperatorHeader, ScannedMetadata, parseMetadata, scanMetadata } from './parser';
 import { ReferencedFiles } from './referencedFiles';
 import { HandleTag } from './model';
+import { decodeCoordinatorState } from '../state/values/connectors';
+import type { StateValue } from '../state/values/decode';
 import type {
   AnyChannelHandle,
+  ByteStreamHandle,
   CheckpointMetadata,
   FinishedSubtask,
   KeyedHandle,
@@ -30,6 +33,11 @@ export interface OperatorSummary {
   maxParallelism: number;
   finished: boolean;
   coordinatorStateSize: number;
+  /**
+   * Extra key, only where the coordinator state is inline and the file's bytes were at hand: the source enumerator's
+   * checkpoint shown readably (`decodeCoordinatorState`).
+   */
+  coordinatorState?: StateValue;
   subtaskStates: number;
   finishedSubtasks: number;
   stateSize: number;
@@ -206,6 +214,28 @@ function count(handleTypes: Record<string, number>, h: { type: string } | null):
   if (h !== null) handleTypes[h.type] = (handleTypes[h.type] ?? 0) + 1;
 }
 
+/** Coordinator state this large is not decoded for the summary: a source enumerator's checkpoint is far smaller. */
+const MAX_COORDINATOR_STATE = 4 << 20;
+
+/** The inline coordinator state of an operator, read from the file's bytes (whole, streamed, or kept by the model). */
+function coordinatorStateOf(
+  handle: StreamHandle | null,
+  input: Uint8Array | ByteSource | ((h: ByteStreamHandle) => Uint8Array | undefined),
+): StateValue | undefined {
+  if (handle === null || handle.tag !== HandleTag.BYTE_STREAM_STATE_HANDLE) return undefined;
+  if (handle.size > MAX_COORDINATOR_STATE) {
+    return { coordinator: 'not decoded', problem: `${handle.size} bytes, more than a source enumerator writes` };
+  }
+  let bytes: Uint8Array | undefined;
+  if (input instanceof Uint8Array) bytes = input.subarray(handle.dataOffset, handle.dataOffset + handle.size);
+  else if (typeof input === 'function') bytes = input(handle);
+  else {
+    const buffer = new Uint8Array(handle.size);
+    bytes = buffer.subarray(0, readFully(input, buffer, handle.size, handle.dataOffset));
+  }
+  return bytes === undefined ? undefined : decodeCoordinatorState(bytes, handle.dataOffset);
+}
+
 /** Accumulates one operator's summary from its subtask states, in file order. */
 class OperatorTally {
   private readonly handleTypes: Record<string, number> = {};
@@ -214,13 +244,17 @@ class OperatorTally {
   private subtaskStates = 0;
   private finishedSubtasks = 0;
 
+  private readonly coordinatorState: StateValue | undefined;
+
   constructor(
     private readonly op: OperatorHeader,
     private readonly walker: SizeWalker,
+    input: Uint8Array | ByteSource | ((h: ByteStreamHandle) => Uint8Array | undefined),
   ) {
     walker.takeBreakdown();
     this.coordinatorStateSize = walker.stream(op.coordinatorState);
     this.stateSize = this.coordinatorStateSize;
+    this.coordinatorState = coordinatorStateOf(op.coordinatorState, input);
   }
 
   subtask(s: SubtaskState | FinishedSubtask): void {
@@ -242,6 +276,7 @@ class OperatorTally {
       maxParallelism: op.maxParallelism,
       finished: op.fullyFinished,
       coordinatorStateSize: this.coordinatorStateSize,
+      ...(this.coordinatorState === undefined ? {} : { coordinatorState: this.coordinatorState }),
       subtaskStates: this.subtaskStates,
       finishedSubtasks: this.finishedSubtasks,
       stateSize: this.stateSize,
@@ -299,7 +334,7 @@ function summarizeModel(metadata: CheckpointMetadata, pointer: string | null): S
   const files = new ReferencedFiles(pointer);
   const walker = new SizeWalker(files);
   const operators = metadata.operators.map((op) => {
-    const tally = new OperatorTally(op, walker);
+    const tally = new OperatorTally(op, walker, () => op.coordinatorStateBytes);
     // Flink keeps subtask states in a map by index: a repeated index replaces the earlier entry.
     const subtasks = op.subtasks;
     const last = new Map<number, number>();
@@ -340,7 +375,7 @@ export function scanSummary(
     {
       operator(op) {
         if (tally !== null) operators.push(tally.result());
-        tally = new OperatorTally(op, walker);
+        tally = new OperatorTally(op, walker, input);
       },
       subtask(s) {
         tally?.subtask(s);

@@ -1,6 +1,12 @@
 import type { DataInput } from './dataInput';
 import { StateSchemaError } from './errors';
 import {
+  LEGACY_KEYED_VERSIONS,
+  LEGACY_OPERATOR_VERSIONS,
+  readLegacyKeyedProxy,
+  readLegacyOperatorProxy,
+} from './legacyProxy';
+import {
   readSerializerSnapshot,
   SERIALIZER_KEYS,
   type Continuation,
@@ -41,7 +47,7 @@ export interface OperatorProxy {
 
 /**
  * Keyed proxy version 6 (Flink 1.7 on) and operator proxy versions 5 (1.7 .. 1.15) and 6 (1.16 on, with a
- * compression flag) write the meta infos the same way; older ones wrote legacy formats not read here.
+ * compression flag) write the meta infos the same way; older ones wrote the legacy formats of legacyProxy.ts.
  */
 const KEYED_PROXY_VERSIONS = [6];
 const OPERATOR_PROXY_VERSIONS = [5, 6];
@@ -49,7 +55,8 @@ const MAX_STATES = 32767;
 const MAX_OPTIONS = 64;
 
 export function readKeyedProxy(input: DataInput): KeyedProxy {
-  const version = readProxyVersion(input, 'keyed', KEYED_PROXY_VERSIONS);
+  const version = readProxyVersion(input, 'keyed', [...LEGACY_KEYED_VERSIONS, ...KEYED_PROXY_VERSIONS]);
+  if (LEGACY_KEYED_VERSIONS.includes(version)) return readLegacyKeyedProxy(input, version);
   const compressed = input.bool('the key-group compression flag');
   const keySerializer = readSerializerSnapshot(input, nextStateOrEnd);
   const n = input.count('the number of keyed states', MAX_STATES, () => input.u16('the number of keyed states'));
@@ -59,7 +66,8 @@ export function readKeyedProxy(input: DataInput): KeyedProxy {
 }
 
 export function readOperatorProxy(input: DataInput): OperatorProxy {
-  const version = readProxyVersion(input, 'operator', OPERATOR_PROXY_VERSIONS);
+  const version = readProxyVersion(input, 'operator', [...LEGACY_OPERATOR_VERSIONS, ...OPERATOR_PROXY_VERSIONS]);
+  if (LEGACY_OPERATOR_VERSIONS.includes(version)) return readLegacyOperatorProxy(input, version);
   const compressed = version >= 6 && input.bool('the operator state compression flag');
   const operatorStates: StateMetaInfo[] = [];
   const n = input.count('the number of operator states', MAX_STATES, () => input.u16('the number of operator states'));
@@ -76,13 +84,6 @@ function readProxyVersion(input: DataInput, backend: string, supported: readonly
   const at = input.offset;
   const version = input.i32(`the ${backend} backend serialization proxy version`);
   if (supported.includes(version)) return version;
-  if (version > 0 && version < supported[0]) {
-    throw new StateSchemaError(
-      'unsupported-version',
-      at,
-      `${backend} backend serialization proxy version ${version} (Flink before 1.7) is not supported`,
-    );
-  }
   throw new StateSchemaError(
     'not-a-proxy',
     at,

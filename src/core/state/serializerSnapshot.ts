@@ -1,6 +1,7 @@
 import { DataInput } from './dataInput';
 import { StateSchemaError } from './errors';
 import { javaStreamAt, skipJavaObject } from './javaSerialization';
+import { readLogicalType, type LogicalTypeNode } from './logicalType';
 
 /**
  * A decoded `TypeSerializerSnapshot`: what Flink wrote with `TypeSerializerSnapshot#writeVersionedSnapshot`
@@ -24,6 +25,13 @@ export interface SerializerSnapshotNode {
   readonly schema?: string;
   /** Kryo: the registered classes, in registration order. */
   readonly registrations?: readonly string[];
+  /** Table API snapshots: the `LogicalType`s of a RowData's fields, an ArrayData's element, a MapData's key and value. */
+  readonly logicalTypes?: readonly LogicalTypeNode[];
+  /**
+   * Before Flink 1.7, where `class` is the Java-serialized serializer: the `TypeSerializerConfigSnapshot` class written
+   * beside it (`version` is that snapshot's).
+   */
+  readonly configSnapshot?: string;
   /** Payload bytes not decoded (hex, at most {@link RAW_SHOWN} bytes of them), and how many there were. */
   readonly raw?: string;
   readonly rawLength?: number;
@@ -470,16 +478,63 @@ const avro: Decoder = (input, version, _depth, _cls, continuation) => {
 const rowData: Decoder = (input, _version, depth, cls, continuation) => {
   const fields = input.count(`the number of fields of ${cls}`, MAX_NESTED);
   const start = input.pos;
-  skipJavaObjects(input, fields);
+  const logicalTypes = readLogicalTypes(input, fields);
   const end = findForward(input, input.pos, (i) => input.i32At(i) === NESTED_MAGIC);
   if (end === null) return readUnknownPayload(input, continuation);
+  const undecoded = logicalTypes === null || end > input.pos ? rawOf(input.bytes.subarray(start, end)) : {};
   input.pos = end;
   const nested = readNestedSnapshots(input, depth, cls, continuation);
   if (nested.length !== fields) {
     throw new StateSchemaError('invalid', input.offset, `${cls} has ${fields} fields but ${nested.length} serializers`);
   }
-  return { ...rawOf(input.bytes.subarray(start, end)), nested };
+  return { ...(logicalTypes !== null ? { logicalTypes } : {}), ...undecoded, nested };
 };
+
+/**
+ * `n` Java-serialized `LogicalType`s, or null (the streams skipped) where one of them cannot be read as a logical
+ * type: the snapshot's serializers after them are still read.
+ */
+function readLogicalTypes(input: DataInput, n: number): LogicalTypeNode[] | null {
+  const start = input.pos;
+  const types: LogicalTypeNode[] = [];
+  try {
+    for (let i = 0; i < n && javaStreamAt(input, input.pos); i++) types.push(readLogicalType(input));
+    if (types.length === n) return types;
+  } catch (error) {
+    if (!(error instanceof StateSchemaError) || error.code === 'truncated') throw error;
+  }
+  input.pos = start;
+  skipJavaObjects(input, n);
+  return null;
+}
+
+/** `DecimalDataSerializer`'s snapshot: the precision and scale. */
+const decimalData: Decoder = (input) => {
+  const precision = input.i32('the DECIMAL precision');
+  const scale = input.i32('the DECIMAL scale');
+  const type = `DECIMAL(${precision}, ${scale})`;
+  return { logicalTypes: [{ type, root: 'DECIMAL', nullable: true, precision, scale }] };
+};
+
+/** `TimestampDataSerializer`'s snapshot: the precision. */
+const timestampData: Decoder = (input) => {
+  const precision = input.i32('the TIMESTAMP precision');
+  const type = `TIMESTAMP(${precision})`;
+  return { logicalTypes: [{ type, root: 'TIMESTAMP_WITHOUT_TIME_ZONE', nullable: true, precision }] };
+};
+
+/**
+ * `ArrayDataSerializer` and `MapDataSerializer` snapshots: their logical types (element; key and value), then their
+ * serializers, all Java-serialized.
+ */
+const containerData =
+  (types: number): Decoder =>
+  (input) => {
+    const logicalTypes: LogicalTypeNode[] = [];
+    for (let i = 0; i < types; i++) logicalTypes.push(readLogicalType(input));
+    skipJavaObjects(input, types);
+    return { logicalTypes };
+  };
 
 const withOuterClass =
   (what: string): Decoder =>
@@ -536,6 +591,10 @@ const DECODERS = new Map<string, Decoder>([
   ['org.apache.flink.table.runtime.typeutils.StringDataSerializer$StringDataSerializerSnapshot', simpleNone],
   ['org.apache.flink.table.dataview.NullSerializer$NullSerializerSnapshot', simpleNone],
   ['org.apache.flink.table.runtime.typeutils.RowDataSerializer$RowDataSerializerSnapshot', rowData],
+  ['org.apache.flink.table.runtime.typeutils.DecimalDataSerializer$DecimalSerializerSnapshot', decimalData],
+  ['org.apache.flink.table.runtime.typeutils.TimestampDataSerializer$TimestampDataSerializerSnapshot', timestampData],
+  ['org.apache.flink.table.runtime.typeutils.ArrayDataSerializer$ArrayDataSerializerSnapshot', containerData(1)],
+  ['org.apache.flink.table.runtime.typeutils.MapDataSerializer$MapDataSerializerSnapshot', containerData(2)],
   ['org.apache.flink.api.scala.typeutils.ScalaCaseClassSerializerSnapshot', withOuterClass('the case class name')],
   ['org.apache.flink.api.scala.typeutils.ScalaEnumSerializerSnapshot', (input) => scalaEnumeration(input)],
   [

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { describe, it } from 'node:test';
+import { describe, it, type TestContext } from 'node:test';
 import { parseMetadata } from '../../../src/core/metadata';
 import { DataInput, StateSchemaError, readKeyedProxy, readOperatorProxy, readSchemas } from '../../../src/core/state';
 import { SKIP_NO_SHARED, findFiles, repoRoot, sharedFixturesDir } from '../../support/repo';
@@ -53,9 +53,12 @@ function proxyHeads(): { name: string; bytes: Uint8Array; read: Reader }[] {
  * (Table API `LogicalType`s and `DataType`s) and Flink 1.7's config snapshots (Scala, Kryo registrations). The head
  * of each is where the reader asked `_metadata` for it, as long as the longest read.
  */
-async function sharedProxyHeads(root: string): Promise<{ name: string; bytes: Uint8Array; read: Reader }[]> {
+async function sharedProxyHeads(
+  root: string,
+  names: readonly string[],
+): Promise<{ name: string; bytes: Uint8Array; read: Reader }[]> {
   const heads: { name: string; bytes: Uint8Array; read: Reader }[] = [];
-  for (const name of SHARED_SEEDS) {
+  for (const name of names) {
     const file = fs.readFileSync(path.join(root, name, '_metadata'));
     const reads = new Map<number, number>();
     await readSchemas(parseMetadata(new Uint8Array(file), { pointer: `file:/fixtures/${name}` }), {
@@ -88,6 +91,15 @@ const SHARED_SEEDS = [
   'v6-flink2.1dev-table-restore-four-way-join',
 ];
 const SHARED_ROUNDS = 4000;
+/** Flink 1.3 to 1.6: keyed proxies 3, 4 and 5, operator proxies 2 and 3, Java-serialized serializers. */
+const LEGACY_SEEDS = [
+  'v2-flink1.3-rocksdb-savepoint-stateful-udf',
+  'v2-flink1.3-savepoint-operatorstate-complexKeyed',
+  'v2-flink1.4-rocksdb-savepoint-type-serializer-snapshot',
+  'v2-flink1.5-memory-savepoint-broadcast-udf',
+  'v2-flink1.6-savepoint-state-evolution-e2e',
+];
+const LEGACY_ROUNDS = 6000;
 
 function run(read: Reader, bytes: Uint8Array, complete: boolean): string {
   try {
@@ -146,31 +158,59 @@ describe('serialization proxy readers under mutation', () => {
   });
 
   const shared = sharedFixturesDir();
+  const fuzzShared = async (t: TestContext, names: readonly string[], rounds: number, first: number) => {
+    const seeds = await sharedProxyHeads(shared!, names);
+    assert.ok(seeds.length >= 8, `only ${seeds.length} proxies among ${names.join(', ')}`);
+    const outcomes: Record<string, number> = {};
+    for (let i = 0; i < rounds; i++) {
+      const rnd = prng(first + i);
+      const { name, bytes, read } = seeds[i % seeds.length];
+      const kind = MUTATION_KINDS[Math.floor(rnd() * MUTATION_KINDS.length)];
+      const input = mutate(bytes, seeds[Math.floor(rnd() * seeds.length)].bytes, rnd, kind);
+      const t0 = performance.now();
+      let outcome: string;
+      try {
+        outcome = run(read, input, rnd() < 0.5);
+      } catch (error) {
+        assert.fail(`${kind} mutation ${first + i} of ${name}: ${String(error)}`);
+      }
+      const ms = performance.now() - t0;
+      assert.ok(ms <= HANG_MS * 4, `${kind} mutation ${first + i} of ${name} took ${ms.toFixed(0)} ms`);
+      outcomes[outcome] = (outcomes[outcome] ?? 0) + 1;
+    }
+    t.diagnostic(`${seeds.length} proxies; outcomes ${JSON.stringify(outcomes)}`);
+    assert.ok((outcomes.ok ?? 0) > 0 && (outcomes.invalid ?? 0) > 0, JSON.stringify(outcomes));
+  };
+
   it(
     `${SHARED_ROUNDS} seeded mutations of the shared fixtures' Java-serialized and Flink 1.7 snapshots`,
     { skip: shared ? false : SKIP_NO_SHARED },
-    async (t) => {
-      const seeds = await sharedProxyHeads(shared!);
-      assert.ok(seeds.length >= 8, `only ${seeds.length} proxies among ${SHARED_SEEDS.join(', ')}`);
-      const outcomes: Record<string, number> = {};
-      for (let i = 0; i < SHARED_ROUNDS; i++) {
-        const rnd = prng(7100 + i);
-        const { name, bytes, read } = seeds[i % seeds.length];
-        const kind = MUTATION_KINDS[Math.floor(rnd() * MUTATION_KINDS.length)];
-        const input = mutate(bytes, seeds[Math.floor(rnd() * seeds.length)].bytes, rnd, kind);
-        const t0 = performance.now();
-        let outcome: string;
-        try {
-          outcome = run(read, input, rnd() < 0.5);
-        } catch (error) {
-          assert.fail(`${kind} mutation ${7100 + i} of ${name}: ${String(error)}`);
+    (t) => fuzzShared(t, SHARED_SEEDS, SHARED_ROUNDS, 7100),
+  );
+
+  it(
+    `${LEGACY_ROUNDS} seeded mutations of the shared fixtures' proxies of Flink 1.3 to 1.6`,
+    { skip: shared ? false : SKIP_NO_SHARED },
+    (t) => fuzzShared(t, LEGACY_SEEDS, LEGACY_ROUNDS, 13000),
+  );
+
+  it(
+    'every cut of a Flink 1.3 to 1.6 proxy is truncated at or before the cut, so a longer read is tried',
+    { skip: shared ? false : SKIP_NO_SHARED },
+    async () => {
+      for (const { name, bytes, read } of await sharedProxyHeads(shared!, LEGACY_SEEDS)) {
+        for (let cut = 0; cut < bytes.length; cut += 5) {
+          try {
+            read(new DataInput(bytes.subarray(0, cut), 0, false));
+          } catch (error) {
+            assert.ok(
+              error instanceof StateSchemaError && error.code === 'truncated',
+              `${name} cut at ${cut}: ${String(error)}`,
+            );
+            assert.ok(error.offset <= cut, `${name}: offset ${error.offset} past the cut ${cut}`);
+          }
         }
-        const ms = performance.now() - t0;
-        assert.ok(ms <= HANG_MS * 4, `${kind} mutation ${7100 + i} of ${name} took ${ms.toFixed(0)} ms`);
-        outcomes[outcome] = (outcomes[outcome] ?? 0) + 1;
       }
-      t.diagnostic(`${seeds.length} proxies; outcomes ${JSON.stringify(outcomes)}`);
-      assert.ok((outcomes.ok ?? 0) > 0 && (outcomes.invalid ?? 0) > 0, JSON.stringify(outcomes));
     },
   );
 

@@ -7,12 +7,27 @@ import { readSchemas, type SerializerSnapshotNode, type StateFileAccess } from '
 import { findFiles, repoRoot } from '../../support/repo';
 
 /**
- * The serializer-zoo fixtures (scripts/fixtures-zoo.sh): per Flink line and backend, the zoo job's snapshots with
- * `_metadata.schema.json`, Flink's own reading of every serialization proxy (test/flink SchemaOracle). The reader
- * must give the same states, kinds and serializer trees for every operator of every snapshot.
+ * The serializer-zoo fixtures (scripts/fixtures-zoo.sh) and the Table API / SQL fixtures (scripts/fixtures-table.sh):
+ * per Flink line and backend, the job's snapshots with `_metadata.schema.json`, Flink's own reading of every
+ * serialization proxy (test/flink SchemaOracle, with the Table snapshots' LogicalTypes as `asSummaryString()`). The
+ * reader must give the same states, kinds and serializer trees for every operator of every snapshot.
  */
-const ZOO = path.join(repoRoot(), 'test', 'fixtures', 'flink-zoo');
-const LINES = ['1.15.4', '1.16.3', '1.17.2', '1.18.1', '1.19.3', '1.20.5', '2.0.2', '2.1.3', '2.2.1', '2.3.0'];
+const FAMILIES = [
+  {
+    name: 'serializer-zoo',
+    dir: path.join(repoRoot(), 'test', 'fixtures', 'flink-zoo'),
+    written: '/tmp/flink-fixtures/zoo',
+    lines: ['1.15.4', '1.16.3', '1.17.2', '1.18.1', '1.19.3', '1.20.5', '2.0.2', '2.1.3', '2.2.1', '2.3.0'],
+    scenarios: 5,
+  },
+  {
+    name: 'Table API / SQL',
+    dir: path.join(repoRoot(), 'test', 'fixtures', 'flink-table'),
+    written: '/tmp/flink-fixtures/table',
+    lines: ['1.20.5', '2.1.3', '2.2.1'],
+    scenarios: 4,
+  },
+];
 
 interface OracleNode {
   class: string;
@@ -23,6 +38,7 @@ interface OracleNode {
   constants?: string[];
   schema?: string;
   registrations?: string[];
+  logicalTypes?: string[];
 }
 interface OracleState {
   name: string;
@@ -49,6 +65,7 @@ function comparable(node: SerializerSnapshotNode | null): OracleNode | null {
   if (node.constants !== undefined) out.constants = [...node.constants];
   if (node.schema !== undefined) out.schema = node.schema;
   if (node.registrations !== undefined) out.registrations = [...node.registrations];
+  if (node.logicalTypes !== undefined) out.logicalTypes = node.logicalTypes.map((t) => t.type);
   return out;
 }
 
@@ -72,52 +89,54 @@ function access(metadataFile: string, writtenRoot: string, fixtureRoot: string):
 const byName = (a: { backend: string; name: string }, b: { backend: string; name: string }) =>
   `${a.backend}/${a.name}`.localeCompare(`${b.backend}/${b.name}`);
 
-describe('state schemas agree with Flink’s own reader on the serializer-zoo fixtures', () => {
-  let total = 0;
-  for (const version of LINES) {
-    it(`Flink ${version}: every snapshot of every backend`, async () => {
-      const files = findFiles(path.join(ZOO, version), '_metadata').sort();
-      const scenarios = new Set(files.map((f) => path.relative(path.join(ZOO, version), f).split(path.sep)[0]));
-      assert.ok(scenarios.size >= 5, `zoo fixtures of ${version}: ${[...scenarios].join(', ')}`);
-      for (const file of files) {
-        const where = path.relative(ZOO, file);
-        const scenario = where.split(path.sep).slice(0, 2);
-        const summary = JSON.parse(fs.readFileSync(`${file}.oracle.json`, 'utf8')) as { externalPointer: string };
-        const oracle = JSON.parse(
-          fs.readFileSync(path.join(path.dirname(file), '_metadata.schema.json'), 'utf8'),
-        ) as Oracle;
-        const metadata = parseMetadata(new Uint8Array(fs.readFileSync(file)), { pointer: summary.externalPointer });
-        const operators = await readSchemas(
-          metadata,
-          access(file, `/tmp/flink-fixtures/zoo/${scenario.join('/')}`, path.join(ZOO, ...scenario)),
-        );
-        assert.deepEqual(
-          operators.map((o) => o.operatorId).sort(),
-          oracle.operators.map((o) => o.operatorId).sort(),
-          where,
-        );
-        for (const expected of oracle.operators) {
-          const op = operators.find((o) => o.operatorId === expected.operatorId);
-          assert.ok(op);
-          assert.deepEqual(op.problems, [], `${where} ${op.operatorId}`);
-          const actual = op.states
-            .map((s) => ({
-              name: s.name,
-              kind: s.kind,
-              backend: s.backend,
-              keySerializer: comparable(s.keySerializer),
-              namespaceSerializer: comparable(s.namespaceSerializer),
-              valueSerializer: comparable(s.valueSerializer),
-              ttl: s.ttl !== null,
-            }))
-            .sort(byName);
-          assert.deepEqual(actual, [...expected.states].sort(byName), `${where} ${op.operatorId}`);
+for (const { name, dir: ZOO, written, lines: LINES, scenarios: minScenarios } of FAMILIES) {
+  describe(`state schemas agree with Flink’s own reader on the ${name} fixtures`, () => {
+    let total = 0;
+    for (const version of LINES) {
+      it(`Flink ${version}: every snapshot of every backend`, async () => {
+        const files = findFiles(path.join(ZOO, version), '_metadata').sort();
+        const scenarios = new Set(files.map((f) => path.relative(path.join(ZOO, version), f).split(path.sep)[0]));
+        assert.ok(scenarios.size >= minScenarios, `${name} fixtures of ${version}: ${[...scenarios].join(', ')}`);
+        for (const file of files) {
+          const where = path.relative(ZOO, file);
+          const scenario = where.split(path.sep).slice(0, 2);
+          const summary = JSON.parse(fs.readFileSync(`${file}.oracle.json`, 'utf8')) as { externalPointer: string };
+          const oracle = JSON.parse(
+            fs.readFileSync(path.join(path.dirname(file), '_metadata.schema.json'), 'utf8'),
+          ) as Oracle;
+          const metadata = parseMetadata(new Uint8Array(fs.readFileSync(file)), { pointer: summary.externalPointer });
+          const operators = await readSchemas(
+            metadata,
+            access(file, `${written}/${scenario.join('/')}`, path.join(ZOO, ...scenario)),
+          );
+          assert.deepEqual(
+            operators.map((o) => o.operatorId).sort(),
+            oracle.operators.map((o) => o.operatorId).sort(),
+            where,
+          );
+          for (const expected of oracle.operators) {
+            const op = operators.find((o) => o.operatorId === expected.operatorId);
+            assert.ok(op);
+            assert.deepEqual(op.problems, [], `${where} ${op.operatorId}`);
+            const actual = op.states
+              .map((s) => ({
+                name: s.name,
+                kind: s.kind,
+                backend: s.backend,
+                keySerializer: comparable(s.keySerializer),
+                namespaceSerializer: comparable(s.namespaceSerializer),
+                valueSerializer: comparable(s.valueSerializer),
+                ttl: s.ttl !== null,
+              }))
+              .sort(byName);
+            assert.deepEqual(actual, [...expected.states].sort(byName), `${where} ${op.operatorId}`);
+          }
+          total++;
         }
-        total++;
-      }
+      });
+    }
+    it('covers every line, each with its states of every kind', () => {
+      assert.ok(total >= LINES.length * minScenarios, `${total} snapshots compared`);
     });
-  }
-  it('covers the zoo: every line, each with its states of every kind', () => {
-    assert.ok(total >= LINES.length * 5, `${total} snapshots compared`);
   });
-});
+}

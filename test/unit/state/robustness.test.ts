@@ -252,9 +252,16 @@ describe('proxy readers on bad input', () => {
       (e: unknown) => e instanceof StateSchemaError && e.code === 'not-a-proxy' && e.offset === 0,
     );
     assert.throws(
-      () => readOperatorProxy(new DataInput(new Out().int(2).done())),
-      (e: unknown) => e instanceof StateSchemaError && e.code === 'unsupported-version',
+      () => readOperatorProxy(new DataInput(new Out().int(9).done())),
+      (e: unknown) => e instanceof StateSchemaError && e.code === 'not-a-proxy' && e.offset === 0,
     );
+    // Version 2 is Flink 1.3's: read, not refused.
+    assert.deepEqual(readOperatorProxy(new DataInput(new Out().int(2).short(0).done())), {
+      version: 2,
+      compressed: false,
+      operatorStates: [],
+      broadcastStates: [],
+    });
   });
 
   it('every truncation of a real proxy is a truncated error inside the bytes', () => {

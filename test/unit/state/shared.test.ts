@@ -3,16 +3,21 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { parseMetadata } from '../../../src/core/metadata';
-import { readSchemas } from '../../../src/core/state';
+import { readSchemas, type OperatorSchema, type SerializerSnapshotNode } from '../../../src/core/state';
 import { SKIP_NO_SHARED, sharedFixturesDir } from '../../support/repo';
 
 /**
  * The shared fixtures hold `_metadata` files only; where Flink kept the state inline (small savepoints), the
- * serialization proxies are in the file itself. These read whole: every proxy, no problem. Proxies of Flink before 1.7
- * are refused by version, and files the fixtures do not carry become problems of their operator, never a failure; any
- * other problem fails the test, so a fixture with inline state of 1.7 or later that does not read whole cannot hide.
+ * serialization proxies are in the file itself. These read whole: every proxy, no problem, from Flink 1.3 on. Files
+ * the fixtures do not carry become problems of their operator, never a failure; any other problem fails the test,
+ * so a fixture with inline state that does not read whole cannot hide.
  */
 const READ_WHOLE: Record<string, number> = {
+  'v2-flink1.3-rocksdb-savepoint-stateful-udf': 4,
+  'v2-flink1.3-savepoint-operatorstate-complexKeyed': 5,
+  'v2-flink1.4-rocksdb-savepoint-type-serializer-snapshot': 2,
+  'v2-flink1.5-memory-savepoint-broadcast-udf': 7,
+  'v2-flink1.6-savepoint-state-evolution-e2e': 3,
   'v2-flink1.10-rocksdb-savepoint-type-serializer-snapshot': 2,
   'v2-flink1.7-rocksdb-savepoint-scala-udf': 12,
   'v2-flink1.8-rocksdb-savepoint-stateful-udf': 6,
@@ -37,7 +42,7 @@ describe('state schemas of the shared fixtures', () => {
   const dir = sharedFixturesDir();
 
   it(
-    'inline state reads whole; older proxies and absent files are problems, never failures',
+    'inline state reads whole; absent files are problems, never failures',
     { skip: dir ? false : SKIP_NO_SHARED },
     async () => {
       const root = dir!;
@@ -65,15 +70,114 @@ describe('state schemas of the shared fixtures', () => {
         }
         for (const p of problems) {
           assert.ok(p.message.length > 0 && p.file.length > 0, name);
-          // Every fixture whose state is inline and of Flink 1.7 or later must be listed above.
-          assert.match(
-            p.message,
-            /\(Flink before 1\.7\) is not supported|hold no state files/,
-            `${name}: ${p.message}`,
-          );
+          // Every fixture whose state is inline must be listed above.
+          assert.match(p.message, /hold no state files/, `${name}: ${p.message}`);
         }
       }
       assert.equal(whole, Object.keys(READ_WHOLE).length);
     },
   );
+});
+
+/** A serializer tree in short: the class's simple name, `<type>`, `(nested…)` and `{POJO fields}`. */
+function short(node: SerializerSnapshotNode | null): string {
+  if (node === null) return '-';
+  let s = node.class.slice(node.class.lastIndexOf('.') + 1);
+  if (node.type !== undefined) s += `<${node.type.slice(node.type.lastIndexOf('.') + 1)}>`;
+  if (node.nested) s += `(${node.nested.map(short).join(', ')})`;
+  if (node.fields) s += `{${node.fields.map((f) => `${f.name}: ${short(f.serializer)}`).join(', ')}}`;
+  return s;
+}
+
+/**
+ * The proxies of Flink 1.3 to 1.6, as their bytes say (keyed proxy versions 3 to 5, operator proxy versions 2 and
+ * 3): per operator (id prefix) each state's name, kind and backend, then its key, namespace and value serializers,
+ * the classes Flink Java-serialized. Kinds are `StateDescriptor.Type` ordinals (LIST 2, REDUCING 3) and
+ * `OperatorStateHandle.Mode` bytes (UNION 1, BROADCAST 2, with a key and a value serializer).
+ */
+const LEGACY: Record<string, string[]> = {
+  'v2-flink1.3-rocksdb-savepoint-stateful-udf': [
+    'b6f2d694 state-name value/keyed TupleSerializer<Tuple1>(LongSerializer) VoidNamespaceSerializer LongSerializer',
+    'a4996af6 state-name value/keyed TupleSerializer<Tuple1>(LongSerializer) LongSerializer LongSerializer',
+    '945350bc state-name value/keyed TupleSerializer<Tuple1>(LongSerializer) VoidNamespaceSerializer LongSerializer',
+    '072c4efc state-name value/keyed TupleSerializer<Tuple1>(LongSerializer) VoidNamespaceSerializer LongSerializer',
+  ],
+  'v2-flink1.3-savepoint-operatorstate-complexKeyed': [
+    '6730ef73 _default_ list/operator - - JavaSerializer',
+    '01203aa9 values list/keyed TupleSerializer<Tuple1>(IntSerializer) VoidNamespaceSerializer ArrayListSerializer(IntSerializer)',
+    '01203aa9 count reducing/keyed TupleSerializer<Tuple1>(IntSerializer) GlobalWindow$Serializer LongSerializer',
+    '01203aa9 window-contents list/keyed TupleSerializer<Tuple1>(IntSerializer) GlobalWindow$Serializer ArrayListSerializer(TupleSerializer<Tuple2>(IntSerializer, IntSerializer))',
+    'adf09065 _default_ list/operator - - JavaSerializer',
+  ],
+  'v2-flink1.4-rocksdb-savepoint-type-serializer-snapshot': [
+    '20ba6b65 testState value/keyed TupleSerializer<Tuple1>(LongSerializer) VoidNamespaceSerializer TypeSerializerSnapshotMigrationITCase$TestSerializer(LongSerializer)',
+    'bc764cd8 source-state list/operator - - StringSerializer',
+  ],
+  'v2-flink1.5-memory-savepoint-broadcast-udf': [
+    '1f2b5df5 source-state union/operator - - StringSerializer',
+    '56a26c4c broadcast-state-3 broadcast/broadcast StringSerializer - StringSerializer',
+    '12d7d939 broadcast-state-2 broadcast/broadcast StringSerializer - StringSerializer',
+    '12d7d939 broadcast-state-1 broadcast/broadcast LongSerializer - LongSerializer',
+    '81afaf64 source-state list/operator - - StringSerializer',
+    '69f32d31 source-state list/operator - - StringSerializer',
+    '63dd9c79 source-state union/operator - - StringSerializer',
+  ],
+  'v2-flink1.6-savepoint-state-evolution-e2e': [
+    '46fe65c2 either-state value/keyed IntSerializer VoidNamespaceSerializer EitherSerializer(StringSerializer, BooleanSerializer)',
+    '46fe65c2 test-state value/keyed IntSerializer VoidNamespaceSerializer AvroSerializer<Address>',
+    '46fe65c2 tuple-state value/keyed IntSerializer VoidNamespaceSerializer TupleSerializer<Tuple2>(StringSerializer, IntSerializer)',
+  ],
+};
+
+async function inlineSchemas(root: string, name: string): Promise<OperatorSchema[]> {
+  const bytes = fs.readFileSync(path.join(root, name, '_metadata'));
+  return readSchemas(parseMetadata(new Uint8Array(bytes), { pointer: `file:/fixtures/${name}` }), {
+    readMetadata: (offset, length) => Promise.resolve(new Uint8Array(bytes.subarray(offset, offset + length))),
+    read: () => Promise.reject(new Error('the shared fixtures hold no state files')),
+  });
+}
+
+describe('state schemas of Flink 1.3 to 1.6 (serialization proxies before 1.7)', () => {
+  const dir = sharedFixturesDir();
+
+  it('every state with its kind and Java-serialized serializers', { skip: dir ? false : SKIP_NO_SHARED }, async () => {
+    for (const [name, expected] of Object.entries(LEGACY)) {
+      const rows = (await inlineSchemas(dir!, name)).flatMap((o) =>
+        o.states.map(
+          (s) =>
+            `${o.operatorId.slice(0, 8)} ${s.name} ${s.kind}/${s.backend} ${short(s.keySerializer)} ${short(s.namespaceSerializer)} ${short(s.valueSerializer)}`,
+        ),
+      );
+      assert.deepEqual(rows, expected, name);
+    }
+  });
+
+  it('full class names, config snapshots and the Avro schema', { skip: dir ? false : SKIP_NO_SHARED }, async () => {
+    const [states] = (await inlineSchemas(dir!, 'v2-flink1.6-savepoint-state-evolution-e2e'))
+      .filter((o) => o.states.length > 0)
+      .map((o) => o.states);
+    const avro = states.find((s) => s.name === 'test-state')!.valueSerializer!;
+    assert.equal(avro.class, 'org.apache.flink.formats.avro.typeutils.AvroSerializer');
+    assert.equal(avro.type, 'org.apache.flink.avro.generated.Address');
+    assert.equal(
+      avro.configSnapshot,
+      'org.apache.flink.formats.avro.typeutils.AvroSerializer$AvroSchemaSerializerConfigSnapshot',
+    );
+    assert.match(
+      avro.schema ?? '',
+      /^\{"type":"record","name":"Address","namespace":"org\.apache\.flink\.avro\.generated"/,
+    );
+    const tuple = states.find((s) => s.name === 'tuple-state')!;
+    assert.equal(tuple.keySerializer!.class, 'org.apache.flink.api.common.typeutils.base.IntSerializer');
+    assert.equal(
+      tuple.keySerializer!.configSnapshot,
+      'org.apache.flink.api.common.typeutils.ParameterlessTypeSerializerConfig',
+    );
+    assert.equal(tuple.valueSerializer!.class, 'org.apache.flink.api.java.typeutils.runtime.TupleSerializer');
+    assert.equal(
+      tuple.valueSerializer!.configSnapshot,
+      'org.apache.flink.api.java.typeutils.runtime.TupleSerializerConfigSnapshot',
+    );
+    assert.equal(tuple.namespaceSerializer!.class, 'org.apache.flink.runtime.state.VoidNamespaceSerializer');
+  });
 });

@@ -59,19 +59,28 @@ export async function* mergeSstFiles(
         if (!r.done) heap.push({ entry: r.value, source });
       }),
     );
-    const advance = async (source: number) => {
-      const r = await heads[source].next();
-      if (!r.done) heap.push({ entry: r.value, source });
+    // A promise only when the source must read its next block: most entries come from the block in hand.
+    const advance = (source: number): Promise<void> | undefined => {
+      const entry = heads[source].nextBuffered();
+      if (entry !== undefined) {
+        heap.push({ entry, source });
+        return undefined;
+      }
+      return heads[source].next().then((r) => {
+        if (!r.done) heap.push({ entry: r.value, source });
+      });
     };
     while (heap.size > 0) {
       // Every version of the next user key, newest first.
       const first = heap.pop()!;
       const versions: SstEntry[] = [first.entry];
-      await advance(first.source);
+      const read = advance(first.source);
+      if (read) await read;
       while (heap.size > 0 && compareBytes(heap.peek()!.entry.key, first.entry.key) === 0) {
         const next = heap.pop()!;
         versions.push(next.entry);
-        await advance(next.source);
+        const more = advance(next.source);
+        if (more) await more;
       }
       const live = resolve(versions, tombstones, operator);
       if (live) yield live;
@@ -94,6 +103,11 @@ function resolve(
   tombstones: readonly RangeDeletion[],
   operator: MergeOperator,
 ): MergedEntry | undefined {
+  const only = versions[0];
+  // The common case: one put, no range tombstone.
+  if (versions.length === 1 && tombstones.length === 0 && only.type === 'put') {
+    return { key: only.key, seq: only.seq, type: 'put', value: only.value };
+  }
   const tombstone = tombstones.length > 0 ? coveredAt(versions[0].key, tombstones) : -1n;
   const operands: Uint8Array[] = [];
   let newestMergeSeq = -1n;

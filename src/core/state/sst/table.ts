@@ -95,7 +95,7 @@ export interface SstFile {
   readonly size: number;
   readonly properties: SstProperties;
   /** Every point entry in internal-key order (user key ascending, then newest first). */
-  entries(options?: SstEntriesOptions): AsyncIterable<SstEntry>;
+  entries(options?: SstEntriesOptions): SstEntries;
   /** The range tombstones of the file's range deletion block. */
   rangeDeletions(): Promise<RangeDeletion[]>;
   close(): Promise<void>;
@@ -453,7 +453,7 @@ class TableReader implements SstFile {
     }
   }
 
-  entries(options: SstEntriesOptions = {}): AsyncIterable<SstEntry> {
+  entries(options: SstEntriesOptions = {}): SstEntries {
     return { [Symbol.asyncIterator]: () => new EntryIterator(this.dataBlocks(options.from), options.from, this) };
   }
 
@@ -524,8 +524,20 @@ function splitInternalKey(
   return { userKey: k.slice(0, n - 8), seq, type };
 }
 
-class EntryIterator implements AsyncIterator<SstEntry> {
+/** A table's entries in order; the iterator also hands out those of the block in hand without a promise. */
+export interface SstEntries extends AsyncIterable<SstEntry> {
+  [Symbol.asyncIterator](): SstEntryIterator;
+}
+
+export interface SstEntryIterator extends AsyncIterator<SstEntry> {
+  /** The next entry if the block in hand has one, else undefined: then `next()` reads on. */
+  nextBuffered(): SstEntry | undefined;
+}
+
+class EntryIterator implements SstEntryIterator {
   private walker: EntryWalker | undefined;
+  /** The key buffer every block's walker rewrites in turn (entries get copies of their keys). */
+  private key: Uint8Array | undefined;
   private readonly override: bigint | undefined;
 
   constructor(
@@ -547,8 +559,13 @@ class EntryIterator implements AsyncIterator<SstEntry> {
       }
       return { key: userKey, seq, type, value: w.layout.bytes.subarray(w.valueStart, w.valueEnd) };
     }
+    this.key = w.key;
     this.walker = undefined;
     return undefined;
+  }
+
+  nextBuffered(): SstEntry | undefined {
+    return this.step();
   }
 
   next(): Promise<IteratorResult<SstEntry>> {
@@ -561,7 +578,8 @@ class EntryIterator implements AsyncIterator<SstEntry> {
     for (;;) {
       const b = await this.blocks.next();
       if (b.done) return { done: true, value: undefined };
-      this.walker = new EntryWalker(b.value);
+      this.walker = new EntryWalker(b.value, true, this.key);
+      this.key = this.walker.key;
       const e = this.step();
       if (e) return { done: false, value: e };
     }

@@ -2,6 +2,7 @@ import { DataInput } from '../dataInput';
 import { StateSchemaError } from '../errors';
 import type { SerializerSnapshotNode } from '../serializerSnapshot';
 import { avroDecoder } from './avro';
+import { rowDataCodec } from './rowData';
 
 /** A decoded state value as a JSON value: longs beyond 2^53, BigInteger and BigDecimal as decimal strings. */
 export type StateValue = null | boolean | number | string | StateValue[] | { [key: string]: StateValue };
@@ -25,7 +26,8 @@ const MAX_ELEMENTS = 1 << 24;
 const HEX_SHOWN = 4096;
 
 export function hexOf(bytes: Uint8Array): string {
-  return Buffer.from(bytes.subarray(0, HEX_SHOWN)).toString('hex');
+  // A view, not a copy: byte arrays are most of the bytes of many states.
+  return Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(bytes.length, HEX_SHOWN)).toString('hex');
 }
 
 /** The rest of the input as `{class, hex}`: a serializer this reader cannot follow, never a failure of the read. */
@@ -37,8 +39,25 @@ export function opaque(cls: string, input: DataInput): StateValue {
   return value;
 }
 
+const MIN_SAFE = BigInt(Number.MIN_SAFE_INTEGER);
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+
 function long(v: bigint): number | string {
-  return v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v.toString();
+  return v >= MIN_SAFE && v <= MAX_SAFE ? Number(v) : v.toString();
+}
+
+/** A Java long as {@link long} gives it, without a BigInt when it is a safe integer (most keys and timestamps). */
+function readLong(input: DataInput, what: string): number | string {
+  input.need(8, what);
+  const b = input.bytes;
+  const p = input.pos;
+  const hi = (b[p] << 24) | (b[p + 1] << 16) | (b[p + 2] << 8) | b[p + 3];
+  // -2^21 < hi < 2^21: the value lies within ±(2^53 - 1)
+  if (hi > -0x200000 && hi < 0x200000) {
+    input.pos = p + 8;
+    return hi * 0x100000000 + (((b[p + 4] << 24) | (b[p + 5] << 16) | (b[p + 6] << 8) | b[p + 7]) >>> 0);
+  }
+  return long(input.i64(what));
 }
 
 function f32(input: DataInput, what: string): number {
@@ -203,7 +222,7 @@ type Simple = readonly [length: number, read: ValueDecoder];
 
 const PRIMITIVES: Record<string, Simple> = {
   String: [-1, (i) => readFlinkString(i)],
-  Long: [8, (i) => long(i.i64('a long'))],
+  Long: [8, (i) => readLong(i, 'a long')],
   Integer: [4, (i) => i.i32('an int')],
   Int: [4, (i) => i.i32('an int')],
   Short: [2, (i) => i16(i, 'a short')],
@@ -243,7 +262,7 @@ const PRIMITIVES: Record<string, Simple> = {
   DoubleValue: [8, (i) => finite(f64(i, 'a DoubleValue'))],
   FloatValue: [4, (i) => finite(f32(i, 'a FloatValue'))],
   IntValue: [4, (i) => i.i32('an IntValue')],
-  LongValue: [8, (i) => long(i.i64('a LongValue'))],
+  LongValue: [8, (i) => readLong(i, 'a LongValue')],
   NullValue: [1, (i) => (i.u8('a NullValue'), null)],
   ShortValue: [2, (i) => i16(i, 'a ShortValue')],
   StringValue: [-1, readStringValue],
@@ -259,7 +278,7 @@ const PRIMITIVE_ARRAYS: Record<string, ValueDecoder> = {
   Double: (i) => elements(i, 'a double[]', () => finite(f64(i, 'a double'))),
   Float: (i) => elements(i, 'a float[]', () => finite(f32(i, 'a float'))),
   Int: (i) => elements(i, 'an int[]', () => i.i32('an int')),
-  Long: (i) => elements(i, 'a long[]', () => long(i.i64('a long'))),
+  Long: (i) => elements(i, 'a long[]', () => readLong(i, 'a long')),
   Short: (i) => elements(i, 'a short[]', () => i16(i, 'a short')),
 };
 
@@ -410,6 +429,8 @@ function buildCodec(node: SerializerSnapshotNode): Codec {
       return { length: 1, exact: true, read: (i) => (i.u8('the global window'), 'GlobalWindow') };
     case 'PojoSerializerSnapshot':
       return pojoCodec(node);
+    case 'RowDataSerializer$RowDataSerializerSnapshot':
+      return rowDataCodec(node) ?? unknown(node);
     case 'AvroSerializerSnapshot':
       return node.schema === undefined ? unknown(node) : { length: -1, exact: true, read: avroDecoder(node.schema) };
   }

@@ -1,5 +1,5 @@
 import type { CheckpointMetadata, OperatorState } from '../../metadata';
-import { readSchemas, type StateFileAccess, type StateSchema } from '../schema';
+import { readSchemas, type OperatorSchema, type StateFileAccess, type StateSchema } from '../schema';
 import type { SerializerSnapshotNode } from '../serializerSnapshot';
 import type { StateValue } from './decode';
 import { DEFAULT_SPILL_BYTES, GroupSorter, type Keyed } from './diffSort';
@@ -56,6 +56,10 @@ export interface StateDiffOptions {
   readonly states?: ReadonlySet<string>;
   /** Bytes of one key group one side holds in memory before spilling sorted runs to a temporary file. */
   readonly spillBytes?: number;
+  /** Stops the comparison (between entries); `changes()` then ends early. */
+  readonly signal?: AbortSignal;
+  /** Called after each key group is compared (progress: `entriesRead`, `keyGroup`). */
+  readonly onProgress?: () => void;
 }
 
 /** The leaves where two values differ, by path; a changed scalar (or a changed shape) is one change at its path. */
@@ -131,9 +135,59 @@ function incomparable(a: StateSchema, b: StateSchema): string | null {
   return null;
 }
 
+/** The schema of one side's operator (the heads of its state files). */
+export async function schemaOf(side: DiffSide): Promise<OperatorSchema | undefined> {
+  const [schema] = await readSchemas(side.metadata, side.access, (o) => o === side.operator);
+  return schema;
+}
+
+/** A state of an operator as two snapshots have it: where it is, and why it cannot be compared (null: it can). */
+export interface ComparedState {
+  readonly name: string;
+  readonly kind: string;
+  readonly backend: string;
+  /** The side that lacks it, or null when both have it. */
+  readonly missingIn: 'a' | 'b' | null;
+  readonly incomparable: string | null;
+}
+
+/** Every state of the operator on either side, with whether its entries can be compared key by key. */
+export function compareSchemas(
+  a: DiffSide,
+  b: DiffSide,
+  sa: OperatorSchema | undefined,
+  sb: OperatorSchema | undefined,
+): ComparedState[] {
+  const out: ComparedState[] = [];
+  const xs = sa?.states ?? [];
+  const ys = sb?.states ?? [];
+  for (const name of new Set([...xs, ...ys].map((s) => s.name))) {
+    const x = xs.find((s) => s.name === name);
+    const y = ys.find((s) => s.name === name);
+    const either = (x ?? y)!;
+    let why: string | null = null;
+    if (x && y) {
+      const [pa, pb] = [a.operator.maxParallelism, b.operator.maxParallelism];
+      why =
+        x.backend === 'keyed' && y.backend === 'keyed' && pa !== pb
+          ? `the max parallelism differs (${pa} vs ${pb}), so its keys lie in different key groups`
+          : incomparable(x, y);
+    }
+    out.push({
+      name,
+      kind: either.kind,
+      backend: either.backend,
+      missingIn: x === undefined ? 'a' : y === undefined ? 'b' : null,
+      incomparable: why,
+    });
+  }
+  return out;
+}
+
 /** Reads one side's entries in key-group order, one key group at a time, remembering whether anything failed. */
 class SideReader {
   head: StateEntry | null = null;
+  read = 0;
   /** Something of this side could not be read: entries missing from it prove nothing. */
   failed = false;
   private readonly iterator: AsyncGenerator<{ entry: StateEntry }>;
@@ -153,6 +207,7 @@ class SideReader {
     const before = this.head === null ? -1 : groupOf(this.head);
     const r = await this.iterator.next();
     this.head = r.done ? null : r.value.entry;
+    if (this.head !== null) this.read++;
     if (this.head !== null && groupOf(this.head) < before) {
       throw new Error(
         `${this.side.label}: entries out of key-group order (key group ${this.head.keyGroup} after ${before})`,
@@ -160,8 +215,8 @@ class SideReader {
     }
   }
 
-  async take(group: number, sorter: GroupSorter): Promise<void> {
-    while (this.head !== null && groupOf(this.head) === group) {
+  async take(group: number, sorter: GroupSorter, signal: AbortSignal | undefined): Promise<void> {
+    while (this.head !== null && groupOf(this.head) === group && !signal?.aborted) {
       await sorter.add({ id: identity(this.head), entry: this.head });
       await this.advance();
     }
@@ -183,6 +238,9 @@ export class StateDiff {
   readonly problems: DiffProblem[] = [];
   /** Most sorted runs one key group spilled to disk (0: every key group fitted in memory). */
   spilledRuns = 0;
+  /** Progress: entries read from both sides, and the key group being compared (null: operator state). */
+  entriesRead = 0;
+  keyGroup: number | null = null;
 
   constructor(
     private readonly a: DiffSide,
@@ -208,38 +266,25 @@ export class StateDiff {
   /** The states both sides can be compared on (by name), after the schemas of both sides are checked. */
   private async comparableStates(): Promise<{ states: Set<string>; failed: { a: boolean; b: boolean } }> {
     const wanted = this.options.states;
-    const schemasOf = async (side: DiffSide, which: 'a' | 'b') => {
-      const [schema] = await readSchemas(side.metadata, side.access, (o) => o === side.operator);
-      for (const p of schema?.problems ?? []) this.problem(which, null, `cannot read ${p.file}: ${p.message}`);
-      return { states: schema?.states ?? [], failed: (schema?.problems.length ?? 0) > 0 };
-    };
-    const [sa, sb] = [await schemasOf(this.a, 'a'), await schemasOf(this.b, 'b')];
+    const [sa, sb] = [await schemaOf(this.a), await schemaOf(this.b)];
+    for (const p of sa?.problems ?? []) this.problem('a', null, `cannot read ${p.file}: ${p.message}`);
+    for (const p of sb?.problems ?? []) this.problem('b', null, `cannot read ${p.file}: ${p.message}`);
     const states = new Set<string>();
-    const keyedA = this.a.operator.maxParallelism;
-    const keyedB = this.b.operator.maxParallelism;
-    for (const name of new Set([...sa.states, ...sb.states].map((s) => s.name))) {
-      if (wanted && !wanted.has(name)) continue;
-      const x = sa.states.find((s) => s.name === name);
-      const y = sb.states.find((s) => s.name === name);
-      const why =
-        x && y
-          ? x.backend === 'keyed' && y.backend === 'keyed' && keyedA !== keyedB
-            ? `the max parallelism differs (${keyedA} vs ${keyedB}), so its keys lie in different key groups`
-            : incomparable(x, y)
-          : null;
-      if (why !== null) {
-        this.problem(null, name, `'${name}' cannot be compared key by key: ${why}`);
+    for (const s of compareSchemas(this.a, this.b, sa, sb)) {
+      if (wanted && !wanted.has(s.name)) continue;
+      if (s.incomparable !== null) {
+        this.problem(null, s.name, `'${s.name}' cannot be compared key by key: ${s.incomparable}`);
         continue;
       }
-      states.add(name);
-      this.countsOf(name);
+      states.add(s.name);
+      this.countsOf(s.name);
     }
     for (const name of wanted ?? []) {
       if (!states.has(name) && !this.problems.some((p) => p.state === name)) {
         this.problem(null, name, `neither snapshot has a state '${name}' in this operator`);
       }
     }
-    return { states, failed: { a: sa.failed, b: sb.failed } };
+    return { states, failed: { a: (sa?.problems.length ?? 0) > 0, b: (sb?.problems.length ?? 0) > 0 } };
   }
 
   async *changes(): AsyncGenerator<StateChange> {
@@ -264,13 +309,17 @@ export class StateDiff {
           a.head === null ? Number.POSITIVE_INFINITY : groupOf(a.head),
           b.head === null ? Number.POSITIVE_INFINITY : groupOf(b.head),
         );
+        this.keyGroup = group === OPERATOR_STATE ? null : group;
         const left = new GroupSorter(budget);
         const right = new GroupSorter(budget);
         try {
-          await a.take(group, left);
-          await b.take(group, right);
+          await a.take(group, left, this.options.signal);
+          await b.take(group, right, this.options.signal);
+          if (this.options.signal?.aborted) return;
+          this.entriesRead = a.read + b.read;
           this.spilledRuns = Math.max(this.spilledRuns, left.spilledRuns, right.spilledRuns);
           yield* this.merge(left.drain(), right.drain(), a, b);
+          this.options.onProgress?.();
         } finally {
           await left.clear();
           await right.clear();

@@ -78,9 +78,16 @@ export async function* stateEntries(
   }[] = [];
   const subtasks = op.subtasks.filter((s) => !s.finished);
   for (const subtask of subtasks) {
-    const problem = (offset: number | null, message: string) =>
-      onProblem({ file: `subtask ${subtask.subtaskIndex}`, offset, message });
+    const problem = (offset: number | null, message: string, file?: string) =>
+      onProblem({ file: file ?? `subtask ${subtask.subtaskIndex}`, offset, message });
     for (const handle of keyGroupHandles(subtask.managedKeyedState, (message) => problem(null, message))) {
+      // The file a failure is in, named as Flink wrote it.
+      const file =
+        handle.type === 'IncrementalRemoteKeyedStateHandle'
+          ? locate(handle.metaHandle, pointer)?.label
+          : handle.type === 'KeyGroupsStateHandle' || handle.type === 'KeyGroupsSavepointStateHandle'
+            ? locate(handle.delegate, pointer)?.label
+            : undefined;
       try {
         if (handle.type === 'IncrementalRemoteKeyedStateHandle') {
           const at = locate(handle.metaHandle, pointer);
@@ -102,7 +109,7 @@ export async function* stateEntries(
         }
       } catch (error) {
         if (!(error instanceof StateSchemaError)) throw error;
-        problem(error.offset, error.message);
+        problem(error.offset, error.message, file && `${file} (subtask ${subtask.subtaskIndex})`);
       }
     }
   }

@@ -3,6 +3,7 @@ import { DataInput } from '../dataInput';
 import { StateSchemaError } from '../errors';
 import { readOperatorProxy, type StateMetaInfo } from '../proxy';
 import { locate, readHead, type StateFileAccess } from '../schema';
+import { connectorCodec } from './connectors';
 import { codecFor, type Codec, type StateValue } from './decode';
 import type { EntryOptions, StateEntry } from './keyed';
 import { Region } from './region';
@@ -73,7 +74,7 @@ export async function* operatorEntries(
         }
         continue;
       }
-      const element = codec(info, 'VALUE_SERIALIZER');
+      const element = connectorCodec(info) ?? codec(info, 'VALUE_SERIALIZER');
       // The elements of a state lie together; the last one of a serializer not known here ends where another starts.
       const others = handle.states.filter((o) => o !== state).map((o) => o.offsetsAt);
       const otherStarts = (await Promise.all(others.map((o) => access.readMetadata(o, 8))))

@@ -28,7 +28,8 @@ import java.util.stream.Stream;
  *
  * {@code --job zoo} runs the serializer-zoo job (src/zoo, built with -Dflink.zoo) at parallelism 1 with one retained
  * checkpoint instead of the word count, and also writes {@code _metadata.schema.json} (Flink's own reading of the
- * state schemas, {@link SchemaOracle}) beside every {@code _metadata}.
+ * state schemas, {@link SchemaOracle}) beside every {@code _metadata}. {@code --job table} runs the Table API / SQL
+ * job (src/table, built with -Dflink.table) the same way.
  */
 public final class Scenarios {
     private static final String CP = "org.apache.flink.configuration.CheckpointingOptions#";
@@ -37,16 +38,20 @@ public final class Scenarios {
 
     private final String flinkVersion;
     private final File root;
+    /** A state job (zoo or table): parallelism 1, one retained checkpoint, schema oracle. */
     private final boolean zoo;
+    private final String job;
 
-    private Scenarios(String flinkVersion, File root, boolean zoo) {
+    private Scenarios(String flinkVersion, File root, String job) {
         this.flinkVersion = flinkVersion;
         this.root = root;
-        this.zoo = zoo;
+        this.job = job;
+        this.zoo = !job.equals("wordcount");
     }
 
     static final List<String> ALL = List.of(
             "hashmap", "rocksdb-incremental", "rocksdb-full", "savepoints", "unaligned", "changelog", "changelog-memory", "file-merging");
+    static final List<String> TABLE = List.of("hashmap", "rocksdb-incremental", "rocksdb-full", "savepoints");
     static final List<String> ZOO = List.of(
             "hashmap", "rocksdb-incremental", "rocksdb-full", "savepoints", "changelog", "changelog-memory", "file-merging", "forst");
 
@@ -54,14 +59,14 @@ public final class Scenarios {
         String version = null;
         String rootDir = null;
         String dstlVersion = null;
-        boolean zoo = false;
+        String job = "wordcount";
         List<String> names = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--flink-version": version = args[++i]; break;
                 case "--root": rootDir = args[++i]; break;
                 case "--dstl-version": dstlVersion = args[++i]; break;
-                case "--job": zoo = args[++i].equals("zoo"); break;
+                case "--job": job = args[++i]; break;
                 default: names.add(args[i]);
             }
         }
@@ -70,9 +75,9 @@ public final class Scenarios {
             System.exit(2);
         }
         if (names.isEmpty()) {
-            names.addAll(zoo ? ZOO : ALL);
+            names.addAll(job.equals("zoo") ? ZOO : job.equals("table") ? TABLE : ALL);
         }
-        Scenarios scenarios = new Scenarios(version, new File(rootDir).getAbsoluteFile(), zoo);
+        Scenarios scenarios = new Scenarios(version, new File(rootDir).getAbsoluteFile(), job);
         Map<String, Object> index = new LinkedHashMap<>();
         index.put("flinkVersion", version);
         index.put("dstlVersion", dstlVersion == null ? version : dstlVersion.equals("none") ? null : dstlVersion);
@@ -86,7 +91,7 @@ public final class Scenarios {
                 continue;
             }
             int oracles = writeOracles(new File(scenarios.root, name));
-            if (zoo) {
+            if (scenarios.zoo) {
                 SchemaOracle.writeAll(metadataFiles(new File(scenarios.root, name)));
             }
             result.put("metadataFiles", oracles);
@@ -217,7 +222,8 @@ public final class Scenarios {
     /** The zoo job lives in src/zoo, compiled only into the zoo build (it needs flink-avro): found by name. */
     private void build(StreamExecutionEnvironment env, long countDelay) throws Exception {
         if (zoo) {
-            Class.forName("flinkfixtures.ZooJob").getDeclaredMethod("build", StreamExecutionEnvironment.class).invoke(null, env);
+            String main = job.equals("table") ? "flinkfixtures.TableJob" : "flinkfixtures.ZooJob";
+            Class.forName(main).getDeclaredMethod("build", StreamExecutionEnvironment.class).invoke(null, env);
         } else {
             WordCountJob.build(env, 10, countDelay);
         }
@@ -263,7 +269,8 @@ public final class Scenarios {
         build(env, 0);
         JobClient client = env.executeAsync("word count (savepoints)");
         String target = "file:" + dir.getPath();
-        Thread.sleep(2000);
+        // the table job's planner takes seconds to start: its savepoints are to hold all of its rows
+        Thread.sleep(job.equals("table") ? 15000 : 2000);
         Map<String, Object> savepoints = new LinkedHashMap<>();
         savepoints.put("canonical", name(retry(() -> client.triggerSavepoint(target, SavepointFormatType.CANONICAL).get())));
         savepoints.put("native", name(retry(() -> client.triggerSavepoint(target, SavepointFormatType.NATIVE).get())));

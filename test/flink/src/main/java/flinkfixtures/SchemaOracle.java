@@ -239,8 +239,10 @@ public final class SchemaOracle {
         if (typeClass instanceof Class) {
             n.put("type", ((Class<?>) typeClass).getName());
         }
-        if (snapshot instanceof CompositeTypeSerializerSnapshot) {
-            Object delegate = field(snapshot, "nestedSerializersSnapshotDelegate");
+        // composites, and snapshots holding a delegate of their own (RowDataSerializerSnapshot)
+        Object nestedDelegate = field(snapshot, "nestedSerializersSnapshotDelegate");
+        if (snapshot instanceof CompositeTypeSerializerSnapshot || nestedDelegate != null) {
+            Object delegate = nestedDelegate;
             TypeSerializerSnapshot<?>[] nested = (TypeSerializerSnapshot<?>[]) invokeFirst(delegate, "getNestedSerializerSnapshots");
             List<Object> list = new ArrayList<>();
             for (TypeSerializerSnapshot<?> s : nested) {
@@ -272,6 +274,33 @@ public final class SchemaOracle {
             Object data = field(snapshot, "snapshotData");
             n.put("type", ((Class<?>) field(data, "typeClass")).getName());
             n.put("registrations", new ArrayList<>(optionalMap(field(data, "kryoRegistrations")).keySet()));
+        }
+        if (name.startsWith("org.apache.flink.table.")) {
+            // Table API snapshots keep the LogicalTypes of their fields (RowData) or elements (ArrayData, MapData)
+            List<Object> types = new ArrayList<>();
+            for (String f : new String[] {"previousTypes", "types", "eleType", "previousType", "keyType", "valueType"}) {
+                Object t = field(snapshot, f);
+                for (Object type : t instanceof Object[] ? (Object[]) t : new Object[] {t}) {
+                    if (type != null && type.getClass().getName().startsWith("org.apache.flink.table.types.logical.")) {
+                        types.add(invokeFirst(type, "asSummaryString"));
+                    }
+                }
+            }
+            // DecimalData and TimestampData serializers keep only their precision (and scale)
+            List<Object> ints = new ArrayList<>();
+            for (Field f : snapshot.getClass().getDeclaredFields()) {
+                if (f.getType() == int.class && !java.lang.reflect.Modifier.isStatic(f.getModifiers())) {
+                    ints.add(field(snapshot, f.getName()));
+                }
+            }
+            if (name.endsWith("DecimalSerializerSnapshot") && ints.size() == 2) {
+                types.add("DECIMAL(" + ints.get(0) + ", " + ints.get(1) + ")");
+            } else if (name.endsWith("TimestampDataSerializerSnapshot") && ints.size() == 1) {
+                types.add("TIMESTAMP(" + ints.get(0) + ")");
+            }
+            if (!types.isEmpty()) {
+                n.put("logicalTypes", types);
+            }
         }
         if (name.endsWith("AvroSerializerSnapshot")) {
             Object schema = field(snapshot, "schema");

@@ -1,0 +1,36 @@
+import type { StateEntry, StateValue } from '../core/state/values';
+import type { EntryView } from '../../media/protocol';
+
+/** An entry as the entry browser shows it. */
+export function entryView(entry: StateEntry): EntryView {
+  return {
+    keyGroup: entry.keyGroup,
+    subtask: entry.subtask ?? null,
+    key: entry.key,
+    namespace: entry.namespace,
+    ...(entry.userKey === undefined ? {} : { userKey: entry.userKey }),
+    value: entry.value,
+  };
+}
+
+/** An entry as "Copy as JSON" gives it: the fields and order of one `state --json` line. */
+export function entryRecord(entry: StateEntry): Record<string, StateValue> {
+  const record: Record<string, StateValue> = {
+    state: entry.state,
+    keyGroup: entry.keyGroup,
+    key: entry.key,
+    namespace: entry.namespace,
+  };
+  if (entry.userKey !== undefined) record.userKey = entry.userKey;
+  record.value = entry.value;
+  if (entry.subtask !== undefined) record.subtask = entry.subtask;
+  return record;
+}
+
+/** The text "Copy as JSON" puts on the clipboard: one entry as an object, several as an array. */
+export function entriesJson(entries: StateEntry | readonly StateEntry[]): string {
+  const value = Array.isArray(entries)
+    ? (entries as readonly StateEntry[]).map(entryRecord)
+    : entryRecord(entries as StateEntry);
+  return JSON.stringify(value, null, 2);
+}

@@ -1,0 +1,157 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { copyScenario, eventually, REPO_ROOT, setStores } from './support/extension';
+import { operatorIdFromUid, parseMetadata } from '../../src/core/metadata';
+import type { DiffModel, StateChangeView } from '../../media/protocol';
+import type { CompareStateResult } from '../../src/views/compareState';
+
+/** The word-count job's text (test/flink WordCountJob): the words the Counter holds; the filter drops the stop words. */
+const TEXT = [
+  'to be or not to be that is the question',
+  'whether tis nobler in the mind to suffer',
+  'the slings and arrows of outrageous fortune',
+  'or to take arms against a sea of troubles',
+];
+const VOCABULARY = [...new Set(TEXT.join(' ').split(' '))];
+const STOP_WORDS = ['the', 'a', 'of'];
+
+describe('compare state: key-level diff of two real Flink snapshots in the Compare With… State tab', function () {
+  this.timeout(120_000);
+  let wordCount: { root: string; jobId: string };
+  let zooRoot: string;
+  let zoo: { canonical: string; native: string };
+
+  before(async () => {
+    // Flink 2.2.1: a line with both the word-count and the serializer-zoo fixtures.
+    wordCount = copyScenario('2.2.1', 'hashmap');
+    const zooSource = path.join(REPO_ROOT, 'test', 'fixtures', 'flink-zoo', '2.2.1');
+    zooRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'fc-zoo-savepoints-'));
+    fs.cpSync(path.join(zooSource, 'savepoints'), zooRoot, { recursive: true });
+    zoo = JSON.parse(fs.readFileSync(path.join(zooSource, 'scenarios.json'), 'utf8')).scenarios.savepoints.savepoints;
+    await setStores([
+      { id: 'words', name: 'Word count', uri: wordCount.root },
+      { id: 'zoo', name: 'Zoo', uri: zooRoot },
+    ]);
+  });
+
+  after(async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await setStores([]);
+    fs.rmSync(wordCount.root, { recursive: true, force: true });
+    fs.rmSync(zooRoot, { recursive: true, force: true });
+  });
+
+  const checkpoints = () =>
+    fs
+      .readdirSync(path.join(wordCount.root, wordCount.jobId))
+      .filter((n) => n.startsWith('chk-'))
+      .sort((a, b) => Number(a.slice(4)) - Number(b.slice(4)));
+  const node = (name: string) => ({ storeId: 'words', path: `/${wordCount.jobId}/${name}` });
+  const compare = (a: unknown, b: unknown, uid: string, state: string, options?: { skip?: number; limit?: number }) =>
+    vscode.commands.executeCommand<CompareStateResult | undefined>(
+      'flinkCheckpoints.compareState',
+      a,
+      b,
+      { operatorId: operatorIdFromUid(uid), state },
+      options,
+    );
+
+  it('word count chk-N → chk-M: every counted word grew, the stop words did not; nothing added or removed', async () => {
+    const [older, newer] = checkpoints();
+    const result = await compare(node(older), node(newer), 'counter', 'count');
+    assert.ok(result);
+    assert.deepEqual(result.problems, []);
+    const counted = VOCABULARY.filter((w) => !STOP_WORDS.includes(w));
+    assert.deepEqual(result.counts, {
+      added: 0,
+      removed: 0,
+      changed: counted.length,
+      unchanged: STOP_WORDS.length,
+      notCompared: 0,
+    });
+    assert.equal(result.more, false);
+    assert.deepEqual(result.changes.map((c) => JSON.parse(c.key) as string).sort(), counted.sort());
+    for (const c of result.changes) {
+      assert.equal(c.change, 'changed');
+      assert.equal(c.fields.length, 1);
+      assert.equal(c.fields[0].path, '.');
+      assert.ok(Number(c.fields[0].after) > Number(c.fields[0].before), JSON.stringify(c));
+    }
+  });
+
+  it('pages: a page of 5 after the first 5 continues the same order', async () => {
+    const [older, newer] = checkpoints();
+    const all = await compare(node(older), node(newer), 'counter', 'count');
+    const second = await compare(node(older), node(newer), 'counter', 'count', { skip: 5, limit: 5 });
+    assert.ok(all && second);
+    assert.deepEqual(second.changes, all.changes.slice(5, 10));
+    assert.equal(second.more, true);
+  });
+
+  it('zoo canonical → native savepoint: the POJO fields the job changes, per key, by path', async () => {
+    const a = { storeId: 'zoo', path: `/${zoo.canonical}` };
+    const b = { storeId: 'zoo', path: `/${zoo.native}` };
+    const ints = await compare(a, b, 'zoo', 'v-int');
+    const pojos = await compare(a, b, 'zoo', 'v-pojo');
+    assert.ok(ints && pojos);
+    assert.deepEqual(pojos.problems, []);
+    assert.equal(pojos.counts?.changed, 8, 'all eight buckets got elements between the savepoints');
+    for (const c of pojos.changes) {
+      const n: StateChangeView | undefined = ints.changes.find((i) => i.key === c.key);
+      assert.ok(n, `v-int changed for key ${c.key} too`);
+      const [n1, n2]: number[] = [Number(n.fields[0].before), Number(n.fields[0].after)];
+      const fields = Object.fromEntries(c.fields.map((f) => [f.path, [f.before, f.after]]));
+      assert.deepEqual(fields['.balance'], [String(n1), String(n2)]);
+      assert.deepEqual(fields['.id'], [`"account-${n1}"`, `"account-${n2}"`]);
+      assert.equal('.tags[0]' in fields, n1 % 3 !== n2 % 3);
+    }
+  });
+
+  it('a truncated state file: a clear message naming the file, and no key reported removed', async () => {
+    const [older, newer] = checkpoints();
+    const dir = path.join(wordCount.root, wordCount.jobId, newer);
+    const metadata = parseMetadata(new Uint8Array(fs.readFileSync(path.join(dir, '_metadata'))));
+    const counter = metadata.operators.find((o) => o.operatorId === operatorIdFromUid('counter'));
+    // One subtask's keyed state file of the Counter (relative to the checkpoint directory: written exclusively).
+    const keyed = counter?.subtasks.map((s) => (s.finished ? null : s.managedKeyedState)).find((h) => h !== null);
+    assert.ok(keyed && 'delegate' in keyed && keyed.delegate?.type === 'RelativeFileStateHandle');
+    const file = keyed.delegate.relativePath;
+    const victim = path.join(dir, file);
+    const original = fs.readFileSync(victim);
+    fs.truncateSync(victim, Math.floor(original.length / 2));
+    try {
+      const result = await compare(node(older), node(newer), 'counter', 'count');
+      assert.ok(result);
+      assert.ok(result.problems.length > 0, 'the truncated file is reported');
+      assert.ok(
+        result.problems.every((p) => p.startsWith(`${newer}: cannot read`)),
+        result.problems.join('\n'),
+      );
+      assert.ok(
+        result.problems.some((p) => p.includes(file)),
+        result.problems.join('\n'),
+      );
+      assert.equal(result.changes.filter((c) => c.change === 'removed').length, 0);
+      assert.ok((result.counts?.notCompared ?? 0) > 0);
+    } finally {
+      fs.writeFileSync(victim, original);
+    }
+  });
+
+  it('Compare With… opens the comparison with its State tab', async () => {
+    const [older, newer] = checkpoints();
+    const model = await vscode.commands.executeCommand<DiffModel>(
+      'flinkCheckpoints.compareWith',
+      node(newer),
+      node(older),
+    );
+    assert.ok(model);
+    await eventually('the comparison tab', () => {
+      const input = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
+      return input instanceof vscode.TabInputWebview ? input : undefined;
+    });
+  });
+});
