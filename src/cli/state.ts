@@ -18,6 +18,7 @@ import { InputError, openMetadataInput } from './inspectInput';
 import { isStoreUri } from './storeUri';
 import { storePathOf } from '../core/references/locate';
 import { operatorFilter, readLocal, readSource } from './schema';
+import { runGenerate } from './stateGenerate';
 
 /** One snapshot opened for reading state: its metadata and ranged reads of its files. */
 export interface OpenedSnapshot {
@@ -247,10 +248,13 @@ export const stateCommand: CliCommand = {
     "The entries of an operator's state in a checkpoint/savepoint (keys and values decoded), or the difference between two",
   usage: `state <snapshot> --operator <uid|id> [--state <name>] [--key <key> | --key-prefix <prefix>] [--key-group <n>] [--limit <n>] [--after <position>] [--json] [--timeout <seconds>]
 state diff <a> <b> --operator <uid|id> [--state <name>] [--limit <n>] [--json] [--timeout <seconds>]
+state <snapshot> --operator <uid|id> [--state <name>] --generate sql|java [--flink <version>] [--class <Name>]
 
   --json         one JSON line per entry: {"state","keyGroup","key","namespace","userKey","value"} (operator state: "subtask")
   --limit <n>    print at most n entries; the position to resume from is printed on stderr
   --after <pos>  resume after that position (as printed with --limit)
+  --generate     for state too large to read here: print the Flink SQL (savepoint connector, Flink 2.1+) or a State
+                 Processor API job (java) that reads the same state on a cluster; --flink is the line that runs it
 state diff prints the keys added, removed and changed from <a> to <b>, with the fields that changed (path: old → new);
   with --json one line per change ({"change","state","keyGroup","key","namespace","userKey",
   "value" | "before","after","fields":[{"path","before","after"}]}), then {"summary","complete","problems"}.
@@ -259,6 +263,7 @@ Exits 1 when part of the state cannot be read or compared (the rest is still pri
 ${TIMEOUT_USAGE}`,
   async run(args: string[], io: CliIo): Promise<number> {
     if (args[0] === 'diff') return runDiff(args.slice(1), io);
+    if (args.some((a) => a === '--generate' || a.startsWith('--generate='))) return runGenerate(args, io);
     const { positional, flags } = parseArgs(
       args,
       ['json'],
