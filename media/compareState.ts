@@ -271,11 +271,13 @@ export function stateDiffTab(post: Post, left: string, right: string): { element
       if (status) {
         status.textContent = `${number(m.entries)} entries read${m.keyGroup === null ? '' : `, key group ${m.keyGroup}`}…`;
       }
-    } else if (m.type === 'stateDiffCounts') onCounts(m, m.counts, m.problems, m.cancelled);
-    else if (m.type === 'stateDiffChanges' && shown !== null && same(shown.target, m)) {
+    } else if (m.type === 'stateDiffCounts') {
+      onCounts({ operatorId: m.operatorId, state: m.state }, m.counts, m.problems, m.cancelled);
+    } else if (m.type === 'stateDiffChanges' && shown !== null && same(shown.target, m)) {
       more.removeAttribute('disabled');
       shown = { target: shown.target, changes: [...shown.changes.slice(0, m.skip), ...m.changes], more: m.more };
       renderChanges();
+      if (m.skip === 0) changesSection.scrollIntoView({ block: 'start' });
       const row = rows.get(keyOf(m));
       if (row && m.problems.length > 0) {
         row.problems.replaceChildren(...m.problems.map((p) => h('p', { class: 'error-message' }, p)));

@@ -4,8 +4,8 @@
 #
 #   scripts/fixtures-diff-bench.sh [--out DIR] [N...]      default N: 10000 100000 1000000
 #
-# Default DIR: $FLINK_FIXTURES_TMP/diff-bench (/tmp/flink-fixtures/diff-bench). Prints one JSON line per N:
-# {"keys": N, "before": path, "after": path}; bench/state/diffMemory.ts runs this itself when its pairs are missing.
+# Default DIR: $FLINK_FIXTURES_TMP/diff-bench (/tmp/flink-fixtures/diff-bench). Writes DIR/N/pair.json,
+# {"before": path, "after": path}; bench/state/diffMemory.ts runs this itself when its pairs are missing.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/fixtures-lib.sh"
 
@@ -21,6 +21,8 @@ for n in "${counts[@]}"; do
   dir="$out/$n"
   rm -rf "$dir"
   mkdir -p "$dir"
-  pair="$(java "${FLINK_JAVA_OPTS[@]}" -cp "$classpath" flinkfixtures.DiffSavepoints --root "$dir" --keys "$n" 2>"$dir/job.log" | tail -1)"
-  echo "{\"keys\": $n, ${pair#\{}"
+  java "${FLINK_JAVA_OPTS[@]}" -cp "$classpath" flinkfixtures.DiffSavepoints --root "$dir" --keys "$n" \
+    2>"$dir/job.log" | tail -1 >"$dir/pair.json.tmp"
+  mv "$dir/pair.json.tmp" "$dir/pair.json"
+  cat "$dir/pair.json"
 done

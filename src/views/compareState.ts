@@ -101,11 +101,13 @@ export class StateCompare implements vscode.Disposable {
         this.post({ type: 'stateDiffStates', model: await this.states() });
         return true;
       case 'stateDiffCount':
-        await this.count(message);
+        await this.count({ operatorId: message.operatorId, state: message.state });
         return true;
-      case 'stateDiffChanges':
-        this.post({ type: 'stateDiffChanges', ...(await this.page(message, message.skip, STATE_DIFF_PAGE)) });
+      case 'stateDiffChanges': {
+        const target = { operatorId: message.operatorId, state: message.state };
+        this.post({ type: 'stateDiffChanges', ...(await this.page(target, message.skip, STATE_DIFF_PAGE)) });
         return true;
+      }
       case 'stateDiffCancel':
         this.running?.cancel();
         return true;

@@ -3,9 +3,12 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { copyScenario, eventually, REPO_ROOT, setStores } from './support/extension';
+import { copyScenario, eventually, REPO_ROOT, services, setStores } from './support/extension';
+import { FtpServer, serverPrerequisites, startPyFtpd } from '../servers/servers';
+import { openStoredStateSnapshot } from '../../src/core/state/values/diffStore';
+import { StateCompare } from '../../src/views/compareState';
 import { operatorIdFromUid, parseMetadata } from '../../src/core/metadata';
-import type { DiffModel, StateChangeView } from '../../media/protocol';
+import type { DiffModel, StateChangeView, ToWebview } from '../../media/protocol';
 import type { CompareStateResult } from '../../src/views/compareState';
 
 /** The word-count job's text (test/flink WordCountJob): the words the Counter holds; the filter drops the stop words. */
@@ -153,5 +156,67 @@ describe('compare state: key-level diff of two real Flink snapshots in the Compa
       const input = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
       return input instanceof vscode.TabInputWebview ? input : undefined;
     });
+  });
+});
+
+describe('compare state on a slow FTP store: progress, then Cancel', function () {
+  this.timeout(180_000);
+  let server: FtpServer;
+  let root: string;
+  let jobId: string;
+  let checkpoints: string[];
+
+  before(async function () {
+    if (serverPrerequisites('pyftpdlib')) this.skip();
+    // The word count's Counter: 4 subtasks, its words spread over some twenty key groups, each read on its own; at
+    // 2 KiB/s that takes long enough to see progress and cancel.
+    ({ root, jobId } = copyScenario('2.2.1', 'hashmap'));
+    checkpoints = fs
+      .readdirSync(path.join(root, jobId))
+      .filter((n) => n.startsWith('chk-'))
+      .sort((a, b) => Number(a.slice(4)) - Number(b.slice(4)));
+    server = await startPyFtpd(root, [{ name: 'flink', password: 'words-secret' }], { throttle: 2048 });
+    const s = await services();
+    await setStores([{ id: 'words-slow', name: 'Word count slow', uri: `ftp://flink@127.0.0.1:${server.port}/` }]);
+    await s.stores.setPassword('words-slow', 'words-secret');
+  });
+
+  after(async () => {
+    await setStores([]);
+    await server?.stop();
+    if (root) fs.rmSync(root, { recursive: true, force: true });
+  });
+
+  it('posts progress while both sides are read, and a cancelled count says so without counts', async () => {
+    const s = await services();
+    const posted: ToWebview[] = [];
+    const compare = new StateCompare(
+      async (ref) => {
+        const { store } = await s.stores.get(ref.storeId);
+        return openStoredStateSnapshot(store, ref.path);
+      },
+      { storeId: 'words-slow', path: `/${jobId}/${checkpoints[0]}` },
+      { storeId: 'words-slow', path: `/${jobId}/${checkpoints[1]}` },
+      (m) => posted.push(m),
+    );
+    try {
+      const target = { operatorId: operatorIdFromUid('counter'), state: 'count' };
+      const counting = compare.handle({ type: 'stateDiffCount', ...target });
+      const progress = await eventually(
+        'a progress report',
+        () => posted.find((m) => m.type === 'stateDiffProgress'),
+        120_000,
+      );
+      assert.ok(progress.type === 'stateDiffProgress' && progress.entries > 0 && progress.state === 'count');
+      await compare.handle({ type: 'stateDiffCancel' });
+      await counting;
+      const answer = posted.find((m) => m.type === 'stateDiffCounts');
+      assert.ok(answer?.type === 'stateDiffCounts');
+      assert.equal(answer.cancelled, true);
+      assert.equal(answer.counts, null);
+      assert.equal(answer.state, 'count');
+    } finally {
+      compare.dispose();
+    }
   });
 });

@@ -138,7 +138,7 @@ function isTtl(s: StateSchema): boolean {
 /**
  * How Flink resolves a changed value serializer: migrated (POJO fields added or removed, Avro schema evolution,
  * the Kryo registrations or enum constants reconfigured), or incompatible (another serializer class, another type,
- * a changed field serializer, a different arity).
+ * a changed field serializer, a different arity, other Table API LogicalTypes).
  */
 function classifyValueChanges(changes: readonly SerializerChange[]): 'migrate' | 'incompatible' | 'compatible' {
   let result: 'migrate' | 'incompatible' | 'compatible' = 'compatible';
@@ -149,6 +149,7 @@ function classifyValueChanges(changes: readonly SerializerChange[]): 'migrate' |
       case 'arity':
       case 'serializer-added':
       case 'serializer-removed':
+      case 'logical-types':
         return 'incompatible';
       case 'enum-constants': {
         // Enum constants may be added and reordered; a removed constant makes old values unreadable.

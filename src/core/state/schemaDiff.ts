@@ -21,6 +21,7 @@ export interface SerializerChange {
     | 'avro-schema'
     | 'enum-constants'
     | 'kryo-registrations'
+    | 'logical-types'
     | 'snapshot-bytes'
     | 'serializer-added'
     | 'serializer-removed';
@@ -125,6 +126,10 @@ export function diffSerializers(
   const bRegs = (before.registrations ?? []).join(',');
   const aRegs = (after.registrations ?? []).join(',');
   if (bRegs !== aRegs) add('kryo-registrations', bRegs, aRegs);
+  // Table API snapshots: Flink restores RowData, ArrayData and MapData state only into the same LogicalTypes
+  const bTypes = (before.logicalTypes ?? []).map((t) => t.type).join(', ');
+  const aTypes = (after.logicalTypes ?? []).map((t) => t.type).join(', ');
+  if (bTypes !== aTypes) add('logical-types', bTypes, aTypes);
   if ((before.raw ?? null) !== (after.raw ?? null) || before.rawLength !== after.rawLength) {
     add('snapshot-bytes', before.raw ?? null, after.raw ?? null);
   }
@@ -219,6 +224,8 @@ export function describeSerializerChange(c: SerializerChange): string {
       return `${c.path}: enum constants [${c.before}] → [${c.after}]`;
     case 'kryo-registrations':
       return `${c.path}: Kryo registrations [${c.before}] → [${c.after}]`;
+    case 'logical-types':
+      return `${c.path}: logical types [${c.before}] → [${c.after}]`;
     case 'snapshot-bytes':
       return `${c.path}: serializer snapshot content changed`;
     case 'serializer-added':

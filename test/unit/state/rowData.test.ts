@@ -5,6 +5,7 @@ import { describe, it } from 'node:test';
 import { describeSerializer } from '../../../src/cli/schema';
 import { DataInput, StateSchemaError, readKeyedProxy, type SerializerSnapshotNode } from '../../../src/core/state';
 import type { LogicalTypeNode } from '../../../src/core/state/logicalType';
+import { describeSerializerChange, diffSerializers } from '../../../src/core/state/schemaDiff';
 import { codecFor, decodeAll } from '../../../src/core/state/values';
 import { findFiles, repoRoot } from '../../support/repo';
 import { MUTATION_KINDS, mutate } from '../metadata/mutation';
@@ -260,6 +261,28 @@ describe('RowData values', () => {
     assert.equal(codec.exact, false);
     const value = decodeAll(codec, new Uint8Array([0, 0, 0, 1, 7]), 0, node.class) as { hex: string };
     assert.equal(value.hex, '0000000107');
+  });
+});
+
+describe('Table API schema changes', () => {
+  it('a changed LogicalType of a RowData is a serializer change Flink will not restore', () => {
+    const before = rowDataNode([STRING, t('DECIMAL', 'DECIMAL(10, 2)', { precision: 10, scale: 2 })]);
+    const after = rowDataNode([STRING, t('DECIMAL', 'DECIMAL(12, 2)', { precision: 12, scale: 2 })]);
+    const changes = diffSerializers('value', before, after);
+    assert.deepEqual(changes, [
+      {
+        role: 'value',
+        path: 'value',
+        what: 'logical-types',
+        before: 'STRING, DECIMAL(10, 2)',
+        after: 'STRING, DECIMAL(12, 2)',
+      },
+    ]);
+    assert.equal(
+      describeSerializerChange(changes[0]),
+      'value: logical types [STRING, DECIMAL(10, 2)] → [STRING, DECIMAL(12, 2)]',
+    );
+    assert.deepEqual(diffSerializers('value', before, rowDataNode([STRING, before.logicalTypes![1]])), []);
   });
 });
 

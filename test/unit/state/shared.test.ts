@@ -3,8 +3,16 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { parseMetadata } from '../../../src/core/metadata';
-import { readSchemas, type OperatorSchema, type SerializerSnapshotNode } from '../../../src/core/state';
-import { SKIP_NO_SHARED, sharedFixturesDir } from '../../support/repo';
+import {
+  DataInput,
+  readKeyedProxy,
+  readOperatorProxy,
+  readSchemas,
+  type OperatorSchema,
+  type SerializerSnapshotNode,
+  type StateMetaInfo,
+} from '../../../src/core/state';
+import { SKIP_NO_SHARED, repoRoot, sharedFixturesDir } from '../../support/repo';
 
 /**
  * The shared fixtures hold `_metadata` files only; where Flink kept the state inline (small savepoints), the
@@ -180,4 +188,75 @@ describe('state schemas of Flink 1.3 to 1.6 (serialization proxies before 1.7)',
     );
     assert.equal(tuple.namespaceSerializer!.class, 'org.apache.flink.runtime.state.VoidNamespaceSerializer');
   });
+});
+
+interface OracleSerializer {
+  serializer: string | null;
+  snapshot: string;
+}
+interface OracleProxy {
+  offset: number;
+  kind: 'keyed' | 'operator';
+  version: number;
+  key?: OracleSerializer;
+  states: {
+    name: string;
+    backendStateType: string;
+    options: Record<string, string>;
+    serializers: Record<string, OracleSerializer>;
+  }[];
+}
+
+const ORACLE = path.join(repoRoot(), 'test', 'fixtures', 'legacy-proxy-oracle');
+
+describe("state schemas of Flink 1.3 to 1.6 against Flink's own readers", () => {
+  const dir = sharedFixturesDir();
+  const asOracle = (node: SerializerSnapshotNode): OracleSerializer => ({
+    serializer: node.class,
+    snapshot: node.configSnapshot ?? '',
+  });
+
+  it(
+    'every proxy as Flink 1.7.2 reads it: version, key serializer, states, options, serializers and config snapshots',
+    { skip: dir ? false : SKIP_NO_SHARED },
+    () => {
+      let proxies = 0;
+      for (const name of Object.keys(LEGACY)) {
+        const bytes = new Uint8Array(fs.readFileSync(path.join(dir!, name, '_metadata')));
+        const lines = fs
+          .readFileSync(path.join(ORACLE, `${name}.jsonl`), 'utf8')
+          .trim()
+          .split('\n');
+        for (const oracle of lines.map((l) => JSON.parse(l) as OracleProxy)) {
+          const input = new DataInput(bytes.subarray(oracle.offset), oracle.offset, true);
+          const at = `${name} at ${oracle.offset}`;
+          let version: number;
+          let infos: StateMetaInfo[];
+          if (oracle.kind === 'keyed') {
+            const proxy = readKeyedProxy(input);
+            version = proxy.version;
+            infos = [...proxy.states];
+            assert.deepEqual(asOracle(proxy.keySerializer), oracle.key, at);
+          } else {
+            const proxy = readOperatorProxy(input);
+            version = proxy.version;
+            infos = [...proxy.operatorStates, ...proxy.broadcastStates];
+          }
+          assert.equal(version, oracle.version, at);
+          assert.deepEqual(
+            infos.map((s) => ({
+              name: s.name,
+              backendStateType: s.backendStateType,
+              options: s.options,
+              serializers: Object.fromEntries(Object.entries(s.serializers).map(([k, v]) => [k, asOracle(v)])),
+            })),
+            oracle.states,
+            at,
+          );
+          proxies++;
+        }
+      }
+      assert.equal(proxies, 39);
+    },
+  );
 });

@@ -2,6 +2,7 @@ import { DataInput } from '../dataInput';
 import { StateSchemaError } from '../errors';
 import type { SerializerSnapshotNode } from '../serializerSnapshot';
 import { avroDecoder } from './avro';
+import { kryoCodec, kryoStopAtStart } from './kryoCodec';
 import { rowDataCodec } from './rowData';
 
 /** A decoded state value as a JSON value: longs beyond 2^53, BigInteger and BigDecimal as decimal strings. */
@@ -431,6 +432,8 @@ function buildCodec(node: SerializerSnapshotNode): Codec {
       return pojoCodec(node);
     case 'RowDataSerializer$RowDataSerializerSnapshot':
       return rowDataCodec(node) ?? unknown(node);
+    case 'KryoSerializerSnapshot':
+      return kryoCodec(node);
     case 'AvroSerializerSnapshot':
       return node.schema === undefined ? unknown(node) : { length: -1, exact: true, read: avroDecoder(node.schema) };
   }
@@ -549,6 +552,8 @@ export function decodeAll(codec: Codec, bytes: Uint8Array, offset: number, cls: 
     return value;
   } catch (error) {
     if (!(error instanceof StateSchemaError)) throw error;
+    const opaqueKryo = kryoStopAtStart(error, offset);
+    if (opaqueKryo !== null) return { class: opaqueKryo, hex: hexOf(bytes) };
     return { class: cls, hex: hexOf(bytes), problem: error.message };
   }
 }

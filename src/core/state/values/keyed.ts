@@ -4,10 +4,14 @@ import { StateSchemaError } from '../errors';
 import { readKeyedProxy, type KeyedProxy, type StateMetaInfo } from '../proxy';
 import { locate, readHead, type Location, type StateFileAccess } from '../schema';
 import type { SerializerSnapshotNode } from '../serializerSnapshot';
-import { codecFor, decodeAll, type Codec, type StateValue } from './decode';
+import { codecFor, decodeAll, hexOf, type Codec, type StateValue } from './decode';
+import { KryoStop } from './kryo';
+import { kryoStopAtStart } from './kryoCodec';
 import {
   decodeDelimitedList,
   decodeKey,
+  javaHashCode,
+  keyGroupOfHash,
   decodeNullableValue,
   keyLayout,
   type DecodedKey,
@@ -180,6 +184,7 @@ export interface KeyedStream {
   readonly offsets: readonly number[];
   readonly firstKeyGroup: number;
   readonly format: 'canonical' | 'heap';
+  readonly maxParallelism: number;
 }
 
 async function readOffsets(
@@ -240,7 +245,7 @@ export async function openKeyedStream(
   const offsets = await readOffsets(access, handle);
   const decodings = proxy.states.map((info) => decodingOf(info, proxy.keySerializer, maxParallelism));
   const format = await detectFormat(access, handle, at, offsets, proxy.compressed);
-  return { at, proxy, decodings, offsets, firstKeyGroup: handle.keyGroups.start, format };
+  return { at, proxy, decodings, offsets, firstKeyGroup: handle.keyGroups.start, format, maxParallelism };
 }
 
 /**
@@ -376,11 +381,15 @@ async function* heapKeyGroup(
   options: EntryOptions,
 ): AsyncGenerator<StateEntry> {
   const id = await region.parse((i) => i.i32('the key-group id'));
+  /** The states this key group has written so far: each comes once, in no order of its id. */
+  const seen = new Set<number>();
   if (id !== keyGroup) {
     throw new StateSchemaError('invalid', region.pos - 4, `key group ${id} where ${keyGroup} was expected`);
   }
   while (!(await region.probeEnd())) {
-    const d = decodingAt(stream, await region.parse((i) => i.u16('the state id')), region.pos - 2);
+    const stateId = await region.parse((i) => i.u16('the state id'));
+    const d = decodingAt(stream, stateId, region.pos - 2);
+    seen.add(stateId);
     const count = await region.parse((i) => i.count(`the number of entries of '${d.name}'`, 1 << 30));
     const wanted = !options.states || options.states.has(d.name);
     const exact = d.shape === 'priority-queue' ? d.value.exact : d.key.exact && d.namespace.exact && d.value.exact;
@@ -396,7 +405,7 @@ async function* heapKeyGroup(
         if (d.shape === 'priority-queue') return [priorityQueueEntry(d.name, keyGroup, d.value.read(i))];
         const namespace = d.namespace.read(i);
         const key = d.key.read(i);
-        const value = d.value.read(i);
+        const value = heapValue(i, stream, d, keyGroup, n === count - 1 ? seen : null);
         if (d.shape === 'map' && Array.isArray(value)) {
           return value.map((e) => {
             const pair = e as { key: StateValue; value: StateValue };
@@ -407,5 +416,71 @@ async function* heapKeyGroup(
       });
       if (wanted) yield* entries;
     }
+  }
+}
+
+/** How far past a Kryo value of a user class the heap reader looks for where the value ends. */
+const KRYO_SCAN = 1 << 16;
+
+/**
+ * A heap entry's value. The heap format writes no lengths, so a Kryo value of a user class (whose fields Kryo
+ * writes without names or types) is bounded by what must follow it: the next entry's namespace and a key of this
+ * key group, or, after the state's last entry, the id of a state the key group has not written yet (`seen` holds
+ * those it has) and its size, or the key group's end. The
+ * first end that fits is taken; the value shows as its bytes, which the State Processor API oracle checks.
+ */
+function heapValue(
+  i: DataInput,
+  stream: KeyedStream,
+  d: StateDecoding,
+  keyGroup: number,
+  seen: ReadonlySet<number> | null,
+): StateValue {
+  const start = i.pos;
+  try {
+    return d.value.read(i);
+  } catch (error) {
+    if (!(error instanceof KryoStop)) throw error;
+    const from = error.offset - i.base;
+    const limit = Math.min(i.bytes.length, from + KRYO_SCAN);
+    for (let end = Math.max(from, start + 1); end <= limit; end++) {
+      if (fitsAfter(i, end, stream, d, keyGroup, seen)) {
+        const bytes = i.bytes.subarray(start, end);
+        i.pos = end;
+        const cls = kryoStopAtStart(error, i.base + start) ?? d.serializerClass;
+        return { class: cls, hex: hexOf(bytes) };
+      }
+    }
+    if (!i.complete && limit === i.bytes.length) {
+      throw new StateSchemaError('truncated', i.base + limit, 'the state file ends inside a Kryo value');
+    }
+    throw error;
+  }
+}
+
+function fitsAfter(
+  i: DataInput,
+  end: number,
+  stream: KeyedStream,
+  d: StateDecoding,
+  keyGroup: number,
+  seen: ReadonlySet<number> | null,
+): boolean {
+  const probe = new DataInput(i.bytes.subarray(end), i.base + end, i.complete);
+  try {
+    if (seen === null) {
+      d.namespace.read(probe);
+      const key = d.key.read(probe);
+      const hash = javaHashCode(stream.proxy.keySerializer, key);
+      return hash !== null && keyGroupOfHash(hash, stream.maxParallelism) === keyGroup;
+    }
+    if (probe.remaining === 0) return i.complete;
+    const next = probe.u16('the next state id');
+    if (next >= stream.decodings.length || seen.has(next)) return false;
+    const count = probe.i32('the next state size');
+    return count >= 0 && count <= probe.remaining;
+  } catch (error) {
+    if (error instanceof StateSchemaError) return false;
+    throw error;
   }
 }

@@ -66,6 +66,8 @@ public final class DiffSavepoints {
         final long n = keys;
         env.fromSource(new NumberSequenceSource(0, Long.MAX_VALUE), WatermarkStrategy.noWatermarks(), "Numbers")
                 .uid("numbers").name("Numbers")
+                // One split, so the numbers come in order: the passes are ranges of them.
+                .setParallelism(1)
                 .keyBy(new Key(n))
                 .process(new Accounts(n)).uid("accounts").name("Accounts");
         JobClient client = env.executeAsync("state diff bench (" + keys + " keys)");

@@ -53,7 +53,7 @@ public final class Scenarios {
             "hashmap", "rocksdb-incremental", "rocksdb-full", "savepoints", "unaligned", "changelog", "changelog-memory", "file-merging");
     static final List<String> TABLE = List.of("hashmap", "rocksdb-incremental", "rocksdb-full", "savepoints");
     static final List<String> ZOO = List.of(
-            "hashmap", "rocksdb-incremental", "rocksdb-full", "savepoints", "changelog", "changelog-memory", "file-merging", "forst");
+            "hashmap", "rocksdb-incremental", "rocksdb-full", "savepoints", "changelog", "changelog-memory", "file-merging", "forst", "hashmap-compressed");
 
     public static void main(String[] args) throws Exception {
         String version = null;
@@ -116,6 +116,12 @@ public final class Scenarios {
             case "hashmap":
                 result.put("description", "word count, HashMap backend, 2 retained checkpoints, retained on cancellation");
                 options.set("hashmap", "org.apache.flink.configuration.StateBackendOptions#STATE_BACKEND");
+                return checkpoints(dir, options, 3, 2, 0, result);
+            case "hashmap-compressed":
+                result.put("description", "word count, HashMap backend with snapshot compression (Snappy-framed key groups)");
+                options.set("hashmap", "org.apache.flink.configuration.StateBackendOptions#STATE_BACKEND");
+                options.set("true", "org.apache.flink.configuration.CheckpointingOptions#SNAPSHOT_COMPRESSION",
+                        "org.apache.flink.configuration.ExecutionOptions#SNAPSHOT_COMPRESSION");
                 return checkpoints(dir, options, 3, 2, 0, result);
             case "rocksdb-incremental":
                 result.put("description", "word count, RocksDB incremental: shared/ SSTs referenced by both retained checkpoints");

@@ -1,0 +1,122 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { describe, it } from 'node:test';
+import { parseMetadata, summarize } from '../../../src/core/metadata';
+import type { StateFileAccess } from '../../../src/core/state';
+import { stateEntries, type EntryProblem, type StateValue } from '../../../src/core/state/values';
+import { findFiles, repoRoot } from '../../support/repo';
+
+/**
+ * The Kafka fixtures (scripts/fixtures-kafka.sh): a real broker, KafkaSource and KafkaSink exactly-once on each line.
+ * Beside every _metadata the oracle `_metadata.connectors.json` is what the connector's own serializers read from it.
+ */
+const ROOT = path.join(repoRoot(), 'test', 'fixtures', 'flink-kafka');
+const VERSIONS = fs.existsSync(ROOT) ? fs.readdirSync(ROOT).sort() : [];
+
+interface OracleEntry {
+  state: string;
+  subtask: number;
+  index: number;
+  value: StateValue;
+}
+interface Oracle {
+  operators: Record<string, { coordinator?: StateValue; entries?: OracleEntry[] }>;
+}
+
+type Row = { [key: string]: StateValue };
+
+/** Partitions by topic and partition, as the oracle lists them (the enumerator's set has no order). */
+function sorted(value: StateValue | undefined): StateValue | undefined {
+  if (value === undefined || value === null || typeof value !== 'object' || Array.isArray(value)) return value;
+  const partitions = value.partitions as Row[] | undefined;
+  if (!Array.isArray(partitions)) return value;
+  const rows = partitions.map((p) => ({ topic: p.topic, partition: p.partition, assignment: p.assignment }));
+  rows.sort((a, b) => String(a.topic).localeCompare(String(b.topic)) || Number(a.partition) - Number(b.partition));
+  return { ...value, partitions: rows };
+}
+
+function access(version: string, bytes: Uint8Array): StateFileAccess {
+  const written = `/tmp/flink-fixtures/kafka/${version}`;
+  return {
+    readMetadata: (offset, length) => Promise.resolve(bytes.subarray(offset, offset + length)),
+    read: (p, offset, length) => {
+      const fd = fs.openSync(p.replace(/^file:/, '').replace(written, path.join(ROOT, version)), 'r');
+      try {
+        const target = new Uint8Array(length);
+        return Promise.resolve(target.subarray(0, fs.readSync(fd, target, 0, length, offset)));
+      } finally {
+        fs.closeSync(fd);
+      }
+    },
+  };
+}
+
+describe(
+  'Kafka source and sink state of the Kafka fixtures agree with the connector’s own serializers',
+  {
+    skip: VERSIONS.length === 0 ? 'no Kafka fixtures (scripts/fixtures-kafka.sh)' : false,
+  },
+  () => {
+    for (const version of VERSIONS) {
+      it(`${version}: every split, writer state and enumerator state of every snapshot`, async () => {
+        const about = JSON.parse(fs.readFileSync(path.join(ROOT, version, 'kafka.json'), 'utf8')) as {
+          topic: string;
+          recordsPerPartition: number[];
+          transactionalIdPrefix: string;
+        };
+        const files = findFiles(path.join(ROOT, version), '_metadata').sort();
+        assert.ok(files.length >= 2, `${version}: a checkpoint and a savepoint`);
+        let splits = 0;
+        let writers = 0;
+        for (const file of files) {
+          const where = path.relative(ROOT, file);
+          const oracle = JSON.parse(fs.readFileSync(`${file}.connectors.json`, 'utf8')) as Oracle;
+          const pointer = (JSON.parse(fs.readFileSync(`${file}.oracle.json`, 'utf8')) as { externalPointer: string })
+            .externalPointer;
+          const bytes = new Uint8Array(fs.readFileSync(file));
+          const metadata = parseMetadata(bytes, { pointer });
+          const summary = summarize(metadata);
+          for (const [operatorId, expected] of Object.entries(oracle.operators)) {
+            const op = metadata.operators.find((o) => o.operatorId === operatorId);
+            assert.ok(op, `${where}: operator ${operatorId}`);
+            const coordinator = summary.operators.find((o) => o.operatorId === operatorId)?.coordinatorState;
+            assert.deepEqual(sorted(coordinator), expected.coordinator, `${where}: coordinator of ${operatorId}`);
+            const problems: EntryProblem[] = [];
+            const read = new Map<string, StateValue>();
+            for await (const { entry } of stateEntries(op, pointer, access(version, bytes), {}, (p) =>
+              problems.push(p),
+            )) {
+              read.set(`${entry.state}/${entry.subtask ?? '?'}/${String(entry.key)}`, entry.value);
+            }
+            assert.deepEqual(problems, [], where);
+            for (const e of expected.entries ?? []) {
+              assert.deepEqual(
+                read.get(`${e.state}/${e.subtask}/${e.index}`),
+                e.value,
+                `${where}: ${e.state} ${e.subtask}/${e.index}`,
+              );
+              if (e.state === 'SourceReaderState') splits++;
+              else writers++;
+            }
+            assert.equal(read.size, (expected.entries ?? []).length, `${where}: entries of ${operatorId}`);
+          }
+          // The job read every record before the snapshot: each partition's split starts at its end offset.
+          const starts = Object.values(oracle.operators)
+            .flatMap((o) => o.entries ?? [])
+            .filter((e) => e.state === 'SourceReaderState')
+            .map((e) => e.value as Row)
+            .sort((a, b) => Number(a.partition) - Number(b.partition))
+            .map((s) => [s.topic, s.startingOffset]);
+          assert.deepEqual(
+            starts,
+            about.recordsPerPartition.map((n) => [about.topic, n]),
+            where,
+          );
+        }
+        assert.ok(splits >= files.length * about.recordsPerPartition.length, `${version}: ${splits} splits`);
+        assert.ok(writers > 0, `${version}: no KafkaSink writer state`);
+      });
+    }
+  },
+);
