@@ -17,6 +17,7 @@ import * as configCommands from './commands/config';
 import * as clusterCommands from './commands/clusters';
 import * as submitRestoreCommands from './commands/submitRestore';
 import * as preflightCommands from './commands/preflight';
+import * as generateStateReaderCommands from './commands/generateStateReader';
 import * as stateCommands from './commands/state';
 import { StateReadCache } from './core/state/values/cache';
 import { StateBrowser } from './providers/stateBrowser';
@@ -82,6 +83,7 @@ export function activate(context: vscode.ExtensionContext): Services {
   clusterCommands.register(services);
   submitRestoreCommands.register(services);
   preflightCommands.register(services);
+  generateStateReaderCommands.register(services);
   stateCommands.register(services);
   flinkConfig.register(context, log);
   openWalkthroughOnFirstRun(context);
