@@ -12,14 +12,16 @@
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/fixtures-lib.sh"
 
-FLINK_KAFKA_LINES=(1.20 2.0)
+FLINK_KAFKA_LINES=(1.20 2.0 2.2)
 
-# The Kafka connector release of each line, and the Kafka release its broker and clients come from (the client
-# release of the connector's newest line, which runs KRaft in-process).
+# The Kafka connector release of each line, and the Kafka release its broker and clients come from: the client release
+# the connector is built against (3.9.1 for the 3.4/4.0 connectors, whose own 3.4.0 predates a usable in-process KRaft).
 kafka_connector_version_of() {
-  case "$1" in 1.20.*) echo 3.4.0-1.20 ;; 2.0.*) echo 4.0.1-2.0 ;; *) echo "fixtures-kafka: no Kafka connector known for Flink $1" >&2; return 2 ;; esac
+  case "$1" in 1.20.*) echo 3.4.0-1.20 ;; 2.0.*) echo 4.0.1-2.0 ;; 2.2.*) echo 5.0.0-2.2 ;; *) echo "fixtures-kafka: no Kafka connector known for Flink $1" >&2; return 2 ;; esac
 }
-KAFKA_VERSION=3.9.1
+kafka_version_of() {
+  case "$1" in 2.2.*) echo 4.2.0 ;; *) echo 3.9.1 ;; esac
+}
 
 versions=()
 out="$FIXTURES_REPO/test/fixtures/flink-kafka"
@@ -44,7 +46,7 @@ for version in "${versions[@]}"; do
   start=$(date +%s)
   connector="$(kafka_connector_version_of "$version")"
   classpath="$(flink_build_variant "$version" kafka -Dflink.kafka -Dflink.nodstl \
-    -Dkafka.connector.version="$connector" -Dkafka.version="$KAFKA_VERSION")"
+    -Dkafka.connector.version="$connector" -Dkafka.version="$(kafka_version_of "$version")")"
   rm -rf "${tmp_root:?}/$version"
   mkdir -p "$tmp_root/$version"
   java "${FLINK_JAVA_OPTS[@]}" -Dflink.version="$version" -cp "$classpath" flinkfixtures.KafkaFixtures \
@@ -55,5 +57,5 @@ for version in "${versions[@]}"; do
   done
   rm -rf "${out:?}/$version"
   mv "$tmp_root/$version" "$out/$version"
-  echo "fixtures-kafka: Flink $version (Kafka connector $connector, broker $KAFKA_VERSION) -> $out/$version in $(( $(date +%s) - start )) s"
+  echo "fixtures-kafka: Flink $version (Kafka connector $connector, broker $(kafka_version_of "$version")) -> $out/$version in $(( $(date +%s) - start )) s"
 done

@@ -6,6 +6,7 @@
 #
 #   scripts/fixtures-values-oracle.sh --flink 1.20 [--flink 2.2 ...] [--scenario hashmap ...] [--out DIR]
 #   scripts/fixtures-values-oracle.sh --all      the lines of the zoo
+#   scripts/fixtures-values-oracle.sh --job wordcount --flink 1.20 ...   the word-count fixtures (test/fixtures/flink)
 #
 # Needs Java 17 and Maven (downloads cached in ~/.m2).
 set -euo pipefail
@@ -28,17 +29,24 @@ avro_version_of() {
 
 versions=()
 scenarios=()
-out="$FIXTURES_REPO/test/fixtures/flink-zoo"
+out=""
+job=zoo
 while [ $# -gt 0 ]; do
   case "$1" in
     --flink) versions+=("$(flink_version_of "$2")"); shift 2 ;;
     --all) for line in "${ZOO_LINES[@]}"; do versions+=("$(flink_version_of "$line")"); done; shift ;;
     --scenario) scenarios+=("$2"); shift 2 ;;
     --out) out="$2"; shift 2 ;;
-    -h|--help) sed -n '2,10p' "$0"; exit 0 ;;
+    --job) job="$2"; shift 2 ;;
+    -h|--help) sed -n '2,11p' "$0"; exit 0 ;;
     *) echo "fixtures-values-oracle: unknown argument '$1' (use --flink <line>, --all, --scenario <name>, --out <dir>)" >&2; exit 2 ;;
   esac
 done
+case "$job" in
+  zoo) [ -n "$out" ] || out="$FIXTURES_REPO/test/fixtures/flink-zoo" ;;
+  wordcount) [ -n "$out" ] || out="$FIXTURES_REPO/test/fixtures/flink" ;;
+  *) echo "fixtures-values-oracle: --job is zoo or wordcount, not '$job'" >&2; exit 2 ;;
+esac
 if [ ${#versions[@]} -eq 0 ]; then
   echo "fixtures-values-oracle: name a Flink line with --flink <line> (one of: ${ZOO_LINES[*]}) or --all" >&2
   exit 2
@@ -46,7 +54,7 @@ fi
 
 for version in "${versions[@]}"; do
   if [ ! -f "$out/$version/scenarios.json" ]; then
-    echo "fixtures-values-oracle: no zoo fixtures of Flink $version under $out (scripts/fixtures-zoo.sh writes them)" >&2
+    echo "fixtures-values-oracle: no $job fixtures of Flink $version under $out (scripts/fixtures-zoo.sh, scripts/fixtures.sh write them)" >&2
     exit 1
   fi
   start=$(date +%s)
@@ -67,6 +75,6 @@ for version in "${versions[@]}"; do
   rm -f "$log"
   classpath="$FLINK_BENCH/target/$version-zoo/classes:$(cat "$FLINK_BENCH/target/$version-zoo/classpath.txt")"
   java "${FLINK_JAVA_OPTS[@]}" -cp "$classpath" flinkfixtures.ValuesOracle \
-    --flink-version "$version" --spa-version "$spa" --root "$out/$version" ${scenarios[@]+"${scenarios[@]}"}
+    --flink-version "$version" --spa-version "$spa" --root "$out/$version" --job "$job" ${scenarios[@]+"${scenarios[@]}"}
   echo "fixtures-values-oracle: Flink $version (State Processor API $spa) in $(( $(date +%s) - start )) s"
 done

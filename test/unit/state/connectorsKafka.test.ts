@@ -31,7 +31,7 @@ function sorted(value: StateValue | undefined): StateValue | undefined {
   if (value === undefined || value === null || typeof value !== 'object' || Array.isArray(value)) return value;
   const partitions = value.partitions as Row[] | undefined;
   if (!Array.isArray(partitions)) return value;
-  const rows = partitions.map((p) => ({ topic: p.topic, partition: p.partition, assignment: p.assignment }));
+  const rows = [...partitions];
   rows.sort((a, b) => String(a.topic).localeCompare(String(b.topic)) || Number(a.partition) - Number(b.partition));
   return { ...value, partitions: rows };
 }

@@ -12,7 +12,6 @@ import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.KafkaSourceEnumState;
 import org.apache.flink.connector.kafka.source.enumerator.KafkaSourceEnumStateSerializer;
-import org.apache.flink.connector.kafka.source.enumerator.TopicPartitionAndAssignmentStatus;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.connector.kafka.source.split.KafkaPartitionSplit;
 import org.apache.flink.connector.kafka.source.split.KafkaPartitionSplitSerializer;
@@ -315,7 +314,7 @@ public final class KafkaFixtures {
     }
 
     /** {@code SourceCoordinator#writeCheckpointBytes}: serde version, enumerator serializer version, length, bytes. */
-    static Map<String, Object> enumerator(byte[] data) throws IOException {
+    static Map<String, Object> enumerator(byte[] data) throws Exception {
         DataInputStream in = new DataInputStream(new ByteArrayInputStream(data));
         int serde = in.readInt();
         if (serde != 1) {
@@ -325,23 +324,47 @@ public final class KafkaFixtures {
         byte[] checkpoint = new byte[in.readInt()];
         in.readFully(checkpoint);
         KafkaSourceEnumState state = new KafkaSourceEnumStateSerializer().deserialize(version, checkpoint);
-        List<TopicPartitionAndAssignmentStatus> partitions = new ArrayList<>(state.partitions());
-        partitions.sort(Comparator.comparing((TopicPartitionAndAssignmentStatus p) -> p.topicPartition().topic())
-                .thenComparingInt(p -> p.topicPartition().partition()));
-        List<Object> list = new ArrayList<>();
-        for (TopicPartitionAndAssignmentStatus p : partitions) {
+        // Connector 5.x keeps each partition as a split with its offsets (splits()); earlier ones the partition alone.
+        boolean withSplits = hasMethod(state, "splits");
+        List<Map<String, Object>> list = new ArrayList<>();
+        for (Object p : (Iterable<?>) call(state, withSplits ? "splits" : "partitions")) {
             Map<String, Object> row = new LinkedHashMap<>();
-            row.put("topic", p.topicPartition().topic());
-            row.put("partition", p.topicPartition().partition());
-            row.put("assignment", p.assignmentStatus().name().toLowerCase().replace('_', '-'));
+            if (withSplits) {
+                KafkaPartitionSplit split = (KafkaPartitionSplit) call(p, "split");
+                row.put("topic", split.getTopic());
+                row.put("partition", split.getPartition());
+                row.put("assignment", assignment(call(p, "assignmentStatus")));
+                row.put("startingOffset", offset(split.getStartingOffset()));
+                row.put("stoppingOffset", split.getStoppingOffset().map(KafkaFixtures::offset).orElse(null));
+            } else {
+                TopicPartition tp = (TopicPartition) call(p, "topicPartition");
+                row.put("topic", tp.topic());
+                row.put("partition", tp.partition());
+                row.put("assignment", assignment(call(p, "assignmentStatus")));
+            }
             list.add(row);
         }
+        list.sort(Comparator.comparing((Map<String, Object> r) -> (String) r.get("topic"))
+                .thenComparingInt(r -> (Integer) r.get("partition")));
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("enumerator", "kafka");
         out.put("serializerVersion", version);
         out.put("partitions", list);
         out.put("initialDiscoveryFinished", state.initialDiscoveryFinished());
         return out;
+    }
+
+    static String assignment(Object status) {
+        return ((Enum<?>) status).name().toLowerCase().replace('_', '-');
+    }
+
+    static boolean hasMethod(Object target, String method) {
+        for (Method m : target.getClass().getMethods()) {
+            if (m.getName().equals(method) && m.getParameterCount() == 0) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The elements of the connector list states at the offsets the handle records, read by the connector's serializers. */

@@ -39,7 +39,18 @@ public final class DiffSavepoints {
     static final AtomicLong SECOND = new AtomicLong();
     static final AtomicLong HIGHEST = new AtomicLong();
 
-    public static void main(String[] args) throws Exception {
+    /** The MiniCluster's threads keep the JVM alive: a failure must end it too, or the script waits for ever. */
+    public static void main(String[] args) {
+        try {
+            run(args);
+            System.exit(0);
+        } catch (Exception e) {
+            e.printStackTrace();
+            System.exit(1);
+        }
+    }
+
+    private static void run(String[] args) throws Exception {
         String root = null;
         long keys = 0;
         for (int i = 0; i < args.length; i++) {
@@ -82,7 +93,6 @@ public final class DiffSavepoints {
         String after = savepoint(client, target);
         client.cancel().get();
         System.out.println("{\"before\": \"" + before + "\", \"after\": \"" + after + "\"}");
-        System.exit(0);
     }
 
     private interface Condition {

@@ -76,14 +76,17 @@ public final class ValuesOracle {
         String spaVersion = null;
         String root = null;
         List<String> scenarios = new ArrayList<>();
+        boolean wordCount = false;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--flink-version": version = args[++i]; break;
                 case "--spa-version": spaVersion = args[++i]; break;
                 case "--root": root = args[++i]; break;
+                case "--job": wordCount = args[++i].equals("wordcount"); break;
                 default: scenarios.add(args[i]);
             }
         }
+        operators = wordCount ? WORD_COUNT : List.of(ZOO, OPERATOR_STATES, BROADCAST);
         if (version == null || spaVersion == null || root == null) {
             System.err.println("usage: ValuesOracle --flink-version <v> --spa-version <v> --root <dir> [scenario...]");
             System.exit(2);
@@ -177,11 +180,11 @@ public final class ValuesOracle {
             } catch (Exception e) {
                 // below: operator by operator
             }
-            for (int op = 0; op < OPERATORS.size(); op++) {
+            for (int op = 0; op < operators.size(); op++) {
                 try {
                     collect(snapshots, backends, maxParallelism, List.<int[]>of(new int[] {i, op}), results);
                 } catch (Exception e) {
-                    unreadable(results.get(i)).add(problem(OPERATORS.get(op), e));
+                    unreadable(results.get(i)).add(problem(operators.get(op), e));
                 }
             }
         }
@@ -193,7 +196,9 @@ public final class ValuesOracle {
         return (List<Map<String, Object>>) result.get("unreadable");
     }
 
-    static final List<String> OPERATORS = List.of(ZOO, OPERATOR_STATES, BROADCAST);
+    /** The operators read: the zoo job's, or with {@code --job wordcount} the word-count job's (test/fixtures/flink). */
+    static List<String> operators = List.of(ZOO, OPERATOR_STATES, BROADCAST);
+    static final List<String> WORD_COUNT = List.of("counter", "lines", "tokenizer", "stop-word-filter");
 
     /**
      * Checkpoints name their files by absolute path, where the fixture was written: each scenario's tree is linked
@@ -276,11 +281,11 @@ public final class ValuesOracle {
         for (int[] part : parts) {
             int i = part[0];
             SavepointReader reader = SavepointReader.read(env, snapshots.get(i).toUri().toString(), backend(backends.get(i)));
-            for (int op = 0; op < OPERATORS.size(); op++) {
+            for (int op = 0; op < operators.size(); op++) {
                 if (part[1] >= 0 && part[1] != op) {
                     continue;
                 }
-                DataStream<String> s = operator(reader, OPERATORS.get(op), maxParallelism.get(i)).map(new Tag(i));
+                DataStream<String> s = operator(reader, operators.get(op), maxParallelism.get(i)).map(new Tag(i));
                 lines = lines == null ? s : lines.union(s);
             }
         }
@@ -323,6 +328,17 @@ public final class ValuesOracle {
                 DataStream<ZooJob.Account> union = invoke(reader, "readUnionState", operator, "union-accounts", Types.POJO(ZooJob.Account.class));
                 return split.map(new OperatorEntry<>(operator, "split-tuples")).union(union.map(new OperatorEntry<>(operator, "union-accounts")));
             }
+            case "counter":
+                return invoke(reader, "readKeyedState", operator, new CountReader(maxParallelism));
+            case "lines":
+                return ValuesOracle.<DataStream<Long>>invoke(reader, "readListState", operator, "emitted-lines", Types.LONG)
+                        .map(new OperatorEntry<>(operator, "emitted-lines"));
+            case "tokenizer":
+                return ValuesOracle.<DataStream<Long>>invoke(reader, "readUnionState", operator, "words-seen", Types.LONG)
+                        .map(new OperatorEntry<>(operator, "words-seen"));
+            case "stop-word-filter":
+                return ValuesOracle.<DataStream<Tuple2<String, Boolean>>>invoke(reader, "readBroadcastState", operator, "stop-words", Types.STRING, Types.BOOLEAN)
+                        .map(new StopWordEntry(operator, "stop-words"));
             default: {
                 DataStream<Tuple2<String, ZooJob.Color>> colors = invoke(reader, "readBroadcastState", operator, "colors", Types.STRING, Types.ENUM(ZooJob.Color.class));
                 return colors.map(new BroadcastEntry(operator, "colors"));
@@ -391,6 +407,44 @@ public final class ValuesOracle {
         @Override
         public String map(Tuple2<String, ZooJob.Color> value) {
             return entry(operator, state, null, value.f0, null, null, false, Canon.render(value.f1));
+        }
+    }
+
+    static final class StopWordEntry implements MapFunction<Tuple2<String, Boolean>, String> {
+        private final String operator;
+        private final String state;
+
+        StopWordEntry(String operator, String state) {
+            this.operator = operator;
+            this.state = state;
+        }
+
+        @Override
+        public String map(Tuple2<String, Boolean> value) {
+            return entry(operator, state, null, value.f0, null, null, false, value.f1);
+        }
+    }
+
+    /** The word count's Counter: a count per word. */
+    static final class CountReader extends StateReaderBase<String, String> {
+        private final int maxParallelism;
+        private transient ValueState<Long> count;
+
+        CountReader(int maxParallelism) {
+            this.maxParallelism = maxParallelism;
+        }
+
+        @Override
+        void register() {
+            count = getRuntimeContext().getState(new ValueStateDescriptor<>("count", Types.LONG));
+        }
+
+        @Override
+        public void readKey(String key, KeyedStateReaderFunction.Context ctx, Collector<String> out) throws Exception {
+            Long v = count.value();
+            if (v != null) {
+                out.collect(entry("counter", "count", KeyGroupRangeAssignment.assignToKeyGroup(key, maxParallelism), key, null, null, false, Canon.render(v)));
+            }
         }
     }
 
