@@ -12,7 +12,7 @@
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/fixtures-lib.sh"
 
-FLINK_TABLE_LINES=(1.20 2.1 2.2)
+FLINK_TABLE_LINES=(1.19 1.20 2.1 2.2)
 
 # The table modules (planner, runtime, bridge) are not published for every patch release: the newest one that is.
 table_version_of() {

@@ -24,7 +24,7 @@ const FAMILIES = [
     name: 'Table API / SQL',
     dir: path.join(repoRoot(), 'test', 'fixtures', 'flink-table'),
     written: '/tmp/flink-fixtures/table',
-    lines: ['1.20.5', '2.1.3', '2.2.1'],
+    lines: ['1.19.3', '1.20.5', '2.1.3', '2.2.1'],
     scenarios: 4,
   },
 ];

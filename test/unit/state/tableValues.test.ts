@@ -14,7 +14,7 @@ import { findFiles, repoRoot } from '../../support/repo';
  * of those states must decode to exactly the expected ones: keys, namespaces, map keys and values, field by field.
  */
 const TABLE = path.join(repoRoot(), 'test', 'fixtures', 'flink-table');
-const LINES = ['1.20.5', '2.1.3', '2.2.1'];
+const LINES = ['1.19.3', '1.20.5', '2.1.3', '2.2.1'];
 
 interface ExpectedEntry {
   key: StateValue;
