@@ -18,7 +18,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { openSnapshot } from '../../src/cli/state';
+import { openSnapshotState } from '../../src/cli/snapshotState';
 import { stateEntries, StateDiff, type DiffSide, type StateEntry } from '../../src/core/state/values';
 import { fieldChanges } from '../../src/core/state/values';
 import { repoRoot } from '../../test/support/repo';
@@ -43,8 +43,8 @@ interface ChildResult {
 }
 
 async function sides(before: string, after: string): Promise<[DiffSide, DiffSide, () => Promise<void>]> {
-  const a = await openSnapshot(before, undefined);
-  const b = await openSnapshot(after, undefined);
+  const a = await openSnapshotState(before, undefined);
+  const b = await openSnapshotState(after, undefined);
   const op = (s: typeof a) => {
     const o = s.metadata.operators.find((x) => x.uid === 'accounts' || x.name === 'Accounts');
     if (o === undefined) throw new Error(`${s.file} has no operator 'accounts'`);

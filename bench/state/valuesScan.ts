@@ -1,7 +1,4 @@
-import { openMetadataInput } from '../../src/cli/inspectInput';
-import { readLocal, readSource } from '../../src/cli/schema';
-import { parseMetadata } from '../../src/core/metadata';
-import type { StateFileAccess } from '../../src/core/state';
+import { openSnapshotState } from '../../src/cli/snapshotState';
 import { stateEntries } from '../../src/core/state/values';
 
 /**
@@ -14,18 +11,12 @@ import { stateEntries } from '../../src/core/state/values';
  */
 async function main(snapshot: string, uid: string, json: boolean, limit: number): Promise<void> {
   const started = process.hrtime.bigint();
-  const input = await openMetadataInput(snapshot);
+  const input = await openSnapshotState(snapshot, undefined);
   let entries = 0;
   let jsonBytes = 0;
   let problems = 0;
   try {
-    const data = input.data;
-    const bytes = data instanceof Uint8Array ? data : readSource(data, 0, data.size);
-    const metadata = parseMetadata(bytes, { pointer: input.pointer });
-    const access: StateFileAccess = {
-      readMetadata: (offset, length) => Promise.resolve(bytes.subarray(offset, offset + length)),
-      read: (path, offset, length) => Promise.resolve().then(() => readLocal(path, offset, length)),
-    };
+    const { metadata, access } = input;
     const op = metadata.operators.find((o) => o.uid === uid);
     if (op === undefined) throw new Error(`no operator ${uid} in ${snapshot}`);
     for await (const { entry } of stateEntries(op, metadata.pointer, access, {}, () => problems++)) {
@@ -42,7 +33,7 @@ async function main(snapshot: string, uid: string, json: boolean, limit: number)
       if (++entries >= limit) break;
     }
   } finally {
-    input.close();
+    await input.close();
   }
   const ms = Number((process.hrtime.bigint() - started) / 1_000_000n);
   console.log(JSON.stringify({ entries, jsonBytes, problems, ms, peakRssKiB: process.resourceUsage().maxRSS }));

@@ -100,6 +100,15 @@ export function openCliStore(
   );
 }
 
+/** The store a location lies in, rooted at its top (a server's or disk's `/`, a bucket), with the location's credentials. */
+export function openCliStoreRoot(
+  location: string,
+  timeoutMs?: number,
+  env: NodeJS.ProcessEnv = process.env,
+): CheckpointStore {
+  return openStore({ ...parseStoreUri(location), path: '/' }, storeOptionsFromEnv(env, timeoutMs));
+}
+
 /** The same store URI rooted one directory up (for an argument that names a file). */
 export function parentUri(uri: StoreUri): StoreUri {
   const dir = uri.scheme === 'file' ? path.dirname(uri.path) : path.posix.dirname(uri.path);

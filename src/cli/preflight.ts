@@ -11,6 +11,7 @@ import { jobFromPlan, jobFromSources, PlanError, type JobDescription } from '../
 import { formatBytes } from './inspectFormat';
 import { isStoreUri } from './storeUri';
 import { SnapshotLoadError, loadSnapshotSchemas, type LoadedSnapshot } from './schema';
+import { problemLine } from '../core/state/problems';
 
 /** Plans larger than this are not a job plan (a large one is a few hundred kilobytes). */
 const MAX_PLAN_BYTES = 64 * 1024 * 1024;
@@ -195,7 +196,7 @@ ${TIMEOUT_USAGE}`,
     if (json) io.out(`${JSON.stringify({ file: source.file, ...report, unreadable })}\n`);
     else {
       io.out(formatReport(source.file, report));
-      for (const p of unreadable) io.out(`cannot read ${p.file}: ${p.message} (its serializers are not checked)\n`);
+      for (const p of unreadable) io.out(`${problemLine(p)} (its serializers are not checked)\n`);
     }
     return report.verdict === 'will-fail' ? EXIT_FAILED : EXIT_OK;
   },

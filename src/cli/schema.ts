@@ -1,21 +1,11 @@
-import * as fs from 'node:fs';
 import { CliCommand, CliIo, EXIT_FAILED, EXIT_OK, TIMEOUT_USAGE, UsageError, parseArgs, timeoutFlag } from './command';
-import {
-  MetadataError,
-  operatorIdFromUid,
-  parseMetadata,
-  type ByteSource,
-  type CheckpointMetadata,
-  type OperatorState,
-} from '../core/metadata';
-import { readFully } from '../core/metadata/byteReader';
-import { readSchemas, type OperatorSchema, type SerializerSnapshotNode, type StateFileAccess } from '../core/state';
+import { MetadataError, operatorIdFromUid, type CheckpointMetadata, type OperatorState } from '../core/metadata';
+import { readSchemas, type OperatorSchema, type SerializerSnapshotNode } from '../core/state';
 import { describeSerializerChange, diffSchemas, type SchemaDiff } from '../core/state/schemaDiff';
-import { InputError, openMetadataInput } from './inspectInput';
-import { isStoreUri } from './storeUri';
+import { InputError } from './inspectInput';
+import { openSnapshotState } from './snapshotState';
 import { table } from './inspectFormat';
-import { storePathOf } from '../core/references/locate';
-import { OPEN_READ_NOW, specialFileKind, NotRegularFileError } from '../core/regularFile';
+import { problemLine } from '../core/state/problems';
 
 /** The serializer's own class, without package and snapshot suffix: `…LongSerializer$LongSerializerSnapshot` → `LongSerializer`. */
 function shortName(cls: string): string {
@@ -63,41 +53,9 @@ function formatSchemas(file: string, operators: readonly OperatorSchema[]): stri
       ]);
       out.push(table(['STATE', 'KIND', 'BACKEND', 'KEY', 'NAMESPACE', 'VALUE'], rows).replace(/^/gm, '  '));
     }
-    for (const p of op.problems) out.push(`  cannot read ${p.file}: ${p.message}`);
+    for (const p of op.problems) out.push(`  ${problemLine(p)}`);
   }
   return `${out.join('\n')}\n`;
-}
-
-export function readSource(source: ByteSource, offset: number, length: number): Uint8Array {
-  const target = new Uint8Array(Math.max(0, Math.min(length, source.size - offset)));
-  const got = readFully(source, target, target.length, offset);
-  return target.subarray(0, got);
-}
-
-/** Local state files: `file:` URIs and plain paths, read with positional reads of the head only. */
-export function readLocal(path: string, offset: number, length: number): Uint8Array {
-  const local = path.replace(/^file:(\/\/(?=\/))?/, '');
-  if (/^[a-zA-Z][a-zA-Z0-9+.-]*:\/\//.test(local)) {
-    throw new Error(`'${path}' is not a local file: give the snapshot as a store URI to read it`);
-  }
-  let fd: number;
-  try {
-    fd = fs.openSync(local, OPEN_READ_NOW);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
-      throw new Error('the file does not exist: it was moved or deleted after the snapshot was taken');
-    }
-    throw error;
-  }
-  try {
-    const special = specialFileKind(fs.fstatSync(fd));
-    if (special !== null) throw new NotRegularFileError(local, special);
-    const target = new Uint8Array(length);
-    const source: ByteSource = { size: Infinity, read: (t, o, l, p) => fs.readSync(fd, t, o, l, p) };
-    return target.subarray(0, readFully(source, target, length, offset));
-  } finally {
-    fs.closeSync(fd);
-  }
 }
 
 export function operatorFilter(wanted: string | undefined): ((op: OperatorState) => boolean) | undefined {
@@ -136,62 +94,23 @@ export async function loadSnapshotSchemas(
   filter?: (op: OperatorState) => boolean,
   wanted?: string,
 ): Promise<LoadedSnapshot> {
-  let read;
+  let snapshot;
   try {
-    read = await openMetadataInput(input, timeoutMs);
+    snapshot = await openSnapshotState(input, timeoutMs);
   } catch (error) {
     if (error instanceof InputError) throw new SnapshotLoadError(error.code, error.message, null);
+    if (error instanceof MetadataError) throw new SnapshotLoadError(error.code, error.message, error.offset);
     throw error;
   }
   try {
-    const data = read.data;
-    const bytes = data instanceof Uint8Array ? data : readSource(data, 0, data.size);
-    let metadata;
-    try {
-      metadata = parseMetadata(bytes, { pointer: read.pointer });
-    } catch (error) {
-      if (error instanceof MetadataError) throw new SnapshotLoadError(error.code, error.message, error.offset);
-      throw error;
-    }
+    const { metadata } = snapshot;
     if (filter && !metadata.operators.some(filter)) {
       throw new SnapshotLoadError('unreadable', `no operator with uid or id '${String(wanted)}'`, null);
     }
-    const readMetadata = (offset: number, length: number) => Promise.resolve(bytes.subarray(offset, offset + length));
-    let operators: OperatorSchema[];
-    if (isStoreUri(input)) {
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      const stores = require('./lsStore') as typeof import('./lsStore');
-      const store = stores.openCliStore(read.pointer, timeoutMs);
-      try {
-        const access: StateFileAccess = {
-          readMetadata,
-          read: async (path, offset, length) => {
-            const inStore = storePathOf(store.uri, path);
-            if (inStore === undefined) {
-              throw new Error(
-                `it lies outside ${store.label}: give the snapshot's parent directory as the store to read it`,
-              );
-            }
-            return store.readAll(inStore, { offset, length, maxBytes: length });
-          },
-        };
-        operators = await readSchemas(metadata, access, filter);
-      } finally {
-        await store.close();
-      }
-    } else {
-      operators = await readSchemas(
-        metadata,
-        {
-          readMetadata,
-          read: (path, offset, length) => Promise.resolve().then(() => readLocal(path, offset, length)),
-        },
-        filter,
-      );
-    }
-    return { file: read.file, pointer: read.pointer, metadata, operators };
+    const operators = await readSchemas(metadata, snapshot.access, filter);
+    return { file: snapshot.file, pointer: snapshot.pointer, metadata, operators };
   } finally {
-    read.close();
+    await snapshot.close();
   }
 }
 
@@ -243,7 +162,7 @@ async function runDiff(args: string[], io: CliIo): Promise<number> {
   if (json) io.out(`${JSON.stringify({ a: a.file, b: b.file, operators: diff.operators, problems })}\n`);
   else {
     io.out(formatSchemaDiff(a.file, b.file, diff));
-    for (const p of problems) io.out(`cannot read ${p.file}: ${p.message}\n`);
+    for (const p of problems) io.out(`${problemLine(p)}\n`);
   }
   return diff.operators.length > 0 || problems.length > 0 ? EXIT_FAILED : EXIT_OK;
 }

@@ -1,6 +1,5 @@
 import { CliCommand, CliIo, EXIT_FAILED, EXIT_OK, TIMEOUT_USAGE, UsageError, parseArgs, timeoutFlag } from './command';
-import { MetadataError, parseMetadata, type CheckpointMetadata, type OperatorState } from '../core/metadata';
-import type { StateFileAccess } from '../core/state';
+import { MetadataError, type CheckpointMetadata, type OperatorState } from '../core/metadata';
 import {
   StateDiff,
   formatResumePoint,
@@ -14,65 +13,11 @@ import {
   type StateEntry,
   type StateValue,
 } from '../core/state/values';
-import { InputError, openMetadataInput } from './inspectInput';
-import { isStoreUri } from './storeUri';
-import { storePathOf } from '../core/references/locate';
-import { operatorFilter, readLocal, readSource } from './schema';
+import { InputError } from './inspectInput';
+import { operatorFilter } from './schema';
+import { openSnapshotState, type OpenedSnapshot } from './snapshotState';
+import { problemLine } from '../core/state/problems';
 import { runGenerate } from './stateGenerate';
-
-/** One snapshot opened for reading state: its metadata and ranged reads of its files. */
-export interface OpenedSnapshot {
-  readonly file: string;
-  readonly metadata: CheckpointMetadata;
-  readonly access: StateFileAccess;
-  close(): Promise<void>;
-}
-
-export async function openSnapshot(input: string, timeoutMs: number | undefined): Promise<OpenedSnapshot> {
-  const read = await openMetadataInput(input, timeoutMs);
-  let closeStore = async () => {};
-  try {
-    const data = read.data;
-    const bytes = data instanceof Uint8Array ? data : readSource(data, 0, data.size);
-    const metadata = parseMetadata(bytes, { pointer: read.pointer });
-    const readMetadata = (offset: number, length: number) => Promise.resolve(bytes.subarray(offset, offset + length));
-    let access: StateFileAccess;
-    if (isStoreUri(input)) {
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      const stores = require('./lsStore') as typeof import('./lsStore');
-      const store = stores.openCliStore(read.pointer, timeoutMs);
-      closeStore = () => store.close();
-      access = {
-        readMetadata,
-        read: async (path, offset, length) => {
-          const inStore = storePathOf(store.uri, path);
-          if (inStore === undefined) {
-            throw new Error(`'${path}' lies outside ${store.label}: give the snapshot's parent directory as the store`);
-          }
-          return store.readAll(inStore, { offset, length, maxBytes: length });
-        },
-      };
-    } else {
-      access = {
-        readMetadata,
-        read: (path, offset, length) => Promise.resolve().then(() => readLocal(path, offset, length)),
-      };
-    }
-    return {
-      file: read.file,
-      metadata,
-      access,
-      close: async () => {
-        read.close();
-        await closeStore();
-      },
-    };
-  } catch (error) {
-    read.close();
-    await closeStore();
-    throw error;
-  }
-}
 
 function findOperator(metadata: CheckpointMetadata, wanted: string): OperatorState {
   const filter = operatorFilter(wanted);
@@ -116,9 +61,8 @@ function entryText(entry: StateEntry): string {
   return `${entry.state}  ${where}  ${JSON.stringify(entry.key)}${ns}${user} = ${JSON.stringify(entry.value)}`;
 }
 
-function problemText(p: EntryProblem): string {
-  return `cannot read ${p.file}${p.offset === null ? '' : ` at byte ${p.offset}`}: ${p.message}`;
-}
+/** How many problems the text output names before it counts the rest. */
+const PROBLEMS_SHOWN = 20;
 
 const FAILURE = (io: CliIo, input: string, error: Error): number => {
   io.err(`${input}: ${error.message}\n`);
@@ -133,7 +77,7 @@ async function withSnapshot(
 ): Promise<number> {
   let snapshot: OpenedSnapshot;
   try {
-    snapshot = await openSnapshot(input, timeoutMs);
+    snapshot = await openSnapshotState(input, timeoutMs);
   } catch (error) {
     if (error instanceof InputError || error instanceof MetadataError) return FAILURE(io, input, error);
     throw error;
@@ -317,7 +261,12 @@ ${TIMEOUT_USAGE}`,
       }
       flush();
       if (!json && printed === 0) io.out('no entries\n');
-      for (const p of problems) io.err(`${problemText(p)}\n`);
+      // A snapshot missing its shared files has a problem per file: the first ones say what is wrong.
+      const shown = json ? problems : problems.slice(0, PROBLEMS_SHOWN);
+      for (const p of shown) io.err(`${problemLine(p)}\n`);
+      if (shown.length < problems.length) {
+        io.err(`… and ${problems.length - shown.length} more files that cannot be read (--json lists every one)\n`);
+      }
       return problems.length > 0 ? EXIT_FAILED : EXIT_OK;
     });
   },

@@ -19,6 +19,7 @@ import type {
   StateDiffTarget,
   ToWebview,
 } from '../../media/protocol';
+import { problemLine } from '../core/state/problems';
 
 export interface SnapshotRef {
   readonly storeId: string;
@@ -154,8 +155,8 @@ export class StateCompare implements vscode.Disposable {
         const [schemaA, schemaB] = [await schemaOf(sa), await schemaOf(sb)];
         const states = compareSchemas(sa, sb, schemaA, schemaB);
         const problems = [
-          ...(schemaA?.problems ?? []).map((p) => `${a.label}: cannot read ${p.file}: ${p.message}`),
-          ...(schemaB?.problems ?? []).map((p) => `${b.label}: cannot read ${p.file}: ${p.message}`),
+          ...(schemaA?.problems ?? []).map((p) => `${a.label}: ${problemLine(p)}`),
+          ...(schemaB?.problems ?? []).map((p) => `${b.label}: ${problemLine(p)}`),
         ];
         if (states.length === 0 && problems.length === 0) continue;
         operators.push({

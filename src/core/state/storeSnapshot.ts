@@ -2,6 +2,7 @@ import { parseMetadata, summarize, type CheckpointMetadata } from '../metadata';
 import { snapshotResolver } from '../references/safety';
 import { joinStorePath } from '../stores/paths';
 import { externalLocation } from '../stores/uri';
+import { StoreError, isStoreError } from '../stores/errors';
 import type { CheckpointStore } from '../stores/types';
 import { readSchemas, type OperatorSchema, type StateFileAccess } from './schema';
 import type { JobDescription } from './uids';
@@ -31,18 +32,19 @@ export interface SnapshotAccess {
 export type StoreRangeRead = (inStore: string, offset: number, length: number) => Promise<Uint8Array>;
 
 /**
- * Reads `<snapshotPath>/_metadata` and resolves the files it names as cleanup finds them: also when the tree was moved
- * or copied since Flink wrote it. Files outside the store fail their reads, naming the file and the store.
+ * Ranged reads of the state files a snapshot's `_metadata` names, resolved to store paths as cleanup resolves them: also
+ * when the tree was moved or copied since Flink wrote it, or Flink wrote the path the cluster sees. Each place a file
+ * may be is tried, most likely first; a file at none fails with the store's not-found error naming it, one outside the
+ * store with a message saying so. The state readers report either as a problem of that file.
  */
-export async function openStoredSnapshot(
+export function snapshotFileAccess(
   store: CheckpointStore,
   snapshotPath: string,
+  metadata: CheckpointMetadata,
+  metadataBytes: Uint8Array,
+  pointer: string,
   clusterPaths: readonly string[] = [],
-  read: StoreRangeRead = (inStore, offset, length) => store.readAll(inStore, { offset, length, maxBytes: length }),
-): Promise<SnapshotAccess> {
-  const pointer = externalLocation(store.uri, snapshotPath);
-  const bytes = await store.readAll(joinStorePath(snapshotPath, '_metadata'));
-  const metadata = parseMetadata(bytes, { pointer });
+): Pick<SnapshotAccess, 'access' | 'accessWith'> {
   const summary = summarize(metadata, { pointer });
   const resolve = snapshotResolver(
     snapshotPath,
@@ -52,16 +54,50 @@ export async function openStoredSnapshot(
     clusterPaths,
   );
   const accessWith = (reader: StoreRangeRead): StateFileAccess => ({
-    readMetadata: (offset, length) => Promise.resolve(bytes.subarray(offset, offset + length)),
-    read: (path, offset, length) => {
-      const inStore = resolve(path)[0];
-      if (inStore === undefined) {
-        return Promise.reject(new Error(`${path} lies outside the store ${store.label}`));
+    readMetadata: (offset, length) => Promise.resolve(metadataBytes.subarray(offset, offset + length)),
+    read: async (path, offset, length) => {
+      const places = resolve(path);
+      if (places.length === 0) {
+        throw new StoreError(
+          'invalid-path',
+          store.label,
+          undefined,
+          `${path} lies outside this store`,
+          'Open the snapshot from a store that holds its checkpoint base.',
+        );
       }
-      return reader(inStore, offset, length);
+      let missing: unknown;
+      for (const place of places) {
+        try {
+          return await reader(place, offset, length);
+        } catch (error) {
+          if (!isStoreError(error, 'not-found')) throw error;
+          // The most likely place's error names where the file should be.
+          missing ??= error;
+        }
+      }
+      throw missing;
     },
   });
-  return { pointer, metadata, summary, access: accessWith(read), accessWith };
+  const read: StoreRangeRead = (inStore, offset, length) =>
+    store.readAll(inStore, { offset, length, maxBytes: length });
+  return { access: accessWith(read), accessWith };
+}
+
+/** Reads `<snapshotPath>/_metadata` and gives ranged reads of the state files it names (`snapshotFileAccess`). */
+export async function openStoredSnapshot(
+  store: CheckpointStore,
+  snapshotPath: string,
+  clusterPaths: readonly string[] = [],
+  read?: StoreRangeRead,
+  signal?: AbortSignal,
+): Promise<SnapshotAccess> {
+  const pointer = externalLocation(store.uri, snapshotPath);
+  const bytes = await store.readAll(joinStorePath(snapshotPath, '_metadata'), signal ? { signal } : {});
+  const metadata = parseMetadata(bytes, { pointer });
+  const summary = summarize(metadata, { pointer });
+  const { access, accessWith } = snapshotFileAccess(store, snapshotPath, metadata, bytes, pointer, clusterPaths);
+  return { pointer, metadata, summary, access: read ? accessWith(read) : access, accessWith };
 }
 
 /**

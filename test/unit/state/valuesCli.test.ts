@@ -7,6 +7,7 @@ import { fieldChanges } from '../../../src/core/state/values';
 import { parseMetadata } from '../../../src/core/metadata';
 import { findFiles, repoRoot } from '../../support/repo';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 
 async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = '';
@@ -174,3 +175,55 @@ describe('flink-checkpoints state', () => {
     ]);
   });
 });
+
+describe('state on an incremental RocksDB checkpoint copied away from where Flink wrote it', () => {
+  const zoo = path.join(repoRoot(), 'test', 'fixtures', 'flink-zoo', '2.2.1', 'rocksdb-incremental');
+
+  /** A copy of the job's base in a fresh folder: `_metadata` still names Flink's absolute `shared/` paths. */
+  function copyBase(): { base: string; checkpoint: string } {
+    const base = fs.mkdtempSync(path.join(os.tmpdir(), 'state-cli-copy-'));
+    fs.cpSync(zoo, base, { recursive: true });
+    return { base, checkpoint: fixtureCheckpoint(base) };
+  }
+
+  it('reads the shared files where the copy holds them, as in the tree Flink wrote', async () => {
+    const { base, checkpoint } = copyBase();
+    try {
+      const original = fixtureCheckpoint(zoo);
+      const here = await run(checkpoint, '--operator', 'zoo', '--state', 'v-pojo', '--json');
+      const there = await run(original, '--operator', 'zoo', '--state', 'v-pojo', '--json');
+      assert.equal(here.code, 0, here.err);
+      assert.equal(here.out.trim().split('\n').length, 8, 'the zoo holds eight keys');
+      assert.equal(here.out, there.out);
+    } finally {
+      fs.rmSync(base, { recursive: true, force: true });
+    }
+  });
+
+  it('names each missing shared file and where it was looked for, exits 1, and counts what it does not name', async () => {
+    const { base, checkpoint } = copyBase();
+    try {
+      const shared = path.join(path.dirname(checkpoint), 'shared');
+      for (const f of fs.readdirSync(shared)) fs.rmSync(path.join(shared, f));
+      const result = await run(checkpoint, '--operator', 'zoo', '--state', 'v-pojo');
+      assert.equal(result.code, 1);
+      assert.doesNotMatch(result.err, /internal error|at async/);
+      const lines = result.err.trim().split('\n');
+      assert.equal(lines.filter((l) => l.startsWith('cannot read ')).length, 20);
+      assert.match(lines[0], new RegExp(`${shared.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/[0-9a-f-]+: no such file`));
+      assert.match(lines[lines.length - 1], /^… and \d+ more files that cannot be read \(--json lists every one\)$/);
+    } finally {
+      fs.rmSync(base, { recursive: true, force: true });
+    }
+  });
+});
+
+/** The newest `chk-N` of a fixture base's one job. */
+function fixtureCheckpoint(base: string): string {
+  const job = fs.readdirSync(base).find((n) => /^[0-9a-f]{32}$/.test(n))!;
+  const newest = fs
+    .readdirSync(path.join(base, job))
+    .filter((n) => n.startsWith('chk-'))
+    .sort((a, b) => Number(b.slice(4)) - Number(a.slice(4)))[0];
+  return path.join(base, job, newest);
+}

@@ -1,9 +1,7 @@
-import { parseMetadata, summarize, type CheckpointMetadata } from '../../metadata';
-import { snapshotResolver } from '../../references/safety';
-import { joinStorePath } from '../../stores/paths';
+import type { CheckpointMetadata } from '../../metadata';
 import type { CheckpointStore } from '../../stores/types';
-import { externalLocation } from '../../stores/uri';
 import type { StateFileAccess } from '../schema';
+import { openStoredSnapshot } from '../storeSnapshot';
 
 /** A snapshot in a store opened for reading state: its metadata and ranged reads of the files it names. */
 export interface StoredStateSnapshot {
@@ -12,9 +10,8 @@ export interface StoredStateSnapshot {
 }
 
 /**
- * Reads `<snapshotPath>/_metadata` and gives ranged reads of its state files, found as cleanup finds them (also when
- * the tree was moved or copied since Flink wrote it, or Flink wrote the cluster's path). A file no store location
- * fits fails its read with a message naming it, which the state readers report as a problem of that file.
+ * Reads `<snapshotPath>/_metadata` and gives ranged reads of its state files (found as cleanup finds them), every read
+ * stopped by `signal`. A file no store location fits fails its read naming it: a problem of that file to the readers.
  */
 export async function openStoredStateSnapshot(
   store: CheckpointStore,
@@ -22,26 +19,12 @@ export async function openStoredStateSnapshot(
   clusterPaths: readonly string[] = [],
   signal?: AbortSignal,
 ): Promise<StoredStateSnapshot> {
-  const pointer = externalLocation(store.uri, snapshotPath);
-  const bytes = await store.readAll(joinStorePath(snapshotPath, '_metadata'), { signal });
-  const metadata = parseMetadata(bytes, { pointer });
-  const summary = summarize(metadata, { pointer });
-  const resolve = snapshotResolver(
+  const { metadata, access } = await openStoredSnapshot(
+    store,
     snapshotPath,
-    Number(metadata.checkpointId),
-    summary.referencedFiles,
-    store.uri,
     clusterPaths,
+    (inStore, offset, length) => store.readAll(inStore, { offset, length, maxBytes: length, signal }),
+    signal,
   );
-  return {
-    metadata,
-    access: {
-      readMetadata: (offset, length) => Promise.resolve(bytes.subarray(offset, offset + length)),
-      read: (path, offset, length) => {
-        const inStore = resolve(path)[0];
-        if (inStore === undefined) return Promise.reject(new Error(`${path} lies outside the store ${store.label}`));
-        return store.readAll(inStore, { offset, length, maxBytes: length, signal });
-      },
-    },
-  };
+  return { metadata, access };
 }

@@ -1,5 +1,4 @@
 import type { KeyedHandle, OperatorState } from '../../metadata';
-import { StateSchemaError } from '../errors';
 import type { StateFileAccess } from '../schema';
 import type { StateValue } from './decode';
 import { readKeyedProxy } from '../proxy';
@@ -9,6 +8,7 @@ import { keyedEntries, openKeyedStream, type EntryOptions, type EntryProblem, ty
 import { nativeEntries } from './native';
 import { javaHashCode, keyGroupOfHash } from './keyLayout';
 import { operatorEntries } from './operator';
+import { fileProblem } from '../problems';
 
 /** Where a page ended: the entries are ordered by key group (keyed state), then by subtask (operator state). */
 export type ResumePoint =
@@ -108,8 +108,9 @@ export async function* stateEntries(
           });
         }
       } catch (error) {
-        if (!(error instanceof StateSchemaError)) throw error;
-        problem(error.offset, error.message, file && `${file} (subtask ${subtask.subtaskIndex})`);
+        const failure = fileProblem(error);
+        if (failure === undefined) throw error;
+        problem(failure.offset, failure.message, file && `${file} (subtask ${subtask.subtaskIndex})`);
       }
     }
   }
@@ -167,8 +168,9 @@ export async function* stateEntries(
         if (matches(entry)) yield { entry, position: { subtask: subtask.subtaskIndex, skip: index } };
       }
     } catch (error) {
-      if (!(error instanceof StateSchemaError)) throw error;
-      onProblem({ file: `subtask ${subtask.subtaskIndex}`, offset: error.offset, message: error.message });
+      const failure = fileProblem(error);
+      if (failure === undefined) throw error;
+      onProblem({ file: `subtask ${subtask.subtaskIndex}`, ...failure });
     }
   }
 }

@@ -19,6 +19,7 @@ import {
 } from './keyLayout';
 import { Region } from './region';
 import { decodeSnappyFramed } from './snappyFramed';
+import { fileProblem } from '../problems';
 
 /** One entry of a state, as the `state --json` contract prints it (one JSON line each). */
 export interface StateEntry {
@@ -287,8 +288,13 @@ export async function* keyedEntries(
       if (stream.format === 'heap') yield* heapKeyGroup(region, stream, keyGroup, options);
       else yield* canonicalKeyGroup(region, stream, keyGroup, options);
     } catch (error) {
-      if (!(error instanceof StateSchemaError)) throw error;
-      options.onProblem({ file: at.label, offset: error.offset, message: `key group ${keyGroup}: ${error.message}` });
+      const failure = fileProblem(error);
+      if (failure === undefined) throw error;
+      options.onProblem({
+        file: at.label,
+        offset: failure.offset,
+        message: `key group ${keyGroup}: ${failure.message}`,
+      });
     }
   }
 }

@@ -1,10 +1,10 @@
 import type { IncrementalKeyedHandle } from '../../metadata';
-import { StateSchemaError } from '../errors';
 import { readKeyedProxy } from '../proxy';
 import { locate, readHead, type StateFileAccess } from '../schema';
 import { mergeSstFiles, openSstFile, SstError, type MergedEntry, type SstFile, type SstSource } from '../sst';
 import { decodingOf, canonicalEntry, type EntryOptions, type StateEntry } from './keyed';
 import { keyGroupPrefixBytes } from './keyLayout';
+import { fileProblem } from '../problems';
 
 function sourceOf(access: StateFileAccess, at: NonNullable<ReturnType<typeof locate>>): SstSource {
   const path = at.path;
@@ -61,8 +61,9 @@ export async function* nativeEntries(
         if (options.states && !options.states.has(decodings[index].name)) continue;
         files.set(index, [...(files.get(index) ?? []), file]);
       } catch (error) {
-        if (!(error instanceof SstError)) throw error;
-        options.onProblem({ file: at.label, offset: error.offset, message: error.message });
+        const failure = fileProblem(error);
+        if (failure === undefined) throw error;
+        options.onProblem({ file: at.label, ...failure });
       }
     }
     const prefixBytes = keyGroupPrefixBytes(maxParallelism);
@@ -109,12 +110,9 @@ export async function* nativeEntries(
       await advance(next);
     }
   } catch (error) {
-    if (!(error instanceof SstError) && !(error instanceof StateSchemaError)) throw error;
-    options.onProblem({
-      file: (error instanceof SstError && error.file) || metaAt.label,
-      offset: error.offset,
-      message: error.message,
-    });
+    const failure = fileProblem(error);
+    if (failure === undefined) throw error;
+    options.onProblem({ file: (error instanceof SstError && error.file) || metaAt.label, ...failure });
   } finally {
     for (const f of opened) await f.close();
   }

@@ -9,6 +9,7 @@ import { kryoStopAtStart } from './kryoCodec';
 import type { EntryOptions, StateEntry } from './keyed';
 import { Region } from './region';
 import { decodeSnappyFramed } from './snappyFramed';
+import { fileProblem } from '../problems';
 
 const OPAQUE = { class: 'unknown', version: 0, offset: -1 };
 
@@ -116,8 +117,9 @@ export async function* operatorEntries(
         yield { state: state.name, keyGroup: null, subtask, key: index, namespace: null, value };
       }
     } catch (error) {
-      if (!(error instanceof StateSchemaError)) throw error;
-      options.onProblem({ file: at.label, offset: error.offset, message: `'${state.name}': ${error.message}` });
+      const failure = fileProblem(error);
+      if (failure === undefined) throw error;
+      options.onProblem({ file: at.label, offset: failure.offset, message: `'${state.name}': ${failure.message}` });
     }
   }
 }
@@ -183,8 +185,9 @@ async function* compressedEntries(
         yield { state: state.name, keyGroup: null, subtask, key: index, namespace: null, value };
       }
     } catch (error) {
-      if (!(error instanceof StateSchemaError)) throw error;
-      options.onProblem({ file: label, offset: error.offset, message: `'${state.name}': ${error.message}` });
+      const failure = fileProblem(error);
+      if (failure === undefined) throw error;
+      options.onProblem({ file: label, offset: failure.offset, message: `'${state.name}': ${failure.message}` });
     }
   }
 }

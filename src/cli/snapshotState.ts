@@ -1,0 +1,68 @@
+import { parseMetadata, type ByteSource, type CheckpointMetadata } from '../core/metadata';
+import { readFully } from '../core/metadata/byteReader';
+import type { StateFileAccess } from '../core/state';
+import { snapshotFileAccess } from '../core/state/storeSnapshot';
+import { storePathOf } from '../core/references/locate';
+import { LocalStore } from '../core/stores/local';
+import type { CheckpointStore } from '../core/stores/types';
+import { parseStoreUri } from '../core/stores/uri';
+import { openMetadataInput } from './inspectInput';
+import { isStoreUri } from './storeUri';
+
+/** A snapshot named on the command line, opened for reading its state: metadata and ranged reads of its files. */
+export interface OpenedSnapshot {
+  readonly file: string;
+  readonly pointer: string;
+  readonly metadata: CheckpointMetadata;
+  readonly access: StateFileAccess;
+  close(): Promise<void>;
+}
+
+/**
+ * Opens a snapshot (local path, directory or store URI) for `schema` and `state`. Its state files are read from the
+ * store's root (a local disk's `/`, a bucket, a server), so `shared/` and `taskowned/` files of the checkpoint base
+ * are found beside the snapshot directory given, and resolved as cleanup resolves them: also in a tree moved or
+ * copied since Flink wrote its absolute paths. Failures to read a file are the state readers' problems of that file.
+ * @throws InputError, MetadataError, StoreError before anything was read
+ */
+export async function openSnapshotState(input: string, timeoutMs: number | undefined): Promise<OpenedSnapshot> {
+  const read = await openMetadataInput(input, timeoutMs);
+  let store: CheckpointStore | undefined;
+  try {
+    const data = read.data;
+    const bytes = data instanceof Uint8Array ? data : readSource(data, 0, data.size);
+    const metadata = parseMetadata(bytes, { pointer: read.pointer });
+    if (isStoreUri(input)) {
+      // The store clients initialize only for a store URI: a local snapshot is read without them.
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const stores = require('./lsStore') as typeof import('./lsStore');
+      store = stores.openCliStoreRoot(input, timeoutMs);
+    } else {
+      store = new LocalStore(parseStoreUri('/'), timeoutMs === undefined ? {} : { timeoutMs });
+    }
+    const snapshotPath = storePathOf(store.uri, read.pointer) ?? '/';
+    const { access } = snapshotFileAccess(store, snapshotPath, metadata, bytes, read.pointer);
+    const opened = store;
+    return {
+      file: read.file,
+      pointer: read.pointer,
+      metadata,
+      access,
+      close: async () => {
+        read.close();
+        await opened.close();
+      },
+    };
+  } catch (error) {
+    read.close();
+    await store?.close();
+    throw error;
+  }
+}
+
+/** The whole of a local `_metadata`, read through its open source. */
+function readSource(source: ByteSource, offset: number, length: number): Uint8Array {
+  const target = new Uint8Array(Math.max(0, Math.min(length, source.size - offset)));
+  const got = readFully(source, target, target.length, offset);
+  return target.subarray(0, got);
+}
