@@ -1,5 +1,7 @@
 package flinkfixtures;
 
+import org.apache.flink.api.dag.Pipeline;
+import java.lang.reflect.Method;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.functions.MapFunction;
@@ -307,9 +309,23 @@ public final class RestoreScenarios {
         // The StreamGraph plan as env.getExecutionPlan() and `flink info` print it (CliFrontend#info hands the
         // program's pipeline to FlinkPipelineTranslationUtil), read before execution clears the transformations.
         executionPlan = env.getExecutionPlan();
-        infoPlan = FlinkPipelineTranslationUtil.translateToJSONExecutionPlan(
-                Thread.currentThread().getContextClassLoader(), env.getStreamGraph(false));
+        infoPlan = infoPlan(env.getStreamGraph(false));
         return env.executeAsync("restore scenario " + variant.name);
+    }
+
+    /**
+     * What `flink info` prints for a pipeline. FlinkPipelineTranslationUtil takes the user class loader from 1.16 on
+     * and only the pipeline before; the test bench builds against every line, so the call is looked up.
+     */
+    static String infoPlan(Pipeline pipeline) throws Exception {
+        try {
+            Method withLoader = FlinkPipelineTranslationUtil.class.getMethod(
+                    "translateToJSONExecutionPlan", ClassLoader.class, Pipeline.class);
+            return (String) withLoader.invoke(null, Thread.currentThread().getContextClassLoader(), pipeline);
+        } catch (NoSuchMethodException olderLine) {
+            Method plain = FlinkPipelineTranslationUtil.class.getMethod("translateToJSONExecutionPlan", Pipeline.class);
+            return (String) plain.invoke(null, pipeline);
+        }
     }
 
     static String savepoint(JobClient client, File dir, SavepointFormatType format) throws Exception {
