@@ -6,7 +6,8 @@
 #
 # Tiers: setup (installs what the tests run against: Chromium, both code-servers, Node 24, FTP servers, the HDFS
 # launcher; idempotent), static (ESLint, Prettier, types, build), unit (the machine's Node), unit@node24, servers, fixtures,
-# conf-agreement, restore-cluster, cluster, in-host@min, in-host@current, e2e@min, e2e@current.
+# conf-agreement, restore-cluster, preflight-restores (pre-flight verdicts vs real restores), generated-readers (the
+# generated SQL and State Processor API job run on real Flink), cluster, in-host@min, in-host@current, e2e@min, e2e@current.
 # A tier's family (the name before `@`) selects all its variants: `--only unit,in-host` runs unit, unit@node24 and both
 # in-host tiers. `@min` is the oldest VS Code the extension declares, `@current` the newest code-server on npm (see
 # scripts/install-vscode-host.sh).
@@ -112,6 +113,8 @@ tier servers bash test/servers/run-tests.sh
 tier fixtures bash scripts/fixtures-ci.sh
 tier conf-agreement npm run --silent test:conf-agreement
 tier restore-cluster bash test/flink/cluster/run.sh
+tier preflight-restores bash test/flink/preflight/run.sh
+tier generated-readers bash test/flink/generate/run.sh
 tier cluster bash test/flink/cluster/run.sh client
 tier in-host@min in_host min
 tier in-host@current in_host current
