@@ -2,8 +2,9 @@ import type { JavaBlockData, JavaObject, JavaValue } from '../javaObjectStream';
 import { DataInput } from './dataInput';
 import { StateSchemaError } from './errors';
 import { javaClassName, javaStreamAt, readJavaObject } from './javaSerialization';
-import type { BackendStateType, KeyedProxy, OperatorProxy, StateMetaInfo } from './proxy';
+import type { KeyedProxy, OperatorProxy, StateMetaInfo } from './proxy';
 import { RAW_SHOWN, type SerializerSnapshotNode } from './serializerSnapshot';
+import { MAX_OPTIONS, readMetaInfoHead } from './stateMetaInfo';
 
 /**
  * The serialization proxies of Flink before 1.7 (keyed versions 1–5, operator versions 1–4), as Flink 1.7's
@@ -25,11 +26,9 @@ import { RAW_SHOWN, type SerializerSnapshotNode } from './serializerSnapshot';
 const STATE_DESCRIPTOR_TYPES = ['UNKNOWN', 'VALUE', 'LIST', 'REDUCING', 'FOLDING', 'AGGREGATING', 'MAP'];
 /** `OperatorStateHandle.Mode`, by ordinal. */
 const DISTRIBUTION_MODES = ['SPLIT_DISTRIBUTE', 'UNION', 'BROADCAST'];
-const BACKEND_STATE_TYPES: readonly BackendStateType[] = ['KEY_VALUE', 'OPERATOR', 'BROADCAST', 'PRIORITY_QUEUE'];
 /** `TypeSerializerSerializationProxy.VERSION` and `TypeSerializerConfigSnapshotSerializationProxy.VERSION`. */
 const SERIALIZER_PROXY_VERSION = 1;
 const MAX_STATES = 32767;
-const MAX_OPTIONS = 64;
 const MAX_SERIALIZERS = 64;
 const MAX_DEPTH = 32;
 
@@ -115,20 +114,7 @@ function readOperatorMetaInfo(input: DataInput, version: number): StateMetaInfo 
 
 /** Meta-info version 5 (Flink 1.6): name, backend state type, options, serializer keys, then the serializers. */
 function readUnifiedMetaInfo(input: DataInput): StateMetaInfo {
-  const offset = input.offset;
-  const name = input.utf('a state name');
-  const typeAt = input.offset;
-  const ordinal = input.i32(`the backend state type of '${name}'`);
-  const backendStateType = BACKEND_STATE_TYPES[ordinal];
-  if (backendStateType === undefined) {
-    throw new StateSchemaError('invalid', typeAt, `backend state type ${ordinal} of '${name}' is unknown`);
-  }
-  const options: Record<string, string> = {};
-  const o = input.count(`the number of options of '${name}'`, MAX_OPTIONS);
-  for (let i = 0; i < o; i++) {
-    const key = input.utf(`an option key of '${name}'`);
-    options[key] = input.utf(`option ${key} of '${name}'`);
-  }
+  const { offset, name, backendStateType, options } = readMetaInfoHead(input);
   const s = input.count(`the number of serializers of '${name}'`, MAX_OPTIONS);
   const keys: string[] = [];
   for (let i = 0; i < s; i++) keys.push(input.utf(`a serializer key of '${name}'`));

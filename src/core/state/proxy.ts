@@ -12,10 +12,9 @@ import {
   type Continuation,
   type SerializerSnapshotNode,
 } from './serializerSnapshot';
+import { BACKEND_STATE_TYPES, MAX_OPTIONS, readMetaInfoHead, type BackendStateType } from './stateMetaInfo';
 
-/** `StateMetaInfoSnapshot.BackendStateType`, by ordinal. */
-const BACKEND_STATE_TYPES = ['KEY_VALUE', 'OPERATOR', 'BROADCAST', 'PRIORITY_QUEUE'] as const;
-export type BackendStateType = (typeof BACKEND_STATE_TYPES)[number];
+export type { BackendStateType } from './stateMetaInfo';
 
 /** One registered state as `StateMetaInfoSnapshotReadersWriters` wrote it (meta-info version 6). */
 export interface StateMetaInfo {
@@ -52,7 +51,6 @@ export interface OperatorProxy {
 const KEYED_PROXY_VERSIONS = [6];
 const OPERATOR_PROXY_VERSIONS = [5, 6];
 const MAX_STATES = 32767;
-const MAX_OPTIONS = 64;
 
 export function readKeyedProxy(input: DataInput): KeyedProxy {
   const version = readProxyVersion(input, 'keyed', [...LEGACY_KEYED_VERSIONS, ...KEYED_PROXY_VERSIONS]);
@@ -92,20 +90,7 @@ function readProxyVersion(input: DataInput, backend: string, supported: readonly
 }
 
 function readStateMetaInfo(input: DataInput): StateMetaInfo {
-  const offset = input.offset;
-  const name = input.utf('a state name');
-  const typeAt = input.offset;
-  const ordinal = input.i32(`the backend state type of '${name}'`);
-  const backendStateType = BACKEND_STATE_TYPES[ordinal];
-  if (backendStateType === undefined) {
-    throw new StateSchemaError('invalid', typeAt, `backend state type ${ordinal} of '${name}' is unknown`);
-  }
-  const options: Record<string, string> = {};
-  const o = input.count(`the number of options of '${name}'`, MAX_OPTIONS);
-  for (let i = 0; i < o; i++) {
-    const key = input.utf(`an option key of '${name}'`);
-    options[key] = input.utf(`option ${key} of '${name}'`);
-  }
+  const { offset, name, backendStateType, options } = readMetaInfoHead(input);
   const serializers: Record<string, SerializerSnapshotNode> = {};
   const s = input.count(`the number of serializers of '${name}'`, MAX_OPTIONS);
   for (let i = 0; i < s; i++) {
