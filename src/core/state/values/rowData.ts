@@ -202,33 +202,10 @@ class BinaryReader {
     const out: StateValue[] = [];
     for (let i = 0; i < n; i++) {
       const isNull = (this.bytes[start + 4 + (i >> 3)] & (1 << (i & 7))) !== 0;
-      out.push(isNull ? null : this.element(start, end, start + header + i * size, element, depth));
+      // Elements narrower than 8 bytes are packed (elementSize); each reads at its slot like a row field.
+      out.push(isNull ? null : this.field(start, end, start + header + i * size, element, depth));
     }
     return out;
-  }
-
-  /** Array elements narrower than 8 bytes are packed; the others read like row fields. */
-  private element(base: number, end: number, slot: number, type: LogicalTypeNode, depth: number): StateValue {
-    const v = this.view;
-    switch (type.root) {
-      case 'BOOLEAN':
-        return v.getUint8(slot) !== 0;
-      case 'TINYINT':
-        return v.getInt8(slot);
-      case 'SMALLINT':
-        return v.getInt16(slot, true);
-      case 'INTEGER':
-      case 'INTERVAL_YEAR_MONTH':
-        return v.getInt32(slot, true);
-      case 'DATE':
-        return date(v.getInt32(slot, true));
-      case 'TIME_WITHOUT_TIME_ZONE':
-        return time(v.getInt32(slot, true));
-      case 'FLOAT':
-        return finite(v.getFloat32(slot, true));
-      default:
-        return this.field(base, end, slot, type, depth);
-    }
   }
 
   /** A `BinaryMapData`: the key array's size in bytes, the key array, the value array (MULTISET: counts). */
