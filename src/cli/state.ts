@@ -4,6 +4,7 @@ import {
   StateDiff,
   formatResumePoint,
   parseResumePoint,
+  entryRecord,
   stateEntries,
   type EntryProblem,
   type DiffCounts,
@@ -11,7 +12,6 @@ import {
   type EntryQuery,
   type StateChange,
   type StateEntry,
-  type StateValue,
 } from '../core/state/values';
 import { InputError } from './inspectInput';
 import { operatorFilter } from './schema';
@@ -38,20 +38,6 @@ function countFlag(flags: Map<string, string | true>, name: string): number | un
   if (value === undefined) return undefined;
   if (!/^\d+$/.test(value)) throw new UsageError(`--${name} takes a whole number, got '${value}'`);
   return Number(value);
-}
-
-/** The JSON line of one entry: `{"state","keyGroup","key","namespace","userKey","value"}` (+ `subtask`). */
-function entryJson(entry: StateEntry): string {
-  const line: Record<string, StateValue | undefined> = {
-    state: entry.state,
-    keyGroup: entry.keyGroup,
-    key: entry.key,
-    namespace: entry.namespace,
-  };
-  if (entry.userKey !== undefined) line.userKey = entry.userKey;
-  line.value = entry.value;
-  if (entry.subtask !== undefined) line.subtask = entry.subtask;
-  return JSON.stringify(line);
 }
 
 function entryText(entry: StateEntry): string {
@@ -255,7 +241,7 @@ ${TIMEOUT_USAGE}`,
           io.err(`more entries: resume with --after ${formatResumePoint({ ...position, skip: position.skip - 1 })}\n`);
           break;
         }
-        buffer.push(json ? entryJson(entry) : entryText(entry));
+        buffer.push(json ? JSON.stringify(entryRecord(entry)) : entryText(entry));
         printed++;
         if (buffer.length >= 256) flush();
       }

@@ -1,4 +1,4 @@
-import type { StateEntry, StateValue } from '../core/state/values';
+import { entryRecord, type StateEntry } from '../core/state/values';
 import type { EntryView } from '../../media/protocol';
 
 /** An entry as the entry browser shows it. */
@@ -11,20 +11,6 @@ export function entryView(entry: StateEntry): EntryView {
     ...(entry.userKey === undefined ? {} : { userKey: entry.userKey }),
     value: entry.value,
   };
-}
-
-/** An entry as "Copy as JSON" gives it: the fields and order of one `state --json` line. */
-export function entryRecord(entry: StateEntry): Record<string, StateValue> {
-  const record: Record<string, StateValue> = {
-    state: entry.state,
-    keyGroup: entry.keyGroup,
-    key: entry.key,
-    namespace: entry.namespace,
-  };
-  if (entry.userKey !== undefined) record.userKey = entry.userKey;
-  record.value = entry.value;
-  if (entry.subtask !== undefined) record.subtask = entry.subtask;
-  return record;
 }
 
 /** The text "Copy as JSON" puts on the clipboard: one entry as an object, several as an array. */

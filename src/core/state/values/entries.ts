@@ -174,3 +174,20 @@ export async function* stateEntries(
     }
   }
 }
+
+/**
+ * An entry as one `state --json` line holds it, fields in this order: `state`, `keyGroup`, `key`, `namespace`,
+ * `userKey` (map state), `value`, `subtask` (operator state). Copy as JSON in the entry browser gives the same.
+ */
+export function entryRecord(entry: StateEntry): Record<string, StateValue> {
+  const record: Record<string, StateValue> = {
+    state: entry.state,
+    keyGroup: entry.keyGroup,
+    key: entry.key,
+    namespace: entry.namespace,
+  };
+  if (entry.userKey !== undefined) record.userKey = entry.userKey;
+  record.value = entry.value;
+  if (entry.subtask !== undefined) record.subtask = entry.subtask;
+  return record;
+}

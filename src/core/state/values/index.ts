@@ -1,4 +1,4 @@
-export { stateEntries, parseResumePoint, formatResumePoint } from './entries';
+export { stateEntries, parseResumePoint, formatResumePoint, entryRecord } from './entries';
 export type { EntryQuery, ResumePoint } from './entries';
 export type { StateEntry, EntryProblem } from './keyed';
 export { canonicalEntry } from './keyed';
