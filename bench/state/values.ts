@@ -9,12 +9,12 @@
  *    with the RocksDB backend as a user's job would, on a local MiniCluster of parallelism 2.
  * Each in a process of its own under /usr/bin/time (wall time with process start, peak RSS); the scan figures of
  * this reader and of JNI exclude process start, the end-to-end figures include it (JVM start for Flink).
- * Then the first page of entries of the savepoint on S3 (versitygw serving the cache directory) through toxiproxy at
+ * Then the first page of entries of each snapshot on S3 (versitygw serving the cache directory) through toxiproxy at
  * 50 ms RTT, with the bytes and requests it cost (median of --pages runs, each with a new store).
  *
- *   npm run bench:values [-- --rounds 1 --pages 5 --page-size 100 --dir DIR]
+ *   npm run bench:values [-- --rounds 1 --pages 5 --page-size 100 --dir DIR --only scan|first-page]
  *
- * Writes bench/results/values.json and bench/state/VALUES.md.
+ * Writes bench/results/values.json and bench/state/VALUES.md; a part run (--only) writes values-<part>.json only.
  */
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -22,11 +22,12 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseMetadata, summarize, type CheckpointMetadata } from '../../src/core/metadata';
-import { storePathOf } from '../../src/core/references/locate';
-import type { StateFileAccess } from '../../src/core/state';
+import { openStoredSnapshot } from '../../src/core/state/storeSnapshot';
 import { locate } from '../../src/core/state/schema';
-import { stateEntries } from '../../src/core/state/values';
+import { entryRecord, stateEntries } from '../../src/core/state/values';
+import { StateReadCache, cachedReader } from '../../src/core/state/values/cache';
 import { S3Store, openStore } from '../../src/core/stores';
+import type { ReadAllOptions } from '../../src/core/stores/types';
 import { s3Prerequisites, startToxiproxy, startVersityGw } from '../../test/servers/s3Servers';
 import { repoRoot } from '../../test/support/repo';
 
@@ -35,6 +36,8 @@ const JNI = 'org.rocksdb:rocksdbjni:10.10.1';
 const FLINK = '2.2.1';
 const SPA = 'flink-state-processor-api 2.2.0';
 const RTT_MS = 50;
+/** The entry browser's read cache at its default size (`flinkCheckpoints.stateCache.maxMegabytes`). */
+const PAGE_CACHE_BYTES = 256 << 20;
 
 interface Measured {
   entries: number;
@@ -121,68 +124,89 @@ interface Row {
   peakRssKiB: number;
 }
 
+interface FirstPage {
+  snapshot: string;
+  pageSize: number;
+  runsMs: number[];
+  medianMs: number;
+  bytes: number;
+  requests: number;
+}
+
+/**
+ * The first page of entries of each snapshot on S3 as the inspector's entry browser reads it: the snapshot opened
+ * from its bucket (state files resolved as cleanup resolves them, the checkpoint's absolute `shared/` paths too),
+ * ranged reads through a new bounded read cache, a new store each run. Bytes are what the store transferred.
+ */
 async function firstPages(
   dataDir: string,
-  savepoint: string,
+  snapshots: readonly { name: string; dir: string }[],
   runs: number,
   pageSize: number,
-): Promise<{ ms: number[]; bytes: number; requests: number; entries: number }> {
+): Promise<FirstPage[]> {
   const missing = s3Prerequisites('versitygw', 'toxiproxy-server');
   if (missing) throw new Error(missing);
-  // versitygw serves the cache directory in place: its folders are buckets, the savepoint is in `savepoints`.
+  // versitygw serves the data directory in place: its folders (`checkpoints`, `savepoints`) are buckets.
   const server = await startVersityGw({ dataDir });
   const proxy = await startToxiproxy(server.port);
-  const relative = path.relative(path.join(dataDir, 'savepoints'), savepoint);
-  const times: number[] = [];
-  let bytes = 0;
-  let requests = 0;
-  let entries = 0;
+  const out: FirstPage[] = [];
   try {
     await proxy.latency(RTT_MS / 2);
-    for (let run = -1; run < runs; run++) {
-      const counted = { bytes: 0 };
-      const started = performance.now();
-      const store = openStore('s3://savepoints', {
-        password: server.secretKey,
-        timeoutMs: 60_000,
-        s3: { endpoint: `http://127.0.0.1:${proxy.port}`, accessKeyId: server.accessKey, region: 'us-east-1' },
-      }) as S3Store;
-      try {
-        const metadataBytes = await store.readAll(`/${relative}/_metadata`);
-        counted.bytes += metadataBytes.length;
-        const metadata = parseMetadata(metadataBytes, { pointer: `s3://savepoints/${relative}` });
-        const access: StateFileAccess = {
-          readMetadata: (offset, length) => Promise.resolve(metadataBytes.subarray(offset, offset + length)),
-          read: async (file, offset, length) => {
-            const inStore = storePathOf(store.uri, file);
-            if (inStore === undefined) throw new Error(`${file} is outside the store`);
-            const got = await store.readAll(inStore, { offset, length, maxBytes: length });
-            counted.bytes += got.length;
-            return got;
-          },
+    for (const snapshot of snapshots) {
+      const [bucket, ...rest] = path.relative(dataDir, snapshot.dir).split(path.sep);
+      const times: number[] = [];
+      let bytes = 0;
+      let requests = 0;
+      let entries = 0;
+      for (let run = -1; run < runs; run++) {
+        const started = performance.now();
+        const store = openStore(`s3://${bucket}`, {
+          password: server.secretKey,
+          timeoutMs: 60_000,
+          s3: { endpoint: `http://127.0.0.1:${proxy.port}`, accessKeyId: server.accessKey, region: 'us-east-1' },
+        }) as S3Store;
+        let transferred = 0;
+        const counted = Object.create(store) as S3Store;
+        counted.readAll = async (p: string, options?: ReadAllOptions) => {
+          const got = await store.readAll(p, options);
+          transferred += got.length;
+          return got;
         };
-        const op = metadata.operators.find((o) => o.uid === UID)!;
-        let n = 0;
-        for await (const { entry } of stateEntries(op, metadata.pointer, access, {}, (p) => {
-          throw new Error(p.message);
-        })) {
-          JSON.stringify(entry);
-          if (++n >= pageSize) break;
+        try {
+          const opened = await openStoredSnapshot(counted, `/${rest.join('/')}`);
+          const access = opened.accessWith(cachedReader(counted, new StateReadCache(PAGE_CACHE_BYTES)));
+          const op = opened.metadata.operators.find((o) => o.uid === UID)!;
+          let n = 0;
+          for await (const { entry } of stateEntries(op, opened.pointer, access, {}, (p) => {
+            throw new Error(`${p.file}: ${p.message}`);
+          })) {
+            JSON.stringify(entryRecord(entry));
+            if (++n >= pageSize) break;
+          }
+          const ms = performance.now() - started;
+          if (run >= 0) times.push(ms);
+          bytes = transferred;
+          requests = store.requestCount;
+          entries = n;
+        } finally {
+          await store.close();
         }
-        const ms = performance.now() - started;
-        if (run >= 0) times.push(ms);
-        bytes = counted.bytes;
-        requests = store.requestCount;
-        entries = n;
-      } finally {
-        await store.close();
       }
+      out.push({
+        snapshot: snapshot.name,
+        pageSize: entries,
+        runsMs: times.map(Math.round),
+        medianMs: Math.round(median(times)),
+        bytes,
+        requests,
+      });
+      console.error(JSON.stringify(out[out.length - 1]));
     }
   } finally {
     await proxy.stop();
     await server.stop();
   }
-  return { ms: times, bytes, requests, entries };
+  return out;
 }
 
 async function main(): Promise<void> {
@@ -192,8 +216,14 @@ async function main(): Promise<void> {
       pages: { type: 'string', default: '5' },
       'page-size': { type: 'string', default: '100' },
       dir: { type: 'string' },
+      only: { type: 'string' },
     },
   });
+  const only = values.only;
+  if (only !== undefined && only !== 'scan' && only !== 'first-page') {
+    console.error(`--only takes scan or first-page, not ${only}`);
+    process.exit(2);
+  }
   const root = repoRoot();
   const dataScript = path.join(root, 'bench', 'state', 'values-data.sh');
   const dataDir = execFileSync('bash', [dataScript, ...(values.dir ? ['--dir', values.dir] : [])], {
@@ -203,20 +233,12 @@ async function main(): Promise<void> {
     .trim()
     .split('\n')
     .pop()!;
-  const classpath = execFileSync('bash', [dataScript, '--classpath'], { encoding: 'utf8' }).trim().split('\n').pop()!;
   const made = JSON.parse(fs.readFileSync(path.join(dataDir, 'result.json'), 'utf8')) as {
     checkpoint: string;
     savepoint: string;
     keys: number;
     valueBytes: number;
   };
-  const javaOptions = execFileSync(
-    'bash',
-    ['-c', `source "${path.join(root, 'scripts', 'fixtures-lib.sh')}" && printf '%s\\n' "\${FLINK_JAVA_OPTS[@]}"`],
-    { encoding: 'utf8' },
-  )
-    .trim()
-    .split('\n');
   const scan = path.join(__dirname, 'valuesScan.js');
   const sstScan = path.join(__dirname, '..', 'sst', 'scan.js');
   const oracle = path.join(root, 'test', 'rocksdb', 'oracle.sh');
@@ -226,6 +248,8 @@ async function main(): Promise<void> {
     { name: 'canonical savepoint', dir: made.savepoint },
   ];
   const rows: Row[] = [];
+  let javaOptions: string[] | undefined;
+  let classpath: string | undefined;
   const sizes: Record<string, number> = {};
   for (const snapshot of snapshots) {
     const metadata = readSnapshot(snapshot.dir);
@@ -233,6 +257,15 @@ async function main(): Promise<void> {
     sizes[snapshot.name] = stateSize;
     const files = stateFiles(metadata);
     if (stateSize < 2 ** 30) console.error(`warning: ${snapshot.name} holds ${stateSize} bytes, under 1 GiB`);
+    if (only === 'first-page') continue;
+    javaOptions ??= execFileSync(
+      'bash',
+      ['-c', `source "${path.join(root, 'scripts', 'fixtures-lib.sh')}" && printf '%s\\n' "\${FLINK_JAVA_OPTS[@]}"`],
+      { encoding: 'utf8' },
+    )
+      .trim()
+      .split('\n');
+    classpath ??= execFileSync('bash', [dataScript, '--classpath'], { encoding: 'utf8' }).trim().split('\n').pop()!;
     for (let round = 0; round < Number(values.rounds); round++) {
       warm(files.all);
       const ours = measure(process.execPath, [scan, snapshot.dir, UID]);
@@ -262,7 +295,8 @@ async function main(): Promise<void> {
       }
     }
   }
-  const page = await firstPages(dataDir, made.savepoint, Number(values.pages), Number(values['page-size']));
+  const pages =
+    only === 'scan' ? [] : await firstPages(dataDir, snapshots, Number(values.pages), Number(values['page-size']));
   const result = {
     date: new Date().toISOString(),
     commit: execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root, encoding: 'utf8' }).trim(),
@@ -273,24 +307,21 @@ async function main(): Promise<void> {
     valueBytes: made.valueBytes,
     stateSize: sizes,
     rows,
-    firstPage: {
-      rttMs: RTT_MS,
-      pageSize: page.entries,
-      runsMs: page.ms.map(Math.round),
-      medianMs: Math.round(median(page.ms)),
-      bytes: page.bytes,
-      requests: page.requests,
-    },
+    firstPageRttMs: RTT_MS,
+    firstPages: pages,
   };
   const outDir = path.join(root, 'bench', 'results');
   fs.mkdirSync(outDir, { recursive: true });
-  fs.writeFileSync(path.join(outDir, 'values.json'), `${JSON.stringify(result, null, 2)}\n`);
+  // A part run (--only) leaves the whole run's table alone.
+  fs.writeFileSync(path.join(outDir, `values${only ? `-${only}` : ''}.json`), `${JSON.stringify(result, null, 2)}\n`);
   const table = render(result);
   console.log(table);
-  fs.writeFileSync(
-    path.join(root, 'bench', 'state', 'VALUES.md'),
-    `# State values: full scan and first page\n\n${table}\n`,
-  );
+  if (only === undefined) {
+    fs.writeFileSync(
+      path.join(root, 'bench', 'state', 'VALUES.md'),
+      `# State values: full scan and first page\n\n${table}\n`,
+    );
+  }
 }
 
 function pick(m: Measured): Omit<Row, 'snapshot' | 'reader'> {
@@ -306,12 +337,34 @@ function render(r: {
   valueBytes: number;
   stateSize: Record<string, number>;
   rows: Row[];
-  firstPage: { rttMs: number; pageSize: number; runsMs: number[]; medianMs: number; bytes: number; requests: number };
+  firstPageRttMs: number;
+  firstPages: FirstPage[];
 }): string {
-  const mib = (n: number) => n / 2 ** 20;
   const lines = [
     `${r.date.slice(0, 16).replace('T', ' ')} UTC, commit ${r.commit}; ${r.machine}; load average at start ${r.loadAverageAtStart.join(', ')}.`,
     `Flink ${FLINK} (LargeStateJob: ${r.keys.toLocaleString('en')} keys of ${r.valueBytes} random bytes in value state, parallelism 2).`,
+  ];
+  if (r.rows.length > 0) lines.push(...scanTables(r));
+  if (r.firstPages.length > 0) {
+    lines.push(
+      '',
+      `First page of entries on S3 (versitygw) through toxiproxy at ${r.firstPageRttMs} ms RTT, as the entry browser reads it (a new store and read cache each run; bytes the store transferred, requests it sent):`,
+      '',
+      '| snapshot | entries | median (target ≤ 2,000 ms) | runs | bytes read | requests |',
+      '|---|---:|---:|---|---:|---:|',
+    );
+    for (const p of r.firstPages) {
+      lines.push(
+        `| ${p.snapshot} (${(r.stateSize[p.snapshot] / 2 ** 30).toFixed(2)} GiB) | ${p.pageSize} | ${p.medianMs.toLocaleString('en')} ms | ${p.runsMs.join(' · ')} ms | ${p.bytes.toLocaleString('en')} | ${p.requests} |`,
+      );
+    }
+  }
+  return lines.join('\n');
+}
+
+function scanTables(r: { stateSize: Record<string, number>; rows: Row[] }): string[] {
+  const mib = (n: number) => n / 2 ** 20;
+  const lines = [
     '',
     '| snapshot | reader | entries | scan (no process start) | end to end (process start included) | peak RSS |',
     '|---|---|---:|---:|---:|---:|',
@@ -344,12 +397,7 @@ function render(r: {
     const vsSpa = (mine: Row[]) => `${(best(spa, 'wallMs') / best(mine, 'wallMs')).toFixed(1)}×`;
     lines.push(`| ${name} | ${vs(raw)} | ${vs(ours)} | ${vsSpa(ours)} | ${vsSpa(json)} |`);
   }
-  const p = r.firstPage;
-  lines.push(
-    '',
-    `First page (${p.pageSize} entries) of the canonical savepoint on S3 (versitygw) through toxiproxy at ${p.rttMs} ms RTT, a new store each run: median ${p.medianMs} ms (runs ${p.runsMs.join(' · ')} ms; target ≤ 2,000 ms), ${p.bytes.toLocaleString('en')} bytes read in ${p.requests} requests.`,
-  );
-  return lines.join('\n');
+  return lines;
 }
 
 main().catch((error: unknown) => {
