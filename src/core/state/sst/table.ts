@@ -115,6 +115,9 @@ const FOOTER_BYTES = 53;
 const EXTENDED_MAGIC = [0x3e, 0x00, 0x7a, 0x00];
 const MAX_FORMAT_VERSION = 7;
 
+/** The first ranged read of data blocks from where an iteration starts; later ones double up to the readahead. */
+const FIRST_WINDOW_BYTES = 32 * 1024;
+
 const METAINDEX_PROPERTIES = 'rocksdb.properties';
 const METAINDEX_RANGE_DEL = 'rocksdb.range_del';
 const METAINDEX_INDEX = 'rocksdb.index';
@@ -401,9 +404,13 @@ class TableReader implements SstFile {
     }
   }
 
-  /** Runs of consecutive data blocks, each fetched by one ranged read of at most the readahead size. */
-  private windows(handles: BlockHandle[]): BlockHandle[][] {
+  /**
+   * Runs of consecutive data blocks, each fetched by one ranged read: the first of at most `first` bytes, each next
+   * twice as large up to the readahead size.
+   */
+  private windows(handles: BlockHandle[], first: number): BlockHandle[][] {
     const out: BlockHandle[][] = [];
+    let limit = first;
     let i = 0;
     while (i < handles.length) {
       const first = handles[i];
@@ -413,12 +420,13 @@ class TableReader implements SstFile {
       while (j < handles.length) {
         const h = handles[j];
         const hEnd = h.offset + h.size + BLOCK_TRAILER_BYTES;
-        if (h.offset !== end || hEnd - first.offset > this.readahead) break;
+        if (h.offset !== end || hEnd - first.offset > limit) break;
         this.checkHandle(h, 'a data block');
         end = hEnd;
         j++;
       }
       out.push(handles.slice(i, j));
+      limit = Math.min(this.readahead, limit * 2);
       i = j;
     }
     return out;
@@ -432,11 +440,14 @@ class TableReader implements SstFile {
 
   /**
    * Decoded data blocks in order. The next window is read while the current one is decoded, so a scan waits on the
-   * store only when decoding outruns it; at most two windows are held.
+   * store only when decoding outruns it; at most two windows are held. Windows start small and grow: a page of
+   * entries from each of many files (a merge, a seek) reads a few blocks of each, not the readahead size.
    */
   private async *dataBlocks(from: Uint8Array | undefined): AsyncGenerator<BlockLayout> {
+    let first = Math.min(this.readahead, FIRST_WINDOW_BYTES);
     for await (const handles of this.dataHandles(from)) {
-      const windows = this.windows(handles);
+      const windows = this.windows(handles, first);
+      first = Math.min(this.readahead, first * 2 ** windows.length);
       let next = windows.length > 0 ? this.readWindow(windows[0]) : undefined;
       for (let w = 0; w < windows.length; w++) {
         const bytes = await next!;

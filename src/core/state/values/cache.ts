@@ -2,6 +2,8 @@ import type { CallOptions, CheckpointStore, StoreEntry } from '../../stores/type
 
 /** Reads are cut into aligned blocks of this size: a resumed page reads from a new offset and still hits the cache. */
 export const CACHE_BLOCK_BYTES = 64 << 10;
+/** Files remembered as read lately; beyond them a file's blocks may still be kept but are read afresh. */
+const MAX_FILES = 100_000;
 
 /** What identifies one version of a file: a file rewritten in place gets another size or modification time. */
 export interface FileVersion {
@@ -30,6 +32,8 @@ function storeKey(store: CheckpointStore): string {
  */
 export class StateReadCache {
   private readonly blocks = new Map<string, Uint8Array>();
+  /** The files read lately (by store and path), the most recent last: whether blocks of them may be here. */
+  private readonly files = new Set<string>();
   private bytes = 0;
   private hits = 0;
   private misses = 0;
@@ -58,6 +62,7 @@ export class StateReadCache {
 
   clear(): void {
     this.blocks.clear();
+    this.files.clear();
     this.bytes = 0;
   }
 
@@ -75,7 +80,7 @@ export class StateReadCache {
   ): Promise<Uint8Array> {
     const end = Math.min(offset + length, version.size);
     if (end <= offset) return new Uint8Array(0);
-    const prefix = `${storeKey(store)}\0${path}\0${version.size}\0${version.mtime ?? ''}\0`;
+    const prefix = this.prefix(store, path, version);
     const first = Math.floor(offset / this.blockBytes);
     const last = Math.floor((end - 1) / this.blockBytes);
     const found: (Uint8Array | undefined)[] = [];
@@ -101,13 +106,7 @@ export class StateReadCache {
       const from = (first + i) * this.blockBytes;
       const to = Math.min((first + j) * this.blockBytes, version.size);
       const bytes = await store.readAll(path, { ...options, offset: from, length: to - from, maxBytes: to - from });
-      for (let k = i; k < j; k++) {
-        const start = (k - i) * this.blockBytes;
-        // A copy per block, so one evicted block frees its bytes and keeps no larger buffer alive.
-        const block = bytes.slice(start, Math.min(start + this.blockBytes, bytes.length));
-        found[k] = block;
-        this.put(prefix + (first + k), block);
-      }
+      for (let k = i; k < j; k++) found[k] = this.putAt(prefix, first + k, bytes, (k - i) * this.blockBytes);
       i = j;
     }
     const out = new Uint8Array(end - offset);
@@ -123,6 +122,47 @@ export class StateReadCache {
     }
     // A file shorter than its stat said (changed under us): only what was really read.
     return at === out.length ? out : out.subarray(0, at);
+  }
+
+  /** The whole blocks a read from `from` (block-aligned) returned, kept as if `read` had fetched them. */
+  fill(store: CheckpointStore, path: string, version: FileVersion, from: number, bytes: Uint8Array): void {
+    const prefix = this.prefix(store, path, version);
+    const first = Math.floor(from / this.blockBytes);
+    for (let start = 0; start < bytes.length; start += this.blockBytes) {
+      // A block cut short by the end of what was read is kept only where the file ends.
+      if (start + this.blockBytes > bytes.length && from + bytes.length < version.size) break;
+      this.putAt(prefix, first + start / this.blockBytes, bytes, start);
+    }
+  }
+
+  /** `[offset, limit)` rounded out to whole blocks, as the cache reads them. */
+  blockRange(offset: number, limit: number): { from: number; to: number } {
+    return {
+      from: Math.floor(offset / this.blockBytes) * this.blockBytes,
+      to: Math.ceil(limit / this.blockBytes) * this.blockBytes,
+    };
+  }
+
+  /** Whether blocks of `path` were kept lately, whatever its version: if not, a read of it is sure to miss. */
+  mayHold(store: CheckpointStore, path: string): boolean {
+    return this.files.has(`${storeKey(store)}\0${path}`);
+  }
+
+  private prefix(store: CheckpointStore, path: string, version: FileVersion): string {
+    const file = `${storeKey(store)}\0${path}`;
+    if (this.maxBytes > 0) {
+      this.files.delete(file);
+      this.files.add(file);
+      if (this.files.size > MAX_FILES) this.files.delete(this.files.values().next().value!);
+    }
+    return `${file}\0${version.size}\0${version.mtime ?? ''}\0`;
+  }
+
+  private putAt(prefix: string, index: number, bytes: Uint8Array, start: number): Uint8Array {
+    // A copy per block, so one evicted block frees its bytes and keeps no larger buffer alive.
+    const block = bytes.slice(start, Math.min(start + this.blockBytes, bytes.length));
+    this.put(prefix + index, block);
+    return block;
   }
 
   private put(key: string, block: Uint8Array): void {
@@ -146,7 +186,8 @@ export class StateReadCache {
 
 /**
  * Ranged reads of one store's files through `cache`: each file is looked at (stat) once per reader, so a reader made
- * for a new page sees files changed since the last one.
+ * for a new page sees files changed since the last one. The first read of a file the cache holds nothing of goes out
+ * beside its stat, not after it: a remote file costs one round trip before its first bytes, not two.
  */
 export function cachedReader(
   store: CheckpointStore,
@@ -160,6 +201,17 @@ export function cachedReader(
       stat = store.stat(path, options);
       versions.set(path, stat);
       stat.catch(() => versions.delete(path));
+      if (length > 0 && !cache.mayHold(store, path)) {
+        const { from, to } = cache.blockRange(offset, offset + length);
+        const [entry, bytes] = await Promise.all([
+          stat,
+          store.readAll(path, { ...options, offset: from, length: to - from, maxBytes: to - from }),
+        ]);
+        const version = { size: entry.size, mtime: entry.mtime };
+        cache.fill(store, path, version, from, bytes);
+        const end = Math.min(offset + length, entry.size, from + bytes.length);
+        return end > offset ? bytes.slice(offset - from, end - from) : new Uint8Array(0);
+      }
     }
     const entry = await stat;
     return cache.read(store, path, { size: entry.size, mtime: entry.mtime }, offset, length, options);

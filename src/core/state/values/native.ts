@@ -5,6 +5,10 @@ import { mergeSstFiles, openSstFile, SstError, type MergedEntry, type SstFile, t
 import { decodingOf, canonicalEntry, type EntryOptions, type StateEntry } from './keyed';
 import { keyGroupPrefixBytes } from './keyLayout';
 import { fileProblem } from '../problems';
+import { mapLimit } from '../../concurrency';
+
+/** SST files opened at once; the store's own pool bounds the requests in flight further. */
+const OPEN_CONCURRENCY = 16;
 
 function sourceOf(access: StateFileAccess, at: NonNullable<ReturnType<typeof locate>>): SstSource {
   const path = at.path;
@@ -49,22 +53,30 @@ export async function* nativeEntries(
   const files = new Map<number, SstFile[]>();
   const opened: SstFile[] = [];
   try {
-    for (const { localPath, handle: stream } of [...handle.sharedState, ...handle.privateState]) {
-      if (!localPath.endsWith('.sst')) continue;
-      const at = locate(stream, pointer);
-      if (at === null) continue;
+    const places = [...handle.sharedState, ...handle.privateState]
+      .filter(({ localPath }) => localPath.endsWith('.sst'))
+      .map(({ handle: stream }) => locate(stream, pointer))
+      .filter((at) => at !== null);
+    // Every file's footer, metaindex and properties are read before the first entry (the merge needs each file's
+    // first entry): side by side, so a remote store costs a few round trips, not a few per file.
+    const sst = await mapLimit(places, OPEN_CONCURRENCY, async (at) => {
       try {
         const file = await openSstFile(sourceOf(access, at));
         opened.push(file);
-        const index = byName.get(file.properties.columnFamilyName ?? '');
-        if (index === undefined) continue;
-        if (options.states && !options.states.has(decodings[index].name)) continue;
-        files.set(index, [...(files.get(index) ?? []), file]);
+        return file;
       } catch (error) {
         const failure = fileProblem(error);
         if (failure === undefined) throw error;
         options.onProblem({ file: at.label, ...failure });
+        return undefined;
       }
+    });
+    for (const file of sst) {
+      if (file === undefined) continue;
+      const index = byName.get(file.properties.columnFamilyName ?? '');
+      if (index === undefined) continue;
+      if (options.states && !options.states.has(decodings[index].name)) continue;
+      files.set(index, [...(files.get(index) ?? []), file]);
     }
     const prefixBytes = keyGroupPrefixBytes(maxParallelism);
     const first = handle.keyGroups.start;
