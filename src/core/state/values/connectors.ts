@@ -2,21 +2,36 @@ import { DataInput } from '../dataInput';
 import { StateSchemaError } from '../errors';
 import type { StateMetaInfo } from '../proxy';
 import { hexOf, type Codec, type StateValue } from './decode';
+import {
+  fileEnumerator,
+  fileSinkCommittable,
+  fileSplit,
+  fileWriterState,
+  long,
+  MAX_ELEMENTS,
+  type Fields,
+} from './connectorsFiles';
 
 /**
  * The state of the connectors people restore most, shown readably instead of as the byte arrays Flink stores.
  *
- * A FLIP-27 source keeps its splits in the list state `SourceReaderState` and a Sink V2 writer its state in
- * `writer_raw_states`, both `byte[]` elements framed by `SimpleVersionedSerialization` (serializer version, length,
- * bytes). Nothing in the snapshot names the source, so a split is read by every known split serializer of that
+ * A FLIP-27 source keeps its splits in the list state `SourceReaderState`, a Sink V2 writer its state in
+ * `writer_raw_states` and its committer the committables not yet committed in `streaming_committer_raw_states`, all
+ * `byte[]` elements framed by `SimpleVersionedSerialization` (serializer version, length, bytes). Nothing in the snapshot names the source, so a split is read by every known split serializer of that
  * version, and the one that takes exactly its bytes decides; anything else is shown as its version and hex.
  *
  * Shapes (one JSON value per list element):
  * - `{"split":"kafka","topic","partition","startingOffset","stoppingOffset"}`: offsets are numbers, or the markers
  *   `"earliest"`, `"latest"`, `"committed"`; a stopping offset of `null` means the split is unbounded;
  * - `{"split":"number-sequence","splitId","from","to"}`;
+ * - `{"split":"file", ...}`, `{"writer":"file", ...}` and file committables: see connectorsFiles.ts;
  * - `{"writer":"kafka","transactionalIdPrefix", ...}` (KafkaSink exactly-once);
- * - `{"split"|"writer":"unknown","serializerVersion","hex"}` and, when the framing itself is broken, a `problem`.
+ * - `{"committer":"sink","serializerVersion","checkpoints":[{"checkpointId","numberOfSubtasks","subtasks":[{"subtaskId",
+ *   "requests":[{"committable","numberOfRetries","state"}],"numCommittables","numDrained"(1.x),"numFailed"}]}]}`, the
+ *   committable `{"committable":"kafka","producerId","epoch","transactionalId"}`, a file one, or
+ *   `{"committable":"unknown","serializerVersion","hex"}`;
+ * - `{"split"|"writer"|"committer":"unknown","serializerVersion","hex"}` and, when the framing itself is broken, a
+ *   `problem`.
  *
  * The operator coordinator's state in `_metadata` (the split enumerator's checkpoint) is read by
  * {@link decodeCoordinatorState}.
@@ -32,14 +47,11 @@ const KAFKA_MARKERS = new Map<bigint, string>([
 const ASSIGNMENT = ['assigned', 'unassigned-initial'];
 /** `TransactionOwnership` ordinals of KafkaSink's writer state. */
 const OWNERSHIP = ['IMPLICIT_BY_SUBTASK_ID', 'EXPLICIT_BY_WRITER_STATE'];
-/** Elements of one enumerator checkpoint: far more than any source has splits, small enough to bound a corrupt count. */
-const MAX_SPLITS = 1 << 20;
-
-type Fields = { [key: string]: StateValue };
-
-function long(v: bigint): number | string {
-  return v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v.toString();
-}
+const MAX_SPLITS = MAX_ELEMENTS;
+/** `CommitRequestState` ordinals. */
+const COMMIT_REQUEST_STATES = ['RECEIVED', 'RETRY', 'FAILED', 'COMMITTED'];
+/** `CommittableCollectorSerializer`'s magic number (its version 2). */
+const COMMITTABLE_COLLECTOR_MAGIC = 0xb91f252c | 0;
 
 function kafkaOffset(v: bigint): StateValue {
   return KAFKA_MARKERS.get(v) ?? long(v);
@@ -92,9 +104,96 @@ type Format = readonly [versions: readonly number[], read: (i: DataInput, versio
 const SPLIT_FORMATS: readonly Format[] = [
   [[0], kafkaSplit],
   [[1], numberSequenceSplit],
+  [[1], fileSplit(true)],
+  [[1], fileSplit(false)],
 ];
 
-const WRITER_FORMATS: readonly Format[] = [[[1, 2], kafkaWriterState]];
+const WRITER_FORMATS: readonly Format[] = [
+  [[1, 2], kafkaWriterState],
+  [[3], fileWriterState],
+];
+
+/** `KafkaCommittableSerializer` version 1: the transaction's producer id and epoch, and its transactional id. */
+function kafkaCommittable(i: DataInput): Fields {
+  const epoch = (i.u16('the producer epoch') << 16) >> 16;
+  const producerId = long(i.i64('the producer id'));
+  const transactionalId = i.utf('the transactional id');
+  return { committable: 'kafka', producerId, epoch, transactionalId };
+}
+
+const COMMITTABLE_FORMATS: readonly Format[] = [
+  [[1], kafkaCommittable],
+  [[2], fileSinkCommittable],
+];
+
+/** `SimpleVersionedSerialization.writeVersionAndSerializeList`: version, count, then each element's length and bytes. */
+function versionedList(
+  i: DataInput,
+  what: string,
+  read: (part: DataInput, version: number) => StateValue,
+): StateValue[] {
+  const version = i.i32(`the serializer version of ${what}`);
+  const n = i.count(`the number of ${what}`, MAX_ELEMENTS);
+  i.checkCount(n, 4, what, i.offset - 4);
+  const out: StateValue[] = [];
+  for (let k = 0; k < n; k++) {
+    const length = i.count(`the length of ${what}`, i.remaining);
+    const part = new DataInput(i.take(length, what), i.offset - length, true);
+    out.push(read(part, version));
+    if (part.remaining !== 0) throw new StateSchemaError('invalid', part.offset, `bytes left over after ${what}`);
+  }
+  return out;
+}
+
+/** One commit request: the sink's committable in its own frame, the retries and the request's state. */
+function commitRequest(i: DataInput): Fields {
+  const version = i.i32('the committable serializer version');
+  const length = i.count('the committable length', i.remaining);
+  const bytes = i.take(length, 'a committable');
+  const committable = firstExact(COMMITTABLE_FORMATS, version, bytes, i.offset - length) ?? {
+    committable: 'unknown',
+    serializerVersion: version,
+    hex: hexOf(bytes),
+  };
+  const numberOfRetries = i.i32('the number of retries');
+  const at = i.offset;
+  const ordinal = i.i32('the commit request state');
+  const state = COMMIT_REQUEST_STATES[ordinal];
+  if (state === undefined) throw new StateSchemaError('invalid', at, `commit request state ${ordinal} is not Flink's`);
+  return { committable, numberOfRetries, state };
+}
+
+/** `SubtaskCommittableManager`: version 0 has no subtask id, 2 (Flink 2.x) no drained count. */
+function subtaskCommittables(i: DataInput, version: number): Fields {
+  const subtaskId: Fields = version === 0 ? {} : { subtaskId: i.i32('the subtask id') };
+  const requests = versionedList(i, 'commit requests', commitRequest);
+  const numCommittables = i.i32('the number of committables');
+  const drained: Fields = version < 2 ? { numDrained: i.i32('the number of drained committables') } : {};
+  const numFailed = i.i32('the number of failed committables');
+  return { ...subtaskId, requests, numCommittables, ...drained, numFailed };
+}
+
+/** `CheckpointCommittableManager`: version 0 has no number of subtasks. */
+function checkpointCommittables(i: DataInput, version: number): Fields {
+  const checkpointId = long(i.i64('the checkpoint id'));
+  const subtasks: Fields = version === 0 ? {} : { numberOfSubtasks: i.i32('the number of subtasks') };
+  const list = versionedList(i, 'subtask committables', subtaskCommittables) as Fields[];
+  list.sort((a, b) => Number(a.subtaskId ?? 0) - Number(b.subtaskId ?? 0));
+  return { checkpointId, ...subtasks, subtasks: list };
+}
+
+/** `CommittableCollectorSerializer` version 2: per checkpoint, per subtask, the commit requests not yet done. */
+function committableCollector(i: DataInput, version: number): Fields {
+  const at = i.offset;
+  if (i.i32('the magic number of a committable collector') !== COMMITTABLE_COLLECTOR_MAGIC) {
+    throw new StateSchemaError('invalid', at, 'not a committable collector');
+  }
+  const checkpoints = versionedList(i, 'checkpoint committables', checkpointCommittables) as Fields[];
+  checkpoints.sort((a, b) => (BigInt(String(a.checkpointId)) < BigInt(String(b.checkpointId)) ? -1 : 1));
+  return { committer: 'sink', serializerVersion: version, checkpoints };
+}
+
+const COMMITTER_FORMATS: readonly Format[] = [[[2], committableCollector]];
 
 /** The first format of this version that reads exactly these bytes, or null. */
 function firstExact(formats: readonly Format[], version: number, bytes: Uint8Array, base: number): Fields | null {
@@ -126,7 +225,12 @@ function unframe(bytes: Uint8Array, base: number): { version: number; payload: U
   return { version, payload: bytes.subarray(input.pos) };
 }
 
-function framed(kind: 'split' | 'writer', formats: readonly Format[], bytes: Uint8Array, base: number): StateValue {
+function framed(
+  kind: 'split' | 'writer' | 'committer',
+  formats: readonly Format[],
+  bytes: Uint8Array,
+  base: number,
+): StateValue {
   let frame: { version: number; payload: Uint8Array };
   try {
     frame = unframe(bytes, base);
@@ -153,11 +257,17 @@ export function decodeSinkWriterState(bytes: Uint8Array, base = 0): StateValue {
   return framed('writer', WRITER_FORMATS, bytes, base);
 }
 
+/** One `streaming_committer_raw_states` element (a Sink V2 committer's collector). Never throws on bad bytes. */
+export function decodeSinkCommitterState(bytes: Uint8Array, base = 0): StateValue {
+  return framed('committer', COMMITTER_FORMATS, bytes, base);
+}
+
 const BYTE_ARRAY = 'org.apache.flink.api.common.typeutils.base.array.BytePrimitiveArraySerializer$';
 
 /**
  * The codec of the connector list states Flink writes as framed `byte[]` (`SourceOperator`'s `SourceReaderState`,
- * `SinkWriterOperator`'s `writer_raw_states`); null for every other state.
+ * `SinkWriterOperator`'s `writer_raw_states`, `CommitterOperator`'s `streaming_committer_raw_states`); null for every
+ * other state.
  */
 export function connectorCodec(info: StateMetaInfo): Codec | null {
   const element = info.serializers.VALUE_SERIALIZER?.class ?? '';
@@ -167,7 +277,9 @@ export function connectorCodec(info: StateMetaInfo): Codec | null {
       ? decodeSourceSplit
       : info.name === 'writer_raw_states'
         ? decodeSinkWriterState
-        : null;
+        : info.name === 'streaming_committer_raw_states'
+          ? decodeSinkCommitterState
+          : null;
   if (decode === null) return null;
   return {
     length: -1,
@@ -240,6 +352,7 @@ function numberSequenceEnumerator(i: DataInput): Fields {
 const ENUMERATOR_FORMATS: readonly Format[] = [
   [[1], numberSequenceEnumerator],
   [[1, 2, 3], kafkaEnumerator],
+  [[1], fileEnumerator],
 ];
 
 /** `SourceCoordinatorSerdeUtils`' coordinator serde version: the enumerator's version, length and bytes follow. */
@@ -290,6 +403,9 @@ export function describeCoordinatorState(value: StateValue): string {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return JSON.stringify(value);
   if (value.enumerator === 'number-sequence' && Array.isArray(value.remainingSplits)) {
     return `number-sequence enumerator, ${value.remainingSplits.length} splits not yet assigned`;
+  }
+  if (value.enumerator === 'file' && Array.isArray(value.pendingSplits) && Array.isArray(value.alreadyProcessedPaths)) {
+    return `file enumerator, ${value.pendingSplits.length} splits not yet assigned, ${value.alreadyProcessedPaths.length} paths already processed`;
   }
   if (value.enumerator === 'kafka' && Array.isArray(value.partitions)) {
     const assigned = value.partitions.filter(

@@ -6,6 +6,7 @@ export type { StateValue } from './decode';
 export { codecFor, decodeAll } from './decode';
 export {
   decodeSourceSplit,
+  decodeSinkCommitterState,
   decodeSinkWriterState,
   decodeCoordinatorState,
   describeCoordinatorState,
