@@ -4,10 +4,12 @@
 # checkpoints; its last checkpoint (native RocksDB SST files) and a canonical savepoint of the same state
 # (StateBenchData). Prints the cache directory, whose result.json names both snapshots.
 #
-#   bench/state/values-data.sh [--dir DIR]      default DIR: bench/state/target/values-data
-#   bench/state/values-data.sh --classpath      only build test/flink's statebench profile and print its classpath
+#   bench/state/values-data.sh [--dir DIR] [--keys N]   default DIR: bench/state/target/values-data, N: 1100000
+#   bench/state/values-data.sh --classpath              only build test/flink's statebench profile and print its classpath
 #
-# Needs Java 17 and Maven (downloads cached in ~/.m2). Takes 5-20 minutes on a shared 2-core machine.
+# A smaller state (--keys; the first-page test of test/servers writes 16,000 keys) in a DIR of its own: a DIR written
+# with another number of keys is written again. Needs Java 17 and Maven (downloads cached in ~/.m2). Takes 5-20
+# minutes on a shared 2-core machine at the default size.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/../../scripts/fixtures-lib.sh"
 
@@ -16,11 +18,13 @@ version=2.2.1
 spa_version=2.2.0
 dir="$FIXTURES_REPO/bench/state/target/values-data"
 classpath_only=false
+keys=1100000
 while [ $# -gt 0 ]; do
   case "$1" in
     --dir) dir="$2"; shift 2 ;;
+    --keys) keys="$2"; shift 2 ;;
     --classpath) classpath_only=true; shift ;;
-    *) sed -n '2,10p' "$0" >&2; exit 2 ;;
+    *) sed -n '2,12p' "$0" >&2; exit 2 ;;
   esac
 done
 
@@ -44,11 +48,12 @@ if [ "$classpath_only" = true ]; then
   echo "$classpath"
   exit 0
 fi
-if [ ! -f "$dir/result.json" ]; then
+if [ ! -f "$dir/result.json" ] || ! grep -q "\"keys\": $keys," "$dir/result.json"; then
   rm -rf "$dir"
   mkdir -p "$dir"
-  echo "values-data: writing about 1.1 GB of RocksDB state with Flink $version, then a canonical savepoint of it…" >&2
-  nice -n 10 java "${FLINK_JAVA_OPTS[@]}" -cp "$classpath" flinkfixtures.StateBenchData --dir "$dir" >"$dir/job.log" 2>&1 \
+  echo "values-data: writing $keys keys of RocksDB state (1 KiB each) with Flink $version, then a canonical savepoint of it…" >&2
+  nice -n 10 java "${FLINK_JAVA_OPTS[@]}" -cp "$classpath" flinkfixtures.StateBenchData --dir "$dir" --keys "$keys" \
+    >"$dir/job.log" 2>&1 \
     || { tail -40 "$dir/job.log" >&2; echo "values-data: the Flink job failed (log above)" >&2; rm -f "$dir/result.json"; exit 1; }
 fi
 echo "$dir"

@@ -1,0 +1,147 @@
+import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { IncrementalKeyedHandle } from '../../src/core/metadata';
+import { storePathOf } from '../../src/core/references/locate';
+import { locate } from '../../src/core/state/schema';
+import { openStoredSnapshot } from '../../src/core/state/storeSnapshot';
+import { stateEntries } from '../../src/core/state/values';
+import type { StateEntry } from '../../src/core/state/values/keyed';
+import { StateReadCache, cachedReader, CACHE_BLOCK_BYTES } from '../../src/core/state/values/cache';
+import { S3Store, openStore } from '../../src/core/stores';
+import type { ReadAllOptions } from '../../src/core/stores/types';
+import { prerequisite, repoRoot } from '../support/repo';
+import { S3Server, s3Prerequisites, startVersityGw } from './s3Servers';
+
+const ROOT = repoRoot();
+/** Written once by real Flink 2.2 (bench/state/values-data.sh) and kept: 16,000 keys of 1 KiB, parallelism 2. */
+const DATA = path.join(ROOT, 'test', 'servers', 'target', 'first-page-data');
+const KEYS = 16_000;
+const UID = 'large-state';
+const PAGE = 100;
+/** Writing the state takes about a minute; Maven first builds test/flink when its build is stale. */
+const WRITE_TIMEOUT_MS = 600_000;
+
+function onPath(command: string): boolean {
+  return (process.env.PATH ?? '')
+    .split(path.delimiter)
+    .some((dir) => dir !== '' && fs.existsSync(path.join(dir, command)));
+}
+
+function prerequisites(): string | undefined {
+  if (!onPath('java')) return prerequisite('Java 17 is not installed (Flink writes the checkpoint)');
+  if (!onPath('mvn')) return prerequisite('Maven is not installed (it builds test/flink)');
+  return s3Prerequisites('versitygw');
+}
+
+interface Read {
+  readonly path: string;
+  readonly offset: number;
+  readonly bytes: number;
+}
+
+describe(
+  'the first page of a RocksDB incremental checkpoint on S3 (versitygw) reads blocks of its SST files, not the files',
+  { skip: prerequisites() ?? false },
+  () => {
+    let server: S3Server;
+    let checkpoint = '';
+
+    before(
+      async () => {
+        execFileSync(
+          'bash',
+          [path.join(ROOT, 'bench', 'state', 'values-data.sh'), '--dir', DATA, '--keys', `${KEYS}`],
+          {
+            stdio: ['ignore', 'ignore', 'inherit'],
+            timeout: WRITE_TIMEOUT_MS,
+          },
+        );
+        const made = JSON.parse(fs.readFileSync(path.join(DATA, 'result.json'), 'utf8')) as {
+          jobId: string;
+          checkpoint: string;
+        };
+        // In the bucket `checkpoints`, wherever Flink wrote the tree (its absolute paths are resolved as moved).
+        checkpoint = `/${made.jobId}/${path.basename(made.checkpoint)}`;
+        server = await startVersityGw({ dataDir: DATA });
+      },
+      { timeout: WRITE_TIMEOUT_MS + 60_000 },
+    );
+
+    after(async () => {
+      await server?.stop();
+    });
+
+    it('as the entry browser reads it: the meta state files, then footer, index and first data blocks of the first subtask', async (t) => {
+      const store = openStore('s3://checkpoints', {
+        password: server.secretKey,
+        s3: { endpoint: server.endpoint, accessKeyId: server.accessKey, region: 'us-east-1' },
+      }) as S3Store;
+      const reads: Read[] = [];
+      const recorded = Object.create(store) as S3Store;
+      recorded.readAll = async (p: string, options?: ReadAllOptions) => {
+        const got = await store.readAll(p, options);
+        reads.push({ path: p, offset: options?.offset ?? 0, bytes: got.length });
+        return got;
+      };
+      try {
+        const opened = await openStoredSnapshot(recorded, checkpoint);
+        const op = opened.metadata.operators.find((o) => o.uid === UID)!;
+        const access = opened.accessWith(cachedReader(recorded, new StateReadCache(256 << 20)));
+        const entries: StateEntry[] = [];
+        for await (const { entry } of stateEntries(op, opened.pointer, access, {}, (p) => {
+          throw new Error(`${p.file}: ${p.message}`);
+        })) {
+          entries.push(entry);
+          if (entries.length === PAGE) break;
+        }
+        assert.equal(entries.length, PAGE);
+        assert.ok(entries.every((e) => e.keyGroup === entries[0].keyGroup || e.keyGroup! > entries[0].keyGroup!));
+
+        // The SST files by store path, per subtask, with their sizes from the handles.
+        const sst = op.subtasks.map((subtask) => {
+          assert.ok(!subtask.finished);
+          const handle = subtask.managedKeyedState as IncrementalKeyedHandle;
+          assert.equal(handle.type, 'IncrementalRemoteKeyedStateHandle');
+          return [...handle.sharedState, ...handle.privateState]
+            .filter((s) => s.localPath.endsWith('.sst'))
+            .map((s) => {
+              const at = locate(s.handle, opened.pointer)!;
+              const name = path.posix.basename(storePathOf(store.uri, at.path!) ?? at.path!);
+              return { name, size: at.size };
+            });
+        });
+        const readOf = (name: string) =>
+          reads.filter((r) => path.posix.basename(r.path) === name).reduce((n, r) => n + r.bytes, 0);
+        const sstBytes = sst.flat().reduce((n, f) => n + f.size, 0);
+        const total = reads.reduce((n, r) => n + r.bytes, 0);
+        t.diagnostic(reads.map((r) => `${path.posix.basename(r.path)} ${r.offset} ${r.bytes}`).join('; '));
+        t.diagnostic(
+          `${total} bytes in ${store.requestCount} requests (${reads.length} ranged reads); SST files ${sst
+            .map((files, i) => `subtask ${i}: ${files.map((f) => `${f.size} (read ${readOf(f.name)})`).join(', ')}`)
+            .join('; ')}`,
+        );
+
+        const large = sst[0].filter((f) => f.size > 16 * CACHE_BLOCK_BYTES);
+        assert.ok(large.length > 0, 'the first subtask has an SST file of more than 1 MiB');
+        for (const file of sst[0]) {
+          // The tail block (footer, metaindex, properties), the index block (about 1% of a file of 4 KiB data
+          // blocks) and the first two windows of data blocks: a few cache blocks, whatever the file's size.
+          const bound = 6 * CACHE_BLOCK_BYTES + Math.ceil(file.size / 50);
+          assert.ok(readOf(file.name) <= bound, `${file.name}: ${readOf(file.name)} bytes of ${file.size} read`);
+        }
+        for (const file of large) assert.ok(readOf(file.name) < file.size / 10, `${file.name} was read whole`);
+        for (const file of sst[1]) assert.equal(readOf(file.name), 0, 'the second subtask holds later key groups');
+        assert.ok(total < sstBytes / 20, `${total} bytes read for a page of ${sstBytes} bytes of SST files`);
+        // _metadata; a stat and a read per meta state file; a stat, the tail, the index and two data reads per SST
+        // file of the first subtask.
+        const bound = 1 + 2 * sst.length + 5 * sst[0].length;
+        assert.ok(store.requestCount <= bound, `${store.requestCount} requests, more than ${bound}`);
+      } finally {
+        await store.close();
+      }
+    });
+  },
+);
