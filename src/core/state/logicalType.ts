@@ -163,7 +163,8 @@ export function logicalTypeOf(v: JavaValue, depth: number): LogicalTypeNode {
     case 'RawType': {
       const clazz = o.fields.get('clazz');
       const name = clazz !== null && typeof clazz === 'object' && clazz.kind === 'class' ? clazz.name : '?';
-      return node(`RAW('${name}', ?)`, { class: name });
+      // the serializer's snapshot stays out of the summary, as in Flink's
+      return node(`RAW('${name}', '...')`, { class: name });
     }
     case 'StructuredType': {
       const implementation = o.fields.get('implementationClass');
@@ -173,12 +174,30 @@ export function logicalTypeOf(v: JavaValue, depth: number): LogicalTypeNode {
           : undefined;
       const fields = listElements(o.fields.get('attributes'), 0).map((a) => {
         const attribute = a !== null && typeof a === 'object' && a.kind === 'object' ? a : null;
+        const description = string(attribute?.fields.get('description'));
         return {
           name: string(attribute?.fields.get('name')) ?? '?',
           type: logicalTypeOf(attribute?.fields.get('type') ?? null, depth + 1),
+          ...(description !== undefined ? { description } : {}),
         };
       });
-      return node(name ?? 'STRUCTURED', { fields, ...(name !== undefined ? { class: name } : {}) });
+      const attributes = fields
+        .map(
+          (f) =>
+            `${escapeIdentifier(f.name)} ${f.type.type}` +
+            (f.description !== undefined ? ` '${f.description.replace(/'/g, "''")}'` : ''),
+        )
+        .join(', ');
+      // Flink 2.1 on names an inline structured type by its class name field (STRUCTURED<'class', attributes>),
+      // earlier lines by its implementation class between asterisks
+      const className = string(o.fields.get('className'));
+      const summary =
+        o.fields.get('objectIdentifier') !== null && o.fields.get('objectIdentifier') !== undefined
+          ? (name ?? 'STRUCTURED')
+          : className !== undefined
+            ? `STRUCTURED<'${className}', ${attributes}>`
+            : `*${name ?? '?'}<${attributes}>*`;
+      return node(summary, { fields, ...((className ?? name) !== undefined ? { class: className ?? name } : {}) });
     }
     case 'DistinctType':
       return child('sourceType');

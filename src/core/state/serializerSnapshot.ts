@@ -524,6 +524,23 @@ const timestampData: Decoder = (input) => {
 };
 
 /**
+ * `SortedMapSerializerSnapshot` (the sorted map of a retracting Top-N): its comparator Java-serialized (generated
+ * code), then its key and value serializers.
+ */
+const sortedMap: Decoder = (input, _version, depth, cls, continuation) => {
+  const start = input.pos;
+  skipJavaObjects(input, 1);
+  const end = findForward(input, input.pos, (i) => input.i32At(i) === NESTED_MAGIC);
+  if (end === null) {
+    input.pos = start;
+    return readUnknownPayload(input, continuation);
+  }
+  const undecoded = end > input.pos ? rawOf(input.bytes.subarray(input.pos, end)) : {};
+  input.pos = end;
+  return { ...undecoded, nested: readNestedSnapshots(input, depth, cls, continuation) };
+};
+
+/**
  * `ArrayDataSerializer` and `MapDataSerializer` snapshots: their logical types (element; key and value), then their
  * serializers, all Java-serialized.
  */
@@ -595,6 +612,7 @@ const DECODERS = new Map<string, Decoder>([
   ['org.apache.flink.table.runtime.typeutils.TimestampDataSerializer$TimestampDataSerializerSnapshot', timestampData],
   ['org.apache.flink.table.runtime.typeutils.ArrayDataSerializer$ArrayDataSerializerSnapshot', containerData(1)],
   ['org.apache.flink.table.runtime.typeutils.MapDataSerializer$MapDataSerializerSnapshot', containerData(2)],
+  ['org.apache.flink.table.runtime.typeutils.SortedMapSerializerSnapshot', sortedMap],
   ['org.apache.flink.api.scala.typeutils.ScalaCaseClassSerializerSnapshot', withOuterClass('the case class name')],
   ['org.apache.flink.api.scala.typeutils.ScalaEnumSerializerSnapshot', (input) => scalaEnumeration(input)],
   [

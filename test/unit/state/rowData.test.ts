@@ -129,7 +129,7 @@ const TYPES: LogicalTypeNode[] = [
   t('ARRAY', 'ARRAY<INT>', { element: INT }),
   t('MAP', 'MAP<STRING, INT>', { key: STRING, value: INT }),
   NESTED,
-  t('RAW', "RAW('com.example.Thing', ?)", { class: 'com.example.Thing' }),
+  t('RAW', "RAW('com.example.Thing', '...')", { class: 'com.example.Thing' }),
   t('DATE', 'DATE'),
   t('SMALLINT', 'SMALLINT'),
 ];

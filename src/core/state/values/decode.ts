@@ -4,6 +4,7 @@ import type { SerializerSnapshotNode } from '../serializerSnapshot';
 import { avroDecoder } from './avro';
 import { kryoCodec, kryoStopAtStart } from './kryoCodec';
 import { rowDataCodec } from './rowData';
+import { tableCodec } from './tableSerializers';
 
 /** A decoded state value as a JSON value: longs beyond 2^53, BigInteger and BigDecimal as decimal strings. */
 export type StateValue = null | boolean | number | string | StateValue[] | { [key: string]: StateValue };
@@ -437,7 +438,7 @@ function buildCodec(node: SerializerSnapshotNode): Codec {
     case 'AvroSerializerSnapshot':
       return node.schema === undefined ? unknown(node) : { length: -1, exact: true, read: avroDecoder(node.schema) };
   }
-  return compositeCodec(node, short) ?? unknown(node);
+  return compositeCodec(node, short) ?? tableCodec(node) ?? unknown(node);
 }
 
 function compositeCodec(node: SerializerSnapshotNode, short: string): Codec | null {

@@ -27,17 +27,37 @@ export function rowDataCodec(node: SerializerSnapshotNode): Codec | null {
   const types = node.logicalTypes;
   if (types === undefined) return null;
   const fields = types.map((type, i) => ({ name: `f${i}`, type }));
+  return binaryCodec('a RowData', (reader, length) => reader.row(0, length, fields, 0));
+}
+
+/** `ArrayDataSerializer`: a `BinaryArrayData` (its length, then its bytes) of the snapshot's element type. */
+export function arrayDataCodec(node: SerializerSnapshotNode): Codec | null {
+  const element = node.logicalTypes?.[0];
+  if (element === undefined) return null;
+  return binaryCodec('an ArrayData', (reader, length) => reader.array(0, length, element, 0));
+}
+
+/** `MapDataSerializer`: a `BinaryMapData` (its length, then its bytes) of the snapshot's key and value types. */
+export function mapDataCodec(node: SerializerSnapshotNode): Codec | null {
+  const [key, value] = node.logicalTypes ?? [];
+  if (value === undefined) return null;
+  const type: LogicalTypeNode = { type: `MAP<${key.type}, ${value.type}>`, root: 'MAP', nullable: true, key, value };
+  return binaryCodec('a MapData', (reader, length) => reader.map(0, length, type, 0));
+}
+
+/** Flink's binary formats as their serializers write them: the length, then the bytes. */
+function binaryCodec(what: string, read: (reader: BinaryReader, length: number) => StateValue): Codec {
   return {
     length: -1,
     exact: true,
     read: (input) => {
       const at = input.offset;
-      const length = input.i32('the length of a RowData');
-      if (length < 0) throw new StateSchemaError('invalid', at, `a RowData of ${length} bytes`);
-      input.need(length, 'a RowData');
+      const length = input.i32(`the length of ${what}`);
+      if (length < 0) throw new StateSchemaError('invalid', at, `${what} of ${length} bytes`);
+      input.need(length, what);
       const bytes = input.bytes.subarray(input.pos, input.pos + length);
       input.pos += length;
-      return new BinaryReader(bytes, at + 4).row(0, length, fields, 0);
+      return read(new BinaryReader(bytes, at + 4), length);
     },
   };
 }
@@ -209,7 +229,7 @@ class BinaryReader {
   }
 
   /** A `BinaryMapData`: the key array's size in bytes, the key array, the value array (MULTISET: counts). */
-  private map(start: number, length: number, type: LogicalTypeNode, depth: number): StateValue {
+  map(start: number, length: number, type: LogicalTypeNode, depth: number): StateValue {
     const end = start + length;
     this.check(start, start, 4, end, `the key array size of a ${type.type}`);
     const keyBytes = this.view.getInt32(start, true);
@@ -259,7 +279,7 @@ function bigEndianSigned(bytes: Uint8Array): bigint {
   return bytes.length > 0 && bytes[0] & 0x80 ? v - (1n << BigInt(bytes.length * 8)) : v;
 }
 
-function decimalString(unscaled: bigint, scale: number): string {
+export function decimalString(unscaled: bigint, scale: number): string {
   if (scale <= 0) return (unscaled * 10n ** BigInt(-scale)).toString();
   const negative = unscaled < 0n;
   const digits = (negative ? -unscaled : unscaled).toString().padStart(scale + 1, '0');
@@ -282,7 +302,7 @@ function fraction(nanos: number): string {
 const DAY_MILLIS = 86_400_000n;
 
 /** Epoch milliseconds (and nanos of the millisecond) as `yyyy-MM-ddTHH:mm:ss[.fff]`, with `Z` for an instant. */
-function timestampString(millis: bigint, nanosOfMilli: number, local: boolean): string {
+export function timestampString(millis: bigint, nanosOfMilli: number, local: boolean): string {
   let days = millis / DAY_MILLIS;
   let ofDay = millis % DAY_MILLIS;
   if (ofDay < 0n) {
