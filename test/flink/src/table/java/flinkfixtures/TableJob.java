@@ -12,12 +12,22 @@ import org.apache.flink.table.api.TableDescriptor;
 import org.apache.flink.table.api.bridge.java.StreamStatementSet;
 import org.apache.flink.table.api.bridge.java.StreamTableEnvironment;
 
+import org.apache.flink.core.memory.DataOutputSerializer;
+import org.apache.flink.table.api.dataview.ListView;
+import org.apache.flink.table.api.dataview.MapView;
+import org.apache.flink.table.dataview.NullSerializer;
+
+import java.io.IOException;
 import java.math.BigDecimal;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.LocalDateTime;
+import java.time.LocalTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,13 +36,19 @@ import java.util.Map;
  * The Table API / SQL job: {@value #ROWS} order rows with known contents (DECIMAL compact and not, TIMESTAMP(3) and
  * (9), TIMESTAMP_LTZ, VARCHAR, a nullable STRING, DOUBLE, BOOLEAN, ARRAY, MAP and a named ROW) feed a GROUP BY
  * aggregation, a deduplication (keep the last row by event time), a Top-2, a regular join with a dimension table and a
- * tumbling window aggregation whose last window never fires (the watermark stops at the last row). The rows stop after
- * {@value #ROWS}, the job keeps running, so every checkpoint after the first seconds holds the same state, which
- * {@link #expected()} computes from the rows alone: the oracle of the state values.
+ * tumbling window aggregation whose last window never fires (the watermark stops at the last row). Rows replaced by
+ * later ones ({@code latest}: the newest row of each of {@value #SLOTS} slots) feed retracting aggregates whose
+ * accumulators keep data views in states of their own (COUNT(DISTINCT), MIN and MAX with retraction, LISTAGG,
+ * COLLECT) and a Top-2 with retraction (a sorted map and the rows per sort key); a deduplication keeps DATE, TIME,
+ * TIMESTAMP_LTZ (compact and not, before the epoch too) and INTERVAL columns. The rows stop after {@value #ROWS}, the
+ * job keeps running, so every checkpoint after the first seconds holds the same state, which {@link #expected()}
+ * computes from the rows alone: the oracle of the state values.
  */
 final class TableJob {
     static final int ROWS = 40;
     static final int KEYS = 4;
+    /** Rows replace the row of their slot (id mod SLOTS) in the retracting queries. */
+    static final int SLOTS = 10;
     /** 2023-11-14T22:13:20Z, a multiple of the 10 s window. */
     static final long BASE_MILLIS = 1_700_000_000_000L;
     static final long WINDOW_MILLIS = 10_000L;
@@ -85,6 +101,26 @@ final class TableJob {
         sink(set, tEnv.sqlQuery("SELECT k, window_start, window_end, COUNT(*) AS c, SUM(amount) AS s, MAX(name) AS mn"
                 + " FROM TABLE(TUMBLE(TABLE orders, DESCRIPTOR(rowtime), INTERVAL '10' SECOND))"
                 + " GROUP BY k, window_start, window_end"));
+        // rows replaced by later ones: every slot keeps its newest row, the aggregates and the Top-N below it retract
+        tEnv.executeSql("CREATE TEMPORARY VIEW latest AS SELECT slot, k, id, amount, name, ts FROM ("
+                + "SELECT *, ROW_NUMBER() OVER (PARTITION BY slot ORDER BY rowtime DESC) AS rn FROM ("
+                + "SELECT *, MOD(id, " + SLOTS + ") AS slot FROM orders)) WHERE rn = 1");
+        sink(set, tEnv.sqlQuery("SELECT k, COUNT(DISTINCT name) AS dn, MIN(amount) AS mina, MAX(ts) AS maxt,"
+                + " LISTAGG(name) AS names, COLLECT(id) AS ids FROM latest GROUP BY k"));
+        sink(set, tEnv.sqlQuery("SELECT k, id, amount FROM ("
+                + "SELECT k, id, amount, ROW_NUMBER() OVER (PARTITION BY k ORDER BY amount DESC) AS rn FROM latest)"
+                + " WHERE rn <= 2"));
+        // dates, times, instants and intervals in a row
+        sink(set, tEnv.sqlQuery("SELECT k, id, dt, tm, ltz9, ltz_old, ivd, ivm FROM ("
+                + "SELECT k, id,"
+                + " CAST('2024-02-' || LPAD(CAST(MOD(id, 28) + 1 AS STRING), 2, '0') AS DATE) AS dt,"
+                + " CAST('23:59:' || CAST(id + 10 AS STRING) AS TIME) AS tm,"
+                + " CAST(ts9 AS TIMESTAMP_LTZ(9)) AS ltz9,"
+                + " CAST(CAST('1969-07-20 20:17:' || CAST(id + 10 AS STRING) || '.5' AS TIMESTAMP(3))"
+                + " AS TIMESTAMP_LTZ(3)) AS ltz_old,"
+                + " INTERVAL '1' DAY * id AS ivd,"
+                + " INTERVAL '1' MONTH * id AS ivm,"
+                + " ROW_NUMBER() OVER (PARTITION BY k ORDER BY rowtime DESC) AS rn FROM orders) WHERE rn = 1"));
         set.attachAsDataStream();
     }
 
@@ -192,7 +228,7 @@ final class TableJob {
     }
 
     /** Per state name, its entries: key and value (and user key, namespace) as positional lists of column values. */
-    static Map<String, Object> expected() {
+    static Map<String, Object> expected() throws IOException {
         Map<String, Object> states = new LinkedHashMap<>();
         List<Object> acc = new ArrayList<>();
         List<Object> dedup = new ArrayList<>();
@@ -236,16 +272,166 @@ final class TableJob {
             window.put("namespace", BASE_MILLIS + (lastWindowStart * 1000) + WINDOW_MILLIS);
             windows.add(window);
         }
+        retracting(acc, dedup);
+        times(dedup);
         states.put("accState", acc);
         states.put("deduplicate-state", dedup);
         states.put("data-state-with-append", topN);
         states.put("left-records", left);
         states.put("right-records", right);
         states.put("window-aggs", windows);
+        topNWithRetraction(states);
+        dataViews(states);
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("rows", ROWS);
         out.put("states", states);
         return out;
+    }
+
+    // ---- rows replaced by later ones: each slot keeps its newest row ----
+
+    /** The rows left in {@code latest}: the newest of each slot, in the order they arrived. */
+    private static List<Long> latestRows() {
+        List<Long> rows = new ArrayList<>();
+        for (long n = ROWS - SLOTS; n < ROWS; n++) {
+            rows.add(n);
+        }
+        return rows;
+    }
+
+    private static List<Long> latestRows(int j) {
+        List<Long> rows = new ArrayList<>();
+        for (long n : latestRows()) {
+            if (n % KEYS == j) {
+                rows.add(n);
+            }
+        }
+        return rows;
+    }
+
+    /**
+     * A data view backed by state keeps nothing in its accumulator field: the RAW field holds what Flink's
+     * {@link NullSerializer} writes, the entries are in the view's own state.
+     */
+    private static Map<String, Object> dataView(Class<?> view) throws IOException {
+        DataOutputSerializer out = new DataOutputSerializer(8);
+        NullSerializer.INSTANCE.serialize(null, out);
+        Map<String, Object> e = new LinkedHashMap<>();
+        e.put("class", view.getName());
+        e.put("hex", HexFormat.of().formatHex(out.getCopyOfBuffer()));
+        return e;
+    }
+
+    private static Map<String, Object> fields(Object... namesAndValues) {
+        Map<String, Object> e = new LinkedHashMap<>();
+        for (int i = 0; i < namesAndValues.length; i += 2) {
+            e.put((String) namesAndValues[i], namesAndValues[i + 1]);
+        }
+        return e;
+    }
+
+    /**
+     * The deduplications under {@code latest} (keyed by slot; the planner keeps all columns for one consumer and the
+     * used ones for the other) and the retracting aggregate's accumulators: COUNT(DISTINCT name), MIN(amount) and
+     * MAX(ts) with retraction (the value and the map's size), LISTAGG and COLLECT (views only), the row count, and the
+     * distinct view.
+     */
+    private static void retracting(List<Object> acc, List<Object> dedup) throws IOException {
+        for (long n : latestRows()) {
+            List<Object> all = order(n);
+            all.add(n % SLOTS);
+            dedup.add(state(n % SLOTS, all));
+            dedup.add(state(n % SLOTS, List.of(rowtime(n), key(n), n, amount(n), ts(n), "name-" + n, n % SLOTS)));
+        }
+        for (int j = 0; j < KEYS; j++) {
+            List<Long> rows = latestRows(j);
+            long count = rows.size();
+            BigDecimal min = null;
+            long maxTs = -1;
+            for (long n : rows) {
+                min = min == null || new BigDecimal(amount(n)).compareTo(min) < 0 ? new BigDecimal(amount(n)) : min;
+                maxTs = Math.max(maxTs, n);
+            }
+            List<Object> value = new ArrayList<>();
+            value.add(count);
+            value.add(fields("min", min.toPlainString(), "mapSize", count, "map", dataView(MapView.class)));
+            value.add(fields("max", ts(maxTs), "mapSize", count, "map", dataView(MapView.class)));
+            value.add(fields("list", dataView(ListView.class), "retractList", dataView(ListView.class)));
+            value.add(fields("map", dataView(MapView.class)));
+            value.add(count);
+            value.add(dataView(MapView.class));
+            acc.add(state(key(j), value));
+        }
+    }
+
+    /**
+     * The states of the data views: per key the distinct names and how often each was counted, MIN's amounts and
+     * MAX's timestamps with their counts, LISTAGG's names in arrival order (no retraction came before its row, so its
+     * retract list is empty), COLLECT's ids with their counts.
+     */
+    private static void dataViews(Map<String, Object> states) {
+        List<Object> distinct = new ArrayList<>();
+        List<Object> minMap = new ArrayList<>();
+        List<Object> maxMap = new ArrayList<>();
+        List<Object> list = new ArrayList<>();
+        List<Object> collect = new ArrayList<>();
+        for (int j = 0; j < KEYS; j++) {
+            List<Object> names = new ArrayList<>();
+            for (long n : latestRows(j)) {
+                distinct.add(userEntry(key(j), "name-" + n, 1));
+                minMap.add(userEntry(key(j), amount(n), 1));
+                maxMap.add(userEntry(key(j), ts(n), 1));
+                collect.add(userEntry(key(j), n, 1));
+                names.add("name-" + n);
+            }
+            list.add(state(key(j), names));
+        }
+        states.put("distinctAcc_0", distinct);
+        states.put("distinctAcc_0_null_state", List.of());
+        states.put("agg1$map", minMap);
+        states.put("agg2$map", maxMap);
+        states.put("agg3$list", list);
+        states.put("agg3$retractList", List.of());
+        states.put("agg4$map", collect);
+    }
+
+    /**
+     * Top-2 by amount over {@code latest} (RetractableTopNFunction): every row of the key is kept by its sort key
+     * (with its slot), and the sort keys in a sorted map, highest amount first, each counted once.
+     */
+    private static void topNWithRetraction(Map<String, Object> states) {
+        List<Object> rows = new ArrayList<>();
+        List<Object> sorted = new ArrayList<>();
+        for (int j = 0; j < KEYS; j++) {
+            List<Object> sortKeys = new ArrayList<>();
+            List<Long> latest = latestRows(j);
+            latest.sort((a, b) -> Long.compare(b, a));
+            for (long n : latest) {
+                rows.add(userEntry(key(j), List.of(amount(n)), List.of(List.of(key(n), n, amount(n), n % SLOTS))));
+                sortKeys.add(fields("key", List.of(amount(n)), "value", 1));
+            }
+            sorted.add(state(key(j), sortKeys));
+        }
+        states.put("data-state", rows);
+        states.put("sorted-map", sorted);
+    }
+
+    /** The newest row per key with its DATE, TIME, TIMESTAMP_LTZ(9), TIMESTAMP_LTZ(3) before 1970 and intervals. */
+    private static void times(List<Object> dedup) {
+        for (int j = 0; j < KEYS; j++) {
+            long n = ROWS - KEYS + j;
+            List<Object> row = new ArrayList<>();
+            row.add(rowtime(n));
+            row.add(key(n));
+            row.add(n);
+            row.add(LocalDate.of(2024, 2, (int) (n % 28) + 1).toString());
+            row.add(LocalTime.of(23, 59, (int) n + 10).toString());
+            row.add(LocalDateTime.of(2024, 2, 29, 12, 34, (int) n, 123_456_789).toInstant(ZoneOffset.UTC).toString());
+            row.add(LocalDateTime.of(1969, 7, 20, 20, 17, (int) n + 10, 500_000_000).toInstant(ZoneOffset.UTC).toString());
+            row.add(Duration.ofDays(n).toMillis());
+            row.add(n);
+            dedup.add(state(key(n), row));
+        }
     }
 
     private static Map<String, Object> userEntry(String key, Object userKey, Object value) {
