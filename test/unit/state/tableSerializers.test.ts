@@ -123,7 +123,7 @@ describe('Table runtime serializers of data views and Top-N', () => {
 
   it('shows a state-backed view’s placeholder as nothing and RAW values by their own serializer', () => {
     const nullSerializer = node('org.apache.flink.table.dataview.NullSerializer$NullSerializerSnapshot');
-    assert.equal(read(nullSerializer, new Uint8Array(0)), null);
+    assert.equal(read(nullSerializer, new Uint8Array([0])), null);
     const raw = node(`${TYPEUTILS}RawValueDataSerializer$RawValueDataSerializerSnapshot`, { nested: [LONG] });
     assert.equal(read(raw, Buffer.concat([i32(8), i64(42n)])), 42);
     const opaqueRaw = node(`${TYPEUTILS}RawValueDataSerializer$RawValueDataSerializerSnapshot`);

@@ -24,8 +24,8 @@ export function tableCodec(node: SerializerSnapshotNode): Codec | null {
     case 'RawValueDataSerializer$RawValueDataSerializerSnapshot':
       return rawValueCodec(node);
     case 'NullSerializer$NullSerializerSnapshot':
-      // a data view backed by state: its accumulator field holds nothing, its entries are in the view's own state
-      return { length: 0, exact: true, read: () => null };
+      // a data view backed by state: its accumulator field holds one byte, its entries are in the view's own state
+      return { length: 1, exact: true, read: (i) => (i.u8('a null'), null) };
     case 'ExternalSerializer$ExternalSerializerSnapshot': {
       // the external object is converted to the internal one, which the nested serializer writes
       const internal = node.nested?.[0];
