@@ -7,6 +7,7 @@ import { stateCommand } from '../../../src/cli/state';
 import { parseMetadata, summarize } from '../../../src/core/metadata';
 import {
   decodeCoordinatorState,
+  decodeSinkCommitterState,
   decodeSinkWriterState,
   decodeSourceSplit,
   describeCoordinatorState,
@@ -329,5 +330,110 @@ describe('state --operator <source uid> prints the splits readably', () => {
     let text = '';
     await inspectCommand.run([dir], { out: (t) => (text += t), err: () => undefined });
     assert.match(text, /coordinator of numbers: number-sequence enumerator, 0 splits not yet assigned/);
+  });
+});
+
+describe('Sink V2 committer state and file splits from bytes built as Flink writes them', () => {
+  /** `SimpleVersionedSerialization.writeVersionAndSerializeList`. */
+  const list = (version: number, items: Uint8Array[]) =>
+    Uint8Array.from([
+      ...new Out().int(version).int(items.length).bytes(),
+      ...items.flatMap((b) => [...new Out().int(b.length).bytes(), ...b]),
+    ]);
+  const kafka = Uint8Array.from([0, 3, ...new Out().long(1234n).utf('orders-tx-1-7').bytes()]);
+  const request = (version: number, bytes: Uint8Array, state = 0) =>
+    Uint8Array.from([...framed(version, bytes), ...new Out().int(0).int(state).bytes()]);
+  const collector = (subtaskVersion: number, requestBytes: Uint8Array) => {
+    const subtask = Uint8Array.from([
+      ...new Out().int(1).bytes(),
+      ...list(0, [requestBytes]),
+      ...(subtaskVersion === 1 ? new Out().int(1).int(0).int(0) : new Out().int(1).int(0)).bytes(),
+    ]);
+    const checkpoint = Uint8Array.from([...new Out().long(7n).int(2).bytes(), ...list(subtaskVersion, [subtask])]);
+    return framed(2, Uint8Array.from([...new Out().int(0xb91f252c | 0).bytes(), ...list(1, [checkpoint])]));
+  };
+
+  it('reads a KafkaSink committable: producer id, epoch and transactional id, with the drained count of 1.x', () => {
+    const expected = (drained: object) => ({
+      committer: 'sink',
+      serializerVersion: 2,
+      checkpoints: [
+        {
+          checkpointId: 7,
+          numberOfSubtasks: 2,
+          subtasks: [
+            {
+              subtaskId: 1,
+              requests: [
+                {
+                  committable: {
+                    committable: 'kafka',
+                    producerId: 1234,
+                    epoch: 3,
+                    transactionalId: 'orders-tx-1-7',
+                  },
+                  numberOfRetries: 0,
+                  state: 'RECEIVED',
+                },
+              ],
+              numCommittables: 1,
+              ...drained,
+              numFailed: 0,
+            },
+          ],
+        },
+      ],
+    });
+    assert.deepEqual(decodeSinkCommitterState(collector(2, request(1, kafka))), expected({}));
+    assert.deepEqual(decodeSinkCommitterState(collector(1, request(1, kafka))), expected({ numDrained: 0 }));
+  });
+
+  it('shows a committable no known sink writes as its version and hex, and a broken collector as unknown', () => {
+    const v = decodeSinkCommitterState(collector(2, request(5, kafka))) as {
+      checkpoints: { subtasks: { requests: { committable: StateValue }[] }[] }[];
+    };
+    assert.deepEqual(v.checkpoints[0].subtasks[0].requests[0].committable, {
+      committable: 'unknown',
+      serializerVersion: 5,
+      hex: Buffer.from(kafka).toString('hex'),
+    });
+    const badState = decodeSinkCommitterState(collector(2, request(1, kafka, 9))) as { committer: string };
+    assert.equal(badState.committer, 'unknown');
+    const whole = collector(2, request(1, kafka));
+    for (let n = 0; n < whole.length; n++) {
+      const t = decodeSinkCommitterState(whole.subarray(0, n)) as { committer: string };
+      assert.equal(t.committer, 'unknown', `prefix of ${n} bytes`);
+    }
+  });
+
+  it('reads a file split written before Flink kept the file modification time and size', () => {
+    const path = Uint8Array.from([
+      1,
+      1,
+      5,
+      ...Buffer.from('file'),
+      0,
+      0,
+      ...new Out().int(-1).bytes(),
+      1,
+      5,
+      ...Buffer.from('/a/b'),
+      0,
+      0,
+    ]);
+    const split = Uint8Array.from([
+      ...new Out().utf('0000000001').bytes(),
+      ...path,
+      ...new Out().long(0n).long(100n).int(1).utf('host-1').bool(true).long(-1n).long(12n).bytes(),
+    ]);
+    assert.deepEqual(decodeSourceSplit(framed(1, split)), {
+      split: 'file',
+      splitId: '0000000001',
+      path: 'file:/a/b',
+      offset: 0,
+      length: 100,
+      hostnames: ['host-1'],
+      readerPosition: { offset: -1, recordsAfterOffset: 12 },
+    });
   });
 });

@@ -59,16 +59,19 @@ describe(
   },
   () => {
     for (const version of VERSIONS) {
-      it(`${version}: every split, writer state and enumerator state of every snapshot`, async () => {
+      it(`${version}: every split, writer, committer and enumerator state of every snapshot`, async () => {
         const about = JSON.parse(fs.readFileSync(path.join(ROOT, version, 'kafka.json'), 'utf8')) as {
           topic: string;
           recordsPerPartition: number[];
           transactionalIdPrefix: string;
+          ticksTransactionalIdPrefix?: string;
         };
         const files = findFiles(path.join(ROOT, version), '_metadata').sort();
         assert.ok(files.length >= 2, `${version}: a checkpoint and a savepoint`);
         let splits = 0;
         let writers = 0;
+        let committers = 0;
+        const committables: Row[] = [];
         for (const file of files) {
           const where = path.relative(ROOT, file);
           const oracle = JSON.parse(fs.readFileSync(`${file}.connectors.json`, 'utf8')) as Oracle;
@@ -97,7 +100,15 @@ describe(
                 `${where}: ${e.state} ${e.subtask}/${e.index}`,
               );
               if (e.state === 'SourceReaderState') splits++;
-              else writers++;
+              else if (e.state === 'writer_raw_states') writers++;
+              else {
+                committers++;
+                for (const c of (e.value as Row).checkpoints as Row[]) {
+                  for (const t of c.subtasks as Row[]) {
+                    committables.push(...(t.requests as Row[]).map((r) => r.committable as Row));
+                  }
+                }
+              }
             }
             assert.equal(read.size, (expected.entries ?? []).length, `${where}: entries of ${operatorId}`);
           }
@@ -106,6 +117,7 @@ describe(
             .flatMap((o) => o.entries ?? [])
             .filter((e) => e.state === 'SourceReaderState')
             .map((e) => e.value as Row)
+            .filter((s) => s.topic === about.topic)
             .sort((a, b) => Number(a.partition) - Number(b.partition))
             .map((s) => [s.topic, s.startingOffset]);
           assert.deepEqual(
@@ -116,6 +128,16 @@ describe(
         }
         assert.ok(splits >= files.length * about.recordsPerPartition.length, `${version}: ${splits} splits`);
         assert.ok(writers > 0, `${version}: no KafkaSink writer state`);
+        if (about.ticksTransactionalIdPrefix !== undefined) {
+          // The ticking pipeline's transactions are open at every snapshot: its committer holds their committables.
+          const prefix = about.ticksTransactionalIdPrefix;
+          const open = committables.filter((c) => String(c.transactionalId).startsWith(`${prefix}-`));
+          assert.ok(committers > 0 && open.length >= files.length, `${version}: ${open.length} committables`);
+          for (const c of open) {
+            assert.equal(c.committable, 'kafka');
+            assert.ok(Number(c.producerId) >= 0 && Number(c.epoch) >= 0, JSON.stringify(c));
+          }
+        }
       });
     }
   },

@@ -62,8 +62,9 @@ import java.util.concurrent.TimeUnit;
  * The Kafka fixtures: a Kafka broker in KRaft mode inside this JVM (from Maven Central, the release the line's Kafka
  * connector is built against), a topic with known offsets, and a Flink job reading it with KafkaSource and writing it
  * with KafkaSink exactly-once. Once every record is read and committed, the retained checkpoint and a canonical savepoint
- * hold the source's splits at the end offsets; beside each {@code _metadata} the oracle,
- * {@code _metadata.connectors.json}, is what the connector's own serializers read back from it.
+ * hold the source's splits at the end offsets. A second pipeline copies a topic the fixture keeps ticking into the
+ * same way, so every snapshot's committer holds an open transaction's committable. Beside each {@code _metadata} the
+ * oracle, {@code _metadata.connectors.json}, is what the connector's own serializers read back from it.
  *
  * <pre>KafkaFixtures --root DIR --flink-version V</pre>
  */
@@ -74,6 +75,10 @@ public final class KafkaFixtures {
     static final String OUT = "orders-copy";
     static final String GROUP = "fixture-group";
     static final String TRANSACTIONAL_ID_PREFIX = "fixture-tx";
+    /** The ticking topic: records arrive between checkpoints, so its sink's transactions are open at each one. */
+    static final String TICKS = "ticks";
+    static final String TICKS_TRANSACTIONAL_ID_PREFIX = "fixture-tick-tx";
+    static final long TICK_MILLIS = 20;
     static final long TIMEOUT_MILLIS = 180_000;
 
     public static void main(String[] args) throws Exception {
@@ -99,7 +104,14 @@ public final class KafkaFixtures {
             broker = startBroker(logs, port, controllerPort);
             String bootstrap = "127.0.0.1:" + port;
             writeRecords(bootstrap);
-            String jobId = runJob(bootstrap, dir, flinkVersion);
+            Ticker ticker = new Ticker(bootstrap);
+            ticker.start();
+            String jobId;
+            try {
+                jobId = runJob(bootstrap, dir, flinkVersion);
+            } finally {
+                ticker.halt();
+            }
             int written = 0;
             for (File metadata : Scenarios.metadataFiles(dir)) {
                 Map<String, Object> oracle = read(metadata);
@@ -117,6 +129,8 @@ public final class KafkaFixtures {
             }
             about.put("recordsPerPartition", records);
             about.put("transactionalIdPrefix", TRANSACTIONAL_ID_PREFIX);
+            about.put("ticksTopic", TICKS);
+            about.put("ticksTransactionalIdPrefix", TICKS_TRANSACTIONAL_ID_PREFIX);
             about.put("snapshots", written);
             Files.writeString(new File(dir, "kafka.json").toPath(), Json.write(about) + "\n");
             System.out.println("kafka fixtures: " + written + " snapshots with their oracle under " + dir);
@@ -171,7 +185,8 @@ public final class KafkaFixtures {
 
     static void writeRecords(String bootstrap) throws Exception {
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
-            admin.createTopics(List.of(new NewTopic(TOPIC, RECORDS.length, (short) 1), new NewTopic(OUT, 1, (short) 1)))
+            admin.createTopics(List.of(new NewTopic(TOPIC, RECORDS.length, (short) 1), new NewTopic(OUT, 1, (short) 1),
+                            new NewTopic(TICKS, 1, (short) 1), new NewTopic(TICKS + "-copy", 1, (short) 1)))
                     .all().get(TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
         }
         Map<String, Object> config = Map.of("bootstrap.servers", bootstrap, "acks", "all",
@@ -184,6 +199,60 @@ public final class KafkaFixtures {
             }
             producer.flush();
         }
+    }
+
+    /** Writes a record to {@link #TICKS} every {@link #TICK_MILLIS} until halted. */
+    static final class Ticker extends Thread {
+        private final KafkaProducer<String, String> producer;
+        private volatile boolean running = true;
+
+        Ticker(String bootstrap) {
+            super("kafka-fixture-ticker");
+            producer = new KafkaProducer<>(Map.of("bootstrap.servers", bootstrap, "acks", "all",
+                    "key.serializer", StringSerializer.class.getName(),
+                    "value.serializer", StringSerializer.class.getName()));
+        }
+
+        @Override
+        public void run() {
+            try {
+                for (long n = 0; running; n++) {
+                    producer.send(new ProducerRecord<>(TICKS, 0, null, "tick-" + n));
+                    Thread.sleep(TICK_MILLIS);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        void halt() throws InterruptedException {
+            running = false;
+            join();
+            producer.close();
+        }
+    }
+
+    static KafkaSink<String> sink(String bootstrap, String topic, String transactionalIdPrefix) {
+        return KafkaSink.<String>builder()
+                .setBootstrapServers(bootstrap)
+                .setRecordSerializer(KafkaRecordSerializationSchema.builder()
+                        .setTopic(topic)
+                        .setValueSerializationSchema(new SimpleStringSchema())
+                        .build())
+                .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
+                .setTransactionalIdPrefix(transactionalIdPrefix)
+                .setProperty("transaction.timeout.ms", "60000")
+                .build();
+    }
+
+    static KafkaSource<String> source(String bootstrap, String topic, String group) {
+        return KafkaSource.<String>builder()
+                .setBootstrapServers(bootstrap)
+                .setTopics(topic)
+                .setGroupId(group)
+                .setStartingOffsets(OffsetsInitializer.earliest())
+                .setValueOnlyDeserializer(new SimpleStringSchema())
+                .build();
     }
 
     /** Runs the job until the group's committed offsets are the end offsets; a savepoint, then cancel. */
@@ -205,25 +274,13 @@ public final class KafkaFixtures {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         env.setParallelism(2);
         env.setMaxParallelism(128);
-        KafkaSource<String> source = KafkaSource.<String>builder()
-                .setBootstrapServers(bootstrap)
-                .setTopics(TOPIC)
-                .setGroupId(GROUP)
-                .setStartingOffsets(OffsetsInitializer.earliest())
-                .setValueOnlyDeserializer(new SimpleStringSchema())
-                .build();
-        KafkaSink<String> sink = KafkaSink.<String>builder()
-                .setBootstrapServers(bootstrap)
-                .setRecordSerializer(KafkaRecordSerializationSchema.builder()
-                        .setTopic(OUT)
-                        .setValueSerializationSchema(new SimpleStringSchema())
-                        .build())
-                .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
-                .setTransactionalIdPrefix(TRANSACTIONAL_ID_PREFIX)
-                .setProperty("transaction.timeout.ms", "60000")
-                .build();
-        env.fromSource(source, WatermarkStrategy.noWatermarks(), "Kafka orders").uid("kafka-source")
-                .sinkTo(sink).uid("kafka-sink").name("Kafka orders copy");
+        env.fromSource(source(bootstrap, TOPIC, GROUP), WatermarkStrategy.noWatermarks(), "Kafka orders")
+                .uid("kafka-source")
+                .sinkTo(sink(bootstrap, OUT, TRANSACTIONAL_ID_PREFIX)).uid("kafka-sink").name("Kafka orders copy");
+        env.fromSource(source(bootstrap, TICKS, GROUP + "-ticks"), WatermarkStrategy.noWatermarks(), "Kafka ticks")
+                .uid("tick-source")
+                .sinkTo(sink(bootstrap, TICKS + "-copy", TICKS_TRANSACTIONAL_ID_PREFIX)).uid("tick-sink")
+                .name("Kafka ticks copy");
         JobClient client = env.executeAsync("kafka fixtures");
         long deadline = System.currentTimeMillis() + TIMEOUT_MILLIS;
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
@@ -308,7 +365,8 @@ public final class KafkaFixtures {
         }
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("reader", "flink " + System.getProperty("flink.version", "unknown")
-                + " with the Kafka connector's KafkaPartitionSplitSerializer, KafkaSourceEnumStateSerializer and KafkaWriterStateSerializer");
+                + " with the Kafka connector's KafkaPartitionSplitSerializer, KafkaSourceEnumStateSerializer,"
+                + " KafkaWriterStateSerializer and KafkaCommittableSerializer in CommittableCollectorSerializer");
         result.put("operators", operators);
         return result;
     }
@@ -372,7 +430,8 @@ public final class KafkaFixtures {
         List<Object> out = new ArrayList<>();
         for (Map.Entry<String, OperatorStateHandle.StateMetaInfo> state : handle.getStateNameToPartitionOffsets().entrySet()) {
             String name = state.getKey();
-            if (!name.equals("SourceReaderState") && !name.equals("writer_raw_states")) {
+            if (!name.equals("SourceReaderState") && !name.equals("writer_raw_states")
+                    && !name.equals("streaming_committer_raw_states")) {
                 continue;
             }
             long[] offsets = state.getValue().getOffsets();
@@ -386,11 +445,29 @@ public final class KafkaFixtures {
                 entry.put("state", name);
                 entry.put("subtask", subtask);
                 entry.put("index", index);
-                entry.put("value", name.equals("SourceReaderState") ? split(element) : writer(element));
+                entry.put("value", name.equals("SourceReaderState") ? split(element)
+                        : name.equals("writer_raw_states") ? writer(element) : committer(element));
                 out.add(entry);
             }
         }
         return out;
+    }
+
+    /** The committer's collector, its committables read by KafkaSink's own committable serializer. */
+    static Map<String, Object> committer(byte[] element) throws Exception {
+        return CommitterOracle.read(element, sink("127.0.0.1:9", OUT, TRANSACTIONAL_ID_PREFIX).getCommittableSerializer(),
+                c -> {
+                    try {
+                        Map<String, Object> out = new LinkedHashMap<>();
+                        out.put("committable", "kafka");
+                        out.put("producerId", call(c, "getProducerId"));
+                        out.put("epoch", ((Number) call(c, "getEpoch")).intValue());
+                        out.put("transactionalId", call(c, "getTransactionalId"));
+                        return out;
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                });
     }
 
     static Map<String, Object> split(byte[] element) throws IOException {
