@@ -9,6 +9,10 @@ import { nativeEntries } from './native';
 import { javaHashCode, keyGroupOfHash } from './keyLayout';
 import { operatorEntries } from './operator';
 import { fileProblem } from '../problems';
+import { mapLimit } from '../../concurrency';
+
+/** Subtasks whose state file heads are read at once; the store's own pool bounds the requests in flight further. */
+const HEAD_CONCURRENCY = 16;
 
 /** Where a page ended: the entries are ordered by key group (keyed state), then by subtask (operator state). */
 export type ResumePoint =
@@ -77,9 +81,13 @@ export async function* stateEntries(
     entries: (o: EntryOptions) => AsyncGenerator<StateEntry>;
   }[] = [];
   const subtasks = op.subtasks.filter((s) => !s.finished);
-  for (const subtask of subtasks) {
+  // The subtasks' state file heads are read side by side: on a remote store a job of high parallelism costs a few
+  // round trips before its first entry, not one or two per subtask. Sources and problems keep the subtasks' order.
+  const heads = await mapLimit(subtasks, HEAD_CONCURRENCY, async (subtask) => {
+    const found: typeof sources = [];
+    const problems: EntryProblem[] = [];
     const problem = (offset: number | null, message: string, file?: string) =>
-      onProblem({ file: file ?? `subtask ${subtask.subtaskIndex}`, offset, message });
+      problems.push({ file: file ?? `subtask ${subtask.subtaskIndex}`, offset, message });
     for (const handle of keyGroupHandles(subtask.managedKeyedState, (message) => problem(null, message))) {
       // The file a failure is in, named as Flink wrote it.
       const file =
@@ -93,7 +101,7 @@ export async function* stateEntries(
           const at = locate(handle.metaHandle, pointer);
           if (at === null) continue;
           const proxy = await readHead(access, at, readKeyedProxy);
-          sources.push({
+          found.push({
             first: handle.keyGroups.start,
             keySerializer: proxy.keySerializer,
             entries: (o) => nativeEntries(access, handle, pointer, op.maxParallelism, o),
@@ -101,7 +109,7 @@ export async function* stateEntries(
         } else if (handle.type === 'KeyGroupsStateHandle' || handle.type === 'KeyGroupsSavepointStateHandle') {
           const stream = await openKeyedStream(access, handle, pointer, op.maxParallelism);
           if (stream === null) continue;
-          sources.push({
+          found.push({
             first: stream.firstKeyGroup,
             keySerializer: stream.proxy.keySerializer,
             entries: (o) => keyedEntries(access, stream, o),
@@ -113,6 +121,11 @@ export async function* stateEntries(
         problem(failure.offset, failure.message, file && `${file} (subtask ${subtask.subtaskIndex})`);
       }
     }
+    return { found, problems };
+  });
+  for (const { found, problems } of heads) {
+    sources.push(...found);
+    for (const p of problems) onProblem(p);
   }
   sources.sort((a, b) => a.first - b.first);
   let onlyGroup = query.keyGroup;
