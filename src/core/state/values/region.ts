@@ -3,6 +3,8 @@ import { StateSchemaError } from '../errors';
 
 /** Bytes read from a state file at a time; a record larger than this is read with a larger window. */
 const WINDOW = 1 << 20;
+/** A region's first read; each next one doubles up to WINDOW: a first page reads about what it shows. */
+const FIRST_WINDOW = 64 << 10;
 /** The largest single record (one entry's key and value) read; beyond it the file is taken as corrupt. */
 const MAX_RECORD = 256 << 20;
 
@@ -28,6 +30,8 @@ export class Region {
   }
 
   private eof = false;
+  /** The size of the next read. */
+  private window = FIRST_WINDOW;
 
   private get bufferedEnd(): number {
     return this.bufStart + this.buf.length;
@@ -35,6 +39,7 @@ export class Region {
 
   private async load(want: number): Promise<void> {
     const length = Math.min(want, this.end - this.pos);
+    this.window = Math.min(WINDOW, this.window * 2);
     const bytes = length > 0 ? await this.fetch(this.pos, length) : new Uint8Array(0);
     this.eof = bytes.length < length || this.pos + bytes.length >= this.end;
     this.buf = bytes;
@@ -45,12 +50,12 @@ export class Region {
   async probeEnd(): Promise<boolean> {
     if (this.pos < this.bufferedEnd) return false;
     if (this.eof || this.pos >= this.end) return true;
-    await this.load(WINDOW);
+    await this.load(this.window);
     return this.buf.length === 0;
   }
 
   async parse<T>(parse: (input: DataInput) => T): Promise<T> {
-    let want = WINDOW;
+    let want = this.window;
     for (;;) {
       if (this.pos >= this.bufferedEnd && !this.eof) await this.load(want);
       const from = this.pos - this.bufStart;
