@@ -50,7 +50,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * The file connector fixtures: the fixture writes text files into a directory, and a Flink job reads it with a
  * FileSource that monitors it continuously (so the enumerator keeps pending splits and the paths it already
- * processed) and writes every line to a FileSink rolling part files by size (so the writer keeps an in-progress file
+ * processed) and with one that reads it as a static file set (pending splits only), and writes every line to a FileSink rolling part files by size (so the writer keeps an in-progress file
  * and the committer pending files). A throttle keeps the readers mid-file: the retained checkpoint and the canonical
  * savepoint hold splits with a reader position. Beside each {@code _metadata} the oracle
  * {@code _metadata.connectors.json} is what the connector's own serializers read back from it.
@@ -163,8 +163,14 @@ public final class FileFixtures {
         FileSource<String> source = FileSource.forRecordStreamFormat(new TextLineInputFormat(), new Path(input.toURI()))
                 .monitorContinuously(Duration.ofSeconds(1))
                 .build();
+        FileSource<String> staticSource =
+                FileSource.forRecordStreamFormat(new TextLineInputFormat(), new Path(input.toURI())).build();
+        // Each source's throttle is chained to it, so its reader waits inside the file rather than filling buffers.
         env.fromSource(source, WatermarkStrategy.noWatermarks(), "Files orders").uid("file-source")
                 .map(new Throttle()).uid("throttle").name("Throttle")
+                .union(env.fromSource(staticSource, WatermarkStrategy.noWatermarks(), "Files orders (static set)")
+                        .uid("file-source-static")
+                        .map(new Throttle()).uid("throttle-static").name("Throttle (static set)"))
                 .sinkTo(sink).uid("file-sink").name("Files orders copy");
         JobClient client = env.executeAsync("file fixtures");
         long deadline = System.currentTimeMillis() + TIMEOUT_MILLIS;
