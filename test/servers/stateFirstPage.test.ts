@@ -13,7 +13,7 @@ import { StateReadCache, cachedReader, CACHE_BLOCK_BYTES } from '../../src/core/
 import { S3Store, openStore } from '../../src/core/stores';
 import type { ReadAllOptions } from '../../src/core/stores/types';
 import { prerequisite, repoRoot } from '../support/repo';
-import { S3Server, s3Prerequisites, startVersityGw } from './s3Servers';
+import { S3Server, copyIntoBucket, s3Prerequisites, startVersityGw } from './s3Servers';
 
 const ROOT = repoRoot();
 /** Written once by real Flink 2.2 (bench/state/values-data.sh) and kept: 16,000 keys of 1 KiB, parallelism 2. */
@@ -23,6 +23,8 @@ const UID = 'large-state';
 const PAGE = 100;
 /** Writing the state takes about a minute; Maven first builds test/flink when its build is stale. */
 const WRITE_TIMEOUT_MS = 600_000;
+/** The serializer zoo's RocksDB incremental checkpoint of Flink 2.2: one subtask, a column family per state. */
+const ZOO = path.join(ROOT, 'test', 'fixtures', 'flink-zoo', '2.2.1', 'rocksdb-incremental');
 
 function onPath(command: string): boolean {
   return (process.env.PATH ?? '')
@@ -139,6 +141,75 @@ describe(
         // file of the first subtask.
         const bound = 1 + 2 * sst.length + 5 * sst[0].length;
         assert.ok(store.requestCount <= bound, `${store.requestCount} requests, more than ${bound}`);
+      } finally {
+        await store.close();
+      }
+    });
+  },
+);
+
+describe(
+  'the first page of a checkpoint with many SST files on S3 (versitygw) opens them side by side',
+  {
+    skip: s3Prerequisites('versitygw') ?? false,
+  },
+  () => {
+    let server: S3Server;
+
+    before(async () => {
+      server = await startVersityGw();
+      copyIntoBucket(server, 'zoo', '', ZOO);
+    });
+
+    after(async () => {
+      await server?.stop();
+      if (server) fs.rmSync(path.dirname(server.dataDir), { recursive: true, force: true });
+    });
+
+    it('reads the footers of up to 16 files at once, each block of a file once', async (t) => {
+      const store = openStore('s3://zoo', {
+        password: server.secretKey,
+        s3: { endpoint: server.endpoint, accessKeyId: server.accessKey, region: 'us-east-1' },
+      }) as S3Store;
+      const reads: Read[] = [];
+      let inFlight = 0;
+      let mostInFlight = 0;
+      const recorded = Object.create(store) as S3Store;
+      recorded.readAll = async (p: string, options?: ReadAllOptions) => {
+        const sst = !p.endsWith('/_metadata');
+        if (sst) mostInFlight = Math.max(mostInFlight, ++inFlight);
+        try {
+          const got = await store.readAll(p, options);
+          reads.push({ path: p, offset: options?.offset ?? 0, bytes: got.length });
+          return got;
+        } finally {
+          if (sst) inFlight--;
+        }
+      };
+      try {
+        const job = fs.readdirSync(ZOO)[0];
+        const chk = fs.readdirSync(path.join(ZOO, job)).find((d) => d.startsWith('chk-'))!;
+        const opened = await openStoredSnapshot(recorded, `/${job}/${chk}`);
+        const op = opened.metadata.operators.find((o) => o.uid === 'zoo')!;
+        const subtask = op.subtasks[0];
+        assert.ok(!subtask.finished);
+        const handle = subtask.managedKeyedState as IncrementalKeyedHandle;
+        const files = handle.sharedState.filter((s) => s.localPath.endsWith('.sst')).length;
+        assert.ok(files > 16, `${files} SST files`);
+        const access = opened.accessWith(cachedReader(recorded, new StateReadCache(256 << 20)));
+        let entries = 0;
+        for await (const { entry } of stateEntries(op, opened.pointer, access, {}, (p) => {
+          throw new Error(`${p.file}: ${p.message}`);
+        })) {
+          assert.notEqual(entry.keyGroup, null, 'keyed state comes first');
+          if (++entries === PAGE) break;
+        }
+        assert.equal(entries, PAGE);
+        t.diagnostic(`${files} SST files; ${reads.length} ranged reads, at most ${mostInFlight} at once`);
+        // Opened one after the other, one read would be in flight at a time; the opening is bounded to 16 files.
+        assert.ok(mostInFlight >= 8 && mostInFlight <= 16, `${mostInFlight} reads in flight at most`);
+        const ranges = reads.map((r) => `${r.path}@${r.offset}`);
+        assert.equal(new Set(ranges).size, ranges.length, 'a block was transferred twice');
       } finally {
         await store.close();
       }
