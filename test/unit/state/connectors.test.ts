@@ -168,6 +168,36 @@ describe("the Kafka connector's own savepoints (shared fixtures)", { skip: skipS
       }
     }
   });
+  it('reads the committer state of the unified sink migration savepoint (Flink 1.14’s Sink V1 committer state)', async () => {
+    const bytes = sharedFixture('v3-flink1.15-savepoint-unified-sink-migration');
+    const md = parseMetadata(bytes);
+    const access = {
+      readMetadata: (o: number, l: number) => Promise.resolve(bytes.subarray(o, o + l)),
+      read: () => Promise.reject(new Error('this savepoint keeps its state inline')),
+    };
+    const committers: StateValue[] = [];
+    for (const op of md.operators) {
+      for await (const { entry } of stateEntries(op, null, access, {}, () => assert.fail('no problem expected'))) {
+        if (entry.state === 'streaming_committer_raw_states') committers.push(entry.value);
+      }
+    }
+    // The test sink's committables are a String and an Integer in their own serializers: shown as their bytes.
+    assert.deepEqual(
+      committers.sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b))),
+      [
+        {
+          committer: 'sink',
+          serializerVersion: 1,
+          committables: [{ committable: 'unknown', serializerVersion: 0, hex: '00000002' }],
+        },
+        {
+          committer: 'sink',
+          serializerVersion: 1,
+          committables: [{ committable: 'unknown', serializerVersion: 0, hex: '000133' }],
+        },
+      ],
+    );
+  });
 });
 
 describe('connector state from bytes that are not what they should be', () => {

@@ -29,7 +29,8 @@ import {
  * - `{"committer":"sink","serializerVersion","checkpoints":[{"checkpointId","numberOfSubtasks","subtasks":[{"subtaskId",
  *   "requests":[{"committable","numberOfRetries","state"}],"numCommittables","numDrained"(1.x),"numFailed"}]}]}`, the
  *   committable `{"committable":"kafka","producerId","epoch","transactionalId"}`, a file one, or
- *   `{"committable":"unknown","serializerVersion","hex"}`;
+ *   `{"committable":"unknown","serializerVersion","hex"}`; Flink 1.14's committer state (version 1) as
+ *   `{"committer":"sink","serializerVersion":1,"committables":[…]}`;
  * - `{"split"|"writer"|"committer":"unknown","serializerVersion","hex"}` and, when the framing itself is broken, a
  *   `problem`.
  *
@@ -193,7 +194,29 @@ function committableCollector(i: DataInput, version: number): Fields {
   return { committer: 'sink', serializerVersion: version, checkpoints };
 }
 
-const COMMITTER_FORMATS: readonly Format[] = [[[2], committableCollector]];
+/** Version 1 is Flink 1.14's Sink V1 committer state (`StreamingCommitterState`): the committables alone. */
+function legacyCommittables(i: DataInput): Fields {
+  const at = i.offset;
+  if (i.i32('the magic number of a committer state') !== COMMITTABLE_COLLECTOR_MAGIC) {
+    throw new StateSchemaError('invalid', at, 'not a committer state');
+  }
+  const committables = versionedList(
+    i,
+    'committables',
+    (part, version) =>
+      firstExact(COMMITTABLE_FORMATS, version, part.take(part.remaining, 'a committable'), part.base) ?? {
+        committable: 'unknown',
+        serializerVersion: version,
+        hex: hexOf(part.bytes),
+      },
+  );
+  return { committer: 'sink', serializerVersion: 1, committables };
+}
+
+const COMMITTER_FORMATS: readonly Format[] = [
+  [[1], legacyCommittables],
+  [[2], committableCollector],
+];
 
 /** The first format of this version that reads exactly these bytes, or null. */
 function firstExact(formats: readonly Format[], version: number, bytes: Uint8Array, base: number): Fields | null {
