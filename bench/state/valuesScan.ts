@@ -1,5 +1,5 @@
 import { openSnapshotState } from '../../src/cli/snapshotState';
-import { stateEntries } from '../../src/core/state/values';
+import { stateEntryBatches } from '../../src/core/state/values';
 
 /**
  * One full read of an operator's state by this reader, as `flink-checkpoints state <snapshot> --operator <uid>` reads
@@ -19,18 +19,20 @@ async function main(snapshot: string, uid: string, json: boolean, limit: number)
     const { metadata, access } = input;
     const op = metadata.operators.find((o) => o.uid === uid);
     if (op === undefined) throw new Error(`no operator ${uid} in ${snapshot}`);
-    for await (const { entry } of stateEntries(op, metadata.pointer, access, {}, () => problems++)) {
-      if (json) {
-        const line = JSON.stringify({
-          state: entry.state,
-          keyGroup: entry.keyGroup,
-          key: entry.key,
-          namespace: entry.namespace,
-          value: entry.value,
-        });
-        jsonBytes += line.length + 1;
+    scan: for await (const batch of stateEntryBatches(op, metadata.pointer, access, {}, () => problems++)) {
+      for (const { entry } of batch) {
+        if (json) {
+          const line = JSON.stringify({
+            state: entry.state,
+            keyGroup: entry.keyGroup,
+            key: entry.key,
+            namespace: entry.namespace,
+            value: entry.value,
+          });
+          jsonBytes += line.length + 1;
+        }
+        if (++entries >= limit) break scan;
       }
-      if (++entries >= limit) break;
     }
   } finally {
     await input.close();

@@ -5,7 +5,7 @@ import {
   formatResumePoint,
   parseResumePoint,
   entryRecord,
-  stateEntries,
+  stateEntryBatches,
   type EntryProblem,
   type DiffCounts,
   type DiffSide,
@@ -232,18 +232,22 @@ ${TIMEOUT_USAGE}`,
         if (buffer.length > 0) io.out(`${buffer.join('\n')}\n`);
         buffer = [];
       };
-      for await (const { entry, position } of stateEntries(op, s.metadata.pointer, s.access, query, (p) =>
+      scan: for await (const batch of stateEntryBatches(op, s.metadata.pointer, s.access, query, (p) =>
         problems.push(p),
       )) {
-        if (limit !== undefined && printed >= limit) {
-          flush();
-          // The entry not printed is the first of the next page: resume after the one before it.
-          io.err(`more entries: resume with --after ${formatResumePoint({ ...position, skip: position.skip - 1 })}\n`);
-          break;
+        for (const { entry, position } of batch) {
+          if (limit !== undefined && printed >= limit) {
+            flush();
+            // The entry not printed is the first of the next page: resume after the one before it.
+            io.err(
+              `more entries: resume with --after ${formatResumePoint({ ...position, skip: position.skip - 1 })}\n`,
+            );
+            break scan;
+          }
+          buffer.push(json ? JSON.stringify(entryRecord(entry)) : entryText(entry));
+          printed++;
+          if (buffer.length >= 256) flush();
         }
-        buffer.push(json ? JSON.stringify(entryRecord(entry)) : entryText(entry));
-        printed++;
-        if (buffer.length >= 256) flush();
       }
       flush();
       if (!json && printed === 0) io.out('no entries\n');

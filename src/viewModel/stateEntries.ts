@@ -1,4 +1,4 @@
-import { entryRecord, type StateEntry } from '../core/state/values';
+import { entryRecord, plainValue, type StateEntry } from '../core/state/values';
 import type { EntryView } from '../../media/protocol';
 
 /** An entry as the entry browser shows it. */
@@ -6,10 +6,11 @@ export function entryView(entry: StateEntry): EntryView {
   return {
     keyGroup: entry.keyGroup,
     subtask: entry.subtask ?? null,
-    key: entry.key,
-    namespace: entry.namespace,
-    ...(entry.userKey === undefined ? {} : { userKey: entry.userKey }),
-    value: entry.value,
+    // A webview message is a structured clone, which calls no toJSON: byte arrays are made hex here.
+    key: plainValue(entry.key),
+    namespace: plainValue(entry.namespace),
+    ...(entry.userKey === undefined ? {} : { userKey: plainValue(entry.userKey) }),
+    value: plainValue(entry.value),
   };
 }
 

@@ -3,7 +3,7 @@ import { OperatorHeader, ScannedMetadata, parseMetadata, scanMetadata } from './
 import { ReferencedFiles } from './referencedFiles';
 import { HandleTag } from './model';
 import { decodeCoordinatorState } from '../state/values/connectors';
-import type { StateValue } from '../state/values/decode';
+import { plainValue, type PlainValue } from '../state/values/decode';
 import type {
   AnyChannelHandle,
   ByteStreamHandle,
@@ -37,7 +37,7 @@ export interface OperatorSummary {
    * Extra key, only where the coordinator state is inline and the file's bytes were at hand: the source enumerator's
    * checkpoint shown readably (`decodeCoordinatorState`).
    */
-  coordinatorState?: StateValue;
+  coordinatorState?: PlainValue;
   subtaskStates: number;
   finishedSubtasks: number;
   stateSize: number;
@@ -221,7 +221,7 @@ const MAX_COORDINATOR_STATE = 4 << 20;
 function coordinatorStateOf(
   handle: StreamHandle | null,
   input: Uint8Array | ByteSource | ((h: ByteStreamHandle) => Uint8Array | undefined),
-): StateValue | undefined {
+): PlainValue | undefined {
   if (handle === null || handle.tag !== HandleTag.BYTE_STREAM_STATE_HANDLE) return undefined;
   if (handle.size > MAX_COORDINATOR_STATE) {
     return { coordinator: 'not decoded', problem: `${handle.size} bytes, more than a source enumerator writes` };
@@ -233,7 +233,7 @@ function coordinatorStateOf(
     const buffer = new Uint8Array(handle.size);
     bytes = buffer.subarray(0, readFully(input, buffer, handle.size, handle.dataOffset));
   }
-  return bytes === undefined ? undefined : decodeCoordinatorState(bytes, handle.dataOffset);
+  return bytes === undefined ? undefined : plainValue(decodeCoordinatorState(bytes, handle.dataOffset));
 }
 
 /** Accumulates one operator's summary from its subtask states, in file order. */
@@ -244,7 +244,7 @@ class OperatorTally {
   private subtaskStates = 0;
   private finishedSubtasks = 0;
 
-  private readonly coordinatorState: StateValue | undefined;
+  private readonly coordinatorState: PlainValue | undefined;
 
   constructor(
     private readonly op: OperatorHeader,

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { parseMetadata, summarize } from '../../../src/core/metadata';
 import type { StateFileAccess } from '../../../src/core/state';
-import { stateEntries, type EntryProblem, type StateValue } from '../../../src/core/state/values';
+import { ByteArray, stateEntries, type EntryProblem, type StateValue } from '../../../src/core/state/values';
 import { findFiles, repoRoot } from '../../support/repo';
 
 /**
@@ -28,7 +28,15 @@ type Row = { [key: string]: StateValue };
 
 /** Partitions by topic and partition, as the oracle lists them (the enumerator's set has no order). */
 function sorted(value: StateValue | undefined): StateValue | undefined {
-  if (value === undefined || value === null || typeof value !== 'object' || Array.isArray(value)) return value;
+  if (
+    value === undefined ||
+    value === null ||
+    typeof value !== 'object' ||
+    Array.isArray(value) ||
+    value instanceof ByteArray
+  ) {
+    return value;
+  }
   const partitions = value.partitions as Row[] | undefined;
   if (!Array.isArray(partitions)) return value;
   const rows = [...partitions];

@@ -12,4 +12,11 @@ export {
   type SstReadOptions,
   type ValueType,
 } from './table';
-export { mergeSstFiles, stringAppendOperator, type MergeOperator, type MergeOptions, type MergedEntry } from './merge';
+export {
+  mergeSstBatches,
+  mergeSstFiles,
+  stringAppendOperator,
+  type MergeOperator,
+  type MergeOptions,
+  type MergedEntry,
+} from './merge';

@@ -8,6 +8,7 @@ import {
 } from './block';
 import { CHECKSUM_TYPES, type ChecksumType, Checksums, contextModifier } from './checksum';
 import { MAX_BLOCK_BYTES, decompressBlock } from './compression';
+import { copyOf } from '../byteCopies';
 import { SstError } from './errors';
 import type { SstSource } from './source';
 import { type BlockHandle, Cursor, compareBytes, fixed32At } from './varint';
@@ -532,7 +533,7 @@ function splitInternalKey(
     seq = (BigInt(hi) << 24n) | BigInt(lo >>> 8);
   }
   if (seq === 0n && override !== undefined) seq = override;
-  return { userKey: k.slice(0, n - 8), seq, type };
+  return { userKey: copyOf(k.subarray(0, n - 8)), seq, type };
 }
 
 /** A table's entries in order; the iterator also hands out those of the block in hand without a promise. */

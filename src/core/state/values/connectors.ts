@@ -1,7 +1,7 @@
 import { DataInput } from '../dataInput';
 import { StateSchemaError } from '../errors';
 import type { StateMetaInfo } from '../proxy';
-import { hexOf, type Codec, type StateValue } from './decode';
+import { ByteArray, hexOf, type Codec, type StateValue } from './decode';
 import {
   fileEnumerator,
   fileSinkCommittable,
@@ -423,7 +423,9 @@ export function decodeCoordinatorState(bytes: Uint8Array, base = 0): StateValue 
 
 /** One line about a decoded coordinator state, for text output: what enumerator, how many splits or partitions. */
 export function describeCoordinatorState(value: StateValue): string {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) return JSON.stringify(value);
+  if (value === null || typeof value !== 'object' || Array.isArray(value) || value instanceof ByteArray) {
+    return JSON.stringify(value);
+  }
   if (value.enumerator === 'number-sequence' && Array.isArray(value.remainingSplits)) {
     return `number-sequence enumerator, ${value.remainingSplits.length} splits not yet assigned`;
   }

@@ -1,3 +1,4 @@
+import { copyOf } from '../byteCopies';
 import { DataInput } from '../dataInput';
 import { StateSchemaError } from '../errors';
 import type { SerializerSnapshotNode } from '../serializerSnapshot';
@@ -6,8 +7,53 @@ import { kryoCodec, kryoStopAtStart } from './kryoCodec';
 import { rowDataCodec } from './rowData';
 import { tableCodec } from './tableSerializers';
 
-/** A decoded state value as a JSON value: longs beyond 2^53, BigInteger and BigDecimal as decimal strings. */
-export type StateValue = null | boolean | number | string | StateValue[] | { [key: string]: StateValue };
+/**
+ * A decoded state value as a JSON value: longs beyond 2^53, BigInteger and BigDecimal as decimal strings, byte
+ * arrays as {@link ByteArray} (hex once shown).
+ */
+export type StateValue = null | boolean | number | string | ByteArray | StateValue[] | { [key: string]: StateValue };
+
+/** A state value as shown: JSON, byte arrays as hex strings. */
+export type PlainValue = null | boolean | number | string | PlainValue[] | { [key: string]: PlainValue };
+
+/**
+ * A `byte[]`, shown as hex. The hex is made only when the value is shown (JSON.stringify calls `toJSON`, and
+ * {@link plainValue} for what is not stringified, as a webview message): made at decode time, the hex strings of a
+ * large state's byte arrays were a third of a full scan. The bytes are the value's own copy.
+ */
+export class ByteArray {
+  readonly bytes: Uint8Array;
+
+  constructor(view: Uint8Array) {
+    this.bytes = copyOf(view);
+  }
+
+  toJSON(): string {
+    return hexOf(this.bytes);
+  }
+}
+
+/** `value` with its byte arrays as hex strings (the same object when it holds none). */
+export function plainValue(value: StateValue): PlainValue {
+  if (value instanceof ByteArray) return value.toJSON();
+  if (value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) {
+    let out: PlainValue[] | undefined;
+    value.forEach((v, i) => {
+      const p = plainValue(v);
+      if (p !== v && out === undefined) out = value.slice(0, i) as PlainValue[];
+      out?.push(p);
+    });
+    return out ?? (value as PlainValue[]);
+  }
+  let out: { [key: string]: PlainValue } | undefined;
+  for (const [k, v] of Object.entries(value)) {
+    const p = plainValue(v);
+    if (p !== v) out ??= { ...(value as { [key: string]: PlainValue }) };
+    if (out !== undefined) out[k] = p;
+  }
+  return out ?? (value as { [key: string]: PlainValue });
+}
 
 /** Reads one value a Flink serializer wrote; throws {@link StateSchemaError} on bytes it cannot take. */
 export type ValueDecoder = (input: DataInput) => StateValue;
@@ -272,7 +318,7 @@ const PRIMITIVES: Record<string, Simple> = {
 
 const PRIMITIVE_ARRAYS: Record<string, ValueDecoder> = {
   Boolean: (i) => elements(i, 'a boolean[]', () => i.bool('a boolean')),
-  Byte: (i) => hexOf(bytesOf(i, i.count('the length of a byte[]', i.remaining), 'a byte[]')),
+  Byte: (i) => new ByteArray(bytesOf(i, i.count('the length of a byte[]', i.remaining), 'a byte[]')),
   Char: (i) =>
     elements(i, 'a char[]', () => i.u16('a char'))
       .map((c) => String.fromCharCode(c as number))

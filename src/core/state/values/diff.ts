@@ -1,7 +1,7 @@
 import type { CheckpointMetadata, OperatorState } from '../../metadata';
 import { readSchemas, type OperatorSchema, type StateFileAccess, type StateSchema } from '../schema';
 import type { SerializerSnapshotNode } from '../serializerSnapshot';
-import type { StateValue } from './decode';
+import { ByteArray, type StateValue } from './decode';
 import { DEFAULT_SPILL_BYTES, GroupSorter, type Keyed } from './diffSort';
 import { stateEntries } from './entries';
 import type { EntryProblem, StateEntry } from './keyed';
@@ -70,7 +70,7 @@ export function fieldChanges(
   out: FieldChange[] = [],
 ): FieldChange[] {
   const isObject = (v: StateValue | undefined): v is { [key: string]: StateValue } =>
-    v !== null && typeof v === 'object' && !Array.isArray(v);
+    v !== null && typeof v === 'object' && !Array.isArray(v) && !(v instanceof ByteArray);
   if (Array.isArray(before) && Array.isArray(after)) {
     for (let i = 0; i < Math.max(before.length, after.length); i++) {
       fieldChanges(

@@ -1,6 +1,6 @@
 import type { KeyedHandle, OperatorState } from '../../metadata';
 import type { StateFileAccess } from '../schema';
-import type { StateValue } from './decode';
+import { ByteArray, type StateValue } from './decode';
 import { readKeyedProxy } from '../proxy';
 import { locate, readHead } from '../schema';
 import type { SerializerSnapshotNode } from '../serializerSnapshot';
@@ -29,7 +29,7 @@ export interface EntryQuery {
 }
 
 function keyText(key: StateValue): string {
-  return typeof key === 'string' ? key : JSON.stringify(key);
+  return typeof key === 'string' ? key : key instanceof ByteArray ? key.toJSON() : JSON.stringify(key);
 }
 
 /** `12:3` after the 3rd entry of key group 12, `s2:5` after the 5th operator state entry of subtask 2. */
@@ -63,6 +63,12 @@ function keyGroupHandles(handle: KeyedHandle | null, problems: (message: string)
   }
 }
 
+/** An entry and where a page that ends with it ends. */
+export interface PositionedEntry {
+  readonly entry: StateEntry;
+  readonly position: ResumePoint;
+}
+
 /**
  * Every entry of one operator's state, keyed state first (key group by key group, whatever the subtask), then
  * operator state subtask by subtask; filtered and resumed by `query`. Problems are reported, never fatal.
@@ -73,12 +79,27 @@ export async function* stateEntries(
   access: StateFileAccess,
   query: EntryQuery,
   onProblem: (problem: EntryProblem) => void,
-): AsyncGenerator<{ entry: StateEntry; position: ResumePoint }> {
+): AsyncGenerator<PositionedEntry> {
+  for await (const batch of stateEntryBatches(op, pointer, access, query, onProblem)) yield* batch;
+}
+
+/**
+ * {@link stateEntries} in batches, as the reader has them in hand (a batch is handed out before the next read, so a
+ * first page waits for no read it does not need): a full scan that steps through an async iteration once per batch
+ * instead of once per entry.
+ */
+export async function* stateEntryBatches(
+  op: OperatorState,
+  pointer: string | null,
+  access: StateFileAccess,
+  query: EntryQuery,
+  onProblem: (problem: EntryProblem) => void,
+): AsyncGenerator<PositionedEntry[]> {
   /** Per keyed handle, by the first key group it holds: how to read its entries. */
   const sources: {
     first: number;
     keySerializer: SerializerSnapshotNode;
-    entries: (o: EntryOptions) => AsyncGenerator<StateEntry>;
+    entries: (o: EntryOptions) => AsyncGenerator<StateEntry[]>;
   }[] = [];
   const subtasks = op.subtasks.filter((s) => !s.finished);
   // The subtasks' state file heads are read side by side: on a remote store a job of high parallelism costs a few
@@ -148,14 +169,18 @@ export async function* stateEntries(
   for (const source of sources) {
     let group = -1;
     let index = 0;
-    for await (const entry of source.entries(options)) {
-      if (entry.keyGroup !== group) {
-        group = entry.keyGroup ?? -1;
-        index = 0;
+    for await (const entries of source.entries(options)) {
+      const out: PositionedEntry[] = [];
+      for (const entry of entries) {
+        if (entry.keyGroup !== group) {
+          group = entry.keyGroup ?? -1;
+          index = 0;
+        }
+        index++;
+        if (after !== undefined && 'keyGroup' in after && group === after.keyGroup && index <= after.skip) continue;
+        if (matches(entry)) out.push({ entry, position: { keyGroup: group, skip: index } });
       }
-      index++;
-      if (after !== undefined && 'keyGroup' in after && group === after.keyGroup && index <= after.skip) continue;
-      if (matches(entry)) yield { entry, position: { keyGroup: group, skip: index } };
+      if (out.length > 0) yield out;
     }
   }
   for (const subtask of subtasks) {
@@ -178,7 +203,7 @@ export async function* stateEntries(
         ) {
           continue;
         }
-        if (matches(entry)) yield { entry, position: { subtask: subtask.subtaskIndex, skip: index } };
+        if (matches(entry)) yield [{ entry, position: { subtask: subtask.subtaskIndex, skip: index } }];
       }
     } catch (error) {
       const failure = fileProblem(error);

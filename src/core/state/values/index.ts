@@ -1,9 +1,9 @@
-export { stateEntries, parseResumePoint, formatResumePoint, entryRecord } from './entries';
-export type { EntryQuery, ResumePoint } from './entries';
+export { stateEntries, stateEntryBatches, parseResumePoint, formatResumePoint, entryRecord } from './entries';
+export type { EntryQuery, PositionedEntry, ResumePoint } from './entries';
 export type { StateEntry, EntryProblem } from './keyed';
 export { canonicalEntry } from './keyed';
-export type { StateValue } from './decode';
-export { codecFor, decodeAll } from './decode';
+export type { StateValue, PlainValue } from './decode';
+export { ByteArray, codecFor, decodeAll, plainValue } from './decode';
 export {
   decodeSourceSplit,
   decodeSinkCommitterState,

@@ -20,6 +20,7 @@ import {
 import { Region } from './region';
 import { decodeSnappyFramed } from './snappyFramed';
 import { fileProblem } from '../problems';
+import { copyOf } from '../byteCopies';
 
 /** One entry of a state, as the `state --json` contract prints it (one JSON line each). */
 export interface StateEntry {
@@ -251,13 +252,14 @@ export async function openKeyedStream(
 
 /**
  * The entries of one keyed state stream, key group by key group, each key group read from its offset to the next
- * one's (compressed key groups are decompressed whole; uncompressed ones through a bounded window).
+ * one's (compressed key groups are decompressed whole; uncompressed ones through a bounded window). Entries come in
+ * batches: those of the bytes in hand.
  */
 export async function* keyedEntries(
   access: StateFileAccess,
   stream: KeyedStream,
   options: EntryOptions,
-): AsyncGenerator<StateEntry> {
+): AsyncGenerator<StateEntry[]> {
   const { at, offsets } = stream;
   const streamEnd = at.size >= 0 ? at.start + at.size : Number.POSITIVE_INFINITY;
   const sorted = [...new Set(offsets.filter((o) => o > 0))].sort((a, b) => a - b);
@@ -285,8 +287,11 @@ export async function* keyedEntries(
       } else {
         region = new Region(fetch, start, end);
       }
-      if (stream.format === 'heap') yield* heapKeyGroup(region, stream, keyGroup, options);
-      else yield* canonicalKeyGroup(region, stream, keyGroup, options);
+      if (stream.format === 'heap') {
+        for await (const entry of heapKeyGroup(region, stream, keyGroup, options)) yield [entry];
+      } else {
+        yield* canonicalKeyGroup(region, stream, keyGroup, options);
+      }
     } catch (error) {
       const failure = fileProblem(error);
       if (failure === undefined) throw error;
@@ -334,45 +339,73 @@ function decodingAt(stream: KeyedStream, id: number, offset: number): StateDecod
   return d;
 }
 
-/** `FullSnapshotAsyncWriter`: per key group a state id, then length-prefixed key/value records, state ids between. */
+/** Records of the canonical format parsed at most per batch. */
+const BATCH = 1024;
+
+/**
+ * `FullSnapshotAsyncWriter`: per key group a state id, then length-prefixed key/value records, state ids between.
+ * The records the window in hand holds are parsed in one go (one step of an async iteration per entry cost a tenth
+ * of a full scan).
+ */
 async function* canonicalKeyGroup(
   region: Region,
   stream: KeyedStream,
   keyGroup: number,
   options: EntryOptions,
-): AsyncGenerator<StateEntry> {
+): AsyncGenerator<StateEntry[]> {
   let id = await region.parse((i) => i.u16('the state id'));
-  for (;;) {
-    const d = decodingAt(stream, id, region.pos);
-    const record = await region.parse((i) => {
-      const keyLength = i.count('the key length', i.remaining + (i.complete ? 0 : 1 << 30));
-      const keyAt = i.offset;
-      i.need(keyLength, 'a key');
-      const key = i.bytes.slice(i.pos, i.pos + keyLength);
-      i.pos += keyLength;
-      const valueLength = i.count('the value length', i.remaining + (i.complete ? 0 : 1 << 30));
-      const valueAt = i.offset;
-      i.need(valueLength, 'a value');
-      const value = i.bytes.subarray(i.pos, i.pos + valueLength);
-      i.pos += valueLength;
-      const last = keyLength > 0 && (key[0] & META_DATA_FOLLOWS) !== 0;
-      if (last) key[0] &= ~META_DATA_FOLLOWS;
-      const marker = last ? i.u16('the state id or end-of-key-group mark') : null;
-      const wanted = !options.states || options.states.has(d.name);
-      return { entry: wanted ? canonicalEntry(d, key, keyAt, value, valueAt) : null, marker };
-    });
-    if (record.entry !== null) {
-      if (record.entry.keyGroup !== keyGroup) {
-        throw new StateSchemaError(
-          'invalid',
-          region.pos,
-          `an entry of key group ${record.entry.keyGroup} inside key group ${keyGroup}`,
-        );
+  let ended = false;
+  while (!ended) {
+    const batch = await region.parse((i) => {
+      const out: StateEntry[] = [];
+      // The state id and end move only with whole records: a parse run again from its start sees them as before.
+      for (let records = 0; records < BATCH; records++) {
+        const start = i.pos;
+        let entry: StateEntry | null = null;
+        let marker: number | null;
+        try {
+          const d = decodingAt(stream, id, i.offset);
+          const keyLength = i.count('the key length', i.remaining + (i.complete ? 0 : 1 << 30));
+          const keyAt = i.offset;
+          i.need(keyLength, 'a key');
+          // A copy: its first byte is changed below.
+          const key = copyOf(i.bytes.subarray(i.pos, i.pos + keyLength));
+          i.pos += keyLength;
+          const valueLength = i.count('the value length', i.remaining + (i.complete ? 0 : 1 << 30));
+          const valueAt = i.offset;
+          i.need(valueLength, 'a value');
+          const value = i.bytes.subarray(i.pos, i.pos + valueLength);
+          i.pos += valueLength;
+          const last = keyLength > 0 && (key[0] & META_DATA_FOLLOWS) !== 0;
+          if (last) key[0] &= ~META_DATA_FOLLOWS;
+          marker = last ? i.u16('the state id or end-of-key-group mark') : null;
+          if (!options.states || options.states.has(d.name)) {
+            entry = canonicalEntry(d, key, keyAt, value, valueAt);
+            if (entry.keyGroup !== keyGroup) {
+              throw new StateSchemaError(
+                'invalid',
+                i.offset,
+                `an entry of key group ${entry.keyGroup} inside key group ${keyGroup}`,
+              );
+            }
+          }
+        } catch (error) {
+          // The records before are handed out first; the next parse reads this one again (with a larger window when
+          // the window ends inside it) and fails on it then.
+          if (records === 0 || !(error instanceof StateSchemaError)) throw error;
+          i.pos = start;
+          break;
+        }
+        if (entry !== null) out.push(entry);
+        if (marker === END_OF_KEY_GROUP) {
+          ended = true;
+          break;
+        }
+        if (marker !== null) id = marker;
       }
-      yield record.entry;
-    }
-    if (record.marker === END_OF_KEY_GROUP) return;
-    if (record.marker !== null) id = record.marker;
+      return out;
+    });
+    if (batch.length > 0) yield batch;
   }
 }
 

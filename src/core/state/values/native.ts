@@ -1,7 +1,7 @@
 import type { IncrementalKeyedHandle } from '../../metadata';
 import { readKeyedProxy } from '../proxy';
 import { locate, readHead, type StateFileAccess } from '../schema';
-import { mergeSstFiles, openSstFile, SstError, type MergedEntry, type SstFile, type SstSource } from '../sst';
+import { mergeSstBatches, openSstFile, SstError, type MergedEntry, type SstFile, type SstSource } from '../sst';
 import { decodingOf, canonicalEntry, type EntryOptions, type StateEntry } from './keyed';
 import { keyGroupPrefixBytes } from './keyLayout';
 import { fileProblem } from '../problems';
@@ -27,8 +27,10 @@ function prefixOf(keyGroup: number, bytes: number): Uint8Array {
 
 interface Column {
   readonly stateIndex: number;
-  readonly iterator: AsyncIterator<MergedEntry>;
-  head: MergedEntry | null;
+  readonly iterator: AsyncIterator<MergedEntry[]>;
+  /** The batch in hand and the position of the column's next entry in it; null once the column ends. */
+  batch: MergedEntry[] | null;
+  at: number;
 }
 
 /**
@@ -36,7 +38,7 @@ interface Column {
  * handle, then each state's column family (named by the state) from the SST files whose properties name it, merged
  * by the `sst` reader (newest sequence number wins, tombstones dropped, list merge operands joined). The column
  * families are walked side by side so that entries come key group by key group, states in the proxy's order, as
- * the canonical format orders them.
+ * the canonical format orders them. Entries come in batches: those of the blocks in hand.
  */
 export async function* nativeEntries(
   access: StateFileAccess,
@@ -44,7 +46,7 @@ export async function* nativeEntries(
   pointer: string | null,
   maxParallelism: number,
   options: EntryOptions,
-): AsyncGenerator<StateEntry> {
+): AsyncGenerator<StateEntry[]> {
   const metaAt = locate(handle.metaHandle, pointer);
   if (metaAt === null) return;
   const proxy = await readHead(access, metaAt, readKeyedProxy);
@@ -89,38 +91,63 @@ export async function* nativeEntries(
     const last = wanted === null ? Number.POSITIVE_INFINITY : wanted[wanted.length - 1];
     const columns: Column[] = [...files].map(([stateIndex, sst]) => ({
       stateIndex,
-      iterator: mergeSstFiles(sst, from === undefined ? {} : { from: prefixOf(from, prefixBytes) })[
+      iterator: mergeSstBatches(sst, from === undefined ? {} : { from: prefixOf(from, prefixBytes) })[
         Symbol.asyncIterator
       ](),
-      head: null,
+      batch: [],
+      at: 0,
     }));
-    const advance = async (c: Column) => {
+    const refill = async (c: Column) => {
       const r = await c.iterator.next();
-      c.head = r.done ? null : r.value;
+      c.batch = r.done ? null : r.value;
+      c.at = 0;
     };
-    await Promise.all(columns.map(advance));
     const groupOf = (e: MergedEntry) => (prefixBytes === 1 ? e.key[0] : (e.key[0] << 8) | e.key[1]);
+    const keyGroups = options.keyGroups;
+    let out: StateEntry[] = [];
     for (;;) {
+      // Every column has an entry in hand (or has ended) before the next one is chosen.
+      const empty = columns.filter((c) => c.batch !== null && c.at >= c.batch.length);
+      if (empty.length > 0) {
+        if (out.length > 0) {
+          yield out;
+          out = [];
+        }
+        await Promise.all(empty.map(refill));
+        continue;
+      }
       let next: Column | null = null;
+      let nextGroup = 0;
       for (const c of columns) {
-        if (c.head === null) continue;
-        if (
-          next === null ||
-          groupOf(c.head) < groupOf(next.head!) ||
-          (groupOf(c.head) === groupOf(next.head!) && c.stateIndex < next.stateIndex)
-        ) {
+        if (c.batch === null) continue;
+        const g = groupOf(c.batch[c.at]);
+        if (next === null || g < nextGroup || (g === nextGroup && c.stateIndex < next.stateIndex)) {
           next = c;
+          nextGroup = g;
         }
       }
-      if (next === null || next.head === null) return;
-      const raw = next.head;
-      const keyGroup = groupOf(raw);
-      if (keyGroup > last) return;
-      if (!options.keyGroups || options.keyGroups(keyGroup)) {
-        yield canonicalEntry(decodings[next.stateIndex], raw.key, 0, raw.value, 0);
+      if (next === null || nextGroup > last) break;
+      const d = decodings[next.stateIndex];
+      // A column's entries up to the next key group another column has (all of them when it is the only one).
+      const batch = next.batch!;
+      let bound = Number.POSITIVE_INFINITY;
+      for (const c of columns) {
+        if (c !== next && c.batch !== null) {
+          const g = groupOf(c.batch[c.at]);
+          bound = Math.min(bound, c.stateIndex < next.stateIndex ? g - 1 : g);
+        }
       }
-      await advance(next);
+      bound = Math.min(bound, last);
+      let i = next.at;
+      for (; i < batch.length; i++) {
+        const raw = batch[i];
+        const keyGroup = groupOf(raw);
+        if (keyGroup > bound) break;
+        if (!keyGroups || keyGroups(keyGroup)) out.push(canonicalEntry(d, raw.key, 0, raw.value, 0));
+      }
+      next.at = i;
     }
+    if (out.length > 0) yield out;
   } catch (error) {
     const failure = fileProblem(error);
     if (failure === undefined) throw error;
