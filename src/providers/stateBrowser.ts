@@ -8,6 +8,7 @@ import { openStoredSnapshot, type StoreRangeRead } from '../core/state/storeSnap
 import {
   formatResumePoint,
   parseResumePoint,
+  plainEntry,
   stateEntries,
   type EntryProblem,
   type EntryQuery,
@@ -163,7 +164,8 @@ export class StateBrowser implements vscode.Disposable {
           next = formatResumePoint({ ...position, skip: position.skip - 1 });
           break;
         }
-        entries.push(entry);
+        // Kept plain: a byte array's bytes are a view that would keep the whole buffer it was read from.
+        entries.push(plainEntry(entry));
         last = formatResumePoint(position);
       }
       if (controller.signal.aborted) return cancelled();

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { isFromWebview } from '../../../media/protocol';
 import { entriesJson, entryView } from '../../../src/viewModel/stateEntries';
-import { ByteArray, fieldChanges, type StateEntry } from '../../../src/core/state/values';
+import { ByteArray, fieldChanges, plainEntry, type StateEntry } from '../../../src/core/state/values';
 
 const OP = 'a'.repeat(32);
 
@@ -61,8 +61,6 @@ describe('entry browser messages and JSON', () => {
   it('shows byte arrays as hex in JSON, in webview messages (a structured clone) and in field changes', () => {
     const block = Uint8Array.of(0xca, 0xfe, 0x00, 0x01, 0xff);
     const bytes = new ByteArray(block.subarray(1, 4));
-    // The value owns its bytes: the block it came from is reused by the reader.
-    block.fill(0);
     const entry: StateEntry = { state: 'b', keyGroup: 3, key: bytes, namespace: null, value: { data: [bytes, 1] } };
     assert.deepEqual(JSON.parse(entriesJson(entry)), {
       state: 'b',
@@ -74,6 +72,14 @@ describe('entry browser messages and JSON', () => {
     assert.deepEqual(structuredClone(entryView(entry)), {
       keyGroup: 3,
       subtask: null,
+      key: 'fe0001',
+      namespace: null,
+      value: { data: ['fe0001', 1] },
+    });
+    // What keeps entries keeps them plain: no view into the block they were read from.
+    assert.deepEqual(plainEntry(entry), {
+      state: 'b',
+      keyGroup: 3,
       key: 'fe0001',
       namespace: null,
       value: { data: ['fe0001', 1] },

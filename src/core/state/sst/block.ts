@@ -1,3 +1,4 @@
+import { copyOf } from '../byteCopies';
 import { SstError } from './errors';
 import { type BlockHandle, Cursor, fixed32At } from './varint';
 
@@ -142,7 +143,8 @@ export function decodeIndexBlock(
   const out: IndexEntry[] = [];
   let previous: BlockHandle | undefined;
   while (walker.next()) {
-    const key = walker.key.slice(0, walker.keyLength);
+    // In shared slabs: a buffer of its own per index entry made a merge of many files spend its time in GC.
+    const key = copyOf(walker.key.subarray(0, walker.keyLength));
     const c = deltaEncoded
       ? walker.cursor
       : new Cursor(layout.bytes, walker.valueStart, walker.valueEnd, layout.base, layout.positional);

@@ -91,11 +91,15 @@ export async function* mergeSstBatches(
     }
     while (heap.size > 0) {
       // Every version of the next user key, newest first.
-      const first = heap.pop()!;
+      const first = heap.peek()!;
       const versions: SstEntry[] = [first.entry];
       const entry = heads[first.source].nextBuffered();
-      if (entry !== undefined) heap.push({ entry, source: first.source });
-      else yield* advance(first.source);
+      // The source's next entry takes its place at the top: mostly it stays there (a run of one file's keys).
+      if (entry !== undefined) heap.replaceTop({ entry, source: first.source });
+      else {
+        heap.pop();
+        yield* advance(first.source);
+      }
       while (heap.size > 0 && compareBytes(heap.peek()!.entry.key, first.entry.key) === 0) {
         const next = heap.pop()!;
         versions.push(next.entry);
@@ -196,20 +200,24 @@ class EntryHeap {
     const a = this.items;
     const top = a[0];
     const last = a.pop();
-    if (a.length > 0 && last) {
-      a[0] = last;
-      let i = 0;
-      for (;;) {
-        const l = 2 * i + 1;
-        const r = l + 1;
-        let m = i;
-        if (l < a.length && EntryHeap.less(a[l], a[m])) m = l;
-        if (r < a.length && EntryHeap.less(a[r], a[m])) m = r;
-        if (m === i) break;
-        [a[i], a[m]] = [a[m], a[i]];
-        i = m;
-      }
-    }
+    if (a.length > 0 && last) this.replaceTop(last);
     return top;
+  }
+
+  /** Pops the top and pushes `item` in one step. */
+  replaceTop(item: HeapItem): void {
+    const a = this.items;
+    a[0] = item;
+    let i = 0;
+    for (;;) {
+      const l = 2 * i + 1;
+      const r = l + 1;
+      let m = i;
+      if (l < a.length && EntryHeap.less(a[l], a[m])) m = l;
+      if (r < a.length && EntryHeap.less(a[r], a[m])) m = r;
+      if (m === i) break;
+      [a[i], a[m]] = [a[m], a[i]];
+      i = m;
+    }
   }
 }

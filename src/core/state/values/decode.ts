@@ -1,4 +1,3 @@
-import { copyOf } from '../byteCopies';
 import { DataInput } from '../dataInput';
 import { StateSchemaError } from '../errors';
 import type { SerializerSnapshotNode } from '../serializerSnapshot';
@@ -19,14 +18,12 @@ export type PlainValue = null | boolean | number | string | PlainValue[] | { [ke
 /**
  * A `byte[]`, shown as hex. The hex is made only when the value is shown (JSON.stringify calls `toJSON`, and
  * {@link plainValue} for what is not stringified, as a webview message): made at decode time, the hex strings of a
- * large state's byte arrays were a third of a full scan. The bytes are the value's own copy.
+ * large state's byte arrays were a third of a full scan, and copies of the bytes a sixth. The bytes are a view into
+ * the block or window the value was read from, which the readers never reuse; a view keeps that buffer alive, so
+ * what keeps entries (a page of the entry browser, the diff's sorted key groups) keeps them plain ({@link plainValue}).
  */
 export class ByteArray {
-  readonly bytes: Uint8Array;
-
-  constructor(view: Uint8Array) {
-    this.bytes = copyOf(view);
-  }
+  constructor(readonly bytes: Uint8Array) {}
 
   toJSON(): string {
     return hexOf(this.bytes);

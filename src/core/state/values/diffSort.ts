@@ -2,6 +2,7 @@ import { createReadStream, promises as fs } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { plainEntry } from './entries';
 import type { StateEntry } from './keyed';
 
 /** An entry with the text it is ordered and matched by across two snapshots. */
@@ -38,7 +39,9 @@ export class GroupSorter {
     return this.runs.length;
   }
 
-  async add(item: Keyed): Promise<void> {
+  async add(keyed: Keyed): Promise<void> {
+    // Kept plain: a byte array's bytes are a view that would keep the whole buffer it was read from.
+    const item = { id: keyed.id, entry: plainEntry(keyed.entry) };
     this.buffer.push(item);
     this.bytes += footprint(item);
     if (this.bytes >= this.budget) await this.spill();

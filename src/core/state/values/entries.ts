@@ -1,6 +1,6 @@
 import type { KeyedHandle, OperatorState } from '../../metadata';
 import type { StateFileAccess } from '../schema';
-import { ByteArray, type StateValue } from './decode';
+import { ByteArray, plainValue, type StateValue } from './decode';
 import { readKeyedProxy } from '../proxy';
 import { locate, readHead } from '../schema';
 import type { SerializerSnapshotNode } from '../serializerSnapshot';
@@ -228,4 +228,15 @@ export function entryRecord(entry: StateEntry): Record<string, StateValue> {
   record.value = entry.value;
   if (entry.subtask !== undefined) record.subtask = entry.subtask;
   return record;
+}
+
+/** An entry with its byte arrays made hex: what keeps entries keeps no view into the buffers they were read from. */
+export function plainEntry(entry: StateEntry): StateEntry {
+  const plain: StateEntry = {
+    ...entry,
+    key: plainValue(entry.key),
+    namespace: plainValue(entry.namespace),
+    value: plainValue(entry.value),
+  };
+  return entry.userKey === undefined ? plain : { ...plain, userKey: plainValue(entry.userKey) };
 }

@@ -1,4 +1,11 @@
-export { stateEntries, stateEntryBatches, parseResumePoint, formatResumePoint, entryRecord } from './entries';
+export {
+  stateEntries,
+  stateEntryBatches,
+  parseResumePoint,
+  formatResumePoint,
+  entryRecord,
+  plainEntry,
+} from './entries';
 export type { EntryQuery, PositionedEntry, ResumePoint } from './entries';
 export type { StateEntry, EntryProblem } from './keyed';
 export { canonicalEntry } from './keyed';
