@@ -117,6 +117,32 @@ function cacheContract(open: () => { store: CheckpointStore; root: string }): vo
     write(content, new Date('2026-01-01T00:00:00Z'));
   });
 
+  it('reads the first blocks of a file it holds nothing of beside the stat, not after it, at the end of the file too', async () => {
+    const cache = new StateReadCache(16 << 20);
+    const events: string[] = [];
+    const watched = Object.create(store) as CheckpointStore;
+    watched.stat = async (p, options) => {
+      events.push('stat sent');
+      const entry = await store.stat(p, options);
+      events.push('stat answered');
+      return entry;
+    };
+    watched.readAll = (p: string, options?: ReadAllOptions) => {
+      events.push('read sent');
+      return store.readAll(p, options);
+    };
+    const read = cachedReader(watched, cache);
+    reads.length = 0;
+    const tail = content.length - 100;
+    assert.deepEqual(Buffer.from(await read(FILE, tail, 100)), content.subarray(tail));
+    assert.deepEqual(events, ['stat sent', 'read sent', 'stat answered']);
+    assert.deepEqual(reads, [{ offset: 5 * BLOCK, length: BLOCK }], 'whole blocks, the last one cut by the file');
+    assert.deepEqual(Buffer.from(await read(FILE, 5 * BLOCK, 10)), content.subarray(5 * BLOCK, 5 * BLOCK + 10));
+    assert.equal(reads.length, 1, 'the block read beside the stat is cached');
+    assert.equal((await cachedReader(store, cache)(FILE, content.length, 10)).length, 0);
+    assert.equal((await cachedReader(store, new StateReadCache(16 << 20))(FILE, content.length, 10)).length, 0);
+  });
+
   it('fails naming the file when it is gone', async () => {
     const cache = new StateReadCache(16 << 20);
     await assert.rejects(cachedReader(store, cache)('/state/missing', 0, 10), /missing/);
