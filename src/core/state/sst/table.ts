@@ -440,23 +440,28 @@ class TableReader implements SstFile {
   }
 
   /**
-   * Decoded data blocks in order. The next window is read while the current one is decoded, so a scan waits on the
-   * store only when decoding outruns it; at most two windows are held. Windows start small and grow: a page of
-   * entries from each of many files (a merge, a seek) reads a few blocks of each, not the readahead size.
+   * Decoded data blocks in order. The next window is read while the current one is decoded (from its second block
+   * on), so a scan waits on the store only when decoding outruns it; at most two windows are held. Windows start small
+   * and grow: a page of entries from each of many files (a merge, a seek) reads a few blocks of each, not the
+   * readahead size, and a file of which the merge takes only its first block's entries is read no further.
    */
   private async *dataBlocks(from: Uint8Array | undefined): AsyncGenerator<BlockLayout> {
     let first = Math.min(this.readahead, FIRST_WINDOW_BYTES);
     for await (const handles of this.dataHandles(from)) {
       const windows = this.windows(handles, first);
       first = Math.min(this.readahead, first * 2 ** windows.length);
-      let next = windows.length > 0 ? this.readWindow(windows[0]) : undefined;
+      let next: Promise<Uint8Array> | undefined;
       for (let w = 0; w < windows.length; w++) {
-        const bytes = await next!;
-        next = w + 1 < windows.length ? this.readWindow(windows[w + 1]) : undefined;
-        // A read that fails while the consumer stops early must not surface as an unhandled rejection.
-        next?.catch(() => undefined);
+        const bytes = await (next ?? this.readWindow(windows[w]));
+        next = undefined;
         const base = windows[w][0].offset;
-        for (const h of windows[w]) {
+        for (let b = 0; b < windows[w].length; b++) {
+          if (b === 1 && w + 1 < windows.length) {
+            next = this.readWindow(windows[w + 1]);
+            // A read that fails while the consumer stops early must not surface as an unhandled rejection.
+            next.catch(() => undefined);
+          }
+          const h = windows[w][b];
           const at = h.offset - base;
           const raw = bytes.subarray(at, Math.min(bytes.length, at + h.size + BLOCK_TRAILER_BYTES));
           yield this.blockLayout(raw, h, 'a data block');
