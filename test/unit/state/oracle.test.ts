@@ -65,7 +65,10 @@ function comparable(node: SerializerSnapshotNode | null): OracleNode | null {
   if (node.constants !== undefined) out.constants = [...node.constants];
   if (node.schema !== undefined) out.schema = node.schema;
   if (node.registrations !== undefined) out.registrations = [...node.registrations];
-  if (node.logicalTypes !== undefined) out.logicalTypes = node.logicalTypes.map((t) => t.type);
+  // the oracle writes no list where there are no types (a Top-N's global partition: a row of no fields)
+  if (node.logicalTypes !== undefined && node.logicalTypes.length > 0) {
+    out.logicalTypes = node.logicalTypes.map((t) => t.type);
+  }
   return out;
 }
 

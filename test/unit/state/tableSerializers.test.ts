@@ -104,6 +104,26 @@ describe('Table runtime serializers of data views and Top-N', () => {
     assert.equal(codecFor(timestampData(6)).length, 12);
   });
 
+  it('reads data views kept in their accumulator through their map and list serializers', () => {
+    const map = node(`${BASE}MapSerializerSnapshot`, { nested: [STRING_DATA, LONG] });
+    const mapView = node('org.apache.flink.table.dataview.MapViewSerializerSnapshot', { nested: [map] });
+    const entries = Buffer.concat([
+      i32(2),
+      stringData('a'),
+      Buffer.from([0]),
+      i64(1n),
+      stringData('b'),
+      Buffer.from([1]),
+    ]);
+    assert.deepEqual(read(mapView, entries), [
+      { key: 'a', value: 1 },
+      { key: 'b', value: null },
+    ]);
+    const list = node(`${BASE}ListSerializerSnapshot`, { nested: [LONG] });
+    const listView = node('org.apache.flink.table.dataview.ListViewSerializerSnapshot', { nested: [list] });
+    assert.deepEqual(read(listView, Buffer.concat([i32(2), i64(7n), i64(-7n)])), [7, -7]);
+  });
+
   it('reads the SortedMap of a retracting Top-N in its order, null values too', () => {
     assert.deepEqual(
       read(

@@ -6,7 +6,7 @@ import { arrayDataCodec, decimalString, mapDataCodec, timestampString } from './
 /**
  * The Table runtime's serializers outside a row: the keys and values of the data views of SQL aggregates
  * (`MapView`/`ListView` fields backed by state of their own, e.g. `agg1$map`, `distinctAcc_0`), the `SortedMap` of a
- * retracting Top-N, and the internal data structures (`StringData`, `DecimalData`, `TimestampData`, `ArrayData`,
+ * retracting Top-N, data views kept in their accumulator (`MapViewSerializer`, `ListViewSerializer`), and the internal data structures (`StringData`, `DecimalData`, `TimestampData`, `ArrayData`,
  * `MapData`, `RawValueData`) those hold. Null where the snapshot is not one of them.
  */
 export function tableCodec(node: SerializerSnapshotNode): Codec | null {
@@ -26,7 +26,10 @@ export function tableCodec(node: SerializerSnapshotNode): Codec | null {
     case 'NullSerializer$NullSerializerSnapshot':
       // a data view backed by state: its accumulator field holds one byte, its entries are in the view's own state
       return { length: 1, exact: true, read: (i) => (i.u8('a null'), null) };
-    case 'ExternalSerializer$ExternalSerializerSnapshot': {
+    case 'ExternalSerializer$ExternalSerializerSnapshot':
+    // a data view kept in its accumulator (not backed by state): the map or list serializer writes its entries
+    case 'MapViewSerializerSnapshot':
+    case 'ListViewSerializerSnapshot': {
       // the external object is converted to the internal one, which the nested serializer writes
       const internal = node.nested?.[0];
       return internal === undefined ? null : codecFor(internal);
