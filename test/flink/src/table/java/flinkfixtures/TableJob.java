@@ -3,6 +3,7 @@ package flinkfixtures;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.functions.MapFunction;
 import org.apache.flink.api.connector.source.lib.NumberSequenceSource;
+import org.apache.flink.core.memory.DataOutputSerializer;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.table.api.DataTypes;
@@ -11,11 +12,10 @@ import org.apache.flink.table.api.Table;
 import org.apache.flink.table.api.TableDescriptor;
 import org.apache.flink.table.api.bridge.java.StreamStatementSet;
 import org.apache.flink.table.api.bridge.java.StreamTableEnvironment;
-
-import org.apache.flink.core.memory.DataOutputSerializer;
 import org.apache.flink.table.api.dataview.ListView;
 import org.apache.flink.table.api.dataview.MapView;
 import org.apache.flink.table.dataview.NullSerializer;
+import org.apache.flink.table.functions.AggregateFunction;
 
 import java.io.IOException;
 import java.math.BigDecimal;
@@ -31,6 +31,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * The Table API / SQL job: {@value #ROWS} order rows with known contents (DECIMAL compact and not, TIMESTAMP(3) and
@@ -39,7 +40,9 @@ import java.util.Map;
  * tumbling window aggregation whose last window never fires (the watermark stops at the last row). Rows replaced by
  * later ones ({@code latest}: the newest row of each of {@value #SLOTS} slots) feed retracting aggregates whose
  * accumulators keep data views in states of their own (COUNT(DISTINCT), MIN and MAX with retraction, LISTAGG,
- * COLLECT) and a Top-2 with retraction (a sorted map and the rows per sort key); a deduplication keeps DATE, TIME,
+ * COLLECT) and a Top-2 with retraction (a sorted map and the rows per sort key); a user aggregate keeps a MapView and
+ * a ListView, a window aggregation a COUNT(DISTINCT …) view per window, a Top-2 over growing counts its rows by row key
+ * (UpdatableTopNFunction); a deduplication keeps DATE, TIME,
  * TIMESTAMP_LTZ (compact and not, before the epoch too) and INTERVAL columns. The rows stop after {@value #ROWS}, the
  * job keeps running, so every checkpoint after the first seconds holds the same state, which {@link #expected()}
  * computes from the rows alone: the oracle of the state values.
@@ -110,6 +113,16 @@ final class TableJob {
         sink(set, tEnv.sqlQuery("SELECT k, id, amount FROM ("
                 + "SELECT k, id, amount, ROW_NUMBER() OVER (PARTITION BY k ORDER BY amount DESC) AS rn FROM latest)"
                 + " WHERE rn <= 2"));
+        // a user aggregate whose accumulator has a MapView and a ListView
+        tEnv.createTemporarySystemFunction("names_by_id", NamesById.class);
+        sink(set, tEnv.sqlQuery("SELECT k, names_by_id(name, id) AS names FROM orders GROUP BY k"));
+        // a Top-2 over counts that only grow (UpdatableTopNFunction)
+        sink(set, tEnv.sqlQuery("SELECT k, c FROM (SELECT k, c, ROW_NUMBER() OVER (ORDER BY c DESC) AS rn FROM ("
+                + "SELECT k, COUNT(*) AS c FROM orders GROUP BY k)) WHERE rn <= 2"));
+        // a window aggregation with a data view per window (COUNT(DISTINCT …))
+        sink(set, tEnv.sqlQuery("SELECT k, window_start, window_end, COUNT(DISTINCT id) AS di"
+                + " FROM TABLE(TUMBLE(TABLE orders, DESCRIPTOR(rowtime), INTERVAL '10' SECOND))"
+                + " GROUP BY k, window_start, window_end"));
         // dates, times, instants and intervals in a row
         sink(set, tEnv.sqlQuery("SELECT k, id, dt, tm, ltz9, ltz_old, ivd, ivm FROM ("
                 + "SELECT k, id,"
@@ -127,6 +140,32 @@ final class TableJob {
     private static void sink(StreamStatementSet set, Table table) {
         set.add(table.insertInto(TableDescriptor.forConnector("blackhole")
                 .schema(Schema.newBuilder().fromResolvedSchema(table.getResolvedSchema()).build()).build()));
+    }
+
+    /** The names of the ids seen: its accumulator keeps a MapView and a ListView, each a state of its own. */
+    public static final class NamesById extends AggregateFunction<String, NamesById.Acc> {
+        /** The accumulator: views backed by state, and a plain field kept in the accumulator row. */
+        public static final class Acc {
+            public MapView<Integer, String> names = new MapView<>();
+            public ListView<Integer> ids = new ListView<>();
+            public long seen;
+        }
+
+        @Override
+        public Acc createAccumulator() {
+            return new Acc();
+        }
+
+        public void accumulate(Acc acc, String name, Integer id) throws Exception {
+            acc.names.put(id, name);
+            acc.ids.add(id);
+            acc.seen++;
+        }
+
+        @Override
+        public String getValue(Acc acc) {
+            return Long.toString(acc.seen);
+        }
     }
 
     /** 0 .. limit-1, then nothing (the source keeps running, slowly, so that checkpoints go on). */
@@ -282,6 +321,9 @@ final class TableJob {
         states.put("window-aggs", windows);
         topNWithRetraction(states);
         dataViews(states);
+        userDataViews(states);
+        updatableTopN(states);
+        windowDataViews(states);
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("rows", ROWS);
         out.put("states", states);
@@ -414,6 +456,87 @@ final class TableJob {
         }
         states.put("data-state", rows);
         states.put("sorted-map", sorted);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Object> entries(Map<String, Object> states, String name) {
+        return (List<Object>) states.computeIfAbsent(name, n -> new ArrayList<>());
+    }
+
+    /**
+     * {@link NamesById} per key: its accumulator row (the planner orders a POJO accumulator's fields by name) with the
+     * count of rows, the names by id in its MapView's state and the ids in arrival order in its ListView's state.
+     */
+    private static void userDataViews(Map<String, Object> states) throws IOException {
+        List<Object> names = new ArrayList<>();
+        List<Object> ids = new ArrayList<>();
+        for (int j = 0; j < KEYS; j++) {
+            List<Object> seen = new ArrayList<>();
+            for (long n = j; n < ROWS; n += KEYS) {
+                names.add(userEntry(key(j), n, "name-" + n));
+                seen.add(n);
+            }
+            Map<String, Object> acc = new TreeMap<>();
+            acc.put("names", dataView(MapView.class));
+            acc.put("ids", dataView(ListView.class));
+            acc.put("seen", seen.size());
+            entries(states, "accState").add(state(key(j), List.of(acc)));
+            ids.add(state(key(j), seen));
+        }
+        states.put("agg0$names", names);
+        states.put("agg0$ids", ids);
+    }
+
+    /**
+     * Top-2 of the row counts per key (UpdatableTopNFunction, one global partition: an empty key): the two rows
+     * ranked highest by count, earlier to reach an equal count first, by their key, with their place among rows of
+     * the same count; and the counts themselves in the aggregation below it.
+     */
+    private static void updatableTopN(Map<String, Object> states) {
+        List<long[]> counts = new ArrayList<>(); // key, count, the row that brought the count
+        for (int j = 0; j < KEYS; j++) {
+            long count = 0;
+            long last = -1;
+            for (long n = j; n < ROWS; n += KEYS) {
+                count++;
+                last = n;
+            }
+            counts.add(new long[] {j, count, last});
+            entries(states, "accState").add(state(key(j), List.of(count)));
+        }
+        counts.sort((a, b) -> a[1] != b[1] ? Long.compare(b[1], a[1]) : Long.compare(a[2], b[2]));
+        List<Object> ranked = new ArrayList<>();
+        int sameCount = 0;
+        for (int r = 0; r < 2; r++) {
+            long[] c = counts.get(r);
+            sameCount = r > 0 && counts.get(r - 1)[1] == c[1] ? sameCount + 1 : 1;
+            Map<String, Object> e = new LinkedHashMap<>();
+            e.put("key", List.of());
+            e.put("userKey", List.of(key(c[0])));
+            e.put("value", List.of(List.of(key(c[0]), c[1]), sameCount));
+            ranked.add(e);
+        }
+        states.put("data-state-with-update", ranked);
+    }
+
+    /** COUNT(DISTINCT id) per window: the last window's count beside its view, and the ids in its state per window. */
+    private static void windowDataViews(Map<String, Object> states) throws IOException {
+        long lastWindowStart = (ROWS - 1) * 1000L / WINDOW_MILLIS * WINDOW_MILLIS / 1000;
+        long windowEnd = BASE_MILLIS + lastWindowStart * 1000 + WINDOW_MILLIS;
+        for (int j = 0; j < KEYS; j++) {
+            long distinct = 0;
+            for (long n = j; n < ROWS; n += KEYS) {
+                if (n >= lastWindowStart) {
+                    distinct++;
+                    Map<String, Object> e = userEntry(key(j), n, 1);
+                    e.put("namespace", windowEnd);
+                    entries(states, "distinctAcc_0").add(e);
+                }
+            }
+            Map<String, Object> window = state(key(j), List.of(distinct, dataView(MapView.class)));
+            window.put("namespace", windowEnd);
+            entries(states, "window-aggs").add(window);
+        }
     }
 
     /** The newest row per key with its DATE, TIME, TIMESTAMP_LTZ(9), TIMESTAMP_LTZ(3) before 1970 and intervals. */
