@@ -26,11 +26,11 @@ export function tableCodec(node: SerializerSnapshotNode): Codec | null {
     case 'NullSerializer$NullSerializerSnapshot':
       // a data view backed by state: its accumulator field holds one byte, its entries are in the view's own state
       return { length: 1, exact: true, read: (i) => (i.u8('a null'), null) };
+    // the external object is converted to the internal one, which the nested serializer writes; a data view kept in
+    // its accumulator (not backed by state) is written by its map or list serializer
     case 'ExternalSerializer$ExternalSerializerSnapshot':
-    // a data view kept in its accumulator (not backed by state): the map or list serializer writes its entries
     case 'MapViewSerializerSnapshot':
     case 'ListViewSerializerSnapshot': {
-      // the external object is converted to the internal one, which the nested serializer writes
       const internal = node.nested?.[0];
       return internal === undefined ? null : codecFor(internal);
     }
