@@ -265,6 +265,8 @@ export interface OperatorState {
   readonly name: string | null;
   /** V5+: the user-assigned uid; `null` when none. */
   readonly uid: string | null;
+  /** The `_metadata` format version it was read from (5 and later: Flink 2.x); absent in a hand-built model. */
+  readonly metadataVersion?: number;
   readonly parallelism: number;
   readonly maxParallelism: number;
   readonly coordinatorState: StreamHandle | null;

@@ -1002,7 +1002,7 @@ class LazyOperatorState implements OperatorState {
     readonly coordinatorState: StreamHandle | null,
     readonly fullyFinished: boolean,
     private readonly bytes: Uint8Array,
-    private readonly version: number,
+    readonly metadataVersion: number,
     private readonly start: number,
     readonly subtaskCount: number,
   ) {}
@@ -1015,7 +1015,13 @@ class LazyOperatorState implements OperatorState {
 
   get subtasks(): readonly (SubtaskState | FinishedSubtask)[] {
     if (this.subtaskCount === 0) return NO_HANDLES;
-    return MetadataParser.decodeSubtasks(this.bytes, this.version, this.start, this.subtaskCount, this.parallelism);
+    return MetadataParser.decodeSubtasks(
+      this.bytes,
+      this.metadataVersion,
+      this.start,
+      this.subtaskCount,
+      this.parallelism,
+    );
   }
 
   toJSON(): object {

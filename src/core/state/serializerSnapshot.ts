@@ -25,6 +25,8 @@ export interface SerializerSnapshotNode {
   readonly schema?: string;
   /** Kryo: the registered classes, in registration order. */
   readonly registrations?: readonly string[];
+  /** Kryo: 5 when Flink 2.x wrote the values (the snapshot is the same as 1.x's, whose Kryo is 2.24); not read. */
+  readonly kryoGeneration?: KryoGeneration;
   /** Table API snapshots: the `LogicalType`s of a RowData's fields, an ArrayData's element, a MapData's key and value. */
   readonly logicalTypes?: readonly LogicalTypeNode[];
   /**
@@ -36,6 +38,9 @@ export interface SerializerSnapshotNode {
   readonly raw?: string;
   readonly rawLength?: number;
 }
+
+/** The Kryo major version a snapshot's values were written with. */
+export type KryoGeneration = 2 | 5;
 
 /** `CompositeTypeSerializerSnapshot.MAGIC_NUMBER`. */
 const COMPOSITE_MAGIC = 911108;

@@ -8,6 +8,7 @@ import { keyedEntries, openKeyedStream, type EntryOptions, type EntryProblem, ty
 import { nativeEntries } from './native';
 import { javaHashCode, keyGroupOfHash } from './keyLayout';
 import { operatorEntries } from './operator';
+import { kryoGenerationOf } from './kryoCodec';
 import { fileProblem } from '../problems';
 import { mapLimit } from '../../concurrency';
 
@@ -95,6 +96,7 @@ export async function* stateEntryBatches(
   query: EntryQuery,
   onProblem: (problem: EntryProblem) => void,
 ): AsyncGenerator<PositionedEntry[]> {
+  const kryoGeneration = kryoGenerationOf(op.metadataVersion);
   /** Per keyed handle, by the first key group it holds: how to read its entries. */
   const sources: {
     first: number;
@@ -128,7 +130,7 @@ export async function* stateEntryBatches(
             entries: (o) => nativeEntries(access, handle, pointer, op.maxParallelism, o),
           });
         } else if (handle.type === 'KeyGroupsStateHandle' || handle.type === 'KeyGroupsSavepointStateHandle') {
-          const stream = await openKeyedStream(access, handle, pointer, op.maxParallelism);
+          const stream = await openKeyedStream(access, handle, pointer, op.maxParallelism, kryoGeneration);
           if (stream === null) continue;
           found.push({
             first: stream.firstKeyGroup,
@@ -165,7 +167,7 @@ export async function* stateEntryBatches(
   const matches = (entry: StateEntry) =>
     (query.key === undefined || keyText(entry.key) === query.key || JSON.stringify(entry.key) === query.key) &&
     (query.keyPrefix === undefined || keyText(entry.key).startsWith(query.keyPrefix));
-  const options = { states: query.states, keyGroups, onProblem };
+  const options = { states: query.states, keyGroups, onProblem, kryoGeneration };
   for (const source of sources) {
     let group = -1;
     let index = 0;
@@ -193,6 +195,7 @@ export async function* stateEntryBatches(
       for await (const entry of operatorEntries(access, subtask.managedOperatorState, subtask.subtaskIndex, pointer, {
         states: query.states,
         onProblem,
+        kryoGeneration,
       })) {
         index++;
         if (

@@ -3,10 +3,10 @@ import { DataInput } from '../dataInput';
 import { StateSchemaError } from '../errors';
 import { readKeyedProxy, type KeyedProxy, type StateMetaInfo } from '../proxy';
 import { locate, readHead, type Location, type StateFileAccess } from '../schema';
-import type { SerializerSnapshotNode } from '../serializerSnapshot';
+import type { KryoGeneration, SerializerSnapshotNode } from '../serializerSnapshot';
 import { codecFor, decodeAll, hexOf, type Codec, type StateValue } from './decode';
 import { KryoStop } from './kryo';
-import { kryoStopAtStart } from './kryoCodec';
+import { kryoStopAtStart, withKryoGeneration } from './kryoCodec';
 import {
   decodeDelimitedList,
   decodeKey,
@@ -50,6 +50,8 @@ export interface EntryOptions {
   /** Key groups to read; all when absent. */
   readonly keyGroups?: (keyGroup: number) => boolean;
   readonly onProblem: (problem: EntryProblem) => void;
+  /** Which Kryo wrote Kryo-serialized values (`kryoGenerationOf` the snapshot); Kryo 2.24 when absent. */
+  readonly kryoGeneration?: KryoGeneration;
 }
 
 /** `FullSnapshotUtil.END_OF_KEY_GROUP_MARK`, and the flag in a key's first byte that says a marker follows it. */
@@ -96,10 +98,13 @@ export function decodingOf(
   info: StateMetaInfo,
   keySerializer: SerializerSnapshotNode,
   maxParallelism: number,
+  kryo: KryoGeneration = 2,
 ): StateDecoding {
   const shape = shapeOf(info);
-  const valueNode = info.serializers.VALUE_SERIALIZER ?? OPAQUE;
-  const namespaceNode = info.serializers.NAMESPACE_SERIALIZER ?? null;
+  const valueNode = withKryoGeneration(info.serializers.VALUE_SERIALIZER ?? OPAQUE, kryo);
+  const namespace = info.serializers.NAMESPACE_SERIALIZER;
+  const namespaceNode = namespace === undefined ? null : withKryoGeneration(namespace, kryo);
+  keySerializer = withKryoGeneration(keySerializer, kryo);
   const nested = valueNode.nested ?? [];
   const userKey = shape === 'map' ? (nested[0] ?? OPAQUE) : null;
   const inner = shape === 'map' ? (nested[1] ?? null) : shape === 'list' ? (nested[0] ?? null) : null;
@@ -240,12 +245,13 @@ export async function openKeyedStream(
   handle: KeyGroupsHandle | NestedKeyGroupsHandle,
   pointer: string | null,
   maxParallelism: number,
+  kryo: KryoGeneration = 2,
 ): Promise<KeyedStream | null> {
   const at = locate(handle.delegate, pointer);
   if (at === null) return null;
   const proxy = await readHead(access, at, readKeyedProxy);
   const offsets = await readOffsets(access, handle);
-  const decodings = proxy.states.map((info) => decodingOf(info, proxy.keySerializer, maxParallelism));
+  const decodings = proxy.states.map((info) => decodingOf(info, proxy.keySerializer, maxParallelism, kryo));
   const format = await detectFormat(access, handle, at, offsets, proxy.compressed);
   return { at, proxy, decodings, offsets, firstKeyGroup: handle.keyGroups.start, format, maxParallelism };
 }
@@ -511,7 +517,15 @@ function fitsAfter(
       d.namespace.read(probe);
       const key = d.key.read(probe);
       const hash = javaHashCode(stream.proxy.keySerializer, key);
-      return hash !== null && keyGroupOfHash(hash, stream.maxParallelism) === keyGroup;
+      if (hash === null || keyGroupOfHash(hash, stream.maxParallelism) !== keyGroup) return false;
+      // A key of this key group can sit in a user class's bytes by chance: the next value must begin as one does.
+      try {
+        d.value.read(probe);
+        return true;
+      } catch (error) {
+        if (error instanceof KryoStop) return error.atClass;
+        throw error;
+      }
     }
     if (probe.remaining === 0) return i.complete;
     const next = probe.u16('the next state id');

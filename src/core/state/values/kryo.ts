@@ -1,5 +1,6 @@
 import type { DataInput } from '../dataInput';
 import { StateSchemaError } from '../errors';
+import type { KryoGeneration } from '../serializerSnapshot';
 import type { StateValue } from './decode';
 
 /**
@@ -7,9 +8,12 @@ import type { StateValue } from './decode';
  * 1.x and 2.x), so a class tag (`DefaultClassResolver`: 0 null, 1 a class by name, n + 2 registration id n), then for
  * objects other than boxed primitives a reference marker (0 null, 1 a new object, n + 2 the n-th object seen), then
  * the object by its serializer. Kryo's own shapes are decoded: its default registrations (boxed primitives and
- * String) and the JDK collections and maps its default serializers write with their elements' classes. A class
- * written by Kryo's `FieldSerializer` (a user class) carries no field names or types, so its value stops here with
- * {@link KryoStop}: the caller shows the bytes or, where nothing bounds the value, stops reading.
+ * String) and the JDK collections and maps its default serializers write, with their elements' classes, in both
+ * generations: Kryo 2.24 (Flink 1.x) and Kryo 5 (Flink 2.x), whose `CollectionSerializer` may write the elements'
+ * class once for all, whose sorted collections and maps write their comparator after the size, and whose fixed-size
+ * numbers are little-endian. A shared object (a reference) shows as the value it refers to. A class written by
+ * Kryo's `FieldSerializer` (a user class) or `EnumSerializer` carries no field or constant names, so its value stops
+ * here with {@link KryoStop}: the caller shows the bytes or, where nothing bounds the value, stops reading.
  */
 export class KryoStop extends StateSchemaError {
   constructor(
@@ -17,6 +21,8 @@ export class KryoStop extends StateSchemaError {
     readonly className: string,
     readonly valueStart: number,
     message: string,
+    /** The value stopped at a class Kryo wrote that is not decoded here, not at bytes Kryo would not write. */
+    readonly atClass = false,
   ) {
     super('invalid', offset, message);
   }
@@ -28,9 +34,25 @@ const DEFAULTS = ['int', 'String', 'float', 'boolean', 'byte', 'char', 'short', 
 const WRAPPERS = new Set(['int', 'float', 'boolean', 'byte', 'char', 'short', 'long', 'double', 'void']);
 /**
  * The registration id of the first class of the serializer's snapshot (the type itself), after the classes Flink
- * registers for every Kryo instance (`FlinkChillPackageRegistrar`): the same from 1.15 to 2.x.
+ * registers for every Kryo instance (`FlinkChillPackageRegistrar`, ids 73 to 84): the same from 1.15 to 2.x.
  */
 const FIRST_REGISTERED = 85;
+const FLINK_REGISTERED = [
+  'java.util.Arrays$ArrayList',
+  'java.util.BitSet',
+  'java.util.PriorityQueue',
+  'java.util.regex.Pattern',
+  'java.sql.Date',
+  'java.sql.Time',
+  'java.sql.Timestamp',
+  'java.net.URI',
+  'java.net.InetSocketAddress',
+  'java.util.UUID',
+  'java.util.Locale',
+  'java.text.SimpleDateFormat',
+];
+const FIRST_FLINK_REGISTERED = 73;
+const ARRAYS_AS_LIST = 'java.util.Arrays$ArrayList';
 const MAX_DEPTH = 64;
 const MAX_ELEMENTS = 1 << 24;
 
@@ -51,10 +73,17 @@ const MAPS = new Set([
   'java.util.Hashtable',
   'java.util.concurrent.ConcurrentHashMap',
 ]);
-/** Kryo's sorted collections write their comparator first. */
+/** Kryo's sorted collections and maps write their comparator (Kryo 2 before the size, Kryo 5 after it). */
 const SORTED = new Set(['java.util.TreeMap', 'java.util.TreeSet']);
-
-export type KryoGeneration = 2 | 5;
+/** `Collections.emptyList()` and its kin: Kryo writes nothing but their class. */
+const EMPTY = new Set([
+  'java.util.Collections$EmptyList',
+  'java.util.Collections$EmptySet',
+  'java.util.Collections$EmptyMap',
+]);
+/** `Collections.singletonList(x)`, `singleton(x)`: the element; `singletonMap(k, v)`: the key and the value. */
+const SINGLETONS = new Set(['java.util.Collections$SingletonList', 'java.util.Collections$SingletonSet']);
+const SINGLETON_MAP = 'java.util.Collections$SingletonMap';
 
 interface KryoState {
   readonly input: DataInput;
@@ -63,7 +92,8 @@ interface KryoState {
   readonly type: string;
   readonly start: number;
   readonly names: Map<number, string>;
-  objects: number;
+  /** Objects by reference id, in the order Kryo numbers them; `undefined` while one is still being read. */
+  readonly objects: (StateValue | undefined)[];
   references: boolean;
 }
 
@@ -157,6 +187,10 @@ function readClass(s: KryoState): string | null {
     const nameId = varint(s, 'a Kryo class name id');
     const known = s.names.get(nameId);
     if (known !== undefined) return known;
+    // Kryo numbers the class names of each value from 0 as it first writes them (it resets after every value).
+    if (nameId !== s.names.size) {
+      throw new StateSchemaError('invalid', at, `Kryo class name id ${nameId} where ${s.names.size} comes next`);
+    }
     const name = kryoString(s);
     if (name === null) throw new StateSchemaError('invalid', at, 'a Kryo class name that is null');
     s.names.set(nameId, name);
@@ -164,6 +198,8 @@ function readClass(s: KryoState): string | null {
   }
   const id = tag - 2;
   if (id < DEFAULTS.length) return DEFAULTS[id];
+  const flink = FLINK_REGISTERED[id - FIRST_FLINK_REGISTERED];
+  if (flink !== undefined) return flink;
   const registered = s.registrations[id - FIRST_REGISTERED];
   if (registered !== undefined) return registered;
   throw new KryoStop(
@@ -217,32 +253,47 @@ function classAndObject(s: KryoState, depth: number): StateValue {
   if (depth > MAX_DEPTH) throw new StateSchemaError('invalid', s.input.offset, 'Kryo objects nested too deep');
   const cls = readClass(s);
   if (cls === null) return null;
-  if (WRAPPERS.has(cls)) return primitive(s, cls);
-  if (s.references) {
-    const at = s.input.offset;
-    const marker = varint(s, 'a Kryo reference marker');
-    if (marker === 0) return null;
-    if (marker >= 2) {
-      if (marker - 2 >= s.objects) throw new StateSchemaError('invalid', at, `Kryo reference ${marker - 2} is unknown`);
-      return { reference: marker - 2 };
-    }
-    s.objects++;
+  return objectOf(s, cls, depth, false);
+}
+
+/**
+ * An object of a known class (`Kryo#readObject`, or `readObjectOrNull` when `mayBeNull`): boxed primitives carry a
+ * null marker only when they may be null, other objects their reference marker.
+ */
+function objectOf(s: KryoState, cls: string, depth: number, mayBeNull: boolean): StateValue {
+  if (WRAPPERS.has(cls)) {
+    if (mayBeNull && s.references && s.input.u8('a Kryo null marker') === 0) return null;
+    return primitive(s, cls);
   }
-  return object(s, cls, depth);
+  if (!s.references) return object(s, cls, depth);
+  const at = s.input.offset;
+  const marker = varint(s, 'a Kryo reference marker');
+  if (marker === 0) return null;
+  if (marker >= 2) {
+    const id = marker - 2;
+    if (id >= s.objects.length) throw new StateSchemaError('invalid', at, `Kryo reference ${id} is unknown`);
+    // An object that refers to itself (a cycle) is still being read: shown by its reference id.
+    return s.objects[id] ?? { reference: id };
+  }
+  const id = s.objects.length;
+  s.objects.push(undefined);
+  const value = object(s, cls, depth);
+  s.objects[id] = value;
+  return value;
 }
 
 function object(s: KryoState, cls: string, depth: number): StateValue {
   if (cls === 'String') return kryoString(s);
-  if (COLLECTIONS.has(cls)) {
-    if (SORTED.has(cls)) comparator(s, depth);
-    const n = length(s, `the size of a ${cls}`);
-    const out: StateValue[] = [];
-    for (let i = 0; i < n; i++) out.push(classAndObject(s, depth + 1));
-    return out;
+  const sorted = SORTED.has(cls);
+  if (COLLECTIONS.has(cls) || (cls === ARRAYS_AS_LIST && s.generation === 5)) {
+    if (s.generation === 5) return collection5(s, cls, depth);
+    if (sorted) comparator(s, depth);
+    return elements(s, length(s, `the size of a ${cls}`), depth);
   }
   if (MAPS.has(cls)) {
-    if (SORTED.has(cls)) comparator(s, depth);
+    if (sorted && s.generation === 2) comparator(s, depth);
     const n = length(s, `the size of a ${cls}`);
+    if (sorted && s.generation === 5) comparator(s, depth);
     const out: StateValue[] = [];
     for (let i = 0; i < n; i++) {
       const key = classAndObject(s, depth + 1);
@@ -250,12 +301,71 @@ function object(s: KryoState, cls: string, depth: number): StateValue {
     }
     return out;
   }
+  if (cls === ARRAYS_AS_LIST) {
+    // chill's ArraysAsListSerializer (Flink 1.x): the size, the array's component class, the elements.
+    const n = length(s, `the size of a ${cls}`);
+    readClass(s);
+    return elements(s, n, depth);
+  }
+  if (EMPTY.has(cls)) return [];
+  if (SINGLETONS.has(cls)) return [classAndObject(s, depth + 1)];
+  if (cls === SINGLETON_MAP) {
+    const key = classAndObject(s, depth + 1);
+    return [{ key, value: classAndObject(s, depth + 1) }];
+  }
   throw new KryoStop(
     s.input.offset,
     s.type,
     s.start,
-    `Kryo writes ${cls} with its FieldSerializer, whose fields are not in the snapshot; the value stops here`,
+    `Kryo writes ${cls} with a serializer not decoded here (a user class or enum: FieldSerializer or EnumSerializer, which write no field or constant names); the value stops here`,
+    true,
   );
+}
+
+function elements(s: KryoState, n: number, depth: number): StateValue[] {
+  const out: StateValue[] = [];
+  for (let i = 0; i < n; i++) out.push(classAndObject(s, depth + 1));
+  return out;
+}
+
+/** Kryo 5's `Input#readVarIntFlag`: a flag in the first byte's high bit, then 6 bits and 7-bit groups. */
+function varintFlag(s: KryoState, what: string): { flag: boolean; value: number } {
+  const at = s.input.offset;
+  const first = s.input.u8(what);
+  let value = first & 0x3f;
+  if (first & 0x40) {
+    let shift = 6;
+    for (let i = 0; ; i++) {
+      if (i === 4) throw new StateSchemaError('invalid', at, `${what} is not a valid Kryo varint`);
+      const b = s.input.u8(what);
+      value |= (b & 0x7f) << shift;
+      shift += 7;
+      if ((b & 0x80) === 0) break;
+    }
+  }
+  return { flag: (first & 0x80) !== 0, value: value >>> 0 };
+}
+
+/**
+ * Kryo 5's `CollectionSerializer`: the size + 1 flagged when every element has one class, the comparator of a sorted
+ * one, then either each element with its class or the class once, whether any is null, and the elements.
+ */
+function collection5(s: KryoState, cls: string, depth: number): StateValue {
+  const what = `the size of a ${cls}`;
+  const at = s.input.offset;
+  const { flag: sameClass, value } = varintFlag(s, what);
+  if (value === 0) return null;
+  const n = value - 1;
+  if (n > MAX_ELEMENTS || n > s.input.remaining + 1) throw new StateSchemaError('invalid', at, `${what} is ${n}`);
+  if (SORTED.has(cls)) comparator(s, depth);
+  if (n === 0) return [];
+  if (!sameClass) return elements(s, n, depth);
+  const element = readClass(s);
+  if (element === null) return new Array<StateValue>(n).fill(null);
+  const mayBeNull = s.input.u8(`whether a ${cls} holds null`) !== 0;
+  const out: StateValue[] = [];
+  for (let i = 0; i < n; i++) out.push(objectOf(s, element, depth + 1, mayBeNull));
+  return out;
 }
 
 /** A sorted collection's comparator, written without reference tracking; only the natural order (null) is read. */
@@ -296,7 +406,7 @@ export function readKryo(
     type,
     start: input.offset,
     names: new Map(),
-    objects: 0,
+    objects: [],
     references: true,
   };
   return classAndObject(s, 0);

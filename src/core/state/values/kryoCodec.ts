@@ -1,5 +1,5 @@
 import { StateSchemaError } from '../errors';
-import type { SerializerSnapshotNode } from '../serializerSnapshot';
+import type { KryoGeneration, SerializerSnapshotNode } from '../serializerSnapshot';
 import type { Codec } from './decode';
 import { KryoStop, readKryo } from './kryo';
 
@@ -17,7 +17,7 @@ export function kryoCodec(node: SerializerSnapshotNode): Codec {
     read: (input) => {
       const start = input.offset;
       try {
-        return readKryo(input, type, registrations, 2);
+        return readKryo(input, type, registrations, node.kryoGeneration ?? 2);
       } catch (error) {
         // Bytes Kryo would not have written stop the value like a user class does; a window that merely ended
         // early (the heap reader's) stays truncated, so that more is read.
@@ -28,6 +28,41 @@ export function kryoCodec(node: SerializerSnapshotNode): Codec {
       }
     },
   };
+}
+
+/** Flink 2.x, which writes `_metadata` format 5 and later, serializes with Kryo 5; Flink 1.x with Kryo 2.24. */
+export function kryoGenerationOf(metadataVersion: number | undefined): KryoGeneration {
+  return metadataVersion !== undefined && metadataVersion >= 5 ? 5 : 2;
+}
+
+const withKryo5 = new WeakMap<SerializerSnapshotNode, SerializerSnapshotNode>();
+
+/**
+ * The serializer tree with its Kryo snapshots marked as Kryo 5's when `generation` is 5 (the snapshot bytes do not
+ * say which Kryo wrote the values); the same tree otherwise, and the same copy each time, so codecs stay cached.
+ */
+export function withKryoGeneration(node: SerializerSnapshotNode, generation: KryoGeneration): SerializerSnapshotNode {
+  if (generation === 2) return node;
+  let out = withKryo5.get(node);
+  if (out === undefined) {
+    out = markKryo5(node);
+    withKryo5.set(node, out);
+  }
+  return out;
+}
+
+function markKryo5(node: SerializerSnapshotNode): SerializerSnapshotNode {
+  const kryo = node.class.endsWith('.KryoSerializerSnapshot');
+  const nested = node.nested?.map(markKryo5);
+  const fields = node.fields?.map((f) =>
+    f.serializer === null ? f : { name: f.name, serializer: markKryo5(f.serializer) },
+  );
+  const changed =
+    kryo ||
+    (nested?.some((n, i) => n !== node.nested?.[i]) ?? false) ||
+    (fields?.some((f, i) => f.serializer !== node.fields?.[i].serializer) ?? false);
+  if (!changed) return node;
+  return { ...node, nested, fields, ...(kryo ? { kryoGeneration: 5 } : {}) };
 }
 
 /** The Kryo type whose value stopped at the very start of a bounded value: it is then shown whole, as bytes. */

@@ -50,7 +50,9 @@ export async function* nativeEntries(
   const metaAt = locate(handle.metaHandle, pointer);
   if (metaAt === null) return;
   const proxy = await readHead(access, metaAt, readKeyedProxy);
-  const decodings = proxy.states.map((info) => decodingOf(info, proxy.keySerializer, maxParallelism));
+  const decodings = proxy.states.map((info) =>
+    decodingOf(info, proxy.keySerializer, maxParallelism, options.kryoGeneration),
+  );
   const byName = new Map(decodings.map((d, i) => [d.name, i]));
   const files = new Map<number, SstFile[]>();
   const opened: SstFile[] = [];

@@ -5,7 +5,8 @@ import { readOperatorProxy, type StateMetaInfo } from '../proxy';
 import { locate, readHead, type StateFileAccess } from '../schema';
 import { connectorCodec } from './connectors';
 import { codecFor, hexOf, type Codec, type StateValue } from './decode';
-import { kryoStopAtStart } from './kryoCodec';
+import { kryoStopAtStart, withKryoGeneration } from './kryoCodec';
+import type { KryoGeneration } from '../serializerSnapshot';
 import type { EntryOptions, StateEntry } from './keyed';
 import { Region } from './region';
 import { decodeSnappyFramed } from './snappyFramed';
@@ -13,8 +14,8 @@ import { fileProblem } from '../problems';
 
 const OPAQUE = { class: 'unknown', version: 0, offset: -1 };
 
-function codec(info: StateMetaInfo, key: 'KEY_SERIALIZER' | 'VALUE_SERIALIZER'): Codec {
-  return codecFor(info.serializers[key] ?? OPAQUE);
+function codec(info: StateMetaInfo, key: 'KEY_SERIALIZER' | 'VALUE_SERIALIZER', kryo: KryoGeneration = 2): Codec {
+  return codecFor(withKryoGeneration(info.serializers[key] ?? OPAQUE, kryo));
 }
 
 /**
@@ -64,8 +65,8 @@ export async function* operatorEntries(
       const offsets = Array.from({ length: state.offsetCount }, (_, i) => at.start + Number(view.getBigInt64(i * 8)));
       if (state.mode === 'BROADCAST') {
         if (offsets.length === 0) continue;
-        const key = codec(info, 'KEY_SERIALIZER');
-        const value = codec(info, 'VALUE_SERIALIZER');
+        const key = codec(info, 'KEY_SERIALIZER', options.kryoGeneration);
+        const value = codec(info, 'VALUE_SERIALIZER', options.kryoGeneration);
         const region = new Region(fetch, offsets[0], streamEnd);
         const size = await region.parse((i) => i.count(`the size of '${state.name}'`, 1 << 30));
         for (let n = 0; n < size; n++) {
@@ -77,7 +78,7 @@ export async function* operatorEntries(
         }
         continue;
       }
-      const element = connectorCodec(info) ?? codec(info, 'VALUE_SERIALIZER');
+      const element = connectorCodec(info) ?? codec(info, 'VALUE_SERIALIZER', options.kryoGeneration);
       // The elements of a state lie together; the last one of a serializer not known here ends where another starts.
       const others = handle.states.filter((o) => o !== state).map((o) => o.offsetsAt);
       const otherStarts = (await Promise.all(others.map((o) => access.readMetadata(o, 8))))
@@ -169,8 +170,8 @@ async function* compressedEntries(
       const offsets = all.get(state.name) ?? [];
       if (state.mode === 'BROADCAST') {
         if (offsets.length === 0) continue;
-        const key = codec(info, 'KEY_SERIALIZER');
-        const value = codec(info, 'VALUE_SERIALIZER');
+        const key = codec(info, 'KEY_SERIALIZER', options.kryoGeneration);
+        const value = codec(info, 'VALUE_SERIALIZER', options.kryoGeneration);
         const input = await decoded(offsets[0]);
         const size = input.count(`the size of '${state.name}'`, 1 << 30);
         for (let n = 0; n < size; n++) {
@@ -179,7 +180,7 @@ async function* compressedEntries(
         }
         continue;
       }
-      const element = connectorCodec(info) ?? codec(info, 'VALUE_SERIALIZER');
+      const element = connectorCodec(info) ?? codec(info, 'VALUE_SERIALIZER', options.kryoGeneration);
       for (let index = 0; index < offsets.length; index++) {
         const value = element.read(await decoded(offsets[index]));
         yield { state: state.name, keyGroup: null, subtask, key: index, namespace: null, value };
