@@ -19,6 +19,13 @@ const ZOO_OPERATORS = ['zoo', 'operator-states', 'broadcast'];
 /** The word-count fixtures (scripts/fixtures.sh): the Counter's value state, list, union and broadcast state. */
 const WORD_COUNT = path.join(repoRoot(), 'test', 'fixtures', 'flink');
 const WORD_COUNT_OPERATORS = ['counter', 'lines', 'tokenizer', 'stop-word-filter'];
+/**
+ * The zoo's Kryo-serialized states: JDK collections and maps Kryo writes with its own serializers are decoded on
+ * Kryo 2.24 (1.x) and Kryo 5 (2.x); user classes (FieldSerializer: no field names in the snapshot) are shown as
+ * their class and bytes, which the oracle renders the same way.
+ */
+const KRYO_DECODED = new Set(['k-list', 'k-map']);
+const KRYO_OPAQUE = new Set(['v-kryo', 'k-basket']);
 
 interface ValuesOracle {
   flinkVersion: string;
@@ -199,14 +206,40 @@ describe('state values agree with the State Processor API on every entry of the 
   }
   it('the oracle covers the zoo: every kind of state, timers, operator and broadcast state', () => {
     const seen = new Set<string>();
+    /** Kryo values: JDK collections and maps decoded, user classes as {class, hex}, per line. */
+    const kryo = new Map<string, { decoded: number; opaque: number }>();
     for (const version of lines) {
       for (const f of findFiles(path.join(ZOO, version), '_metadata.values.json')) {
-        for (const e of (JSON.parse(fs.readFileSync(f, 'utf8')) as ValuesOracle).entries) seen.add(String(e.state));
+        for (const e of (JSON.parse(fs.readFileSync(f, 'utf8')) as ValuesOracle).entries) {
+          seen.add(String(e.state));
+          const opaque = e.value !== null && typeof e.value === 'object' && 'hex' in e.value;
+          const counts = kryo.get(version) ?? { decoded: 0, opaque: 0 };
+          if (KRYO_DECODED.has(String(e.state))) {
+            assert.ok(!opaque, `${f}: ${String(e.state)} is not decoded`);
+            counts.decoded++;
+          } else if (KRYO_OPAQUE.has(String(e.state))) {
+            assert.ok(opaque, `${f}: ${String(e.state)} is not shown as class and bytes`);
+            counts.opaque++;
+          }
+          kryo.set(version, counts);
+        }
       }
     }
+    // The zoo's JDK collections and maps through Kryo exist from the regeneration that added them (2.x and 1.20).
+    for (const version of ['1.20.5', '2.2.1']) {
+      if (!lines.includes(version)) continue;
+      assert.ok((kryo.get(version)?.decoded ?? 0) > 0, `${version}: no decoded Kryo value`);
+    }
+    console.log(
+      `Kryo values (${[...KRYO_DECODED].join(', ')} decoded; ${[...KRYO_OPAQUE].join(', ')} as class + hex): ` +
+        [...kryo].map(([v, c]) => `${v} ${c.decoded}/${c.opaque}`).join(', '),
+    );
     if (seen.size === 0) return;
     for (const state of [
       'v-kryo',
+      'k-list',
+      'k-map',
+      'k-basket',
       'l-pojo',
       'm-row',
       'r-sum',

@@ -45,10 +45,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.SortedMap;
+import java.util.SortedSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -494,6 +499,18 @@ public final class ValuesOracle {
         }
     }
 
+    /** The zoo's states of Kryo-serialized values. */
+    static final Set<String> KRYO_STATES = Set.of("v-kryo", "k-list", "k-map", "k-basket");
+
+    /** The JDK collections and maps whose Kryo serializers the reader knows (kryo.ts). */
+    static final Set<String> KRYO_SHAPES = Set.of(
+            "java.util.ArrayList", "java.util.LinkedList", "java.util.HashSet", "java.util.LinkedHashSet",
+            "java.util.TreeSet", "java.util.ArrayDeque", "java.util.Vector", "java.util.HashMap",
+            "java.util.LinkedHashMap", "java.util.TreeMap", "java.util.Hashtable", "java.util.Arrays$ArrayList",
+            "java.util.Collections$EmptyList", "java.util.Collections$EmptySet", "java.util.Collections$EmptyMap",
+            "java.util.Collections$SingletonList", "java.util.Collections$SingletonSet",
+            "java.util.Collections$SingletonMap");
+
     /** The zoo operator's keyed state, descriptor for descriptor as {@link ZooJob.Zoo} creates it, and its timers. */
     static final class ZooReader extends StateReaderBase<Long, String> {
         private final int maxParallelism;
@@ -538,6 +555,9 @@ public final class ValuesOracle {
             value("v-pojo", Types.POJO(ZooJob.Account.class), false);
             value("v-avro-generic", new GenericRecordAvroTypeInfo(schema), false);
             value("v-kryo", Types.GENERIC(ZooJob.Opaque.class), false);
+            value("k-list", Types.GENERIC(ArrayList.class), false);
+            value("k-map", Types.GENERIC(HashMap.class), false);
+            value("k-basket", Types.GENERIC(ZooJob.Basket.class), false);
             value("v-enum", Types.ENUM(ZooJob.Color.class), false);
             value("v-either", new EitherTypeInfo<>(Types.STRING, Types.LONG), false);
             value("ttl-v-string", Types.STRING, true);
@@ -558,7 +578,9 @@ public final class ValuesOracle {
                 if (v == null) {
                     continue;
                 }
-                Object rendered = e.getKey().equals("v-kryo") ? kryo(descriptors.get(e.getKey()), v) : Canon.render(v);
+                Object rendered = KRYO_STATES.contains(e.getKey())
+                        ? (kryoShapes(v) ? Canon.render(v) : kryo(descriptors.get(e.getKey()), v))
+                        : Canon.render(v);
                 out.collect(entry(ZOO, e.getKey(), keyGroup, key, null, null, false, rendered));
             }
             list(out, "l-pojo", keyGroup, key, lPojo.get());
@@ -595,6 +617,40 @@ public final class ValuesOracle {
             if (!all.isEmpty()) {
                 out.collect(entry(ZOO, state, keyGroup, key, null, null, false, all));
             }
+        }
+
+        /**
+         * Whether a Kryo value is made only of what Kryo writes with its own serializers, which the reader decodes
+         * without the job's classes: boxed primitives, String, the JDK collections and maps and their empty,
+         * singleton and Arrays.asList forms (sorted ones in natural order). A user class or an enum is written by
+         * Kryo's FieldSerializer or EnumSerializer, which leave no field names or constant names in the snapshot.
+         */
+        private static boolean kryoShapes(Object v) {
+            if (v == null || v instanceof String || v instanceof Number && v.getClass().getName().startsWith("java.lang.")
+                    || v instanceof Boolean || v instanceof Character) {
+                return true;
+            }
+            if (!KRYO_SHAPES.contains(v.getClass().getName())) {
+                return false;
+            }
+            if (v instanceof SortedSet && ((SortedSet<?>) v).comparator() != null
+                    || v instanceof SortedMap && ((SortedMap<?, ?>) v).comparator() != null) {
+                return false;
+            }
+            if (v instanceof Map) {
+                for (Map.Entry<?, ?> e : ((Map<?, ?>) v).entrySet()) {
+                    if (!kryoShapes(e.getKey()) || !kryoShapes(e.getValue())) {
+                        return false;
+                    }
+                }
+                return true;
+            }
+            for (Object x : (Collection<?>) v) {
+                if (!kryoShapes(x)) {
+                    return false;
+                }
+            }
+            return true;
         }
 
         /** A Kryo value as the reader shows what it cannot decode: its class and the bytes Flink's serializer writes. */

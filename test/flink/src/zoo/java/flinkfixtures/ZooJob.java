@@ -44,15 +44,24 @@ import java.lang.reflect.Method;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * The serializer zoo: one job whose state covers the serializers a user's job typically has — primitives, String,
  * BigDecimal, Instant, primitive and object arrays, Tuple, Row, a POJO with collection fields, an Avro GenericRecord,
- * a class only Kryo can serialize (registered with Kryo), an enum, Either — as value, list, map, reducing and
+ * a class only Kryo can serialize (registered with Kryo), JDK collections and maps Kryo serializes (its own collection
+ * and map serializers, which differ between Kryo 2 of Flink 1.x and Kryo 5 of 2.x), an enum, Either — as value, list, map, reducing and
  * aggregating keyed state, with and without TTL, plus processing- and event-time timers, split and union operator list
  * state, and broadcast state. Only APIs of every line from 1.15 to 2.x are used (state is created on first use, as
  * {@code open} changed its signature in 2.0). Eight keys, so the state stays tiny however long the job runs.
@@ -84,6 +93,69 @@ final class ZooJob {
     }
 
     public enum Color { RED, GREEN, BLUE }
+
+    /**
+     * Not a POJO either (final fields, no default constructor), holding what Kryo's FieldSerializer writes without
+     * field names: collections, a map, an enum, java.time values, a nested object and a null field.
+     */
+    public static final class Basket {
+        private final String id;
+        private final List<String> items;
+        private final Map<String, Integer> counts;
+        private final Color color;
+        private final Instant at;
+        private final LocalDate day;
+        private final Opaque nested;
+        private final Basket parent;
+
+        Basket(long n) {
+            id = "basket-" + n;
+            items = new ArrayList<>(List.of("i" + n % 3, "j"));
+            counts = new HashMap<>(Map.of("a", (int) n));
+            color = Color.values()[(int) (n % 3)];
+            at = Instant.ofEpochSecond(1_700_000_000L + n);
+            day = LocalDate.of(2024, 1, 1 + (int) (n % 28));
+            nested = new Opaque((int) n);
+            parent = null;
+        }
+
+        public String id() {
+            return id + items + counts + color + at + day + nested + parent;
+        }
+    }
+
+    /**
+     * A JDK list of what Kryo writes with its own serializers: boxed primitives, strings (ASCII and not), null, a
+     * nested LinkedList, Arrays.asList, Collections.emptyList and singletonList, a TreeSet, and one list twice (a
+     * shared reference). No enum: Kryo writes an enum like a user class, by name, with no sign that it is one.
+     */
+    static ArrayList<Object> kryoList(long n) {
+        List<String> shared = new ArrayList<>(List.of("shared" + n % 2));
+        return new ArrayList<>(Arrays.asList(
+                "x" + n, (int) n, n * 1_000_000_000_000L, Long.MAX_VALUE, n / 4.0, (float) n / 2, (short) -n, 'c',
+                (byte) n, n % 2 == 0, null, "é" + n,
+                new LinkedList<>(List.of(1, (int) n)), Arrays.asList("p", "q"), Collections.emptyList(),
+                Collections.singletonList("one"), new TreeSet<>(List.of("t2", "t1")), shared, shared));
+    }
+
+    /**
+     * A JDK map (keys whose hash order is the same whatever the table size) of lists of one element class, with and
+     * without nulls (Kryo 5 writes those with the class once), a TreeMap, a HashSet, a LinkedHashMap and a null.
+     */
+    static HashMap<String, Object> kryoMap(long n) {
+        HashMap<String, Object> map = new HashMap<>();
+        map.put("a", (int) n);
+        map.put("b", new ArrayList<>(List.of("b1", "b" + n)));
+        map.put("c", null);
+        map.put("d", new TreeMap<>(Map.of("x", n, "y", -n)));
+        map.put("e", new HashSet<>(List.of(1, 2, (int) n % 5 + 3)));
+        LinkedHashMap<Object, Object> linked = new LinkedHashMap<>();
+        linked.put(2L, "two");
+        linked.put("one", 1.5);
+        map.put("f", linked);
+        map.put("g", new ArrayList<>(Arrays.asList("g", null, "g" + n)));
+        return map;
+    }
 
     static final String AVRO_SCHEMA = "{\"type\":\"record\",\"name\":\"Reading\",\"namespace\":\"flinkfixtures.avro\","
             + "\"fields\":[{\"name\":\"sensor\",\"type\":\"string\"},{\"name\":\"value\",\"type\":\"double\"}]}";
@@ -239,6 +311,9 @@ final class ZooJob {
         private transient ValueState<Account> vPojo;
         private transient ValueState<GenericRecord> vAvro;
         private transient ValueState<Opaque> vKryo;
+        private transient ValueState<ArrayList<Object>> kList;
+        private transient ValueState<HashMap<String, Object>> kMap;
+        private transient ValueState<Basket> kBasket;
         private transient ValueState<Color> vEnum;
         private transient ValueState<Either<String, Long>> vEither;
         private transient ListState<Account> lPojo;
@@ -266,6 +341,9 @@ final class ZooJob {
             vPojo = getRuntimeContext().getState(new ValueStateDescriptor<>("v-pojo", Types.POJO(Account.class)));
             vAvro = getRuntimeContext().getState(new ValueStateDescriptor<>("v-avro-generic", new GenericRecordAvroTypeInfo(schema)));
             vKryo = getRuntimeContext().getState(new ValueStateDescriptor<>("v-kryo", Types.GENERIC(Opaque.class)));
+            kList = getRuntimeContext().getState(new ValueStateDescriptor<>("k-list", (TypeInformation) Types.GENERIC(ArrayList.class)));
+            kMap = getRuntimeContext().getState(new ValueStateDescriptor<>("k-map", (TypeInformation) Types.GENERIC(HashMap.class)));
+            kBasket = getRuntimeContext().getState(new ValueStateDescriptor<>("k-basket", Types.GENERIC(Basket.class)));
             vEnum = getRuntimeContext().getState(new ValueStateDescriptor<>("v-enum", Types.ENUM(Color.class)));
             vEither = getRuntimeContext().getState(new ValueStateDescriptor<>("v-either", new EitherTypeInfo<>(Types.STRING, Types.LONG)));
             lPojo = getRuntimeContext().getListState(new ListStateDescriptor<>("l-pojo", Types.POJO(Account.class)));
@@ -299,6 +377,9 @@ final class ZooJob {
             reading.put("value", n / 7.0);
             vAvro.update(reading);
             vKryo.update(new Opaque((int) (n % 10)));
+            kList.update(kryoList(n));
+            kMap.update(kryoMap(n));
+            kBasket.update(new Basket(n));
             vEnum.update(Color.values()[(int) (n % 3)]);
             vEither.update(n % 2 == 0 ? Either.Left("even") : Either.Right(n));
             lPojo.update(List.of(account(n)));
