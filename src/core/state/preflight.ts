@@ -2,7 +2,13 @@ import type { CheckpointMetadata, OperatorState } from '../metadata';
 import { METADATA_VERSION_WRITERS, flinkLinesWriting } from '../metadata/versions';
 import type { FlinkVersion } from '../restore/flinkVersion';
 import type { OperatorSchema, StateSchema } from './schema';
-import { diffState, describeSerializerChange, serializerName, type SerializerChange } from './schemaDiff';
+import {
+  diffState,
+  describeSerializerChange,
+  serializerClassOf,
+  serializerName,
+  type SerializerChange,
+} from './schemaDiff';
 import type { SerializerSnapshotNode } from './serializerSnapshot';
 import {
   defaultMaxParallelism,
@@ -86,7 +92,8 @@ export interface PreflightInput {
   readonly flink: FlinkVersion | null;
 }
 
-const KRYO = 'org.apache.flink.api.java.typeutils.runtime.kryo.KryoSerializerSnapshot';
+/** Kryo's serializer, whatever the snapshot form (1.7+ snapshot classes, or the serializer itself before 1.7). */
+const KRYO = 'org.apache.flink.api.java.typeutils.runtime.kryo.KryoSerializer';
 
 function hasState(op: OperatorState): boolean {
   if (op.coordinatorState !== null) return true;
@@ -109,7 +116,7 @@ function hasKeyedState(op: OperatorState): boolean {
 
 function kryoNodes(node: SerializerSnapshotNode | null, path: string): { path: string; type: string | null }[] {
   if (node === null) return [];
-  const here = node.class === KRYO ? [{ path, type: node.type ?? null }] : [];
+  const here = serializerClassOf(node) === KRYO ? [{ path, type: node.type ?? null }] : [];
   return [
     ...here,
     ...(node.fields ?? []).flatMap((f) => kryoNodes(f.serializer, `${path}.${f.name}`)),

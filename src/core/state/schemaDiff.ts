@@ -55,8 +55,34 @@ export interface SchemaDiff {
 
 /** The simple class name of a snapshot's serializer, for messages: `…PojoSerializerSnapshot` → `PojoSerializer`. */
 export function serializerName(node: SerializerSnapshotNode): string {
-  const simple = node.class.slice(node.class.lastIndexOf('.') + 1);
-  return simple.includes('$') ? simple.slice(0, simple.indexOf('$')) : simple.replace(/Snapshot$/, '');
+  const cls = serializerClassOf(node);
+  const simple = cls.slice(cls.lastIndexOf('.') + 1);
+  return simple.includes('$') ? simple.slice(0, simple.indexOf('$')) : simple;
+}
+
+/** Snapshot classes not named after their serializer (`TypeSerializerSnapshot#restoreSerializer` says which). */
+const SERIALIZER_OF_SNAPSHOT: Readonly<Record<string, string>> = {
+  'org.apache.flink.api.java.typeutils.runtime.JavaEitherSerializerSnapshot':
+    'org.apache.flink.api.java.typeutils.runtime.EitherSerializer',
+};
+
+/**
+ * The serializer class a node stands for. Flink 1.7+ writes snapshot classes, nested in their serializer
+ * (`LongSerializer$LongSerializerSnapshot`, `KryoSerializer$KryoSerializerConfigSnapshot`) or named after it
+ * (`TupleSerializerSnapshot`, `TtlStateFactory$TtlSerializerSnapshot`); the proxies of Flink 1.3–1.6 write the
+ * serializer class itself (with its config snapshot beside), as do their nested serializers. So a state whose
+ * serializer did not change compares equal across the two forms.
+ */
+export function serializerClassOf(node: SerializerSnapshotNode): string {
+  const cls = node.class;
+  const known = SERIALIZER_OF_SNAPSHOT[cls];
+  if (known !== undefined) return known;
+  const nested = cls.lastIndexOf('$');
+  const simple = cls.slice(Math.max(nested, cls.lastIndexOf('.')) + 1);
+  if (!/(Snapshot|Config)$/.test(simple)) return cls;
+  const outer = nested < 0 ? null : cls.slice(0, nested);
+  if (outer !== null && /Serializer$/.test(outer)) return outer;
+  return cls.slice(0, cls.length - simple.length) + simple.replace(/(Config)?(Snapshot)?$/, '');
 }
 
 function stateKey(s: StateSchema): string {
@@ -86,13 +112,16 @@ export function diffSerializers(
       },
     ];
   }
-  if (before.class !== after.class) {
+  if (serializerClassOf(before) !== serializerClassOf(after)) {
     return [{ role, path, what: 'class', before: serializerName(before), after: serializerName(after) }];
   }
+  // The same serializer in two snapshot forms (a pre-1.7 serializer and its 1.7+ snapshot): their versions and raw
+  // payloads mean different things, the rest compares.
+  const sameForm = before.class === after.class;
   const changes: SerializerChange[] = [];
   const add = (what: SerializerChange['what'], b: string | null, a: string | null) =>
     changes.push({ role, path, what, before: b, after: a });
-  if (before.version !== after.version) add('version', String(before.version), String(after.version));
+  if (sameForm && before.version !== after.version) add('version', String(before.version), String(after.version));
   if ((before.type ?? null) !== (after.type ?? null)) add('type', before.type ?? null, after.type ?? null);
   if (before.fields || after.fields) {
     const bFields = new Map((before.fields ?? []).map((f) => [f.name, f.serializer]));
@@ -112,9 +141,11 @@ export function diffSerializers(
   }
   const bNested = before.nested ?? [];
   const aNested = after.nested ?? [];
-  if (bNested.length !== aNested.length) {
+  // Across forms, a side that decoded no nested serializers (an unknown snapshot's raw payload) says nothing of them.
+  const nestedKnown = sameForm || (before.nested !== undefined && after.nested !== undefined);
+  if (nestedKnown && bNested.length !== aNested.length) {
     add('arity', String(bNested.length), String(aNested.length));
-  } else {
+  } else if (nestedKnown) {
     bNested.forEach((n, i) => changes.push(...diffSerializers(role, n, aNested[i], `${path}.nested[${i}]`)));
   }
   if ((before.schema ?? null) !== (after.schema ?? null)) {
@@ -130,7 +161,7 @@ export function diffSerializers(
   const bTypes = (before.logicalTypes ?? []).map((t) => t.type).join(', ');
   const aTypes = (after.logicalTypes ?? []).map((t) => t.type).join(', ');
   if (bTypes !== aTypes) add('logical-types', bTypes, aTypes);
-  if ((before.raw ?? null) !== (after.raw ?? null) || before.rawLength !== after.rawLength) {
+  if (sameForm && ((before.raw ?? null) !== (after.raw ?? null) || before.rawLength !== after.rawLength)) {
     add('snapshot-bytes', before.raw ?? null, after.raw ?? null);
   }
   return changes;
