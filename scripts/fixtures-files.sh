@@ -12,7 +12,7 @@
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/fixtures-lib.sh"
 
-FLINK_FILES_LINES=(1.20 2.0 2.2)
+FLINK_FILES_LINES=(1.15 1.17 1.20 2.0 2.2)
 
 # flink-connector-files is released with Flink itself, but not for every patch release: 2.0.2 has none on Maven
 # Central, so the 2.0 line uses 2.0.0's.

@@ -152,6 +152,11 @@ public final class FileFixtures {
         conf.setString("execution.checkpointing.num-retained", "1");
         conf.setString("execution.checkpointing.externalized-checkpoint-retention", "RETAIN_ON_CANCELLATION");
         conf.setString("state.backend.type", "hashmap");
+        // The keys these options had before 1.20 (2.x dropped them), so older lines write the same layout.
+        conf.setString("state.checkpoints.dir", "file:" + checkpoints.getPath());
+        conf.setString("state.savepoints.dir", "file:" + new File(dir, "savepoints").getPath());
+        conf.setString("state.checkpoints.num-retained", "1");
+        conf.setString("state.backend", "hashmap");
         conf.setString("rest.bind-address", "127.0.0.1");
         conf.setString("rest.bind-port", "0");
         conf.setString("taskmanager.host", "127.0.0.1");

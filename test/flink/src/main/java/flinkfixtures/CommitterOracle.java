@@ -3,7 +3,6 @@ package flinkfixtures;
 import org.apache.flink.core.io.SimpleVersionedSerialization;
 import org.apache.flink.core.io.SimpleVersionedSerializer;
 
-import java.lang.reflect.Constructor;
 import java.lang.reflect.Method;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -25,27 +24,43 @@ final class CommitterOracle {
     static Map<String, Object> read(
             byte[] element, SimpleVersionedSerializer<?> committables, Function<Object, Object> committable)
             throws Exception {
-        Class<?> metricGroupClass = Class.forName("org.apache.flink.metrics.groups.SinkCommitterMetricGroup");
-        Object operatorGroup = Class.forName("org.apache.flink.metrics.groups.UnregisteredMetricsGroup")
-                .getMethod("createOperatorMetricGroup").invoke(null);
-        Object metricGroup = Class.forName("org.apache.flink.runtime.metrics.groups.InternalSinkCommitterMetricGroup")
-                .getMethod("wrap", Class.forName("org.apache.flink.metrics.groups.OperatorMetricGroup"))
-                .invoke(null, operatorGroup);
-        Constructor<?> c = Class.forName(
-                        "org.apache.flink.streaming.runtime.operators.sink.committables.CommittableCollectorSerializer")
-                .getConstructor(SimpleVersionedSerializer.class, int.class, int.class, metricGroupClass);
-        SimpleVersionedSerializer<Object> serializer =
-                (SimpleVersionedSerializer<Object>) c.newInstance(committables, 0, 1, metricGroup);
+        Class<?> collectorSerializer = Class.forName(
+                "org.apache.flink.streaming.runtime.operators.sink.committables.CommittableCollectorSerializer");
+        SimpleVersionedSerializer<Object> serializer;
+        try {
+            Class<?> metricGroupClass = Class.forName("org.apache.flink.metrics.groups.SinkCommitterMetricGroup");
+            Object operatorGroup = Class.forName("org.apache.flink.metrics.groups.UnregisteredMetricsGroup")
+                    .getMethod("createOperatorMetricGroup").invoke(null);
+            Object metricGroup = Class.forName(
+                            "org.apache.flink.runtime.metrics.groups.InternalSinkCommitterMetricGroup")
+                    .getMethod("wrap", Class.forName("org.apache.flink.metrics.groups.OperatorMetricGroup"))
+                    .invoke(null, operatorGroup);
+            serializer = (SimpleVersionedSerializer<Object>) collectorSerializer
+                    .getConstructor(SimpleVersionedSerializer.class, int.class, int.class, metricGroupClass)
+                    .newInstance(committables, 0, 1, metricGroup);
+        } catch (ClassNotFoundException beforeCommitterMetrics) {
+            // Flink 1.15 to 1.17: the serializer takes no metric group
+            serializer = (SimpleVersionedSerializer<Object>) collectorSerializer
+                    .getConstructor(SimpleVersionedSerializer.class, int.class, int.class)
+                    .newInstance(committables, 0, 1);
+        }
         Object collector = SimpleVersionedSerialization.readVersionAndDeSerialize(serializer, element);
+        // What the bytes hold, not what the objects default to: version 0 of these has no subtask count or id.
+        int checkpointVersion = innerVersion(serializer, "CheckpointSimpleVersionedSerializer");
+        int subtaskVersion = innerVersion(serializer, "SubtaskSimpleVersionedSerializer");
         List<Map<String, Object>> checkpoints = new ArrayList<>();
         for (Object checkpoint : (Iterable<?>) call(collector, "getCheckpointCommittables")) {
             Map<String, Object> row = new LinkedHashMap<>();
             row.put("checkpointId", call(checkpoint, "getCheckpointId"));
-            row.put("numberOfSubtasks", call(checkpoint, "getNumberOfSubtasks"));
+            if (checkpointVersion >= 1) {
+                row.put("numberOfSubtasks", call(checkpoint, "getNumberOfSubtasks"));
+            }
             List<Map<String, Object>> subtasks = new ArrayList<>();
             for (Object subtask : (Iterable<?>) call(checkpoint, "getSubtaskCommittableManagers")) {
                 Map<String, Object> s = new LinkedHashMap<>();
-                s.put("subtaskId", call(subtask, "getSubtaskId"));
+                if (subtaskVersion >= 1) {
+                    s.put("subtaskId", call(subtask, "getSubtaskId"));
+                }
                 List<Object> requests = new ArrayList<>();
                 for (Object request : (Iterable<?>) call(subtask, "getRequests")) {
                     Map<String, Object> r = new LinkedHashMap<>();
@@ -62,7 +77,7 @@ final class CommitterOracle {
                 s.put("numFailed", call(subtask, "getNumFailed"));
                 subtasks.add(s);
             }
-            subtasks.sort(Comparator.comparingInt(s -> (Integer) s.get("subtaskId")));
+            subtasks.sort(Comparator.comparingInt(s -> (Integer) s.getOrDefault("subtaskId", 0)));
             row.put("subtasks", subtasks);
             checkpoints.add(row);
         }
@@ -72,6 +87,25 @@ final class CommitterOracle {
         out.put("serializerVersion", serializer.getVersion());
         out.put("checkpoints", checkpoints);
         return out;
+    }
+
+    /** The version an inner serializer of the collector serializer writes (they are inner classes, not static). */
+    static int innerVersion(Object outer, String simpleName) throws Exception {
+        for (Class<?> k : outer.getClass().getDeclaredClasses()) {
+            if (!k.getSimpleName().equals(simpleName)) {
+                continue;
+            }
+            for (java.lang.reflect.Constructor<?> c : k.getDeclaredConstructors()) {
+                c.setAccessible(true);
+                Class<?>[] types = c.getParameterTypes();
+                Object inner = types.length == 1 ? c.newInstance(outer)
+                        : types.length == 2 && types[1] == long.class ? c.newInstance(outer, 0L) : null;
+                if (inner != null) {
+                    return ((SimpleVersionedSerializer<?>) inner).getVersion();
+                }
+            }
+        }
+        throw new NoSuchMethodException(outer.getClass().getName() + "$" + simpleName);
     }
 
     static boolean hasMethod(Object target, String method) {
