@@ -92,15 +92,18 @@ export async function* mergeSstBatches(
     while (heap.size > 0) {
       // Every version of the next user key, newest first.
       const first = heap.peek()!;
+      const userKey = first.entry.key;
       const versions: SstEntry[] = [first.entry];
       const entry = heads[first.source].nextBuffered();
       // The source's next entry takes its place at the top: mostly it stays there (a run of one file's keys).
-      if (entry !== undefined) heap.replaceTop({ entry, source: first.source });
-      else {
+      if (entry !== undefined) {
+        first.entry = entry;
+        heap.replaceTop(first);
+      } else {
         heap.pop();
         yield* advance(first.source);
       }
-      while (heap.size > 0 && compareBytes(heap.peek()!.entry.key, first.entry.key) === 0) {
+      while (heap.size > 0 && compareBytes(heap.peek()!.entry.key, userKey) === 0) {
         const next = heap.pop()!;
         versions.push(next.entry);
         yield* advance(next.source);
@@ -135,9 +138,7 @@ function resolve(
 ): MergedEntry | undefined {
   const only = versions[0];
   // The common case: one put, no range tombstone.
-  if (versions.length === 1 && tombstones.length === 0 && only.type === 'put') {
-    return { key: only.key, seq: only.seq, type: 'put', value: only.value };
-  }
+  if (versions.length === 1 && tombstones.length === 0 && only.type === 'put') return only as MergedEntry;
   const tombstone = tombstones.length > 0 ? coveredAt(versions[0].key, tombstones) : -1n;
   const operands: Uint8Array[] = [];
   let newestMergeSeq = -1n;
@@ -163,7 +164,7 @@ function resolve(
 }
 
 interface HeapItem {
-  readonly entry: SstEntry;
+  entry: SstEntry;
   readonly source: number;
 }
 
