@@ -44,7 +44,9 @@ export async function openSnapshotState(input: string, timeoutMs: number | undef
     } else {
       store = new LocalStore(parseStoreUri('/'), timeoutMs === undefined ? {} : { timeoutMs });
     }
-    const snapshotPath = storePathOf(store.uri, read.pointer) ?? '/';
+    // A store's pointer ends in `/` (s3://bucket/job/chk-7/); the snapshot's directory is named without it, so that its
+    // files are resolved as a checkpoint's (`chk-7`), also when the tree was moved since Flink wrote its paths.
+    const snapshotPath = (storePathOf(store.uri, read.pointer) ?? '/').replace(/(.)\/+$/, '$1');
     const { access, accessWith } = snapshotFileAccess(store, snapshotPath, metadata, bytes, read.pointer);
     const opened = store;
     return {

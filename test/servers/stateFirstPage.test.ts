@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -67,6 +67,11 @@ describe(
         };
         // In the bucket `checkpoints`, wherever Flink wrote the tree (its absolute paths are resolved as moved).
         checkpoint = `/${made.jobId}/${path.basename(made.checkpoint)}`;
+        const build = spawnSync(process.execPath, [path.join(ROOT, 'scripts', 'build.mjs')], {
+          cwd: ROOT,
+          encoding: 'utf8',
+        });
+        assert.equal(build.status, 0, build.stderr);
         server = await startVersityGw({ dataDir: DATA });
       },
       { timeout: WRITE_TIMEOUT_MS + 60_000 },
@@ -74,6 +79,31 @@ describe(
 
     after(async () => {
       await server?.stop();
+    });
+
+    it('state s3://… --limit prints the same first page, the moved tree resolved as a checkpoint', () => {
+      const env = {
+        PATH: process.env.PATH,
+        AWS_ACCESS_KEY_ID: server.accessKey,
+        AWS_SECRET_ACCESS_KEY: server.secretKey,
+        AWS_REGION: 'us-east-1',
+        AWS_ENDPOINT_URL: server.endpoint,
+      };
+      const page = (args: string[]) => {
+        const run = spawnSync(process.execPath, [path.join(ROOT, 'dist', 'cli.js'), 'state', ...args], {
+          env,
+          encoding: 'utf8',
+          timeout: 120_000,
+        });
+        assert.equal(run.status, 0, run.stderr);
+        return run.stdout.trim().split('\n');
+      };
+      const common = ['--operator', UID, '--limit', `${PAGE}`, '--json'];
+      const lines = page([`s3://checkpoints${checkpoint}`, ...common]);
+      assert.equal(lines.length, PAGE);
+      // The same page read from the local directory Flink wrote, where its absolute paths point.
+      const local = JSON.parse(fs.readFileSync(path.join(DATA, 'result.json'), 'utf8')) as { checkpoint: string };
+      assert.deepEqual(lines, page([local.checkpoint, ...common]));
     });
 
     it('as the entry browser reads it: the meta state files, then footer, index and first data blocks of the first subtask', async (t) => {
