@@ -36,6 +36,8 @@ const JNI = 'org.rocksdb:rocksdbjni:10.10.1';
 const FLINK = '2.2.1';
 const SPA = 'flink-state-processor-api 2.2.0';
 const RTT_MS = 50;
+/** The command line as built by scripts/build.mjs. */
+const CLI = path.join(repoRoot(), 'dist', 'cli.js');
 /** The entry browser's read cache at its default size (`flinkCheckpoints.stateCache.maxMegabytes`). */
 const PAGE_CACHE_BYTES = 256 << 20;
 
@@ -126,11 +128,14 @@ interface Row {
 
 interface FirstPage {
   snapshot: string;
+  /** The entry browser's reading in this process, or the CLI in a process of its own. */
+  reader: string;
   pageSize: number;
   runsMs: number[];
   medianMs: number;
-  bytes: number;
-  requests: number;
+  /** Unknown for the CLI (another process). */
+  bytes: number | null;
+  requests: number | null;
 }
 
 /**
@@ -194,11 +199,44 @@ async function firstPages(
       }
       out.push({
         snapshot: snapshot.name,
+        reader: 'entry browser',
         pageSize: entries,
         runsMs: times.map(Math.round),
         medianMs: Math.round(median(times)),
         bytes,
         requests,
+      });
+      console.error(JSON.stringify(out[out.length - 1]));
+      // The CLI as a user runs it, credentials and endpoint from the environment, process start included.
+      const cli: number[] = [];
+      const env = {
+        PATH: process.env.PATH,
+        AWS_ACCESS_KEY_ID: server.accessKey,
+        AWS_SECRET_ACCESS_KEY: server.secretKey,
+        AWS_REGION: 'us-east-1',
+        AWS_ENDPOINT_URL: `http://127.0.0.1:${proxy.port}`,
+      };
+      const args = [CLI, 'state', `s3://${bucket}/${rest.join('/')}`, '--operator', UID, '--limit', `${pageSize}`];
+      let lines = 0;
+      for (let run = -1; run < runs; run++) {
+        const started = performance.now();
+        const stdout = execFileSync(process.execPath, [...args, '--json'], {
+          env,
+          encoding: 'utf8',
+          maxBuffer: 64 << 20,
+          stdio: ['ignore', 'pipe', 'ignore'],
+        });
+        if (run >= 0) cli.push(performance.now() - started);
+        lines = stdout.trim().split('\n').length;
+      }
+      out.push({
+        snapshot: snapshot.name,
+        reader: `CLI state --limit ${pageSize} --json`,
+        pageSize: lines,
+        runsMs: cli.map(Math.round),
+        medianMs: Math.round(median(cli)),
+        bytes: null,
+        requests: null,
       });
       console.error(JSON.stringify(out[out.length - 1]));
     }
@@ -348,14 +386,14 @@ function render(r: {
   if (r.firstPages.length > 0) {
     lines.push(
       '',
-      `First page of entries on S3 (versitygw) through toxiproxy at ${r.firstPageRttMs} ms RTT, as the entry browser reads it (a new store and read cache each run; bytes the store transferred, requests it sent):`,
+      `First page of entries on S3 (versitygw) through toxiproxy at ${r.firstPageRttMs} ms RTT, as the entry browser reads it (in this process, a new store and read cache each run; bytes the store transferred, requests it sent) and through the CLI (a process each run, its start included):`,
       '',
-      '| snapshot | entries | median (target ≤ 2,000 ms) | runs | bytes read | requests |',
-      '|---|---:|---:|---|---:|---:|',
+      '| snapshot | reader | entries | median (target ≤ 2,000 ms) | runs | bytes read | requests |',
+      '|---|---|---:|---:|---|---:|---:|',
     );
     for (const p of r.firstPages) {
       lines.push(
-        `| ${p.snapshot} (${(r.stateSize[p.snapshot] / 2 ** 30).toFixed(2)} GiB) | ${p.pageSize} | ${p.medianMs.toLocaleString('en')} ms | ${p.runsMs.join(' · ')} ms | ${p.bytes.toLocaleString('en')} | ${p.requests} |`,
+        `| ${p.snapshot} (${(r.stateSize[p.snapshot] / 2 ** 30).toFixed(2)} GiB) | ${p.reader} | ${p.pageSize} | ${p.medianMs.toLocaleString('en')} ms | ${p.runsMs.join(' · ')} ms | ${p.bytes?.toLocaleString('en') ?? '—'} | ${p.requests ?? '—'} |`,
       );
     }
   }
