@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Regenerates the Table API / SQL fixtures: runs the SQL job of test/flink (src/table: a GROUP BY aggregation, a
 # deduplication, a Top-N, a regular join and a window aggregation over rows with known contents; retracting
-# aggregates with data views, a Top-N with retraction, a deduplication of date, time and interval columns) on a local MiniCluster
+# aggregates with data views, Top-Ns with retraction and over an update stream, a user aggregate with data views, an
+# over aggregation, a deduplication of date, time and interval columns) on a local MiniCluster
 # of each requested Flink line, on the HashMap and RocksDB backends and as savepoints, with Flink's own schema reading
 # (_metadata.schema.json) and metadata summary (_metadata.oracle.json) beside every _metadata and the state values the
 # rows leave (table.expected.json) beside the scenarios, then moves the trees to <out>/<version>/.

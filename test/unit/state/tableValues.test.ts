@@ -134,6 +134,6 @@ describe('RowData state values agree with what the SQL job’s rows leave in eve
     });
   }
   it('compares every state of the job', () => {
-    assert.ok(total >= LINES.length * 6 * 200, `${total} entries compared`);
+    assert.ok(total >= LINES.length * 6 * 250, `${total} entries compared`);
   });
 });

@@ -42,7 +42,8 @@ import java.util.TreeMap;
  * accumulators keep data views in states of their own (COUNT(DISTINCT), MIN and MAX with retraction, LISTAGG,
  * COLLECT) and a Top-2 with retraction (a sorted map and the rows per sort key); a user aggregate keeps a MapView and
  * a ListView, a window aggregation a COUNT(DISTINCT …) view per window, a Top-2 over growing counts its rows by row key
- * (UpdatableTopNFunction); a deduplication keeps DATE, TIME,
+ * (UpdatableTopNFunction), an over aggregation on event time its rows of the last 10 s and its timers' times; a
+ * deduplication keeps DATE, TIME,
  * TIMESTAMP_LTZ (compact and not, before the epoch too) and INTERVAL columns. The rows stop after {@value #ROWS}, the
  * job keeps running, so every checkpoint after the first seconds holds the same state, which {@link #expected()}
  * computes from the rows alone: the oracle of the state values.
@@ -123,6 +124,10 @@ final class TableJob {
         sink(set, tEnv.sqlQuery("SELECT k, window_start, window_end, COUNT(DISTINCT id) AS di"
                 + " FROM TABLE(TUMBLE(TABLE orders, DESCRIPTOR(rowtime), INTERVAL '10' SECOND))"
                 + " GROUP BY k, window_start, window_end"));
+        // an over aggregation on event time: rows of the last 10 s by timestamp, MAX with retraction keeps a MapView
+        sink(set, tEnv.sqlQuery("SELECT k, id, COUNT(*) OVER w AS c, SUM(id) OVER w AS s, MAX(name) OVER w AS mn"
+                + " FROM orders WINDOW w AS (PARTITION BY k ORDER BY rowtime"
+                + " RANGE BETWEEN INTERVAL '10' SECOND PRECEDING AND CURRENT ROW)"));
         // dates, times, instants and intervals in a row
         sink(set, tEnv.sqlQuery("SELECT k, id, dt, tm, ltz9, ltz_old, ivd, ivm FROM ("
                 + "SELECT k, id,"
@@ -324,6 +329,7 @@ final class TableJob {
         userDataViews(states);
         updatableTopN(states);
         windowDataViews(states);
+        overAggregation(states);
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("rows", ROWS);
         out.put("states", states);
@@ -536,6 +542,50 @@ final class TableJob {
             Map<String, Object> window = state(key(j), List.of(distinct, dataView(MapView.class)));
             window.put("namespace", windowEnd);
             entries(states, "window-aggs").add(window);
+        }
+    }
+
+    /**
+     * The over aggregation on event time (RowTimeRangeBoundedPrecedingFunction), after the watermark reached the last
+     * row: per key the rows of the last 10 s by timestamp, their count, SUM(id) (its count, then the sum) and MAX(name)
+     * with its MapView's state; the last timer that fired and the cleanup time its rule gives (set to the row's time
+     * + 1.5 × the range + 1 whenever the one set is earlier than the row's time + the range + 1).
+     */
+    private static void overAggregation(Map<String, Object> states) throws IOException {
+        long range = 10_000;
+        long watermark = BASE_MILLIS + (ROWS - 1) * 1000L;
+        for (int j = 0; j < KEYS; j++) {
+            Long cleanup = null;
+            long lastTimer = -1;
+            long last = -1;
+            for (long n = j; n < ROWS; n += KEYS) {
+                long ts = BASE_MILLIS + n * 1000;
+                lastTimer = Math.max(lastTimer, ts);
+                if (cleanup == null || cleanup < ts + range + 1) {
+                    cleanup = ts + (long) (range * 1.5) + 1;
+                    if (cleanup <= watermark) {
+                        lastTimer = Math.max(lastTimer, cleanup);
+                    }
+                }
+                last = n;
+            }
+            long count = 0;
+            long sum = 0;
+            String max = null;
+            for (long n = j; n < ROWS; n += KEYS) {
+                if ((last - n) * 1000 <= range) {
+                    count++;
+                    sum += n;
+                    max = max == null || ("name-" + n).compareTo(max) > 0 ? "name-" + n : max;
+                    entries(states, "inputState").add(userEntry(key(j), BASE_MILLIS + n * 1000,
+                            List.of(List.of(rowtime(n), key(n), n, "name-" + n))));
+                    entries(states, "agg3$map").add(userEntry(key(j), "name-" + n, 1));
+                }
+            }
+            entries(states, "accState").add(state(key(j), List.of(count, count, sum,
+                    fields("max", max, "mapSize", count, "map", dataView(MapView.class)))));
+            entries(states, "lastTriggeringTsState").add(state(key(j), lastTimer));
+            entries(states, "cleanupTsState").add(state(key(j), cleanup));
         }
     }
 
