@@ -378,7 +378,7 @@ function comparator(s: KryoState, depth: number): void {
   if (c !== null) throw new KryoStop(at, s.type, s.start, 'a Kryo comparator other than the natural order');
 }
 
-/** Kryo 2's collection sizes are plain varints; Kryo 5 writes size + 1 (0 for null). */
+/** The size of a Kryo 2 collection or map (a plain varint), or of a Kryo 5 map (size + 1, 0 for null). */
 function length(s: KryoState, what: string): number {
   const at = s.input.offset;
   let n = varint(s, what);
