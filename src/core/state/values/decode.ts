@@ -30,21 +30,22 @@ export class ByteArray {
   }
 }
 
-/** `value` with its byte arrays as hex strings (the same object when it holds none). */
+/** `value` with its byte arrays as hex strings (the same object when it holds none, without allocating). */
 export function plainValue(value: StateValue): PlainValue {
   if (value instanceof ByteArray) return value.toJSON();
   if (value === null || typeof value !== 'object') return value;
   if (Array.isArray(value)) {
     let out: PlainValue[] | undefined;
-    value.forEach((v, i) => {
-      const p = plainValue(v);
-      if (p !== v && out === undefined) out = value.slice(0, i) as PlainValue[];
+    for (let i = 0; i < value.length; i++) {
+      const p = plainValue(value[i]);
+      if (p !== value[i] && out === undefined) out = value.slice(0, i) as PlainValue[];
       out?.push(p);
-    });
+    }
     return out ?? (value as PlainValue[]);
   }
   let out: { [key: string]: PlainValue } | undefined;
-  for (const [k, v] of Object.entries(value)) {
+  for (const k in value) {
+    const v = value[k];
     const p = plainValue(v);
     if (p !== v) out ??= { ...(value as { [key: string]: PlainValue }) };
     if (out !== undefined) out[k] = p;

@@ -235,11 +235,13 @@ export function entryRecord(entry: StateEntry): Record<string, StateValue> {
 
 /** An entry with its byte arrays made hex: what keeps entries keeps no view into the buffers they were read from. */
 export function plainEntry(entry: StateEntry): StateEntry {
-  const plain: StateEntry = {
-    ...entry,
-    key: plainValue(entry.key),
-    namespace: plainValue(entry.namespace),
-    value: plainValue(entry.value),
-  };
-  return entry.userKey === undefined ? plain : { ...plain, userKey: plainValue(entry.userKey) };
+  const key = plainValue(entry.key);
+  const namespace = plainValue(entry.namespace);
+  const value = plainValue(entry.value);
+  const userKey = entry.userKey === undefined ? undefined : plainValue(entry.userKey);
+  if (key === entry.key && namespace === entry.namespace && value === entry.value && userKey === entry.userKey) {
+    return entry;
+  }
+  const plain: StateEntry = { ...entry, key, namespace, value };
+  return userKey === undefined ? plain : { ...plain, userKey };
 }

@@ -346,7 +346,7 @@ function decodingAt(stream: KeyedStream, id: number, offset: number): StateDecod
 }
 
 /** Records of the canonical format parsed at most per batch. */
-const BATCH = 1024;
+const BATCH = 256;
 
 /**
  * `FullSnapshotAsyncWriter`: per key group a state id, then length-prefixed key/value records, state ids between.
