@@ -1,5 +1,11 @@
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { describe, it } from 'node:test';
+import { parseMetadata } from '../../../src/core/metadata';
+import type { StateFileAccess } from '../../../src/core/state';
+import { stateEntries, type EntryProblem } from '../../../src/core/state/values';
+import { findFiles, repoRoot } from '../../support/repo';
 import { DataInput } from '../../../src/core/state/dataInput';
 import { StateSchemaError } from '../../../src/core/state/errors';
 import type { KryoGeneration } from '../../../src/core/state/serializerSnapshot';
@@ -194,5 +200,52 @@ describe('Kryo values as Flink writes them', () => {
     }
     assert.ok(errors > cases.length / 4, `${errors} errors of ${cases.length}`);
     assert.ok(Date.now() - started < 10_000, 'mutations took over 10 s');
+  });
+});
+
+describe('heap key groups with Kryo values under mutation', () => {
+  /** The zoo's heap checkpoint of Flink 2.2.1: its keyed state file holds v-kryo, k-list, k-map and k-basket values. */
+  const dir = path.dirname(
+    findFiles(path.join(repoRoot(), 'test', 'fixtures', 'flink-zoo', '2.2.1', 'hashmap'), '_metadata')[0],
+  );
+
+  it('300 seeded mutations of the keyed state file: entries and problems, never a crash or a hang', async () => {
+    const metadata = new Uint8Array(fs.readFileSync(path.join(dir, '_metadata')));
+    const pointer = (
+      JSON.parse(fs.readFileSync(path.join(dir, '_metadata.oracle.json'), 'utf8')) as { externalPointer: string }
+    ).externalPointer;
+    const files = fs.readdirSync(dir).filter((f) => !f.startsWith('_metadata'));
+    const largest = files.sort((a, b) => fs.statSync(path.join(dir, b)).size - fs.statSync(path.join(dir, a)).size)[0];
+    const original = new Uint8Array(fs.readFileSync(path.join(dir, largest)));
+    const zoo = parseMetadata(metadata, { pointer }).operators.find((o) => o.uid === 'zoo');
+    assert.ok(zoo);
+    let seed = 5;
+    const random = (n: number) => {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      return seed % n;
+    };
+    let withProblems = 0;
+    let kryoEntries = 0;
+    const started = Date.now();
+    for (let round = 0; round < 300; round++) {
+      const bytes = Uint8Array.from(original);
+      for (let k = 1 + random(3); k > 0; k--) bytes[random(bytes.length)] = random(256);
+      const access: StateFileAccess = {
+        readMetadata: (offset, length) => Promise.resolve(metadata.subarray(offset, offset + length)),
+        read: (p, offset, length) => {
+          const file = path.basename(p);
+          const data = file === largest ? bytes : new Uint8Array(fs.readFileSync(path.join(dir, file)));
+          return Promise.resolve(data.subarray(offset, offset + length));
+        },
+      };
+      const problems: EntryProblem[] = [];
+      for await (const { entry } of stateEntries(zoo, pointer, access, {}, (p) => problems.push(p))) {
+        if (entry.state.startsWith('k-')) kryoEntries++;
+      }
+      if (problems.length > 0) withProblems++;
+    }
+    assert.ok(withProblems > 0 && kryoEntries > 0, `${withProblems} rounds with problems, ${kryoEntries} Kryo entries`);
+    console.log(`300 mutations: ${withProblems} rounds with problems, ${kryoEntries} Kryo entries read`);
+    assert.ok(Date.now() - started < 60_000, 'mutations took over a minute');
   });
 });

@@ -105,6 +105,15 @@ describe('values decoded by the serializer tree', () => {
     assert.equal(decode(simple('LocalTime'), new Out().u8(23, 5, 9).i32(0)), '23:05:09');
     assert.equal(decode(simple('Instant'), new Out().i64(0n).i32(1000000)), '1970-01-01T00:00:00.001Z');
     assert.equal(decode(simple('Date'), new Out().i64(-(1n << 63n))), null);
+    // Instant.MAX and Instant.MIN lie beyond a JavaScript Date: as Java prints them (in our millisecond style)
+    assert.equal(
+      decode(simple('Instant'), new Out().i64(31556889864403199n).i32(999999999)),
+      '+1000000000-12-31T23:59:59.999999999Z',
+    );
+    assert.equal(
+      decode(simple('Instant'), new Out().i64(-31557014167219200n).i32(0)),
+      '-1000000000-01-01T00:00:00.000Z',
+    );
   });
 
   it('Tuple, List, Map (null values), Array (null elements), Either, TTL', () => {

@@ -247,8 +247,36 @@ function instant(input: DataInput): string | null {
   const nanos = input.i32('Instant nanos');
   if (seconds === LONG_MIN) return null;
   const millis = Number(seconds) * 1000 + Math.floor(nanos / 1e6);
+  if (Math.abs(millis) > MAX_DATE_MILLIS) return farInstant(seconds, nanos);
   const iso = new Date(millis).toISOString();
   return nanos % 1e6 === 0 ? iso : `${iso.slice(0, 19)}.${pad(nanos, 9)}Z`;
+}
+
+/** The farthest instant a JavaScript Date holds (±275,760 years); Java's `Instant` reaches ±1,000,000,000 years. */
+const MAX_DATE_MILLIS = 8.64e15;
+
+/** An instant beyond a Date's range, by the proleptic Gregorian calendar (`Instant.MAX`, or bytes of another state). */
+function farInstant(seconds: bigint, nanos: number): string {
+  let days = seconds / 86_400n;
+  let ofDay = Number(seconds % 86_400n);
+  if (ofDay < 0) {
+    ofDay += 86_400;
+    days -= 1n;
+  }
+  // Days to a civil date (H. Hinnant's algorithm), exact for every day an Instant can name.
+  const z = Number(days) + 719_468;
+  const era = Math.floor(z / 146_097);
+  const doe = z - era * 146_097;
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36_524) - Math.floor(doe / 146_096)) / 365);
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const day = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const month = mp < 10 ? mp + 3 : mp - 9;
+  const year = yoe + era * 400 + (month <= 2 ? 1 : 0);
+  const y = `${year > 9999 ? '+' : year < 0 ? '-' : ''}${pad(Math.abs(year), 4)}`;
+  const clock = `${pad(Math.floor(ofDay / 3600), 2)}:${pad(Math.floor(ofDay / 60) % 60, 2)}:${pad(ofDay % 60, 2)}`;
+  const fraction = nanos % 1e6 === 0 ? pad(Math.floor(nanos / 1e6), 3) : pad(nanos, 9);
+  return `${y}-${pad(month, 2)}-${pad(day, 2)}T${clock}.${fraction}Z`;
 }
 
 /** Reads `length` elements with `element`, bounded by the bytes there are. */
