@@ -1,7 +1,7 @@
 import { DataInput } from './dataInput';
 import { StateSchemaError } from './errors';
-import { javaStreamAt, skipJavaObject } from './javaSerialization';
-import { readLogicalType, type LogicalTypeNode } from './logicalType';
+import { javaStreamAt, readJavaObject, skipJavaObject } from './javaSerialization';
+import { logicalTypeOf, readLogicalType, type LogicalTypeNode } from './logicalType';
 
 /**
  * A decoded `TypeSerializerSnapshot`: what Flink wrote with `TypeSerializerSnapshot#writeVersionedSnapshot`
@@ -529,6 +529,37 @@ const timestampData: Decoder = (input) => {
 };
 
 /**
+ * `ExternalSerializerSnapshot` (the keys and values of SQL data views): its outer snapshot is the Java-serialized
+ * `DataType`, whose `LogicalType` it shows; the internal serializer follows as its nested snapshot.
+ */
+/** To the nested snapshots' magic number (what an outer snapshot leaves after its Java objects), where there is one. */
+function toNested(input: DataInput): void {
+  const end = findForward(input, input.pos, (k) => input.i32At(k) === NESTED_MAGIC);
+  if (end !== null) input.pos = end;
+}
+
+const externalData: Decoder = (input, _version, depth, cls, continuation) =>
+  readComposite(input, depth, cls, continuation, (i) => {
+    const start = i.pos;
+    try {
+      const dataType = readJavaObject(i);
+      const logicalType =
+        dataType !== null && typeof dataType === 'object' && dataType.kind === 'object'
+          ? dataType.fields.get('logicalType')
+          : undefined;
+      toNested(i);
+      return logicalType === undefined ? {} : { logicalTypes: [logicalTypeOf(logicalType, 0)] };
+    } catch (error) {
+      // not a DataType this reader can walk: skipped like any outer snapshot, the nested snapshot still read
+      if (!(error instanceof StateSchemaError) || error.code === 'truncated') throw error;
+      i.pos = start;
+      skipJavaObjects(i);
+      toNested(i);
+      return {};
+    }
+  });
+
+/**
  * `SortedMapSerializerSnapshot` (the sorted map of a retracting Top-N): its comparator Java-serialized (generated
  * code), then its key and value serializers.
  */
@@ -618,6 +649,7 @@ const DECODERS = new Map<string, Decoder>([
   ['org.apache.flink.table.runtime.typeutils.ArrayDataSerializer$ArrayDataSerializerSnapshot', containerData(1)],
   ['org.apache.flink.table.runtime.typeutils.MapDataSerializer$MapDataSerializerSnapshot', containerData(2)],
   ['org.apache.flink.table.runtime.typeutils.SortedMapSerializerSnapshot', sortedMap],
+  ['org.apache.flink.table.runtime.typeutils.ExternalSerializer$ExternalSerializerSnapshot', externalData],
   ['org.apache.flink.api.scala.typeutils.ScalaCaseClassSerializerSnapshot', withOuterClass('the case class name')],
   ['org.apache.flink.api.scala.typeutils.ScalaEnumSerializerSnapshot', (input) => scalaEnumeration(input)],
   [

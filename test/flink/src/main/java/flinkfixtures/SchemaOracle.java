@@ -286,6 +286,11 @@ public final class SchemaOracle {
                     }
                 }
             }
+            // ExternalSerializer (SQL data views) keeps the DataType it converts from: its LogicalType
+            Object dataType = field(snapshot, "dataType");
+            if (dataType != null && dataType.getClass().getName().startsWith("org.apache.flink.table.types.")) {
+                types.add(invokeFirst(invokeFirst(dataType, "getLogicalType"), "asSummaryString"));
+            }
             // DecimalData and TimestampData serializers keep only their precision (and scale)
             List<Object> ints = new ArrayList<>();
             for (Field f : snapshot.getClass().getDeclaredFields()) {
