@@ -13,6 +13,11 @@ import { isStoreUri } from './storeUri';
 /** The read cache of one command on a remote store (the entry browser's default is 256 MiB, kept between pages). */
 const CLI_CACHE_BYTES = 64 << 20;
 
+/** The read cache of one CLI process: snapshots opened with the same one share the blocks of the files they share. */
+export function cliStateCache(): StateReadCache {
+  return new StateReadCache(CLI_CACHE_BYTES);
+}
+
 /** A snapshot named on the command line, opened for reading its state: metadata and ranged reads of its files. */
 export interface OpenedSnapshot {
   readonly file: string;
@@ -29,7 +34,11 @@ export interface OpenedSnapshot {
  * copied since Flink wrote its absolute paths. Failures to read a file are the state readers' problems of that file.
  * @throws InputError, MetadataError, StoreError before anything was read
  */
-export async function openSnapshotState(input: string, timeoutMs: number | undefined): Promise<OpenedSnapshot> {
+export async function openSnapshotState(
+  input: string,
+  timeoutMs: number | undefined,
+  cache: StateReadCache = cliStateCache(),
+): Promise<OpenedSnapshot> {
   const read = await openMetadataInput(input, timeoutMs);
   let store: CheckpointStore | undefined;
   try {
@@ -55,7 +64,7 @@ export async function openSnapshotState(input: string, timeoutMs: number | undef
       metadata,
       // A remote store's files through a read cache, as the entry browser reads them: the small reads of a file's
       // head, footer and index come from one block read, a meta state file read twice is transferred once.
-      access: isStoreUri(input) ? accessWith(cachedReader(store, new StateReadCache(CLI_CACHE_BYTES))) : access,
+      access: isStoreUri(input) ? accessWith(cachedReader(store, cache)) : access,
       close: async () => {
         read.close();
         await opened.close();

@@ -15,7 +15,8 @@ import {
 } from '../core/state/values';
 import { InputError } from './inspectInput';
 import { operatorFilter } from './schema';
-import { openSnapshotState, type OpenedSnapshot } from './snapshotState';
+import { cliStateCache, openSnapshotState, type OpenedSnapshot } from './snapshotState';
+import type { StateReadCache } from '../core/state/values/cache';
 import { problemLine } from '../core/state/problems';
 import { runGenerate } from './stateGenerate';
 
@@ -59,11 +60,12 @@ async function withSnapshot(
   io: CliIo,
   input: string,
   timeoutMs: number | undefined,
+  cache: StateReadCache,
   run: (s: OpenedSnapshot) => Promise<number>,
 ): Promise<number> {
   let snapshot: OpenedSnapshot;
   try {
-    snapshot = await openSnapshotState(input, timeoutMs);
+    snapshot = await openSnapshotState(input, timeoutMs, cache);
   } catch (error) {
     if (error instanceof InputError || error instanceof MetadataError) return FAILURE(io, input, error);
     throw error;
@@ -130,8 +132,10 @@ async function runDiff(args: string[], io: CliIo): Promise<number> {
   const limit = countFlag(flags, 'limit');
   const json = flags.has('json');
   const [a, b] = positional;
-  return withSnapshot(io, a, timeoutMs, (sa) =>
-    withSnapshot(io, b, timeoutMs, async (sb) => {
+  // One cache for both sides: a file both snapshots name (an incremental checkpoint's shared/ files) is read once.
+  const cache = cliStateCache();
+  return withSnapshot(io, a, timeoutMs, cache, (sa) =>
+    withSnapshot(io, b, timeoutMs, cache, async (sb) => {
       const side = (label: string, s: OpenedSnapshot): DiffSide => ({
         label,
         metadata: s.metadata,
@@ -143,6 +147,10 @@ async function runDiff(args: string[], io: CliIo): Promise<number> {
         side(b, sb),
         stateName === undefined ? {} : { states: new Set([stateName]) },
       );
+      // Ctrl-C or a kill ends the process through its exit handlers, which remove the diff's temporary sorted runs.
+      const interrupted = () => process.exit(130);
+      process.once('SIGINT', interrupted);
+      process.once('SIGTERM', interrupted);
       let printed = 0;
       let complete = true;
       let buffer: string[] = [];
@@ -150,14 +158,19 @@ async function runDiff(args: string[], io: CliIo): Promise<number> {
         if (buffer.length > 0) io.out(`${buffer.join('\n')}\n`);
         buffer = [];
       };
-      for await (const change of diff.changes()) {
-        if (limit !== undefined && printed >= limit) {
-          complete = false;
-          break;
+      try {
+        for await (const change of diff.changes()) {
+          if (limit !== undefined && printed >= limit) {
+            complete = false;
+            break;
+          }
+          buffer.push(json ? changeJson(change) : changeText(change));
+          printed++;
+          if (buffer.length >= 256) flush();
         }
-        buffer.push(json ? changeJson(change) : changeText(change));
-        printed++;
-        if (buffer.length >= 256) flush();
+      } finally {
+        process.off('SIGINT', interrupted);
+        process.off('SIGTERM', interrupted);
       }
       flush();
       if (json) {
@@ -223,7 +236,7 @@ ${TIMEOUT_USAGE}`,
       ...(keyGroup === undefined ? {} : { keyGroup }),
       ...(after === undefined ? {} : { after }),
     };
-    return withSnapshot(io, input, timeoutMs, async (s) => {
+    return withSnapshot(io, input, timeoutMs, cliStateCache(), async (s) => {
       const op = findOperator(s.metadata, operator);
       const problems: EntryProblem[] = [];
       let printed = 0;

@@ -206,7 +206,14 @@ async function compareWith(
 function stateOpener(services: Services): (ref: NodeRef) => Promise<StoredStateSnapshot> {
   return async (ref) => {
     const { store, config } = await services.stores.get(ref.storeId);
-    return openStoredStateSnapshot(store, ref.path, config.clusterPath ? [config.clusterPath] : []);
+    // Through the entry browser's cache: a shared file is read once for both sides, and Clear State Cache clears it.
+    return openStoredStateSnapshot(
+      store,
+      ref.path,
+      config.clusterPath ? [config.clusterPath] : [],
+      undefined,
+      services.stateCache,
+    );
   };
 }
 

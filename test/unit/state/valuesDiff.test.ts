@@ -147,14 +147,18 @@ describe('state diff (key level, bounded memory)', () => {
     const b = side(newer, 'counter');
     const inMemory = new StateDiff(a, b);
     const expected = described(await all(inMemory));
-    const before = new Set(fs.readdirSync(os.tmpdir()).filter((n) => n.startsWith('flink-checkpoints-diff-')));
-    const spilling = new StateDiff(a, b, { spillBytes: 1 });
-    assert.deepEqual(described(await all(spilling)), expected);
-    assert.equal(inMemory.spilledRuns, 0);
-    assert.ok(spilling.spilledRuns > 0);
-    assert.deepEqual(spilling.counts, inMemory.counts);
-    const left = fs.readdirSync(os.tmpdir()).filter((n) => n.startsWith('flink-checkpoints-diff-') && !before.has(n));
-    assert.deepEqual(left, [], 'the sorted runs are removed');
+    // A directory of its own: the system's temporary directory also holds the runs of diffs running beside this one.
+    const spillDirectory = fs.mkdtempSync(path.join(os.tmpdir(), 'statediff-spill-'));
+    try {
+      const spilling = new StateDiff(a, b, { spillBytes: 1, spillDirectory });
+      assert.deepEqual(described(await all(spilling)), expected);
+      assert.equal(inMemory.spilledRuns, 0);
+      assert.ok(spilling.spilledRuns > 0);
+      assert.deepEqual(spilling.counts, inMemory.counts);
+      assert.deepEqual(fs.readdirSync(spillDirectory), [], 'the sorted runs are removed');
+    } finally {
+      fs.rmSync(spillDirectory, { recursive: true, force: true });
+    }
   });
 
   it('zoo: canonical savepoint → native (RocksDB) savepoint: exactly the fields the job changes, per key', async () => {

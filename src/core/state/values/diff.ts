@@ -56,6 +56,8 @@ export interface StateDiffOptions {
   readonly states?: ReadonlySet<string>;
   /** Bytes of one key group one side holds in memory before spilling sorted runs to a temporary file. */
   readonly spillBytes?: number;
+  /** Where those temporary files go (the system's temporary directory by default); they are gone when the diff ends. */
+  readonly spillDirectory?: string;
   /** Stops the comparison (between entries); `changes()` then ends early. */
   readonly signal?: AbortSignal;
   /** Called after each key group is compared (progress: `entriesRead`, `keyGroup`). */
@@ -310,8 +312,8 @@ export class StateDiff {
           b.head === null ? Number.POSITIVE_INFINITY : groupOf(b.head),
         );
         this.keyGroup = group === OPERATOR_STATE ? null : group;
-        const left = new GroupSorter(budget);
-        const right = new GroupSorter(budget);
+        const left = new GroupSorter(budget, this.options.spillDirectory);
+        const right = new GroupSorter(budget, this.options.spillDirectory);
         try {
           await a.take(group, left, this.options.signal);
           await b.take(group, right, this.options.signal);
@@ -332,6 +334,21 @@ export class StateDiff {
   }
 
   private async *merge(
+    left: AsyncGenerator<Keyed>,
+    right: AsyncGenerator<Keyed>,
+    a: SideReader,
+    b: SideReader,
+  ): AsyncGenerator<StateChange> {
+    try {
+      yield* this.mergeSorted(left, right, a, b);
+    } finally {
+      // A diff stopped inside a key group closes its runs' files before they are removed.
+      await left.return(undefined);
+      await right.return(undefined);
+    }
+  }
+
+  private async *mergeSorted(
     left: AsyncGenerator<Keyed>,
     right: AsyncGenerator<Keyed>,
     a: SideReader,

@@ -1,4 +1,4 @@
-import { createReadStream, promises as fs } from 'node:fs';
+import { createReadStream, promises as fs, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -13,6 +13,19 @@ export interface Keyed {
 
 /** Bytes of entries one side holds in memory for one key group before sorted runs go to a temporary file. */
 export const DEFAULT_SPILL_BYTES = 32 << 20;
+
+/** Run directories in use; a process ending in the middle of a diff (a signal, a closed pipe) removes them as it exits. */
+const liveDirectories = new Set<string>();
+let removedOnExit = false;
+
+function track(dir: string): void {
+  liveDirectories.add(dir);
+  if (removedOnExit) return;
+  removedOnExit = true;
+  process.once('exit', () => {
+    for (const d of liveDirectories) rmSync(d, { recursive: true, force: true });
+  });
+}
 
 const byId = (a: Keyed, b: Keyed) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
@@ -32,7 +45,11 @@ export class GroupSorter {
   private readonly runs: string[] = [];
   private dir: string | null = null;
 
-  constructor(private readonly budget: number = DEFAULT_SPILL_BYTES) {}
+  constructor(
+    private readonly budget: number = DEFAULT_SPILL_BYTES,
+    /** Where the directory of this sorter's runs is made (the system's temporary directory by default). */
+    private readonly spillDirectory: string = tmpdir(),
+  ) {}
 
   /** How many runs went to disk so far (for the bench and tests). */
   get spilledRuns(): number {
@@ -49,7 +66,10 @@ export class GroupSorter {
 
   private async spill(): Promise<void> {
     this.buffer.sort(byId);
-    this.dir ??= await fs.mkdtemp(join(tmpdir(), 'flink-checkpoints-diff-'));
+    if (this.dir === null) {
+      this.dir = await fs.mkdtemp(join(this.spillDirectory, 'flink-checkpoints-diff-'));
+      track(this.dir);
+    }
     const file = join(this.dir, `run-${this.runs.length}.jsonl`);
     const handle = await fs.open(file, 'w');
     try {
@@ -95,6 +115,7 @@ export class GroupSorter {
       const dir = this.dir;
       this.dir = null;
       await fs.rm(dir, { recursive: true, force: true });
+      liveDirectories.delete(dir);
     }
   }
 }
