@@ -124,7 +124,10 @@ export class StateReadCache {
     return at === out.length ? out : out.subarray(0, at);
   }
 
-  /** The whole blocks a read from `from` (block-aligned) returned, kept as if `read` had fetched them. */
+  /**
+   * The whole blocks a read from `from` (block-aligned) returned, kept as if `read` had fetched them: each counts as a
+   * miss, as it was transferred.
+   */
   fill(store: CheckpointStore, path: string, version: FileVersion, from: number, bytes: Uint8Array): void {
     const prefix = this.prefix(store, path, version);
     const first = Math.floor(from / this.blockBytes);
@@ -132,6 +135,7 @@ export class StateReadCache {
       // A block cut short by the end of what was read is kept only where the file ends.
       if (start + this.blockBytes > bytes.length && from + bytes.length < version.size) break;
       this.putAt(prefix, first + start / this.blockBytes, bytes, start);
+      this.misses++;
     }
   }
 
