@@ -220,3 +220,57 @@ describe('compare state on a slow FTP store: progress, then Cancel', function ()
     }
   });
 });
+
+describe('compare state on an FTP store reads through the state cache the entry browser uses', function () {
+  this.timeout(180_000);
+  let server: FtpServer;
+  let root: string;
+  let jobId: string;
+
+  before(async function () {
+    if (serverPrerequisites('pyftpdlib')) this.skip();
+    // RocksDB incremental: the two checkpoints name many of the same shared/ SST files.
+    ({ root, jobId } = copyScenario('2.2.1', 'rocksdb-incremental'));
+    server = await startPyFtpd(root, [{ name: 'flink', password: 'words-secret' }]);
+    const s = await services();
+    await setStores([{ id: 'words-ftp', name: 'Word count FTP', uri: `ftp://flink@127.0.0.1:${server.port}/` }]);
+    await s.stores.setPassword('words-ftp', 'words-secret');
+  });
+
+  after(async () => {
+    await setStores([]);
+    await server?.stop();
+    if (root) fs.rmSync(root, { recursive: true, force: true });
+  });
+
+  it('a second comparison transfers nothing; after Clear State Cache it reads from the server again', async () => {
+    const s = await services();
+    const [older, newer] = fs
+      .readdirSync(path.join(root, jobId))
+      .filter((n) => n.startsWith('chk-'))
+      .sort((a, b) => Number(a.slice(4)) - Number(b.slice(4)));
+    const node = (name: string) => ({ storeId: 'words-ftp', path: `/${jobId}/${name}` });
+    const compare = () =>
+      vscode.commands.executeCommand<CompareStateResult | undefined>(
+        'flinkCheckpoints.compareState',
+        node(older),
+        node(newer),
+        { operatorId: operatorIdFromUid('counter'), state: 'count' },
+      );
+    await vscode.commands.executeCommand('flinkCheckpoints.clearStateCache');
+    const first = await compare();
+    assert.ok(first);
+    assert.deepEqual(first.problems, []);
+    assert.ok((first.counts?.changed ?? 0) > 0);
+    const cached = s.stateCache.stats;
+    assert.ok(cached.bytes > 0, 'the state files are cached');
+    const again = await compare();
+    assert.deepEqual(again, first);
+    assert.equal(s.stateCache.stats.misses, cached.misses, 'the second comparison transferred nothing');
+    const freed = await vscode.commands.executeCommand<number>('flinkCheckpoints.clearStateCache');
+    assert.equal(freed, cached.bytes);
+    const afresh = await compare();
+    assert.deepEqual(afresh, first);
+    assert.ok(s.stateCache.stats.misses > cached.misses, 'read from the server again after clearing');
+  });
+});

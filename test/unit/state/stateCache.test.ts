@@ -137,6 +137,11 @@ function cacheContract(open: () => { store: CheckpointStore; root: string }): vo
     assert.deepEqual(Buffer.from(await read(FILE, tail, 100)), content.subarray(tail));
     assert.deepEqual(events, ['stat sent', 'read sent', 'stat answered']);
     assert.deepEqual(reads, [{ offset: 5 * BLOCK, length: BLOCK }], 'whole blocks, the last one cut by the file');
+    assert.deepEqual(
+      { hits: cache.stats.hits, misses: cache.stats.misses },
+      { hits: 0, misses: 1 },
+      'the block read beside the stat counts as a miss',
+    );
     assert.deepEqual(Buffer.from(await read(FILE, 5 * BLOCK, 10)), content.subarray(5 * BLOCK, 5 * BLOCK + 10));
     assert.equal(reads.length, 1, 'the block read beside the stat is cached');
     assert.equal((await cachedReader(store, cache)(FILE, content.length, 10)).length, 0);
