@@ -134,8 +134,6 @@ export class StateReadCache {
     for (let start = 0; start < bytes.length; start += this.blockBytes) {
       // A block cut short by the end of what was read is kept only where the file ends.
       if (start + this.blockBytes > bytes.length && from + bytes.length < version.size) break;
-      // Transferred, not found: a miss like the blocks `read` fetches (Clear State Cache's figures count on it).
-      this.misses++;
       this.putAt(prefix, first + start / this.blockBytes, bytes, start);
       this.misses++;
     }
