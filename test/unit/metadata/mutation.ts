@@ -173,3 +173,17 @@ export function fuzz(files: [string, Uint8Array][], count: number, seed: number,
   }
   return figures;
 }
+
+/**
+ * What `run` gives and how long it took (ms). A run over `boundMs` is run once more and the shorter time kept: a pause
+ * of the shared machine (GC, another process) is not a hang, only an input slow twice is.
+ */
+export function timedTwice<T>(run: () => T, boundMs: number): { result: T; ms: number } {
+  const once = (): { result: T; ms: number } => {
+    const t0 = performance.now();
+    const result = run();
+    return { result, ms: performance.now() - t0 };
+  };
+  const first = once();
+  return first.ms <= boundMs ? first : { result: first.result, ms: Math.min(first.ms, once().ms) };
+}
