@@ -12,11 +12,20 @@ export function sstOracleMissing(): string | undefined {
   );
 }
 
-/** The directory of the property-test cases one JNI build wrote (test/rocksdb/generate.sh, cached by seed). */
-export function generateCases(jni: string, seed: number, cases: number, entries: number): string {
+/**
+ * The directory of the property-test cases one JNI build wrote (test/rocksdb/generate.sh, cached by seed): `cases`
+ * (tables of every option) or `chains` (files of consecutive key ranges, and some that reach into another's).
+ */
+export function generateCases(
+  jni: string,
+  seed: number,
+  cases: number,
+  entries: number,
+  command: 'cases' | 'chains' = 'cases',
+): string {
   return execFileSync(
     'bash',
-    [path.join(repoRoot(), 'test/rocksdb/generate.sh'), jni, String(seed), String(cases), String(entries)],
+    [path.join(repoRoot(), 'test/rocksdb/generate.sh'), jni, String(seed), String(cases), String(entries), command],
     { encoding: 'utf8', timeout: 15 * 60_000, stdio: ['ignore', 'pipe', 'inherit'] },
   ).trim();
 }

@@ -1,4 +1,4 @@
-import type { RangeDeletion, SstEntry, SstFile, ValueType } from './table';
+import type { RangeDeletion, SstEntry, SstEntryIterator, SstFile, ValueType } from './table';
 import { compareBytes } from './varint';
 
 /** Combines a key's merge operands (oldest first) with the value below them, if any: RocksDB's full merge. */
@@ -37,6 +37,10 @@ export interface MergeOptions {
   readonly mergeOperator?: MergeOperator;
   /** Start at the first user key >= this. */
   readonly from?: Uint8Array;
+  /** Read files of disjoint key ranges one after another (default true); false always merges through the heap. */
+  readonly chain?: boolean;
+  /** Told once, before the first entry, whether the files are read one after another or merged. */
+  readonly onPlan?: (plan: 'chained' | 'merged') => void;
 }
 
 /**
@@ -58,6 +62,10 @@ const BATCH = 1024;
  * {@link mergeSstFiles} in batches: the entries the blocks in hand give, handed out before the next block is read
  * (so a first page waits for no more reads than it needs) and at most {@link BATCH} at a time. One step of an async
  * iteration per entry cost a tenth of a full scan.
+ *
+ * Files whose key ranges do not overlap (compacted levels 1 and up) and that hold no range tombstone are read one
+ * after another: no user key is in two of them, so the heap and its comparisons across files give nothing. Any doubt
+ * about the ranges takes the heap.
  */
 export async function* mergeSstBatches(
   files: readonly SstFile[],
@@ -66,49 +74,84 @@ export async function* mergeSstBatches(
   const operator = options.mergeOperator ?? stringAppendOperator();
   const tombstones: RangeDeletion[] = (await Promise.all(files.map((f) => f.rangeDeletions()))).flat();
   const heads = files.map((f) => f.entries({ from: options.from })[Symbol.asyncIterator]());
-  const heap = new EntryHeap();
-  let batch: MergedEntry[] = [];
   try {
-    await Promise.all(
-      heads.map(async (it, source) => {
-        const r = await it.next();
-        if (!r.done) heap.push({ entry: r.value, source });
-      }),
-    );
-    // The next entry of a source: from the block in hand, or after a read (the batch so far is handed out first).
-    async function* advance(source: number): AsyncGenerator<MergedEntry[]> {
-      const entry = heads[source].nextBuffered();
-      if (entry !== undefined) {
-        heap.push({ entry, source });
-        return;
-      }
-      if (batch.length > 0) {
-        yield batch;
-        batch = [];
-      }
-      const r = await heads[source].next();
-      if (!r.done) heap.push({ entry: r.value, source });
+    const firsts = (await Promise.all(heads.map((it) => it.next()))).map((r) => (r.done ? undefined : r.value));
+    const order = options.chain !== false && tombstones.length === 0 ? await disjointOrder(files, firsts) : undefined;
+    options.onPlan?.(order === undefined ? 'merged' : 'chained');
+    if (order === undefined) yield* merged(heads, firsts, tombstones, operator);
+    else yield* chained(order, heads, firsts, operator);
+  } finally {
+    for (const it of heads) await it.return?.(undefined);
+  }
+}
+
+/**
+ * The files with an entry left, in an order where each one's user keys all lie below the next one's first; undefined
+ * when two may share a user key. A file's last key is bounded by its index's last separator, which may lie above it:
+ * then the files only look overlapping, and are merged.
+ */
+async function disjointOrder(
+  files: readonly SstFile[],
+  firsts: readonly (SstEntry | undefined)[],
+): Promise<number[] | undefined> {
+  const order = firsts.flatMap((e, i) => (e === undefined ? [] : [i]));
+  order.sort((a, b) => compareBytes(firsts[a]!.key, firsts[b]!.key));
+  for (let i = 1; i < order.length; i++) {
+    const bound = await files[order[i - 1]].lastKeyBound();
+    if (bound === undefined || compareBytes(bound, firsts[order[i]]!.key) >= 0) return undefined;
+  }
+  return order;
+}
+
+/** Whether two user keys are equal; from the end, where neighbouring Flink keys (same key group, key) differ. */
+function sameKey(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = a.length - 1; i >= 0; i--) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** Files of disjoint key ranges, one after another: only a file's own versions of a key are resolved together. */
+async function* chained(
+  order: readonly number[],
+  heads: readonly SstEntryIterator[],
+  firsts: readonly (SstEntry | undefined)[],
+  operator: MergeOperator,
+): AsyncGenerator<MergedEntry[]> {
+  let batch: MergedEntry[] = [];
+  // The file's next entry: from the block in hand, or after a read (the batch so far is handed out first).
+  async function* read(it: SstEntryIterator): AsyncGenerator<MergedEntry[], SstEntry | undefined> {
+    if (batch.length > 0) {
+      yield batch;
+      batch = [];
     }
-    while (heap.size > 0) {
-      // Every version of the next user key, newest first.
-      const first = heap.peek()!;
-      const userKey = first.entry.key;
-      const versions: SstEntry[] = [first.entry];
-      const entry = heads[first.source].nextBuffered();
-      // The source's next entry takes its place at the top: mostly it stays there (a run of one file's keys).
-      if (entry !== undefined) {
-        first.entry = entry;
-        heap.replaceTop(first);
+    const r = await it.next();
+    return r.done ? undefined : r.value;
+  }
+  for (const source of order) {
+    const it = heads[source];
+    let entry = firsts[source];
+    while (entry !== undefined) {
+      let next = it.nextBuffered();
+      if (next === undefined) {
+        if (batch.length > 0) {
+          yield batch;
+          batch = [];
+        }
+        const r = await it.next();
+        next = r.done ? undefined : r.value;
+      }
+      let live: MergedEntry | undefined;
+      if (next === undefined || !sameKey(next.key, entry.key)) {
+        live = entry.type === 'put' ? (entry as MergedEntry) : resolve([entry], NO_TOMBSTONES, operator);
       } else {
-        heap.pop();
-        yield* advance(first.source);
+        // Versions of one key the file kept (under a snapshot), newest first.
+        const versions = [entry];
+        while (next !== undefined && sameKey(next.key, entry.key)) {
+          versions.push(next);
+          next = it.nextBuffered() ?? (yield* read(it));
+        }
+        live = resolve(versions, NO_TOMBSTONES, operator);
       }
-      while (heap.size > 0 && compareBytes(heap.peek()!.entry.key, userKey) === 0) {
-        const next = heap.pop()!;
-        versions.push(next.entry);
-        yield* advance(next.source);
-      }
-      const live = resolve(versions, tombstones, operator);
       if (live) {
         batch.push(live);
         if (batch.length >= BATCH) {
@@ -116,11 +159,71 @@ export async function* mergeSstBatches(
           batch = [];
         }
       }
+      entry = next;
     }
-    if (batch.length > 0) yield batch;
-  } finally {
-    for (const it of heads) await it.return?.(undefined);
+    // A file read to its end lets go of its blocks before the next one is read.
+    await it.return?.(undefined);
   }
+  if (batch.length > 0) yield batch;
+}
+
+const NO_TOMBSTONES: readonly RangeDeletion[] = [];
+
+/** Files whose ranges may overlap: a heap of each file's next entry, every version of a user key resolved together. */
+async function* merged(
+  heads: readonly SstEntryIterator[],
+  firsts: readonly (SstEntry | undefined)[],
+  tombstones: readonly RangeDeletion[],
+  operator: MergeOperator,
+): AsyncGenerator<MergedEntry[]> {
+  const heap = new EntryHeap();
+  let batch: MergedEntry[] = [];
+  firsts.forEach((entry, source) => {
+    if (entry !== undefined) heap.push({ entry, source });
+  });
+  // The next entry of a source: from the block in hand, or after a read (the batch so far is handed out first).
+  async function* advance(source: number): AsyncGenerator<MergedEntry[]> {
+    const entry = heads[source].nextBuffered();
+    if (entry !== undefined) {
+      heap.push({ entry, source });
+      return;
+    }
+    if (batch.length > 0) {
+      yield batch;
+      batch = [];
+    }
+    const r = await heads[source].next();
+    if (!r.done) heap.push({ entry: r.value, source });
+  }
+  while (heap.size > 0) {
+    // Every version of the next user key, newest first.
+    const first = heap.peek()!;
+    const userKey = first.entry.key;
+    const versions: SstEntry[] = [first.entry];
+    const entry = heads[first.source].nextBuffered();
+    // The source's next entry takes its place at the top: mostly it stays there (a run of one file's keys).
+    if (entry !== undefined) {
+      first.entry = entry;
+      heap.replaceTop(first);
+    } else {
+      heap.pop();
+      yield* advance(first.source);
+    }
+    while (heap.size > 0 && compareBytes(heap.peek()!.entry.key, userKey) === 0) {
+      const next = heap.pop()!;
+      versions.push(next.entry);
+      yield* advance(next.source);
+    }
+    const live = resolve(versions, tombstones, operator);
+    if (live) {
+      batch.push(live);
+      if (batch.length >= BATCH) {
+        yield batch;
+        batch = [];
+      }
+    }
+  }
+  if (batch.length > 0) yield batch;
 }
 
 function coveredAt(key: Uint8Array, tombstones: readonly RangeDeletion[]): bigint {

@@ -99,6 +99,12 @@ export interface SstFile {
   entries(options?: SstEntriesOptions): SstEntries;
   /** The range tombstones of the file's range deletion block. */
   rangeDeletions(): Promise<RangeDeletion[]>;
+  /**
+   * A user key no smaller than the file's last one: the user-key part of the index's last separator, which RocksDB
+   * writes as the last key or a shortened successor of it (undefined for a file without data blocks). Read from the
+   * index an iteration reads anyway.
+   */
+  lastKeyBound(): Promise<Uint8Array | undefined>;
   close(): Promise<void>;
 }
 
@@ -477,6 +483,13 @@ class TableReader implements SstFile {
   get seqnoOverride(): bigint | undefined {
     const g = this.properties.globalSeqno;
     return g ? BigInt(g) : undefined;
+  }
+
+  async lastKeyBound(): Promise<Uint8Array | undefined> {
+    const top = await this.top();
+    const last = top[top.length - 1];
+    if (last === undefined || (!this.keyIsUserKey && last.key.length < 8)) return undefined;
+    return this.userPart(last.key);
   }
 
   async rangeDeletions(): Promise<RangeDeletion[]> {

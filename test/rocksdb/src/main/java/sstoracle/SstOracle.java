@@ -30,6 +30,7 @@ import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
+import org.rocksdb.Snapshot;
 import org.rocksdb.SstFileReader;
 import org.rocksdb.SstFileReaderIterator;
 import org.rocksdb.SstFileWriter;
@@ -43,6 +44,10 @@ import org.rocksdb.TableProperties;
  * cases OUT SEED COUNT ENTRIES   one directory per case: *.sst, case.json (options and each file's table properties),
  *                                raw.jsonl (SstFileWriter cases: every entry as written), live.jsonl (what RocksDB's
  *                                iterator yields: SstFileReader for one file, the DB iterator for flushed DB cases)
+ * chains OUT SEED COUNT ENTRIES  flushed DB cases whose files split one sorted key set into consecutive ranges (kind
+ *                                chain-disjoint; versions kept under snapshots inside a file), and the same with a
+ *                                later file reaching into an earlier range: a deletion (chain-delete), a put
+ *                                (chain-put), a range tombstone (chain-range), a file across every range (chain-runs)
  * bench-write OUT BYTES COMPRESSION   SST files of about 64 MiB each in Flink's key layout, BYTES in total
  * scan FILE...                   iterates every file with SstFileReader, prints one JSON line of counts and time
  * </pre>
@@ -55,6 +60,7 @@ public final class SstOracle {
     RocksDB.loadLibrary();
     switch (args[0]) {
       case "cases" -> cases(Path.of(args[1]), Long.parseLong(args[2]), Integer.parseInt(args[3]), Integer.parseInt(args[4]));
+      case "chains" -> chains(Path.of(args[1]), Long.parseLong(args[2]), Integer.parseInt(args[3]), Integer.parseInt(args[4]));
       case "bench-write" -> benchWrite(Path.of(args[1]), Long.parseLong(args[2]), args[3]);
       case "scan" -> scan(Arrays.copyOfRange(args, 1, args.length));
       default -> throw new IllegalArgumentException("unknown command " + args[0]);
@@ -150,6 +156,8 @@ public final class SstOracle {
     int formatVersion;
     boolean partitionedIndex;
     boolean db;
+    /** What case.json calls the case when it is neither a writer nor a db case. */
+    String kind;
     int entries;
     Random random;
   }
@@ -335,9 +343,133 @@ public final class SstOracle {
     writeCaseJson(c, ranges);
   }
 
+  static final String[] CHAIN_KINDS = {"chain-disjoint", "chain-delete", "chain-put", "chain-range", "chain-runs"};
+
+  static void chains(Path out, long seed, int count, int entries) throws Exception {
+    Files.createDirectories(out);
+    List<CompressionType> compressions = compressions();
+    int[] blockSizes = {128, 512, 4096};
+    for (int i = 0; i < count; i++) {
+      Random r = new Random(mix(seed, i));
+      Case c = new Case();
+      c.dir = out.resolve(String.format(Locale.ROOT, "case-%03d", i));
+      Files.createDirectories(c.dir);
+      c.compression = compressions.get(i % compressions.size());
+      c.checksum = ChecksumType.kCRC32c;
+      c.blockSize = blockSizes[r.nextInt(blockSizes.length)];
+      c.restartInterval = 1 + r.nextInt(16);
+      // 2..5: every JNI build the tests use writes them.
+      c.formatVersion = 2 + i % 4;
+      c.partitionedIndex = r.nextInt(3) == 0;
+      c.db = true;
+      c.kind = CHAIN_KINDS[i % CHAIN_KINDS.length];
+      c.entries = entries;
+      c.random = r;
+      writeChainCase(c);
+    }
+  }
+
+  static void writeChainCase(Case c) throws Exception {
+    Random r = c.random;
+    TreeMap<byte[], Integer> sorted = new TreeMap<>(BYTEWISE);
+    while (sorted.size() < c.entries) {
+      sorted.put(randomKey(r), 0);
+    }
+    List<byte[]> keys = new ArrayList<>(sorted.keySet());
+    int files = 2 + r.nextInt(4);
+    Path dbDir = c.dir.resolve("db");
+    String cfName = "state-" + c.dir.getFileName();
+    StringBuilder live = new StringBuilder();
+    List<byte[][]> ranges = new ArrayList<>();
+    try (ColumnFamilyOptions cfOptions = new ColumnFamilyOptions()) {
+      cfOptions.setCompressionType(c.compression).setMergeOperatorName(MERGE_OPERATOR).setDisableAutoCompactions(true);
+      cfOptions.setTableFormatConfig(tableConfig(c));
+      List<ColumnFamilyDescriptor> descriptors = List.of(
+          new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, cfOptions),
+          new ColumnFamilyDescriptor(cfName.getBytes(StandardCharsets.UTF_8), cfOptions));
+      List<ColumnFamilyHandle> handles = new ArrayList<>();
+      try (DBOptions dbOptions = new DBOptions().setCreateIfMissing(true).setCreateMissingColumnFamilies(true);
+          RocksDB db = RocksDB.open(dbOptions, dbDir.toString(), descriptors, handles);
+          FlushOptions flush = new FlushOptions().setWaitForFlush(true)) {
+        ColumnFamilyHandle cf = handles.get(1);
+        for (int f = 0; f < files; f++) {
+          List<Snapshot> snapshots = new ArrayList<>();
+          int from = f * keys.size() / files;
+          int to = (f + 1) * keys.size() / files;
+          for (int i = from; i < to; i++) {
+            byte[] k = keys.get(i);
+            int op = r.nextInt(12);
+            if (op == 0) {
+              db.delete(cf, k);
+            } else if (op < 3) {
+              db.merge(cf, k, randomValue(r));
+              if (op == 2) {
+                db.merge(cf, k, randomValue(r));
+              }
+            } else if (op == 3) {
+              // Two versions of the key in the flushed file: a snapshot still sees the older one.
+              db.put(cf, k, randomValue(r));
+              snapshots.add(db.getSnapshot());
+              if (r.nextBoolean()) {
+                db.put(cf, k, randomValue(r));
+              } else {
+                db.delete(cf, k);
+              }
+            } else {
+              db.put(cf, k, randomValue(r));
+            }
+          }
+          if (f > 0 && !c.kind.equals("chain-disjoint")) {
+            byte[] earlier = keys.get(r.nextInt(from));
+            switch (c.kind) {
+              case "chain-delete" -> db.delete(cf, earlier);
+              case "chain-put" -> db.put(cf, earlier, randomValue(r));
+              case "chain-range" -> {
+                byte[] hi = keys.get(Math.min(from - 1, keys.indexOf(earlier) + 1 + r.nextInt(8)));
+                if (BYTEWISE.compare(earlier, hi) < 0) {
+                  db.deleteRange(cf, earlier, hi);
+                  ranges.add(new byte[][] {earlier, hi});
+                }
+              }
+              default -> {
+                // chain-runs: the last file writes every few keys of the whole set, so it overlaps every other one.
+                if (f == files - 1) {
+                  for (int i = 0; i < from; i += 1 + r.nextInt(12)) {
+                    db.put(cf, keys.get(i), randomValue(r));
+                  }
+                }
+              }
+            }
+          }
+          db.flush(flush, cf);
+          for (Snapshot s : snapshots) {
+            db.releaseSnapshot(s);
+          }
+        }
+        try (ReadOptions ro = new ReadOptions(); RocksIterator it = db.newIterator(cf, ro)) {
+          for (it.seekToFirst(); it.isValid(); it.next()) {
+            live.append(entry(it.key(), -1, "put", it.value()));
+          }
+          it.status();
+        }
+        for (ColumnFamilyHandle h : handles) {
+          h.close();
+        }
+      }
+    }
+    Files.writeString(c.dir.resolve("live.jsonl"), live.toString(), StandardCharsets.UTF_8);
+    try (Stream<Path> listed = Files.list(dbDir)) {
+      for (Path p : listed.filter(p -> p.toString().endsWith(".sst")).toList()) {
+        Files.move(p, c.dir.resolve(p.getFileName()));
+      }
+    }
+    deleteTree(dbDir);
+    writeCaseJson(c, ranges);
+  }
+
   static void writeCaseJson(Case c, List<byte[][]> ranges) throws Exception {
     StringBuilder j = new StringBuilder("{");
-    j.append("\"mode\":\"").append(c.db ? "db" : "writer").append('"');
+    j.append("\"mode\":\"").append(c.kind != null ? c.kind : c.db ? "db" : "writer").append('"');
     j.append(",\"compression\":\"").append(c.compression.name()).append('"');
     j.append(",\"checksum\":\"").append(c.checksum.name()).append('"');
     j.append(",\"blockSize\":").append(c.blockSize);
