@@ -321,19 +321,28 @@ public final class SstOracle {
           }
           db.flush(flush, cf);
         }
-        try (ReadOptions ro = new ReadOptions(); RocksIterator it = db.newIterator(cf, ro)) {
-          for (it.seekToFirst(); it.isValid(); it.next()) {
-            live.append(entry(it.key(), -1, "put", it.value()));
-          }
-          it.status();
-        }
+        appendLive(db, cf, live);
         for (ColumnFamilyHandle h : handles) {
           h.close();
         }
       }
     }
+    finishCase(c, dbDir, live, ranges);
+  }
+
+  /** What RocksDB's own iterator sees live in the column family: the entries a reader of the SST files must give. */
+  static void appendLive(RocksDB db, ColumnFamilyHandle cf, StringBuilder live) throws Exception {
+    try (ReadOptions ro = new ReadOptions(); RocksIterator it = db.newIterator(cf, ro)) {
+      for (it.seekToFirst(); it.isValid(); it.next()) {
+        live.append(entry(it.key(), -1, "put", it.value()));
+      }
+      it.status();
+    }
+  }
+
+  /** Writes the live entries, keeps only the column family's SST files (the default one is empty and not flushed). */
+  static void finishCase(Case c, Path dbDir, StringBuilder live, List<byte[][]> ranges) throws Exception {
     Files.writeString(c.dir.resolve("live.jsonl"), live.toString(), StandardCharsets.UTF_8);
-    // Keep only the column family's SST files (the default one is empty and not flushed) beside the case.
     try (Stream<Path> files = Files.list(dbDir)) {
       for (Path p : files.filter(p -> p.toString().endsWith(".sst")).toList()) {
         Files.move(p, c.dir.resolve(p.getFileName()));
@@ -446,25 +455,13 @@ public final class SstOracle {
             db.releaseSnapshot(s);
           }
         }
-        try (ReadOptions ro = new ReadOptions(); RocksIterator it = db.newIterator(cf, ro)) {
-          for (it.seekToFirst(); it.isValid(); it.next()) {
-            live.append(entry(it.key(), -1, "put", it.value()));
-          }
-          it.status();
-        }
+        appendLive(db, cf, live);
         for (ColumnFamilyHandle h : handles) {
           h.close();
         }
       }
     }
-    Files.writeString(c.dir.resolve("live.jsonl"), live.toString(), StandardCharsets.UTF_8);
-    try (Stream<Path> listed = Files.list(dbDir)) {
-      for (Path p : listed.filter(p -> p.toString().endsWith(".sst")).toList()) {
-        Files.move(p, c.dir.resolve(p.getFileName()));
-      }
-    }
-    deleteTree(dbDir);
-    writeCaseJson(c, ranges);
+    finishCase(c, dbDir, live, ranges);
   }
 
   static void writeCaseJson(Case c, List<byte[][]> ranges) throws Exception {
