@@ -1,13 +1,12 @@
 import { DataInput } from '../dataInput';
 import { StateSchemaError } from '../errors';
 import type { StateMetaInfo } from '../proxy';
-import { ByteArray, hexOf, type Codec, type StateValue } from './decode';
+import { ByteArray, hexOf, long, type Codec, type StateValue } from './decode';
 import {
   fileEnumerator,
   fileSinkCommittable,
   fileSplit,
   fileWriterState,
-  long,
   MAX_ELEMENTS,
   type Fields,
 } from './connectorsFiles';

@@ -1,6 +1,6 @@
 import { DataInput } from '../dataInput';
 import { StateSchemaError } from '../errors';
-import { hexOf, type StateValue } from './decode';
+import { hexOf, long, type StateValue } from './decode';
 
 /**
  * The file connector's state (flink-connector-files): FileSource splits and its enumerator checkpoint, FileSink's
@@ -22,10 +22,6 @@ export type Fields = { [key: string]: StateValue };
 
 /** Elements of one connector state: far more than any source has splits, small enough to bound a corrupt count. */
 export const MAX_ELEMENTS = 1 << 20;
-
-export function long(v: bigint): number | string {
-  return v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v.toString();
-}
 
 const PENDING_SPLITS_MAGIC = 0xdeadbeef | 0;
 const BUCKET_STATE_MAGIC = 0x1e764b79;

@@ -88,7 +88,8 @@ export function opaque(cls: string, input: DataInput): StateValue {
 const MIN_SAFE = BigInt(Number.MIN_SAFE_INTEGER);
 const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
 
-function long(v: bigint): number | string {
+/** A Java long as a JSON value: a number when it is a safe integer, else its decimal text. */
+export function long(v: bigint): number | string {
   return v >= MIN_SAFE && v <= MAX_SAFE ? Number(v) : v.toString();
 }
 

@@ -1,7 +1,7 @@
 import { StateSchemaError } from '../errors';
 import type { LogicalTypeNode } from '../logicalType';
 import type { SerializerSnapshotNode } from '../serializerSnapshot';
-import { hexOf, type Codec, type StateValue } from './decode';
+import { hexOf, long, type Codec, type StateValue } from './decode';
 
 /**
  * Table API state: `RowDataSerializer` writes a `BinaryRowData` (its length, then its bytes), whatever `RowData` it was
@@ -263,10 +263,6 @@ function elementSize(type: LogicalTypeNode): number {
     default:
       return 8;
   }
-}
-
-function long(v: bigint): number | string {
-  return v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v.toString();
 }
 
 function finite(v: number): number | string {
